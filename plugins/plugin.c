@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* watershed: the GStreamer plugin. It only lists the elements. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+#include <gst/gst.h>
+
+#include "ws-config.h"
+/* element headers: one line per element */
+
+static gboolean
+plugin_init (GstPlugin * plugin)
+{
+  gboolean ret = FALSE;
+
+  /* registrations: one line per element */
+  ret = TRUE;
+
+  return ret;
+}
+
+GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, watershed,
+    "Age ratings, watershed gating, on-screen guidance, loudness and "
+    "photosensitive-flash analysis for broadcast and VOD pipelines",
+    plugin_init, WS_VERSION, "LGPL", "watershed",
+    "https://example.invalid/watershed")

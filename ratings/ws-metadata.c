@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "ws-metadata-private.h"
+
+#include <string.h>
+
+/* One row per format: how its root element is recognised and who reads it.
+ * Order matters only for readability: root names do not overlap. */
+typedef struct {
+  WsMetadataFormat format;
+  const char *name;
+  const char *root;
+  const char *ns_prefix; /* NULL: the root has no namespace */
+  WsMetadataReadFunc read;
+} FormatEntry;
+
+static const FormatEntry formats[] = {
+  { WS_METADATA_FORMAT_IMF_CPL, "imf-cpl", "CompositionPlaylist",
+      "http://www.smpte-ra.org/schemas/2067-3/", ws_metadata_read_cpl },
+  { WS_METADATA_FORMAT_TVA, "tva", "TVAMain", "urn:tva:metadata:",
+      ws_metadata_read_tva },
+  { WS_METADATA_FORMAT_DVBI_SERVICE_LIST, "dvbi-service-list", "ServiceList",
+      "urn:dvb:metadata:servicediscovery:", ws_metadata_read_dvbi_service_list },
+  { WS_METADATA_FORMAT_EBUCORE, "ebucore", "ebuCoreMain",
+      "urn:ebu:metadata-schema:ebuCore", ws_metadata_read_ebucore },
+  { WS_METADATA_FORMAT_ITUNES, "itunes", "package",
+      "http://apple.com/itunes/importer", ws_metadata_read_itunes },
+  { WS_METADATA_FORMAT_XMLTV, "xmltv", "tv", NULL, ws_metadata_read_xmltv },
+  { WS_METADATA_FORMAT_WATERSHED, "watershed", "watershed-metadata",
+      "urn:watershed:metadata:", ws_metadata_read_sidecar },
+};
+
+const char *
+ws_metadata_format_to_string (WsMetadataFormat format)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (formats); i++) {
+    if (formats[i].format == format)
+      return formats[i].name;
+  }
+  return "unknown";
+}
+
+static void
+guidance_text_free (gpointer p)
+{
+  WsGuidanceText *t = p;
+
+  g_free (t->lang);
+  g_free (t->length);
+  g_free (t->text);
+  g_free (t);
+}
+
+static void
+warning_free (gpointer p)
+{
+  WsMetadataWarning *w = p;
+
+  g_free (w->element);
+  g_free (w->message);
+  g_free (w);
+}
+
+WsRating *
+ws_rating_new (void)
+{
+  WsRating *r = g_new0 (WsRating, 1);
+
+  r->minimum_age = -1;
+  r->start_ns = -1;
+  r->end_ns = -1;
+  r->descriptors = g_ptr_array_new_with_free_func (g_free);
+  r->texts = g_ptr_array_new_with_free_func (guidance_text_free);
+  return r;
+}
+
+void
+ws_rating_free (WsRating *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->programme);
+  g_free (r->territory);
+  g_free (r->system);
+  g_free (r->code);
+  g_free (r->source_system);
+  g_free (r->source_code);
+  g_free (r->element);
+  g_ptr_array_unref (r->descriptors);
+  g_ptr_array_unref (r->texts);
+  g_free (r);
+}
+
+WsRating *
+ws_rating_copy (const WsRating *src)
+{
+  WsRating *r;
+
+  g_return_val_if_fail (src != NULL, NULL);
+
+  r = ws_rating_new ();
+  r->programme = g_strdup (src->programme);
+  r->territory = g_strdup (src->territory);
+  r->system = g_strdup (src->system);
+  r->code = g_strdup (src->code);
+  r->minimum_age = src->minimum_age;
+  r->source_system = g_strdup (src->source_system);
+  r->source_code = g_strdup (src->source_code);
+  r->start_ns = src->start_ns;
+  r->end_ns = src->end_ns;
+  r->line = src->line;
+  r->element = g_strdup (src->element);
+  for (guint i = 0; i < src->descriptors->len; i++)
+    g_ptr_array_add (r->descriptors,
+        g_strdup (g_ptr_array_index (src->descriptors, i)));
+  for (guint i = 0; i < src->texts->len; i++) {
+    const WsGuidanceText *t = g_ptr_array_index (src->texts, i);
+    ws_rating_add_text (r, t->lang, t->length, t->text);
+  }
+  return r;
+}
+
+void
+ws_rating_set_resolved (WsRating *r, const WsRatingDef *def)
+{
+  g_return_if_fail (r != NULL);
+
+  g_clear_pointer (&r->system, g_free);
+  g_clear_pointer (&r->code, g_free);
+  r->minimum_age = -1;
+  if (def == NULL)
+    return;
+  r->system = g_strdup (ws_rating_system_get_id (ws_rating_def_get_system (def)));
+  r->code = g_strdup (ws_rating_def_get_code (def));
+  r->minimum_age = ws_rating_def_get_minimum_age (def);
+}
+
+void
+ws_rating_add_text (WsRating *r, const char *lang, const char *length,
+    const char *text)
+{
+  WsGuidanceText *t;
+  char **words;
+
+  g_return_if_fail (r != NULL && text != NULL);
+
+  t = g_new0 (WsGuidanceText, 1);
+  t->lang = g_strdup (lang);
+  t->length = g_strdup (length);
+  /* Collapse runs of white space (multi-line ExplanatoryText). */
+  words = g_strsplit_set (text, " \t\r\n", -1);
+  {
+    GString *s = g_string_new (NULL);
+    for (char **w = words; *w != NULL; w++) {
+      if (**w == '\0')
+        continue;
+      if (s->len > 0)
+        g_string_append_c (s, ' ');
+      g_string_append (s, *w);
+    }
+    t->text = g_string_free (s, FALSE);
+  }
+  g_strfreev (words);
+  g_ptr_array_add (r->texts, t);
+}
+
+void
+ws_metadata_add_warning (WsMetadata *md, int line, const char *element,
+    const char *format, ...)
+{
+  WsMetadataWarning *w;
+  va_list args;
+
+  g_return_if_fail (md != NULL && format != NULL);
+
+  w = g_new0 (WsMetadataWarning, 1);
+  w->line = line;
+  w->element = g_strdup (element);
+  va_start (args, format);
+  w->message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_ptr_array_add (md->warnings, w);
+}
+
+void
+ws_metadata_warn_node (WsMetadata *md, const xmlNode *node,
+    const char *format, ...)
+{
+  va_list args;
+  char *msg;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  ws_metadata_add_warning (md, ws_xml_line (node),
+      node ? (const char *) node->name : NULL, "%s", msg);
+  g_free (msg);
+}
+
+gboolean
+ws_metadata_set_invalid (GError **error, const WsMetadata *md,
+    const xmlNode *node, const char *format, ...)
+{
+  va_list args;
+  char *msg;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (node != NULL)
+    g_set_error (error, WS_ERROR, WS_ERROR_INVALID, "%s:%d: %s: %s", md->path,
+        ws_xml_line (node), (const char *) node->name, msg);
+  else
+    g_set_error (error, WS_ERROR, WS_ERROR_INVALID, "%s: %s", md->path, msg);
+  g_free (msg);
+  return FALSE;
+}
+
+void
+ws_metadata_take_rating (WsMetadata *md, WsRating *rating,
+    const xmlNode *node)
+{
+  g_return_if_fail (md != NULL && rating != NULL);
+
+  if (rating->line == 0)
+    rating->line = ws_xml_line (node);
+  if (rating->element == NULL && node != NULL)
+    rating->element = g_strdup ((const char *) node->name);
+  g_ptr_array_add (md->ratings, rating);
+}
+
+gboolean
+ws_metadata_resolve (WsMetadata *md, WsRating *rating,
+    const WsRatingRegistry *reg, const char *scheme, const char *value,
+    const xmlNode *node)
+{
+  const WsRatingDef *def;
+
+  g_free (rating->source_system);
+  rating->source_system = g_strdup (scheme);
+  g_free (rating->source_code);
+  rating->source_code = g_strdup (value);
+
+  if (value == NULL) {
+    ws_rating_set_resolved (rating, NULL);
+    ws_metadata_warn_node (md, node,
+        "empty rating%s%s%s: treated as unrated (most restrictive); fill in "
+        "the rating code", scheme ? " from \"" : "", scheme ? scheme : "",
+        scheme ? "\"" : "");
+    return FALSE;
+  }
+
+  def = ws_rating_registry_resolve (reg, scheme, value);
+  ws_rating_set_resolved (rating, def);
+  if (def != NULL)
+    return TRUE;
+
+  if (scheme != NULL && ws_rating_registry_lookup_system (reg, scheme))
+    ws_metadata_warn_node (md, node,
+        "rating \"%s\" is not a code of %s (\"%s\"): treated as unrated "
+        "(most restrictive); check the code (watershed rate show %s)",
+        value, ws_rating_system_get_id (ws_rating_registry_lookup_system (reg,
+                scheme)), scheme,
+        ws_rating_system_get_id (ws_rating_registry_lookup_system (reg,
+                scheme)));
+  else
+    ws_metadata_warn_node (md, node,
+        "unknown rating system \"%s\" (rating \"%s\"): treated as unrated "
+        "(most restrictive); use a known agency URI or system id "
+        "(watershed rate list)", scheme ? scheme : "(none)", value);
+  return FALSE;
+}
+
+static WsMetadata *
+metadata_new (const char *name)
+{
+  WsMetadata *md = g_new0 (WsMetadata, 1);
+
+  md->path = g_strdup (name);
+  md->ratings = g_ptr_array_new_with_free_func ((GDestroyNotify) ws_rating_free);
+  md->warnings = g_ptr_array_new_with_free_func (warning_free);
+  return md;
+}
+
+void
+ws_metadata_free (WsMetadata *md)
+{
+  if (md == NULL)
+    return;
+  g_free (md->path);
+  g_free (md->title);
+  g_ptr_array_unref (md->ratings);
+  g_ptr_array_unref (md->warnings);
+  g_free (md);
+}
+
+static WsMetadata *
+read_doc (xmlDoc *doc, const char *name, const WsRatingRegistry *reg,
+    GError **error)
+{
+  xmlNode *root = xmlDocGetRootElement (doc);
+  const char *ns = root->ns && root->ns->href ? (const char *) root->ns->href
+      : NULL;
+  WsMetadata *md;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (formats); i++) {
+    const FormatEntry *f = &formats[i];
+
+    if (strcmp ((const char *) root->name, f->root) != 0)
+      continue;
+    if (!ws_xml_ns_has_prefix (root, f->ns_prefix))
+      continue;
+
+    md = metadata_new (name);
+    md->format = f->format;
+    if (!f->read (md, root, reg, error)) {
+      ws_metadata_free (md);
+      return NULL;
+    }
+    if (md->ratings->len == 0)
+      ws_metadata_add_warning (md, ws_xml_line (root), f->root,
+          "no rating found in this %s document: the programme is treated as "
+          "unrated (most restrictive)", f->name);
+    return md;
+  }
+
+  g_set_error (error, WS_ERROR, WS_ERROR_UNKNOWN_FORMAT,
+      "%s:%d: root element <%s>%s%s%s is not a metadata format watershed "
+      "reads; expected an IMF CPL, TV-Anytime, DVB-I service list, EBUCore, "
+      "iTunes package, XMLTV or watershed sidecar document", name,
+      ws_xml_line (root), (const char *) root->name,
+      ns ? " in namespace \"" : " with no namespace", ns ? ns : "",
+      ns ? "\"" : "");
+  return NULL;
+}
+
+WsMetadata *
+ws_metadata_read_memory (const char *data, gsize len, const char *name,
+    const WsRatingRegistry *reg, GError **error)
+{
+  xmlDoc *doc;
+  WsMetadata *md;
+
+  g_return_val_if_fail (reg != NULL, NULL);
+
+  if (name == NULL)
+    name = "<memory>";
+  doc = ws_xml_read_memory (data, len, name, error);
+  if (doc == NULL)
+    return NULL;
+  md = read_doc (doc, name, reg, error);
+  xmlFreeDoc (doc);
+  return md;
+}
+
+WsMetadata *
+ws_metadata_read_file (const char *path, const WsRatingRegistry *reg,
+    GError **error)
+{
+  xmlDoc *doc;
+  WsMetadata *md;
+
+  g_return_val_if_fail (path != NULL && reg != NULL, NULL);
+
+  doc = ws_xml_read_file (path, 0, error);
+  if (doc == NULL)
+    return NULL;
+  md = read_doc (doc, path, reg, error);
+  xmlFreeDoc (doc);
+  return md;
+}
+
+static gboolean
+territory_matches (const WsRating *r, const char *territory)
+{
+  return territory == NULL || r->territory == NULL ||
+      strcmp (r->territory, territory) == 0;
+}
+
+static int
+pick_score (const WsRating *r, const char *territory, const char *system)
+{
+  int score = 1;
+
+  if (!territory_matches (r, territory))
+    return 0;
+  if (territory != NULL && r->territory != NULL)
+    score += 4; /* exact territory beats "every territory" */
+  if (r->system != NULL)
+    score += 2; /* resolved beats unresolved */
+  if (system != NULL && r->system != NULL && strcmp (system, r->system) == 0)
+    score += 8; /* the preferred system beats everything */
+  return score;
+}
+
+static const WsRating *
+pick (const WsMetadata *md, const char *territory, const char *system,
+    gboolean segment, gint64 position_ns)
+{
+  const WsRating *best = NULL;
+  int best_score = 0;
+  const char *cc = NULL;
+
+  g_return_val_if_fail (md != NULL, NULL);
+
+  if (territory != NULL) {
+    cc = ws_territory_normalise (territory);
+    if (cc == NULL)
+      return NULL;
+  }
+  for (guint i = 0; i < md->ratings->len; i++) {
+    const WsRating *r = g_ptr_array_index (md->ratings, i);
+    gboolean is_segment = r->start_ns >= 0 || r->end_ns >= 0;
+    int score;
+
+    if (is_segment != segment)
+      continue;
+    if (segment && ((r->start_ns >= 0 && position_ns < r->start_ns) ||
+            (r->end_ns >= 0 && position_ns >= r->end_ns)))
+      continue;
+    score = pick_score (r, cc, system);
+    if (score > best_score) {
+      best = r;
+      best_score = score;
+    }
+  }
+  return best;
+}
+
+const WsRating *
+ws_metadata_pick (const WsMetadata *md, const char *territory,
+    const char *system)
+{
+  return pick (md, territory, system, FALSE, 0);
+}
+
+const WsRating *
+ws_metadata_pick_at (const WsMetadata *md, const char *territory,
+    const char *system, gint64 position_ns)
+{
+  const WsRating *r = pick (md, territory, system, TRUE, position_ns);
+
+  return r != NULL ? r : pick (md, territory, system, FALSE, 0);
+}

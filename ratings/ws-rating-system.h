@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* watershed: rating systems as data (ratings/systems/<id>.xml). */
+#ifndef WS_RATINGS_WS_RATING_SYSTEM_H
+#define WS_RATINGS_WS_RATING_SYSTEM_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * SECTION:ws-rating-system
+ *
+ * A #WsRatingRegistry holds every rating system loaded from
+ * `ratings/systems/<id>.xml` (schema `ratings/schemas/rating-system.xsd`).
+ * Systems and ratings are owned by the registry and live as long as it does;
+ * every pointer returned here is (transfer none).
+ *
+ * A rating is written `SYSTEM:CODE` (`bbfc:15`, `csa:-16`). Identifiers are
+ * the contract of DESIGN.md: short lower-case system ids, official codes.
+ */
+
+typedef struct WsRatingRegistry WsRatingRegistry;
+typedef struct WsRatingSystem WsRatingSystem;
+typedef struct WsRatingDef WsRatingDef;
+typedef struct WsRatingDescriptor WsRatingDescriptor;
+
+/**
+ * WsRatingKind:
+ * @WS_RATING_KIND_ADVISORY: parents decide (BBFC U/PG, MPA PG).
+ * @WS_RATING_KIND_RESTRICTED: legally restricted at sale or admission.
+ * @WS_RATING_KIND_UNRATED: "not rated" / "unrated": no minimum age known;
+ *   treat as most restrictive unless the operator says otherwise.
+ * @WS_RATING_KIND_REFUSED: refused classification (may not be shown).
+ */
+typedef enum {
+  WS_RATING_KIND_ADVISORY,
+  WS_RATING_KIND_RESTRICTED,
+  WS_RATING_KIND_UNRATED,
+  WS_RATING_KIND_REFUSED,
+} WsRatingKind;
+
+/**
+ * WsBadgeShape: display hint for the on-screen badge.
+ */
+typedef enum {
+  WS_BADGE_SHAPE_CIRCLE,
+  WS_BADGE_SHAPE_ROUNDED_SQUARE,
+  WS_BADGE_SHAPE_SQUARE,
+  WS_BADGE_SHAPE_TRIANGLE,
+  WS_BADGE_SHAPE_DIAMOND,
+  WS_BADGE_SHAPE_SHIELD,
+} WsBadgeShape;
+
+/**
+ * WsBadgeHints:
+ * @shape: outline shape.
+ * @background_argb, @foreground_argb, @border_argb: colours, 0xAARRGGBB.
+ * @text: (nullable): text drawn in the badge (defaults to the code).
+ */
+typedef struct {
+  WsBadgeShape shape;
+  guint32 background_argb;
+  guint32 foreground_argb;
+  guint32 border_argb;
+  const char *text;
+} WsBadgeHints;
+
+/* ---- registry ---------------------------------------------------------- */
+
+/**
+ * ws_rating_registry_new:
+ * @dir: (nullable): a folder of `*.xml` system files. NULL searches, in
+ *   order: $WATERSHED_DATADIR/systems, the source tree (for uninstalled
+ *   runs), then the installed $datadir/watershed/systems.
+ * @error: (out) (optional): WS_ERROR_IO when no folder is found or readable;
+ *   any error of ws_rating_registry_add_file() for the first bad file.
+ *
+ * Returns: (transfer full) (nullable): a registry; free with
+ *   ws_rating_registry_free().
+ */
+WsRatingRegistry *ws_rating_registry_new (const char *dir, GError **error);
+
+/**
+ * ws_rating_registry_new_empty:
+ * Returns: (transfer full): an empty registry, for tests and for callers
+ *   that add files themselves.
+ */
+WsRatingRegistry *ws_rating_registry_new_empty (void);
+
+/**
+ * ws_rating_registry_add_file:
+ * @error: WS_ERROR_IO, _MALFORMED, _FORBIDDEN, _INVALID (the message names
+ *   FILE:LINE and the element, e.g. a rating without a minimum age, a
+ *   duplicate code, a system id already loaded).
+ *
+ * Loads one rating-system file. On error the registry is unchanged.
+ * Returns: TRUE on success.
+ */
+gboolean ws_rating_registry_add_file (WsRatingRegistry *reg, const char *path,
+    GError **error);
+
+/**
+ * ws_rating_registry_add_memory:
+ * As ws_rating_registry_add_file() on bytes; @name is used in messages.
+ */
+gboolean ws_rating_registry_add_memory (WsRatingRegistry *reg,
+    const char *data, gsize len, const char *name, GError **error);
+
+/** ws_rating_registry_free: NULL is a no-op. */
+void ws_rating_registry_free (WsRatingRegistry *reg);
+
+/**
+ * ws_rating_registry_get_default:
+ *
+ * A process-wide registry loaded once (thread-safe) with
+ * ws_rating_registry_new (NULL, ...). Never freed.
+ * Returns: (transfer none) (nullable): NULL when loading failed; @error says
+ *   why (each call that fails sets it).
+ */
+const WsRatingRegistry *ws_rating_registry_get_default (GError **error);
+
+guint ws_rating_registry_get_n_systems (const WsRatingRegistry *reg);
+/** Systems in id order. */
+const WsRatingSystem *ws_rating_registry_get_system (
+    const WsRatingRegistry *reg, guint index);
+
+/**
+ * ws_rating_registry_lookup_system:
+ * @name: a system id (`bbfc`), or any alias a system declares: a MovieLabs
+ *   CMR agency URI (`http://www.movielabs.com/md/ratings/GB/BBFC/1`, with or
+ *   without a trailing `/`), a legacy URI (`http://www.mpaa.org/2003-ratings`),
+ *   an iTunes prefix (`uk-movie`), an XMLTV/retailer system name (`MPAA`,
+ *   `VCHIP`, `BBFC`), an EBU/other scheme name. Matching is case-insensitive
+ *   for plain names and exact for URIs (but `http`/`https` and a trailing
+ *   `/` are ignored).
+ * Returns: (transfer none) (nullable): the system, or NULL.
+ */
+const WsRatingSystem *ws_rating_registry_lookup_system (
+    const WsRatingRegistry *reg, const char *name);
+
+/**
+ * ws_rating_registry_resolve:
+ * @scheme: (nullable): where the value comes from: a system id or alias (as
+ *   for ws_rating_registry_lookup_system()), or a classification-scheme URN
+ *   that ratings declare aliases in (`urn:dvb:metadata:cs:ParentalGuidanceCS:2007`,
+ *   `urn:fvc:metadata:cs:ContentRatingCS:2014-07`,
+ *   `urn:dtg:cs:BBFCContentRatingCS:2002`), or `itunes` for a whole
+ *   iTunEXTC string. NULL: @value must be a `SYSTEM:CODE` string or a full
+ *   term URI (see ws_rating_registry_resolve_uri()).
+ * @value: the code, alias or term (`15`, `19.1.5`, `fifteen`,
+ *   `uk-movie|15|350|reason`).
+ *
+ * Resolution order: (1) an alias (scheme, value) declared by a rating;
+ * (2) the system @scheme names, then its rating by code or alias (codes
+ * match case-insensitively and ignore surrounding white space).
+ * Returns: (transfer none) (nullable): the rating, or NULL.
+ */
+const WsRatingDef *ws_rating_registry_resolve (const WsRatingRegistry *reg,
+    const char *scheme, const char *value);
+
+/**
+ * ws_rating_registry_resolve_uri:
+ * @uri: a term URI as in a TV-Anytime `ParentalRating/@href`
+ *   (`urn:fvc:metadata:cs:ContentRatingCS:2014-07:fifteen`) or a CMR rating
+ *   URI (`http://www.movielabs.com/md/ratings/GB/BBFC/1/15`): split at the
+ *   last `:` (URNs) or `/` (URLs) into scheme and term, then resolved.
+ * Returns: (transfer none) (nullable).
+ */
+const WsRatingDef *ws_rating_registry_resolve_uri (const WsRatingRegistry *reg,
+    const char *uri);
+
+/**
+ * ws_rating_registry_parse:
+ * @text: `SYSTEM:CODE` (`bbfc:15`, `csa:-16`, `us-tv:TV-14`).
+ * @error: WS_ERROR_ARGUMENT when not of that form, WS_ERROR_NOT_FOUND for an
+ *   unknown system (message lists the known ids) or code (message lists the
+ *   system's codes).
+ * Returns: (transfer none) (nullable).
+ */
+const WsRatingDef *ws_rating_registry_parse (const WsRatingRegistry *reg,
+    const char *text, GError **error);
+
+/**
+ * ws_rating_registry_lookup_age:
+ * @system: system id.
+ * @minimum_age: the age in years.
+ * Returns: (transfer none) (nullable): the least restrictive rating of
+ *   @system whose minimum age is exactly @minimum_age, or NULL.
+ */
+const WsRatingDef *ws_rating_registry_lookup_age (const WsRatingRegistry *reg,
+    const char *system, int minimum_age);
+
+/* ---- systems ----------------------------------------------------------- */
+
+const char *ws_rating_system_get_id (const WsRatingSystem *sys);
+const char *ws_rating_system_get_name (const WsRatingSystem *sys);
+/** ISO 3166-1 alpha-2 of the territory, or a region name ("EU") */
+const char *ws_rating_system_get_territory (const WsRatingSystem *sys);
+const char *ws_rating_system_get_authority (const WsRatingSystem *sys);
+/** The file the system came from. */
+const char *ws_rating_system_get_path (const WsRatingSystem *sys);
+
+guint ws_rating_system_get_n_ratings (const WsRatingSystem *sys);
+/** Ratings in order, least restrictive first (index == ordinal order). */
+const WsRatingDef *ws_rating_system_get_rating (const WsRatingSystem *sys,
+    guint index);
+
+/**
+ * ws_rating_system_lookup_rating:
+ * @code: an official code or an alias (legacy code, scheme term) of @sys.
+ * Returns: (transfer none) (nullable).
+ */
+const WsRatingDef *ws_rating_system_lookup_rating (const WsRatingSystem *sys,
+    const char *code);
+
+guint ws_rating_system_get_n_descriptors (const WsRatingSystem *sys);
+const WsRatingDescriptor *ws_rating_system_get_descriptor (
+    const WsRatingSystem *sys, guint index);
+/** By descriptor code or alias (`V`, `violence`, `geweld`). */
+const WsRatingDescriptor *ws_rating_system_lookup_descriptor (
+    const WsRatingSystem *sys, const char *code);
+
+/* ---- ratings ----------------------------------------------------------- */
+
+const WsRatingSystem *ws_rating_def_get_system (const WsRatingDef *def);
+/** Official code: `15`, `PG-13`, `-16`. */
+const char *ws_rating_def_get_code (const WsRatingDef *def);
+/** Human label: "15", "Parental Guidance", "Déconseillé aux moins de 16 ans". */
+const char *ws_rating_def_get_label (const WsRatingDef *def);
+/** Minimum age in years; -1 for UNRATED and REFUSED. */
+int ws_rating_def_get_minimum_age (const WsRatingDef *def);
+/** Position in the system's order, 0 = least restrictive. */
+guint ws_rating_def_get_ordinal (const WsRatingDef *def);
+WsRatingKind ws_rating_def_get_kind (const WsRatingDef *def);
+/** Display hints; never NULL (the system's defaults when the rating has none). */
+const WsBadgeHints *ws_rating_def_get_badge (const WsRatingDef *def);
+/** `SYSTEM:CODE`; owned by the registry. */
+const char *ws_rating_def_get_name (const WsRatingDef *def);
+
+/**
+ * ws_rating_def_compare:
+ *
+ * Orders by restrictiveness: minimum age, then (same system) ordinal.
+ * UNRATED and REFUSED sort above every age (fail closed).
+ * Returns: <0, 0, >0 like strcmp().
+ */
+int ws_rating_def_compare (const WsRatingDef *a, const WsRatingDef *b);
+
+/**
+ * WsConversion:
+ * @result: (nullable): the target rating, NULL when none qualifies (e.g. no
+ *   target rating is that restrictive, or the source is unrated).
+ * @approximate: TRUE when the target's minimum age differs from the
+ *   source's, or the kinds differ (advisory vs restricted).
+ * @note: (nullable): a static English sentence explaining the approximation.
+ */
+typedef struct {
+  const WsRatingDef *result;
+  gboolean approximate;
+  const char *note;
+} WsConversion;
+
+/**
+ * ws_rating_convert:
+ *
+ * The documented rule: the least restrictive rating of @target whose minimum
+ * age is at least the source's minimum age (ties broken by the lower
+ * ordinal). An UNRATED source converts to the target's UNRATED rating if it
+ * has one, else NULL; REFUSED likewise.
+ * Examples: bbfc:15 -> fsk:16; fsk:16 -> bbfc:18; us-tv:TV-14 -> kijkwijzer:14.
+ */
+WsConversion ws_rating_convert (const WsRatingDef *from,
+    const WsRatingSystem *target);
+
+/* ---- descriptors ------------------------------------------------------- */
+
+/** The system's own code (`V`, `geweld`, `language`). */
+const char *ws_rating_descriptor_get_code (const WsRatingDescriptor *d);
+/** Human label in English. */
+const char *ws_rating_descriptor_get_label (const WsRatingDescriptor *d);
+/**
+ * The common category used for pictograms, one of: violence, fear, sex,
+ * nudity, discrimination, drugs, language, horror, theme,
+ * imitable-behaviour, dialogue, fantasy-violence, gambling, other.
+ */
+const char *ws_rating_descriptor_get_category (const WsRatingDescriptor *d);
+
+G_END_DECLS
+
+#endif /* WS_RATINGS_WS_RATING_SYSTEM_H */

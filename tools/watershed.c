@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* watershed: the command. `watershed <command> [options]`. */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ws-cli.h"
+#include "ws-config.h"
+
+typedef struct {
+  const char *name;
+  WsCommandFunc run;
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "rate", ws_cmd_rate,
+      "list rating systems, show one, convert a rating between systems" },
+  { "metadata", ws_cmd_metadata,
+      "read a metadata file (IMF CPL, TV-Anytime, DVB-I, EBUCore, iTunes, "
+      "XMLTV, sidecar) and print its normalised ratings" },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out,
+      "Usage: watershed <command> [options]\n"
+      "\n"
+      "Age ratings for broadcast and VOD: read, convert, decide, check.\n"
+      "\n"
+      "Commands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out,
+      "\n"
+      "`watershed <command> --help` describes each command. Every command\n"
+      "takes --json to print one JSON document on stdout.\n"
+      "Exit status: 0 pass, 1 a check failed or content is blocked,\n"
+      "2 usage or input error.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+
+  if (argc < 2) {
+    print_usage (stderr);
+    return WS_EXIT_USAGE;
+  }
+  if (!strcmp (argv[1], "--help") || !strcmp (argv[1], "-h") ||
+      !strcmp (argv[1], "help")) {
+    print_usage (stdout);
+    return WS_EXIT_PASS;
+  }
+  if (!strcmp (argv[1], "--version")) {
+    printf ("watershed %s\n", WS_VERSION);
+    return WS_EXIT_PASS;
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++) {
+    if (!strcmp (argv[1], commands[i].name))
+      return commands[i].run (argc - 1, argv + 1);
+  }
+  ws_cli_error ("unknown command \"%s\"; run `watershed --help` for the "
+      "list", argv[1]);
+  return WS_EXIT_USAGE;
+}

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* WS_PLACEHOLDER */
+#include "ws-cli.h"
+
+int
+ws_cmd_rate (int argc, char **argv)
+{
+  return WS_EXIT_USAGE;
+}
