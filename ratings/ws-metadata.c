@@ -163,22 +163,56 @@ ws_rating_add_text (WsRating *r, const char *lang, const char *length,
   g_ptr_array_add (r->texts, t);
 }
 
-void
-ws_metadata_add_warning (WsMetadata *md, int line, const char *element,
-    const char *format, ...)
+static void
+add_warning_valist (WsMetadata *md, int line, const char *element,
+    gboolean invalid, const char *format, va_list args)
 {
   WsMetadataWarning *w;
-  va_list args;
 
   g_return_if_fail (md != NULL && format != NULL);
 
   w = g_new0 (WsMetadataWarning, 1);
   w->line = line;
   w->element = g_strdup (element);
-  va_start (args, format);
+  w->invalid = invalid;
   w->message = g_strdup_vprintf (format, args);
-  va_end (args);
   g_ptr_array_add (md->warnings, w);
+}
+
+void
+ws_metadata_add_warning (WsMetadata *md, int line, const char *element,
+    const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  add_warning_valist (md, line, element, FALSE, format, args);
+  va_end (args);
+}
+
+void
+ws_metadata_add_violation (WsMetadata *md, int line, const char *element,
+    const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  add_warning_valist (md, line, element, TRUE, format, args);
+  va_end (args);
+}
+
+gboolean
+ws_metadata_is_valid (const WsMetadata *md)
+{
+  g_return_val_if_fail (md != NULL, FALSE);
+
+  for (guint i = 0; i < md->warnings->len; i++) {
+    const WsMetadataWarning *w = g_ptr_array_index (md->warnings, i);
+
+    if (w->invalid)
+      return FALSE;
+  }
+  return TRUE;
 }
 
 void

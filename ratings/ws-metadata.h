@@ -78,11 +78,15 @@ typedef struct {
  * @line: source line, 0 when unknown.
  * @element: (nullable): element or attribute the warning is about.
  * @message: what was lenient and what the user should check.
+ * @invalid: TRUE when the finding makes the document invalid against its
+ *   specification or profile (for example a DVB-I rule), though it could
+ *   still be read; FALSE for a lenient reading of dirty but legal data.
  */
 typedef struct {
   int line;
   char *element;
   char *message;
+  gboolean invalid;
 } WsMetadataWarning;
 
 /**
@@ -168,6 +172,20 @@ void ws_rating_add_text (WsRating *rating, const char *lang,
 /** Appends a warning; @line 0 and @element NULL allowed. printf-style. */
 void ws_metadata_add_warning (WsMetadata *md, int line, const char *element,
     const char *format, ...) G_GNUC_PRINTF (4, 5);
+
+/**
+ * ws_metadata_add_violation:
+ * As ws_metadata_add_warning() with @invalid set: the document breaks its
+ * specification or profile (say which rule in the message).
+ */
+void ws_metadata_add_violation (WsMetadata *md, int line,
+    const char *element, const char *format, ...) G_GNUC_PRINTF (4, 5);
+
+/**
+ * ws_metadata_is_valid:
+ * Returns: FALSE when any warning is a violation.
+ */
+gboolean ws_metadata_is_valid (const WsMetadata *md);
 
 G_END_DECLS
 
