@@ -12,7 +12,22 @@ typedef struct {
   gboolean forbidden;
   int forbidden_line;
   char *forbidden_what;
+  int first_error_line;
+  char *first_error; /* the first fatal error: later ones are consequences */
 } SafeState;
+
+static void
+record_error (void *user_data, xmlErrorPtr e)
+{
+  xmlParserCtxtPtr ctxt = user_data;
+  SafeState *st = ctxt->_private;
+
+  if (st->first_error != NULL || e == NULL || e->level < XML_ERR_ERROR)
+    return;
+  st->first_error = g_strdup (e->message ? e->message : "not well-formed");
+  g_strchomp (st->first_error);
+  st->first_error_line = e->line;
+}
 
 static void
 refuse_entity_decl (void *user_data, const xmlChar *name, int type,
@@ -36,7 +51,7 @@ static xmlDoc *
 parse_safely (const char *data, gsize len, const char *name, GError **error)
 {
   xmlParserCtxtPtr ctxt;
-  SafeState st = { FALSE, 0, NULL };
+  SafeState st = { FALSE, 0, NULL, 0, NULL };
   xmlDoc *doc = NULL;
   int options;
 
@@ -55,6 +70,7 @@ parse_safely (const char *data, gsize len, const char *name, GError **error)
   }
   ctxt->_private = &st;
   ctxt->sax->entityDecl = refuse_entity_decl;
+  ctxt->sax->serror = record_error;
 
   /* No NOENT (no substitution), no DTDLOAD/DTDATTR/DTDVALID (no external
    * subset), no network, no HUGE (keep libxml2's own depth and size limits),
@@ -71,14 +87,10 @@ parse_safely (const char *data, gsize len, const char *name, GError **error)
         st.forbidden_what);
     g_clear_pointer (&doc, xmlFreeDoc);
   } else if (doc == NULL || !ctxt->wellFormed) {
-    const xmlError *e = xmlCtxtGetLastError (ctxt);
-    char *msg = g_strdup (e && e->message ? e->message : "not well-formed");
-
-    g_strchomp (msg);
     g_set_error (error, WS_ERROR, WS_ERROR_MALFORMED,
         "%s:%d: malformed XML: %s; fix the document (xmllint --noout shows "
-        "every error)", name, e ? e->line : 0, msg);
-    g_free (msg);
+        "every error)", name, st.first_error_line,
+        st.first_error ? st.first_error : "not well-formed");
     g_clear_pointer (&doc, xmlFreeDoc);
   } else if (xmlDocGetRootElement (doc) == NULL) {
     g_set_error (error, WS_ERROR, WS_ERROR_MALFORMED,
@@ -87,6 +99,7 @@ parse_safely (const char *data, gsize len, const char *name, GError **error)
   }
 
   g_free (st.forbidden_what);
+  g_free (st.first_error);
   xmlFreeParserCtxt (ctxt);
   return doc;
 }
