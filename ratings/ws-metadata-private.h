@@ -42,6 +42,14 @@ gboolean ws_metadata_read_sidecar (WsMetadata *md, xmlNode *root,
     const WsRatingRegistry *reg, GError **error);
 
 /**
+ * ws_metadata_new_for_reader:
+ * An empty result named @name, for a reader to fill.
+ * Returns: (transfer full): free with ws_metadata_free().
+ */
+WsMetadata *ws_metadata_new_for_reader (const char *name,
+    WsMetadataFormat format);
+
+/**
  * ws_metadata_set_invalid:
  * Sets @error to WS_ERROR_INVALID with "PATH:LINE: <element>: message".
  * Always returns FALSE, so a reader can `return ws_metadata_set_invalid (...)`.

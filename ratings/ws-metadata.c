@@ -304,12 +304,13 @@ ws_metadata_resolve (WsMetadata *md, WsRating *rating,
   return FALSE;
 }
 
-static WsMetadata *
-metadata_new (const char *name)
+WsMetadata *
+ws_metadata_new_for_reader (const char *name, WsMetadataFormat format)
 {
   WsMetadata *md = g_new0 (WsMetadata, 1);
 
   md->path = g_strdup (name);
+  md->format = format;
   md->ratings = g_ptr_array_new_with_free_func ((GDestroyNotify) ws_rating_free);
   md->warnings = g_ptr_array_new_with_free_func (warning_free);
   return md;
@@ -344,8 +345,7 @@ read_doc (xmlDoc *doc, const char *name, const WsRatingRegistry *reg,
     if (!ws_xml_ns_has_prefix (root, f->ns_prefix))
       continue;
 
-    md = metadata_new (name);
-    md->format = f->format;
+    md = ws_metadata_new_for_reader (name, f->format);
     if (!f->read (md, root, reg, error)) {
       ws_metadata_free (md);
       return NULL;

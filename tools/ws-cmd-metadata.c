@@ -1,9 +1,354 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* WS_PLACEHOLDER */
+/* watershed metadata: read a metadata file, print its normalised ratings. */
+#include <stdio.h>
+#include <string.h>
+
 #include "ws-cli.h"
+#include "ws-error.h"
+#include "ws-metadata.h"
+#include "ws-territory.h"
+
+typedef struct {
+  const char *territory; /* normalised alpha-2, or NULL */
+  const char *system;
+  gboolean explain;
+  gboolean json;
+} MetadataOptions;
+
+static gboolean
+rating_selected (const WsRating *r, const MetadataOptions *opt)
+{
+  if (opt->territory != NULL && r->territory != NULL &&
+      strcmp (r->territory, opt->territory) != 0)
+    return FALSE;
+  if (opt->system != NULL && (r->system == NULL ||
+          strcmp (r->system, opt->system) != 0))
+    return FALSE;
+  return TRUE;
+}
+
+static const WsRatingDef *
+rating_def (const WsRatingRegistry *reg, const WsRating *r)
+{
+  const WsRatingSystem *sys;
+
+  if (r->system == NULL || r->code == NULL)
+    return NULL;
+  sys = ws_rating_registry_lookup_system (reg, r->system);
+  return sys ? ws_rating_system_lookup_rating (sys, r->code) : NULL;
+}
+
+static void
+add_seconds_or_null (JsonBuilder *b, const char *key, gint64 ns)
+{
+  json_builder_set_member_name (b, key);
+  if (ns >= 0)
+    json_builder_add_double_value (b, ns / 1e9);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+build_rating_json (JsonBuilder *b, const WsRatingRegistry *reg,
+    const WsRating *r)
+{
+  const WsRatingDef *def = rating_def (reg, r);
+  char *name = r->system && r->code ? g_strdup_printf ("%s:%s", r->system,
+      r->code) : NULL;
+
+  json_builder_begin_object (b);
+  ws_json_add_string_or_null (b, "programme", r->programme);
+  ws_json_add_string_or_null (b, "territory", r->territory);
+  ws_json_add_string_or_null (b, "system", r->system);
+  ws_json_add_string_or_null (b, "code", r->code);
+  ws_json_add_string_or_null (b, "rating", name);
+  json_builder_set_member_name (b, "minimum_age");
+  if (r->minimum_age >= 0)
+    json_builder_add_int_value (b, r->minimum_age);
+  else
+    json_builder_add_null_value (b);
+  ws_json_add_string_or_null (b, "label",
+      def ? ws_rating_def_get_label (def) : NULL);
+  json_builder_set_member_name (b, "descriptors");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < r->descriptors->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (r->descriptors, i));
+  json_builder_end_array (b);
+  ws_json_add_string_or_null (b, "text", r->texts->len > 0 ?
+      ((const WsGuidanceText *) g_ptr_array_index (r->texts, 0))->text : NULL);
+  json_builder_set_member_name (b, "texts");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < r->texts->len; i++) {
+    const WsGuidanceText *t = g_ptr_array_index (r->texts, i);
+
+    json_builder_begin_object (b);
+    ws_json_add_string_or_null (b, "lang", t->lang);
+    ws_json_add_string_or_null (b, "length", t->length);
+    ws_json_add_string_or_null (b, "text", t->text);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+  add_seconds_or_null (b, "start_s", r->start_ns);
+  add_seconds_or_null (b, "end_s", r->end_ns);
+  json_builder_set_member_name (b, "source");
+  json_builder_begin_object (b);
+  ws_json_add_string_or_null (b, "system", r->source_system);
+  ws_json_add_string_or_null (b, "code", r->source_code);
+  ws_json_add_string_or_null (b, "element", r->element);
+  json_builder_set_member_name (b, "line");
+  json_builder_add_int_value (b, r->line);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  g_free (name);
+}
+
+static void
+build_file_json (JsonBuilder *b, const WsRatingRegistry *reg,
+    const char *path, const WsMetadata *md, const GError *error,
+    const MetadataOptions *opt)
+{
+  json_builder_begin_object (b);
+  ws_json_add_string_or_null (b, "path", path);
+  ws_json_add_string_or_null (b, "format",
+      md ? ws_metadata_format_to_string (md->format) : NULL);
+  json_builder_set_member_name (b, "valid");
+  json_builder_add_boolean_value (b, md != NULL && ws_metadata_is_valid (md));
+  ws_json_add_string_or_null (b, "error", error ? error->message : NULL);
+  ws_json_add_string_or_null (b, "title", md ? md->title : NULL);
+  json_builder_set_member_name (b, "ratings");
+  json_builder_begin_array (b);
+  for (guint i = 0; md != NULL && i < md->ratings->len; i++) {
+    const WsRating *r = g_ptr_array_index (md->ratings, i);
+
+    if (rating_selected (r, opt))
+      build_rating_json (b, reg, r);
+  }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "warnings");
+  json_builder_begin_array (b);
+  for (guint i = 0; md != NULL && i < md->warnings->len; i++) {
+    const WsMetadataWarning *w = g_ptr_array_index (md->warnings, i);
+
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "line");
+    json_builder_add_int_value (b, w->line);
+    ws_json_add_string_or_null (b, "element", w->element);
+    ws_json_add_string_or_null (b, "message", w->message);
+    json_builder_set_member_name (b, "invalid");
+    json_builder_add_boolean_value (b, w->invalid);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+static void
+print_explanation (const WsRatingRegistry *reg, const WsRatingDef *def)
+{
+  const WsRatingSystem *own = ws_rating_def_get_system (def);
+  GString *line = g_string_new (NULL);
+
+  for (guint i = 0; i < ws_rating_registry_get_n_systems (reg); i++) {
+    const WsRatingSystem *sys = ws_rating_registry_get_system (reg, i);
+    WsConversion conv;
+
+    if (sys == own)
+      continue;
+    conv = ws_rating_convert (def, sys);
+    if (conv.result == NULL)
+      continue;
+    if (line->len > 0)
+      g_string_append (line, ", ");
+    g_string_append_printf (line, "%s%s", ws_rating_def_get_name (conv.result),
+        conv.approximate ? "~" : "");
+  }
+  if (line->len > 0)
+    printf ("      elsewhere: %s (~ approximate)\n", line->str);
+  g_string_free (line, TRUE);
+}
+
+static void
+print_file_text (const WsRatingRegistry *reg, const char *path,
+    const WsMetadata *md, const MetadataOptions *opt)
+{
+  const char *last_programme = NULL;
+  guint shown = 0;
+
+  printf ("%s: %s%s%s%s\n", path, ws_metadata_format_to_string (md->format),
+      ws_metadata_is_valid (md) ? "" : ", INVALID",
+      md->title ? ", title: " : "", md->title ? md->title : "");
+  for (guint i = 0; i < md->ratings->len; i++) {
+    const WsRating *r = g_ptr_array_index (md->ratings, i);
+    const WsRatingDef *def = rating_def (reg, r);
+
+    if (!rating_selected (r, opt))
+      continue;
+    shown++;
+    if (r->programme != NULL && g_strcmp0 (r->programme, last_programme)) {
+      printf ("  programme %s\n", r->programme);
+      last_programme = r->programme;
+    }
+    {
+      char *name = r->system && r->code ? g_strdup_printf ("%s:%s",
+          r->system, r->code) : g_strdup ("(unresolved)");
+      printf ("    %-3s %-16s", r->territory ? r->territory : "*", name);
+      g_free (name);
+    }
+    if (r->minimum_age >= 0)
+      printf (" minimum age %d", r->minimum_age);
+    else
+      printf (" minimum age unknown: treated as most restrictive");
+    if (def != NULL)
+      printf (" (%s)", ws_rating_def_get_label (def));
+    if (r->start_ns >= 0 || r->end_ns >= 0)
+      printf (" segment %.3f-%.3f s", r->start_ns >= 0 ? r->start_ns / 1e9 :
+          0.0, r->end_ns >= 0 ? r->end_ns / 1e9 : -1.0);
+    printf ("   [line %d, %s \"%s\"%s%s%s]\n", r->line,
+        r->element ? r->element : "?", r->source_code ? r->source_code : "",
+        r->source_system ? " from \"" : "",
+        r->source_system ? r->source_system : "",
+        r->source_system ? "\"" : "");
+    if (r->descriptors->len > 0) {
+      printf ("      descriptors:");
+      for (guint j = 0; j < r->descriptors->len; j++)
+        printf (" %s", (const char *) g_ptr_array_index (r->descriptors, j));
+      printf ("\n");
+    }
+    for (guint j = 0; j < r->texts->len; j++) {
+      const WsGuidanceText *t = g_ptr_array_index (r->texts, j);
+      printf ("      text [%s]: %s\n", t->lang ? t->lang : "-", t->text);
+    }
+    if (opt->explain && def != NULL)
+      print_explanation (reg, def);
+  }
+  if (shown == 0)
+    printf ("    no rating%s%s\n", opt->territory ? " for " : "",
+        opt->territory ? opt->territory : "");
+  for (guint i = 0; i < md->warnings->len; i++) {
+    const WsMetadataWarning *w = g_ptr_array_index (md->warnings, i);
+
+    printf ("  %s: line %d%s%s: %s\n", w->invalid ? "invalid" : "warning",
+        w->line, w->element ? ": " : "", w->element ? w->element : "",
+        w->message);
+  }
+}
+
+static gboolean
+has_selected_rating (const WsMetadata *md, const MetadataOptions *opt)
+{
+  for (guint i = 0; i < md->ratings->len; i++) {
+    if (rating_selected (g_ptr_array_index (md->ratings, i), opt))
+      return TRUE;
+  }
+  return FALSE;
+}
 
 int
 ws_cmd_metadata (int argc, char **argv)
 {
-  return WS_EXIT_USAGE;
+  gboolean json = FALSE, explain = FALSE;
+  char *territory = NULL, *system = NULL;
+  int code = WS_EXIT_USAGE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+        "Print one JSON document on stdout", NULL },
+    { "territory", 't', 0, G_OPTION_ARG_STRING, &territory,
+        "Only ratings that apply to this territory (ISO 3166 code)", "CC" },
+    { "system", 's', 0, G_OPTION_ARG_STRING, &system,
+        "Only ratings of this rating system (id or alias)", "SYSTEM" },
+    { "explain", 'e', 0, G_OPTION_ARG_NONE, &explain,
+        "Also show each rating's equivalents in the other systems", NULL },
+    { NULL }
+  };
+  GOptionContext *ctx = g_option_context_new ("FILE...");
+  const WsRatingRegistry *reg;
+  MetadataOptions opt = { 0 };
+  JsonBuilder *b = NULL;
+  gboolean any_error = FALSE, any_fail = FALSE;
+
+  g_option_context_set_summary (ctx,
+      "Reads programme metadata and prints its normalised ratings: territory,\n"
+      "system, code, minimum age, descriptors, guidance text, warnings.\n"
+      "Formats (recognised from the root element and namespace): IMF CPL\n"
+      "(SMPTE ST 2067-3), TV-Anytime / DVB-I content guide, DVB-I service\n"
+      "list, EBUCore, Apple iTunes package metadata.xml, XMLTV, and the\n"
+      "watershed sidecar.\n\n"
+      "Exit status: 0 read; 1 a file is invalid against its specification or\n"
+      "has no rating for --territory; 2 usage error or an unreadable file.\n"
+      "With one FILE --json prints that file's object; with several,\n"
+      "{\"files\": [...]}.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!ws_cli_parse (ctx, &argc, &argv, &code))
+    goto end;
+  code = WS_EXIT_USAGE;
+  if (argc < 2) {
+    ws_cli_error ("metadata: give at least one FILE; see watershed metadata "
+        "--help");
+    goto end;
+  }
+  reg = ws_cli_registry ();
+  if (reg == NULL)
+    goto end;
+  if (territory != NULL) {
+    opt.territory = ws_territory_normalise (territory);
+    if (opt.territory == NULL) {
+      ws_cli_error ("metadata: --territory \"%s\" is not an ISO 3166 country "
+          "code", territory);
+      goto end;
+    }
+  }
+  if (system != NULL) {
+    const WsRatingSystem *sys = ws_rating_registry_lookup_system (reg, system);
+    if (sys == NULL) {
+      ws_cli_error ("metadata: unknown rating system \"%s\"; see watershed "
+          "rate list", system);
+      goto end;
+    }
+    opt.system = ws_rating_system_get_id (sys);
+  }
+  opt.explain = explain;
+  opt.json = json;
+
+  if (json) {
+    b = json_builder_new ();
+    if (argc > 2) {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "files");
+      json_builder_begin_array (b);
+    }
+  }
+  for (int i = 1; i < argc; i++) {
+    GError *error = NULL;
+    WsMetadata *md = ws_metadata_read_file (argv[i], reg, &error);
+
+    if (md == NULL) {
+      any_error = TRUE;
+      ws_cli_error ("%s", error->message);
+    } else if (!ws_metadata_is_valid (md) ||
+        (opt.territory != NULL && !has_selected_rating (md, &opt))) {
+      any_fail = TRUE;
+    }
+    if (json)
+      build_file_json (b, reg, argv[i], md, error, &opt);
+    else if (md != NULL)
+      print_file_text (reg, argv[i], md, &opt);
+    g_clear_error (&error);
+    ws_metadata_free (md);
+  }
+  if (json) {
+    if (argc > 2) {
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+    ws_cli_print_json (json_builder_get_root (b));
+  }
+  code = any_error ? WS_EXIT_USAGE : any_fail ? WS_EXIT_FAIL : WS_EXIT_PASS;
+
+end:
+  if (b != NULL)
+    g_object_unref (b);
+  g_free (territory);
+  g_free (system);
+  g_option_context_free (ctx);
+  return code;
 }

@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* CLI tests for `watershed rate` and `watershed metadata`. */
+#include <check.h>
+#include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "ws-test-util.h"
+
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} Run;
+
+static Run
+run_argv (const char *const *args)
+{
+  Run r = { -1, NULL, NULL };
+  GPtrArray *argv = g_ptr_array_new ();
+  GError *error = NULL;
+  int wait_status = 0;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("WS_WATERSHED"));
+  for (const char *const *a = args; *a != NULL; a++)
+    g_ptr_array_add (argv, (gpointer) * a);
+  g_ptr_array_add (argv, NULL);
+  ck_assert_msg (g_spawn_sync (NULL, (char **) argv->pdata, NULL,
+          G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait_status, &error),
+      "spawn failed: %s", error ? error->message : "?");
+  ck_assert (WIFEXITED (wait_status));
+  r.status = WEXITSTATUS (wait_status);
+  g_ptr_array_free (argv, TRUE);
+  return r;
+}
+
+#define RUN(...) run_argv ((const char *const[]) { __VA_ARGS__, NULL })
+
+static void
+run_clear (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+static JsonObject *
+parse_object (JsonParser *parser, const char *text)
+{
+  GError *error = NULL;
+  JsonNode *root;
+
+  ck_assert_msg (json_parser_load_from_data (parser, text, -1, &error),
+      "not JSON: %s\n%s", error ? error->message : "", text);
+  root = json_parser_get_root (parser);
+  ck_assert (JSON_NODE_HOLDS_OBJECT (root));
+  return json_node_get_object (root);
+}
+
+START_TEST (test_cli_help_and_unknown_command)
+{
+  Run r = RUN ("--help");
+
+  ck_assert_int_eq (r.status, 0);
+  ck_assert (strstr (r.out, "rate") && strstr (r.out, "metadata"));
+  run_clear (&r);
+
+  r = RUN ("frobnicate");
+  ck_assert_int_eq (r.status, 2);
+  ck_assert (strstr (r.err, "watershed: unknown command \"frobnicate\""));
+  run_clear (&r);
+
+  r = RUN ("rate", "--help");
+  ck_assert_int_eq (r.status, 0);
+  ck_assert (strstr (r.out, "convert"));
+  run_clear (&r);
+
+  r = RUN ("metadata", "--help");
+  ck_assert_int_eq (r.status, 0);
+  ck_assert (strstr (r.out, "TV-Anytime"));
+  run_clear (&r);
+}
+END_TEST
+
+/* The DESIGN.md contract: {"from": "bbfc:15", "to": "fsk:16",
+ * "minimum_age": 16, ...} */
+static const struct {
+  const char *from, *to, *expect;
+  int age;
+} conversions[] = {
+  { "bbfc:15", "fsk", "fsk:16", 16 },
+  { "fsk:16", "bbfc", "bbfc:18", 18 },
+  { "us-tv:TV-14", "kijkwijzer", "kijkwijzer:14", 14 },
+};
+
+START_TEST (test_cli_rate_convert_json)
+{
+  JsonParser *parser = json_parser_new ();
+  Run r = RUN ("rate", "convert", conversions[_i].from, "--to",
+      conversions[_i].to, "--json");
+  JsonObject *o;
+
+  ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
+  o = parse_object (parser, r.out);
+  ck_assert_str_eq (json_object_get_string_member (o, "from"),
+      conversions[_i].from);
+  ck_assert_str_eq (json_object_get_string_member (o, "to"),
+      conversions[_i].expect);
+  ck_assert_int_eq (json_object_get_int_member (o, "minimum_age"),
+      conversions[_i].age);
+  ck_assert (json_object_has_member (o, "approximate"));
+  run_clear (&r);
+  g_object_unref (parser);
+}
+END_TEST
+
+START_TEST (test_cli_rate_convert_text)
+{
+  Run r = RUN ("rate", "convert", "bbfc:15", "--to", "fsk");
+
+  ck_assert_int_eq (r.status, 0);
+  ck_assert_msg (strstr (r.out, "bbfc:15") && strstr (r.out, "fsk:16"),
+      "%s", r.out);
+  run_clear (&r);
+}
+END_TEST
+
+START_TEST (test_cli_rate_errors)
+{
+  Run r = RUN ("rate", "convert", "bbfc15", "--to", "fsk");
+
+  ck_assert_int_eq (r.status, 2);
+  ck_assert (g_str_has_prefix (r.err, "watershed: "));
+  run_clear (&r);
+
+  r = RUN ("rate", "convert", "bbfc:99", "--to", "fsk");
+  ck_assert_int_eq (r.status, 2);
+  ck_assert (strstr (r.err, "99"));
+  run_clear (&r);
+
+  r = RUN ("rate", "convert", "bbfc:15", "--to", "nosuch");
+  ck_assert_int_eq (r.status, 2);
+  ck_assert (strstr (r.err, "nosuch"));
+  run_clear (&r);
+
+  r = RUN ("rate", "convert", "bbfc:15");
+  ck_assert_int_eq (r.status, 2);
+  ck_assert (strstr (r.err, "--to"));
+  run_clear (&r);
+
+  r = RUN ("rate", "show", "nosuch");
+  ck_assert_int_eq (r.status, 2);
+  run_clear (&r);
+
+  r = RUN ("rate", "--bogus");
+  ck_assert_int_eq (r.status, 2);
+  run_clear (&r);
+}
+END_TEST
+
+START_TEST (test_cli_rate_list_and_show)
+{
+  static const char *const required[] = { "bbfc", "mpa", "us-tv", "fsk",
+    "csa", "kijkwijzer", "acb", "ifco", "classind", "cbfc", "eirin", "dvb" };
+  static const char *const bbfc[] = { "U", "PG", "12A", "12", "15", "18",
+    "R18" };
+  JsonParser *parser = json_parser_new ();
+  Run r = RUN ("rate", "list", "--json");
+  JsonObject *o;
+  JsonArray *systems, *ratings;
+
+  ck_assert_int_eq (r.status, 0);
+  o = parse_object (parser, r.out);
+  systems = json_object_get_array_member (o, "systems");
+  for (gsize i = 0; i < G_N_ELEMENTS (required); i++) {
+    gboolean found = FALSE;
+
+    for (guint j = 0; j < json_array_get_length (systems); j++) {
+      JsonObject *s = json_array_get_object_element (systems, j);
+      found |= !strcmp (json_object_get_string_member (s, "id"), required[i]);
+    }
+    ck_assert_msg (found, "system %s missing from rate list", required[i]);
+  }
+  run_clear (&r);
+
+  r = RUN ("rate", "show", "bbfc", "--json");
+  ck_assert_int_eq (r.status, 0);
+  o = parse_object (parser, r.out);
+  ratings = json_object_get_array_member (o, "ratings");
+  ck_assert_int_ge (json_array_get_length (ratings), G_N_ELEMENTS (bbfc));
+  {
+    /* The official codes appear in this order (others may be between). */
+    guint at = 0;
+    for (guint j = 0; j < json_array_get_length (ratings) &&
+        at < G_N_ELEMENTS (bbfc); j++) {
+      JsonObject *d = json_array_get_object_element (ratings, j);
+      if (!strcmp (json_object_get_string_member (d, "code"), bbfc[at]))
+        at++;
+    }
+    ck_assert_int_eq (at, G_N_ELEMENTS (bbfc));
+  }
+  run_clear (&r);
+
+  r = RUN ("rate", "show", "bbfc");
+  ck_assert_int_eq (r.status, 0);
+  ck_assert (strstr (r.out, "12A"));
+  run_clear (&r);
+  g_object_unref (parser);
+}
+END_TEST
+
+START_TEST (test_cli_metadata_sample_json)
+{
+  char *sample = g_build_filename (g_getenv ("WS_SOURCE_ROOT"), "ratings",
+      "samples", "demo-bbfc15.xml", NULL);
+  JsonParser *parser = json_parser_new ();
+  Run r = RUN ("metadata", sample, "--json", "--territory", "GB");
+  JsonObject *o, *rating;
+  JsonArray *ratings;
+
+  ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
+  o = parse_object (parser, r.out);
+  ck_assert_str_eq (json_object_get_string_member (o, "format"), "watershed");
+  ratings = json_object_get_array_member (o, "ratings");
+  ck_assert_int_ge (json_array_get_length (ratings), 1);
+  rating = json_array_get_object_element (ratings, 0);
+  ck_assert_str_eq (json_object_get_string_member (rating, "territory"), "GB");
+  ck_assert_str_eq (json_object_get_string_member (rating, "system"), "bbfc");
+  ck_assert_str_eq (json_object_get_string_member (rating, "code"), "15");
+  ck_assert_int_eq (json_object_get_int_member (rating, "minimum_age"), 15);
+  ck_assert (json_object_has_member (rating, "descriptors"));
+  ck_assert (!json_object_get_null_member (rating, "text"));
+  ck_assert (json_object_has_member (o, "warnings"));
+  run_clear (&r);
+
+  r = RUN ("metadata", sample, "--explain");
+  ck_assert_int_eq (r.status, 0);
+  ck_assert_msg (strstr (r.out, "bbfc:15") && strstr (r.out, "fsk:16"),
+      "%s", r.out);
+  run_clear (&r);
+
+  r = RUN ("metadata", sample, "--territory", "ZZZ");
+  ck_assert_int_eq (r.status, 2);
+  ck_assert (strstr (r.err, "ZZZ"));
+  run_clear (&r);
+  g_free (sample);
+  g_object_unref (parser);
+}
+END_TEST
+
+START_TEST (test_cli_metadata_bad_files)
+{
+  char *dir = g_dir_make_tmp ("ws-cli-XXXXXX", NULL);
+  char *bad = g_build_filename (dir, "bad.xml", NULL);
+  char *unknown = g_build_filename (dir, "unknown.xml", NULL);
+  char *sample = g_build_filename (g_getenv ("WS_SOURCE_ROOT"), "ratings",
+      "samples", "demo-bbfc15.xml", NULL);
+  JsonParser *parser = json_parser_new ();
+  JsonObject *o;
+  JsonArray *files;
+  Run r;
+
+  ck_assert (g_file_set_contents (bad, "<a>\n<b>\n</a>\n", -1, NULL));
+  ck_assert (g_file_set_contents (unknown, "<html/>", -1, NULL));
+
+  r = RUN ("metadata", "/nonexistent/file.xml");
+  ck_assert_int_eq (r.status, 2);
+  ck_assert (strstr (r.err, "watershed: /nonexistent/file.xml: "));
+  run_clear (&r);
+
+  r = RUN ("metadata", bad);
+  ck_assert_int_eq (r.status, 2);
+  ck_assert_msg (strstr (r.err, "bad.xml:3: malformed XML"), "%s", r.err);
+  run_clear (&r);
+
+  r = RUN ("metadata", unknown);
+  ck_assert_int_eq (r.status, 2);
+  ck_assert (strstr (r.err, "<html>"));
+  run_clear (&r);
+
+  /* The batch goes on: the good file is still reported. */
+  r = RUN ("metadata", bad, sample, "--json");
+  ck_assert_int_eq (r.status, 2);
+  o = parse_object (parser, r.out);
+  files = json_object_get_array_member (o, "files");
+  ck_assert_int_eq (json_array_get_length (files), 2);
+  ck_assert (!json_object_get_null_member (json_array_get_object_element
+          (files, 0), "error"));
+  ck_assert_str_eq (json_object_get_string_member (json_array_get_object_element
+          (files, 1), "format"), "watershed");
+  run_clear (&r);
+
+  g_unlink (bad);
+  g_unlink (unknown);
+  g_rmdir (dir);
+  g_free (bad);
+  g_free (unknown);
+  g_free (sample);
+  g_free (dir);
+  g_object_unref (parser);
+}
+END_TEST
+
+/* Every CPL and TV-Anytime file of the corpus reads; the -INVALID ones
+ * are reported invalid (exit 1, "valid": false). */
+START_TEST (test_cli_metadata_corpus)
+{
+  const char *corpus = g_getenv ("WS_CORPUS_DIR");
+  const char *subdirs[] = { "imf-cpl", "tva" };
+  JsonParser *parser = json_parser_new ();
+  int files = 0;
+
+  for (gsize s = 0; s < G_N_ELEMENTS (subdirs); s++) {
+    char *path = g_build_filename (corpus, subdirs[s], NULL);
+    GDir *dir = g_dir_open (path, 0, NULL);
+    const char *name;
+
+    ck_assert_ptr_nonnull (dir);
+    while ((name = g_dir_read_name (dir)) != NULL) {
+      char *file;
+      Run r;
+      JsonObject *o;
+      gboolean invalid = strstr (name, "-INVALID") != NULL;
+
+      if (!g_str_has_suffix (name, ".xml"))
+        continue;
+      file = g_build_filename (path, name, NULL);
+      r = RUN ("metadata", file, "--json");
+      ck_assert_msg (r.status == (invalid ? 1 : 0) || (!invalid &&
+              r.status == 1), "%s: exit %d: %s", name, r.status, r.err);
+      o = parse_object (parser, r.out);
+      ck_assert_str_eq (json_object_get_string_member (o, "format"),
+          s == 0 ? "imf-cpl" : (g_str_has_prefix (name, "dvbi-servicelist") ?
+              "dvbi-service-list" : "tva"));
+      if (invalid)
+        ck_assert_msg (!json_object_get_boolean_member (o, "valid"),
+            "%s should be reported invalid", name);
+      run_clear (&r);
+
+      r = RUN ("metadata", file);
+      ck_assert_int_le (r.status, 1);
+      ck_assert_msg (strstr (r.out, name) != NULL, "%s", r.out);
+      run_clear (&r);
+      g_free (file);
+      files++;
+    }
+    g_dir_close (dir);
+    g_free (path);
+  }
+  ck_assert_int_ge (files, 20);
+  g_object_unref (parser);
+}
+END_TEST
+
+static Suite *
+cli_suite (void)
+{
+  Suite *s = suite_create ("watershed-cli");
+  TCase *rate = tcase_create ("rate");
+  TCase *metadata = tcase_create ("metadata");
+
+  tcase_set_timeout (rate, 120);
+  tcase_set_timeout (metadata, 240);
+  tcase_add_test (rate, test_cli_help_and_unknown_command);
+  tcase_add_loop_test (rate, test_cli_rate_convert_json, 0,
+      G_N_ELEMENTS (conversions));
+  tcase_add_test (rate, test_cli_rate_convert_text);
+  tcase_add_test (rate, test_cli_rate_errors);
+  tcase_add_test (rate, test_cli_rate_list_and_show);
+  suite_add_tcase (s, rate);
+
+  tcase_add_test (metadata, test_cli_metadata_sample_json);
+  tcase_add_test (metadata, test_cli_metadata_bad_files);
+  if (ws_test_corpus_present ())
+    tcase_add_test (metadata, test_cli_metadata_corpus);
+  suite_add_tcase (s, metadata);
+  return s;
+}
+
+int
+main (void)
+{
+  SRunner *sr = srunner_create (cli_suite ());
+  int failed;
+
+  srunner_run_all (sr, CK_NORMAL);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed == 0 ? 0 : 1;
+}

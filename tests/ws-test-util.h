@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* watershed: small helpers shared by the check tests (header-only). */
+#ifndef WS_TESTS_WS_TEST_UTIL_H
+#define WS_TESTS_WS_TEST_UTIL_H
+
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/**
+ * ws_test_corpus_dir:
+ * Returns: (transfer none) (nullable): $WS_CORPUS_DIR when it exists. When
+ *   it does not, exits 77 (skipped) - or fails with exit 1 when
+ *   WS_REQUIRE_CORPUS=1 (CI), so a missing corpus can never pass silently.
+ */
+static inline const char *
+ws_test_corpus_dir (void)
+{
+  const char *dir = g_getenv ("WS_CORPUS_DIR");
+
+  if (dir != NULL && g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return dir;
+  if (g_strcmp0 (g_getenv ("WS_REQUIRE_CORPUS"), "1") == 0) {
+    fprintf (stderr, "corpus directory \"%s\" is missing and "
+        "WS_REQUIRE_CORPUS=1\n", dir ? dir : "(unset)");
+    exit (1);
+  }
+  fprintf (stderr, "corpus directory \"%s\" is missing: skipped\n",
+      dir ? dir : "(unset)");
+  exit (77);
+}
+
+/**
+ * ws_test_corpus_present:
+ * Returns: TRUE when $WS_CORPUS_DIR exists. FALSE when it does not, with a
+ *   note on stderr - unless WS_REQUIRE_CORPUS=1 (CI), where a missing corpus
+ *   exits 1 so it can never pass silently. Call it from main(), outside the
+ *   forked test cases.
+ */
+static inline gboolean
+ws_test_corpus_present (void)
+{
+  const char *dir = g_getenv ("WS_CORPUS_DIR");
+
+  if (dir != NULL && g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  if (g_strcmp0 (g_getenv ("WS_REQUIRE_CORPUS"), "1") == 0) {
+    fprintf (stderr, "corpus directory \"%s\" is missing and "
+        "WS_REQUIRE_CORPUS=1\n", dir ? dir : "(unset)");
+    exit (1);
+  }
+  fprintf (stderr, "corpus directory \"%s\" is missing: its tests are "
+      "skipped\n", dir ? dir : "(unset)");
+  return FALSE;
+}
+
+/** $WS_TEST_FILES/<relative>; g_free() the result. */
+static inline char *
+ws_test_file (const char *relative)
+{
+  const char *dir = g_getenv ("WS_TEST_FILES");
+
+  return g_build_filename (dir ? dir : "tests/files", relative, NULL);
+}
+
+#endif /* WS_TESTS_WS_TEST_UTIL_H */
