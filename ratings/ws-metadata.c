@@ -16,10 +16,11 @@ typedef struct {
 static const FormatEntry formats[] = {
   { WS_METADATA_FORMAT_IMF_CPL, "imf-cpl", "CompositionPlaylist",
       "http://www.smpte-ra.org/schemas/2067-3/", ws_metadata_read_cpl },
-  { WS_METADATA_FORMAT_TVA, "tva", "TVAMain", "urn:tva:metadata:",
-      ws_metadata_read_tva },
+  { WS_METADATA_FORMAT_TVA, "tva", "TVAMain",
+      "urn:tva:metadata:", ws_metadata_read_tva },
   { WS_METADATA_FORMAT_DVBI_SERVICE_LIST, "dvbi-service-list", "ServiceList",
-      "urn:dvb:metadata:servicediscovery:", ws_metadata_read_dvbi_service_list },
+      "urn:dvb:metadata:servicediscovery:",
+      ws_metadata_read_dvbi_service_list },
   { WS_METADATA_FORMAT_EBUCORE, "ebucore", "ebuCoreMain",
       "urn:ebu:metadata-schema:ebuCore", ws_metadata_read_ebucore },
   { WS_METADATA_FORMAT_ITUNES, "itunes", "package",
@@ -129,7 +130,8 @@ ws_rating_set_resolved (WsRating *r, const WsRatingDef *def)
   r->minimum_age = -1;
   if (def == NULL)
     return;
-  r->system = g_strdup (ws_rating_system_get_id (ws_rating_def_get_system (def)));
+  r->system = g_strdup (
+      ws_rating_system_get_id (ws_rating_def_get_system (def)));
   r->code = g_strdup (ws_rating_def_get_code (def));
   r->minimum_age = ws_rating_def_get_minimum_age (def);
 }
@@ -216,8 +218,8 @@ ws_metadata_is_valid (const WsMetadata *md)
 }
 
 void
-ws_metadata_warn_node (WsMetadata *md, const xmlNode *node,
-    const char *format, ...)
+ws_metadata_warn_node (WsMetadata *md, const xmlNode *node, const char *format,
+    ...)
 {
   va_list args;
   char *msg;
@@ -250,8 +252,7 @@ ws_metadata_set_invalid (GError **error, const WsMetadata *md,
 }
 
 void
-ws_metadata_take_rating (WsMetadata *md, WsRating *rating,
-    const xmlNode *node)
+ws_metadata_take_rating (WsMetadata *md, WsRating *rating, const xmlNode *node)
 {
   g_return_if_fail (md != NULL && rating != NULL);
 
@@ -278,8 +279,8 @@ ws_metadata_resolve (WsMetadata *md, WsRating *rating,
     ws_rating_set_resolved (rating, NULL);
     ws_metadata_warn_node (md, node,
         "empty rating%s%s%s: treated as unrated (most restrictive); fill in "
-        "the rating code", scheme ? " from \"" : "", scheme ? scheme : "",
-        scheme ? "\"" : "");
+        "the rating code",
+        scheme ? " from \"" : "", scheme ? scheme : "", scheme ? "\"" : "");
     return FALSE;
   }
 
@@ -292,15 +293,18 @@ ws_metadata_resolve (WsMetadata *md, WsRating *rating,
     ws_metadata_warn_node (md, node,
         "rating \"%s\" is not a code of %s (\"%s\"): treated as unrated "
         "(most restrictive); check the code (watershed rate show %s)",
-        value, ws_rating_system_get_id (ws_rating_registry_lookup_system (reg,
-                scheme)), scheme,
-        ws_rating_system_get_id (ws_rating_registry_lookup_system (reg,
-                scheme)));
+        value,
+        ws_rating_system_get_id (
+            ws_rating_registry_lookup_system (reg, scheme)),
+        scheme,
+        ws_rating_system_get_id (
+            ws_rating_registry_lookup_system (reg, scheme)));
   else
     ws_metadata_warn_node (md, node,
         "unknown rating system \"%s\" (rating \"%s\"): treated as unrated "
         "(most restrictive); use a known agency URI or system id "
-        "(watershed rate list)", scheme ? scheme : "(none)", value);
+        "(watershed rate list)",
+        scheme ? scheme : "(none)", value);
   return FALSE;
 }
 
@@ -311,7 +315,8 @@ ws_metadata_new_for_reader (const char *name, WsMetadataFormat format)
 
   md->path = g_strdup (name);
   md->format = format;
-  md->ratings = g_ptr_array_new_with_free_func ((GDestroyNotify) ws_rating_free);
+  md->ratings = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) ws_rating_free);
   md->warnings = g_ptr_array_new_with_free_func (warning_free);
   return md;
 }
@@ -333,8 +338,8 @@ read_doc (xmlDoc *doc, const char *name, const WsRatingRegistry *reg,
     GError **error)
 {
   xmlNode *root = xmlDocGetRootElement (doc);
-  const char *ns = root->ns && root->ns->href ? (const char *) root->ns->href
-      : NULL;
+  const char *ns = root->ns && root->ns->href ? (const char *) root->ns->href :
+                                                NULL;
   WsMetadata *md;
 
   for (gsize i = 0; i < G_N_ELEMENTS (formats); i++) {
@@ -353,15 +358,16 @@ read_doc (xmlDoc *doc, const char *name, const WsRatingRegistry *reg,
     if (md->ratings->len == 0)
       ws_metadata_add_warning (md, ws_xml_line (root), f->root,
           "no rating found in this %s document: the programme is treated as "
-          "unrated (most restrictive)", f->name);
+          "unrated (most restrictive)",
+          f->name);
     return md;
   }
 
   g_set_error (error, WS_ERROR, WS_ERROR_UNKNOWN_FORMAT,
       "%s:%d: root element <%s>%s%s%s is not a metadata format watershed "
       "reads; expected an IMF CPL, TV-Anytime, DVB-I service list, EBUCore, "
-      "iTunes package, XMLTV or watershed sidecar document", name,
-      ws_xml_line (root), (const char *) root->name,
+      "iTunes package, XMLTV or watershed sidecar document",
+      name, ws_xml_line (root), (const char *) root->name,
       ns ? " in namespace \"" : " with no namespace", ns ? ns : "",
       ns ? "\"" : "");
   return NULL;
@@ -407,7 +413,7 @@ static gboolean
 territory_matches (const WsRating *r, const char *territory)
 {
   return territory == NULL || r->territory == NULL ||
-      strcmp (r->territory, territory) == 0;
+         strcmp (r->territory, territory) == 0;
 }
 
 static int
@@ -449,7 +455,7 @@ pick (const WsMetadata *md, const char *territory, const char *system,
     if (is_segment != segment)
       continue;
     if (segment && ((r->start_ns >= 0 && position_ns < r->start_ns) ||
-            (r->end_ns >= 0 && position_ns >= r->end_ns)))
+                       (r->end_ns >= 0 && position_ns >= r->end_ns)))
       continue;
     score = pick_score (r, cc, system);
     if (score > best_score) {

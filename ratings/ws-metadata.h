@@ -166,8 +166,8 @@ WsRating *ws_rating_copy (const WsRating *rating);
  */
 void ws_rating_set_resolved (WsRating *rating, const WsRatingDef *def);
 
-void ws_rating_add_text (WsRating *rating, const char *lang,
-    const char *length, const char *text);
+void ws_rating_add_text (WsRating *rating, const char *lang, const char *length,
+    const char *text);
 
 /** Appends a warning; @line 0 and @element NULL allowed. printf-style. */
 void ws_metadata_add_warning (WsMetadata *md, int line, const char *element,
@@ -178,8 +178,8 @@ void ws_metadata_add_warning (WsMetadata *md, int line, const char *element,
  * As ws_metadata_add_warning() with @invalid set: the document breaks its
  * specification or profile (say which rule in the message).
  */
-void ws_metadata_add_violation (WsMetadata *md, int line,
-    const char *element, const char *format, ...) G_GNUC_PRINTF (4, 5);
+void ws_metadata_add_violation (WsMetadata *md, int line, const char *element,
+    const char *format, ...) G_GNUC_PRINTF (4, 5);
 
 /**
  * ws_metadata_is_valid:

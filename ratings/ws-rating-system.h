@@ -103,8 +103,8 @@ gboolean ws_rating_registry_add_file (WsRatingRegistry *reg, const char *path,
  * ws_rating_registry_add_memory:
  * As ws_rating_registry_add_file() on bytes; @name is used in messages.
  */
-gboolean ws_rating_registry_add_memory (WsRatingRegistry *reg,
-    const char *data, gsize len, const char *name, GError **error);
+gboolean ws_rating_registry_add_memory (WsRatingRegistry *reg, const char *data,
+    gsize len, const char *name, GError **error);
 
 /** ws_rating_registry_free: NULL is a no-op. */
 void ws_rating_registry_free (WsRatingRegistry *reg);
@@ -121,8 +121,8 @@ const WsRatingRegistry *ws_rating_registry_get_default (GError **error);
 
 guint ws_rating_registry_get_n_systems (const WsRatingRegistry *reg);
 /** Systems in id order. */
-const WsRatingSystem *ws_rating_registry_get_system (
-    const WsRatingRegistry *reg, guint index);
+const WsRatingSystem *
+ws_rating_registry_get_system (const WsRatingRegistry *reg, guint index);
 
 /**
  * ws_rating_registry_lookup_system:
@@ -135,8 +135,9 @@ const WsRatingSystem *ws_rating_registry_get_system (
  *   `/` are ignored).
  * Returns: (transfer none) (nullable): the system, or NULL.
  */
-const WsRatingSystem *ws_rating_registry_lookup_system (
-    const WsRatingRegistry *reg, const char *name);
+const WsRatingSystem *
+ws_rating_registry_lookup_system (const WsRatingRegistry *reg,
+    const char *name);
 
 /**
  * ws_rating_registry_resolve:
@@ -214,11 +215,12 @@ const WsRatingDef *ws_rating_system_lookup_rating (const WsRatingSystem *sys,
     const char *code);
 
 guint ws_rating_system_get_n_descriptors (const WsRatingSystem *sys);
-const WsRatingDescriptor *ws_rating_system_get_descriptor (
-    const WsRatingSystem *sys, guint index);
+const WsRatingDescriptor *
+ws_rating_system_get_descriptor (const WsRatingSystem *sys, guint index);
 /** By descriptor code or alias (`V`, `violence`, `geweld`). */
-const WsRatingDescriptor *ws_rating_system_lookup_descriptor (
-    const WsRatingSystem *sys, const char *code);
+const WsRatingDescriptor *
+ws_rating_system_lookup_descriptor (const WsRatingSystem *sys,
+    const char *code);
 
 /* ---- ratings ----------------------------------------------------------- */
 

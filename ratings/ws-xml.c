@@ -58,7 +58,8 @@ parse_safely (const char *data, gsize len, const char *name, GError **error)
   if (len > G_MAXINT) {
     g_set_error (error, WS_ERROR, WS_ERROR_TOO_LARGE,
         "%s: %" G_GSIZE_FORMAT " bytes is larger than an XML document may "
-        "be here; split the file", name, len);
+        "be here; split the file",
+        name, len);
     return NULL;
   }
 
@@ -76,20 +77,21 @@ parse_safely (const char *data, gsize len, const char *name, GError **error)
    * subset), no network, no HUGE (keep libxml2's own depth and size limits),
    * and keep line numbers beyond 65535. */
   options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-      XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
+            XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
   doc = xmlCtxtReadMemory (ctxt, data, (int) len, name, NULL, options);
 
   if (st.forbidden) {
     g_set_error (error, WS_ERROR, WS_ERROR_FORBIDDEN,
         "%s:%d: the document declares an %s; entity declarations are never "
         "processed (they can read local files or expand without bound): "
-        "remove the DOCTYPE's entity declarations", name, st.forbidden_line,
-        st.forbidden_what);
+        "remove the DOCTYPE's entity declarations",
+        name, st.forbidden_line, st.forbidden_what);
     g_clear_pointer (&doc, xmlFreeDoc);
   } else if (doc == NULL || !ctxt->wellFormed) {
     g_set_error (error, WS_ERROR, WS_ERROR_MALFORMED,
         "%s:%d: malformed XML: %s; fix the document (xmllint --noout shows "
-        "every error)", name, st.first_error_line,
+        "every error)",
+        name, st.first_error_line,
         st.first_error ? st.first_error : "not well-formed");
     g_clear_pointer (&doc, xmlFreeDoc);
   } else if (xmlDocGetRootElement (doc) == NULL) {
@@ -154,8 +156,7 @@ ws_xml_read_file (const char *path, gsize max_bytes, GError **error)
     g_mapped_file_unref (map);
     return NULL;
   }
-  doc = ws_xml_read_memory (g_mapped_file_get_contents (map), len, path,
-      error);
+  doc = ws_xml_read_memory (g_mapped_file_get_contents (map), len, path, error);
   g_mapped_file_unref (map);
   return doc;
 }
@@ -246,8 +247,8 @@ ws_xml_attr (const xmlNode *node, const char *name, const char *ns_uri)
   if (node == NULL || node->type != XML_ELEMENT_NODE)
     return NULL;
   if (ns_uri != NULL)
-    return trimmed_or_null (xmlGetNsProp (node, (const xmlChar *) name,
-            (const xmlChar *) ns_uri));
+    return trimmed_or_null (
+        xmlGetNsProp (node, (const xmlChar *) name, (const xmlChar *) ns_uri));
   return trimmed_or_null (xmlGetNoNsProp (node, (const xmlChar *) name));
 }
 

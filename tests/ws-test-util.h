@@ -21,8 +21,10 @@ ws_test_corpus_dir (void)
   if (dir != NULL && g_file_test (dir, G_FILE_TEST_IS_DIR))
     return dir;
   if (g_strcmp0 (g_getenv ("WS_REQUIRE_CORPUS"), "1") == 0) {
-    fprintf (stderr, "corpus directory \"%s\" is missing and "
-        "WS_REQUIRE_CORPUS=1\n", dir ? dir : "(unset)");
+    fprintf (stderr,
+        "corpus directory \"%s\" is missing and "
+        "WS_REQUIRE_CORPUS=1\n",
+        dir ? dir : "(unset)");
     exit (1);
   }
   fprintf (stderr, "corpus directory \"%s\" is missing: skipped\n",
@@ -45,12 +47,16 @@ ws_test_corpus_present (void)
   if (dir != NULL && g_file_test (dir, G_FILE_TEST_IS_DIR))
     return TRUE;
   if (g_strcmp0 (g_getenv ("WS_REQUIRE_CORPUS"), "1") == 0) {
-    fprintf (stderr, "corpus directory \"%s\" is missing and "
-        "WS_REQUIRE_CORPUS=1\n", dir ? dir : "(unset)");
+    fprintf (stderr,
+        "corpus directory \"%s\" is missing and "
+        "WS_REQUIRE_CORPUS=1\n",
+        dir ? dir : "(unset)");
     exit (1);
   }
-  fprintf (stderr, "corpus directory \"%s\" is missing: its tests are "
-      "skipped\n", dir ? dir : "(unset)");
+  fprintf (stderr,
+      "corpus directory \"%s\" is missing: its tests are "
+      "skipped\n",
+      dir ? dir : "(unset)");
   return FALSE;
 }
 

@@ -63,6 +63,7 @@ main (int argc, char **argv)
       return commands[i].run (argc - 1, argv + 1);
   }
   ws_cli_error ("unknown command \"%s\"; run `watershed --help` for the "
-      "list", argv[1]);
+                "list",
+      argv[1]);
   return WS_EXIT_USAGE;
 }

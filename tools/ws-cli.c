@@ -61,8 +61,7 @@ ws_cli_print_json (JsonNode *node)
 }
 
 void
-ws_json_add_string_or_null (JsonBuilder *b, const char *key,
-    const char *value)
+ws_json_add_string_or_null (JsonBuilder *b, const char *key, const char *value)
 {
   json_builder_set_member_name (b, key);
   if (value != NULL)

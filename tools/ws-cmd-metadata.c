@@ -21,8 +21,8 @@ rating_selected (const WsRating *r, const MetadataOptions *opt)
   if (opt->territory != NULL && r->territory != NULL &&
       strcmp (r->territory, opt->territory) != 0)
     return FALSE;
-  if (opt->system != NULL && (r->system == NULL ||
-          strcmp (r->system, opt->system) != 0))
+  if (opt->system != NULL &&
+      (r->system == NULL || strcmp (r->system, opt->system) != 0))
     return FALSE;
   return TRUE;
 }
@@ -53,8 +53,9 @@ build_rating_json (JsonBuilder *b, const WsRatingRegistry *reg,
     const WsRating *r)
 {
   const WsRatingDef *def = rating_def (reg, r);
-  char *name = r->system && r->code ? g_strdup_printf ("%s:%s", r->system,
-      r->code) : NULL;
+  char *name = r->system && r->code ?
+                   g_strdup_printf ("%s:%s", r->system, r->code) :
+                   NULL;
 
   json_builder_begin_object (b);
   ws_json_add_string_or_null (b, "programme", r->programme);
@@ -74,8 +75,10 @@ build_rating_json (JsonBuilder *b, const WsRatingRegistry *reg,
   for (guint i = 0; i < r->descriptors->len; i++)
     json_builder_add_string_value (b, g_ptr_array_index (r->descriptors, i));
   json_builder_end_array (b);
-  ws_json_add_string_or_null (b, "text", r->texts->len > 0 ?
-      ((const WsGuidanceText *) g_ptr_array_index (r->texts, 0))->text : NULL);
+  ws_json_add_string_or_null (b, "text",
+      r->texts->len > 0 ?
+          ((const WsGuidanceText *) g_ptr_array_index (r->texts, 0))->text :
+          NULL);
   json_builder_set_member_name (b, "texts");
   json_builder_begin_array (b);
   for (guint i = 0; i < r->texts->len; i++) {
@@ -103,9 +106,8 @@ build_rating_json (JsonBuilder *b, const WsRatingRegistry *reg,
 }
 
 static void
-build_file_json (JsonBuilder *b, const WsRatingRegistry *reg,
-    const char *path, const WsMetadata *md, const GError *error,
-    const MetadataOptions *opt)
+build_file_json (JsonBuilder *b, const WsRatingRegistry *reg, const char *path,
+    const WsMetadata *md, const GError *error, const MetadataOptions *opt)
 {
   json_builder_begin_object (b);
   ws_json_add_string_or_null (b, "path", path);
@@ -189,8 +191,9 @@ print_file_text (const WsRatingRegistry *reg, const char *path,
       last_programme = r->programme;
     }
     {
-      char *name = r->system && r->code ? g_strdup_printf ("%s:%s",
-          r->system, r->code) : g_strdup ("(unresolved)");
+      char *name = r->system && r->code ?
+                       g_strdup_printf ("%s:%s", r->system, r->code) :
+                       g_strdup ("(unresolved)");
       printf ("    %-3s %-16s", r->territory ? r->territory : "*", name);
       g_free (name);
     }
@@ -201,13 +204,13 @@ print_file_text (const WsRatingRegistry *reg, const char *path,
     if (def != NULL)
       printf (" (%s)", ws_rating_def_get_label (def));
     if (r->start_ns >= 0 || r->end_ns >= 0)
-      printf (" segment %.3f-%.3f s", r->start_ns >= 0 ? r->start_ns / 1e9 :
-          0.0, r->end_ns >= 0 ? r->end_ns / 1e9 : -1.0);
+      printf (" segment %.3f-%.3f s",
+          r->start_ns >= 0 ? r->start_ns / 1e9 : 0.0,
+          r->end_ns >= 0 ? r->end_ns / 1e9 : -1.0);
     printf ("   [line %d, %s \"%s\"%s%s%s]\n", r->line,
         r->element ? r->element : "?", r->source_code ? r->source_code : "",
         r->source_system ? " from \"" : "",
-        r->source_system ? r->source_system : "",
-        r->source_system ? "\"" : "");
+        r->source_system ? r->source_system : "", r->source_system ? "\"" : "");
     if (r->descriptors->len > 0) {
       printf ("      descriptors:");
       for (guint j = 0; j < r->descriptors->len; j++)
@@ -249,17 +252,16 @@ ws_cmd_metadata (int argc, char **argv)
   gboolean json = FALSE, explain = FALSE;
   char *territory = NULL, *system = NULL;
   int code = WS_EXIT_USAGE;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
-        "Print one JSON document on stdout", NULL },
+  const GOptionEntry entries[] = { { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+                                       "Print one JSON document on stdout",
+                                       NULL },
     { "territory", 't', 0, G_OPTION_ARG_STRING, &territory,
         "Only ratings that apply to this territory (ISO 3166 code)", "CC" },
     { "system", 's', 0, G_OPTION_ARG_STRING, &system,
         "Only ratings of this rating system (id or alias)", "SYSTEM" },
     { "explain", 'e', 0, G_OPTION_ARG_NONE, &explain,
         "Also show each rating's equivalents in the other systems", NULL },
-    { NULL }
-  };
+    { NULL } };
   GOptionContext *ctx = g_option_context_new ("FILE...");
   const WsRatingRegistry *reg;
   MetadataOptions opt = { 0 };
@@ -283,7 +285,7 @@ ws_cmd_metadata (int argc, char **argv)
   code = WS_EXIT_USAGE;
   if (argc < 2) {
     ws_cli_error ("metadata: give at least one FILE; see watershed metadata "
-        "--help");
+                  "--help");
     goto end;
   }
   reg = ws_cli_registry ();
@@ -293,7 +295,8 @@ ws_cmd_metadata (int argc, char **argv)
     opt.territory = ws_territory_normalise (territory);
     if (opt.territory == NULL) {
       ws_cli_error ("metadata: --territory \"%s\" is not an ISO 3166 country "
-          "code", territory);
+                    "code",
+          territory);
       goto end;
     }
   }
@@ -301,7 +304,8 @@ ws_cmd_metadata (int argc, char **argv)
     const WsRatingSystem *sys = ws_rating_registry_lookup_system (reg, system);
     if (sys == NULL) {
       ws_cli_error ("metadata: unknown rating system \"%s\"; see watershed "
-          "rate list", system);
+                    "rate list",
+          system);
       goto end;
     }
     opt.system = ws_rating_system_get_id (sys);
@@ -325,7 +329,7 @@ ws_cmd_metadata (int argc, char **argv)
       any_error = TRUE;
       ws_cli_error ("%s", error->message);
     } else if (!ws_metadata_is_valid (md) ||
-        (opt.territory != NULL && !has_selected_rating (md, &opt))) {
+               (opt.territory != NULL && !has_selected_rating (md, &opt))) {
       any_fail = TRUE;
     }
     if (json)

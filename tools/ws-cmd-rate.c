@@ -101,7 +101,8 @@ rate_show (const WsRatingRegistry *reg, const char *name, gboolean json)
 
   if (sys == NULL) {
     ws_cli_error ("unknown rating system \"%s\"; `watershed rate list` shows "
-        "the known ones", name);
+                  "the known ones",
+        name);
     return WS_EXIT_USAGE;
   }
   n = ws_rating_system_get_n_ratings (sys);
@@ -139,8 +140,7 @@ rate_show (const WsRatingRegistry *reg, const char *name, gboolean json)
       const WsRatingDescriptor *d = ws_rating_system_get_descriptor (sys, i);
 
       json_builder_begin_object (b);
-      ws_json_add_string_or_null (b, "code",
-          ws_rating_descriptor_get_code (d));
+      ws_json_add_string_or_null (b, "code", ws_rating_descriptor_get_code (d));
       ws_json_add_string_or_null (b, "label",
           ws_rating_descriptor_get_label (d));
       ws_json_add_string_or_null (b, "category",
@@ -181,8 +181,8 @@ rate_show (const WsRatingRegistry *reg, const char *name, gboolean json)
 }
 
 static int
-rate_convert (const WsRatingRegistry *reg, const char *rating,
-    const char *to, gboolean json)
+rate_convert (const WsRatingRegistry *reg, const char *rating, const char *to,
+    gboolean json)
 {
   GError *error = NULL;
   const WsRatingDef *from = ws_rating_registry_parse (reg, rating, &error);
@@ -197,7 +197,8 @@ rate_convert (const WsRatingRegistry *reg, const char *rating,
   target = ws_rating_registry_lookup_system (reg, to);
   if (target == NULL) {
     ws_cli_error ("unknown target rating system \"%s\"; `watershed rate "
-        "list` shows the known ones", to);
+                  "list` shows the known ones",
+        to);
     return WS_EXIT_USAGE;
   }
   conv = ws_rating_convert (from, target);
@@ -247,15 +248,14 @@ ws_cmd_rate (int argc, char **argv)
   gboolean json = FALSE;
   char *to = NULL;
   int code = WS_EXIT_USAGE;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
-        "Print one JSON document on stdout", NULL },
+  const GOptionEntry entries[] = { { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+                                       "Print one JSON document on stdout",
+                                       NULL },
     { "to", 't', 0, G_OPTION_ARG_STRING, &to,
         "convert: the target rating system (id or alias)", "SYSTEM" },
-    { NULL }
-  };
+    { NULL } };
   GOptionContext *ctx = g_option_context_new ("list | show SYSTEM | convert "
-      "SYSTEM:CODE --to SYSTEM");
+                                              "SYSTEM:CODE --to SYSTEM");
   const WsRatingRegistry *reg;
 
   g_option_context_set_summary (ctx,
@@ -274,7 +274,7 @@ ws_cmd_rate (int argc, char **argv)
   code = WS_EXIT_USAGE;
   if (argc < 2) {
     ws_cli_error ("rate: say list, show SYSTEM or convert SYSTEM:CODE --to "
-        "SYSTEM; see watershed rate --help");
+                  "SYSTEM; see watershed rate --help");
     goto end;
   }
   reg = ws_cli_registry ();

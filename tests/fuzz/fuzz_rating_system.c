@@ -13,8 +13,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   WsRatingRegistry *reg = ws_rating_registry_new_empty ();
   GError *error = NULL;
 
-  if (ws_rating_registry_add_memory (reg, (const char *) data, size,
-          "fuzz.xml", &error)) {
+  if (ws_rating_registry_add_memory (reg, (const char *) data, size, "fuzz.xml",
+          &error)) {
     /* Exercise the lookups over whatever was loaded. */
     for (guint i = 0; i < ws_rating_registry_get_n_systems (reg); i++) {
       const WsRatingSystem *sys = ws_rating_registry_get_system (reg, i);

@@ -18,7 +18,8 @@ START_TEST (test_xml_reads_well_formed)
 {
   GError *error = NULL;
   xmlDoc *doc = read_str ("<?xml version=\"1.0\"?>\n<a xmlns=\"urn:x:1\">\n"
-      "  <b> hello </b>\n  <c k=\" v \"/>\n</a>\n", &error);
+                          "  <b> hello </b>\n  <c k=\" v \"/>\n</a>\n",
+      &error);
   xmlNode *root, *b, *c;
   char *text, *attr;
 
@@ -85,10 +86,10 @@ START_TEST (test_xml_external_entity_refused)
 {
   GError *error = NULL;
   const char *xxe = "<?xml version=\"1.0\"?>\n"
-      "<!DOCTYPE a [\n"
-      "  <!ENTITY secret SYSTEM \"file:///etc/passwd\">\n"
-      "]>\n"
-      "<a>&secret;</a>\n";
+                    "<!DOCTYPE a [\n"
+                    "  <!ENTITY secret SYSTEM \"file:///etc/passwd\">\n"
+                    "]>\n"
+                    "<a>&secret;</a>\n";
   xmlDoc *doc = read_str (xxe, &error);
 
   ck_assert_ptr_null (doc);
@@ -102,7 +103,7 @@ END_TEST
 START_TEST (test_xml_billion_laughs_fails_fast)
 {
   GString *s = g_string_new ("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n"
-      " <!ENTITY lol \"lol\">\n");
+                             " <!ENTITY lol \"lol\">\n");
   GError *error = NULL;
   xmlDoc *doc;
 
@@ -132,7 +133,8 @@ START_TEST (test_xml_external_dtd_not_loaded)
   /* An external subset is never fetched: the document still reads, and
    * nothing from the DTD is applied. */
   xmlDoc *doc = read_str ("<?xml version=\"1.0\"?>\n"
-      "<!DOCTYPE a SYSTEM \"http://127.0.0.1:9/never.dtd\">\n<a>x</a>\n",
+                          "<!DOCTYPE a SYSTEM "
+                          "\"http://127.0.0.1:9/never.dtd\">\n<a>x</a>\n",
       &error);
 
   ck_assert_ptr_nonnull (doc);

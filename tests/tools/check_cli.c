@@ -24,10 +24,11 @@ run_argv (const char *const *args)
 
   g_ptr_array_add (argv, (gpointer) g_getenv ("WS_WATERSHED"));
   for (const char *const *a = args; *a != NULL; a++)
-    g_ptr_array_add (argv, (gpointer) * a);
+    g_ptr_array_add (argv, (gpointer) *a);
   g_ptr_array_add (argv, NULL);
   ck_assert_msg (g_spawn_sync (NULL, (char **) argv->pdata, NULL,
-          G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait_status, &error),
+                     G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait_status,
+                     &error),
       "spawn failed: %s", error ? error->message : "?");
   ck_assert (WIFEXITED (wait_status));
   r.status = WEXITSTATUS (wait_status);
@@ -35,7 +36,7 @@ run_argv (const char *const *args)
   return r;
 }
 
-#define RUN(...) run_argv ((const char *const[]) { __VA_ARGS__, NULL })
+#define RUN(...) run_argv ((const char *const[]){ __VA_ARGS__, NULL })
 
 static void
 run_clear (Run *r)
@@ -119,8 +120,8 @@ START_TEST (test_cli_rate_convert_text)
   Run r = RUN ("rate", "convert", "bbfc:15", "--to", "fsk");
 
   ck_assert_int_eq (r.status, 0);
-  ck_assert_msg (strstr (r.out, "bbfc:15") && strstr (r.out, "fsk:16"),
-      "%s", r.out);
+  ck_assert_msg (strstr (r.out, "bbfc:15") && strstr (r.out, "fsk:16"), "%s",
+      r.out);
   run_clear (&r);
 }
 END_TEST
@@ -160,8 +161,8 @@ END_TEST
 
 START_TEST (test_cli_rate_list_and_show)
 {
-  static const char *const required[] = { "bbfc", "mpa", "us-tv", "fsk",
-    "csa", "kijkwijzer", "acb", "ifco", "classind", "cbfc", "eirin", "dvb" };
+  static const char *const required[] = { "bbfc", "mpa", "us-tv", "fsk", "csa",
+    "kijkwijzer", "acb", "ifco", "classind", "cbfc", "eirin", "dvb" };
   static const char *const bbfc[] = { "U", "PG", "12A", "12", "15", "18",
     "R18" };
   JsonParser *parser = json_parser_new ();
@@ -191,8 +192,8 @@ START_TEST (test_cli_rate_list_and_show)
   {
     /* The official codes appear in this order (others may be between). */
     guint at = 0;
-    for (guint j = 0; j < json_array_get_length (ratings) &&
-        at < G_N_ELEMENTS (bbfc); j++) {
+    for (guint j = 0;
+         j < json_array_get_length (ratings) && at < G_N_ELEMENTS (bbfc); j++) {
       JsonObject *d = json_array_get_object_element (ratings, j);
       if (!strcmp (json_object_get_string_member (d, "code"), bbfc[at]))
         at++;
@@ -235,8 +236,8 @@ START_TEST (test_cli_metadata_sample_json)
 
   r = RUN ("metadata", sample, "--explain");
   ck_assert_int_eq (r.status, 0);
-  ck_assert_msg (strstr (r.out, "bbfc:15") && strstr (r.out, "fsk:16"),
-      "%s", r.out);
+  ck_assert_msg (strstr (r.out, "bbfc:15") && strstr (r.out, "fsk:16"), "%s",
+      r.out);
   run_clear (&r);
 
   r = RUN ("metadata", sample, "--territory", "ZZZ");
@@ -284,10 +285,12 @@ START_TEST (test_cli_metadata_bad_files)
   o = parse_object (parser, r.out);
   files = json_object_get_array_member (o, "files");
   ck_assert_int_eq (json_array_get_length (files), 2);
-  ck_assert (!json_object_get_null_member (json_array_get_object_element
-          (files, 0), "error"));
-  ck_assert_str_eq (json_object_get_string_member (json_array_get_object_element
-          (files, 1), "format"), "watershed");
+  ck_assert (
+      !json_object_get_null_member (json_array_get_object_element (files, 0),
+          "error"));
+  ck_assert_str_eq (json_object_get_string_member (
+                        json_array_get_object_element (files, 1), "format"),
+      "watershed");
   run_clear (&r);
 
   g_unlink (bad);
@@ -326,12 +329,15 @@ START_TEST (test_cli_metadata_corpus)
         continue;
       file = g_build_filename (path, name, NULL);
       r = RUN ("metadata", file, "--json");
-      ck_assert_msg (r.status == (invalid ? 1 : 0) || (!invalid &&
-              r.status == 1), "%s: exit %d: %s", name, r.status, r.err);
+      ck_assert_msg (r.status == (invalid ? 1 : 0) ||
+                         (!invalid && r.status == 1),
+          "%s: exit %d: %s", name, r.status, r.err);
       o = parse_object (parser, r.out);
       ck_assert_str_eq (json_object_get_string_member (o, "format"),
-          s == 0 ? "imf-cpl" : (g_str_has_prefix (name, "dvbi-servicelist") ?
-              "dvbi-service-list" : "tva"));
+          s == 0 ? "imf-cpl" :
+                   (g_str_has_prefix (name, "dvbi-servicelist") ?
+                           "dvbi-service-list" :
+                           "tva"));
       if (invalid)
         ck_assert_msg (!json_object_get_boolean_member (o, "valid"),
             "%s should be reported invalid", name);
