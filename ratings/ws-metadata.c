@@ -51,11 +51,13 @@ guidance_text_free (gpointer p)
   g_free (t);
 }
 
-static void
-warning_free (gpointer p)
+void
+ws_metadata_warning_free (gpointer p)
 {
   WsMetadataWarning *w = p;
 
+  if (w == NULL)
+    return;
   g_free (w->element);
   g_free (w->message);
   g_free (w);
@@ -164,6 +166,9 @@ ws_rating_add_text (WsRating *r, const char *lang, const char *length,
   g_strfreev (words);
   g_ptr_array_add (r->texts, t);
 }
+
+static void add_warning_valist (WsMetadata *md, int line, const char *element,
+    gboolean invalid, const char *format, va_list args) G_GNUC_PRINTF (5, 0);
 
 static void
 add_warning_valist (WsMetadata *md, int line, const char *element,
@@ -317,7 +322,7 @@ ws_metadata_new_for_reader (const char *name, WsMetadataFormat format)
   md->format = format;
   md->ratings = g_ptr_array_new_with_free_func (
       (GDestroyNotify) ws_rating_free);
-  md->warnings = g_ptr_array_new_with_free_func (warning_free);
+  md->warnings = g_ptr_array_new_with_free_func (ws_metadata_warning_free);
   return md;
 }
 

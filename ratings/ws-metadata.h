@@ -181,6 +181,9 @@ void ws_metadata_add_warning (WsMetadata *md, int line, const char *element,
 void ws_metadata_add_violation (WsMetadata *md, int line, const char *element,
     const char *format, ...) G_GNUC_PRINTF (4, 5);
 
+/** Frees a #WsMetadataWarning (a GDestroyNotify). NULL is a no-op. */
+void ws_metadata_warning_free (gpointer warning);
+
 /**
  * ws_metadata_is_valid:
  * Returns: FALSE when any warning is a violation.

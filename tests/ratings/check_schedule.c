@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Unit tests for ratings/ws-schedule.c: our schedule format and BXF. */
+#include <check.h>
+#include <glib.h>
+#include <libxml/xmlschemas.h>
+#include <string.h>
+
+#include "ws-error.h"
+#include "ws-schedule.h"
+#include "ws-test-util.h"
+
+#define US G_GINT64_CONSTANT (1000000)
+
+static gint64
+utc (int y, int mo, int d, int h, int mi, int s)
+{
+  GDateTime *dt = g_date_time_new_utc (y, mo, d, h, mi, s);
+  gint64 us = g_date_time_to_unix (dt) * US;
+
+  g_date_time_unref (dt);
+  return us;
+}
+
+START_TEST (test_schedule_iso8601)
+{
+  gint64 us;
+  gboolean zone;
+
+  ck_assert (ws_parse_iso8601_us ("2026-07-01T20:59:00+01:00", &us, &zone));
+  ck_assert (zone);
+  ck_assert_int_eq (us, utc (2026, 7, 1, 19, 59, 0));
+  ck_assert (ws_parse_iso8601_us ("2026-07-01T19:59:00Z", &us, &zone));
+  ck_assert_int_eq (us, utc (2026, 7, 1, 19, 59, 0));
+  ck_assert (ws_parse_iso8601_us ("2026-07-01T19:59:00.250-0230", &us, &zone));
+  ck_assert_int_eq (us, utc (2026, 7, 1, 22, 29, 0) + 250000);
+  ck_assert (ws_parse_iso8601_us ("2024-02-29T00:00", &us, &zone));
+  ck_assert (!zone);
+  ck_assert_int_eq (us, utc (2024, 2, 29, 0, 0, 0));
+  ck_assert (ws_parse_iso8601_us ("2026-12-31T24:00:00Z", &us, NULL));
+  ck_assert_int_eq (us, utc (2027, 1, 1, 0, 0, 0));
+  ck_assert (ws_parse_iso8601_us ("1969-12-31T23:59:59Z", &us, NULL));
+  ck_assert_int_eq (us, -US);
+
+  ck_assert (!ws_parse_iso8601_us ("2026-02-29T00:00:00Z", &us, NULL));
+  ck_assert (!ws_parse_iso8601_us ("2026-07-01T25:00:00Z", &us, NULL));
+  ck_assert (!ws_parse_iso8601_us ("2026-07-01T20:61:00Z", &us, NULL));
+  ck_assert (!ws_parse_iso8601_us ("2026-07-01T20:00:60Z", &us, NULL));
+  ck_assert (!ws_parse_iso8601_us ("2026-07-01T24:00:01Z", &us, NULL));
+  ck_assert (!ws_parse_iso8601_us ("2026-13-01T00:00:00Z", &us, NULL));
+  ck_assert (!ws_parse_iso8601_us ("2026-07-01", &us, NULL));
+  ck_assert (!ws_parse_iso8601_us ("2026-07-01T20:00:00+25:00", &us, NULL));
+  ck_assert (!ws_parse_iso8601_us ("2026-07-01T20:00:00Zjunk", &us, NULL));
+  ck_assert (!ws_parse_iso8601_us ("", &us, NULL));
+  ck_assert (!ws_parse_iso8601_us (NULL, &us, NULL));
+}
+END_TEST
+
+START_TEST (test_schedule_duration)
+{
+  gint64 us;
+
+  ck_assert (ws_parse_duration_us ("PT1H30M", &us));
+  ck_assert_int_eq (us, 5400 * US);
+  ck_assert (ws_parse_duration_us ("P1DT2H", &us));
+  ck_assert_int_eq (us, 26 * 3600 * US);
+  ck_assert (ws_parse_duration_us ("PT90.5S", &us));
+  ck_assert_int_eq (us, 90 * US + 500000);
+  ck_assert (ws_parse_duration_us ("01:30:00", &us));
+  ck_assert_int_eq (us, 5400 * US);
+  ck_assert (ws_parse_duration_us ("30:00:00.5", &us));
+  ck_assert_int_eq (us, 30 * 3600 * US + 500000);
+
+  ck_assert (!ws_parse_duration_us ("P1M", &us));
+  ck_assert (!ws_parse_duration_us ("P1Y", &us));
+  ck_assert (!ws_parse_duration_us ("-PT1H", &us));
+  ck_assert (!ws_parse_duration_us ("PT", &us));
+  ck_assert (!ws_parse_duration_us ("PTH", &us));
+  ck_assert (!ws_parse_duration_us ("PT1H2H3Hx", &us));
+  ck_assert (!ws_parse_duration_us ("01:60:00", &us));
+  ck_assert (!ws_parse_duration_us ("one hour", &us));
+}
+END_TEST
+
+START_TEST (test_schedule_local_to_utc_dst)
+{
+  GTimeZone *tz = g_time_zone_new_identifier ("Europe/London");
+  gint64 local;
+
+  ck_assert_ptr_nonnull (tz);
+  /* Summer: 20:59 BST is 19:59 UTC. */
+  ck_assert (ws_parse_iso8601_us ("2026-07-01T20:59:00", &local, NULL));
+  ck_assert_int_eq (ws_schedule_local_to_utc (tz, local),
+      utc (2026, 7, 1, 19, 59, 0));
+  /* Winter: local == UTC. */
+  ck_assert (ws_parse_iso8601_us ("2026-01-15T21:00:00", &local, NULL));
+  ck_assert_int_eq (ws_schedule_local_to_utc (tz, local),
+      utc (2026, 1, 15, 21, 0, 0));
+  /* Missing hour (29 March 2026, 01:00 -> 02:00): 01:30 does not exist and
+   * moves to the end of the gap, 02:00 BST = 01:00 UTC. */
+  ck_assert (ws_parse_iso8601_us ("2026-03-29T01:30:00", &local, NULL));
+  ck_assert_int_eq (ws_schedule_local_to_utc (tz, local),
+      utc (2026, 3, 29, 1, 0, 0));
+  /* Repeated hour (25 October 2026): 01:30 is taken at its first
+   * occurrence, 01:30 BST = 00:30 UTC. */
+  ck_assert (ws_parse_iso8601_us ("2026-10-25T01:30:00", &local, NULL));
+  ck_assert_int_eq (ws_schedule_local_to_utc (tz, local),
+      utc (2026, 10, 25, 0, 30, 0));
+  /* Sub-second parts survive. */
+  ck_assert (ws_parse_iso8601_us ("2026-07-01T20:59:00.5", &local, NULL));
+  ck_assert_int_eq (ws_schedule_local_to_utc (tz, local),
+      utc (2026, 7, 1, 19, 59, 0) + 500000);
+  g_time_zone_unref (tz);
+}
+END_TEST
+
+static WsSchedule *
+read_test_file (const char *name)
+{
+  char *path = ws_test_file (name);
+  GError *error = NULL;
+  WsSchedule *s = ws_schedule_read_file (path, &error);
+
+  ck_assert_msg (s != NULL, "%s: %s", path, error ? error->message : "");
+  g_free (path);
+  return s;
+}
+
+static const WsMetadataWarning *
+warning_at (const WsSchedule *s, guint i)
+{
+  const GPtrArray *w = ws_schedule_get_warnings (s);
+
+  ck_assert_uint_lt (i, w->len);
+  return g_ptr_array_index (w, i);
+}
+
+START_TEST (test_schedule_watershed_format)
+{
+  WsSchedule *s = read_test_file ("schedules/two-channels.xml");
+  const WsScheduleEvent *ev = ws_schedule_get_events (s);
+
+  ck_assert_int_eq (ws_schedule_get_format (s), WS_SCHEDULE_FORMAT_WATERSHED);
+  ck_assert_uint_eq (ws_schedule_get_n_events (s), 5);
+
+  ck_assert_str_eq (ev[0].id, "e1");
+  ck_assert_str_eq (ev[0].channel, "ch-one");
+  ck_assert_str_eq (ev[0].service_class, "free-to-air");
+  ck_assert_str_eq (ev[0].house_number, "HN-100");
+  ck_assert_str_eq (ev[0].title, "Evening News");
+  ck_assert_str_eq (ev[0].rating, "bbfc:PG");
+  ck_assert (!ev[0].start_is_local);
+  ck_assert_int_eq (ev[0].start_us, utc (2026, 7, 1, 17, 0, 0));
+  ck_assert_int_eq (ev[0].duration_us, 3600 * US);
+  ck_assert (ev[0].is_programme);
+  ck_assert_int_eq (ev[0].line, 6); /* the line where its start tag ends */
+
+  ck_assert_ptr_null (ev[1].rating);
+  ck_assert_int_eq (ev[1].duration_us, 5400 * US);
+
+  /* end instead of duration, local time */
+  ck_assert (ev[2].start_is_local);
+  ck_assert_int_eq (ev[2].duration_us, 105 * 60 * US);
+
+  ck_assert_str_eq (ev[3].id, "p1");
+  ck_assert (!ev[3].is_programme);
+  ck_assert_int_eq (ev[3].duration_us, 30 * US);
+
+  ck_assert_str_eq (ev[4].channel, "ch-two");
+  ck_assert_str_eq (ev[4].service_class, "pin-protected");
+
+  /* The two impossible events are skipped, each named with its line. */
+  ck_assert_uint_eq (ws_schedule_get_warnings (s)->len, 2);
+  ck_assert (warning_at (s, 0)->invalid);
+  ck_assert_int_eq (warning_at (s, 0)->line, 16);
+  ck_assert (strstr (warning_at (s, 0)->message, "bad-start"));
+  ck_assert (strstr (warning_at (s, 0)->message, "25:61"));
+  ck_assert_int_eq (warning_at (s, 1)->line, 17);
+  ck_assert (strstr (warning_at (s, 1)->message, "positive"));
+  ws_schedule_free (s);
+}
+END_TEST
+
+START_TEST (test_schedule_bxf)
+{
+  WsSchedule *s = read_test_file ("schedules/bxf-day.xml");
+  const WsScheduleEvent *ev = ws_schedule_get_events (s);
+  gint64 day;
+
+  ck_assert (ws_parse_iso8601_us ("2026-07-01T00:00:00", &day, NULL));
+  ck_assert_int_eq (ws_schedule_get_format (s), WS_SCHEDULE_FORMAT_BXF);
+  ck_assert_uint_eq (ws_schedule_get_n_events (s), 3);
+  ck_assert_uint_eq (ws_schedule_get_n_skipped (s), 1);
+
+  ck_assert_str_eq (ev[0].house_number, "HN-200");
+  ck_assert_str_eq (ev[0].title, "Crime Drama");
+  ck_assert_str_eq (ev[0].id, "urn:uuid:5f2c1d10-0000-4000-8000-000000000001");
+  ck_assert_str_eq (ev[0].channel, "WSTV");
+  ck_assert (ev[0].start_is_local);
+  ck_assert (ev[0].is_programme);
+  ck_assert_ptr_null (ev[0].rating);
+  ck_assert_int_eq (ev[0].start_us, day + (20 * 3600 + 30 * 60) * US);
+  /* the event's length, not the media's (00:59:00:00) */
+  ck_assert_int_eq (ev[0].duration_us, 3600 * US);
+
+  ck_assert_str_eq (ev[1].house_number, "PROMO-7");
+  ck_assert (!ev[1].is_programme);
+  ck_assert_str_eq (ev[1].rating, "bbfc:15");
+  /* 12 frames at 25 fps */
+  ck_assert_int_eq (ev[1].start_us, day + (21 * 3600 + 30 * 60) * US + 480000);
+
+  /* 24:30 of the broadcast day is 00:30 the next calendar day. */
+  ck_assert_str_eq (ev[2].rating, "bbfc:18");
+  ck_assert_int_eq (ev[2].start_us, day + (24 * 3600 + 30 * 60) * US);
+  ck_assert_int_eq (ev[2].duration_us, 105 * 60 * US);
+
+  ck_assert_uint_eq (ws_schedule_get_warnings (s)->len, 1);
+  ck_assert (strstr (warning_at (s, 0)->message, "26:99:00:00"));
+  ws_schedule_free (s);
+}
+END_TEST
+
+START_TEST (test_schedule_errors)
+{
+  GError *error = NULL;
+  const char *bad = "<watershed-schedule xmlns=\"urn:watershed:schedule:1\">\n"
+                    "<channel id=\"x\">\n</watershed-schedule>\n";
+  const char *other = "<tv><programme/></tv>";
+  const char *xxe = "<?xml version=\"1.0\"?>\n<!DOCTYPE a [\n"
+                    "<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n"
+                    "<watershed-schedule xmlns=\"urn:watershed:schedule:1\">&e;"
+                    "</watershed-schedule>";
+
+  ck_assert_ptr_null (
+      ws_schedule_read_memory (bad, strlen (bad), "s.xml", &error));
+  ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_MALFORMED));
+  ck_assert_msg (g_str_has_prefix (error->message, "s.xml:3:"), "%s",
+      error->message);
+  g_clear_error (&error);
+
+  ck_assert_ptr_null (
+      ws_schedule_read_memory (other, strlen (other), "o.xml", &error));
+  ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_UNKNOWN_FORMAT));
+  ck_assert (strstr (error->message, "<tv>"));
+  g_clear_error (&error);
+
+  ck_assert_ptr_null (
+      ws_schedule_read_memory (xxe, strlen (xxe), "x.xml", &error));
+  ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_FORBIDDEN));
+  g_clear_error (&error);
+
+  ck_assert_ptr_null (ws_schedule_read_memory ("", 0, "e.xml", &error));
+  ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_MALFORMED));
+  g_clear_error (&error);
+
+  ck_assert_ptr_null (ws_schedule_read_file ("/nonexistent.xml", &error));
+  ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_IO));
+  g_clear_error (&error);
+}
+END_TEST
+
+/* Many events in several chunks: every one is read, none twice. */
+START_TEST (test_schedule_many_events)
+{
+  GString *doc = g_string_new (
+      "<watershed-schedule "
+      "xmlns=\"urn:watershed:schedule:1\">\n<channel id=\"c\">\n");
+  WsSchedule *s;
+  const WsScheduleEvent *ev;
+  const guint n = 60000;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (doc,
+        "<event id=\"e%u\" start=\""
+        "2026-01-01T00:00:00Z\" duration=\"PT%uS\" rating=\"bbfc:15\"/>\n",
+        i, i + 1);
+  g_string_append (doc, "</channel>\n</watershed-schedule>\n");
+  s = ws_schedule_read_memory (doc->str, doc->len, "many.xml", NULL);
+  ck_assert_ptr_nonnull (s);
+  ck_assert_uint_eq (ws_schedule_get_n_events (s), n);
+  ev = ws_schedule_get_events (s);
+  for (guint i = 0; i < n; i += 997)
+    ck_assert_int_eq (ev[i].duration_us, (gint64) (i + 1) * US);
+  ck_assert_int_eq (ev[n - 1].line, (int) n + 2);
+  ws_schedule_free (s);
+  g_string_free (doc, TRUE);
+}
+END_TEST
+
+START_TEST (test_schedule_file_validates)
+{
+  char *xsd = g_build_filename (g_getenv ("WATERSHED_DATADIR"), "schemas",
+      "watershed-schedule.xsd", NULL);
+  char *file = ws_test_file ("schedules/two-channels.xml");
+  xmlSchemaParserCtxtPtr pctxt = xmlSchemaNewParserCtxt (xsd);
+  xmlSchemaPtr schema = xmlSchemaParse (pctxt);
+  xmlSchemaValidCtxtPtr vctxt;
+
+  ck_assert_ptr_nonnull (schema);
+  vctxt = xmlSchemaNewValidCtxt (schema);
+  ck_assert_int_eq (xmlSchemaValidateFile (vctxt, file, 0), 0);
+  xmlSchemaFreeValidCtxt (vctxt);
+  xmlSchemaFree (schema);
+  xmlSchemaFreeParserCtxt (pctxt);
+  g_free (xsd);
+  g_free (file);
+}
+END_TEST
+
+static Suite *
+schedule_suite (void)
+{
+  Suite *s = suite_create ("ws-schedule");
+  TCase *time = tcase_create ("time");
+  TCase *formats = tcase_create ("formats");
+  TCase *errors = tcase_create ("errors");
+
+  tcase_add_test (time, test_schedule_iso8601);
+  tcase_add_test (time, test_schedule_duration);
+  tcase_add_test (time, test_schedule_local_to_utc_dst);
+  suite_add_tcase (s, time);
+
+  tcase_add_test (formats, test_schedule_watershed_format);
+  tcase_add_test (formats, test_schedule_bxf);
+  tcase_add_test (formats, test_schedule_many_events);
+  tcase_add_test (formats, test_schedule_file_validates);
+  suite_add_tcase (s, formats);
+
+  tcase_add_test (errors, test_schedule_errors);
+  suite_add_tcase (s, errors);
+  return s;
+}
+
+int
+main (void)
+{
+  SRunner *sr = srunner_create (schedule_suite ());
+  int failed;
+
+  srunner_run_all (sr, CK_NORMAL);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed == 0 ? 0 : 1;
+}
