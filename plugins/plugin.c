@@ -6,15 +6,21 @@
 #include <gst/gst.h>
 
 #include "ws-config.h"
+#include "ws-rating-event.h"
 /* element headers: one line per element */
+#include "loudnessmeter.h"
+#include "flashdetect.h"
 
 static gboolean
 plugin_init (GstPlugin * plugin)
 {
   gboolean ret = FALSE;
 
+  ws_rating_tags_register ();
+
   /* registrations: one line per element */
-  ret = TRUE;
+  ret |= GST_ELEMENT_REGISTER (loudnessmeter, plugin);
+  ret |= GST_ELEMENT_REGISTER (flashdetect, plugin);
 
   return ret;
 }

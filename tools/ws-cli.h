@@ -20,6 +20,8 @@ typedef int (*WsCommandFunc) (int argc, char **argv);
 
 int ws_cmd_rate (int argc, char **argv);
 int ws_cmd_metadata (int argc, char **argv);
+int ws_cmd_policy (int argc, char **argv);
+int ws_cmd_schedule (int argc, char **argv);
 
 /**
  * ws_cli_error:

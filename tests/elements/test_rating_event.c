@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The rating event and tags (DESIGN.md contract 1): round trips. */
+#include <gst/check/gstcheck.h>
+
+#include "ws-rating-event.h"
+
+static WsRating *
+sample_rating (void)
+{
+  WsRating *r = ws_rating_new ();
+
+  r->system = g_strdup ("bbfc");
+  r->code = g_strdup ("15");
+  r->minimum_age = 15;
+  r->territory = g_strdup ("GB");
+  r->programme = g_strdup ("crid://example.com/p1");
+  g_ptr_array_add (r->descriptors, g_strdup ("language"));
+  g_ptr_array_add (r->descriptors, g_strdup ("violence"));
+  ws_rating_add_text (r, "en", "long", "Contains strong language");
+  ws_rating_add_text (r, "cy", NULL, "Yn cynnwys iaith gref");
+  return r;
+}
+
+GST_START_TEST (test_rating_event_round_trip)
+{
+  WsRating *r = sample_rating (), *back;
+  GstEvent *ev = ws_rating_event_new (r, "sidecar-segment");
+  const GstStructure *s = gst_event_get_structure (ev);
+  char *source = NULL;
+  const WsGuidanceText *t;
+  int age;
+
+  fail_unless_equals_int (GST_EVENT_TYPE (ev),
+      GST_EVENT_CUSTOM_DOWNSTREAM_STICKY);
+  fail_unless (GST_EVENT_IS_STICKY (ev));
+  fail_unless (ws_rating_event_is (ev));
+  fail_unless (gst_structure_has_name (s, "watershed-rating"));
+  fail_unless_equals_string (gst_structure_get_string (s, "rating"), "bbfc:15");
+  fail_unless (gst_structure_get_int (s, "minimum-age", &age));
+  fail_unless_equals_int (age, 15);
+
+  back = ws_rating_event_parse (ev, &source);
+  fail_unless (back != NULL);
+  fail_unless_equals_string (source, "sidecar-segment");
+  fail_unless_equals_string (back->system, "bbfc");
+  fail_unless_equals_string (back->code, "15");
+  fail_unless_equals_int (back->minimum_age, 15);
+  fail_unless_equals_string (back->territory, "GB");
+  fail_unless_equals_string (back->programme, "crid://example.com/p1");
+  fail_unless_equals_int (back->descriptors->len, 2);
+  fail_unless_equals_string (g_ptr_array_index (back->descriptors, 1),
+      "violence");
+  fail_unless_equals_int (back->texts->len, 2);
+  t = g_ptr_array_index (back->texts, 0);
+  fail_unless_equals_string (t->lang, "en");
+  fail_unless_equals_string (t->length, "long");
+  fail_unless_equals_string (t->text, "Contains strong language");
+  t = g_ptr_array_index (back->texts, 1);
+  fail_unless_equals_string (t->lang, "cy");
+  fail_unless (t->length == NULL);
+
+  g_free (source);
+  ws_rating_free (back);
+  ws_rating_free (r);
+  gst_event_unref (ev);
+}
+GST_END_TEST;
+
+/* An application may send only "rating"; unknown age means fail closed. */
+GST_START_TEST (test_rating_event_minimal_from_application)
+{
+  GstEvent *ev = gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM_STICKY,
+      gst_structure_new ("watershed-rating", "rating", G_TYPE_STRING, "csa:-16",
+          NULL));
+  WsRating *r = ws_rating_event_parse (ev, NULL);
+
+  fail_unless (r != NULL);
+  fail_unless_equals_string (r->system, "csa");
+  fail_unless_equals_string (r->code, "-16");
+  fail_unless_equals_int (r->minimum_age, -1);
+  fail_unless_equals_int (r->descriptors->len, 0);
+  ws_rating_free (r);
+  gst_event_unref (ev);
+
+  ev = gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM_STICKY,
+      gst_structure_new_empty ("something-else"));
+  fail_unless (!ws_rating_event_is (ev));
+  fail_unless (ws_rating_event_parse (ev, NULL) == NULL);
+  gst_event_unref (ev);
+  ev = gst_event_new_eos ();
+  fail_unless (!ws_rating_event_is (ev));
+  gst_event_unref (ev);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_rating_event_tags)
+{
+  WsRating *r = sample_rating ();
+  GstTagList *tags = ws_rating_to_tag_list (r);
+  char *s = NULL;
+  int age = 0;
+
+  fail_unless_equals_int (gst_tag_list_get_scope (tags), GST_TAG_SCOPE_STREAM);
+  fail_unless (gst_tag_list_get_string (tags, WS_TAG_RATING, &s));
+  fail_unless_equals_string (s, "bbfc:15");
+  g_free (s);
+  fail_unless (gst_tag_list_get_int (tags, WS_TAG_MINIMUM_AGE, &age));
+  fail_unless_equals_int (age, 15);
+  fail_unless (gst_tag_list_get_string (tags, WS_TAG_RATING_TERRITORY, &s));
+  fail_unless_equals_string (s, "GB");
+  g_free (s);
+  fail_unless_equals_int (gst_tag_list_get_tag_size (tags, WS_TAG_RATING_TEXT),
+      2);
+  fail_unless (gst_tag_list_get_string_index (tags, WS_TAG_RATING_TEXT, 0, &s));
+  fail_unless_equals_string (s, "en: Contains strong language");
+  g_free (s);
+  fail_unless_equals_int (gst_tag_list_get_tag_size (tags,
+                              WS_TAG_RATING_DESCRIPTORS),
+      2);
+  fail_unless (gst_tag_exists (WS_TAG_RATING));
+  fail_unless_equals_int (gst_tag_get_type (WS_TAG_MINIMUM_AGE), G_TYPE_INT);
+  gst_tag_list_unref (tags);
+  ws_rating_free (r);
+}
+GST_END_TEST;
+
+/* A sticky rating event is stored on the pad by name: a newer one
+ * replaces the older, and other custom events do not disturb it. */
+GST_START_TEST (test_rating_event_sticky_replaces)
+{
+  GstPad *src = gst_pad_new ("src", GST_PAD_SRC);
+  GstPad *sink = gst_pad_new ("sink", GST_PAD_SINK);
+  WsRating *r = sample_rating ();
+  GstEvent *got;
+  WsRating *back;
+
+  gst_pad_set_active (src, TRUE);
+  gst_pad_set_active (sink, TRUE);
+  fail_unless_equals_int (gst_pad_link (src, sink), GST_PAD_LINK_OK);
+  gst_pad_push_event (src, gst_event_new_stream_start ("s"));
+  gst_pad_push_event (src, ws_rating_event_new (r, NULL));
+  g_free (r->code);
+  r->code = g_strdup ("18");
+  r->minimum_age = 18;
+  gst_pad_push_event (src, ws_rating_event_new (r, NULL));
+  gst_pad_push_event (src, ws_break_end_event_new ());
+
+  got = gst_pad_get_sticky_event (sink, GST_EVENT_CUSTOM_DOWNSTREAM_STICKY, 0);
+  fail_unless (got != NULL);
+  back = ws_rating_event_parse (got, NULL);
+  fail_unless_equals_string (back->code, "18");
+  fail_unless (gst_pad_get_sticky_event (sink,
+                   GST_EVENT_CUSTOM_DOWNSTREAM_STICKY, 1) == NULL);
+  ws_rating_free (back);
+  gst_event_unref (got);
+  ws_rating_free (r);
+  gst_pad_set_active (src, FALSE);
+  gst_pad_set_active (sink, FALSE);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_rating_event_guidance_events)
+{
+  GstEvent *brk = ws_break_end_event_new ();
+  GstEvent *start = ws_programme_start_event_new ();
+
+  fail_unless (ws_event_has_name (brk, WS_BREAK_END_EVENT_NAME));
+  fail_unless (!ws_event_has_name (brk, WS_PROGRAMME_START_EVENT_NAME));
+  fail_unless (ws_event_has_name (start, WS_PROGRAMME_START_EVENT_NAME));
+  fail_unless (!GST_EVENT_IS_STICKY (brk));
+  fail_unless (!ws_rating_event_is (brk));
+  gst_event_unref (brk);
+  gst_event_unref (start);
+}
+GST_END_TEST;
+
+static Suite *
+rating_event_suite (void)
+{
+  Suite *s = suite_create ("rating-event");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_rating_event_round_trip);
+  tcase_add_test (tc, test_rating_event_minimal_from_application);
+  tcase_add_test (tc, test_rating_event_tags);
+  tcase_add_test (tc, test_rating_event_sticky_replaces);
+  tcase_add_test (tc, test_rating_event_guidance_events);
+  return s;
+}
+
+GST_CHECK_MAIN (rating_event);
