@@ -1,3 +1,906 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* WS_PLACEHOLDER: being written. */
-typedef int ws_placeholder_ws_loudness;
+/* watershed: loudness analysis core. See ws-loudness.h.
+ *
+ * Layout of the work:
+ * - libebur128 (modes M, S, I, LRA and HISTOGRAM; never its slow TRUE_PEAK)
+ *   is fed the caller's interleaved samples directly, in chunks that end on
+ *   10 ms boundaries so the maximum momentary and short-term loudness can be
+ *   refreshed at 100 Hz from 10 ms energies kept here;
+ * - the samples are also de-interleaved into per-channel float blocks of
+ *   PEAK_BLOCK frames; each full block gets its sample peak and (with
+ *   WS_LOUDNESS_FLAG_TRUE_PEAK) its oversampled peak from fixed-size loops
+ *   that gcc -O2 vectorises. A partial block is looked at by the getters. */
+#include "ws-loudness.h"
+
+#include <ebur128.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Frames per peak block: a multiple of 16 so the loops vectorise whole. */
+#define PEAK_BLOCK 256
+/* Taps per polyphase branch, and the history each channel keeps. */
+#define TP_TAPS 12
+#define TP_HIST (TP_TAPS - 1)
+#define TP_MAX_PHASES 3
+#define TP_STRIDE (TP_HIST + PEAK_BLOCK)
+
+/* Energies of 10 ms steps kept for the running max momentary / short-term. */
+#define STEPS_M 40
+#define STEPS_S 300
+
+#ifdef __GNUC__
+#define WS_ALWAYS_INLINE inline __attribute__ ((always_inline))
+#else
+#define WS_ALWAYS_INLINE inline
+#endif
+
+struct WsLoudness {
+  unsigned int channels;
+  unsigned int rate;
+  unsigned int flags;
+  WsLoudnessChannel map[WS_LOUDNESS_MAX_CHANNELS];
+  ebur128_state *st;
+  uint64_t frames;
+
+  /* max momentary / short-term from 10 ms energies */
+  size_t step_frames; /* 0: not tracked (rate < 100 Hz) */
+  size_t step_pos;
+  uint64_t n_steps;
+  double step_energy[STEPS_S]; /* ring, index n_steps % STEPS_S */
+  double max_m_energy;
+  double max_s_energy;
+
+  /* peaks: absolute float values kept as their bit patterns (int32 order of
+   * non-negative floats equals their numeric order) */
+  unsigned int n_phases; /* oversampling phases besides the samples */
+  float coef[TP_MAX_PHASES][TP_TAPS];
+  float *block; /* channels * TP_STRIDE */
+  size_t fill;
+  int32_t *sample_peak;     /* per channel */
+  int32_t *true_peak;       /* per channel */
+  int32_t *prev_block_peak; /* per channel: sample peak of last block */
+  float gain_bound;         /* max over branches of sum |coef| */
+
+  /* scratch for ws_loudness_add_planar_f32 */
+  float *planar_scratch; /* PEAK_BLOCK * channels */
+};
+
+/* ---- true-peak interpolator ------------------------------------------- */
+
+static double
+bessel_i0 (double x)
+{
+  double sum = 1.0, term = 1.0;
+  int k;
+
+  for (k = 1; k < 50; k++) {
+    term *= (x / (2.0 * k)) * (x / (2.0 * k));
+    sum += term;
+    if (term < sum * 1e-12)
+      break;
+  }
+  return sum;
+}
+
+/* Designs the interpolator: a Kaiser-windowed (beta 5) sinc low-pass at
+ * the input Nyquist frequency, TP_TAPS * factor + 1 taps long and centred,
+ * so branch 0 is the input sample itself (the sample peak) and branches
+ * 1..factor-1 hold TP_TAPS taps each. Each branch is normalised to unity
+ * gain at DC. */
+static void
+design_interpolator (WsLoudness *self, unsigned int factor)
+{
+  const double beta = 5.0;
+  const int n_taps = TP_TAPS * (int) factor + 1;
+  const double centre = (n_taps - 1) / 2.0;
+  unsigned int p;
+  int m;
+
+  self->n_phases = factor - 1;
+  self->gain_bound = 1.0f;
+  for (p = 1; p < factor; p++) {
+    double sum = 0.0, l1 = 0.0;
+    double h[TP_TAPS];
+
+    for (m = 0; m < TP_TAPS; m++) {
+      int k = (int) factor * m + (int) p;
+      double t = (k - centre) / factor;
+      double r = (k - centre) / centre;
+      double sinc = sin (M_PI * t) / (M_PI * t);
+      double w = bessel_i0 (beta * sqrt (fmax (0.0, 1.0 - r * r))) /
+                 bessel_i0 (beta);
+
+      h[m] = sinc * w;
+      sum += h[m];
+    }
+    for (m = 0; m < TP_TAPS; m++) {
+      self->coef[p - 1][m] = (float) (h[m] / sum);
+      l1 += fabs (h[m] / sum);
+    }
+    /* a little above the exact sum, for float rounding */
+    if (l1 * 1.001 > self->gain_bound)
+      self->gain_bound = (float) (l1 * 1.001);
+  }
+}
+
+static WS_ALWAYS_INLINE int32_t
+abs_bits (float v)
+{
+  int32_t bits;
+
+  memcpy (&bits, &v, sizeof bits);
+  return bits & 0x7fffffff;
+}
+
+/* The highest absolute sample of @count frames at @x, as bits. */
+static WS_ALWAYS_INLINE int32_t
+sample_peak_bits (const float *restrict x, size_t count)
+{
+  int32_t sp = 0;
+  size_t n;
+
+  for (n = 0; n < count; n++) {
+    int32_t b = abs_bits (x[n]);
+    sp = b > sp ? b : sp;
+  }
+  return sp;
+}
+
+/* The highest absolute interpolated value of @count frames of one channel,
+ * or @tp if higher. @x points at the channel's block (TP_HIST history
+ * samples, then the new ones). Called with the constant PEAK_BLOCK for full
+ * blocks, where the loops vectorise without a remainder. */
+static WS_ALWAYS_INLINE int32_t
+interpolated_peak_bits (const float *restrict x, size_t count,
+    const float (*restrict coef)[TP_TAPS], unsigned int n_phases, int32_t tp)
+{
+  unsigned int p;
+  size_t n;
+
+  for (p = 0; p < n_phases; p++) {
+    const float *h = coef[p];
+
+    for (n = 0; n < count; n++) {
+      const float *xp = x + n;
+      float y = h[0] * xp[11] + h[1] * xp[10] + h[2] * xp[9] + h[3] * xp[8] +
+                h[4] * xp[7] + h[5] * xp[6] + h[6] * xp[5] + h[7] * xp[4] +
+                h[8] * xp[3] + h[9] * xp[2] + h[10] * xp[1] + h[11] * xp[0];
+      int32_t b = abs_bits (y);
+
+      tp = b > tp ? b : tp;
+    }
+  }
+  return tp;
+}
+
+static float
+bits_to_float (int32_t bits)
+{
+  float v;
+
+  memcpy (&v, &bits, sizeof v);
+  return v;
+}
+
+/* Runs the peak measurement over the full blocks of every channel. An
+ * interpolated value is a weighted sum of TP_TAPS samples, so it can not
+ * exceed gain_bound times the largest of them (the block and its history,
+ * which lies in the previous block): a block whose bound is below the true
+ * peak so far cannot raise it and is skipped. Exact, and it skips most
+ * blocks of real programmes once the loudest passage has been seen. */
+static void
+process_full_block (WsLoudness *self)
+{
+  unsigned int c;
+  int want_tp = (self->flags & WS_LOUDNESS_FLAG_TRUE_PEAK) != 0;
+
+  for (c = 0; c < self->channels; c++) {
+    float *x = self->block + (size_t) c * TP_STRIDE;
+    int32_t bp = sample_peak_bits (x + TP_HIST, PEAK_BLOCK);
+
+    if (bp > self->sample_peak[c])
+      self->sample_peak[c] = bp;
+    if (want_tp) {
+      int32_t around = bp > self->prev_block_peak[c] ? bp :
+                                                       self->prev_block_peak[c];
+      int32_t tp = self->true_peak[c] > bp ? self->true_peak[c] : bp;
+
+      if (bits_to_float (around) * self->gain_bound > bits_to_float (tp))
+        tp = interpolated_peak_bits (x, PEAK_BLOCK,
+            (const float (*)[TP_TAPS]) self->coef, self->n_phases, tp);
+      self->true_peak[c] = tp;
+      self->prev_block_peak[c] = bp;
+    }
+    memmove (x, x + PEAK_BLOCK, TP_HIST * sizeof (float));
+  }
+  self->fill = 0;
+}
+
+/* ---- max momentary / short-term --------------------------------------- */
+
+static WsResult
+finish_step (WsLoudness *self)
+{
+  double loudness, energy, sum;
+  size_t i, idx;
+
+  if (ebur128_loudness_window (self->st, 10, &loudness) != EBUR128_SUCCESS)
+    return WS_RESULT_BACKEND;
+  energy = isinf (loudness) ? 0.0 : pow (10.0, (loudness + 0.691) / 10.0);
+  self->step_energy[self->n_steps % STEPS_S] = energy;
+  self->n_steps++;
+
+  if (self->n_steps >= STEPS_M) {
+    sum = 0.0;
+    for (i = 0; i < STEPS_M; i++) {
+      idx = (size_t) ((self->n_steps - 1 - i) % STEPS_S);
+      sum += self->step_energy[idx];
+    }
+    if (sum / STEPS_M > self->max_m_energy)
+      self->max_m_energy = sum / STEPS_M;
+  }
+  if (self->n_steps >= STEPS_S) {
+    sum = 0.0;
+    for (i = 0; i < STEPS_S; i++)
+      sum += self->step_energy[i];
+    if (sum / STEPS_S > self->max_s_energy)
+      self->max_s_energy = sum / STEPS_S;
+  }
+  return WS_RESULT_OK;
+}
+
+/* ---- creation ---------------------------------------------------------- */
+
+static int
+to_ebur128_channel (WsLoudnessChannel ch)
+{
+  switch (ch) {
+    case WS_LOUDNESS_CHANNEL_UNUSED:
+      return EBUR128_UNUSED;
+    case WS_LOUDNESS_CHANNEL_LEFT:
+      return EBUR128_LEFT;
+    case WS_LOUDNESS_CHANNEL_RIGHT:
+      return EBUR128_RIGHT;
+    case WS_LOUDNESS_CHANNEL_CENTER:
+      return EBUR128_CENTER;
+    case WS_LOUDNESS_CHANNEL_LEFT_SURROUND:
+      return EBUR128_LEFT_SURROUND;
+    case WS_LOUDNESS_CHANNEL_RIGHT_SURROUND:
+      return EBUR128_RIGHT_SURROUND;
+    case WS_LOUDNESS_CHANNEL_DUAL_MONO:
+      return EBUR128_DUAL_MONO;
+    case WS_LOUDNESS_CHANNEL_SIDE_LEFT:
+      return EBUR128_Mp090;
+    case WS_LOUDNESS_CHANNEL_SIDE_RIGHT:
+      return EBUR128_Mm090;
+    case WS_LOUDNESS_CHANNEL_WIDE_LEFT:
+      return EBUR128_Mp060;
+    case WS_LOUDNESS_CHANNEL_WIDE_RIGHT:
+      return EBUR128_Mm060;
+    case WS_LOUDNESS_CHANNEL_REAR_LEFT:
+      return EBUR128_Mp135;
+    case WS_LOUDNESS_CHANNEL_REAR_RIGHT:
+      return EBUR128_Mm135;
+    case WS_LOUDNESS_CHANNEL_REAR_CENTER:
+      return EBUR128_Mp180;
+    case WS_LOUDNESS_CHANNEL_OTHER:
+      return EBUR128_CENTER;
+  }
+  return -1;
+}
+
+static WsResult
+fill_map (WsLoudnessChannel *map, unsigned int channels,
+    WsLoudnessLayout layout, const WsLoudnessChannel *user_map)
+{
+  static const WsLoudnessChannel five_0[] = { WS_LOUDNESS_CHANNEL_LEFT,
+    WS_LOUDNESS_CHANNEL_RIGHT, WS_LOUDNESS_CHANNEL_CENTER,
+    WS_LOUDNESS_CHANNEL_LEFT_SURROUND, WS_LOUDNESS_CHANNEL_RIGHT_SURROUND };
+  static const WsLoudnessChannel five_1[] = { WS_LOUDNESS_CHANNEL_LEFT,
+    WS_LOUDNESS_CHANNEL_RIGHT, WS_LOUDNESS_CHANNEL_CENTER,
+    WS_LOUDNESS_CHANNEL_UNUSED, WS_LOUDNESS_CHANNEL_LEFT_SURROUND,
+    WS_LOUDNESS_CHANNEL_RIGHT_SURROUND };
+  unsigned int c;
+
+  if (layout == WS_LOUDNESS_LAYOUT_DEFAULT) {
+    if (channels == 1)
+      layout = WS_LOUDNESS_LAYOUT_MONO;
+    else if (channels == 2)
+      layout = WS_LOUDNESS_LAYOUT_STEREO;
+    else if (channels == 6)
+      layout = WS_LOUDNESS_LAYOUT_5_1;
+    else {
+      for (c = 0; c < channels; c++)
+        map[c] = WS_LOUDNESS_CHANNEL_OTHER;
+      return WS_RESULT_OK;
+    }
+  }
+
+  switch (layout) {
+    case WS_LOUDNESS_LAYOUT_MONO:
+      if (channels != 1)
+        return WS_RESULT_INVALID_ARGUMENT;
+      map[0] = WS_LOUDNESS_CHANNEL_DUAL_MONO;
+      return WS_RESULT_OK;
+    case WS_LOUDNESS_LAYOUT_STEREO:
+      if (channels != 2)
+        return WS_RESULT_INVALID_ARGUMENT;
+      map[0] = WS_LOUDNESS_CHANNEL_LEFT;
+      map[1] = WS_LOUDNESS_CHANNEL_RIGHT;
+      return WS_RESULT_OK;
+    case WS_LOUDNESS_LAYOUT_5_0:
+      if (channels != 5)
+        return WS_RESULT_INVALID_ARGUMENT;
+      memcpy (map, five_0, sizeof five_0);
+      return WS_RESULT_OK;
+    case WS_LOUDNESS_LAYOUT_5_1:
+      if (channels != 6)
+        return WS_RESULT_INVALID_ARGUMENT;
+      memcpy (map, five_1, sizeof five_1);
+      return WS_RESULT_OK;
+    case WS_LOUDNESS_LAYOUT_MAP:
+      if (user_map == NULL)
+        return WS_RESULT_INVALID_ARGUMENT;
+      for (c = 0; c < channels; c++) {
+        if (to_ebur128_channel (user_map[c]) < 0)
+          return WS_RESULT_INVALID_ARGUMENT;
+        map[c] = user_map[c];
+      }
+      return WS_RESULT_OK;
+    case WS_LOUDNESS_LAYOUT_DEFAULT:
+      break;
+  }
+  return WS_RESULT_INVALID_ARGUMENT;
+}
+
+static WsResult
+create_backend (const WsLoudness *self, ebur128_state **out)
+{
+  ebur128_state *st;
+  unsigned int c;
+
+  st = ebur128_init (self->channels, self->rate,
+      EBUR128_MODE_M | EBUR128_MODE_S | EBUR128_MODE_I | EBUR128_MODE_LRA |
+          EBUR128_MODE_HISTOGRAM);
+  if (st == NULL)
+    return WS_RESULT_NO_MEMORY;
+  for (c = 0; c < self->channels; c++) {
+    if (ebur128_set_channel (st, c, to_ebur128_channel (self->map[c])) !=
+        EBUR128_SUCCESS) {
+      ebur128_destroy (&st);
+      return WS_RESULT_BACKEND;
+    }
+  }
+  *out = st;
+  return WS_RESULT_OK;
+}
+
+static void
+clear_measurements (WsLoudness *self)
+{
+  self->frames = 0;
+  self->step_pos = 0;
+  self->n_steps = 0;
+  memset (self->step_energy, 0, sizeof self->step_energy);
+  self->max_m_energy = -1.0;
+  self->max_s_energy = -1.0;
+  self->fill = 0;
+  memset (self->block, 0, (size_t) self->channels * TP_STRIDE * sizeof (float));
+  memset (self->sample_peak, 0, self->channels * sizeof (int32_t));
+  memset (self->true_peak, 0, self->channels * sizeof (int32_t));
+  memset (self->prev_block_peak, 0, self->channels * sizeof (int32_t));
+}
+
+WsResult
+ws_loudness_new (WsLoudness **out, unsigned int channels, unsigned int rate_hz,
+    WsLoudnessLayout layout, const WsLoudnessChannel *map, unsigned int flags)
+{
+  WsLoudness *self;
+  WsResult res;
+
+  if (out == NULL || channels == 0 || channels > WS_LOUDNESS_MAX_CHANNELS ||
+      rate_hz < WS_LOUDNESS_MIN_RATE || rate_hz > WS_LOUDNESS_MAX_RATE ||
+      (flags & ~(unsigned int) WS_LOUDNESS_FLAG_TRUE_PEAK) != 0)
+    return WS_RESULT_INVALID_ARGUMENT;
+
+  self = calloc (1, sizeof *self);
+  if (self == NULL)
+    return WS_RESULT_NO_MEMORY;
+  self->channels = channels;
+  self->rate = rate_hz;
+  self->flags = flags;
+  res = fill_map (self->map, channels, layout, map);
+  if (res != WS_RESULT_OK) {
+    free (self);
+    return res;
+  }
+
+  self->block = calloc ((size_t) channels * TP_STRIDE, sizeof (float));
+  self->sample_peak = calloc (channels, sizeof (int32_t));
+  self->true_peak = calloc (channels, sizeof (int32_t));
+  self->prev_block_peak = calloc (channels, sizeof (int32_t));
+  self->planar_scratch = calloc ((size_t) channels * PEAK_BLOCK,
+      sizeof (float));
+  if (self->block == NULL || self->sample_peak == NULL ||
+      self->true_peak == NULL || self->prev_block_peak == NULL ||
+      self->planar_scratch == NULL) {
+    ws_loudness_free (self);
+    return WS_RESULT_NO_MEMORY;
+  }
+
+  res = create_backend (self, &self->st);
+  if (res != WS_RESULT_OK) {
+    ws_loudness_free (self);
+    return res;
+  }
+
+  /* BS.1770-4 Annex 2 asks for 4x at 48 kHz; higher rates need less */
+  if (rate_hz < 96000)
+    design_interpolator (self, 4);
+  else if (rate_hz < 192000)
+    design_interpolator (self, 2);
+  else
+    self->n_phases = 0;
+
+  self->step_frames = rate_hz / 100;
+  clear_measurements (self);
+  *out = self;
+  return WS_RESULT_OK;
+}
+
+void
+ws_loudness_free (WsLoudness *loudness)
+{
+  if (loudness == NULL)
+    return;
+  if (loudness->st != NULL)
+    ebur128_destroy (&loudness->st);
+  free (loudness->block);
+  free (loudness->sample_peak);
+  free (loudness->true_peak);
+  free (loudness->prev_block_peak);
+  free (loudness->planar_scratch);
+  free (loudness);
+}
+
+WsResult
+ws_loudness_reset (WsLoudness *loudness)
+{
+  ebur128_state *st = NULL;
+  WsResult res;
+
+  if (loudness == NULL)
+    return WS_RESULT_INVALID_ARGUMENT;
+  res = create_backend (loudness, &st);
+  if (res != WS_RESULT_OK)
+    return res;
+  ebur128_destroy (&loudness->st);
+  loudness->st = st;
+  clear_measurements (loudness);
+  return WS_RESULT_OK;
+}
+
+/* ---- adding audio ------------------------------------------------------ */
+
+/* De-interleaves @n frames into the peak blocks, running full blocks. */
+#define DEFINE_DEINTERLEAVE(suffix, type, scale)                        \
+  static void deinterleave_##suffix (WsLoudness *self, const type *src, \
+      size_t n)                                                         \
+  {                                                                     \
+    const size_t ch = self->channels;                                   \
+    while (n > 0) {                                                     \
+      size_t k = PEAK_BLOCK - self->fill;                               \
+      size_t c, i;                                                      \
+      if (k > n)                                                        \
+        k = n;                                                          \
+      for (c = 0; c < ch; c++) {                                        \
+        float *restrict dst = self->block + c * TP_STRIDE + TP_HIST +   \
+                              self->fill;                               \
+        const type *s = src + c;                                        \
+        for (i = 0; i < k; i++)                                         \
+          dst[i] = (float) s[i * ch] * (scale);                         \
+      }                                                                 \
+      self->fill += k;                                                  \
+      src += k * ch;                                                    \
+      n -= k;                                                           \
+      if (self->fill == PEAK_BLOCK)                                     \
+        process_full_block (self);                                      \
+    }                                                                   \
+  }
+
+DEFINE_DEINTERLEAVE (f32, float, 1.0f)
+DEFINE_DEINTERLEAVE (f64, double, 1.0f)
+DEFINE_DEINTERLEAVE (s16, int16_t, 1.0f / 32768.0f)
+DEFINE_DEINTERLEAVE (s32, int32_t, 1.0f / 2147483648.0f)
+
+#define DEFINE_ADD(suffix, type, ebur_fn)                           \
+  WsResult ws_loudness_add_frames_##suffix (WsLoudness *loudness,   \
+      const type *frames, size_t n_frames)                          \
+  {                                                                 \
+    if (loudness == NULL || (frames == NULL && n_frames > 0))       \
+      return WS_RESULT_INVALID_ARGUMENT;                            \
+    while (n_frames > 0) {                                          \
+      size_t chunk = n_frames;                                      \
+      if (loudness->step_frames > 0 &&                              \
+          chunk > loudness->step_frames - loudness->step_pos)       \
+        chunk = loudness->step_frames - loudness->step_pos;         \
+      if (ebur_fn (loudness->st, frames, chunk) != EBUR128_SUCCESS) \
+        return WS_RESULT_BACKEND;                                   \
+      deinterleave_##suffix (loudness, frames, chunk);              \
+      frames += chunk * loudness->channels;                         \
+      n_frames -= chunk;                                            \
+      loudness->frames += chunk;                                    \
+      if (loudness->step_frames > 0) {                              \
+        loudness->step_pos += chunk;                                \
+        if (loudness->step_pos == loudness->step_frames) {          \
+          loudness->step_pos = 0;                                   \
+          if (finish_step (loudness) != WS_RESULT_OK)               \
+            return WS_RESULT_BACKEND;                               \
+        }                                                           \
+      }                                                             \
+    }                                                               \
+    return WS_RESULT_OK;                                            \
+  }
+
+DEFINE_ADD (f32, float, ebur128_add_frames_float)
+DEFINE_ADD (f64, double, ebur128_add_frames_double)
+DEFINE_ADD (s16, int16_t, ebur128_add_frames_short)
+DEFINE_ADD (s32, int32_t, ebur128_add_frames_int)
+
+WsResult
+ws_loudness_add_planar_f32 (WsLoudness *loudness, const float *const *planes,
+    size_t n_frames)
+{
+  size_t done = 0, c, i;
+
+  if (loudness == NULL || (planes == NULL && n_frames > 0))
+    return WS_RESULT_INVALID_ARGUMENT;
+  if (n_frames == 0)
+    return WS_RESULT_OK;
+  for (c = 0; c < loudness->channels; c++)
+    if (planes[c] == NULL)
+      return WS_RESULT_INVALID_ARGUMENT;
+
+  while (done < n_frames) {
+    size_t k = n_frames - done;
+    WsResult res;
+
+    if (k > PEAK_BLOCK)
+      k = PEAK_BLOCK;
+    for (c = 0; c < loudness->channels; c++) {
+      const float *src = planes[c] + done;
+      for (i = 0; i < k; i++)
+        loudness->planar_scratch[i * loudness->channels + c] = src[i];
+    }
+    res = ws_loudness_add_frames_f32 (loudness, loudness->planar_scratch, k);
+    if (res != WS_RESULT_OK)
+      return res;
+    done += k;
+  }
+  return WS_RESULT_OK;
+}
+
+/* ---- measurements ------------------------------------------------------ */
+
+static double
+energy_to_lufs (double energy)
+{
+  if (energy <= 0.0)
+    return -HUGE_VAL;
+  return 10.0 * log10 (energy) - 0.691;
+}
+
+static double
+bits_to_db (int32_t bits)
+{
+  float v = bits_to_float (bits);
+
+  if (v <= 0.0f)
+    return -HUGE_VAL;
+  return 20.0 * log10 ((double) v);
+}
+
+WsResult
+ws_loudness_get_momentary (const WsLoudness *loudness, double *out_lufs)
+{
+  double v;
+
+  if (loudness == NULL || out_lufs == NULL)
+    return WS_RESULT_INVALID_ARGUMENT;
+  if (loudness->frames < (uint64_t) loudness->rate * 4 / 10)
+    return WS_RESULT_NO_DATA;
+  if (ebur128_loudness_momentary (loudness->st, &v) != EBUR128_SUCCESS)
+    return WS_RESULT_BACKEND;
+  *out_lufs = v;
+  return WS_RESULT_OK;
+}
+
+WsResult
+ws_loudness_get_shortterm (const WsLoudness *loudness, double *out_lufs)
+{
+  double v;
+
+  if (loudness == NULL || out_lufs == NULL)
+    return WS_RESULT_INVALID_ARGUMENT;
+  if (loudness->frames < (uint64_t) loudness->rate * 3)
+    return WS_RESULT_NO_DATA;
+  if (ebur128_loudness_shortterm (loudness->st, &v) != EBUR128_SUCCESS)
+    return WS_RESULT_BACKEND;
+  *out_lufs = v;
+  return WS_RESULT_OK;
+}
+
+WsResult
+ws_loudness_get_integrated (const WsLoudness *loudness, double *out_lufs)
+{
+  double v;
+
+  if (loudness == NULL || out_lufs == NULL)
+    return WS_RESULT_INVALID_ARGUMENT;
+  if (ebur128_loudness_global (loudness->st, &v) != EBUR128_SUCCESS)
+    return WS_RESULT_BACKEND;
+  if (!isfinite (v))
+    return WS_RESULT_NO_DATA;
+  *out_lufs = v;
+  return WS_RESULT_OK;
+}
+
+WsResult
+ws_loudness_get_range (const WsLoudness *loudness, double *out_lu)
+{
+  double v;
+
+  if (loudness == NULL || out_lu == NULL)
+    return WS_RESULT_INVALID_ARGUMENT;
+  if (loudness->frames < (uint64_t) loudness->rate * 3)
+    return WS_RESULT_NO_DATA;
+  if (ebur128_loudness_range (loudness->st, &v) != EBUR128_SUCCESS)
+    return WS_RESULT_BACKEND;
+  *out_lu = v;
+  return WS_RESULT_OK;
+}
+
+WsResult
+ws_loudness_get_max_momentary (const WsLoudness *loudness, double *out_lufs)
+{
+  if (loudness == NULL || out_lufs == NULL)
+    return WS_RESULT_INVALID_ARGUMENT;
+  if (loudness->max_m_energy < 0.0)
+    return WS_RESULT_NO_DATA;
+  *out_lufs = energy_to_lufs (loudness->max_m_energy);
+  return WS_RESULT_OK;
+}
+
+WsResult
+ws_loudness_get_max_shortterm (const WsLoudness *loudness, double *out_lufs)
+{
+  if (loudness == NULL || out_lufs == NULL)
+    return WS_RESULT_INVALID_ARGUMENT;
+  if (loudness->max_s_energy < 0.0)
+    return WS_RESULT_NO_DATA;
+  *out_lufs = energy_to_lufs (loudness->max_s_energy);
+  return WS_RESULT_OK;
+}
+
+/* The peaks of channel @c including the pending partial block. */
+static void
+channel_peak_bits (const WsLoudness *self, size_t c, int32_t *sp, int32_t *tp)
+{
+  const float *x = self->block + c * TP_STRIDE;
+
+  *sp = self->sample_peak[c];
+  *tp = self->true_peak[c];
+  if (self->fill > 0) {
+    int32_t bp = sample_peak_bits (x + TP_HIST, self->fill);
+
+    *sp = bp > *sp ? bp : *sp;
+    if (self->flags & WS_LOUDNESS_FLAG_TRUE_PEAK)
+      *tp = interpolated_peak_bits (x, self->fill,
+          (const float (*)[TP_TAPS]) self->coef, self->n_phases, *tp);
+  }
+  *tp = *sp > *tp ? *sp : *tp;
+}
+
+static WsResult
+get_peak (const WsLoudness *loudness, size_t channel, int true_peak,
+    double *out)
+{
+  int32_t best = 0, sp, tp;
+  size_t c;
+
+  if (loudness == NULL || out == NULL ||
+      (channel != WS_LOUDNESS_ALL_CHANNELS && channel >= loudness->channels))
+    return WS_RESULT_INVALID_ARGUMENT;
+  if (true_peak && !(loudness->flags & WS_LOUDNESS_FLAG_TRUE_PEAK))
+    return WS_RESULT_UNSUPPORTED_FORMAT;
+  if (loudness->frames == 0)
+    return WS_RESULT_NO_DATA;
+
+  for (c = 0; c < loudness->channels; c++) {
+    int32_t v;
+
+    if (channel != WS_LOUDNESS_ALL_CHANNELS && channel != c)
+      continue;
+    channel_peak_bits (loudness, c, &sp, &tp);
+    v = true_peak ? (tp > sp ? tp : sp) : sp;
+    if (v > best)
+      best = v;
+  }
+  *out = bits_to_db (best);
+  return WS_RESULT_OK;
+}
+
+WsResult
+ws_loudness_get_sample_peak (const WsLoudness *loudness, size_t channel,
+    double *out_dbfs)
+{
+  return get_peak (loudness, channel, 0, out_dbfs);
+}
+
+WsResult
+ws_loudness_get_true_peak (const WsLoudness *loudness, size_t channel,
+    double *out_dbtp)
+{
+  return get_peak (loudness, channel, 1, out_dbtp);
+}
+
+unsigned int
+ws_loudness_get_channels (const WsLoudness *loudness)
+{
+  return loudness ? loudness->channels : 0;
+}
+
+unsigned int
+ws_loudness_get_rate (const WsLoudness *loudness)
+{
+  return loudness ? loudness->rate : 0;
+}
+
+uint64_t
+ws_loudness_get_frames (const WsLoudness *loudness)
+{
+  return loudness ? loudness->frames : 0;
+}
+
+/* ---- compliance -------------------------------------------------------- */
+
+WsResult
+ws_loudness_preset_limits (WsLoudnessPreset preset, WsLoudnessLimits *out)
+{
+  WsLoudnessLimits l;
+
+  if (out == NULL)
+    return WS_RESULT_INVALID_ARGUMENT;
+  switch (preset) {
+    case WS_LOUDNESS_PRESET_EBU_R128:
+      l.target_lufs = -23.0;
+      l.tolerance_lu = 1.0;
+      l.max_true_peak_dbtp = -1.0;
+      break;
+    case WS_LOUDNESS_PRESET_EBU_R128_STRICT:
+      l.target_lufs = -23.0;
+      l.tolerance_lu = 0.5;
+      l.max_true_peak_dbtp = -1.0;
+      break;
+    case WS_LOUDNESS_PRESET_ATSC_A85:
+      l.target_lufs = -24.0;
+      l.tolerance_lu = 2.0;
+      l.max_true_peak_dbtp = -2.0;
+      break;
+    case WS_LOUDNESS_PRESET_CUSTOM:
+    default:
+      return WS_RESULT_INVALID_ARGUMENT;
+  }
+  *out = l;
+  return WS_RESULT_OK;
+}
+
+const char *
+ws_loudness_preset_to_string (WsLoudnessPreset preset)
+{
+  switch (preset) {
+    case WS_LOUDNESS_PRESET_EBU_R128:
+      return "ebu-r128";
+    case WS_LOUDNESS_PRESET_EBU_R128_STRICT:
+      return "ebu-r128-strict";
+    case WS_LOUDNESS_PRESET_ATSC_A85:
+      return "atsc-a85";
+    case WS_LOUDNESS_PRESET_CUSTOM:
+      return "custom";
+  }
+  return "unknown";
+}
+
+/* Meters show one decimal; limits are judged on the displayed value. */
+static double
+round_tenth (double v)
+{
+  return round (v * 10.0) / 10.0;
+}
+
+static void
+add_failure (WsLoudnessVerdict *v, WsLoudnessCheck check, double measured,
+    double limit, const char *fmt_reason)
+{
+  WsLoudnessFailure *f;
+
+  if (v->n_failures >= WS_LOUDNESS_MAX_FAILURES)
+    return;
+  f = &v->failures[v->n_failures++];
+  f->check = check;
+  f->measured = measured;
+  f->limit = limit;
+  snprintf (f->reason, sizeof f->reason, "%s", fmt_reason);
+}
+
+WsResult
+ws_loudness_judge (const WsLoudness *loudness, const WsLoudnessLimits *limits,
+    WsLoudnessVerdict *out)
+{
+  WsLoudnessVerdict v;
+  char reason[sizeof v.failures[0].reason];
+  double integrated, peak;
+  int have_tp;
+  WsResult res;
+
+  if (loudness == NULL || limits == NULL || out == NULL ||
+      isnan (limits->target_lufs) || isnan (limits->tolerance_lu) ||
+      isnan (limits->max_true_peak_dbtp) || limits->tolerance_lu < 0.0)
+    return WS_RESULT_INVALID_ARGUMENT;
+
+  memset (&v, 0, sizeof v);
+  res = ws_loudness_get_integrated (loudness, &integrated);
+  if (res == WS_RESULT_NO_DATA) {
+    snprintf (reason, sizeof reason,
+        "no integrated loudness: the input is shorter than 400 ms or "
+        "entirely below the -70 LUFS gate (target %.1f LUFS)",
+        limits->target_lufs);
+    add_failure (&v, WS_LOUDNESS_CHECK_INTEGRATED_MISSING, NAN,
+        limits->target_lufs, reason);
+  } else if (res != WS_RESULT_OK) {
+    return res;
+  } else {
+    double hi = limits->target_lufs + limits->tolerance_lu;
+    double lo = limits->target_lufs - limits->tolerance_lu;
+    double shown = round_tenth (integrated);
+
+    if (shown > round_tenth (hi) + 1e-9) {
+      snprintf (reason, sizeof reason,
+          "integrated loudness %.1f LUFS is above the maximum %.1f LUFS "
+          "(target %.1f LUFS +/- %.1f LU)",
+          shown, hi, limits->target_lufs, limits->tolerance_lu);
+      add_failure (&v, WS_LOUDNESS_CHECK_INTEGRATED_HIGH, integrated, hi,
+          reason);
+    } else if (shown < round_tenth (lo) - 1e-9) {
+      snprintf (reason, sizeof reason,
+          "integrated loudness %.1f LUFS is below the minimum %.1f LUFS "
+          "(target %.1f LUFS +/- %.1f LU)",
+          shown, lo, limits->target_lufs, limits->tolerance_lu);
+      add_failure (&v, WS_LOUDNESS_CHECK_INTEGRATED_LOW, integrated, lo,
+          reason);
+    }
+  }
+
+  have_tp = (loudness->flags & WS_LOUDNESS_FLAG_TRUE_PEAK) != 0;
+  res = have_tp ? ws_loudness_get_true_peak (loudness, WS_LOUDNESS_ALL_CHANNELS,
+                      &peak) :
+                  ws_loudness_get_sample_peak (loudness,
+                      WS_LOUDNESS_ALL_CHANNELS, &peak);
+  if (res == WS_RESULT_OK && isfinite (peak) &&
+      round_tenth (peak) > round_tenth (limits->max_true_peak_dbtp) + 1e-9) {
+    snprintf (reason, sizeof reason,
+        "%s %.1f %s is above the maximum %.1f dBTP",
+        have_tp ? "true peak" : "sample peak (true peak not measured)",
+        round_tenth (peak), have_tp ? "dBTP" : "dBFS",
+        limits->max_true_peak_dbtp);
+    add_failure (&v,
+        have_tp ? WS_LOUDNESS_CHECK_TRUE_PEAK : WS_LOUDNESS_CHECK_SAMPLE_PEAK,
+        peak, limits->max_true_peak_dbtp, reason);
+  }
+
+  v.pass = v.n_failures == 0;
+  *out = v;
+  return WS_RESULT_OK;
+}
