@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* watershed: time-slot (watershed) and access policies as data. */
+#ifndef WS_RATINGS_WS_POLICY_H
+#define WS_RATINGS_WS_POLICY_H
+
+#include <glib.h>
+
+#include "ws-rating-system.h"
+
+G_BEGIN_DECLS
+
+/**
+ * SECTION:ws-policy
+ *
+ * A #WsPolicy is one jurisdiction's rules, loaded from
+ * `ratings/policies/<id>.xml` (schema `ratings/schemas/policy.xsd`): its IANA
+ * time zone, service classes (free-to-air, pay, premium-film, ppv, vod-free,
+ * ...), and one or more rule sets, each valid over a range of local dates.
+ * A rule maps a rating threshold (minimum age, or exact `SYSTEM:CODE`
+ * ratings) and a service class to allowed windows of local civil time, to
+ * "any time", to "never", and may require access control (PIN, age
+ * verification ...). Within the rule set in force, the first rule whose
+ * class, rating and access requirements all match decides.
+ *
+ * Time is civil time: windows are evaluated in the policy's zone with the
+ * zone's own rules (GTimeZone), never the process `TZ`. A window opens at the
+ * first instant whose wall-clock reading reaches its start (so a start that
+ * falls in a DST gap opens at the end of the gap, and a start that falls in a
+ * repeated hour opens at its first occurrence) and closes likewise.
+ *
+ * Fail closed: a missing (NULL), unrated or refused rating, a rating no rule
+ * covers, a date no rule set covers and an unknown service class are all
+ * blocked, and the decision says why. A policy may allow unrated content
+ * explicitly with a rule `kind="unrated"`.
+ *
+ * Instants are microseconds since the Unix epoch (UTC), as
+ * g_get_real_time() returns. Decisions do not allocate and may be made from
+ * any number of threads on the same const policy.
+ */
+
+typedef struct WsPolicy WsPolicy;
+
+/** Marks "no instant": never, or unbounded, as each field documents. */
+#define WS_TIME_NONE G_MININT64
+
+/**
+ * WsAccessFlags:
+ * @WS_ACCESS_NONE: no access control asserted.
+ * @WS_ACCESS_PIN: a parental PIN / mandatory restricted access protects the
+ *   content (Ofcom "mandatory restricted access", JMStV "Vorsperre", French
+ *   parental code).
+ * @WS_ACCESS_AGE_VERIFIED: the viewer's age has been verified (adult
+ *   verification, closed user group).
+ * @WS_ACCESS_AUTHORISED_CHANNEL: the service holds the authorisation the
+ *   rule names (French -18: authorised cinema/PPV channels).
+ * @WS_ACCESS_CONDITIONAL_ACCESS: the service is encrypted (conditional
+ *   access / subscription).
+ * @WS_ACCESS_EXCEPTION: the operator uses a derogation the rules allow and
+ *   counts it against its quota itself (French -12 exceptions).
+ *
+ * What the caller asserts about how the content is delivered.
+ */
+typedef enum {
+  WS_ACCESS_NONE = 0,
+  WS_ACCESS_PIN = 1 << 0,
+  WS_ACCESS_AGE_VERIFIED = 1 << 1,
+  WS_ACCESS_AUTHORISED_CHANNEL = 1 << 2,
+  WS_ACCESS_CONDITIONAL_ACCESS = 1 << 3,
+  WS_ACCESS_EXCEPTION = 1 << 4,
+} WsAccessFlags;
+
+/**
+ * ws_access_flag_from_name:
+ * @name: `pin`, `age-verified`, `authorised-channel`, `conditional-access`
+ *   or `exception` (the names the policy files use).
+ * Returns: the flag, or %WS_ACCESS_NONE when @name is not one of them.
+ */
+WsAccessFlags ws_access_flag_from_name (const char *name);
+
+/**
+ * ws_access_flags_to_string:
+ * Returns: (transfer full): the flags' names separated by spaces ("" for
+ *   none). Free with g_free().
+ */
+char *ws_access_flags_to_string (WsAccessFlags flags);
+
+/**
+ * WsGuidanceMode:
+ * @WS_GUIDANCE_NONE: nothing is required on screen.
+ * @WS_GUIDANCE_AT_START: a badge for @duration_s seconds at the start.
+ * @WS_GUIDANCE_PERSISTENT: the badge for the whole programme.
+ * @WS_GUIDANCE_FULL_SCREEN: a full-screen card for @duration_s seconds
+ *   before the start (French VOD).
+ */
+typedef enum {
+  WS_GUIDANCE_NONE,
+  WS_GUIDANCE_AT_START,
+  WS_GUIDANCE_PERSISTENT,
+  WS_GUIDANCE_FULL_SCREEN,
+} WsGuidanceMode;
+
+/**
+ * WsGuidance:
+ * @id: the guidance rule's id in the file.
+ * @mode: how the badge is shown.
+ * @duration_s: seconds, for %WS_GUIDANCE_AT_START and
+ *   %WS_GUIDANCE_FULL_SCREEN; 0 when the rules name no duration (and for
+ *   the other modes).
+ * @after_breaks: show it again after each break.
+ * @announcement: an acoustic or optical announcement before the programme.
+ * @mandatory: FALSE when the source is secondary or unverified (advisory).
+ * @text: (nullable): announcement text, in the territory's language.
+ * @citation: (nullable): source URL.
+ *
+ * The territory's on-screen guidance rule. Owned by the policy.
+ */
+typedef struct {
+  const char *id;
+  WsGuidanceMode mode;
+  guint duration_s;
+  gboolean after_breaks;
+  gboolean announcement;
+  gboolean mandatory;
+  const char *text;
+  const char *citation;
+} WsGuidance;
+
+/**
+ * WsDecisionKind:
+ * @WS_DECISION_ALLOWED: allowed now.
+ * @WS_DECISION_OUTSIDE_WINDOW: blocked now; allowed in the windows the rule
+ *   names (see @next_allowed_us).
+ * @WS_DECISION_NEVER: the rule never allows it (with the access asserted).
+ * @WS_DECISION_NEEDS_ACCESS: allowed only with access control the caller
+ *   did not assert (see @missing_access).
+ * @WS_DECISION_UNRATED: the rating is missing, unknown, unrated or refused:
+ *   fail closed.
+ * @WS_DECISION_NO_RULE: no rule covers this rating and class: fail closed.
+ * @WS_DECISION_NOT_IN_FORCE: no rule set of the policy is valid on that
+ *   date: fail closed.
+ * @WS_DECISION_UNKNOWN_CLASS: the policy has no such service class: fail
+ *   closed.
+ */
+typedef enum {
+  WS_DECISION_ALLOWED,
+  WS_DECISION_OUTSIDE_WINDOW,
+  WS_DECISION_NEVER,
+  WS_DECISION_NEEDS_ACCESS,
+  WS_DECISION_UNRATED,
+  WS_DECISION_NO_RULE,
+  WS_DECISION_NOT_IN_FORCE,
+  WS_DECISION_UNKNOWN_CLASS,
+} WsDecisionKind;
+
+/**
+ * WsDecision:
+ * @allowed: the verdict.
+ * @kind: why.
+ * @rule_id: (nullable): the rule that decided; NULL when none did (fail
+ *   closed).
+ * @citation: (nullable): the deciding rule's source URL.
+ * @reason: one English sentence; never NULL; owned by the policy or static.
+ * @mandatory: FALSE when the deciding rule is advisory (a recommendation,
+ *   or a fact from a secondary or unverified source); TRUE for fail-closed
+ *   decisions.
+ * @next_allowed_us: when blocked, the next instant it is allowed with the
+ *   same access; %WS_TIME_NONE when never (or not within 1000 days); always
+ *   %WS_TIME_NONE when allowed.
+ * @allowed_until_us: when allowed, the end of the current allowed period
+ *   (exclusive); %WS_TIME_NONE when unbounded (or not within 1000 days) and
+ *   when blocked.
+ * @missing_access: when an earlier rule would allow more with more access
+ *   control, the flags it needs; else %WS_ACCESS_NONE.
+ * @guidance: (nullable): the on-screen guidance rule for this rating.
+ * @rule_set_version: (nullable): the version of the rule set in force.
+ *
+ * Every pointer is owned by the policy (or static) and valid as long as it.
+ */
+typedef struct {
+  gboolean allowed;
+  WsDecisionKind kind;
+  const char *rule_id;
+  const char *citation;
+  const char *reason;
+  gboolean mandatory;
+  gint64 next_allowed_us;
+  gint64 allowed_until_us;
+  WsAccessFlags missing_access;
+  const WsGuidance *guidance;
+  const char *rule_set_version;
+} WsDecision;
+
+/**
+ * WsInterval:
+ * @start_us: first instant, inclusive.
+ * @end_us: end, exclusive.
+ */
+typedef struct {
+  gint64 start_us;
+  gint64 end_us;
+} WsInterval;
+
+/* ---- loading ----------------------------------------------------------- */
+
+/**
+ * ws_policy_load:
+ * @id_or_path: a policy id (`uk-ofcom`), looked up as `<id>.xml` in
+ *   $WATERSHED_DATADIR/policies, the source tree (uninstalled runs), then
+ *   the installed $datadir/watershed/policies; or a path (anything with a
+ *   `/` or ending in `.xml`).
+ * @reg: (nullable): the rating registry that rules' `SYSTEM:CODE` ratings
+ *   are checked against; NULL uses ws_rating_registry_get_default().
+ * @error: (out) (optional): WS_ERROR_NOT_FOUND (no such policy id: the
+ *   message lists where it looked), WS_ERROR_IO, WS_ERROR_TOO_LARGE,
+ *   WS_ERROR_MALFORMED, WS_ERROR_FORBIDDEN (from ws_xml_read_file()),
+ *   WS_ERROR_INVALID (the message names FILE:LINE and the element: an
+ *   unknown zone, service class, rating or access flag, a bad time, an
+ *   overlapping rule-set validity ...).
+ *
+ * Loads the policy and the holiday calendars it references (paths relative
+ * to the policy file), and compiles its windows.
+ *
+ * Returns: (transfer full) (nullable): the policy; free with ws_policy_free().
+ */
+WsPolicy *ws_policy_load (const char *id_or_path, const WsRatingRegistry *reg,
+    GError **error);
+
+/**
+ * ws_policy_load_memory:
+ * @name: used in messages.
+ *
+ * As ws_policy_load() on bytes. Calendar references (`<calendar href>`)
+ * are refused (WS_ERROR_INVALID) since there is no folder to resolve them.
+ * Returns: (transfer full) (nullable).
+ */
+WsPolicy *ws_policy_load_memory (const char *data, gsize len, const char *name,
+    const WsRatingRegistry *reg, GError **error);
+
+/** ws_policy_free: NULL is a no-op. */
+void ws_policy_free (WsPolicy *p);
+
+/**
+ * ws_policy_list_ids:
+ * @error: WS_ERROR_IO when no policies folder is found.
+ *
+ * The ids of the policy files in the first policies folder found (same
+ * search order as ws_policy_load()), sorted.
+ * Returns: (transfer full) (nullable): a NULL-terminated array; free with
+ *   g_strfreev().
+ */
+char **ws_policy_list_ids (GError **error);
+
+/* ---- properties -------------------------------------------------------- */
+
+const char *ws_policy_get_id (const WsPolicy *p);
+const char *ws_policy_get_name (const WsPolicy *p);
+/** ISO 3166-1 alpha-2 code of the jurisdiction. */
+const char *ws_policy_get_jurisdiction (const WsPolicy *p);
+/** The IANA zone identifier (`Europe/London`). */
+const char *ws_policy_get_zone (const WsPolicy *p);
+/** (transfer none): the zone; valid as long as @p. */
+GTimeZone *ws_policy_get_time_zone (const WsPolicy *p);
+/** The file the policy came from (the name given for memory loads). */
+const char *ws_policy_get_path (const WsPolicy *p);
+
+/**
+ * ws_policy_get_version:
+ * @at_us: an instant, or %WS_TIME_NONE for the newest rule set.
+ * Returns: (transfer none) (nullable): the version of the rule set in force
+ *   at @at_us, or NULL when none is.
+ */
+const char *ws_policy_get_version (const WsPolicy *p, gint64 at_us);
+
+guint ws_policy_get_n_service_classes (const WsPolicy *p);
+/** Service class ids in file order. */
+const char *ws_policy_get_service_class (const WsPolicy *p, guint index);
+/** Human description of a service class, or NULL for an unknown id. */
+const char *ws_policy_get_service_class_description (const WsPolicy *p,
+    const char *service_class);
+/** The class used when the caller gives none. */
+const char *ws_policy_get_default_service_class (const WsPolicy *p);
+gboolean ws_policy_has_service_class (const WsPolicy *p,
+    const char *service_class);
+
+/* ---- decisions --------------------------------------------------------- */
+
+/**
+ * ws_policy_decide:
+ * @service_class: (nullable): a class id; NULL = the default class.
+ * @rating: (nullable): the programme's rating; NULL = missing or unknown.
+ * @at_us: the instant.
+ * @access: what access control protects the content.
+ * @out: (out caller-allocates): the decision; always filled.
+ *
+ * Returns: @out->allowed.
+ */
+gboolean ws_policy_decide (const WsPolicy *p, const char *service_class,
+    const WsRatingDef *rating, gint64 at_us, WsAccessFlags access,
+    WsDecision *out);
+
+/**
+ * ws_policy_describe_decision:
+ * Returns: (transfer full): @d->reason plus the next allowed instant or the
+ *   end of the allowed period in the policy's local time, and the access
+ *   that would unlock it. Free with g_free().
+ */
+char *ws_policy_describe_decision (const WsPolicy *p, const WsDecision *d);
+
+/**
+ * ws_policy_windows:
+ * @from_us, @to_us: the range, @from_us < @to_us, at most 3660 days.
+ * @error: WS_ERROR_ARGUMENT for a bad range; WS_ERROR_NOT_FOUND for an
+ *   unknown service class.
+ *
+ * The maximal allowed periods that intersect [@from_us, @to_us), clipped to
+ * it, in order (VOD availability windows). Fail-closed cases yield none.
+ * Returns: (transfer full) (element-type WsInterval) (nullable): free with
+ *   g_array_unref().
+ */
+GArray *ws_policy_windows (const WsPolicy *p, const char *service_class,
+    const WsRatingDef *rating, gint64 from_us, gint64 to_us,
+    WsAccessFlags access, GError **error);
+
+/**
+ * WsProgrammeVerdict:
+ * @WS_PROGRAMME_FITS: the whole programme lies in one allowed period.
+ * @WS_PROGRAMME_STARTS_OUTSIDE: blocked at its start.
+ * @WS_PROGRAMME_RUNS_PAST_END: allowed at its start but the allowed period
+ *   ends before the programme does.
+ */
+typedef enum {
+  WS_PROGRAMME_FITS,
+  WS_PROGRAMME_STARTS_OUTSIDE,
+  WS_PROGRAMME_RUNS_PAST_END,
+} WsProgrammeVerdict;
+
+/**
+ * WsProgrammeCheck:
+ * @verdict: the result.
+ * @at_start: the decision at the programme's start.
+ * @period_end_us: for %WS_PROGRAMME_RUNS_PAST_END the end of the allowed
+ *   period; else %WS_TIME_NONE.
+ * @earliest_start_us: the earliest start at or after the given one at
+ *   which the whole programme fits (the given start when it fits);
+ *   %WS_TIME_NONE when none within 1000 days.
+ */
+typedef struct {
+  WsProgrammeVerdict verdict;
+  WsDecision at_start;
+  gint64 period_end_us;
+  gint64 earliest_start_us;
+} WsProgrammeCheck;
+
+/**
+ * ws_policy_check_programme:
+ * @duration_us: the programme's duration, >= 0.
+ * @out: (out caller-allocates): always filled.
+ *
+ * Whether a programme of @duration_us starting at @start_us runs wholly
+ * inside one allowed period.
+ * Returns: TRUE when it fits.
+ */
+gboolean ws_policy_check_programme (const WsPolicy *p,
+    const char *service_class, const WsRatingDef *rating, gint64 start_us,
+    gint64 duration_us, WsAccessFlags access, WsProgrammeCheck *out);
+
+/* ---- time helpers ------------------------------------------------------ */
+
+/**
+ * ws_policy_parse_time:
+ * @text: ISO 8601: `2026-07-01T20:59:00+01:00`, `...Z`, or without an
+ *   offset (`2026-07-01T20:59`, `2026-07-01 20:59:00`), which is read as the
+ *   policy's local civil time; a date alone (`2026-07-01`) means local
+ *   midnight.
+ * @out_us: (out): the instant; untouched on error.
+ * @error: WS_ERROR_ARGUMENT when @text is not such a time, or is a local
+ *   time that does not exist in the zone (the DST gap). A local time that
+ *   occurs twice (the repeated hour) means its first occurrence.
+ */
+gboolean ws_policy_parse_time (const WsPolicy *p, const char *text,
+    gint64 *out_us, GError **error);
+
+/**
+ * ws_policy_format_time:
+ * Returns: (transfer full): @t_us as ISO 8601 in the policy's zone with its
+ *   offset (`2026-07-01T21:00:00+01:00`; seconds fractions only when not
+ *   zero), or NULL for %WS_TIME_NONE.
+ */
+char *ws_policy_format_time (const WsPolicy *p, gint64 t_us);
+
+G_END_DECLS
+
+#endif /* WS_RATINGS_WS_POLICY_H */

@@ -1,0 +1,697 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* watershed: `watershed policy decide|windows|list`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ws-cli.h"
+#include "ws-error.h"
+#include "ws-policy.h"
+
+#define USEC G_GINT64_CONSTANT (1000000)
+
+typedef struct {
+  char *policy;
+  char *rating;
+  char *at;
+  char *from;
+  char *to;
+  char *klass;
+  char *duration;
+  gboolean pin;
+  gboolean age_verified;
+  gboolean authorised_channel;
+  gboolean conditional_access;
+  gboolean exception;
+  gboolean json;
+} Options;
+
+static void
+options_clear (Options *o)
+{
+  g_free (o->policy);
+  g_free (o->rating);
+  g_free (o->at);
+  g_free (o->from);
+  g_free (o->to);
+  g_free (o->klass);
+  g_free (o->duration);
+}
+
+static WsAccessFlags
+options_access (const Options *o)
+{
+  return (o->pin ? WS_ACCESS_PIN : 0) |
+         (o->age_verified ? WS_ACCESS_AGE_VERIFIED : 0) |
+         (o->authorised_channel ? WS_ACCESS_AUTHORISED_CHANNEL : 0) |
+         (o->conditional_access ? WS_ACCESS_CONDITIONAL_ACCESS : 0) |
+         (o->exception ? WS_ACCESS_EXCEPTION : 0);
+}
+
+static const char *
+decision_kind_name (WsDecisionKind k)
+{
+  switch (k) {
+    case WS_DECISION_ALLOWED:
+      return "allowed";
+    case WS_DECISION_OUTSIDE_WINDOW:
+      return "outside-window";
+    case WS_DECISION_NEVER:
+      return "never";
+    case WS_DECISION_NEEDS_ACCESS:
+      return "needs-access";
+    case WS_DECISION_UNRATED:
+      return "unrated";
+    case WS_DECISION_NO_RULE:
+      return "no-rule";
+    case WS_DECISION_NOT_IN_FORCE:
+      return "not-in-force";
+    case WS_DECISION_UNKNOWN_CLASS:
+      return "unknown-service-class";
+  }
+  return "unknown";
+}
+
+static const char *
+guidance_mode_name (WsGuidanceMode m)
+{
+  switch (m) {
+    case WS_GUIDANCE_NONE:
+      return "none";
+    case WS_GUIDANCE_AT_START:
+      return "at-start";
+    case WS_GUIDANCE_PERSISTENT:
+      return "persistent";
+    case WS_GUIDANCE_FULL_SCREEN:
+      return "full-screen";
+  }
+  return "none";
+}
+
+static const char *
+verdict_name (WsProgrammeVerdict v)
+{
+  switch (v) {
+    case WS_PROGRAMME_FITS:
+      return "fits";
+    case WS_PROGRAMME_STARTS_OUTSIDE:
+      return "starts-outside";
+    case WS_PROGRAMME_RUNS_PAST_END:
+      return "runs-past-end";
+  }
+  return "unknown";
+}
+
+static GOptionEntry *
+common_entries (Options *o)
+{
+  GOptionEntry e[] = {
+    { "policy", 'p', 0, G_OPTION_ARG_STRING, &o->policy,
+        "Policy id (uk-ofcom, de-jmstv ...; see `watershed policy list`) or "
+        "path to a policy file",
+        "ID|FILE" },
+    { "rating", 'r', 0, G_OPTION_ARG_STRING, &o->rating,
+        "The rating, SYSTEM:CODE (bbfc:15, csa:-16); `none` for a missing "
+        "rating (decided fail closed)",
+        "SYSTEM:CODE" },
+    { "service-class", 'c', 0, G_OPTION_ARG_STRING, &o->klass,
+        "Service class (default: the policy's default class)", "CLASS" },
+    { "pin", 0, 0, G_OPTION_ARG_NONE, &o->pin,
+        "A parental PIN / mandatory restricted access protects the content",
+        NULL },
+    { "age-verified", 0, 0, G_OPTION_ARG_NONE, &o->age_verified,
+        "The viewer's age is verified", NULL },
+    { "authorised-channel", 0, 0, G_OPTION_ARG_NONE, &o->authorised_channel,
+        "The service holds the authorisation the rule names (French -18)",
+        NULL },
+    { "conditional-access", 0, 0, G_OPTION_ARG_NONE, &o->conditional_access,
+        "The service is encrypted (conditional access)", NULL },
+    { "exception", 0, 0, G_OPTION_ARG_NONE, &o->exception,
+        "Use a derogation the rules allow (French -12 quota; you count it)",
+        NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json,
+        "Print one JSON document on stdout", NULL },
+    { NULL },
+  };
+  GOptionEntry *copy = g_new0 (GOptionEntry, G_N_ELEMENTS (e));
+
+  memcpy (copy, e, sizeof e);
+  return copy;
+}
+
+/* Loads the policy and rating named in @o; prints errors. */
+static gboolean
+load_inputs (const Options *o, WsPolicy **out_p, const WsRatingDef **out_r)
+{
+  const WsRatingRegistry *reg = ws_cli_registry ();
+  GError *error = NULL;
+
+  if (reg == NULL)
+    return FALSE;
+  if (o->policy == NULL) {
+    ws_cli_error ("--policy is required; see --help");
+    return FALSE;
+  }
+  if (o->rating == NULL) {
+    ws_cli_error ("--rating is required (SYSTEM:CODE, or none); see --help");
+    return FALSE;
+  }
+  *out_p = ws_policy_load (o->policy, reg, &error);
+  if (*out_p == NULL) {
+    ws_cli_error ("%s", error->message);
+    g_error_free (error);
+    return FALSE;
+  }
+  if (o->klass != NULL && !ws_policy_has_service_class (*out_p, o->klass)) {
+    GString *known = g_string_new (NULL);
+    for (guint i = 0; i < ws_policy_get_n_service_classes (*out_p); i++)
+      g_string_append_printf (known, "%s%s", i ? ", " : "",
+          ws_policy_get_service_class (*out_p, i));
+    ws_cli_error ("policy %s has no service class \"%s\" (it has: %s)",
+        ws_policy_get_id (*out_p), o->klass, known->str);
+    g_string_free (known, TRUE);
+    ws_policy_free (*out_p);
+    *out_p = NULL;
+    return FALSE;
+  }
+  if (!g_ascii_strcasecmp (o->rating, "none")) {
+    *out_r = NULL;
+    return TRUE;
+  }
+  *out_r = ws_rating_registry_parse (reg, o->rating, &error);
+  if (*out_r == NULL) {
+    ws_cli_error ("--rating: %s", error->message);
+    g_error_free (error);
+    ws_policy_free (*out_p);
+    *out_p = NULL;
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+parse_duration_s (const char *text, gint64 *out_us)
+{
+  int h = 0, m = 0, s = 0;
+  char tail;
+  gint64 v;
+
+  if (g_ascii_string_to_signed (text, 10, 0, G_GINT64_CONSTANT (315360000), &v,
+          NULL)) {
+    *out_us = v * USEC;
+    return TRUE;
+  }
+  if (sscanf (text, "%d:%d:%d%c", &h, &m, &s, &tail) == 3 && h >= 0 && m >= 0 &&
+      m < 60 && s >= 0 && s < 60 && h < 100000) {
+    *out_us = ((gint64) h * 3600 + m * 60 + s) * USEC;
+    return TRUE;
+  }
+  if (text[0] == 'P' && text[1] == 'T') {
+    const char *c = text + 2;
+    gint64 total = 0;
+    if (*c == '\0')
+      return FALSE;
+    while (*c) {
+      char *end;
+      gint64 n = g_ascii_strtoll (c, &end, 10);
+      if (end == c || n < 0 || n > 10000000)
+        return FALSE;
+      if (*end == 'H')
+        total += n * 3600;
+      else if (*end == 'M')
+        total += n * 60;
+      else if (*end == 'S')
+        total += n;
+      else
+        return FALSE;
+      c = end + 1;
+    }
+    *out_us = total * USEC;
+    return TRUE;
+  }
+  return FALSE;
+}
+
+static void
+json_add_time (JsonBuilder *b, const WsPolicy *p, const char *key, gint64 t)
+{
+  char *s = ws_policy_format_time (p, t);
+
+  ws_json_add_string_or_null (b, key, s);
+  g_free (s);
+}
+
+static void
+json_add_access (JsonBuilder *b, const char *key, WsAccessFlags flags)
+{
+  char *s = ws_access_flags_to_string (flags);
+  char **parts = g_strsplit (s, " ", -1);
+
+  json_builder_set_member_name (b, key);
+  json_builder_begin_array (b);
+  for (char **it = parts; *it; it++) {
+    if (**it)
+      json_builder_add_string_value (b, *it);
+  }
+  json_builder_end_array (b);
+  g_strfreev (parts);
+  g_free (s);
+}
+
+static int
+cmd_decide (int argc, char **argv)
+{
+  Options o = { 0 };
+  GOptionEntry *entries = common_entries (&o);
+  GOptionEntry extra[] = {
+    { "at", 't', 0, G_OPTION_ARG_STRING, &o.at,
+        "The instant, ISO 8601 (2026-07-01T20:30:00+01:00, ...Z, or "
+        "2026-07-01T20:30 in the policy's zone); default: now",
+        "TIME" },
+    { "duration", 'd', 0, G_OPTION_ARG_STRING, &o.duration,
+        "Also check that a programme of this length (seconds, HH:MM:SS or "
+        "PT1H30M) starting at --at runs wholly inside an allowed period",
+        "DURATION" },
+    { NULL },
+  };
+  GOptionContext *ctx = g_option_context_new ("- may this rating be shown "
+                                              "now?");
+  WsPolicy *p = NULL;
+  const WsRatingDef *r = NULL;
+  WsDecision d;
+  WsProgrammeCheck pc;
+  gboolean have_pc = FALSE;
+  gint64 t, dur = 0;
+  int code = WS_EXIT_USAGE;
+  GError *error = NULL;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_main_entries (ctx, extra, NULL);
+  g_option_context_set_summary (ctx,
+      "Decides whether content with a rating may be shown at an instant on a\n"
+      "service class under a jurisdiction's policy, and says why: the rule\n"
+      "and its source, the next allowed instant or the end of the allowed\n"
+      "period, and the on-screen guidance rule. A missing or unknown rating\n"
+      "is blocked (fail closed).");
+  g_option_context_set_description (ctx,
+      "Example:\n"
+      "  watershed policy decide --policy uk-ofcom --rating bbfc:15 \\\n"
+      "      --at 2026-07-01T20:30 --json\n"
+      "\n"
+      "Exit status: 0 allowed (and the programme fits), 1 blocked, 2 usage\n"
+      "or input error.\n");
+  g_set_prgname ("watershed policy decide");
+  if (!ws_cli_parse (ctx, &argc, &argv, &code))
+    goto out;
+  code = WS_EXIT_USAGE;
+  if (argc > 1) {
+    ws_cli_error ("unexpected argument \"%s\"; see --help", argv[1]);
+    goto out;
+  }
+  if (!load_inputs (&o, &p, &r))
+    goto out;
+  if (o.at == NULL) {
+    t = g_get_real_time ();
+  } else if (!ws_policy_parse_time (p, o.at, &t, &error)) {
+    ws_cli_error ("--at: %s", error->message);
+    g_error_free (error);
+    goto out;
+  }
+  if (o.duration != NULL) {
+    if (!parse_duration_s (o.duration, &dur)) {
+      ws_cli_error ("--duration \"%s\": give seconds, HH:MM:SS or PT1H30M",
+          o.duration);
+      goto out;
+    }
+    have_pc = TRUE;
+  }
+  ws_policy_decide (p, o.klass, r, t, options_access (&o), &d);
+  if (have_pc)
+    ws_policy_check_programme (p, o.klass, r, t, dur, options_access (&o), &pc);
+  code = d.allowed && (!have_pc || pc.verdict == WS_PROGRAMME_FITS) ?
+             WS_EXIT_PASS :
+             WS_EXIT_FAIL;
+
+  if (o.json) {
+    JsonBuilder *b = json_builder_new ();
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "allowed");
+    json_builder_add_boolean_value (b, d.allowed);
+    json_builder_set_member_name (b, "decision");
+    json_builder_add_string_value (b, decision_kind_name (d.kind));
+    json_builder_set_member_name (b, "reason");
+    json_builder_add_string_value (b, d.reason);
+    json_add_time (b, p, "next_allowed", d.next_allowed_us);
+    json_add_time (b, p, "allowed_until", d.allowed_until_us);
+    ws_json_add_string_or_null (b, "rule", d.rule_id);
+    ws_json_add_string_or_null (b, "citation", d.citation);
+    json_builder_set_member_name (b, "mandatory");
+    json_builder_add_boolean_value (b, d.mandatory);
+    json_builder_set_member_name (b, "policy");
+    json_builder_add_string_value (b, ws_policy_get_id (p));
+    ws_json_add_string_or_null (b, "rule_set", d.rule_set_version);
+    json_builder_set_member_name (b, "zone");
+    json_builder_add_string_value (b, ws_policy_get_zone (p));
+    json_builder_set_member_name (b, "service_class");
+    json_builder_add_string_value (b,
+        o.klass ? o.klass : ws_policy_get_default_service_class (p));
+    ws_json_add_string_or_null (b, "rating",
+        r ? ws_rating_def_get_name (r) : NULL);
+    json_builder_set_member_name (b, "minimum_age");
+    if (r && ws_rating_def_get_minimum_age (r) >= 0)
+      json_builder_add_int_value (b, ws_rating_def_get_minimum_age (r));
+    else
+      json_builder_add_null_value (b);
+    json_add_time (b, p, "at", t);
+    json_add_access (b, "access", options_access (&o));
+    json_add_access (b, "missing_access", d.missing_access);
+    json_builder_set_member_name (b, "guidance");
+    if (d.guidance == NULL) {
+      json_builder_add_null_value (b);
+    } else {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, d.guidance->id);
+      json_builder_set_member_name (b, "mode");
+      json_builder_add_string_value (b, guidance_mode_name (d.guidance->mode));
+      json_builder_set_member_name (b, "duration_s");
+      if (d.guidance->duration_s)
+        json_builder_add_int_value (b, d.guidance->duration_s);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "after_breaks");
+      json_builder_add_boolean_value (b, d.guidance->after_breaks);
+      json_builder_set_member_name (b, "announcement");
+      json_builder_add_boolean_value (b, d.guidance->announcement);
+      json_builder_set_member_name (b, "mandatory");
+      json_builder_add_boolean_value (b, d.guidance->mandatory);
+      ws_json_add_string_or_null (b, "text", d.guidance->text);
+      ws_json_add_string_or_null (b, "citation", d.guidance->citation);
+      json_builder_end_object (b);
+    }
+    if (have_pc) {
+      json_builder_set_member_name (b, "programme");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "fits");
+      json_builder_add_boolean_value (b, pc.verdict == WS_PROGRAMME_FITS);
+      json_builder_set_member_name (b, "verdict");
+      json_builder_add_string_value (b, verdict_name (pc.verdict));
+      json_builder_set_member_name (b, "duration_s");
+      json_builder_add_double_value (b, (double) dur / USEC);
+      json_add_time (b, p, "period_end", pc.period_end_us);
+      json_add_time (b, p, "earliest_start", pc.earliest_start_us);
+      json_builder_end_object (b);
+    }
+    json_builder_end_object (b);
+    ws_cli_print_json (json_builder_get_root (b));
+    g_object_unref (b);
+  } else {
+    char *when = ws_policy_format_time (p, t);
+    char *text = ws_policy_describe_decision (p, &d);
+    printf ("%s: %s %s on %s at %s\n", d.allowed ? "ALLOWED" : "BLOCKED",
+        ws_policy_get_id (p), r ? ws_rating_def_get_name (r) : "(no rating)",
+        o.klass ? o.klass : ws_policy_get_default_service_class (p), when);
+    printf ("  %s\n", text);
+    if (d.rule_id)
+      printf ("  rule: %s (%s%s%s)\n", d.rule_id,
+          d.mandatory ? "mandatory" : "advisory", d.citation ? "; " : "",
+          d.citation ? d.citation : "");
+    if (d.guidance)
+      printf ("  guidance: %s%s%s\n", guidance_mode_name (d.guidance->mode),
+          d.guidance->after_breaks ? ", after each break" : "",
+          d.guidance->announcement ? ", announcement" : "");
+    if (d.guidance && d.guidance->text)
+      printf ("    %s\n", d.guidance->text);
+    if (have_pc) {
+      char *ps = ws_policy_format_time (p, pc.earliest_start_us);
+      char *pe = ws_policy_format_time (p, pc.period_end_us);
+      printf ("  programme (%" G_GINT64_FORMAT " s): %s", dur / USEC,
+          verdict_name (pc.verdict));
+      if (pe)
+        printf ("; the allowed period ends at %s", pe);
+      if (pc.verdict != WS_PROGRAMME_FITS)
+        printf ("; earliest compliant start: %s", ps ? ps : "none");
+      printf ("\n");
+      g_free (ps);
+      g_free (pe);
+    }
+    g_free (when);
+    g_free (text);
+  }
+out:
+  ws_policy_free (p);
+  options_clear (&o);
+  g_free (entries);
+  g_option_context_free (ctx);
+  return code;
+}
+
+static int
+cmd_windows (int argc, char **argv)
+{
+  Options o = { 0 };
+  GOptionEntry *entries = common_entries (&o);
+  GOptionEntry extra[] = {
+    { "from", 0, 0, G_OPTION_ARG_STRING, &o.from,
+        "Start of the range: a date (local midnight) or an ISO 8601 time",
+        "DATE" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &o.to,
+        "End of the range (exclusive), at most 3660 days after --from",
+        "DATE" },
+    { NULL },
+  };
+  GOptionContext *ctx = g_option_context_new ("- allowed periods over a "
+                                              "date range");
+  WsPolicy *p = NULL;
+  const WsRatingDef *r = NULL;
+  GArray *w = NULL;
+  gint64 from, to;
+  int code = WS_EXIT_USAGE;
+  GError *error = NULL;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_main_entries (ctx, extra, NULL);
+  g_option_context_set_summary (ctx,
+      "Lists the periods in which content with a rating may be shown (VOD\n"
+      "availability windows), in the policy's local time.");
+  g_option_context_set_description (ctx,
+      "Example:\n"
+      "  watershed policy windows --policy de-jmstv --rating fsk:16 \\\n"
+      "      --service-class telemedien --from 2026-07-01 --to 2026-07-08\n"
+      "\n"
+      "Exit status: 0 at least one period, 1 none, 2 usage or input error.\n");
+  g_set_prgname ("watershed policy windows");
+  if (!ws_cli_parse (ctx, &argc, &argv, &code))
+    goto out;
+  code = WS_EXIT_USAGE;
+  if (argc > 1) {
+    ws_cli_error ("unexpected argument \"%s\"; see --help", argv[1]);
+    goto out;
+  }
+  if (o.from == NULL || o.to == NULL) {
+    ws_cli_error ("--from and --to are required; see --help");
+    goto out;
+  }
+  if (!load_inputs (&o, &p, &r))
+    goto out;
+  if (!ws_policy_parse_time (p, o.from, &from, &error) ||
+      !ws_policy_parse_time (p, o.to, &to, &error)) {
+    ws_cli_error ("%s", error->message);
+    g_error_free (error);
+    goto out;
+  }
+  w = ws_policy_windows (p, o.klass, r, from, to, options_access (&o), &error);
+  if (w == NULL) {
+    ws_cli_error ("%s", error->message);
+    g_error_free (error);
+    goto out;
+  }
+  code = w->len > 0 ? WS_EXIT_PASS : WS_EXIT_FAIL;
+  if (o.json) {
+    JsonBuilder *b = json_builder_new ();
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "policy");
+    json_builder_add_string_value (b, ws_policy_get_id (p));
+    json_builder_set_member_name (b, "zone");
+    json_builder_add_string_value (b, ws_policy_get_zone (p));
+    json_builder_set_member_name (b, "service_class");
+    json_builder_add_string_value (b,
+        o.klass ? o.klass : ws_policy_get_default_service_class (p));
+    ws_json_add_string_or_null (b, "rating",
+        r ? ws_rating_def_get_name (r) : NULL);
+    json_add_access (b, "access", options_access (&o));
+    json_add_time (b, p, "from", from);
+    json_add_time (b, p, "to", to);
+    json_builder_set_member_name (b, "windows");
+    json_builder_begin_array (b);
+    for (guint i = 0; i < w->len; i++) {
+      const WsInterval *iv = &g_array_index (w, WsInterval, i);
+      json_builder_begin_object (b);
+      json_add_time (b, p, "start", iv->start_us);
+      json_add_time (b, p, "end", iv->end_us);
+      json_builder_set_member_name (b, "duration_s");
+      json_builder_add_double_value (b,
+          (double) (iv->end_us - iv->start_us) / USEC);
+      json_builder_end_object (b);
+    }
+    json_builder_end_array (b);
+    json_builder_end_object (b);
+    ws_cli_print_json (json_builder_get_root (b));
+    g_object_unref (b);
+  } else {
+    printf ("%s, %s on %s: %u allowed period%s\n", ws_policy_get_id (p),
+        r ? ws_rating_def_get_name (r) : "(no rating)",
+        o.klass ? o.klass : ws_policy_get_default_service_class (p), w->len,
+        w->len == 1 ? "" : "s");
+    for (guint i = 0; i < w->len; i++) {
+      const WsInterval *iv = &g_array_index (w, WsInterval, i);
+      char *a = ws_policy_format_time (p, iv->start_us);
+      char *e = ws_policy_format_time (p, iv->end_us);
+      printf ("  %s  ->  %s\n", a, e);
+      g_free (a);
+      g_free (e);
+    }
+  }
+out:
+  if (w)
+    g_array_unref (w);
+  ws_policy_free (p);
+  options_clear (&o);
+  g_free (entries);
+  g_option_context_free (ctx);
+  return code;
+}
+
+static int
+cmd_list (int argc, char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+        "Print one JSON document on stdout", NULL },
+    { NULL },
+  };
+  GOptionContext *ctx = g_option_context_new ("- the known policies");
+  const WsRatingRegistry *reg;
+  GError *error = NULL;
+  char **ids = NULL;
+  JsonBuilder *b = NULL;
+  int code = WS_EXIT_USAGE;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_set_prgname ("watershed policy list");
+  if (!ws_cli_parse (ctx, &argc, &argv, &code))
+    goto out;
+  code = WS_EXIT_USAGE;
+  if ((reg = ws_cli_registry ()) == NULL)
+    goto out;
+  ids = ws_policy_list_ids (&error);
+  if (ids == NULL) {
+    ws_cli_error ("%s", error->message);
+    g_error_free (error);
+    goto out;
+  }
+  code = WS_EXIT_PASS;
+  if (json) {
+    b = json_builder_new ();
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "policies");
+    json_builder_begin_array (b);
+  }
+  for (char **it = ids; *it; it++) {
+    WsPolicy *p = ws_policy_load (*it, reg, &error);
+    if (p == NULL) {
+      ws_cli_error ("%s", error->message);
+      if (b) {
+        json_builder_begin_object (b);
+        json_builder_set_member_name (b, "id");
+        json_builder_add_string_value (b, *it);
+        json_builder_set_member_name (b, "error");
+        json_builder_add_string_value (b, error->message);
+        json_builder_end_object (b);
+      }
+      g_clear_error (&error);
+      code = WS_EXIT_USAGE;
+      continue;
+    }
+    if (b) {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, ws_policy_get_id (p));
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, ws_policy_get_name (p));
+      json_builder_set_member_name (b, "jurisdiction");
+      json_builder_add_string_value (b, ws_policy_get_jurisdiction (p));
+      json_builder_set_member_name (b, "zone");
+      json_builder_add_string_value (b, ws_policy_get_zone (p));
+      ws_json_add_string_or_null (b, "version",
+          ws_policy_get_version (p, WS_TIME_NONE));
+      json_builder_set_member_name (b, "default_service_class");
+      json_builder_add_string_value (b,
+          ws_policy_get_default_service_class (p));
+      json_builder_set_member_name (b, "service_classes");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < ws_policy_get_n_service_classes (p); i++)
+        json_builder_add_string_value (b, ws_policy_get_service_class (p, i));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    } else {
+      printf ("%-14s %s  %-20s %s\n", ws_policy_get_id (p),
+          ws_policy_get_jurisdiction (p), ws_policy_get_zone (p),
+          ws_policy_get_name (p));
+      printf ("%-14s classes:", "");
+      for (guint i = 0; i < ws_policy_get_n_service_classes (p); i++)
+        printf (" %s", ws_policy_get_service_class (p, i));
+      printf ("\n");
+    }
+    ws_policy_free (p);
+  }
+  if (b) {
+    json_builder_end_array (b);
+    json_builder_end_object (b);
+    ws_cli_print_json (json_builder_get_root (b));
+    g_object_unref (b);
+  }
+out:
+  g_strfreev (ids);
+  g_option_context_free (ctx);
+  return code;
+}
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out,
+      "Usage: watershed policy <decide|windows|list> [options]\n"
+      "\n"
+      "Time-slot (watershed) and access policies per jurisdiction.\n"
+      "\n"
+      "  decide   may content with a rating be shown at an instant?\n"
+      "  windows  the allowed periods over a date range (VOD windows)\n"
+      "  list     the known policies, their zones and service classes\n"
+      "\n"
+      "`watershed policy <subcommand> --help` describes the options.\n");
+}
+
+int
+ws_cmd_policy (int argc, char **argv)
+{
+  if (argc < 2) {
+    print_usage (stderr);
+    return WS_EXIT_USAGE;
+  }
+  if (!strcmp (argv[1], "--help") || !strcmp (argv[1], "-h") ||
+      !strcmp (argv[1], "help")) {
+    print_usage (stdout);
+    return WS_EXIT_PASS;
+  }
+  if (!strcmp (argv[1], "decide"))
+    return cmd_decide (argc - 1, argv + 1);
+  if (!strcmp (argv[1], "windows"))
+    return cmd_windows (argc - 1, argv + 1);
+  if (!strcmp (argv[1], "list"))
+    return cmd_list (argc - 1, argv + 1);
+  ws_cli_error ("unknown policy subcommand \"%s\"; use decide, windows or "
+                "list",
+      argv[1]);
+  return WS_EXIT_USAGE;
+}
