@@ -19,6 +19,12 @@ static const Command commands[] = {
   { "metadata", ws_cmd_metadata,
       "read a metadata file (IMF CPL, TV-Anytime, DVB-I, EBUCore, iTunes, "
       "XMLTV, sidecar) and print its normalised ratings" },
+  { "policy", ws_cmd_policy,
+      "decide whether a rating may be shown at an instant; list allowed "
+      "windows; list policies" },
+  { "schedule", ws_cmd_schedule,
+      "check that every programme of a schedule (watershed format or BXF) "
+      "fits its allowed slot" },
 };
 
 static void
