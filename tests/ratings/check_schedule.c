@@ -140,7 +140,7 @@ START_TEST (test_schedule_watershed_format)
   const WsScheduleEvent *ev = ws_schedule_get_events (s);
 
   ck_assert_int_eq (ws_schedule_get_format (s), WS_SCHEDULE_FORMAT_WATERSHED);
-  ck_assert_uint_eq (ws_schedule_get_n_events (s), 5);
+  ck_assert_uint_eq (ws_schedule_get_n_events (s), 6);
 
   ck_assert_str_eq (ev[0].id, "e1");
   ck_assert_str_eq (ev[0].channel, "ch-one");
@@ -165,16 +165,17 @@ START_TEST (test_schedule_watershed_format)
   ck_assert (!ev[3].is_programme);
   ck_assert_int_eq (ev[3].duration_us, 30 * US);
 
-  ck_assert_str_eq (ev[4].channel, "ch-two");
-  ck_assert_str_eq (ev[4].service_class, "pin-protected");
+  ck_assert_str_eq (ev[4].id, "e5");
+  ck_assert_str_eq (ev[5].channel, "ch-two");
+  ck_assert_str_eq (ev[5].service_class, "pay-pin");
 
   /* The two impossible events are skipped, each named with its line. */
   ck_assert_uint_eq (ws_schedule_get_warnings (s)->len, 2);
   ck_assert (warning_at (s, 0)->invalid);
-  ck_assert_int_eq (warning_at (s, 0)->line, 16);
+  ck_assert_int_eq (warning_at (s, 0)->line, 18);
   ck_assert (strstr (warning_at (s, 0)->message, "bad-start"));
   ck_assert (strstr (warning_at (s, 0)->message, "25:61"));
-  ck_assert_int_eq (warning_at (s, 1)->line, 17);
+  ck_assert_int_eq (warning_at (s, 1)->line, 19);
   ck_assert (strstr (warning_at (s, 1)->message, "positive"));
   ws_schedule_free (s);
 }

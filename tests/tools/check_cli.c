@@ -358,15 +358,235 @@ START_TEST (test_cli_metadata_corpus)
 }
 END_TEST
 
+START_TEST (test_cli_policy_decide_contract)
+{
+  JsonParser *parser = json_parser_new ();
+  Run r = RUN ("policy", "decide", "--policy", "uk-ofcom", "--rating",
+      "bbfc:15", "--at", "2026-07-01T19:30:00Z", "--json");
+  JsonObject *o;
+
+  /* DESIGN.md contract 4: blocked -> exit 1 */
+  ck_assert_msg (r.status == 1, "exit %d: %s", r.status, r.err);
+  o = parse_object (parser, r.out);
+  ck_assert (!json_object_get_boolean_member (o, "allowed"));
+  ck_assert_str_eq (json_object_get_string_member (o, "next_allowed"),
+      "2026-07-01T21:00:00+01:00");
+  ck_assert (json_object_get_null_member (o, "allowed_until"));
+  ck_assert (strlen (json_object_get_string_member (o, "reason")) > 10);
+  run_clear (&r);
+
+  r = RUN ("policy", "decide", "--policy", "uk-ofcom", "--rating", "bbfc:15",
+      "--at", "2026-07-01T21:00:00+01:00", "--json");
+  ck_assert_int_eq (r.status, 0);
+  o = parse_object (parser, r.out);
+  ck_assert (json_object_get_boolean_member (o, "allowed"));
+  ck_assert_str_eq (json_object_get_string_member (o, "allowed_until"),
+      "2026-07-02T05:30:00+01:00");
+  run_clear (&r);
+
+  /* fail closed without a rating that exists */
+  r = RUN ("policy", "decide", "--policy", "uk-ofcom", "--rating", "mpa:NR",
+      "--at", "2026-07-01T23:00:00+01:00", "--json");
+  ck_assert_int_eq (r.status, 1);
+  o = parse_object (parser, r.out);
+  ck_assert (!json_object_get_boolean_member (o, "allowed"));
+  run_clear (&r);
+  g_object_unref (parser);
+}
+END_TEST
+
+START_TEST (test_cli_policy_errors_and_list)
+{
+  Run r = RUN ("policy", "decide", "--policy", "xx-nowhere", "--rating",
+      "bbfc:15", "--at", "2026-07-01T19:30:00Z");
+
+  ck_assert_int_eq (r.status, 2);
+  ck_assert (strstr (r.err, "xx-nowhere"));
+  run_clear (&r);
+
+  r = RUN ("policy", "decide", "--policy", "uk-ofcom", "--rating", "bbfc:15",
+      "--at", "2026-07-01T25:00:00Z");
+  ck_assert_int_eq (r.status, 2);
+  ck_assert (strstr (r.err, "25:00"));
+  run_clear (&r);
+
+  r = RUN ("policy", "list");
+  ck_assert_int_eq (r.status, 0);
+  for (const char *const *id = (const char *const[]){ "uk-ofcom", "de-jmstv",
+           "fr-arcom", "nl-kijkwijzer", "us-fcc", "ie-cnam", "au-freetv",
+           "es-lgca", "it-tusma", "br-classind", NULL };
+       *id; id++)
+    ck_assert_msg (strstr (r.out, *id) != NULL, "%s missing", *id);
+  run_clear (&r);
+
+  r = RUN ("policy", "--help");
+  ck_assert_int_eq (r.status, 0);
+  run_clear (&r);
+}
+END_TEST
+
+START_TEST (test_cli_policy_windows)
+{
+  JsonParser *parser = json_parser_new ();
+  Run r = RUN ("policy", "windows", "--policy", "de-jmstv", "--rating",
+      "fsk:16", "--from", "2026-07-01", "--to", "2026-07-03", "--json");
+  JsonNode *root;
+
+  ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
+  ck_assert_msg (json_parser_load_from_data (parser, r.out, -1, NULL), "%s",
+      r.out);
+  root = json_parser_get_root (parser);
+  ck_assert (strstr (r.out, "2026-07-01T22:00:00+02:00") != NULL);
+  ck_assert (strstr (r.out, "2026-07-02T06:00:00+02:00") != NULL);
+  (void) root;
+  run_clear (&r);
+  g_object_unref (parser);
+}
+END_TEST
+
+static char *
+source_file (const char *relative)
+{
+  return g_build_filename (g_getenv ("WS_SOURCE_ROOT"), relative, NULL);
+}
+
+START_TEST (test_cli_schedule_check)
+{
+  char *sched = source_file ("tests/files/schedules/two-channels.xml");
+  char *dir = g_dir_make_tmp ("ws-cli-XXXXXX", NULL);
+  char *junit = g_build_filename (dir, "report.xml", NULL);
+  JsonParser *parser = json_parser_new ();
+  JsonObject *o, *v;
+  JsonArray *violations;
+  Run r = RUN ("schedule", "check", sched, "--policy", "uk-ofcom", "--json",
+      "--junit", junit);
+  char *xml = NULL;
+
+  /* two unusable events in the file: input error, yet all else checked */
+  ck_assert_msg (r.status == 2, "exit %d: %s", r.status, r.err);
+  o = parse_object (parser, r.out);
+  ck_assert_int_eq (json_object_get_int_member (o, "events_checked"), 6);
+  violations = json_object_get_array_member (o, "violations");
+  ck_assert_int_eq (json_array_get_length (violations), 3);
+  v = json_array_get_object_element (violations, 0);
+  ck_assert_str_eq (json_object_get_string_member (v, "id"), "e2");
+  ck_assert_str_eq (json_object_get_string_member (v, "verdict"), "unrated");
+  v = json_array_get_object_element (violations, 1);
+  ck_assert_str_eq (json_object_get_string_member (v, "id"), "e5");
+  ck_assert_str_eq (json_object_get_string_member (v, "verdict"),
+      "runs-past-end");
+  ck_assert_str_eq (json_object_get_string_member (v, "rule"), "uk-watershed");
+  ck_assert_str_eq (json_object_get_string_member (v, "start"),
+      "2026-07-02T04:30:00+01:00");
+  ck_assert_str_eq (json_object_get_string_member (v,
+                        "earliest_compliant_start"),
+      "2026-07-02T21:00:00+01:00");
+  v = json_array_get_object_element (violations, 2);
+  ck_assert_str_eq (json_object_get_string_member (v, "verdict"),
+      "starts-outside");
+  ck_assert_str_eq (json_object_get_string_member (v,
+                        "earliest_compliant_start"),
+      "2026-07-01T21:00:00+01:00");
+  ck_assert_int_eq (json_array_get_length (
+                        json_object_get_array_member (o, "errors")),
+      2);
+  ck_assert (g_file_get_contents (junit, &xml, NULL, NULL));
+  ck_assert (strstr (xml, "<testsuites") && strstr (xml, "failures=\"3\""));
+  ck_assert (strstr (xml, "type=\"runs-past-end\""));
+  g_free (xml);
+  run_clear (&r);
+
+  /* With the PIN the pay channel's daytime 18 is allowed. */
+  r = RUN ("schedule", "check", sched, "--policy", "uk-ofcom", "--access",
+      "pin", "--json");
+  o = parse_object (parser, r.out);
+  ck_assert_int_eq (json_array_get_length (
+                        json_object_get_array_member (o, "violations")),
+      2);
+  run_clear (&r);
+
+  r = RUN ("schedule", "check", sched);
+  ck_assert_int_eq (r.status, 2);
+  ck_assert (strstr (r.err, "--policy"));
+  run_clear (&r);
+
+  g_unlink (junit);
+  g_rmdir (dir);
+  g_free (junit);
+  g_free (dir);
+  g_free (sched);
+  g_object_unref (parser);
+}
+END_TEST
+
+/* BXF joined with metadata by house number: the programme straddling
+ * 21:00 is reported with the earliest compliant start. */
+START_TEST (test_cli_schedule_bxf_metadata_dir)
+{
+  char *sched = source_file ("tests/files/schedules/bxf-day.xml");
+  char *sample = source_file ("ratings/samples/demo-bbfc15.xml");
+  char *dir = g_dir_make_tmp ("ws-cli-XXXXXX", NULL);
+  char *md = g_build_filename (dir, "HN-200.xml", NULL);
+  char *text = NULL;
+  JsonParser *parser = json_parser_new ();
+  JsonObject *o, *v;
+  Run r;
+
+  ck_assert (g_file_get_contents (sample, &text, NULL, NULL));
+  ck_assert (g_file_set_contents (md, text, -1, NULL));
+  r = RUN ("schedule", "check", sched, "--policy", "uk-ofcom", "--metadata-dir",
+      dir, "--json");
+  ck_assert_msg (r.status == 2, "exit %d: %s", r.status, r.err);
+  o = parse_object (parser, r.out);
+  ck_assert_str_eq (json_object_get_string_member (o, "format"), "bxf");
+  ck_assert_int_eq (json_object_get_int_member (o, "events_checked"), 3);
+  ck_assert_int_eq (json_array_get_length (
+                        json_object_get_array_member (o, "violations")),
+      1);
+  v = json_array_get_object_element (json_object_get_array_member (o,
+                                         "violations"),
+      0);
+  ck_assert_str_eq (json_object_get_string_member (v, "house_number"),
+      "HN-200");
+  ck_assert_str_eq (json_object_get_string_member (v, "rating"), "bbfc:15");
+  ck_assert_str_eq (json_object_get_string_member (v, "start"),
+      "2026-07-01T20:30:00+01:00");
+  ck_assert_str_eq (json_object_get_string_member (v,
+                        "earliest_compliant_start"),
+      "2026-07-01T21:00:00+01:00");
+  run_clear (&r);
+
+  /* Without the metadata the programme has no rating: fail closed. */
+  r = RUN ("schedule", "check", sched, "--policy", "uk-ofcom", "--json");
+  o = parse_object (parser, r.out);
+  v = json_array_get_object_element (json_object_get_array_member (o,
+                                         "violations"),
+      0);
+  ck_assert_str_eq (json_object_get_string_member (v, "verdict"), "unrated");
+  run_clear (&r);
+
+  g_unlink (md);
+  g_rmdir (dir);
+  g_free (md);
+  g_free (dir);
+  g_free (text);
+  g_free (sample);
+  g_free (sched);
+  g_object_unref (parser);
+}
+END_TEST
+
 static Suite *
 cli_suite (void)
 {
   Suite *s = suite_create ("watershed-cli");
   TCase *rate = tcase_create ("rate");
   TCase *metadata = tcase_create ("metadata");
+  TCase *policy = tcase_create ("policy");
 
   tcase_set_timeout (rate, 120);
   tcase_set_timeout (metadata, 240);
+  tcase_set_timeout (policy, 240);
   tcase_add_test (rate, test_cli_help_and_unknown_command);
   tcase_add_loop_test (rate, test_cli_rate_convert_json, 0,
       G_N_ELEMENTS (conversions));
@@ -377,6 +597,13 @@ cli_suite (void)
 
   tcase_add_test (metadata, test_cli_metadata_sample_json);
   tcase_add_test (metadata, test_cli_metadata_bad_files);
+  tcase_add_test (policy, test_cli_policy_decide_contract);
+  tcase_add_test (policy, test_cli_policy_errors_and_list);
+  tcase_add_test (policy, test_cli_policy_windows);
+  tcase_add_test (policy, test_cli_schedule_check);
+  tcase_add_test (policy, test_cli_schedule_bxf_metadata_dir);
+  suite_add_tcase (s, policy);
+
   if (ws_test_corpus_present ())
     tcase_add_test (metadata, test_cli_metadata_corpus);
   suite_add_tcase (s, metadata);
