@@ -1,0 +1,1198 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* watershed: ratingtag element. */
+
+/**
+ * SECTION:element-ratingtag
+ * @title: ratingtag
+ *
+ * Puts the programme's age rating into the stream, where ratingoverlay,
+ * ratinggate, muxers and applications find it. Data passes through
+ * untouched (in place, any caps, never written).
+ *
+ * Where the rating comes from:
+ *
+ * - **Metadata**: a file (#WsRatingTag:location) or inline XML
+ *   (#WsRatingTag:metadata) in any format ws_metadata_read_file() reads
+ *   (watershed sidecar, IMF CPL, TV-Anytime, DVB-I, EBUCore, iTunes
+ *   package, XMLTV). The rating is picked for #WsRatingTag:territory,
+ *   preferring #WsRatingTag:system. Sidecar segment ratings apply while the
+ *   stream time (counted from the programme start) is inside the segment.
+ * - **The stream**: Matroska `LAW_RATING` (top level, or nested under
+ *   `COUNTRY`, as matroskademux gives them in %GST_TAG_EXTENDED_COMMENT),
+ *   an iTunes `iTunEXTC` string in any extended comment (qtdemux 1.22 drops
+ *   that atom, other demuxers may not), the DVB parental_rating_descriptor
+ *   of the present event (EIT present/following, actual TS, section 0) of
+ *   an MPEG-TS, and a `watershed-rating` event sent from upstream (by an
+ *   application or another ratingtag).
+ *
+ * The EIT is read from the sections that `tsparse` posts on the bus
+ * (`tsdemux` alone does not read the EIT PID 0x12, so put `tsparse` before
+ * it: `... ! tsparse ! tsdemux ! ratingtag ! ...`). While PAUSED or
+ * PLAYING the element watches its pipeline's bus with a sync-message
+ * handler (in the demuxer's thread) and, at the next buffer, takes only
+ * sections from an element upstream of itself. The raw descriptor bytes
+ * are parsed, so "undefined" (0x00) and broadcaster-defined (0x10-0xFF)
+ * values become unrated with a warning, never a wrong age. One EIT service
+ * per stream is assumed: with several services the latest present event
+ * wins.
+ *
+ * When both have a rating #WsRatingTag:prefer decides. When their minimum
+ * ages differ the element posts a warning message (GST_MESSAGE_WARNING,
+ * "The stream rates this programme dvb:16 (dvb-eit) but the metadata rates
+ * it bbfc:15 ...") once per disagreement, and the `ratingtag` message
+ * carries a `disagreement` field naming the losing rating.
+ *
+ * What goes out, before the first buffer and again before the first buffer
+ * after every change (a segment boundary, a new stream rating, new metadata
+ * set while playing, a `watershed-programme-start` event):
+ *
+ * - the sticky `watershed-rating` event (see ws-rating-event.h),
+ * - a stream-scope tag event with the watershed rating tags,
+ * - when #WsRatingTag:post-messages is %TRUE, an element message named
+ *   "ratingtag" with these fields, in this order:
+ *   - `timestamp` (#G_TYPE_UINT64): the buffer the rating applies from
+ *   - `stream-time` (#G_TYPE_UINT64), `running-time` (#G_TYPE_UINT64): its
+ *     stream and running time
+ *   - `duration` (#G_TYPE_UINT64): the buffer duration (or -1)
+ *   - `rating` (#G_TYPE_STRING): `SYSTEM:CODE`, or "unrated"
+ *   - `system`, `code` (#G_TYPE_STRING): only when resolved
+ *   - `minimum-age` (#G_TYPE_INT): years, -1 unknown (fail closed)
+ *   - `territory` (#G_TYPE_STRING): only when known
+ *   - `source` (#G_TYPE_STRING): `metadata`, `sidecar-segment`,
+ *     `matroska`, `mp4`, `dvb-eit`, `application` (or the source an
+ *     upstream rating event names)
+ *   - `text` (#G_TYPE_STRING): the first guidance text, when there is one
+ *   - `programme` (#G_TYPE_STRING): the programme id, when known
+ *   - `segment-start`, `segment-end` (#G_TYPE_INT64): the segment in
+ *     nanoseconds from the programme start, -1 = whole programme
+ *   - `disagreement` (#G_TYPE_STRING): only when the sources disagree:
+ *     the other source's rating, as `SYSTEM:CODE (source)`
+ *
+ * Until a rating is known nothing is sent (ratinggate fails closed on its
+ * own). Readers' warnings about dirty metadata and notes about embedded
+ * values read leniently are posted as warning messages.
+ *
+ * A bad metadata file is an error (GST_MESSAGE_ERROR, "FILE:LINE: ..." as
+ * the reader words it) when the element starts, or at the next buffer when
+ * the property was set while playing.
+ *
+ * A `watershed-programme-start` event from upstream starts a new programme:
+ * the stream ratings of the previous one are forgotten, segment times count
+ * from the next buffer's stream time, and the rating goes out again before
+ * that buffer. Setting #WsRatingTag:location or #WsRatingTag:metadata while
+ * playing does the same with the new metadata.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 -m videotestsrc num-buffers=50 ! ratingtag location=ratings/samples/demo-bbfc15.xml territory=GB ! fakesink
+ * ]| (from the source tree) prints a "ratingtag" message with rating
+ * bbfc:15, minimum-age 15 and the guidance text.
+ * |[
+ * gst-launch-1.0 -m filesrc location=film.mkv ! matroskademux ! ratingtag territory=US ! fakesink
+ * ]| reads a Matroska `LAW_RATING` such as `PG-13` as mpa:PG-13.
+ * |[
+ * gst-launch-1.0 -m filesrc location=channel.ts ! tsparse ! tsdemux ! ratingtag territory=DE ! fakesink
+ * ]| reads the DVB parental rating of the present EIT event for Germany.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#define GST_USE_UNSTABLE_API 1
+#include "ratingtag.h"
+
+#include <string.h>
+
+#include <gst/mpegts/mpegts.h>
+#include <gst/tag/tag.h>
+
+#include "ws-embedded.h"
+#include "ws-error.h"
+#include "ws-rating-event.h"
+#include "ws-territory.h"
+
+GST_DEBUG_CATEGORY_STATIC (ws_rating_tag_debug);
+#define GST_CAT_DEFAULT ws_rating_tag_debug
+
+enum {
+  PROP_0,
+  PROP_LOCATION,
+  PROP_METADATA,
+  PROP_TERRITORY,
+  PROP_SYSTEM,
+  PROP_PREFER,
+  PROP_POST_MESSAGES,
+};
+
+#define DEFAULT_LOCATION NULL
+#define DEFAULT_METADATA NULL
+#define DEFAULT_TERRITORY "GB"
+#define DEFAULT_SYSTEM NULL
+#define DEFAULT_PREFER WS_RATING_TAG_PREFER_METADATA
+#define DEFAULT_POST_MESSAGES TRUE
+
+/* EIT table ids (EN 300 468): present/following of the actual TS. */
+#define EIT_ACTUAL_PF 0x4E
+
+/* Parental ratings of an EIT section, waiting for the next buffer: only
+ * then is it certain whether the demuxer that posted it is upstream (its
+ * pads may not be linked yet when the first EIT arrives). */
+typedef struct {
+  GstObject *src;
+  GBytes *raw;
+  GPtrArray *ratings; /* (element-type WsRating) */
+  GPtrArray *notes;   /* (element-type utf8) */
+  guint event_id;
+} EitEntry;
+
+static void
+eit_entry_free (EitEntry *e)
+{
+  gst_object_unref (e->src);
+  g_bytes_unref (e->raw);
+  g_ptr_array_free (e->ratings, TRUE);
+  g_ptr_array_free (e->notes, TRUE);
+  g_free (e);
+}
+
+struct _WsRatingTag {
+  GstBaseTransform parent;
+
+  /* properties (object lock) */
+  char *location;
+  char *metadata;
+  char *territory;
+  char *system;
+  WsRatingTagPrefer prefer;
+  gboolean post_messages;
+
+  /* state (object lock: the bus handler and set_property touch it) */
+  const WsRatingRegistry *reg;
+  WsMetadata *md;
+  gboolean reload;                   /* location/metadata set while running */
+  gboolean programme_start;          /* new programme at the next buffer */
+  GstClockTime programme_start_time; /* stream time of its start */
+  GPtrArray *stream_ratings;         /* (element-type WsRating) of the stream */
+  char *stream_source;
+  GBytes *last_eit_descriptor; /* raw bytes last parsed, to skip repeats */
+  GList *pending_eit;          /* (element-type EitEntry) not yet adopted */
+  gboolean resend;             /* send even when unchanged */
+  WsRating *current;           /* what went out last */
+  char *current_source;
+  char *last_disagreement;
+  GPtrArray *pending_warnings; /* (element-type utf8) posted at next buffer */
+
+  /* bus watch for MPEG-TS sections */
+  GstBus *bus;
+  gulong sync_id;
+};
+
+#define ws_rating_tag_parent_class parent_class
+G_DEFINE_TYPE (WsRatingTag, ws_rating_tag, GST_TYPE_BASE_TRANSFORM);
+GST_ELEMENT_REGISTER_DEFINE (ratingtag, "ratingtag", GST_RANK_NONE,
+    WS_TYPE_RATING_TAG);
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+GType
+ws_rating_tag_prefer_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    { WS_RATING_TAG_PREFER_METADATA, "The metadata file or inline XML wins",
+        "metadata" },
+    { WS_RATING_TAG_PREFER_STREAM, "The rating carried in the stream wins",
+        "stream" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("WsRatingTagPrefer", values);
+
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static void ws_rating_tag_finalize (GObject *object);
+static void unwatch_bus (WsRatingTag *self);
+static void ws_rating_tag_set_property (GObject *object, guint prop_id,
+    const GValue *value, GParamSpec *pspec);
+static void ws_rating_tag_get_property (GObject *object, guint prop_id,
+    GValue *value, GParamSpec *pspec);
+static GstStateChangeReturn ws_rating_tag_change_state (GstElement *element,
+    GstStateChange transition);
+static gboolean ws_rating_tag_start (GstBaseTransform *trans);
+static gboolean ws_rating_tag_stop (GstBaseTransform *trans);
+static gboolean ws_rating_tag_sink_event (GstBaseTransform *trans,
+    GstEvent *event);
+static GstFlowReturn ws_rating_tag_transform_ip (GstBaseTransform *trans,
+    GstBuffer *buf);
+
+static void
+ws_rating_tag_class_init (WsRatingTagClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (ws_rating_tag_debug, "ratingtag", 0,
+      "watershed rating tagger");
+  gst_mpegts_initialize ();
+  ws_rating_tags_register ();
+
+  gobject_class->finalize = ws_rating_tag_finalize;
+  gobject_class->set_property = ws_rating_tag_set_property;
+  gobject_class->get_property = ws_rating_tag_get_property;
+
+  g_object_class_install_property (gobject_class, PROP_LOCATION,
+      g_param_spec_string ("location", "Location",
+          "Programme metadata file (sidecar, IMF CPL, TV-Anytime, DVB-I, "
+          "EBUCore, iTunes package, XMLTV); setting it clears metadata; "
+          "set while playing it starts a new programme at the next buffer",
+          DEFAULT_LOCATION,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_METADATA,
+      g_param_spec_string ("metadata", "Metadata",
+          "Programme metadata as an inline XML document (any format "
+          "location takes); setting it clears location; set while playing "
+          "it starts a new programme at the next buffer",
+          DEFAULT_METADATA,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_TERRITORY,
+      g_param_spec_string ("territory", "Territory",
+          "ISO 3166-1 code (GB, DEU, 250) of the audience whose rating is "
+          "picked; NULL takes the first rating",
+          DEFAULT_TERRITORY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_SYSTEM,
+      g_param_spec_string ("system", "System",
+          "Preferred rating-system id (bbfc, fsk, mpa...) when the territory "
+          "has ratings in several systems; NULL = no preference",
+          DEFAULT_SYSTEM,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_PREFER,
+      g_param_spec_enum ("prefer", "Prefer",
+          "Which source wins when both the metadata and the stream carry a "
+          "rating",
+          WS_TYPE_RATING_TAG_PREFER, DEFAULT_PREFER,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,
+      g_param_spec_boolean ("post-messages", "Post Messages",
+          "Post a \"ratingtag\" element message on the bus each time a "
+          "rating goes out",
+          DEFAULT_POST_MESSAGES,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class, "Age rating tagger",
+      "Filter/Metadata",
+      "Sends the programme's age rating (from metadata or the stream) "
+      "downstream as the watershed rating event, tags and bus messages",
+      "watershed");
+  element_class->change_state = GST_DEBUG_FUNCPTR (ws_rating_tag_change_state);
+
+  trans_class->start = GST_DEBUG_FUNCPTR (ws_rating_tag_start);
+  trans_class->stop = GST_DEBUG_FUNCPTR (ws_rating_tag_stop);
+  trans_class->sink_event = GST_DEBUG_FUNCPTR (ws_rating_tag_sink_event);
+  trans_class->transform_ip = GST_DEBUG_FUNCPTR (ws_rating_tag_transform_ip);
+  trans_class->passthrough_on_same_caps = TRUE;
+  trans_class->transform_ip_on_passthrough = TRUE;
+
+  gst_type_mark_as_plugin_api (WS_TYPE_RATING_TAG_PREFER, 0);
+}
+
+static void
+ws_rating_tag_init (WsRatingTag *self)
+{
+  self->location = g_strdup (DEFAULT_LOCATION);
+  self->metadata = g_strdup (DEFAULT_METADATA);
+  self->territory = g_strdup (DEFAULT_TERRITORY);
+  self->system = g_strdup (DEFAULT_SYSTEM);
+  self->prefer = DEFAULT_PREFER;
+  self->post_messages = DEFAULT_POST_MESSAGES;
+  self->stream_ratings = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) ws_rating_free);
+  self->pending_warnings = g_ptr_array_new_with_free_func (g_free);
+  self->programme_start_time = 0;
+  gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), TRUE);
+  gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
+}
+
+/* Everything that belongs to one run; called with the object lock held or
+ * when no other thread can see the element. */
+static void
+reset_state (WsRatingTag *self)
+{
+  g_clear_pointer (&self->md, ws_metadata_free);
+  g_ptr_array_set_size (self->stream_ratings, 0);
+  g_clear_pointer (&self->stream_source, g_free);
+  g_clear_pointer (&self->last_eit_descriptor, g_bytes_unref);
+  g_list_free_full (self->pending_eit, (GDestroyNotify) eit_entry_free);
+  self->pending_eit = NULL;
+  g_clear_pointer (&self->current, ws_rating_free);
+  g_clear_pointer (&self->current_source, g_free);
+  g_clear_pointer (&self->last_disagreement, g_free);
+  g_ptr_array_set_size (self->pending_warnings, 0);
+  self->reload = FALSE;
+  self->programme_start = FALSE;
+  self->programme_start_time = 0;
+  self->resend = FALSE;
+}
+
+static void
+ws_rating_tag_finalize (GObject *object)
+{
+  WsRatingTag *self = WS_RATING_TAG (object);
+
+  unwatch_bus (self);
+  reset_state (self);
+  g_ptr_array_free (self->stream_ratings, TRUE);
+  g_ptr_array_free (self->pending_warnings, TRUE);
+  g_free (self->location);
+  g_free (self->metadata);
+  g_free (self->territory);
+  g_free (self->system);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static gboolean
+is_running (WsRatingTag *self)
+{
+  return GST_STATE (self) >= GST_STATE_PAUSED ||
+         GST_STATE_PENDING (self) >= GST_STATE_PAUSED;
+}
+
+static void
+ws_rating_tag_set_property (GObject *object, guint prop_id, const GValue *value,
+    GParamSpec *pspec)
+{
+  WsRatingTag *self = WS_RATING_TAG (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_LOCATION:
+      g_free (self->location);
+      self->location = g_value_dup_string (value);
+      if (self->location != NULL)
+        g_clear_pointer (&self->metadata, g_free);
+      self->reload = is_running (self);
+      break;
+    case PROP_METADATA:
+      g_free (self->metadata);
+      self->metadata = g_value_dup_string (value);
+      if (self->metadata != NULL)
+        g_clear_pointer (&self->location, g_free);
+      self->reload = is_running (self);
+      break;
+    case PROP_TERRITORY:
+      g_free (self->territory);
+      self->territory = g_value_dup_string (value);
+      break;
+    case PROP_SYSTEM:
+      g_free (self->system);
+      self->system = g_value_dup_string (value);
+      break;
+    case PROP_PREFER:
+      self->prefer = g_value_get_enum (value);
+      break;
+    case PROP_POST_MESSAGES:
+      self->post_messages = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+ws_rating_tag_get_property (GObject *object, guint prop_id, GValue *value,
+    GParamSpec *pspec)
+{
+  WsRatingTag *self = WS_RATING_TAG (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_LOCATION:
+      g_value_set_string (value, self->location);
+      break;
+    case PROP_METADATA:
+      g_value_set_string (value, self->metadata);
+      break;
+    case PROP_TERRITORY:
+      g_value_set_string (value, self->territory);
+      break;
+    case PROP_SYSTEM:
+      g_value_set_string (value, self->system);
+      break;
+    case PROP_PREFER:
+      g_value_set_enum (value, self->prefer);
+      break;
+    case PROP_POST_MESSAGES:
+      g_value_set_boolean (value, self->post_messages);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static char *
+rating_name (const WsRating *r)
+{
+  if (r->system != NULL && r->code != NULL)
+    return g_strdup_printf ("%s:%s", r->system, r->code);
+  if (r->source_code != NULL)
+    return g_strdup_printf ("unrated (%s)", r->source_code);
+  return g_strdup ("unrated");
+}
+
+static gboolean
+rating_equal (const WsRating *a, const WsRating *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return g_strcmp0 (a->system, b->system) == 0 &&
+         g_strcmp0 (a->code, b->code) == 0 &&
+         a->minimum_age == b->minimum_age &&
+         g_strcmp0 (a->territory, b->territory) == 0 &&
+         g_strcmp0 (a->source_code, b->source_code) == 0 &&
+         g_strcmp0 (a->programme, b->programme) == 0 &&
+         a->start_ns == b->start_ns && a->end_ns == b->end_ns &&
+         a->texts->len == b->texts->len &&
+         a->descriptors->len == b->descriptors->len;
+}
+
+/* The stream rating for @territory: exact territory (preferring @system,
+ * then a resolved one), then one for every territory. NULL @territory: the
+ * first. */
+static const WsRating *
+pick_stream (GPtrArray *ratings, const char *territory, const char *system)
+{
+  const char *t = territory ? ws_territory_normalise (territory) : NULL;
+  const WsRating *exact = NULL, *resolved = NULL, *any = NULL;
+
+  if (ratings->len == 0)
+    return NULL;
+  if (territory == NULL)
+    return g_ptr_array_index (ratings, 0);
+  for (guint i = 0; i < ratings->len; i++) {
+    const WsRating *r = g_ptr_array_index (ratings, i);
+
+    if (r->territory == NULL) {
+      if (any == NULL)
+        any = r;
+    } else if (t != NULL && strcmp (r->territory, t) == 0) {
+      if (system != NULL && g_strcmp0 (r->system, system) == 0)
+        return r;
+      if (exact == NULL)
+        exact = r;
+      if (resolved == NULL && r->system != NULL)
+        resolved = r;
+    }
+  }
+  if (resolved != NULL)
+    return resolved;
+  return exact ? exact : any;
+}
+
+/* Replaces the stream ratings (object lock held). Takes @ratings. */
+static void
+set_stream_ratings (WsRatingTag *self, GPtrArray *ratings, const char *source)
+{
+  g_ptr_array_free (self->stream_ratings, TRUE);
+  self->stream_ratings = ratings;
+  g_free (self->stream_source);
+  self->stream_source = g_strdup (source);
+}
+
+static void
+take_notes (WsRatingTag *self, GPtrArray *notes)
+{
+  for (guint i = 0; i < notes->len; i++)
+    g_ptr_array_add (self->pending_warnings, g_strdup (notes->pdata[i]));
+}
+
+/* ---- the bus watch for MPEG-TS sections ---------------------------------- */
+
+/* Walks upstream from @pad (a sink pad) looking for @target. */
+static gboolean
+is_upstream_of (GstPad *pad, GstObject *target, guint depth)
+{
+  GstPad *peer;
+  gboolean found = FALSE;
+
+  if (depth > 64)
+    return FALSE;
+  peer = gst_pad_get_peer (pad);
+  while (peer != NULL && !found) {
+    GstObject *parent = gst_object_get_parent (GST_OBJECT (peer));
+    GstPad *next = NULL;
+
+    if (GST_IS_GHOST_PAD (peer)) {
+      /* a bin's source ghost pad: continue inside the bin */
+      next = gst_ghost_pad_get_target (GST_GHOST_PAD (peer));
+    } else if (parent != NULL && GST_IS_PAD (parent)) {
+      /* the internal pad of a bin's sink ghost pad: continue outside */
+      next = gst_pad_get_peer (GST_PAD (parent));
+    } else if (parent != NULL && GST_IS_ELEMENT (parent)) {
+      if (parent == target) {
+        found = TRUE;
+      } else {
+        GstIterator *it = gst_element_iterate_sink_pads (GST_ELEMENT (parent));
+        GValue item = G_VALUE_INIT;
+        gboolean done = FALSE;
+
+        while (!done && !found) {
+          switch (gst_iterator_next (it, &item)) {
+            case GST_ITERATOR_OK:
+              found = is_upstream_of (g_value_get_object (&item), target,
+                  depth + 1);
+              g_value_reset (&item);
+              break;
+            case GST_ITERATOR_RESYNC:
+              gst_iterator_resync (it);
+              break;
+            default:
+              done = TRUE;
+              break;
+          }
+        }
+        g_value_unset (&item);
+        gst_iterator_free (it);
+      }
+    }
+    if (parent != NULL)
+      gst_object_unref (parent);
+    gst_object_unref (peer);
+    peer = next;
+    if (++depth > 64)
+      break;
+  }
+  if (peer != NULL)
+    gst_object_unref (peer);
+  return found;
+}
+
+/* Parses the present event of an EIT p/f (actual) section. Called from the
+ * demuxer's thread. */
+static void
+handle_eit (WsRatingTag *self, GstObject *src, GstMpegtsSection *section)
+{
+  const GstMpegtsEIT *eit;
+  const GstMpegtsEITEvent *present = NULL;
+  const GstMpegtsDescriptor *desc = NULL;
+  GPtrArray *ratings, *notes;
+  GError *error = NULL;
+  GBytes *raw;
+
+  if (section->table_id != EIT_ACTUAL_PF || section->section_number != 0)
+    return;
+  eit = gst_mpegts_section_get_eit (section);
+  if (eit == NULL || eit->events == NULL || eit->events->len == 0)
+    return;
+  for (guint i = 0; i < eit->events->len && present == NULL; i++) {
+    const GstMpegtsEITEvent *ev = g_ptr_array_index (eit->events, i);
+
+    /* section 0 of the p/f table is the present event; skip one that says
+     * it is not running (or paused / off-air) */
+    if (ev->running_status == GST_MPEGTS_RUNNING_STATUS_UNDEFINED ||
+        ev->running_status == GST_MPEGTS_RUNNING_STATUS_RUNNING ||
+        ev->running_status == GST_MPEGTS_RUNNING_STATUS_STARTS_IN_FEW_SECONDS)
+      present = ev;
+  }
+  if (present == NULL || present->descriptors == NULL)
+    return;
+  desc = gst_mpegts_find_descriptor (present->descriptors,
+      WS_DVB_PARENTAL_RATING_TAG);
+  if (desc == NULL || desc->data == NULL)
+    return;
+
+  raw = g_bytes_new (desc->data, (gsize) desc->length + 2);
+  notes = g_ptr_array_new_with_free_func (g_free);
+  ratings = ws_embedded_parse_dvb_parental_rating (self->reg,
+      g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), notes, &error);
+  if (ratings == NULL) {
+    g_ptr_array_add (notes, g_strdup_printf ("EIT event %u: %s",
+                                present->event_id, error->message));
+    g_clear_error (&error);
+    /* fail closed: the present event's rating is unknown */
+    ratings = g_ptr_array_new_with_free_func ((GDestroyNotify) ws_rating_free);
+    g_ptr_array_add (ratings, ws_rating_new ());
+    ((WsRating *) ratings->pdata[0])->source_system = g_strdup ("dvb");
+  }
+
+  GST_OBJECT_LOCK (self);
+  if (self->last_eit_descriptor != NULL &&
+      g_bytes_equal (raw, self->last_eit_descriptor)) {
+    /* a repeat of what is in use */
+    GST_OBJECT_UNLOCK (self);
+    g_ptr_array_free (ratings, TRUE);
+    g_ptr_array_free (notes, TRUE);
+    g_bytes_unref (raw);
+    return;
+  }
+  for (GList *l = self->pending_eit; l != NULL; l = l->next) {
+    EitEntry *e = l->data;
+
+    if (e->src == src) {
+      self->pending_eit = g_list_delete_link (self->pending_eit, l);
+      eit_entry_free (e);
+      break;
+    }
+  }
+  {
+    EitEntry *e = g_new0 (EitEntry, 1);
+
+    e->src = gst_object_ref (src);
+    e->raw = raw;
+    e->ratings = ratings;
+    e->notes = notes;
+    e->event_id = present->event_id;
+    self->pending_eit = g_list_append (self->pending_eit, e);
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* At a buffer: adopts the EIT ratings posted by a demuxer upstream of us,
+ * drops the others. Called without the object lock. */
+static void
+adopt_pending_eit (WsRatingTag *self)
+{
+  GstPad *sinkpad = GST_BASE_TRANSFORM_SINK_PAD (self);
+  GList *pending;
+
+  GST_OBJECT_LOCK (self);
+  pending = self->pending_eit;
+  self->pending_eit = NULL;
+  GST_OBJECT_UNLOCK (self);
+
+  for (GList *l = pending; l != NULL; l = l->next) {
+    EitEntry *e = l->data;
+
+    if (!is_upstream_of (sinkpad, e->src, 0)) {
+      GST_DEBUG_OBJECT (self,
+          "EIT from %" GST_PTR_FORMAT " is not upstream: "
+          "ignored",
+          e->src);
+      continue;
+    }
+    GST_DEBUG_OBJECT (self,
+        "EIT event %u from %" GST_PTR_FORMAT ": %u "
+        "parental rating(s)",
+        e->event_id, e->src, e->ratings->len);
+    GST_OBJECT_LOCK (self);
+    set_stream_ratings (self, e->ratings, "dvb-eit");
+    e->ratings = g_ptr_array_new ();
+    g_clear_pointer (&self->last_eit_descriptor, g_bytes_unref);
+    self->last_eit_descriptor = g_bytes_ref (e->raw);
+    take_notes (self, e->notes);
+    GST_OBJECT_UNLOCK (self);
+  }
+  g_list_free_full (pending, (GDestroyNotify) eit_entry_free);
+}
+
+static void
+on_sync_message (GstBus *bus, GstMessage *message, gpointer user_data)
+{
+  WsRatingTag *self = WS_RATING_TAG (user_data);
+  GstMpegtsSection *section;
+
+  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_ELEMENT)
+    return;
+  section = gst_message_parse_mpegts_section (message);
+  if (section == NULL)
+    return;
+  if (GST_MPEGTS_SECTION_TYPE (section) == GST_MPEGTS_SECTION_EIT &&
+      GST_MESSAGE_SRC (message) != NULL)
+    handle_eit (self, GST_MESSAGE_SRC (message), section);
+  gst_mpegts_section_unref (section);
+}
+
+static void
+watch_bus (WsRatingTag *self)
+{
+  GstObject *top = gst_object_ref (GST_OBJECT (self)), *parent;
+  GstBus *bus;
+
+  while ((parent = gst_object_get_parent (top)) != NULL) {
+    gst_object_unref (top);
+    top = parent;
+  }
+  bus = GST_IS_ELEMENT (top) ? gst_element_get_bus (GST_ELEMENT (top)) : NULL;
+  gst_object_unref (top);
+  if (bus == NULL) {
+    GST_DEBUG_OBJECT (self, "no bus: MPEG-TS EIT ratings are not read");
+    return;
+  }
+  gst_bus_enable_sync_message_emission (bus);
+  self->sync_id = g_signal_connect (bus, "sync-message::element",
+      G_CALLBACK (on_sync_message), self);
+  self->bus = bus;
+}
+
+static void
+unwatch_bus (WsRatingTag *self)
+{
+  if (self->bus == NULL)
+    return;
+  g_signal_handler_disconnect (self->bus, self->sync_id);
+  gst_bus_disable_sync_message_emission (self->bus);
+  self->sync_id = 0;
+  gst_clear_object (&self->bus);
+}
+
+static GstStateChangeReturn
+ws_rating_tag_change_state (GstElement *element, GstStateChange transition)
+{
+  WsRatingTag *self = WS_RATING_TAG (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+    watch_bus (self);
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY ||
+      (transition == GST_STATE_CHANGE_READY_TO_PAUSED &&
+          ret == GST_STATE_CHANGE_FAILURE))
+    unwatch_bus (self);
+  return ret;
+}
+
+/* ---- start / stop -------------------------------------------------------- */
+
+/* Reads the metadata named by the properties; NULL with no error when there
+ * is none. */
+static WsMetadata *
+load_metadata (WsRatingTag *self, const char *location, const char *xml,
+    GError **error)
+{
+  if (location != NULL)
+    return ws_metadata_read_file (location, self->reg, error);
+  if (xml != NULL)
+    return ws_metadata_read_memory (xml, strlen (xml), "metadata property",
+        self->reg, error);
+  return NULL;
+}
+
+static void
+queue_metadata_warnings (WsRatingTag *self, const WsMetadata *md)
+{
+  for (guint i = 0; md != NULL && i < md->warnings->len; i++) {
+    const WsMetadataWarning *w = g_ptr_array_index (md->warnings, i);
+
+    if (w->line > 0)
+      g_ptr_array_add (self->pending_warnings,
+          g_strdup_printf ("%s:%d: %s%s%s", md->path, w->line,
+              w->element ? w->element : "", w->element ? ": " : "",
+              w->message));
+    else
+      g_ptr_array_add (self->pending_warnings,
+          g_strdup_printf ("%s: %s", md->path, w->message));
+  }
+}
+
+static void
+post_error (WsRatingTag *self, const char *location, GError *error)
+{
+  if (error->domain == WS_ERROR && error->code == WS_ERROR_IO)
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ, ("%s", error->message),
+        ("could not read the rating metadata %s",
+            location ? location : "(inline)"));
+  else
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("%s", error->message),
+        ("bad rating metadata %s; fix the file or clear the property",
+            location ? location : "(inline)"));
+}
+
+static gboolean
+ws_rating_tag_start (GstBaseTransform *trans)
+{
+  WsRatingTag *self = WS_RATING_TAG (trans);
+  GError *error = NULL;
+  char *location, *xml;
+  WsMetadata *md;
+
+  self->reg = ws_rating_registry_get_default (&error);
+  if (self->reg == NULL) {
+    GST_ELEMENT_ERROR (self, LIBRARY, INIT,
+        ("Could not load the rating systems: %s", error->message),
+        ("set WATERSHED_DATADIR to the folder holding systems/"));
+    g_error_free (error);
+    return FALSE;
+  }
+
+  GST_OBJECT_LOCK (self);
+  reset_state (self);
+  location = g_strdup (self->location);
+  xml = g_strdup (self->metadata);
+  GST_OBJECT_UNLOCK (self);
+
+  md = load_metadata (self, location, xml, &error);
+  if (error != NULL) {
+    post_error (self, location, error);
+    g_error_free (error);
+    g_free (location);
+    g_free (xml);
+    return FALSE;
+  }
+  GST_OBJECT_LOCK (self);
+  self->md = md;
+  queue_metadata_warnings (self, md);
+  GST_OBJECT_UNLOCK (self);
+  g_free (location);
+  g_free (xml);
+  return TRUE;
+}
+
+static gboolean
+ws_rating_tag_stop (GstBaseTransform *trans)
+{
+  WsRatingTag *self = WS_RATING_TAG (trans);
+
+  GST_OBJECT_LOCK (self);
+  reset_state (self);
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
+/* ---- events -------------------------------------------------------------- */
+
+static void
+handle_tags (WsRatingTag *self, GstTagList *tags)
+{
+  guint n = gst_tag_list_get_tag_size (tags, GST_TAG_EXTENDED_COMMENT);
+  GPtrArray *comments = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *notes = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *ratings = NULL;
+  const char *source = "matroska";
+  char *territory, *system;
+
+  for (guint i = 0; i < n; i++) {
+    char *c = NULL;
+
+    if (gst_tag_list_get_string_index (tags, GST_TAG_EXTENDED_COMMENT, i, &c))
+      g_ptr_array_add (comments, c);
+  }
+  if (comments->len == 0)
+    goto out;
+
+  GST_OBJECT_LOCK (self);
+  territory = g_strdup (self->territory);
+  system = g_strdup (self->system);
+  GST_OBJECT_UNLOCK (self);
+
+  /* iTunEXTC (an MP4 freeform atom) when a demuxer passes it on */
+  for (guint i = 0; i < comments->len && ratings == NULL; i++) {
+    const char *c = comments->pdata[i];
+    const char *eq = strchr (c, '=');
+    char *key, *note = NULL;
+    GError *error = NULL;
+    WsRating *r;
+
+    if (eq == NULL)
+      continue;
+    key = g_strndup (c, eq - c);
+    if (g_str_has_suffix (key, "iTunEXTC") ||
+        g_str_has_suffix (key, "ITUNEXTC")) {
+      r = ws_embedded_parse_itunextc (self->reg, eq + 1, &note, &error);
+      if (r != NULL) {
+        ratings = g_ptr_array_new_with_free_func (
+            (GDestroyNotify) ws_rating_free);
+        g_ptr_array_add (ratings, r);
+        source = "mp4";
+        if (note != NULL)
+          g_ptr_array_add (notes, note);
+      } else {
+        g_ptr_array_add (notes, g_strdup (error->message));
+        g_error_free (error);
+      }
+    }
+    g_free (key);
+  }
+  if (ratings == NULL) {
+    ratings = ws_embedded_parse_matroska_tags (self->reg,
+        (const char *const *) comments->pdata, comments->len, territory, system,
+        notes);
+    if (ratings->len == 0)
+      g_clear_pointer (&ratings, g_ptr_array_unref);
+  }
+  g_free (territory);
+  g_free (system);
+
+  GST_OBJECT_LOCK (self);
+  if (ratings != NULL) {
+    GST_DEBUG_OBJECT (self, "%u rating(s) in the stream tags (%s)",
+        ratings->len, source);
+    set_stream_ratings (self, ratings, source);
+  }
+  take_notes (self, notes);
+  GST_OBJECT_UNLOCK (self);
+out:
+  g_ptr_array_free (notes, TRUE);
+  g_ptr_array_free (comments, TRUE);
+}
+
+static gboolean
+ws_rating_tag_sink_event (GstBaseTransform *trans, GstEvent *event)
+{
+  WsRatingTag *self = WS_RATING_TAG (trans);
+
+  if (ws_rating_event_is (event)) {
+    char *source = NULL;
+    WsRating *r = ws_rating_event_parse (event, &source);
+    GPtrArray *ratings = g_ptr_array_new_with_free_func (
+        (GDestroyNotify) ws_rating_free);
+
+    g_ptr_array_add (ratings, r);
+    GST_OBJECT_LOCK (self);
+    set_stream_ratings (self, ratings, source ? source : "application");
+    self->resend = TRUE;
+    GST_OBJECT_UNLOCK (self);
+    g_free (source);
+    /* ours, with the winner, goes out before the next buffer */
+    gst_event_unref (event);
+    return TRUE;
+  }
+  if (ws_event_has_name (event, WS_PROGRAMME_START_EVENT_NAME)) {
+    GST_OBJECT_LOCK (self);
+    g_ptr_array_set_size (self->stream_ratings, 0);
+    g_clear_pointer (&self->stream_source, g_free);
+    g_clear_pointer (&self->last_eit_descriptor, g_bytes_unref);
+    self->programme_start = TRUE;
+    self->resend = TRUE;
+    GST_OBJECT_UNLOCK (self);
+  } else if (GST_EVENT_TYPE (event) == GST_EVENT_TAG) {
+    GstTagList *tags = NULL;
+
+    gst_event_parse_tag (event, &tags);
+    handle_tags (self, tags);
+  }
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
+}
+
+/* ---- buffers ------------------------------------------------------------- */
+
+static GstMessage *
+build_message (WsRatingTag *self, const WsRating *r, const char *source,
+    const char *disagreement, GstClockTime ts, GstClockTime stream_time,
+    GstClockTime running_time, GstClockTime duration)
+{
+  GstStructure *s;
+  char *name = r->system && r->code ?
+                   g_strdup_printf ("%s:%s", r->system, r->code) :
+                   g_strdup ("unrated");
+
+  s = gst_structure_new ("ratingtag", "timestamp", G_TYPE_UINT64, ts,
+      "stream-time", G_TYPE_UINT64, stream_time, "running-time", G_TYPE_UINT64,
+      running_time, "duration", G_TYPE_UINT64, duration, "rating",
+      G_TYPE_STRING, name, NULL);
+  g_free (name);
+  if (r->system != NULL)
+    gst_structure_set (s, "system", G_TYPE_STRING, r->system, NULL);
+  if (r->code != NULL)
+    gst_structure_set (s, "code", G_TYPE_STRING, r->code, NULL);
+  gst_structure_set (s, "minimum-age", G_TYPE_INT, r->minimum_age, NULL);
+  if (r->territory != NULL)
+    gst_structure_set (s, "territory", G_TYPE_STRING, r->territory, NULL);
+  gst_structure_set (s, "source", G_TYPE_STRING, source, NULL);
+  if (r->texts->len > 0) {
+    const WsGuidanceText *t = g_ptr_array_index (r->texts, 0);
+
+    gst_structure_set (s, "text", G_TYPE_STRING, t->text, NULL);
+  }
+  if (r->programme != NULL)
+    gst_structure_set (s, "programme", G_TYPE_STRING, r->programme, NULL);
+  gst_structure_set (s, "segment-start", G_TYPE_INT64, r->start_ns,
+      "segment-end", G_TYPE_INT64, r->end_ns, NULL);
+  if (disagreement != NULL)
+    gst_structure_set (s, "disagreement", G_TYPE_STRING, disagreement, NULL);
+  return gst_message_new_element (GST_OBJECT (self), s);
+}
+
+static GstFlowReturn
+reload_metadata (WsRatingTag *self, GstClockTime stream_time)
+{
+  GError *error = NULL;
+  char *location, *xml;
+  WsMetadata *md;
+
+  GST_OBJECT_LOCK (self);
+  location = g_strdup (self->location);
+  xml = g_strdup (self->metadata);
+  self->reload = FALSE;
+  GST_OBJECT_UNLOCK (self);
+
+  md = load_metadata (self, location, xml, &error);
+  if (error != NULL) {
+    post_error (self, location, error);
+    g_error_free (error);
+    g_free (location);
+    g_free (xml);
+    return GST_FLOW_ERROR;
+  }
+  GST_INFO_OBJECT (self,
+      "new programme metadata %s from stream time %" GST_TIME_FORMAT,
+      location ? location : "(inline)", GST_TIME_ARGS (stream_time));
+  GST_OBJECT_LOCK (self);
+  ws_metadata_free (self->md);
+  self->md = md;
+  queue_metadata_warnings (self, md);
+  /* a new programme: the old one's stream ratings no longer apply */
+  g_ptr_array_set_size (self->stream_ratings, 0);
+  g_clear_pointer (&self->stream_source, g_free);
+  g_clear_pointer (&self->last_eit_descriptor, g_bytes_unref);
+  self->programme_start = TRUE;
+  self->resend = TRUE;
+  GST_OBJECT_UNLOCK (self);
+  g_free (location);
+  g_free (xml);
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn
+ws_rating_tag_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
+{
+  WsRatingTag *self = WS_RATING_TAG (trans);
+  GstClockTime ts = GST_BUFFER_PTS (buf), stream_time = GST_CLOCK_TIME_NONE;
+  GstClockTime running_time = GST_CLOCK_TIME_NONE;
+  const WsRating *from_md = NULL, *from_stream = NULL, *chosen = NULL;
+  const char *chosen_source = NULL;
+  WsRating *send = NULL;
+  char *send_source = NULL, *disagreement = NULL, *warn = NULL;
+  GPtrArray *warnings;
+  gboolean post;
+  gint64 position = 0;
+
+  if (!GST_CLOCK_TIME_IS_VALID (ts))
+    ts = GST_BUFFER_DTS (buf);
+  if (GST_CLOCK_TIME_IS_VALID (ts) &&
+      trans->segment.format == GST_FORMAT_TIME) {
+    stream_time = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME,
+        ts);
+    running_time = gst_segment_to_running_time (&trans->segment,
+        GST_FORMAT_TIME, ts);
+  }
+
+  adopt_pending_eit (self);
+  GST_OBJECT_LOCK (self);
+  if (self->reload) {
+    GST_OBJECT_UNLOCK (self);
+    if (reload_metadata (self, stream_time) != GST_FLOW_OK)
+      return GST_FLOW_ERROR;
+    GST_OBJECT_LOCK (self);
+  }
+  if (self->programme_start) {
+    self->programme_start = FALSE;
+    self->programme_start_time = GST_CLOCK_TIME_IS_VALID (stream_time) ?
+                                     stream_time :
+                                     0;
+  }
+  if (GST_CLOCK_TIME_IS_VALID (stream_time) &&
+      stream_time > self->programme_start_time)
+    position = (gint64) (stream_time - self->programme_start_time);
+
+  if (self->md != NULL)
+    from_md = ws_metadata_pick_at (self->md, self->territory, self->system,
+        position);
+  from_stream = pick_stream (self->stream_ratings, self->territory,
+      self->system);
+
+  if (from_md != NULL &&
+      (from_stream == NULL || self->prefer == WS_RATING_TAG_PREFER_METADATA)) {
+    chosen = from_md;
+    chosen_source = from_md->start_ns >= 0 || from_md->end_ns >= 0 ?
+                        "sidecar-segment" :
+                        "metadata";
+  } else if (from_stream != NULL) {
+    chosen = from_stream;
+    chosen_source = self->stream_source ? self->stream_source : "application";
+  }
+
+  if (from_md != NULL && from_stream != NULL &&
+      from_md->minimum_age != from_stream->minimum_age) {
+    const WsRating *other = chosen == from_md ? from_stream : from_md;
+    const char *other_source = chosen == from_md ?
+                                   (self->stream_source ? self->stream_source :
+                                                          "application") :
+                                   "metadata";
+    char *a = rating_name (other), *b = rating_name (chosen);
+
+    disagreement = g_strdup_printf ("%s (%s)", a, other_source);
+    if (g_strcmp0 (disagreement, self->last_disagreement) != 0) {
+      warn = g_strdup_printf ("The %s rates this programme %s (minimum age "
+                              "%d) but the %s rates it %s (minimum age %d); "
+                              "using %s "
+                              "(prefer=%s)",
+          chosen == from_md ? "stream" : "metadata", a, other->minimum_age,
+          chosen == from_md ? "metadata" : "stream", b, chosen->minimum_age, b,
+          self->prefer == WS_RATING_TAG_PREFER_METADATA ? "metadata" :
+                                                          "stream");
+      g_free (self->last_disagreement);
+      self->last_disagreement = g_strdup (disagreement);
+    }
+    g_free (a);
+    g_free (b);
+  } else {
+    g_clear_pointer (&self->last_disagreement, g_free);
+  }
+
+  if (chosen != NULL &&
+      (self->resend || !rating_equal (chosen, self->current) ||
+          g_strcmp0 (chosen_source, self->current_source) != 0)) {
+    ws_rating_free (self->current);
+    self->current = ws_rating_copy (chosen);
+    g_free (self->current_source);
+    self->current_source = g_strdup (chosen_source);
+    self->resend = FALSE;
+    send = ws_rating_copy (chosen);
+    send_source = g_strdup (chosen_source);
+  }
+  post = self->post_messages;
+  warnings = self->pending_warnings;
+  self->pending_warnings = g_ptr_array_new_with_free_func (g_free);
+  GST_OBJECT_UNLOCK (self);
+
+  for (guint i = 0; i < warnings->len; i++)
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("%s", (char *) warnings->pdata[i]), (NULL));
+  g_ptr_array_free (warnings, TRUE);
+  if (warn != NULL) {
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT, ("%s", warn), (NULL));
+    g_free (warn);
+  }
+
+  if (send != NULL) {
+    GstPad *srcpad = GST_BASE_TRANSFORM_SRC_PAD (trans);
+    char *name = rating_name (send);
+
+    GST_INFO_OBJECT (self, "rating %s (%s) from stream time %" GST_TIME_FORMAT,
+        name, send_source, GST_TIME_ARGS (stream_time));
+    g_free (name);
+    gst_pad_push_event (srcpad, ws_rating_event_new (send, send_source));
+    gst_pad_push_event (srcpad,
+        gst_event_new_tag (ws_rating_to_tag_list (send)));
+    if (post)
+      gst_element_post_message (GST_ELEMENT (self),
+          build_message (self, send, send_source, disagreement, ts, stream_time,
+              running_time, GST_BUFFER_DURATION (buf)));
+    ws_rating_free (send);
+    g_free (send_source);
+  }
+  g_free (disagreement);
+  return GST_FLOW_OK;
+}
