@@ -1,3 +1,1395 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* WS_PLACEHOLDER: being written. */
-typedef int ws_placeholder_ws_flash;
+/* watershed: photosensitive flash analysis (ITU-R BT.1702 / Ofcom Annex 1).
+ *
+ * How a frame is analysed (see ws-flash.h for the model):
+ *
+ * 1. Sampling. Every sample_step-th pixel of every sample_step-th row is read
+ *    (chroma planes on their own grid with the same step). Samples are summed
+ *    per cell of the analysis grid with integer arithmetic: for Y'CbCr the sum
+ *    of the luma codes, the sum of "neutral" linear luminances looked up from
+ *    the luma code (a LUT per range and bit depth), and the sums of Cb and Cr;
+ *    for RGB the sums of linear R, G and B (LUTs).
+ *
+ * 2. Cell luminance. RGB cells are exact: luminance is linear in linear R, G,
+ *    B, so the mean of the sampled pixels' luminance is the luminance of the
+ *    mean linear colour. For Y'CbCr, the luma LUT alone gives the right
+ *    answer only for neutral colours (Y' = R' = G' = B'); for saturated
+ *    colours luma is not luminance (full red at 8 bits has Y' = 54, which the
+ *    luma LUT maps to 7 cd/m^2, while its luminance is 42.5 cd/m^2). So the
+ *    cell's mean Y'CbCr is converted to R'G'B' and then to linear light, and
+ *    the cell's luminance is
+ *        mean (LUT (Y')) + (lum (EOTF (R'G'B' (mean Y'CbCr))) - EOTF (mean Y'))
+ *    i.e. the exact mean for neutral cells (the correction is 0) and the
+ *    exact luminance for uniform cells of any colour (the first and last terms
+ *    cancel). Only cells that mix very different saturated colours are
+ *    approximate, and a flashing region's cells are uniform except on its
+ *    border. tests/filters/check_flash.c checks both exact cases.
+ *
+ * 3. Transitions. Each cell runs a zig-zag (peak/trough) detector per kind:
+ *    a leg is a run in one direction, ended when the value moves back by more
+ *    than a quarter of the threshold (so compression noise does not split a
+ *    leg); a leg becomes a transition once its extent reaches the threshold
+ *    (>= 20 cd/m^2 with the darker end < 160 cd/m^2; red value change > 20)
+ *    and its direction is opposite to the cell's previous transition. A flash
+ *    is a pair of opposing transitions, so more than 3 flashes in 1 s is more
+ *    than 6 transitions. Each cell keeps a bit per frame of its transitions
+ *    for the last WINDOW_FRAMES frames; with the pts of those frames this is
+ *    the 1 s history (frame rates up to WINDOW_FRAMES fps are covered whole).
+ *
+ * 4. Area. A(k) = share of the picture in cells with at least k transitions
+ *    in the last second. A frame fails when A(2 * max_flashes + 1) >
+ *    area_limit, warns when A(2 * max_flashes) > warn_area, and is "close to
+ *    failing" when A(2 * near_flashes) > area_limit; extended flashing is
+ *    more than extended_fraction of the last extended_window_s close to
+ *    failing (HardingFPA's rule).
+ *
+ * 5. Incidents. A run of non-passing frames of one kind is an incident
+ *    (passing gaps shorter than 1 s do not split it; it is reported closed
+ *    after 1 s of passing frames or at ws_flash_finish()). Its start is the
+ *    oldest transition in the flagged cells' windows (so it is the first
+ *    change of the flashing, not the moment the count passed the limit;
+ *    other transitions in those cells in that second count too, as the rule
+ *    says), or for extended flashing the oldest near-limit frame still in
+ *    the window; its end is the latest transition in the flagged cells.
+ */
+#include "ws-flash.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WINDOW_WORDS 4
+#define WINDOW_FRAMES (64 * WINDOW_WORDS)
+#define LIN_ONE 65535.0
+#define EOTF_STEPS 4096
+#define NS_PER_S INT64_C (1000000000)
+#define EXT_RING_MAX 16384
+#define N_KINDS 2
+
+typedef struct {
+  float anchor;
+  float ext;
+  int8_t dir;
+  int8_t last_dir;
+  uint8_t counted;
+  uint8_t init;
+  uint64_t bits[WINDOW_WORDS];
+} Detector;
+
+/* One colour component: where its samples are and how they are spaced. */
+typedef struct {
+  int plane;
+  int offset;         /* bytes from the pixel (group) start */
+  int pixel_bytes;    /* bytes between neighbours on its grid */
+  int hshift, vshift; /* chroma subsampling */
+} Comp;
+
+/* Per component grid: column spans and a row -> cell row map. */
+typedef struct {
+  size_t *first; /* [cols] byte offset of the first sample */
+  int *count;    /* [cols] samples per row and cell */
+  int *rowmap;   /* [plane height] cell row, -1 = skipped */
+  int plane_height;
+  size_t sample_bytes; /* bytes between samples in a row */
+} Grid;
+
+typedef struct {
+  int64_t pts;
+  int64_t dur;
+  uint8_t near[N_KINDS];
+} ExtEntry;
+
+struct WsFlash {
+  WsFlashParams p;
+  int width, height;
+  WsFlashFormat format;
+  WsFlashRange range;
+  WsFlashMatrix matrix;
+
+  int yuv;
+  int depth; /* 8 or 10 */
+  int msb;   /* P010: 10 bits in the high bits */
+  int n_planes;
+  size_t row_bytes[4];
+  int plane_rows[4];
+  Comp comps[3]; /* Y Cb Cr, or R G B */
+  Grid grids[2]; /* [0] luma / RGB, [1] chroma */
+
+  int cols, rows, n_cells;
+  int *xb, *yb; /* cell boundaries in luma pixels */
+  uint32_t *cell_area;
+  double total_area;
+  double *inv_n0; /* 1 / samples per cell, luma or RGB */
+  double *inv_n1; /* 1 / chroma samples per cell */
+
+  uint64_t *acc;       /* [n_cells * 4] */
+  uint16_t lut[1024];  /* code -> linear light * LIN_ONE */
+  uint64_t lutc[1024]; /* lut | code << 32 */
+  float eotf_tab[EOTF_STEPS + 2];
+
+  /* Y'CbCr normalisation and matrix */
+  double y_off, y_scale, c_off, c_scale;
+  double cr_r, cb_g, cr_g, cb_b;
+
+  Detector *det[N_KINDS];
+  float *value[N_KINDS];
+  uint64_t *hist; /* [WINDOW_FRAMES + 1] */
+
+  int64_t pts_ring[WINDOW_FRAMES];
+  uint64_t n_frames;
+  int64_t last_pts;
+
+  ExtEntry *ext;
+  size_t ext_cap, ext_head, ext_len;
+  int64_t near_ns[N_KINDS];
+
+  int open[N_KINDS];
+  int pass_run[N_KINDS];
+  int64_t pass_since[N_KINDS];
+  WsFlashIncident cur[N_KINDS];
+  WsFlashIncident *incidents;
+  size_t n_incidents, incidents_cap;
+  WsFlashVerdict worst;
+  int finished;
+
+  WsFlashFrameInfo info;
+
+  WsFlashFrameFunc frame_func;
+  WsFlashIncidentFunc incident_func;
+  void *user_data;
+};
+
+void
+ws_flash_params_init (WsFlashParams *params)
+{
+  if (params == NULL)
+    return;
+  memset (params, 0, sizeof (*params));
+  params->peak_cd_m2 = 200.0;
+  params->eotf = WS_FLASH_EOTF_SRGB;
+  params->flash_delta_cd_m2 = 20.0;
+  params->dark_limit_cd_m2 = 160.0;
+  params->red_delta = 20.0;
+  params->max_flashes = 3;
+  params->area_limit = 0.25;
+  params->warn_area = 0.20;
+  params->near_flashes = 2;
+  params->extended_window_s = 5.0;
+  params->extended_fraction = 0.8;
+  params->extended_is_failure = 0;
+  params->grid_columns = 96;
+  params->grid_rows = 0;
+  params->sample_step = 2;
+}
+
+static const char *const format_names[WS_FLASH_FORMAT_LAST] = {
+  "unknown",
+  "I420",
+  "YV12",
+  "NV12",
+  "NV21",
+  "Y42B",
+  "Y444",
+  "YUY2",
+  "UYVY",
+  "I420_10LE",
+  "P010_10LE",
+  "RGB",
+  "BGR",
+  "RGBx",
+  "BGRx",
+  "xRGB",
+  "xBGR",
+  "RGBA",
+  "BGRA",
+  "ARGB",
+  "ABGR",
+};
+
+const char *
+ws_flash_format_to_string (WsFlashFormat format)
+{
+  if ((int) format < 0 || format >= WS_FLASH_FORMAT_LAST)
+    return "unknown";
+  return format_names[format];
+}
+
+int
+ws_flash_format_is_yuv (WsFlashFormat format)
+{
+  return format >= WS_FLASH_FORMAT_I420 && format <= WS_FLASH_FORMAT_P010;
+}
+
+const char *
+ws_flash_kind_to_string (WsFlashKind kind)
+{
+  switch (kind) {
+    case WS_FLASH_KIND_LUMINANCE:
+      return "luminance";
+    case WS_FLASH_KIND_RED:
+      return "red";
+    case WS_FLASH_KIND_PATTERN:
+      return "pattern";
+  }
+  return "unknown";
+}
+
+const char *
+ws_flash_verdict_to_string (WsFlashVerdict verdict)
+{
+  switch (verdict) {
+    case WS_FLASH_VERDICT_PASS:
+      return "pass";
+    case WS_FLASH_VERDICT_WARN:
+      return "warn";
+    case WS_FLASH_VERDICT_FAIL:
+      return "fail";
+  }
+  return "unknown";
+}
+
+/* ---- layout ---------------------------------------------------------- */
+
+static void
+set_comp (Comp *c, int plane, int offset, int pixel_bytes, int hshift,
+    int vshift)
+{
+  c->plane = plane;
+  c->offset = offset;
+  c->pixel_bytes = pixel_bytes;
+  c->hshift = hshift;
+  c->vshift = vshift;
+}
+
+/* Fills the components, planes and row sizes; 0 for an unknown format. */
+static int
+setup_layout (WsFlash *f)
+{
+  size_t w = (size_t) f->width, cw = (w + 1) / 2;
+  int h = f->height, ch = (h + 1) / 2;
+  int o[3];
+
+  f->depth = 8;
+  f->msb = 0;
+  f->yuv = ws_flash_format_is_yuv (f->format);
+  switch (f->format) {
+    case WS_FLASH_FORMAT_I420:
+    case WS_FLASH_FORMAT_YV12: {
+      int u = f->format == WS_FLASH_FORMAT_I420 ? 1 : 2;
+      set_comp (&f->comps[0], 0, 0, 1, 0, 0);
+      set_comp (&f->comps[1], u, 0, 1, 1, 1);
+      set_comp (&f->comps[2], 3 - u, 0, 1, 1, 1);
+      f->n_planes = 3;
+      f->row_bytes[0] = w;
+      f->row_bytes[1] = f->row_bytes[2] = cw;
+      f->plane_rows[0] = h;
+      f->plane_rows[1] = f->plane_rows[2] = ch;
+      break;
+    }
+    case WS_FLASH_FORMAT_NV12:
+    case WS_FLASH_FORMAT_NV21: {
+      int u = f->format == WS_FLASH_FORMAT_NV12 ? 0 : 1;
+      set_comp (&f->comps[0], 0, 0, 1, 0, 0);
+      set_comp (&f->comps[1], 1, u, 2, 1, 1);
+      set_comp (&f->comps[2], 1, 1 - u, 2, 1, 1);
+      f->n_planes = 2;
+      f->row_bytes[0] = w;
+      f->row_bytes[1] = 2 * cw;
+      f->plane_rows[0] = h;
+      f->plane_rows[1] = ch;
+      break;
+    }
+    case WS_FLASH_FORMAT_Y42B:
+    case WS_FLASH_FORMAT_Y444: {
+      int hs = f->format == WS_FLASH_FORMAT_Y42B ? 1 : 0;
+      set_comp (&f->comps[0], 0, 0, 1, 0, 0);
+      set_comp (&f->comps[1], 1, 0, 1, hs, 0);
+      set_comp (&f->comps[2], 2, 0, 1, hs, 0);
+      f->n_planes = 3;
+      f->row_bytes[0] = w;
+      f->row_bytes[1] = f->row_bytes[2] = hs ? cw : w;
+      f->plane_rows[0] = f->plane_rows[1] = f->plane_rows[2] = h;
+      break;
+    }
+    case WS_FLASH_FORMAT_YUY2:
+    case WS_FLASH_FORMAT_UYVY: {
+      int yo = f->format == WS_FLASH_FORMAT_YUY2 ? 0 : 1;
+      set_comp (&f->comps[0], 0, yo, 2, 0, 0);
+      set_comp (&f->comps[1], 0, 1 - yo, 4, 1, 0);
+      set_comp (&f->comps[2], 0, 3 - yo, 4, 1, 0);
+      f->n_planes = 1;
+      f->row_bytes[0] = 4 * cw;
+      f->plane_rows[0] = h;
+      break;
+    }
+    case WS_FLASH_FORMAT_I420_10LE:
+      set_comp (&f->comps[0], 0, 0, 2, 0, 0);
+      set_comp (&f->comps[1], 1, 0, 2, 1, 1);
+      set_comp (&f->comps[2], 2, 0, 2, 1, 1);
+      f->depth = 10;
+      f->n_planes = 3;
+      f->row_bytes[0] = 2 * w;
+      f->row_bytes[1] = f->row_bytes[2] = 2 * cw;
+      f->plane_rows[0] = h;
+      f->plane_rows[1] = f->plane_rows[2] = ch;
+      break;
+    case WS_FLASH_FORMAT_P010:
+      set_comp (&f->comps[0], 0, 0, 2, 0, 0);
+      set_comp (&f->comps[1], 1, 0, 4, 1, 1);
+      set_comp (&f->comps[2], 1, 2, 4, 1, 1);
+      f->depth = 10;
+      f->msb = 1;
+      f->n_planes = 2;
+      f->row_bytes[0] = 2 * w;
+      f->row_bytes[1] = 4 * cw;
+      f->plane_rows[0] = h;
+      f->plane_rows[1] = ch;
+      break;
+    case WS_FLASH_FORMAT_RGB:
+    case WS_FLASH_FORMAT_BGR:
+      o[0] = f->format == WS_FLASH_FORMAT_RGB ? 0 : 2;
+      o[1] = 1;
+      o[2] = 2 - o[0];
+      for (int i = 0; i < 3; i++)
+        set_comp (&f->comps[i], 0, o[i], 3, 0, 0);
+      f->n_planes = 1;
+      f->row_bytes[0] = 3 * w;
+      f->plane_rows[0] = h;
+      break;
+    case WS_FLASH_FORMAT_RGBX:
+    case WS_FLASH_FORMAT_RGBA:
+    case WS_FLASH_FORMAT_BGRX:
+    case WS_FLASH_FORMAT_BGRA:
+    case WS_FLASH_FORMAT_XRGB:
+    case WS_FLASH_FORMAT_ARGB:
+    case WS_FLASH_FORMAT_XBGR:
+    case WS_FLASH_FORMAT_ABGR: {
+      int bgr = f->format == WS_FLASH_FORMAT_BGRX ||
+                f->format == WS_FLASH_FORMAT_BGRA ||
+                f->format == WS_FLASH_FORMAT_XBGR ||
+                f->format == WS_FLASH_FORMAT_ABGR;
+      int lead = f->format == WS_FLASH_FORMAT_XRGB ||
+                 f->format == WS_FLASH_FORMAT_ARGB ||
+                 f->format == WS_FLASH_FORMAT_XBGR ||
+                 f->format == WS_FLASH_FORMAT_ABGR;
+      o[0] = lead + (bgr ? 2 : 0);
+      o[1] = lead + 1;
+      o[2] = lead + (bgr ? 0 : 2);
+      for (int i = 0; i < 3; i++)
+        set_comp (&f->comps[i], 0, o[i], 4, 0, 0);
+      f->n_planes = 1;
+      f->row_bytes[0] = 4 * w;
+      f->plane_rows[0] = h;
+      break;
+    }
+    default:
+      return 0;
+  }
+  return 1;
+}
+
+static size_t
+count_multiples (int a, int b, int step, int *first)
+{
+  int fst = (a + step - 1) / step * step;
+  *first = fst;
+  if (fst >= b)
+    return 0;
+  return (size_t) ((b - 1 - fst) / step + 1);
+}
+
+/* Spans and row map of the component @c on the cell grid. Returns 0 on
+ * allocation failure. */
+static int
+setup_grid (WsFlash *f, Grid *g, const Comp *c)
+{
+  int step = f->p.sample_step;
+  int ph = f->plane_rows[c->plane];
+
+  g->first = calloc ((size_t) f->cols, sizeof (size_t));
+  g->count = calloc ((size_t) f->cols, sizeof (int));
+  g->rowmap = malloc ((size_t) ph * sizeof (int));
+  if (g->first == NULL || g->count == NULL || g->rowmap == NULL)
+    return 0;
+  g->plane_height = ph;
+  g->sample_bytes = (size_t) step * (size_t) c->pixel_bytes;
+  for (int col = 0; col < f->cols; col++) {
+    int first;
+    int a = f->xb[col] >> c->hshift, b = f->xb[col + 1] >> c->hshift;
+    g->count[col] = (int) count_multiples (a, b, step, &first);
+    g->first[col] = (size_t) first * (size_t) c->pixel_bytes;
+  }
+  for (int y = 0; y < ph; y++)
+    g->rowmap[y] = -1;
+  for (int r = 0; r < f->rows; r++) {
+    int a = f->yb[r] >> c->vshift, b = f->yb[r + 1] >> c->vshift;
+    for (int y = a; y < b && y < ph; y++)
+      if (y % step == 0)
+        g->rowmap[y] = r;
+  }
+  return 1;
+}
+
+/* Samples per cell of a grid: row samples x sampled rows. */
+static int
+fill_inverse_counts (WsFlash *f, const Grid *g, double *inv)
+{
+  int *nrows = calloc ((size_t) f->rows, sizeof (int));
+  if (nrows == NULL)
+    return 0;
+  for (int y = 0; y < g->plane_height; y++)
+    if (g->rowmap[y] >= 0)
+      nrows[g->rowmap[y]]++;
+  for (int r = 0; r < f->rows; r++)
+    for (int c = 0; c < f->cols; c++) {
+      int n = nrows[r] * g->count[c];
+      inv[r * f->cols + c] = n > 0 ? 1.0 / n : 0.0;
+    }
+  free (nrows);
+  return 1;
+}
+
+static double
+eotf_exact (WsFlashEotf eotf, double v)
+{
+  if (v <= 0.0)
+    return 0.0;
+  if (v >= 1.0)
+    return 1.0;
+  if (eotf == WS_FLASH_EOTF_GAMMA24)
+    return pow (v, 2.4);
+  return v <= 0.04045 ? v / 12.92 : pow ((v + 0.055) / 1.055, 2.4);
+}
+
+static inline double
+eotf_fast (const WsFlash *f, double v)
+{
+  double x;
+  int i;
+  if (v <= 0.0)
+    return 0.0;
+  if (v >= 1.0)
+    return 1.0;
+  x = v * EOTF_STEPS;
+  i = (int) x;
+  return f->eotf_tab[i] + (f->eotf_tab[i + 1] - f->eotf_tab[i]) * (x - i);
+}
+
+static void
+setup_tables (WsFlash *f)
+{
+  double k = (double) (1 << (f->depth - 8));
+  double maxv = (double) ((1 << f->depth) - 1);
+  int n = 1 << f->depth;
+
+  for (int i = 0; i <= EOTF_STEPS; i++)
+    f->eotf_tab[i] = (float) eotf_exact (f->p.eotf, (double) i / EOTF_STEPS);
+  f->eotf_tab[EOTF_STEPS + 1] = 1.0f;
+
+  if (f->range == WS_FLASH_RANGE_LIMITED) {
+    f->y_off = 16.0 * k;
+    f->y_scale = 219.0 * k;
+    f->c_scale = 224.0 * k;
+  } else {
+    f->y_off = 0.0;
+    f->y_scale = maxv;
+    f->c_scale = maxv;
+  }
+  f->c_off = 128.0 * k;
+  for (int i = 0; i < n; i++) {
+    double v = eotf_exact (f->p.eotf, (i - f->y_off) / f->y_scale);
+    f->lut[i] = (uint16_t) lrint (v * LIN_ONE);
+    f->lutc[i] = f->lut[i] | ((uint64_t) i << 32);
+  }
+  {
+    double kr = f->matrix == WS_FLASH_MATRIX_BT601 ? 0.299 : 0.2126;
+    double kb = f->matrix == WS_FLASH_MATRIX_BT601 ? 0.114 : 0.0722;
+    double kg = 1.0 - kr - kb;
+    f->cr_r = 2.0 * (1.0 - kr);
+    f->cb_b = 2.0 * (1.0 - kb);
+    f->cb_g = 2.0 * kb * (1.0 - kb) / kg;
+    f->cr_g = 2.0 * kr * (1.0 - kr) / kg;
+  }
+}
+
+static int
+params_valid (const WsFlashParams *p)
+{
+  return p->peak_cd_m2 > 0.0 && p->peak_cd_m2 <= 10000.0 &&
+         (p->eotf == WS_FLASH_EOTF_SRGB || p->eotf == WS_FLASH_EOTF_GAMMA24) &&
+         p->flash_delta_cd_m2 > 0.0 && p->dark_limit_cd_m2 > 0.0 &&
+         p->red_delta > 0.0 && p->max_flashes >= 1 &&
+         2 * p->max_flashes + 1 <= WINDOW_FRAMES && p->area_limit > 0.0 &&
+         p->area_limit <= 1.0 && p->warn_area > 0.0 && p->warn_area <= 1.0 &&
+         p->near_flashes >= 1 && p->near_flashes <= p->max_flashes &&
+         p->extended_window_s > 0.0 && p->extended_window_s <= 60.0 &&
+         p->extended_fraction > 0.0 && p->extended_fraction <= 1.0 &&
+         p->grid_columns >= 1 && p->grid_columns <= 1024 && p->grid_rows >= 0 &&
+         p->grid_rows <= 1024 && p->sample_step >= 1 && p->sample_step <= 16;
+}
+
+WsResult
+ws_flash_new (WsFlash **out, int width, int height, WsFlashFormat format,
+    WsFlashRange range, WsFlashMatrix matrix, const WsFlashParams *params)
+{
+  WsFlash *f;
+  WsFlashParams defaults;
+  int step, max_cols, max_rows;
+  size_t n;
+
+  if (out == NULL || width < 2 || height < 2 ||
+      width > WS_FLASH_MAX_DIMENSION || height > WS_FLASH_MAX_DIMENSION ||
+      (range != WS_FLASH_RANGE_LIMITED && range != WS_FLASH_RANGE_FULL) ||
+      (matrix != WS_FLASH_MATRIX_BT709 && matrix != WS_FLASH_MATRIX_BT601))
+    return WS_RESULT_INVALID_ARGUMENT;
+  if (params == NULL) {
+    ws_flash_params_init (&defaults);
+    params = &defaults;
+  }
+  if (!params_valid (params))
+    return WS_RESULT_INVALID_ARGUMENT;
+  if ((int) format <= WS_FLASH_FORMAT_UNKNOWN || format >= WS_FLASH_FORMAT_LAST)
+    return WS_RESULT_UNSUPPORTED_FORMAT;
+
+  f = calloc (1, sizeof (*f));
+  if (f == NULL)
+    return WS_RESULT_NO_MEMORY;
+  f->p = *params;
+  f->width = width;
+  f->height = height;
+  f->format = format;
+  f->range = range;
+  f->matrix = matrix;
+  if (!setup_layout (f)) {
+    free (f);
+    return WS_RESULT_UNSUPPORTED_FORMAT;
+  }
+
+  /* Grid: cells at least 4 samples wide and high, so every cell gets luma
+   * and chroma samples whatever the subsampling. */
+  step = f->p.sample_step;
+  max_cols = width / (4 * step);
+  max_rows = height / (4 * step);
+  f->cols = f->p.grid_columns;
+  if (f->cols > max_cols)
+    f->cols = max_cols;
+  if (f->cols < 1)
+    f->cols = 1;
+  if (f->p.grid_rows > 0)
+    f->rows = f->p.grid_rows;
+  else
+    f->rows = (int) lrint ((double) f->cols * height / width);
+  if (f->rows > max_rows)
+    f->rows = max_rows;
+  if (f->rows < 1)
+    f->rows = 1;
+  f->n_cells = f->cols * f->rows;
+  n = (size_t) f->n_cells;
+
+  f->xb = malloc (((size_t) f->cols + 1) * sizeof (int));
+  f->yb = malloc (((size_t) f->rows + 1) * sizeof (int));
+  f->cell_area = malloc (n * sizeof (uint32_t));
+  f->inv_n0 = malloc (n * sizeof (double));
+  f->inv_n1 = malloc (n * sizeof (double));
+  f->acc = malloc (n * 4 * sizeof (uint64_t));
+  f->hist = malloc ((WINDOW_FRAMES + 1) * sizeof (uint64_t));
+  for (int k = 0; k < N_KINDS; k++) {
+    f->det[k] = calloc (n, sizeof (Detector));
+    f->value[k] = calloc (n, sizeof (float));
+  }
+  f->ext_cap = 256;
+  f->ext = malloc (f->ext_cap * sizeof (ExtEntry));
+  if (f->xb == NULL || f->yb == NULL || f->cell_area == NULL ||
+      f->inv_n0 == NULL || f->inv_n1 == NULL || f->acc == NULL ||
+      f->hist == NULL || f->det[0] == NULL || f->det[1] == NULL ||
+      f->value[0] == NULL || f->value[1] == NULL || f->ext == NULL)
+    goto oom;
+
+  for (int c = 0; c <= f->cols; c++)
+    f->xb[c] = (int) ((int64_t) c * width / f->cols);
+  for (int r = 0; r <= f->rows; r++)
+    f->yb[r] = (int) ((int64_t) r * height / f->rows);
+  f->total_area = (double) width * (double) height;
+  for (int r = 0; r < f->rows; r++)
+    for (int c = 0; c < f->cols; c++)
+      f->cell_area[r * f->cols + c] = (uint32_t) ((f->xb[c + 1] - f->xb[c]) *
+                                                  (f->yb[r + 1] - f->yb[r]));
+
+  if (!setup_grid (f, &f->grids[0], &f->comps[0]))
+    goto oom;
+  if (!fill_inverse_counts (f, &f->grids[0], f->inv_n0))
+    goto oom;
+  if (f->yuv) {
+    if (!setup_grid (f, &f->grids[1], &f->comps[1]))
+      goto oom;
+    if (!fill_inverse_counts (f, &f->grids[1], f->inv_n1))
+      goto oom;
+  }
+  setup_tables (f);
+  f->worst = WS_FLASH_VERDICT_PASS;
+  *out = f;
+  return WS_RESULT_OK;
+
+oom:
+  ws_flash_free (f);
+  return WS_RESULT_NO_MEMORY;
+}
+
+void
+ws_flash_free (WsFlash *flash)
+{
+  if (flash == NULL)
+    return;
+  for (int i = 0; i < 2; i++) {
+    free (flash->grids[i].first);
+    free (flash->grids[i].count);
+    free (flash->grids[i].rowmap);
+  }
+  for (int k = 0; k < N_KINDS; k++) {
+    free (flash->det[k]);
+    free (flash->value[k]);
+  }
+  free (flash->xb);
+  free (flash->yb);
+  free (flash->cell_area);
+  free (flash->inv_n0);
+  free (flash->inv_n1);
+  free (flash->acc);
+  free (flash->hist);
+  free (flash->ext);
+  free (flash->incidents);
+  free (flash);
+}
+
+void
+ws_flash_set_callbacks (WsFlash *flash, WsFlashFrameFunc frame_func,
+    WsFlashIncidentFunc incident_func, void *user_data)
+{
+  if (flash == NULL)
+    return;
+  flash->frame_func = frame_func;
+  flash->incident_func = incident_func;
+  flash->user_data = user_data;
+}
+
+WsResult
+ws_flash_get_grid (const WsFlash *flash, int *columns, int *rows)
+{
+  if (flash == NULL)
+    return WS_RESULT_INVALID_ARGUMENT;
+  if (columns != NULL)
+    *columns = flash->cols;
+  if (rows != NULL)
+    *rows = flash->rows;
+  return WS_RESULT_OK;
+}
+
+/* ---- sampling kernels ------------------------------------------------- */
+
+static inline unsigned
+rd16 (const uint8_t *p, int msb)
+{
+  unsigned v = (unsigned) p[0] | ((unsigned) p[1] << 8);
+  return msb ? v >> 6 : v & 0x3ff;
+}
+
+/* Luma kernel: lutc[] packs the neutral linear luminance (low 32 bits) and
+ * the code (high 32 bits), so one 64-bit add per sample sums both. A span
+ * has at most 16384 samples: 16384 * 65535 < 2^32, no carry between the
+ * halves. @bs is a constant in the specialisations below. */
+static inline uint64_t
+span_luma8 (const uint8_t *p, int n, size_t bs, const uint64_t *lutc)
+{
+  uint64_t s0 = 0, s1 = 0;
+  int i = 0;
+  for (; i + 1 < n; i += 2) {
+    s0 += lutc[p[(size_t) i * bs]];
+    s1 += lutc[p[(size_t) (i + 1) * bs]];
+  }
+  if (i < n)
+    s0 += lutc[p[(size_t) i * bs]];
+  return s0 + s1;
+}
+
+static inline uint64_t
+span_luma16 (const uint8_t *p, int n, size_t bs, const uint64_t *lutc, int msb)
+{
+  uint64_t s0 = 0, s1 = 0;
+  int i = 0;
+  if (msb) {
+    for (; i + 1 < n; i += 2) {
+      s0 += lutc[rd16 (p + (size_t) i * bs, 1)];
+      s1 += lutc[rd16 (p + (size_t) (i + 1) * bs, 1)];
+    }
+  } else {
+    for (; i + 1 < n; i += 2) {
+      s0 += lutc[rd16 (p + (size_t) i * bs, 0)];
+      s1 += lutc[rd16 (p + (size_t) (i + 1) * bs, 0)];
+    }
+  }
+  if (i < n)
+    s0 += lutc[rd16 (p + (size_t) i * bs, msb)];
+  return s0 + s1;
+}
+
+/* Luma: sums of the neutral linear luminance (LUT) and of the codes. */
+static void
+sample_luma (WsFlash *f, const WsFlashFrame *fr)
+{
+  const Grid *g = &f->grids[0];
+  const Comp *c = &f->comps[0];
+  const uint8_t *base = fr->planes[c->plane] + c->offset;
+  size_t stride = fr->strides[c->plane];
+  size_t bs = g->sample_bytes;
+  const uint64_t *lutc = f->lutc;
+  int cols = f->cols;
+
+  for (int y = 0; y < g->plane_height; y++) {
+    int r = g->rowmap[y];
+    const uint8_t *row;
+    uint64_t *acc;
+    if (r < 0)
+      continue;
+    row = base + (size_t) y * stride;
+    acc = f->acc + (size_t) r * cols * 4;
+    for (int col = 0; col < cols; col++) {
+      const uint8_t *p = row + g->first[col];
+      int n = g->count[col];
+      uint64_t s;
+      if (f->depth == 8) {
+        /* constant strides for the common layouts */
+        if (bs == 2)
+          s = span_luma8 (p, n, 2, lutc);
+        else if (bs == 4)
+          s = span_luma8 (p, n, 4, lutc);
+        else
+          s = span_luma8 (p, n, bs, lutc);
+      } else {
+        if (bs == 4)
+          s = span_luma16 (p, n, 4, lutc, f->msb);
+        else
+          s = span_luma16 (p, n, bs, lutc, f->msb);
+      }
+      acc[col * 4 + 0] += s & 0xffffffffu;
+      acc[col * 4 + 1] += s >> 32;
+    }
+  }
+}
+
+/* Chroma: plain sums of Cb and Cr (slot 2 and 3). */
+static void
+sample_chroma (WsFlash *f, const WsFlashFrame *fr)
+{
+  const Grid *g = &f->grids[1];
+  const Comp *cb = &f->comps[1], *cr = &f->comps[2];
+  const uint8_t *bb = fr->planes[cb->plane] + cb->offset;
+  const uint8_t *br = fr->planes[cr->plane] + cr->offset;
+  size_t sb = fr->strides[cb->plane], sr = fr->strides[cr->plane];
+  size_t bs = g->sample_bytes;
+  int cols = f->cols;
+
+  for (int y = 0; y < g->plane_height; y++) {
+    int r = g->rowmap[y];
+    const uint8_t *rowb, *rowr;
+    uint64_t *acc;
+    if (r < 0)
+      continue;
+    rowb = bb + (size_t) y * sb;
+    rowr = br + (size_t) y * sr;
+    acc = f->acc + (size_t) r * cols * 4;
+    for (int col = 0; col < cols; col++) {
+      const uint8_t *pb = rowb + g->first[col];
+      const uint8_t *pr = rowr + g->first[col];
+      int n = g->count[col];
+      uint32_t s1 = 0, s2 = 0;
+      if (f->depth == 8) {
+        for (int i = 0; i < n; i++) {
+          s1 += pb[(size_t) i * bs];
+          s2 += pr[(size_t) i * bs];
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          s1 += rd16 (pb + (size_t) i * bs, f->msb);
+          s2 += rd16 (pr + (size_t) i * bs, f->msb);
+        }
+      }
+      acc[col * 4 + 2] += s1;
+      acc[col * 4 + 3] += s2;
+    }
+  }
+}
+
+static inline void
+span_rgb (const uint8_t *p, int n, size_t bs, int o0, int o1, int o2,
+    const uint16_t *lut, uint64_t *acc)
+{
+  uint32_t s0 = 0, s1 = 0, s2 = 0;
+  for (int i = 0; i < n; i++) {
+    const uint8_t *q = p + (size_t) i * bs;
+    s0 += lut[q[o0]];
+    s1 += lut[q[o1]];
+    s2 += lut[q[o2]];
+  }
+  acc[0] += s0;
+  acc[1] += s1;
+  acc[2] += s2;
+}
+
+/* RGB: sums of linear R, G, B (slots 0..2). All three share a grid. */
+static void
+sample_rgb (WsFlash *f, const WsFlashFrame *fr)
+{
+  const Grid *g = &f->grids[0];
+  const uint8_t *base = fr->planes[0];
+  size_t stride = fr->strides[0];
+  size_t bs = g->sample_bytes;
+  const uint16_t *lut = f->lut;
+  int o0 = f->comps[0].offset, o1 = f->comps[1].offset;
+  int o2 = f->comps[2].offset;
+  int cols = f->cols;
+
+  for (int y = 0; y < g->plane_height; y++) {
+    int r = g->rowmap[y];
+    const uint8_t *row;
+    uint64_t *acc;
+    if (r < 0)
+      continue;
+    row = base + (size_t) y * stride;
+    acc = f->acc + (size_t) r * cols * 4;
+    for (int col = 0; col < cols; col++) {
+      const uint8_t *p = row + g->first[col];
+      int n = g->count[col];
+      /* constant strides for step 2 of 32- and 24-bit pixels (RGB input
+       * is mostly memory bound: a 1080p BGRx frame is 8 MB) */
+      if (bs == 8)
+        span_rgb (p, n, 8, o0, o1, o2, lut, acc + col * 4);
+      else if (bs == 6)
+        span_rgb (p, n, 6, o0, o1, o2, lut, acc + col * 4);
+      else
+        span_rgb (p, n, bs, o0, o1, o2, lut, acc + col * 4);
+    }
+  }
+}
+
+static inline float
+red_value (double r, double g, double b)
+{
+  double sum = r + g + b;
+  if (sum <= 0.0 || r < 0.8 * sum)
+    return 0.0f;
+  return (float) fmax (0.0, (r - g - b) * 320.0);
+}
+
+static inline double
+clamp01 (double v)
+{
+  return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v);
+}
+
+/* Per cell luminance (cd/m^2) and red value; returns the frame's mean
+ * luminance. */
+static double
+evaluate_cells (WsFlash *f)
+{
+  double peak = f->p.peak_cd_m2;
+  double sum = 0.0;
+  float *lum = f->value[WS_FLASH_KIND_LUMINANCE];
+  float *red = f->value[WS_FLASH_KIND_RED];
+
+  for (int i = 0; i < f->n_cells; i++) {
+    const uint64_t *a = f->acc + (size_t) i * 4;
+    double r, g, b, l;
+    if (f->yuv) {
+      double ym = a[1] * f->inv_n0[i];
+      double yl = a[0] * f->inv_n0[i] / LIN_ONE;
+      double yn = (ym - f->y_off) / f->y_scale;
+      double cbn = (a[2] * f->inv_n1[i] - f->c_off) / f->c_scale;
+      double crn = (a[3] * f->inv_n1[i] - f->c_off) / f->c_scale;
+      r = eotf_fast (f, clamp01 (yn + f->cr_r * crn));
+      g = eotf_fast (f, clamp01 (yn - f->cb_g * cbn - f->cr_g * crn));
+      b = eotf_fast (f, clamp01 (yn + f->cb_b * cbn));
+      l = yl + (0.2126 * r + 0.7152 * g + 0.0722 * b) -
+          eotf_fast (f, clamp01 (yn));
+      if (l < 0.0)
+        l = 0.0;
+    } else {
+      double inv = f->inv_n0[i] / LIN_ONE;
+      r = a[0] * inv;
+      g = a[1] * inv;
+      b = a[2] * inv;
+      l = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    }
+    lum[i] = (float) (l * peak);
+    red[i] = red_value (r, g, b);
+    sum += l * peak * f->cell_area[i];
+  }
+  return sum / f->total_area;
+}
+
+/* ---- transitions ------------------------------------------------------ */
+
+static inline void
+shift_bits (Detector *d)
+{
+  for (int w = WINDOW_WORDS - 1; w > 0; w--)
+    d->bits[w] = (d->bits[w] << 1) | (d->bits[w - 1] >> 63);
+  d->bits[0] <<= 1;
+}
+
+/* Zig-zag detector; see the file comment. @dark_limit <= 0 disables the
+ * darker-state rule, @strict makes the threshold "more than". */
+static inline void
+detector_update (Detector *d, float v, float delta, float hyst,
+    float dark_limit, int strict)
+{
+  shift_bits (d);
+  if (!d->init) {
+    d->anchor = d->ext = v;
+    d->dir = 0;
+    d->last_dir = 0;
+    d->counted = 0;
+    d->init = 1;
+    return;
+  }
+  if (d->dir == 0) {
+    if (v - d->anchor >= hyst) {
+      d->dir = 1;
+      d->ext = v;
+    } else if (d->anchor - v >= hyst) {
+      d->dir = -1;
+      d->ext = v;
+    }
+  } else if (d->dir > 0) {
+    if (v >= d->ext) {
+      d->ext = v;
+    } else if (d->ext - v >= hyst) {
+      d->anchor = d->ext;
+      d->ext = v;
+      d->dir = -1;
+      d->counted = 0;
+    }
+  } else {
+    if (v <= d->ext) {
+      d->ext = v;
+    } else if (v - d->ext >= hyst) {
+      d->anchor = d->ext;
+      d->ext = v;
+      d->dir = 1;
+      d->counted = 0;
+    }
+  }
+  if (d->dir != 0 && !d->counted && d->dir != d->last_dir) {
+    float lo = d->anchor < d->ext ? d->anchor : d->ext;
+    float hi = d->anchor < d->ext ? d->ext : d->anchor;
+    float extent = hi - lo;
+    int big = strict ? extent > delta : extent >= delta;
+    if (big && (dark_limit <= 0.0f || lo < dark_limit)) {
+      d->counted = 1;
+      d->last_dir = d->dir;
+      d->bits[0] |= 1;
+    }
+  }
+}
+
+static inline int
+popcount64 (uint64_t x)
+{
+  x = x - ((x >> 1) & UINT64_C (0x5555555555555555));
+  x = (x & UINT64_C (0x3333333333333333)) +
+      ((x >> 2) & UINT64_C (0x3333333333333333));
+  x = (x + (x >> 4)) & UINT64_C (0x0f0f0f0f0f0f0f0f);
+  return (int) ((x * UINT64_C (0x0101010101010101)) >> 56);
+}
+
+static inline int
+window_count (const Detector *d, const uint64_t *wm)
+{
+  int n = 0;
+  for (int w = 0; w < WINDOW_WORDS; w++) {
+    uint64_t m = d->bits[w] & wm[w];
+    if (m)
+      n += popcount64 (m);
+  }
+  return n;
+}
+
+static inline int64_t
+pts_at_age (const WsFlash *f, int age)
+{
+  return f->pts_ring[(f->n_frames - 1 - (uint64_t) age) % WINDOW_FRAMES];
+}
+
+/* Oldest and newest transition of the cells with at least @kq transitions in
+ * the window. */
+static void
+flagged_span (const WsFlash *f, int kind, const uint64_t *wm, int kq,
+    int64_t *first, int64_t *last, int *max_count)
+{
+  int oldest = -1, newest = WINDOW_FRAMES;
+  *max_count = 0;
+  for (int i = 0; i < f->n_cells; i++) {
+    const Detector *d = &f->det[kind][i];
+    int n = window_count (d, wm);
+    if (n < kq)
+      continue;
+    if (n > *max_count)
+      *max_count = n;
+    for (int w = WINDOW_WORDS - 1; w >= 0; w--) {
+      uint64_t m = d->bits[w] & wm[w];
+      if (m) {
+        int age = w * 64 + 63 - __builtin_clzll (m);
+        if (age > oldest)
+          oldest = age;
+        break;
+      }
+    }
+    for (int w = 0; w < WINDOW_WORDS; w++) {
+      uint64_t m = d->bits[w] & wm[w];
+      if (m) {
+        int age = w * 64 + __builtin_ctzll (m);
+        if (age < newest)
+          newest = age;
+        break;
+      }
+    }
+  }
+  *first = oldest >= 0 ? pts_at_age (f, oldest) : f->last_pts;
+  *last = newest < WINDOW_FRAMES ? pts_at_age (f, newest) : f->last_pts;
+}
+
+static WsResult
+store_incident (WsFlash *f, const WsFlashIncident *inc)
+{
+  if (f->n_incidents == f->incidents_cap) {
+    size_t cap = f->incidents_cap ? f->incidents_cap * 2 : 8;
+    WsFlashIncident *n;
+    if (cap > SIZE_MAX / sizeof (WsFlashIncident))
+      return WS_RESULT_NO_MEMORY;
+    n = realloc (f->incidents, cap * sizeof (WsFlashIncident));
+    if (n == NULL)
+      return WS_RESULT_NO_MEMORY;
+    f->incidents = n;
+    f->incidents_cap = cap;
+  }
+  f->incidents[f->n_incidents++] = *inc;
+  return WS_RESULT_OK;
+}
+
+static WsResult
+close_incident (WsFlash *f, int kind)
+{
+  WsResult res;
+  if (!f->open[kind])
+    return WS_RESULT_OK;
+  f->open[kind] = 0;
+  f->pass_run[kind] = 0;
+  res = store_incident (f, &f->cur[kind]);
+  if (f->incident_func != NULL)
+    f->incident_func (&f->cur[kind], WS_FLASH_INCIDENT_ENDED, f->user_data);
+  return res;
+}
+
+/* Adds the frame to the extended-flashing ring; returns the near time per
+ * kind over the window in f->near_ns. */
+static void
+update_extended (WsFlash *f, int64_t pts, int64_t dur, const int *near)
+{
+  int64_t window = (int64_t) (f->p.extended_window_s * 1e9);
+  ExtEntry *e;
+
+  while (f->ext_len > 0) {
+    ExtEntry *old = &f->ext[f->ext_head];
+    if (old->pts > pts - window && f->ext_len < EXT_RING_MAX)
+      break;
+    for (int k = 0; k < N_KINDS; k++)
+      if (old->near[k])
+        f->near_ns[k] -= old->dur;
+    f->ext_head = (f->ext_head + 1) % f->ext_cap;
+    f->ext_len--;
+  }
+  if (f->ext_len == f->ext_cap) {
+    size_t cap = f->ext_cap * 2;
+    ExtEntry *n = malloc (cap * sizeof (ExtEntry));
+    if (n == NULL) {
+      /* keep going with a shorter memory: drop the oldest entry */
+      ExtEntry *old = &f->ext[f->ext_head];
+      for (int k = 0; k < N_KINDS; k++)
+        if (old->near[k])
+          f->near_ns[k] -= old->dur;
+      f->ext_head = (f->ext_head + 1) % f->ext_cap;
+      f->ext_len--;
+    } else {
+      for (size_t i = 0; i < f->ext_len; i++)
+        n[i] = f->ext[(f->ext_head + i) % f->ext_cap];
+      free (f->ext);
+      f->ext = n;
+      f->ext_cap = cap;
+      f->ext_head = 0;
+    }
+  }
+  e = &f->ext[(f->ext_head + f->ext_len) % f->ext_cap];
+  e->pts = pts;
+  e->dur = dur;
+  for (int k = 0; k < N_KINDS; k++) {
+    e->near[k] = (uint8_t) (near[k] != 0);
+    if (near[k])
+      f->near_ns[k] += dur;
+  }
+  f->ext_len++;
+}
+
+static int
+frame_valid (const WsFlash *f, const WsFlashFrame *fr)
+{
+  if (fr->width != f->width || fr->height != f->height ||
+      fr->format != f->format)
+    return 0;
+  for (int i = 0; i < f->n_planes; i++)
+    if (fr->planes[i] == NULL || fr->strides[i] < f->row_bytes[i])
+      return 0;
+  if (f->n_frames > 0 && fr->pts_ns <= f->last_pts)
+    return 0;
+  return 1;
+}
+
+WsResult
+ws_flash_push_frame (WsFlash *flash, const WsFlashFrame *frame)
+{
+  WsFlash *f = flash;
+  uint64_t wm[WINDOW_WORDS];
+  int m = 0, near[N_KINDS];
+  double a_fail[N_KINDS], a_warn[N_KINDS], a_near[N_KINDS];
+  int64_t dur;
+  WsResult res = WS_RESULT_OK;
+  float deltas[N_KINDS];
+  int k_fail, k_warn, k_near;
+
+  if (f == NULL || frame == NULL || f->finished || !frame_valid (f, frame))
+    return WS_RESULT_INVALID_ARGUMENT;
+  deltas[WS_FLASH_KIND_LUMINANCE] = (float) f->p.flash_delta_cd_m2;
+  deltas[WS_FLASH_KIND_RED] = (float) f->p.red_delta;
+  k_fail = 2 * f->p.max_flashes + 1;
+  k_warn = 2 * f->p.max_flashes;
+  k_near = 2 * f->p.near_flashes;
+
+  memset (f->acc, 0, (size_t) f->n_cells * 4 * sizeof (uint64_t));
+  if (f->yuv) {
+    sample_luma (f, frame);
+    sample_chroma (f, frame);
+  } else {
+    sample_rgb (f, frame);
+  }
+  memset (&f->info, 0, sizeof (f->info));
+  f->info.pts_ns = frame->pts_ns;
+  f->info.luminance_cd_m2 = evaluate_cells (f);
+
+  dur = f->n_frames > 0 ? frame->pts_ns - f->last_pts : 0;
+  f->pts_ring[f->n_frames % WINDOW_FRAMES] = frame->pts_ns;
+  f->n_frames++;
+  f->last_pts = frame->pts_ns;
+
+  /* the 1 s window: frames with pts in (now - 1 s, now] */
+  while (m < WINDOW_FRAMES && (uint64_t) m < f->n_frames &&
+         pts_at_age (f, m) > frame->pts_ns - NS_PER_S)
+    m++;
+  for (int w = 0; w < WINDOW_WORDS; w++) {
+    int lo = w * 64;
+    if (m >= lo + 64)
+      wm[w] = ~UINT64_C (0);
+    else if (m <= lo)
+      wm[w] = 0;
+    else
+      wm[w] = (UINT64_C (1) << (m - lo)) - 1;
+  }
+
+  for (int k = 0; k < N_KINDS; k++) {
+    Detector *det = f->det[k];
+    const float *val = f->value[k];
+    float delta = deltas[k];
+    float hyst = delta / 4.0f;
+    float dark = k == WS_FLASH_KIND_LUMINANCE ? (float) f->p.dark_limit_cd_m2 :
+                                                0.0f;
+    int strict = k == WS_FLASH_KIND_RED;
+    int maxn = 0;
+    double suffix = 0.0, risk = 0.0;
+
+    memset (f->hist, 0, (WINDOW_FRAMES + 1) * sizeof (uint64_t));
+    for (int i = 0; i < f->n_cells; i++) {
+      int n;
+      detector_update (&det[i], val[i], delta, hyst, dark, strict);
+      n = window_count (&det[i], wm);
+      f->hist[n] += f->cell_area[i];
+      if (n > maxn)
+        maxn = n;
+    }
+    /* A(n) as a suffix sum of the area histogram, from the top down */
+    a_fail[k] = a_warn[k] = a_near[k] = 0.0;
+    for (int n = maxn; n >= 1; n--) {
+      double a, rk;
+      suffix += (double) f->hist[n];
+      a = suffix / f->total_area;
+      if (n == k_fail)
+        a_fail[k] = a;
+      if (n == k_warn)
+        a_warn[k] = a;
+      if (n == k_near)
+        a_near[k] = a;
+      rk = fmin ((double) n / k_warn, a / f->p.area_limit);
+      if (rk > risk)
+        risk = rk;
+    }
+    f->info.risk[k] = risk;
+    f->info.area[k] = a_fail[k];
+    f->info.flash_rate[k] = maxn / 2.0;
+    near[k] = a_near[k] > f->p.area_limit;
+  }
+
+  update_extended (f, frame->pts_ns, dur, near);
+
+  for (int k = 0; k < N_KINDS; k++) {
+    int fail = a_fail[k] > f->p.area_limit;
+    int warn = a_warn[k] > f->p.warn_area;
+    /* extended flashing: the rule over the last window, while the frame
+     * itself is still close to failing (so an incident ends with the
+     * flashing, not extended_window_s later) */
+    int extended = near[k] &&
+                   (double) f->near_ns[k] >
+                       f->p.extended_fraction * f->p.extended_window_s * 1e9;
+    int kq, maxc;
+    double a_q;
+    int64_t first, last;
+    WsFlashVerdict v;
+    WsFlashIncident *inc = &f->cur[k];
+
+    if (fail || (extended && f->p.extended_is_failure))
+      v = WS_FLASH_VERDICT_FAIL;
+    else if (warn || extended)
+      v = WS_FLASH_VERDICT_WARN;
+    else
+      v = WS_FLASH_VERDICT_PASS;
+    f->info.verdict[k] = v;
+
+    if (v == WS_FLASH_VERDICT_PASS) {
+      /* an incident closes after 1 s of passing frames, so a short lull
+       * (or the fail -> extended hand-over) does not split it; its end_ns
+       * is its last transition either way */
+      if (f->open[k] && !f->pass_run[k]) {
+        f->pass_run[k] = 1;
+        f->pass_since[k] = frame->pts_ns;
+      }
+      if (f->open[k] && frame->pts_ns - f->pass_since[k] >= NS_PER_S) {
+        WsResult r = close_incident (f, k);
+        if (r != WS_RESULT_OK)
+          res = r;
+      }
+      continue;
+    }
+    f->pass_run[k] = 0;
+    /* the flagged cells: those that make this frame fail, warn, or be close
+     * to failing */
+    if (fail) {
+      kq = k_fail;
+      a_q = a_fail[k];
+    } else if (warn) {
+      kq = k_warn;
+      a_q = a_warn[k];
+    } else {
+      kq = k_near;
+      a_q = a_near[k];
+    }
+    flagged_span (f, k, wm, kq, &first, &last, &maxc);
+    if (!fail && !warn) {
+      /* extended only: it began with the oldest near-limit frame kept */
+      for (size_t i = 0; i < f->ext_len; i++) {
+        const ExtEntry *e = &f->ext[(f->ext_head + i) % f->ext_cap];
+        if (e->near[k]) {
+          if (e->pts < first)
+            first = e->pts;
+          break;
+        }
+      }
+    }
+    if (!f->open[k]) {
+      memset (inc, 0, sizeof (*inc));
+      inc->kind = (WsFlashKind) k;
+      inc->start_ns = first;
+      inc->end_ns = last;
+      inc->verdict = v;
+      inc->extended = extended;
+      inc->peak_flash_rate = maxc / 2.0;
+      inc->peak_area = a_q;
+      inc->peak_risk = f->info.risk[k];
+      f->open[k] = 1;
+      if (f->incident_func != NULL)
+        f->incident_func (inc, WS_FLASH_INCIDENT_STARTED, f->user_data);
+    } else {
+      int escalated = v > inc->verdict || (extended && !inc->extended);
+      if (first < inc->start_ns)
+        inc->start_ns = first;
+      if (last > inc->end_ns)
+        inc->end_ns = last;
+      if (v > inc->verdict)
+        inc->verdict = v;
+      inc->extended |= extended;
+      inc->peak_flash_rate = fmax (inc->peak_flash_rate, maxc / 2.0);
+      inc->peak_area = fmax (inc->peak_area, a_q);
+      inc->peak_risk = fmax (inc->peak_risk, f->info.risk[k]);
+      if (escalated && f->incident_func != NULL)
+        f->incident_func (inc, WS_FLASH_INCIDENT_ESCALATED, f->user_data);
+    }
+    if (v > f->worst)
+      f->worst = v;
+  }
+
+  if (f->frame_func != NULL)
+    f->frame_func (&f->info, f->user_data);
+  return res;
+}
+
+WsResult
+ws_flash_finish (WsFlash *flash)
+{
+  WsResult res = WS_RESULT_OK;
+  if (flash == NULL)
+    return WS_RESULT_INVALID_ARGUMENT;
+  for (int k = 0; k < N_KINDS; k++) {
+    WsResult r = close_incident (flash, k);
+    if (r != WS_RESULT_OK)
+      res = r;
+  }
+  flash->finished = 1;
+  return res;
+}
+
+WsResult
+ws_flash_get_incidents (const WsFlash *flash, const WsFlashIncident **incidents,
+    size_t *n_incidents)
+{
+  if (flash == NULL || incidents == NULL || n_incidents == NULL)
+    return WS_RESULT_INVALID_ARGUMENT;
+  *incidents = flash->n_incidents > 0 ? flash->incidents : NULL;
+  *n_incidents = flash->n_incidents;
+  return WS_RESULT_OK;
+}
+
+WsResult
+ws_flash_get_verdict (const WsFlash *flash, WsFlashVerdict *verdict)
+{
+  if (flash == NULL || verdict == NULL)
+    return WS_RESULT_INVALID_ARGUMENT;
+  if (flash->n_frames == 0)
+    return WS_RESULT_NO_DATA;
+  *verdict = flash->worst;
+  return WS_RESULT_OK;
+}
+
+WsResult
+ws_flash_get_frame_info (const WsFlash *flash, WsFlashFrameInfo *info)
+{
+  if (flash == NULL || info == NULL)
+    return WS_RESULT_INVALID_ARGUMENT;
+  if (flash->n_frames == 0)
+    return WS_RESULT_NO_DATA;
+  *info = flash->info;
+  return WS_RESULT_OK;
+}

@@ -1,7 +1,376 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* WS_PLACEHOLDER: being written. */
-int
-main (void)
+/* watershed: photosensitive flash benchmark. Decodes the first video stream
+ * of a file with libavformat/libavcodec on one thread and prints stable
+ * key: value lines (times are CPU seconds of this single-threaded process):
+ *
+ *   frames: 1500                   frames in the file
+ *   width: 1920, height: 1080, format: I420
+ *   decode_s: 6.80                 decode only
+ *   decode_flash_s: 7.90           decode + ws_flash_push_frame on each frame
+ *   flash_in_decode_ms_per_frame   time inside ws_flash_push_frame
+ *   verdict, incidents             what the core found in the file
+ *   core_<fmt>_ms_per_frame        the core alone on frames decoded once into
+ *                                  memory (the first 50, converted with
+ *                                  swscale for the other formats), pushed
+ *                                  BENCH_CORE_FRAMES times (default 1500)
+ *
+ * Env: BENCH_SAMPLE_STEP overrides WsFlashParams.sample_step (default 2).
+ *
+ * Usage: bench_flash FILE. Run by tests/bench/bench-flash.sh, which compares
+ * it with `ffmpeg -vf photosensitivity`. Exit 0, or 2 on error. */
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/imgutils.h>
+#include <libswscale/swscale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "ws-flash.h"
+
+#define N_KEEP 50
+
+static double
+cpu_s (void)
 {
-  return 77;
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
+}
+
+/* Defaults, with BENCH_SAMPLE_STEP overriding sample_step. */
+static const WsFlashParams *
+bench_params (void)
+{
+  static WsFlashParams params;
+  const char *step = getenv ("BENCH_SAMPLE_STEP");
+
+  ws_flash_params_init (&params);
+  if (step != NULL && atoi (step) > 0)
+    params.sample_step = atoi (step);
+  return &params;
+}
+
+static WsFlashFormat
+map_format (int fmt, WsFlashRange *range)
+{
+  *range = WS_FLASH_RANGE_LIMITED;
+  switch (fmt) {
+    case AV_PIX_FMT_YUVJ420P:
+      *range = WS_FLASH_RANGE_FULL;
+      return WS_FLASH_FORMAT_I420;
+    case AV_PIX_FMT_YUV420P:
+      return WS_FLASH_FORMAT_I420;
+    case AV_PIX_FMT_NV12:
+      return WS_FLASH_FORMAT_NV12;
+    case AV_PIX_FMT_YUV422P:
+      return WS_FLASH_FORMAT_Y42B;
+    case AV_PIX_FMT_YUV444P:
+      return WS_FLASH_FORMAT_Y444;
+    case AV_PIX_FMT_YUV420P10LE:
+      return WS_FLASH_FORMAT_I420_10LE;
+    case AV_PIX_FMT_P010LE:
+      return WS_FLASH_FORMAT_P010;
+    case AV_PIX_FMT_BGR0:
+      *range = WS_FLASH_RANGE_FULL;
+      return WS_FLASH_FORMAT_BGRX;
+    case AV_PIX_FMT_RGB24:
+      *range = WS_FLASH_RANGE_FULL;
+      return WS_FLASH_FORMAT_RGB;
+    default:
+      return WS_FLASH_FORMAT_UNKNOWN;
+  }
+}
+
+/* AVFrame -> WsFlashFrame, no copy. */
+static void
+wrap (const AVFrame *f, WsFlashFormat format, int64_t pts_ns, WsFlashFrame *out)
+{
+  for (int i = 0; i < 4; i++) {
+    out->planes[i] = f->data[i];
+    out->strides[i] = f->linesize[i] > 0 ? (size_t) f->linesize[i] : 0;
+  }
+  out->width = f->width;
+  out->height = f->height;
+  out->format = format;
+  out->pts_ns = pts_ns;
+}
+
+static WsFlashMatrix
+map_matrix (const AVFrame *f)
+{
+  return f->colorspace == AVCOL_SPC_BT470BG ||
+                 f->colorspace == AVCOL_SPC_SMPTE170M ?
+             WS_FLASH_MATRIX_BT601 :
+             WS_FLASH_MATRIX_BT709;
+}
+
+typedef struct {
+  AVFormatContext *fmt;
+  AVCodecContext *dec;
+  int stream;
+} Input;
+
+static int
+open_input (const char *path, Input *in)
+{
+  const AVCodec *codec = NULL;
+  int ret;
+
+  in->fmt = NULL;
+  in->dec = NULL;
+  if ((ret = avformat_open_input (&in->fmt, path, NULL, NULL)) < 0) {
+    fprintf (stderr, "bench_flash: %s: %s\n", path, av_err2str (ret));
+    return 0;
+  }
+  if ((ret = avformat_find_stream_info (in->fmt, NULL)) < 0) {
+    fprintf (stderr, "bench_flash: %s: %s\n", path, av_err2str (ret));
+    return 0;
+  }
+  in->stream = av_find_best_stream (in->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec,
+      0);
+  if (in->stream < 0) {
+    fprintf (stderr, "bench_flash: %s: no video stream\n", path);
+    return 0;
+  }
+  in->dec = avcodec_alloc_context3 (codec);
+  if (in->dec == NULL)
+    return 0;
+  avcodec_parameters_to_context (in->dec,
+      in->fmt->streams[in->stream]->codecpar);
+  in->dec->thread_count = 1;
+  if ((ret = avcodec_open2 (in->dec, codec, NULL)) < 0) {
+    fprintf (stderr, "bench_flash: %s: %s\n", path, av_err2str (ret));
+    return 0;
+  }
+  return 1;
+}
+
+static void
+close_input (Input *in)
+{
+  avcodec_free_context (&in->dec);
+  avformat_close_input (&in->fmt);
+}
+
+typedef struct {
+  int analyse;
+  WsFlash *flash;
+  WsFlashFormat format;
+  long frames;
+  double push_s;
+  int64_t last_pts;
+  AVFrame *keep[N_KEEP];
+  int n_keep;
+  int error;
+} Run;
+
+static void
+on_frame (Run *run, AVFrame *frame, AVRational tb)
+{
+  WsFlashFrame wf;
+  WsFlashRange range;
+  int64_t pts;
+  double t0;
+
+  run->frames++;
+  if (!run->analyse)
+    return;
+  if (run->flash == NULL) {
+    run->format = map_format (frame->format, &range);
+    if (frame->color_range == AVCOL_RANGE_JPEG)
+      range = WS_FLASH_RANGE_FULL;
+    if (ws_flash_new (&run->flash, frame->width, frame->height, run->format,
+            range, map_matrix (frame), bench_params ()) != WS_RESULT_OK) {
+      fprintf (stderr, "bench_flash: cannot analyse %s %dx%d\n",
+          av_get_pix_fmt_name (frame->format), frame->width, frame->height);
+      run->error = 1;
+      return;
+    }
+  }
+  pts = frame->best_effort_timestamp != AV_NOPTS_VALUE ?
+            av_rescale_q (frame->best_effort_timestamp, tb,
+                (AVRational){ 1, 1000000000 }) :
+            run->last_pts + 40000000;
+  if (run->frames > 1 && pts <= run->last_pts)
+    pts = run->last_pts + 1;
+  run->last_pts = pts;
+  wrap (frame, run->format, pts, &wf);
+  t0 = cpu_s ();
+  if (ws_flash_push_frame (run->flash, &wf) != WS_RESULT_OK)
+    run->error = 1;
+  run->push_s += cpu_s () - t0;
+  if (run->n_keep < N_KEEP)
+    run->keep[run->n_keep++] = av_frame_clone (frame);
+}
+
+static int
+decode_file (const char *path, Run *run)
+{
+  Input in;
+  AVPacket *pkt = av_packet_alloc ();
+  AVFrame *frame = av_frame_alloc ();
+  int ok = 0, ret;
+  AVRational tb;
+
+  if (pkt == NULL || frame == NULL || !open_input (path, &in))
+    goto end;
+  tb = in.fmt->streams[in.stream]->time_base;
+  while ((ret = av_read_frame (in.fmt, pkt)) >= 0) {
+    if (pkt->stream_index == in.stream) {
+      ret = avcodec_send_packet (in.dec, pkt);
+      while (ret >= 0) {
+        ret = avcodec_receive_frame (in.dec, frame);
+        if (ret == AVERROR (EAGAIN) || ret == AVERROR_EOF)
+          break;
+        if (ret < 0)
+          goto close;
+        on_frame (run, frame, tb);
+        av_frame_unref (frame);
+      }
+    }
+    av_packet_unref (pkt);
+  }
+  avcodec_send_packet (in.dec, NULL);
+  while (avcodec_receive_frame (in.dec, frame) >= 0) {
+    on_frame (run, frame, tb);
+    av_frame_unref (frame);
+  }
+  ok = !run->error;
+close:
+  close_input (&in);
+end:
+  av_packet_free (&pkt);
+  av_frame_free (&frame);
+  return ok;
+}
+
+/* The core alone: @n pushes cycling over @frames. Returns ms per frame. */
+static double
+bench_core (AVFrame **frames, int n_frames, WsFlashFormat format,
+    WsFlashRange range, long n)
+{
+  WsFlash *f = NULL;
+  double t0, t;
+
+  if (ws_flash_new (&f, frames[0]->width, frames[0]->height, format, range,
+          WS_FLASH_MATRIX_BT709, bench_params ()) != WS_RESULT_OK)
+    return -1.0;
+  t0 = cpu_s ();
+  for (long i = 0; i < n; i++) {
+    WsFlashFrame wf;
+    wrap (frames[i % n_frames], format, (int64_t) i * 40000000, &wf);
+    if (ws_flash_push_frame (f, &wf) != WS_RESULT_OK) {
+      ws_flash_free (f);
+      return -1.0;
+    }
+  }
+  t = cpu_s () - t0;
+  ws_flash_free (f);
+  return t * 1000.0 / (double) n;
+}
+
+static int
+convert_all (AVFrame **src, int n, enum AVPixelFormat to, AVFrame **dst)
+{
+  struct SwsContext *sws = sws_getContext (src[0]->width, src[0]->height,
+      src[0]->format, src[0]->width, src[0]->height, to, SWS_POINT, NULL, NULL,
+      NULL);
+  if (sws == NULL)
+    return 0;
+  for (int i = 0; i < n; i++) {
+    dst[i] = av_frame_alloc ();
+    if (dst[i] == NULL)
+      return 0;
+    dst[i]->format = to;
+    dst[i]->width = src[i]->width;
+    dst[i]->height = src[i]->height;
+    if (av_frame_get_buffer (dst[i], 64) < 0)
+      return 0;
+    sws_scale (sws, (const uint8_t *const *) src[i]->data, src[i]->linesize, 0,
+        src[i]->height, dst[i]->data, dst[i]->linesize);
+  }
+  sws_freeContext (sws);
+  return 1;
+}
+
+int
+main (int argc, char **argv)
+{
+  Run decode = { 0 }, analyse = { 0 };
+  double t0, decode_s, flash_s;
+  long core_n = 1500;
+  const char *env = getenv ("BENCH_CORE_FRAMES");
+  int status = 2;
+  const WsFlashIncident *inc;
+  size_t n_inc = 0;
+  WsFlashVerdict verdict = WS_FLASH_VERDICT_PASS;
+  WsFlashRange range;
+  static const struct {
+    enum AVPixelFormat fmt;
+    const char *name;
+  } others[] = {
+    { AV_PIX_FMT_NV12, "nv12" },
+    { AV_PIX_FMT_YUV420P10LE, "i420_10le" },
+    { AV_PIX_FMT_P010LE, "p010" },
+    { AV_PIX_FMT_BGR0, "bgrx" },
+    { AV_PIX_FMT_RGB24, "rgb" },
+  };
+
+  if (argc != 2) {
+    fprintf (stderr, "usage: bench_flash FILE\n");
+    return 2;
+  }
+  if (env != NULL && atol (env) > 0)
+    core_n = atol (env);
+
+  t0 = cpu_s ();
+  if (!decode_file (argv[1], &decode))
+    return 2;
+  decode_s = cpu_s () - t0;
+
+  analyse.analyse = 1;
+  t0 = cpu_s ();
+  if (!decode_file (argv[1], &analyse))
+    goto end;
+  ws_flash_finish (analyse.flash);
+  flash_s = cpu_s () - t0;
+  ws_flash_get_incidents (analyse.flash, &inc, &n_inc);
+  ws_flash_get_verdict (analyse.flash, &verdict);
+
+  printf ("frames: %ld\n", analyse.frames);
+  printf ("width: %d\nheight: %d\nformat: %s\n", analyse.keep[0]->width,
+      analyse.keep[0]->height, ws_flash_format_to_string (analyse.format));
+  printf ("decode_s: %.3f\n", decode_s);
+  printf ("decode_flash_s: %.3f\n", flash_s);
+  printf ("flash_in_decode_ms_per_frame: %.3f\n",
+      analyse.push_s * 1000.0 / (double) analyse.frames);
+  printf ("verdict: %s\nincidents: %zu\n", ws_flash_verdict_to_string (verdict),
+      n_inc);
+  for (size_t i = 0; i < n_inc; i++)
+    printf ("incident: %s %s %.2f-%.2f s rate %.1f area %.2f\n",
+        ws_flash_kind_to_string (inc[i].kind),
+        ws_flash_verdict_to_string (inc[i].verdict), inc[i].start_ns / 1e9,
+        inc[i].end_ns / 1e9, inc[i].peak_flash_rate, inc[i].peak_area);
+
+  map_format (analyse.keep[0]->format, &range);
+  printf ("core_%s_ms_per_frame: %.3f\n", "i420",
+      bench_core (analyse.keep, analyse.n_keep, analyse.format, range, core_n));
+  for (size_t k = 0; k < sizeof (others) / sizeof (others[0]); k++) {
+    AVFrame *conv[N_KEEP] = { NULL };
+    WsFlashRange r;
+    WsFlashFormat f = map_format (others[k].fmt, &r);
+    if (convert_all (analyse.keep, analyse.n_keep, others[k].fmt, conv))
+      printf ("core_%s_ms_per_frame: %.3f\n", others[k].name,
+          bench_core (conv, analyse.n_keep, f, r, core_n));
+    for (int i = 0; i < analyse.n_keep; i++)
+      av_frame_free (&conv[i]);
+  }
+  status = 0;
+end:
+  for (int i = 0; i < analyse.n_keep; i++)
+    av_frame_free (&analyse.keep[i]);
+  ws_flash_free (analyse.flash);
+  return status;
 }

@@ -1,7 +1,346 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* WS_PLACEHOLDER: being written; exit 77 = skipped. */
-int
-main (void)
+/* gst-check tests for the flashdetect element. */
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/video/video.h>
+
+#define W 64
+#define H 48
+#define FPS 25
+#define FRAME_NS (GST_SECOND / FPS)
+
+/* I420 frame of one grey level (limited range). */
+static GstBuffer *
+grey_buffer (guint8 y, guint64 index)
 {
-  return 77;
+  gsize ysize = W * H, csize = (W / 2) * (H / 2);
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, ysize + 2 * csize, NULL);
+  GstMapInfo map;
+
+  fail_unless (gst_buffer_map (buf, &map, GST_MAP_WRITE));
+  memset (map.data, y, ysize);
+  memset (map.data + ysize, 128, 2 * csize);
+  gst_buffer_unmap (buf, &map);
+  GST_BUFFER_PTS (buf) = index * FRAME_NS;
+  GST_BUFFER_DURATION (buf) = FRAME_NS;
+  return buf;
 }
+
+static GstHarness *
+new_harness (GstBus **bus)
+{
+  GstHarness *h = gst_harness_new ("flashdetect");
+  *bus = gst_bus_new ();
+  gst_element_set_bus (h->element, *bus);
+  gst_harness_set_src_caps_str (h,
+      "video/x-raw, format=I420, width=64, "
+      "height=48, framerate=25/1, colorimetry=bt709, "
+      "interlace-mode=progressive");
+  return h;
+}
+
+static GList *
+collect_messages (GstBus *bus)
+{
+  GList *list = NULL;
+  GstMessage *msg;
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT)) != NULL) {
+    const GstStructure *s = gst_message_get_structure (msg);
+    if (s != NULL && gst_structure_has_name (s, "flashdetect"))
+      list = g_list_append (list, msg);
+    else
+      gst_message_unref (msg);
+  }
+  return list;
+}
+
+static const GstStructure *
+find_event (GList *list, const gchar *event, const gchar *kind)
+{
+  for (GList *l = list; l; l = l->next) {
+    const GstStructure *s = gst_message_get_structure (l->data);
+    if (g_strcmp0 (gst_structure_get_string (s, "event"), event) == 0 &&
+        (kind == NULL ||
+            g_strcmp0 (gst_structure_get_string (s, "kind"), kind) == 0))
+      return s;
+  }
+  return NULL;
+}
+
+static guint
+count_events (GList *list, const gchar *event)
+{
+  guint n = 0;
+  for (GList *l = list; l; l = l->next) {
+    const GstStructure *s = gst_message_get_structure (l->data);
+    if (g_strcmp0 (gst_structure_get_string (s, "event"), event) == 0)
+      n++;
+  }
+  return n;
+}
+
+static void
+assert_timing_quartet (const GstStructure *s)
+{
+  static const gchar *const names[] = { "timestamp", "stream-time",
+    "running-time", "duration" };
+  for (guint i = 0; i < 4; i++) {
+    fail_unless_equals_string (gst_structure_nth_field_name (s, i), names[i]);
+    fail_unless (gst_structure_get_field_type (s, names[i]) == G_TYPE_UINT64);
+  }
+}
+
+GST_START_TEST (test_flashdetect_flashing_posts_incident)
+{
+  GstBus *bus;
+  GstHarness *h = new_harness (&bus);
+  GList *msgs;
+  const GstStructure *s;
+  guint64 start, end, ts;
+  gdouble rate, area;
+  guint count;
+  gchar *verdict;
+  gboolean prev = FALSE;
+  guint64 last_change = 0;
+
+  /* 1 s black, 3 s of 5 Hz white/black (frames 25..99), 1 s black */
+  for (guint64 i = 0; i < 125; i++) {
+    gboolean white = i >= 25 && i < 100 && ((i - 25) * 10 / FPS) % 2 == 0;
+    if (white != prev)
+      last_change = i;
+    prev = white;
+    fail_unless_equals_int (gst_harness_push (h,
+                                grey_buffer (white ? 235 : 16, i)),
+        GST_FLOW_OK);
+    gst_buffer_unref (gst_harness_pull (h));
+  }
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  msgs = collect_messages (bus);
+
+  s = find_event (msgs, "incident-start", "luminance");
+  fail_unless (s != NULL);
+  assert_timing_quartet (s);
+  fail_unless (gst_structure_get_uint64 (s, "timestamp", &ts));
+  /* detected once the 7th transition is seen: 25 + 6 * 2.5 frames */
+  fail_unless (ts >= 38 * FRAME_NS && ts <= 42 * FRAME_NS);
+  fail_unless (gst_structure_get_uint64 (s, "start", &start));
+  fail_unless_equals_uint64 (start, 25 * FRAME_NS);
+
+  /* opened as a warning (6 transitions), raised to fail at the 7th */
+  fail_unless_equals_string (gst_structure_get_string (s, "verdict"), "warn");
+  s = find_event (msgs, "incident-update", "luminance");
+  fail_unless (s != NULL);
+  assert_timing_quartet (s);
+  fail_unless_equals_string (gst_structure_get_string (s, "verdict"), "fail");
+
+  s = find_event (msgs, "incident-end", "luminance");
+  fail_unless (s != NULL);
+  assert_timing_quartet (s);
+  fail_unless_equals_string (gst_structure_get_string (s, "verdict"), "fail");
+  fail_unless_equals_string (gst_structure_get_string (s, "kind"), "luminance");
+  fail_unless (gst_structure_get_uint64 (s, "start", &start));
+  fail_unless (gst_structure_get_uint64 (s, "end", &end));
+  fail_unless_equals_uint64 (start, 25 * FRAME_NS);
+  /* the last change (back to black for good), within a frame */
+  fail_unless (end + FRAME_NS >= last_change * FRAME_NS &&
+               end <= last_change * FRAME_NS + FRAME_NS);
+  fail_unless (gst_structure_get_double (s, "peak-rate", &rate));
+  fail_unless (rate >= 4.5 && rate <= 5.5);
+  fail_unless (gst_structure_get_double (s, "area", &area));
+  fail_unless (area > 0.99);
+  fail_if (find_event (msgs, "incident-start", "red") != NULL);
+
+  s = find_event (msgs, "summary", NULL);
+  fail_unless (s != NULL);
+  assert_timing_quartet (s);
+  fail_unless_equals_string (gst_structure_get_string (s, "verdict"), "fail");
+  fail_unless (gst_structure_get_uint (s, "incident-count", &count));
+  fail_unless_equals_int (count, 1);
+
+  g_object_get (h->element, "verdict", &verdict, "incident-count", &count,
+      NULL);
+  fail_unless_equals_string (verdict, "fail");
+  fail_unless_equals_int (count, 1);
+  g_free (verdict);
+
+  g_list_free_full (msgs, (GDestroyNotify) gst_message_unref);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_flashdetect_steady_content_passes)
+{
+  GstBus *bus;
+  GstHarness *h = new_harness (&bus);
+  GList *msgs;
+  const GstStructure *s;
+  guint count = 99;
+
+  g_object_set (h->element, "post-frames", TRUE, NULL);
+  for (guint64 i = 0; i < 50; i++) {
+    /* a slow ramp: no flashes */
+    fail_unless_equals_int (gst_harness_push (h, grey_buffer (16 + i * 4, i)),
+        GST_FLOW_OK);
+    gst_buffer_unref (gst_harness_pull (h));
+  }
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  msgs = collect_messages (bus);
+  fail_unless_equals_int (count_events (msgs, "incident-start"), 0);
+  fail_unless_equals_int (count_events (msgs, "frame"), 50);
+  s = find_event (msgs, "frame", NULL);
+  assert_timing_quartet (s);
+  {
+    gdouble risk = -1, lum = -1;
+    fail_unless (gst_structure_get_double (s, "luminance-risk", &risk));
+    fail_unless (gst_structure_get_double (s, "luminance", &lum));
+    fail_unless (risk == 0.0);
+    fail_unless (lum >= 0.0 && lum < 1.0);
+  }
+  s = find_event (msgs, "summary", NULL);
+  fail_unless (s != NULL);
+  fail_unless_equals_string (gst_structure_get_string (s, "verdict"), "pass");
+  fail_unless (gst_structure_get_uint (s, "incident-count", &count));
+  fail_unless_equals_int (count, 0);
+
+  g_list_free_full (msgs, (GDestroyNotify) gst_message_unref);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_flashdetect_post_messages_off)
+{
+  GstBus *bus;
+  GstHarness *h = new_harness (&bus);
+  GList *msgs;
+
+  g_object_set (h->element, "post-messages", FALSE, NULL);
+  for (guint64 i = 0; i < 50; i++) {
+    fail_unless_equals_int (gst_harness_push (h,
+                                grey_buffer (i % 2 ? 235 : 16, i)),
+        GST_FLOW_OK);
+    gst_buffer_unref (gst_harness_pull (h));
+  }
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  msgs = collect_messages (bus);
+  fail_unless (msgs == NULL);
+  {
+    gchar *verdict;
+    g_object_get (h->element, "verdict", &verdict, NULL);
+    fail_unless_equals_string (verdict, "fail");
+    g_free (verdict);
+  }
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_flashdetect_passthrough_unchanged)
+{
+  GstBus *bus;
+  GstHarness *h = new_harness (&bus);
+  GstBuffer *in = grey_buffer (100, 0), *out;
+  GstMapInfo a, b;
+
+  gst_buffer_ref (in);
+  fail_unless_equals_int (gst_harness_push (h, in), GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  fail_unless (out == in);
+  fail_unless (gst_buffer_map (out, &a, GST_MAP_READ));
+  for (gsize i = 0; i < W * H; i++)
+    fail_unless_equals_int (a.data[i], 100);
+  gst_buffer_unmap (out, &a);
+  gst_buffer_unref (out);
+
+  /* a fresh buffer of another level comes out byte for byte */
+  in = grey_buffer (50, 1);
+  fail_unless (gst_buffer_map (in, &b, GST_MAP_READ));
+  {
+    guint8 *copy = g_memdup2 (b.data, b.size);
+    gsize size = b.size;
+    gst_buffer_unmap (in, &b);
+    fail_unless_equals_int (gst_harness_push (h, in), GST_FLOW_OK);
+    out = gst_harness_pull (h);
+    fail_unless (gst_buffer_map (out, &a, GST_MAP_READ));
+    fail_unless_equals_int (a.size, size);
+    fail_unless (memcmp (a.data, copy, size) == 0);
+    gst_buffer_unmap (out, &a);
+    gst_buffer_unref (out);
+    g_free (copy);
+  }
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_flashdetect_formats_negotiate)
+{
+  static const gchar *const formats[] = { "I420", "YV12", "NV12", "NV21",
+    "Y42B", "Y444", "YUY2", "UYVY", "I420_10LE", "P010_10LE", "RGB", "BGR",
+    "RGBx", "BGRx", "xRGB", "xBGR", "RGBA", "BGRA", "ARGB", "ABGR" };
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++) {
+    GstHarness *h = gst_harness_new ("flashdetect");
+    gchar *caps = g_strdup_printf ("video/x-raw, format=%s, width=64, "
+                                   "height=48, framerate=30000/1001",
+        formats[i]);
+    GstVideoInfo info;
+    GstCaps *c = gst_caps_from_string (caps);
+    GstBuffer *buf;
+
+    fail_unless (gst_video_info_from_caps (&info, c));
+    gst_harness_set_src_caps (h, c);
+    for (guint n = 0; n < 3; n++) {
+      buf = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&info), NULL);
+      gst_buffer_memset (buf, 0, n * 100, GST_VIDEO_INFO_SIZE (&info));
+      GST_BUFFER_PTS (buf) = n * GST_SECOND / 30;
+      fail_unless_equals_int (gst_harness_push (h, buf), GST_FLOW_OK);
+      gst_buffer_unref (gst_harness_pull (h));
+    }
+    g_free (caps);
+    gst_harness_teardown (h);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_flashdetect_rejects_other_formats)
+{
+  GstHarness *h = gst_harness_new ("flashdetect");
+  GstCaps *caps = gst_caps_from_string ("video/x-raw, format=GRAY8, "
+                                        "width=64, height=48, framerate=25/1");
+  GstPad *sink = gst_element_get_static_pad (h->element, "sink");
+
+  fail_if (gst_pad_query_accept_caps (sink, caps));
+  gst_caps_unref (caps);
+  gst_object_unref (sink);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+static Suite *
+flashdetect_suite (void)
+{
+  Suite *s = suite_create ("flashdetect");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_flashdetect_flashing_posts_incident);
+  tcase_add_test (tc, test_flashdetect_steady_content_passes);
+  tcase_add_test (tc, test_flashdetect_post_messages_off);
+  tcase_add_test (tc, test_flashdetect_passthrough_unchanged);
+  tcase_add_test (tc, test_flashdetect_formats_negotiate);
+  tcase_add_test (tc, test_flashdetect_rejects_other_formats);
+  return s;
+}
+
+GST_CHECK_MAIN (flashdetect);

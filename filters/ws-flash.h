@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* watershed: photosensitive flash analysis (ITU-R BT.1702 / Ofcom Annex 1).
+ *
+ * Plain C, no GLib. The caller pushes decoded video frames (plane pointers
+ * and byte strides, so a GstVideoFrame or an AVFrame maps onto WsFlashFrame
+ * without a copy); the core reports incidents (luminance and red flashing)
+ * and a per-frame risk trace.
+ *
+ * Display model: SDR, peak white 200 cd/m^2, black 0 cd/m^2, with the sRGB
+ * (IEC 61966-2-1) EOTF by default or a pure 2.4 power law (BT.1886 with a
+ * zero black level) on request. Luminance is computed from linear R, G, B
+ * with the BT.709/sRGB coefficients (0.2126, 0.7152, 0.0722): the display's
+ * primaries. The YUV matrix (BT.601 or BT.709) only selects how Y'CbCr is
+ * turned back into R'G'B'.
+ *
+ * Area: the picture is cut into a grid of cells (96 columns by default, rows
+ * from the aspect ratio, about 20 x 20 pixels at 1080p). Each cell has its own
+ * transition detector and a 1 s history of its transitions; the flashing area
+ * at an instant is the share of the picture covered by cells with more than
+ * max_flashes flashes (2 * max_flashes transitions) in the last second, the
+ * same rule as the HardingFPA frame mask, at cell rather than pixel
+ * resolution. A cell counts whole once its mean changes enough, so a region's
+ * area is over- rather than under-estimated by at most one ring of cells
+ * (fail closed).
+ */
+#ifndef WS_FILTERS_WS_FLASH_H
+#define WS_FILTERS_WS_FLASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ws-result.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** WS_FLASH_MAX_DIMENSION: the largest width or height accepted. */
+#define WS_FLASH_MAX_DIMENSION 16384
+
+/**
+ * WsFlashFormat:
+ *
+ * Pixel layouts, named as GStreamer names them (GST_VIDEO_FORMAT_*); the
+ * FFmpeg equivalent is given where it exists. 10-bit formats are little
+ * endian 16-bit words.
+ */
+typedef enum {
+  WS_FLASH_FORMAT_UNKNOWN = 0,
+  WS_FLASH_FORMAT_I420,      /* Y, U, V planes, 4:2:0 (yuv420p) */
+  WS_FLASH_FORMAT_YV12,      /* Y, V, U planes, 4:2:0 */
+  WS_FLASH_FORMAT_NV12,      /* Y plane, interleaved UV, 4:2:0 (nv12) */
+  WS_FLASH_FORMAT_NV21,      /* Y plane, interleaved VU, 4:2:0 (nv21) */
+  WS_FLASH_FORMAT_Y42B,      /* Y, U, V planes, 4:2:2 (yuv422p) */
+  WS_FLASH_FORMAT_Y444,      /* Y, U, V planes, 4:4:4 (yuv444p) */
+  WS_FLASH_FORMAT_YUY2,      /* packed Y0 U Y1 V (yuyv422) */
+  WS_FLASH_FORMAT_UYVY,      /* packed U Y0 V Y1 (uyvy422) */
+  WS_FLASH_FORMAT_I420_10LE, /* 3 planes, 10 bits in the low bits
+                               * (yuv420p10le) */
+  WS_FLASH_FORMAT_P010,      /* Y plane + interleaved UV, 10 bits in the
+                               * high bits (GStreamer P010_10LE, p010le) */
+  WS_FLASH_FORMAT_RGB,       /* packed 24-bit (rgb24) */
+  WS_FLASH_FORMAT_BGR,       /* (bgr24) */
+  WS_FLASH_FORMAT_RGBX,      /* packed 32-bit, padding last (rgb0) */
+  WS_FLASH_FORMAT_BGRX,      /* (bgr0) */
+  WS_FLASH_FORMAT_XRGB,      /* (0rgb) */
+  WS_FLASH_FORMAT_XBGR,      /* (0bgr) */
+  WS_FLASH_FORMAT_RGBA,      /* alpha ignored (rgba) */
+  WS_FLASH_FORMAT_BGRA,      /* (bgra) */
+  WS_FLASH_FORMAT_ARGB,      /* (argb) */
+  WS_FLASH_FORMAT_ABGR,      /* (abgr) */
+  WS_FLASH_FORMAT_LAST       /* not a format: the number of values */
+} WsFlashFormat;
+
+/** WsFlashRange: quantisation range (limited = 16-235/240 at 8 bits). */
+typedef enum {
+  WS_FLASH_RANGE_LIMITED = 0,
+  WS_FLASH_RANGE_FULL,
+} WsFlashRange;
+
+/** WsFlashMatrix: the Y'CbCr matrix (ignored for RGB formats). */
+typedef enum {
+  WS_FLASH_MATRIX_BT709 = 0,
+  WS_FLASH_MATRIX_BT601,
+} WsFlashMatrix;
+
+/**
+ * WsFlashEotf:
+ * @WS_FLASH_EOTF_SRGB: IEC 61966-2-1 piecewise curve (what WCAG, IRIS and
+ *   the relative thresholds 0.1 / 0.8 assume). The default.
+ * @WS_FLASH_EOTF_GAMMA24: BT.1886 with a zero black level, a 2.4 power law.
+ */
+typedef enum {
+  WS_FLASH_EOTF_SRGB = 0,
+  WS_FLASH_EOTF_GAMMA24,
+} WsFlashEotf;
+
+/** WsFlashKind: what flashed. Pattern detection is not implemented. */
+typedef enum {
+  WS_FLASH_KIND_LUMINANCE = 0,
+  WS_FLASH_KIND_RED,
+  WS_FLASH_KIND_PATTERN,
+} WsFlashKind;
+
+/** WsFlashVerdict: ordered, worst last. */
+typedef enum {
+  WS_FLASH_VERDICT_PASS = 0,
+  WS_FLASH_VERDICT_WARN,
+  WS_FLASH_VERDICT_FAIL,
+} WsFlashVerdict;
+
+/**
+ * WsFlashParams:
+ * @peak_cd_m2: display peak white (200).
+ * @eotf: display transfer function (sRGB).
+ * @flash_delta_cd_m2: a luminance transition is a change of at least this
+ *   much (20).
+ * @dark_limit_cd_m2: a luminance transition counts only when its darker
+ *   state is below this (160).
+ * @red_delta: a red transition is a change of the red value
+ *   max(0, (R - G - B) * 320) of more than this (20), counted only while
+ *   R / (R + G + B) >= 0.8 in linear light.
+ * @max_flashes: more than this many flashes in any 1 s fail (3).
+ * @area_limit: ... over more than this share of the screen (0.25).
+ * @warn_area: a warning when more than @max_flashes flashes/s, or exactly
+ *   @max_flashes, cover more than this share of the screen (0.20).
+ * @near_flashes: a frame is "close to failing" (for extended flashing) when
+ *   at least this many flashes in 1 s cover more than @area_limit (2, as
+ *   IRIS's 4 to 6 transitions).
+ * @extended_window_s: extended flashing window (5 s).
+ * @extended_fraction: extended flashing when more than this share of the
+ *   window was close to failing (0.8).
+ * @extended_is_failure: 0 (default): extended flashing is a warning;
+ *   non-zero: a failure, as HardingFPA rates it.
+ * @grid_columns: analysis grid columns (96); capped so a cell is at least
+ *   4 * @sample_step pixels wide.
+ * @grid_rows: analysis grid rows; 0 = from the aspect ratio (square cells).
+ * @sample_step: read every Nth pixel of every Nth row (2); 1 reads all.
+ *
+ * Fill with ws_flash_params_init() and change what you need.
+ */
+typedef struct {
+  double peak_cd_m2;
+  WsFlashEotf eotf;
+  double flash_delta_cd_m2;
+  double dark_limit_cd_m2;
+  double red_delta;
+  int max_flashes;
+  double area_limit;
+  double warn_area;
+  int near_flashes;
+  double extended_window_s;
+  double extended_fraction;
+  int extended_is_failure;
+  int grid_columns;
+  int grid_rows;
+  int sample_step;
+} WsFlashParams;
+
+/**
+ * WsFlashFrame:
+ * @planes: plane start pointers (as GstVideoFrame data[] / AVFrame data[]);
+ *   only the planes the format has are read.
+ * @strides: bytes between rows of each plane (GstVideoFrame stride[],
+ *   AVFrame linesize[]; negative linesizes are not supported).
+ * @width, @height: must equal the values given to ws_flash_new().
+ * @format: must equal the format given to ws_flash_new().
+ * @pts_ns: presentation time in nanoseconds, strictly increasing.
+ *
+ * Each plane must hold @height rows (the chroma planes of 4:2:0 formats
+ * (@height + 1) / 2) of at least @strides[i] bytes, the last row at least the
+ * row size: the core reads nothing else.
+ */
+typedef struct {
+  const uint8_t *planes[4];
+  size_t strides[4];
+  int width;
+  int height;
+  WsFlashFormat format;
+  int64_t pts_ns;
+} WsFlashFrame;
+
+/**
+ * WsFlashIncident: a run of frames of one kind that fail or warn; passing
+ * gaps shorter than 1 s do not split it, and it is closed (and reported by
+ * the incident callback) after 1 s of passing frames or by ws_flash_finish().
+ * @kind: luminance or red.
+ * @verdict: the worst verdict reached during the incident (warn or fail).
+ * @extended: non-zero when extended flashing was detected in it.
+ * @start_ns: time of the first transition of the flashing that raised it.
+ * @end_ns: time of its last transition (set when the incident closes; while
+ *   it is open, the last transition so far).
+ * @peak_flash_rate: highest flash rate (flashes per second) of any cell in
+ *   the flagged area.
+ * @peak_area: largest share of the screen (0..1) flagged: flashing more than
+ *   @max_flashes times per second on fail frames, at least @max_flashes times
+ *   on warn frames, at least @near_flashes times on extended-only frames.
+ * @peak_risk: largest per-frame risk (see WsFlashFrameInfo) in the incident.
+ */
+typedef struct {
+  WsFlashKind kind;
+  WsFlashVerdict verdict;
+  int extended;
+  int64_t start_ns;
+  int64_t end_ns;
+  double peak_flash_rate;
+  double peak_area;
+  double peak_risk;
+} WsFlashIncident;
+
+/**
+ * WsFlashFrameInfo: the per-frame trace.
+ * @risk: per kind (index with WsFlashKind; [WS_FLASH_KIND_PATTERN] is 0):
+ *   max over k of min (k / (2 * max_flashes), A(k) / area_limit), where A(k)
+ *   is the share of the screen with at least k transitions in the last 1 s.
+ *   It is 1.0 at the limit and above 1.0 exactly when the frame fails the
+ *   rate-and-area rule; 0 for steady content.
+ * @area: per kind, share of the screen flashing more than max_flashes times
+ *   in the last second.
+ * @flash_rate: per kind, highest flash rate (flashes/s) of any cell.
+ * @verdict: per kind, this frame's status (extended flashing included).
+ * @luminance_cd_m2: mean display luminance of the frame.
+ */
+typedef struct {
+  int64_t pts_ns;
+  double risk[3];
+  double area[3];
+  double flash_rate[3];
+  WsFlashVerdict verdict[3];
+  double luminance_cd_m2;
+} WsFlashFrameInfo;
+
+/**
+ * WsFlashIncidentEvent: why the incident callback is called.
+ * @WS_FLASH_INCIDENT_STARTED: the incident opened (its verdict may be warn
+ *   and rise later).
+ * @WS_FLASH_INCIDENT_ESCALATED: an open incident's verdict rose to fail, or
+ *   extended flashing was found in it.
+ * @WS_FLASH_INCIDENT_ENDED: the incident closed; its fields are final.
+ */
+typedef enum {
+  WS_FLASH_INCIDENT_STARTED = 0,
+  WS_FLASH_INCIDENT_ENDED,
+  WS_FLASH_INCIDENT_ESCALATED,
+} WsFlashIncidentEvent;
+
+typedef struct WsFlash WsFlash;
+
+/** WsFlashFrameFunc: called once per pushed frame; @info is (transfer none)
+ * and valid during the call only. */
+typedef void (
+    *WsFlashFrameFunc) (const WsFlashFrameInfo *info, void *user_data);
+
+/** WsFlashIncidentFunc: called when an incident opens, escalates and closes;
+ * @incident is (transfer none), valid during the call only. */
+typedef void (*WsFlashIncidentFunc) (const WsFlashIncident *incident,
+    WsFlashIncidentEvent event, void *user_data);
+
+/** ws_flash_params_init: fills @params with the defaults above. NULL is a
+ * no-op. */
+void ws_flash_params_init (WsFlashParams *params);
+
+/** ws_flash_format_is_yuv: 1 for Y'CbCr formats, 0 for RGB and unknown. */
+int ws_flash_format_is_yuv (WsFlashFormat format);
+
+/** ws_flash_format_to_string: a static name ("I420", ...); "unknown" for
+ * values out of range. Never NULL. */
+const char *ws_flash_format_to_string (WsFlashFormat format);
+
+/**
+ * ws_flash_new:
+ * @out: (out) (transfer full): the new analyser, free with ws_flash_free().
+ * @params: (nullable): copied; NULL for the defaults.
+ *
+ * Returns: WS_RESULT_OK; WS_RESULT_INVALID_ARGUMENT when @out is NULL, a
+ * dimension is below 2 or above WS_FLASH_MAX_DIMENSION, @range, @matrix or
+ * a parameter is out of range (thresholds <= 0, area shares outside (0, 1],
+ * sample step outside 1..16, grid outside 1..1024); WS_RESULT_UNSUPPORTED_FORMAT
+ * for an unknown @format; WS_RESULT_NO_MEMORY. On error *@out is untouched.
+ */
+WsResult ws_flash_new (WsFlash **out, int width, int height,
+    WsFlashFormat format, WsFlashRange range, WsFlashMatrix matrix,
+    const WsFlashParams *params);
+
+/** ws_flash_free: frees @flash and its incidents. NULL is a no-op. */
+void ws_flash_free (WsFlash *flash);
+
+/**
+ * ws_flash_set_callbacks:
+ * @frame_func: (nullable): per-frame trace.
+ * @incident_func: (nullable): incident start and end.
+ * @user_data: passed to both; not owned.
+ *
+ * The callbacks run inside ws_flash_push_frame() and ws_flash_finish() and
+ * must not call back into @flash except the const getters.
+ */
+void ws_flash_set_callbacks (WsFlash *flash, WsFlashFrameFunc frame_func,
+    WsFlashIncidentFunc incident_func, void *user_data);
+
+/**
+ * ws_flash_get_grid: the analysis grid in use. Either pointer may be NULL.
+ * Returns: WS_RESULT_OK, or WS_RESULT_INVALID_ARGUMENT when @flash is NULL.
+ */
+WsResult ws_flash_get_grid (const WsFlash *flash, int *columns, int *rows);
+
+/**
+ * ws_flash_push_frame: analyses one frame.
+ *
+ * Returns: WS_RESULT_OK; WS_RESULT_INVALID_ARGUMENT when an argument is NULL,
+ * the frame's width, height or format differ from ws_flash_new(), a needed
+ * plane is NULL, a stride is smaller than the row, the pts does not increase,
+ * or ws_flash_finish() was called; WS_RESULT_NO_MEMORY when an incident
+ * could not be stored. On INVALID_ARGUMENT nothing is read and the state is
+ * unchanged.
+ */
+WsResult ws_flash_push_frame (WsFlash *flash, const WsFlashFrame *frame);
+
+/**
+ * ws_flash_finish: end of stream; closes the open incidents (their end_ns is
+ * their last transition). Pushing afterwards is an error. Calling it twice is
+ * harmless.
+ * Returns: WS_RESULT_OK, or WS_RESULT_INVALID_ARGUMENT when @flash is NULL.
+ */
+WsResult ws_flash_finish (WsFlash *flash);
+
+/**
+ * ws_flash_get_incidents:
+ * @incidents: (out) (transfer none): the closed incidents in the order they
+ *   opened, valid until the next push, finish or free; NULL when there are
+ *   none.
+ * @n_incidents: (out): their number.
+ * Returns: WS_RESULT_OK, or WS_RESULT_INVALID_ARGUMENT when an argument is
+ * NULL (outputs untouched).
+ */
+WsResult ws_flash_get_incidents (const WsFlash *flash,
+    const WsFlashIncident **incidents, size_t *n_incidents);
+
+/**
+ * ws_flash_get_verdict: the worst verdict so far, open incidents included.
+ * Returns: WS_RESULT_OK; WS_RESULT_INVALID_ARGUMENT for NULL arguments;
+ * WS_RESULT_NO_DATA before the first frame. *@verdict is untouched on error.
+ */
+WsResult ws_flash_get_verdict (const WsFlash *flash, WsFlashVerdict *verdict);
+
+/**
+ * ws_flash_get_frame_info: the trace of the last pushed frame.
+ * Returns: WS_RESULT_OK; WS_RESULT_INVALID_ARGUMENT for NULL arguments;
+ * WS_RESULT_NO_DATA before the first frame. *@info is untouched on error.
+ */
+WsResult ws_flash_get_frame_info (const WsFlash *flash, WsFlashFrameInfo *info);
+
+/** ws_flash_kind_to_string: "luminance", "red", "pattern"; never NULL. */
+const char *ws_flash_kind_to_string (WsFlashKind kind);
+
+/** ws_flash_verdict_to_string: "pass", "warn", "fail"; never NULL. */
+const char *ws_flash_verdict_to_string (WsFlashVerdict verdict);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WS_FILTERS_WS_FLASH_H */

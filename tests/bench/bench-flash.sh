@@ -1,0 +1,109 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Flash benchmark: watershed's photosensitive flash core (tests/bench/bench_flash)
+# against FFmpeg's `photosensitivity` filter, on the same H.264 1080p25 file
+# made here with ffmpeg's lavfi sources: testsrc2 with half the screen
+# flashing white at 4.2 Hz from 20 s to 30 s and the whole screen flashing red
+# at 6.25 Hz from 40 s to 44 s.
+#
+# Everything runs on one thread (decoder threads=1, filter threads 1) and
+# times are CPU seconds (user + sys: bench_flash's own clock, ffmpeg's
+# -benchmark), so other load on the machine matters less. Printed side by side:
+#   core alone     ms per frame on decoded frames in memory (I420 and others)
+#   decode only    ours (libavcodec) and ffmpeg's
+#   decode + flash ours; the difference is the analysis cost per frame
+#   ffmpeg         -vf format=rgb24 (the conversion photosensitivity needs)
+#                  and -vf photosensitivity; the filter's own cost is the
+#                  difference
+#
+# Usage: tests/bench/bench-flash.sh BUILD_DIR
+# Env:   BENCH_SECONDS (default 60): length of the test file.
+#        BENCH_REPEAT (default 1): runs of each side; the fastest counts.
+# Goal:  core <= 1 ms per 1080p frame on one core.
+set -eu
+
+if [ $# -ne 1 ]; then
+  echo "usage: $0 BUILD_DIR" >&2
+  exit 2
+fi
+bench="$1/tests/bench/bench_flash"
+if [ ! -x "$bench" ]; then
+  echo "$0: $bench: not built (ninja -C $1 tests/bench/bench_flash)" >&2
+  exit 2
+fi
+command -v ffmpeg >/dev/null || { echo "$0: ffmpeg not found" >&2; exit 2; }
+
+seconds="${BENCH_SECONDS:-60}"
+repeat="${BENCH_REPEAT:-1}"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT INT TERM
+mp4="$tmp/flashing.mp4"
+
+echo "making ${seconds} s of H.264 1080p25 ..."
+ffmpeg -nostdin -hide_banner -loglevel error \
+  -f lavfi -i "testsrc2=size=1920x1080:rate=25:duration=$seconds" \
+  -vf "drawbox=x=0:y=0:w=iw/2:h=ih:color=white:t=fill:enable='between(t,20,30)*lt(mod(n,6),3)',drawbox=x=0:y=0:w=iw:h=ih:color=red:t=fill:enable='between(t,40,44)*lt(mod(n,4),2)'" \
+  -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p "$mp4"
+
+calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
+holds() { awk "BEGIN { exit !($1) }"; }
+# CPU seconds (user + sys) of an ffmpeg run, from its -benchmark line
+ff() {
+  ffmpeg -nostdin -nostats -hide_banner -benchmark -threads 1 -i "$mp4" \
+    -filter_threads 1 "$@" -f null - >"$tmp/out" 2>&1
+  sed -n 's/^bench: utime=\([0-9.]*\)s stime=\([0-9.]*\)s.*/\1 \2/p' "$tmp/out" |
+    awk '{ printf "%.3f", $1 + $2 }'
+}
+keep_min() { if [ -z "$1" ] || holds "$2 < $1"; then echo "$2"; else echo "$1"; fi; }
+
+best_ours_txt=""
+ff_dec=""
+ff_rgb=""
+ff_ps=""
+ours_dec=""
+ours_flash=""
+i=0
+while [ "$i" -lt "$repeat" ]; do
+  "$bench" "$mp4" >"$tmp/ours.txt"
+  d=$(sed -n 's/^decode_s: //p' "$tmp/ours.txt")
+  f=$(sed -n 's/^decode_flash_s: //p' "$tmp/ours.txt")
+  ours_dec=$(keep_min "$ours_dec" "$d")
+  ours_flash=$(keep_min "$ours_flash" "$f")
+  [ -n "$best_ours_txt" ] || best_ours_txt="$(cat "$tmp/ours.txt")"
+  ff_dec=$(keep_min "$ff_dec" "$(ff)")
+  ff_rgb=$(keep_min "$ff_rgb" "$(ff -vf format=rgb24)")
+  ff_ps=$(keep_min "$ff_ps" "$(ff -vf photosensitivity)")
+  i=$((i + 1))
+done
+
+frames=$(echo "$best_ours_txt" | sed -n 's/^frames: //p')
+echo "$best_ours_txt" | sed 's/^/  ours: /'
+echo
+echo "file: ${seconds} s, $frames frames of 1920x1080 H.264 (one thread, CPU s)"
+printf '%-44s %8s %12s\n' "" "total_s" "ms/frame"
+row() { printf '%-44s %8s %12s\n' "$1" "$2" "$(calc "$2 * 1000 / $frames")"; }
+row "watershed decode only (libavcodec)" "$ours_dec"
+row "watershed decode + flash" "$ours_flash"
+row "ffmpeg decode only" "$ff_dec"
+row "ffmpeg -vf format=rgb24" "$ff_rgb"
+row "ffmpeg -vf photosensitivity" "$ff_ps"
+ours_cost=$(calc "($ours_flash - $ours_dec) * 1000 / $frames")
+ps_cost=$(calc "($ff_ps - $ff_rgb) * 1000 / $frames")
+ps_all=$(calc "($ff_ps - $ff_dec) * 1000 / $frames")
+core=$(echo "$best_ours_txt" | sed -n 's/^core_i420_ms_per_frame: //p')
+echo
+echo "flash analysis in the decode loop:        $ours_cost ms/frame"
+echo "flash core alone (I420, frames in memory): $core ms/frame"
+echo "photosensitivity filter alone:            $ps_cost ms/frame"
+echo "photosensitivity + its RGB conversion:    $ps_all ms/frame"
+echo "ratio decode+flash / decode:              $(calc "$ours_flash / $ours_dec")"
+echo "ratio photosensitivity run / ffmpeg decode: $(calc "$ff_ps / $ff_dec")"
+if holds "$ours_cost > 0"; then
+  echo "photosensitivity filter / our analysis:   $(calc "$ps_cost / $ours_cost")x"
+  echo "photosensitivity + RGB / our analysis:    $(calc "$ps_all / $ours_cost")x"
+fi
+if holds "$core <= 1.0"; then
+  echo "goal (core <= 1 ms/frame at 1080p): met"
+else
+  echo "goal (core <= 1 ms/frame at 1080p): NOT met"
+fi
