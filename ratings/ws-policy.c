@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* watershed: the time-slot policy engine. See ws-policy.h. */
 #include "ws-policy.h"
+#include "ws-data.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -1309,25 +1310,7 @@ const_or_empty (const char *s)
 static GPtrArray *
 policy_dirs (void)
 {
-  GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
-  const char *env = g_getenv ("WATERSHED_DATADIR");
-
-  const char *bases[] = { env, WS_SOURCE_DATADIR, WS_DATADIR };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (bases); i++) {
-    char *d;
-    gboolean dup = FALSE;
-    if (bases[i] == NULL || *bases[i] == '\0')
-      continue;
-    d = g_build_filename (bases[i], "policies", NULL);
-    for (guint j = 0; j < dirs->len; j++)
-      dup |= !strcmp (g_ptr_array_index (dirs, j), d);
-    if (dup)
-      g_free (d);
-    else
-      g_ptr_array_add (dirs, d);
-  }
-  return dirs;
+  return ws_data_dirs ("policies");
 }
 
 static gboolean

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* watershed: rating systems as data (ratings/systems/<id>.xml). */
 #include "ws-rating-system.h"
+#include "ws-data.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -1033,27 +1034,7 @@ ws_rating_registry_new (const char *dir, GError **error)
   char *found = NULL;
 
   if (dir == NULL) {
-    const char *env = g_getenv ("WATERSHED_DATADIR");
-    char *candidates[3] = { NULL, NULL, NULL };
-
-    if (env != NULL && env[0] != '\0')
-      candidates[0] = g_build_filename (env, "systems", NULL);
-    candidates[1] = g_build_filename (WS_SOURCE_DATADIR, "systems", NULL);
-    candidates[2] = g_build_filename (WS_DATADIR, "systems", NULL);
-    for (guint i = 0; i < G_N_ELEMENTS (candidates); i++) {
-      if (found == NULL && candidates[i] != NULL &&
-          g_file_test (candidates[i], G_FILE_TEST_IS_DIR))
-        found = g_strdup (candidates[i]);
-    }
-    if (found == NULL) {
-      g_set_error (error, WS_ERROR, WS_ERROR_IO,
-          "no rating-system folder found (looked in %s%s%s, %s); set "
-          "WATERSHED_DATADIR to the folder that holds systems/",
-          candidates[0] ? candidates[0] : "", candidates[0] ? ", " : "",
-          candidates[1], candidates[2]);
-    }
-    for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
-      g_free (candidates[i]);
+    found = ws_data_find_dir ("systems", error);
     if (found == NULL)
       return NULL;
     dir = found;
