@@ -2200,3 +2200,59 @@ ws_policy_parse_time (const WsPolicy *p, const char *text, gint64 *out_us,
 {
   return parse_time (p, text, text, out_us, error);
 }
+
+/* ---- names (the JSON and message values) ------------------------------ */
+
+const char *
+ws_decision_kind_to_string (WsDecisionKind k)
+{
+  switch (k) {
+    case WS_DECISION_ALLOWED:
+      return "allowed";
+    case WS_DECISION_OUTSIDE_WINDOW:
+      return "outside-window";
+    case WS_DECISION_NEVER:
+      return "never";
+    case WS_DECISION_NEEDS_ACCESS:
+      return "needs-access";
+    case WS_DECISION_UNRATED:
+      return "unrated";
+    case WS_DECISION_NO_RULE:
+      return "no-rule";
+    case WS_DECISION_NOT_IN_FORCE:
+      return "not-in-force";
+    case WS_DECISION_UNKNOWN_CLASS:
+      return "unknown-service-class";
+  }
+  return "unknown";
+}
+
+const char *
+ws_guidance_mode_to_string (WsGuidanceMode m)
+{
+  switch (m) {
+    case WS_GUIDANCE_NONE:
+      return "none";
+    case WS_GUIDANCE_AT_START:
+      return "at-start";
+    case WS_GUIDANCE_PERSISTENT:
+      return "persistent";
+    case WS_GUIDANCE_FULL_SCREEN:
+      return "full-screen";
+  }
+  return "none";
+}
+
+const char *
+ws_programme_verdict_to_string (WsProgrammeVerdict v)
+{
+  switch (v) {
+    case WS_PROGRAMME_FITS:
+      return "fits";
+    case WS_PROGRAMME_STARTS_OUTSIDE:
+      return "starts-outside";
+    case WS_PROGRAMME_RUNS_PAST_END:
+      return "runs-past-end";
+  }
+  return "unknown";
+}

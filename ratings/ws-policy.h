@@ -388,6 +388,29 @@ gboolean ws_policy_parse_time (const WsPolicy *p, const char *text,
  */
 char *ws_policy_format_time (const WsPolicy *p, gint64 t_us);
 
+/* ---- names ------------------------------------------------------------- */
+
+/**
+ * ws_decision_kind_to_string:
+ * Returns: (transfer none): the kebab-case name used in JSON, messages and
+ *   logs: `allowed`, `outside-window`, `never`, `needs-access`, `unrated`,
+ *   `no-rule`, `not-in-force`, `unknown-service-class`.
+ */
+const char *ws_decision_kind_to_string (WsDecisionKind kind);
+
+/**
+ * ws_guidance_mode_to_string:
+ * Returns: (transfer none): `none`, `at-start`, `persistent` or
+ *   `full-screen`.
+ */
+const char *ws_guidance_mode_to_string (WsGuidanceMode mode);
+
+/**
+ * ws_programme_verdict_to_string:
+ * Returns: (transfer none): `fits`, `starts-outside` or `runs-past-end`.
+ */
+const char *ws_programme_verdict_to_string (WsProgrammeVerdict verdict);
+
 G_END_DECLS
 
 #endif /* WS_RATINGS_WS_POLICY_H */

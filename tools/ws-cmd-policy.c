@@ -47,60 +47,6 @@ options_access (const Options *o)
          (o->exception ? WS_ACCESS_EXCEPTION : 0);
 }
 
-static const char *
-decision_kind_name (WsDecisionKind k)
-{
-  switch (k) {
-    case WS_DECISION_ALLOWED:
-      return "allowed";
-    case WS_DECISION_OUTSIDE_WINDOW:
-      return "outside-window";
-    case WS_DECISION_NEVER:
-      return "never";
-    case WS_DECISION_NEEDS_ACCESS:
-      return "needs-access";
-    case WS_DECISION_UNRATED:
-      return "unrated";
-    case WS_DECISION_NO_RULE:
-      return "no-rule";
-    case WS_DECISION_NOT_IN_FORCE:
-      return "not-in-force";
-    case WS_DECISION_UNKNOWN_CLASS:
-      return "unknown-service-class";
-  }
-  return "unknown";
-}
-
-static const char *
-guidance_mode_name (WsGuidanceMode m)
-{
-  switch (m) {
-    case WS_GUIDANCE_NONE:
-      return "none";
-    case WS_GUIDANCE_AT_START:
-      return "at-start";
-    case WS_GUIDANCE_PERSISTENT:
-      return "persistent";
-    case WS_GUIDANCE_FULL_SCREEN:
-      return "full-screen";
-  }
-  return "none";
-}
-
-static const char *
-verdict_name (WsProgrammeVerdict v)
-{
-  switch (v) {
-    case WS_PROGRAMME_FITS:
-      return "fits";
-    case WS_PROGRAMME_STARTS_OUTSIDE:
-      return "starts-outside";
-    case WS_PROGRAMME_RUNS_PAST_END:
-      return "runs-past-end";
-  }
-  return "unknown";
-}
-
 static GOptionEntry *
 common_entries (Options *o)
 {
@@ -337,7 +283,7 @@ cmd_decide (int argc, char **argv)
     json_builder_set_member_name (b, "allowed");
     json_builder_add_boolean_value (b, d.allowed);
     json_builder_set_member_name (b, "decision");
-    json_builder_add_string_value (b, decision_kind_name (d.kind));
+    json_builder_add_string_value (b, ws_decision_kind_to_string (d.kind));
     json_builder_set_member_name (b, "reason");
     json_builder_add_string_value (b, d.reason);
     json_add_time (b, p, "next_allowed", d.next_allowed_us);
@@ -372,7 +318,8 @@ cmd_decide (int argc, char **argv)
       json_builder_set_member_name (b, "id");
       json_builder_add_string_value (b, d.guidance->id);
       json_builder_set_member_name (b, "mode");
-      json_builder_add_string_value (b, guidance_mode_name (d.guidance->mode));
+      json_builder_add_string_value (b,
+          ws_guidance_mode_to_string (d.guidance->mode));
       json_builder_set_member_name (b, "duration_s");
       if (d.guidance->duration_s)
         json_builder_add_int_value (b, d.guidance->duration_s);
@@ -394,7 +341,8 @@ cmd_decide (int argc, char **argv)
       json_builder_set_member_name (b, "fits");
       json_builder_add_boolean_value (b, pc.verdict == WS_PROGRAMME_FITS);
       json_builder_set_member_name (b, "verdict");
-      json_builder_add_string_value (b, verdict_name (pc.verdict));
+      json_builder_add_string_value (b,
+          ws_programme_verdict_to_string (pc.verdict));
       json_builder_set_member_name (b, "duration_s");
       json_builder_add_double_value (b, (double) dur / USEC);
       json_add_time (b, p, "period_end", pc.period_end_us);
@@ -416,7 +364,8 @@ cmd_decide (int argc, char **argv)
           d.mandatory ? "mandatory" : "advisory", d.citation ? "; " : "",
           d.citation ? d.citation : "");
     if (d.guidance)
-      printf ("  guidance: %s%s%s\n", guidance_mode_name (d.guidance->mode),
+      printf ("  guidance: %s%s%s\n",
+          ws_guidance_mode_to_string (d.guidance->mode),
           d.guidance->after_breaks ? ", after each break" : "",
           d.guidance->announcement ? ", announcement" : "");
     if (d.guidance && d.guidance->text)
@@ -425,7 +374,7 @@ cmd_decide (int argc, char **argv)
       char *ps = ws_policy_format_time (p, pc.earliest_start_us);
       char *pe = ws_policy_format_time (p, pc.period_end_us);
       printf ("  programme (%" G_GINT64_FORMAT " s): %s", dur / USEC,
-          verdict_name (pc.verdict));
+          ws_programme_verdict_to_string (pc.verdict));
       if (pe)
         printf ("; the allowed period ends at %s", pe);
       if (pc.verdict != WS_PROGRAMME_FITS)

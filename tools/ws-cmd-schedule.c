@@ -121,27 +121,16 @@ event_rating (Joiner *j, const WsScheduleEvent *ev, const char **source)
   return NULL;
 }
 
+/* A violation's name: how the programme overruns, or why its start is
+ * blocked. */
 static const char *
 verdict_name (const WsProgrammeCheck *c)
 {
-  if (c->verdict == WS_PROGRAMME_RUNS_PAST_END)
-    return "runs-past-end";
-  switch (c->at_start.kind) {
-    case WS_DECISION_UNRATED:
-      return "unrated";
-    case WS_DECISION_NEVER:
-      return "never";
-    case WS_DECISION_NEEDS_ACCESS:
-      return "needs-access";
-    case WS_DECISION_NO_RULE:
-      return "no-rule";
-    case WS_DECISION_NOT_IN_FORCE:
-      return "not-in-force";
-    case WS_DECISION_UNKNOWN_CLASS:
-      return "unknown-service-class";
-    default:
-      return "starts-outside";
-  }
+  if (c->verdict == WS_PROGRAMME_RUNS_PAST_END ||
+      c->at_start.kind == WS_DECISION_OUTSIDE_WINDOW ||
+      c->at_start.kind == WS_DECISION_ALLOWED)
+    return ws_programme_verdict_to_string (c->verdict);
+  return ws_decision_kind_to_string (c->at_start.kind);
 }
 
 static const char *
