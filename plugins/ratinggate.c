@@ -1,0 +1,1846 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* watershed: ratinggate element. */
+
+/**
+ * SECTION:element-ratinggate
+ * @title: ratinggate
+ *
+ * Keeps a programme out of the time slots where its rating may not run.
+ * The gate reads the programme's rating from the sticky `watershed-rating`
+ * event (DESIGN.md contract 1, sent by ratingtag or the application), the
+ * civil time of each buffer from #WsRatingGate:clock, and asks the policy
+ * (#WsRatingGate:policy, #WsRatingGate:service-class,
+ * #WsRatingGate:access) whether it may be shown. Allowed buffers pass
+ * untouched (the same buffer, not a copy). Blocked video becomes the slate
+ * (black, or #WsRatingGate:slate-image scaled to fit, with
+ * #WsRatingGate:slate-text centred on it) and blocked audio becomes
+ * silence, with the original timestamps, durations and caps: no gap and no
+ * stall, so a live pipeline keeps running. With
+ * #WsRatingGate:mode=drop blocked buffers are dropped and GAP events sent
+ * in their place (file jobs that should output nothing).
+ *
+ * One element class handles raw video and raw audio in all formats (the
+ * caps decide, as for identity); put one gate on each stream. The decision
+ * is a pure function of (policy, service class, rating, instant, access),
+ * so an audio gate and a video gate given the same rating and times switch
+ * at the same running time. It is cached over the period the policy
+ * returns (up to the next change), so the cost per buffer is a comparison.
+ *
+ * The gate opens at the window start and closes at its end, to the frame:
+ * a video frame passes when its start instant is in an allowed period.
+ * Audio is cut at the boundary sample (a buffer that straddles a boundary
+ * is partly silenced) in slate mode, and decided per buffer in drop mode.
+ *
+ * Fail closed: a stream with no rating by the first buffer, a rating the
+ * registry does not know, an unrated or refused one, or a rating for
+ * another #WsRatingGate:territory is blocked, unless
+ * #WsRatingGate:unrated-action is "allow" (refused ratings stay blocked).
+ * A `watershed-rating` event changes the rating from its place in the
+ * stream (its running time) on; the event travels on downstream. A new
+ * stream (stream-start with another stream id) forgets the rating.
+ *
+ * Time sources (#WsRatingGate:clock):
+ *
+ * - "wall": the instant the buffer's running time comes round on the
+ *   pipeline clock (base time + running time + the pipeline latency, which
+ *   is when a synchronised sink presents it). That clock time is mapped to
+ *   UTC: a #GstSystemClock of type realtime is UTC already; the monotonic
+ *   system clock is mapped with one offset per process (so every gate of
+ *   the process maps alike); any other clock with an offset taken once when
+ *   the gate first sees it (g_get_real_time() minus its time). Without a
+ *   clock (not in a running pipeline) the gate uses g_get_real_time() when
+ *   it processes the buffer. For live pipelines.
+ * - "scheduled": #WsRatingGate:start-time plus the buffer's running time.
+ *   For file jobs, playout of a schedule and tests.
+ * - "reference-meta": the buffer's #GstReferenceTimestampMeta with caps
+ *   `timestamp/x-unix` (nanoseconds since the Unix epoch); buffers without
+ *   one continue from the last one by running time. Until the first one
+ *   arrives the gate is closed.
+ *
+ * On every change of the decision (allowed, why, which rule, which rating)
+ * and for the first buffer, when #WsRatingGate:post-messages is %TRUE, the
+ * element posts an element message named "ratinggate" with these fields,
+ * in this order:
+ *
+ * - `timestamp` (#G_TYPE_UINT64): buffer time of the first frame or sample
+ *   the new decision applies to
+ * - `stream-time` (#G_TYPE_UINT64): its stream time
+ * - `running-time` (#G_TYPE_UINT64): its running time
+ * - `duration` (#G_TYPE_UINT64): the duration of the buffer (for a cut
+ *   audio buffer, of its part from the boundary on)
+ * - `allowed` (#G_TYPE_BOOLEAN): whether the content passes now
+ * - `reason` (#G_TYPE_STRING): one English sentence saying why
+ * - `rule` (#G_TYPE_STRING): the policy rule that decided; absent when none
+ *   did (fail closed)
+ * - `rating` (#G_TYPE_STRING): the rating as `SYSTEM:CODE`; absent when the
+ *   stream has none
+ * - `instant` (#G_TYPE_STRING): the civil time decided at, ISO 8601 in the
+ *   policy's zone with its offset; absent when unknown (reference-meta
+ *   without a reference timestamp yet)
+ * - `next-change` (#G_TYPE_STRING): when the decision changes next (the
+ *   next allowed instant when blocked, the end of the allowed period when
+ *   allowed), ISO 8601 as above; absent when it never does (or not within
+ *   1000 days)
+ * - `kind` (#G_TYPE_STRING): "allowed", "outside-window", "never",
+ *   "needs-access", "unrated", "no-rule", "not-in-force",
+ *   "unknown-service-class", "no-time" or "unrated-allowed"
+ * - `policy` (#G_TYPE_STRING), `service-class` (#G_TYPE_STRING): the ids
+ *   decided with
+ *
+ * With #WsRatingGate:as-run-log set, each change also appends one JSON line
+ * to that file: `{"instant", "running_time_ns", "allowed", "reason",
+ * "rule", "rating", "policy", "service_class", "next_change", "kind",
+ * "element"}` (absent values are null). Each line is written with one
+ * write() to a file opened with O_APPEND and fsync()'d before the buffer
+ * goes on, so the log is intact up to the last decision after a crash and
+ * several gates may share one file.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 videotestsrc is-live=true ! \
+ *     video/x-raw,width=1280,height=720,framerate=25/1 ! \
+ *     ratingtag location=ratings/samples/demo-bbfc15.xml territory=GB ! \
+ *     ratinggate policy=uk-ofcom clock=wall as-run-log=/tmp/as-run.jsonl ! \
+ *     videoconvert ! autovideosink
+ * ]| Live playout: a BBFC 15 programme on a free-to-air service is shown
+ * only from 21:00 to 05:30 UK time; before that the screen shows "This
+ * programme is available from 21:00".
+ * |[
+ * gst-launch-1.0 -m videotestsrc num-buffers=500 ! \
+ *     video/x-raw,width=640,height=360,framerate=25/1 ! \
+ *     ratingtag location=ratings/samples/demo-bbfc15.xml territory=GB ! \
+ *     ratinggate policy=uk-ofcom clock=scheduled \
+ *     start-time=2026-07-01T20:59:50+01:00 ! \
+ *     x264enc ! mp4mux ! filesink location=/tmp/gated.mp4
+ * ]| A file job scheduled for 20:59:50 on a summer evening: the first ten
+ * seconds are black, the rest passes, and two "ratinggate" messages show
+ * the change.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "ratinggate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cairo.h>
+#include <gst/audio/audio.h>
+#include <gst/video/video.h>
+#include <pango/pangocairo.h>
+
+#include "ws-policy.h"
+#include "ws-rating-event.h"
+#include "ws-rating-system.h"
+#include "ws-territory.h"
+
+GST_DEBUG_CATEGORY_STATIC (ratinggate_debug);
+#define GST_CAT_DEFAULT ratinggate_debug
+
+enum {
+  PROP_0,
+  PROP_POLICY,
+  PROP_SERVICE_CLASS,
+  PROP_TERRITORY,
+  PROP_ACCESS,
+  PROP_CLOCK,
+  PROP_START_TIME,
+  PROP_MODE,
+  PROP_SLATE_IMAGE,
+  PROP_SLATE_TEXT,
+  PROP_UNRATED_ACTION,
+  PROP_AS_RUN_LOG,
+  PROP_POST_MESSAGES,
+};
+
+#define DEFAULT_POLICY NULL
+#define DEFAULT_SERVICE_CLASS NULL
+#define DEFAULT_TERRITORY NULL
+#define DEFAULT_ACCESS WS_ACCESS_NONE
+#define DEFAULT_CLOCK WS_RATING_GATE_CLOCK_WALL
+#define DEFAULT_START_TIME NULL
+#define DEFAULT_MODE WS_RATING_GATE_MODE_SLATE
+#define DEFAULT_SLATE_IMAGE NULL
+#define DEFAULT_SLATE_TEXT "This programme is available from %s"
+#define DEFAULT_UNRATED_ACTION WS_RATING_GATE_UNRATED_BLOCK
+#define DEFAULT_AS_RUN_LOG NULL
+#define DEFAULT_POST_MESSAGES TRUE
+
+/* decision kinds of our own, beyond WsDecisionKind */
+#define KIND_NO_TIME ((WsDecisionKind) 100)
+#define KIND_UNRATED_ALLOWED ((WsDecisionKind) 101)
+
+struct _WsRatingGate {
+  GstElement parent;
+
+  GstPad *sinkpad;
+  GstPad *srcpad;
+
+  /* properties, under the object lock */
+  gchar *policy_id;
+  gchar *service_class;
+  gchar *territory;
+  guint access;
+  WsRatingGateClock clock;
+  gchar *start_time;
+  gint mode; /* WsRatingGateMode; atomic */
+  gchar *slate_image;
+  gchar *slate_text;
+  WsRatingGateUnratedAction unrated_action;
+  gchar *as_run_log;
+  gboolean post_messages;
+  gint settings_dirty; /* atomic: copy the settings, re-decide */
+  gint slate_dirty;    /* atomic: render the slate again */
+  GstClockTime latency;
+
+  /* made in READY->PAUSED, freed in PAUSED->READY */
+  WsPolicy *policy;
+  WsRatingGateClock clock_mode;
+  gint64 start_ns; /* clock=scheduled: the instant of running time 0 */
+  gchar *log_path;
+  int log_fd;
+
+  /* settings in use: streaming thread */
+  gchar *cur_class; /* the effective class id */
+  WsAccessFlags cur_access;
+  WsRatingGateUnratedAction cur_unrated;
+  const gchar *cur_territory; /* static alpha-2, or NULL */
+
+  /* stream state: streaming thread */
+  gboolean have_caps;
+  gboolean is_video;
+  GstVideoInfo vinfo;
+  GstAudioInfo ainfo;
+  GstSegment segment;
+  gchar *stream_id;
+  GstClockTime next_rt; /* running time after the last buffer */
+
+  /* the rating */
+  WsRating *rating;
+  const WsRatingDef *rating_def;
+  gchar *rating_name;    /* SYSTEM:CODE as received, NULL when none */
+  gchar *rating_problem; /* why it counts as unrated, NULL when it does not */
+
+  /* the cached decision, valid for instants in [valid_from, valid_until) */
+  gboolean have_decision;
+  gboolean allowed;
+  WsDecisionKind kind;
+  const gchar *rule;   /* owned by the policy */
+  const gchar *reason; /* owned by the policy, static or rating_problem */
+  gint64 valid_from_ns;
+  gint64 valid_until_ns; /* G_MAXINT64: unbounded */
+  gint64 next_change_us; /* WS_TIME_NONE: none */
+
+  /* the last decision reported */
+  gboolean reported;
+  gboolean rep_allowed;
+  WsDecisionKind rep_kind;
+  gchar *rep_rule;
+  gchar *rep_rating;
+
+  /* slate and silence */
+  gchar *want_text; /* slate text for the current decision, or NULL */
+  GstBuffer *slate;
+  gchar *slate_text_used;
+  GstMemory *silence;
+
+  /* clock=wall */
+  GstClock *wall_clock;
+  gint64 wall_offset_ns;
+
+  /* clock=reference-meta */
+  GstCaps *unix_caps;
+  gboolean have_ref;
+  gint64 ref_ns;
+  GstClockTime ref_rt;
+};
+
+#define VIDEO_CAPS GST_VIDEO_CAPS_MAKE (GST_VIDEO_FORMATS_ALL)
+#define AUDIO_CAPS                                             \
+  "audio/x-raw, format = (string) " GST_AUDIO_FORMATS_ALL ", " \
+  "rate = (int) [ 1, MAX ], channels = (int) [ 1, MAX ], "     \
+  "layout = (string) { interleaved, non-interleaved }"
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (VIDEO_CAPS "; " AUDIO_CAPS));
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (VIDEO_CAPS "; " AUDIO_CAPS));
+
+#define ws_rating_gate_parent_class parent_class
+G_DEFINE_TYPE (WsRatingGate, ws_rating_gate, GST_TYPE_ELEMENT);
+GST_ELEMENT_REGISTER_DEFINE (ratinggate, "ratinggate", GST_RANK_NONE,
+    WS_TYPE_RATING_GATE);
+
+GType
+ws_rating_gate_clock_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    { WS_RATING_GATE_CLOCK_WALL,
+        "Real-time clock: the instant the buffer's running time comes round "
+        "on the pipeline clock (live)",
+        "wall" },
+    { WS_RATING_GATE_CLOCK_SCHEDULED,
+        "start-time plus the buffer's running time (schedules, files)",
+        "scheduled" },
+    { WS_RATING_GATE_CLOCK_REFERENCE_META,
+        "The buffers' GstReferenceTimestampMeta with caps timestamp/x-unix",
+        "reference-meta" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("WsRatingGateClock", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+GType
+ws_rating_gate_mode_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    { WS_RATING_GATE_MODE_SLATE,
+        "Blocked video becomes the slate and audio silence, same timestamps "
+        "(live-safe)",
+        "slate" },
+    { WS_RATING_GATE_MODE_DROP,
+        "Blocked buffers are dropped, GAP events sent instead (file jobs)",
+        "drop" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("WsRatingGateMode", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+GType
+ws_rating_gate_unrated_action_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    { WS_RATING_GATE_UNRATED_BLOCK,
+        "Block a missing, unknown or unrated rating (fail closed)", "block" },
+    { WS_RATING_GATE_UNRATED_ALLOW,
+        "Let a missing, unknown or unrated rating pass", "allow" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("WsRatingGateUnratedAction", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+GType
+ws_rating_gate_access_get_type (void)
+{
+  static GType type = 0;
+  static const GFlagsValue values[] = {
+    { WS_ACCESS_PIN, "A parental PIN (mandatory restricted access)", "pin" },
+    { WS_ACCESS_AGE_VERIFIED, "The viewer's age is verified", "age-verified" },
+    { WS_ACCESS_AUTHORISED_CHANNEL,
+        "The service holds the authorisation the rule names",
+        "authorised-channel" },
+    { WS_ACCESS_CONDITIONAL_ACCESS,
+        "The service is encrypted (conditional access)", "conditional-access" },
+    { WS_ACCESS_EXCEPTION, "The operator uses a derogation the rules allow",
+        "exception" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_flags_register_static ("WsRatingGateAccess", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+/* The policy's names, plus the gate's own two states. */
+static const gchar *
+kind_nick (WsDecisionKind kind)
+{
+  switch ((gint) kind) {
+    case KIND_NO_TIME:
+      return "no-time";
+    case KIND_UNRATED_ALLOWED:
+      return "unrated-allowed";
+    default:
+      return ws_decision_kind_to_string (kind);
+  }
+}
+
+/* ---- the rating -------------------------------------------------------- */
+
+/* Turns the received rating into a registry rating; sets rating_problem
+ * when it counts as unrated. */
+static void
+resolve_rating (WsRatingGate *self)
+{
+  const WsRating *r = self->rating;
+  const WsRatingRegistry *reg;
+  const WsRatingSystem *sys;
+  const gchar *territory;
+  GError *err = NULL;
+
+  self->rating_def = NULL;
+  g_clear_pointer (&self->rating_name, g_free);
+  g_clear_pointer (&self->rating_problem, g_free);
+  if (r == NULL)
+    return;
+
+  if (r->system != NULL && r->code != NULL)
+    self->rating_name = g_strdup_printf ("%s:%s", r->system, r->code);
+  else {
+    self->rating_problem = g_strdup ("The rating event names no rating "
+                                     "system and code: treated as unrated "
+                                     "(fail closed).");
+    return;
+  }
+
+  territory = r->territory != NULL ? ws_territory_normalise (r->territory) :
+                                     NULL;
+  if (r->territory != NULL && self->cur_territory != NULL &&
+      g_strcmp0 (territory, self->cur_territory) != 0) {
+    self->rating_problem = g_strdup_printf ("The rating %s is for territory "
+                                            "%s, not %s: treated as unrated "
+                                            "(fail closed).",
+        self->rating_name, r->territory, self->cur_territory);
+    return;
+  }
+
+  reg = ws_rating_registry_get_default (&err);
+  if (reg == NULL) {
+    self->rating_problem = g_strdup_printf ("No rating systems could be "
+                                            "loaded (%s): treated as unrated "
+                                            "(fail closed).",
+        err->message);
+    g_clear_error (&err);
+    return;
+  }
+  sys = ws_rating_registry_lookup_system (reg, r->system);
+  if (sys != NULL)
+    self->rating_def = ws_rating_system_lookup_rating (sys, r->code);
+  if (self->rating_def == NULL)
+    self->rating_problem = g_strdup_printf ("%s is not a known rating: "
+                                            "treated as unrated (fail "
+                                            "closed).",
+        self->rating_name);
+}
+
+static gboolean
+rating_is_unrated (WsRatingGate *self)
+{
+  return self->rating_def == NULL ||
+         ws_rating_def_get_kind (self->rating_def) == WS_RATING_KIND_UNRATED;
+}
+
+/* Copies the run-time settings for the streaming thread. */
+static void
+refresh_settings (WsRatingGate *self)
+{
+  gchar *territory;
+
+  g_atomic_int_set (&self->settings_dirty, 0);
+  GST_OBJECT_LOCK (self);
+  g_free (self->cur_class);
+  self->cur_class = g_strdup (self->service_class);
+  self->cur_access = (WsAccessFlags) self->access;
+  self->cur_unrated = self->unrated_action;
+  territory = g_strdup (self->territory);
+  GST_OBJECT_UNLOCK (self);
+
+  if (self->cur_class == NULL && self->policy != NULL)
+    self->cur_class = g_strdup (
+        ws_policy_get_default_service_class (self->policy));
+  if (territory != NULL) {
+    self->cur_territory = ws_territory_normalise (territory);
+    if (self->cur_territory == NULL)
+      GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+          ("territory \"%s\" is not an ISO 3166-1 country code; ratings for "
+           "any territory are used",
+              territory),
+          (NULL));
+  } else if (self->policy != NULL)
+    self->cur_territory = ws_territory_normalise (
+        ws_policy_get_jurisdiction (self->policy));
+  g_free (territory);
+  resolve_rating (self);
+  self->have_decision = FALSE;
+}
+
+/* ---- time -------------------------------------------------------------- */
+
+static gint64
+floor_div (gint64 a, gint64 b)
+{
+  gint64 q = a / b;
+
+  if ((a % b != 0) && ((a < 0) != (b < 0)))
+    q--;
+  return q;
+}
+
+/* realtime - monotonic, taken once per process so every gate maps the
+ * monotonic system clock alike */
+static gint64
+monotonic_to_real_offset_ns (void)
+{
+  static gsize once = 0;
+  static gint64 offset;
+
+  if (g_once_init_enter (&once)) {
+    offset = (g_get_real_time () - g_get_monotonic_time ()) * GST_USECOND;
+    g_once_init_leave (&once, 1);
+  }
+  return offset;
+}
+
+static gint64
+wall_instant (WsRatingGate *self, GstClockTime rt)
+{
+  GstClock *clock = gst_element_get_clock (GST_ELEMENT_CAST (self));
+  GstClockTime base, latency;
+
+  if (clock == NULL)
+    return g_get_real_time () * GST_USECOND;
+
+  if (clock != self->wall_clock) {
+    gint type = -1;
+
+    gst_object_replace ((GstObject **) &self->wall_clock, GST_OBJECT (clock));
+    if (GST_IS_SYSTEM_CLOCK (clock))
+      g_object_get (clock, "clock-type", &type, NULL);
+    if (type == GST_CLOCK_TYPE_REALTIME)
+      self->wall_offset_ns = 0;
+    else if (type == GST_CLOCK_TYPE_MONOTONIC)
+      self->wall_offset_ns = monotonic_to_real_offset_ns ();
+    else
+      self->wall_offset_ns = g_get_real_time () * GST_USECOND -
+                             (gint64) gst_clock_get_time (clock);
+    GST_DEBUG_OBJECT (self,
+        "clock %" GST_PTR_FORMAT ": UTC offset %" G_GINT64_FORMAT " ns", clock,
+        self->wall_offset_ns);
+  }
+  gst_object_unref (clock);
+
+  base = gst_element_get_base_time (GST_ELEMENT_CAST (self));
+  GST_OBJECT_LOCK (self);
+  latency = self->latency;
+  GST_OBJECT_UNLOCK (self);
+  if (!GST_CLOCK_TIME_IS_VALID (base))
+    return g_get_real_time () * GST_USECOND;
+  return (gint64) (base + rt + latency) + self->wall_offset_ns;
+}
+
+/* The civil instant of a buffer at running time @rt, in ns since the Unix
+ * epoch. FALSE when unknown (reference-meta without a reference yet). */
+static gboolean
+buffer_instant (WsRatingGate *self, GstBuffer *buf, GstClockTime rt,
+    gint64 *out_ns)
+{
+  GstReferenceTimestampMeta *meta;
+
+  switch (self->clock_mode) {
+    case WS_RATING_GATE_CLOCK_SCHEDULED:
+      *out_ns = self->start_ns + (gint64) rt;
+      return TRUE;
+    case WS_RATING_GATE_CLOCK_REFERENCE_META:
+      meta = gst_buffer_get_reference_timestamp_meta (buf, self->unix_caps);
+      if (meta != NULL && GST_CLOCK_TIME_IS_VALID (meta->timestamp)) {
+        self->have_ref = TRUE;
+        self->ref_ns = (gint64) meta->timestamp;
+        self->ref_rt = rt;
+        *out_ns = self->ref_ns;
+        return TRUE;
+      }
+      if (!self->have_ref)
+        return FALSE;
+      *out_ns = self->ref_ns + ((gint64) rt - (gint64) self->ref_rt);
+      return TRUE;
+    case WS_RATING_GATE_CLOCK_WALL:
+    default:
+      *out_ns = wall_instant (self, rt);
+      return TRUE;
+  }
+}
+
+/* "21:00", or "21:00 on Thursday 2 July" when not on the day of @now_us */
+static gchar *
+format_local_hm (WsRatingGate *self, gint64 when_us, gint64 now_us)
+{
+  GTimeZone *tz = ws_policy_get_time_zone (self->policy);
+  GDateTime *u, *w, *n;
+  gchar *s;
+  const gchar *fmt;
+
+  u = g_date_time_new_from_unix_utc (floor_div (when_us, G_USEC_PER_SEC));
+  if (u == NULL)
+    return NULL;
+  w = g_date_time_to_timezone (u, tz);
+  g_date_time_unref (u);
+  u = g_date_time_new_from_unix_utc (floor_div (now_us, G_USEC_PER_SEC));
+  n = u != NULL ? g_date_time_to_timezone (u, tz) : NULL;
+  if (u != NULL)
+    g_date_time_unref (u);
+  fmt = g_date_time_get_second (w) != 0 ? "%H:%M:%S" : "%H:%M";
+  if (n == NULL || g_date_time_get_year (w) != g_date_time_get_year (n) ||
+      g_date_time_get_day_of_year (w) != g_date_time_get_day_of_year (n)) {
+    gchar *day = g_date_time_format (w, "%A %-d %B");
+    gchar *hm = g_date_time_format (w, fmt);
+
+    s = g_strdup_printf ("%s on %s", hm, day);
+    g_free (day);
+    g_free (hm);
+  } else {
+    s = g_date_time_format (w, fmt);
+  }
+  g_date_time_unref (w);
+  if (n != NULL)
+    g_date_time_unref (n);
+  return s;
+}
+
+/* The slate text for a blocked decision: the template with "%s" replaced by
+ * the next allowed local time and "%%" by "%". Never a printf format. */
+static gchar *
+make_slate_text (WsRatingGate *self, gint64 now_us)
+{
+  gchar *tmpl, *when = NULL;
+  GString *out;
+  const gchar *p;
+
+  GST_OBJECT_LOCK (self);
+  tmpl = g_strdup (self->slate_text);
+  GST_OBJECT_UNLOCK (self);
+  if (tmpl == NULL || *tmpl == '\0') {
+    g_free (tmpl);
+    return NULL;
+  }
+  if (strstr (tmpl, "%s") != NULL) {
+    if (self->allowed || self->next_change_us == WS_TIME_NONE) {
+      g_free (tmpl);
+      return g_strdup ("This programme is not available now.");
+    }
+    when = format_local_hm (self, self->next_change_us, now_us);
+  }
+  out = g_string_new (NULL);
+  for (p = tmpl; *p != '\0'; p++) {
+    if (p[0] == '%' && p[1] == 's') {
+      g_string_append (out, when != NULL ? when : "");
+      p++;
+    } else if (p[0] == '%' && p[1] == '%') {
+      g_string_append_c (out, '%');
+      p++;
+    } else {
+      g_string_append_c (out, *p);
+    }
+  }
+  g_free (tmpl);
+  g_free (when);
+  return g_string_free (out, FALSE);
+}
+
+/* ---- decisions and reports -------------------------------------------- */
+
+static void
+decide (WsRatingGate *self, gboolean have_time, gint64 instant_ns)
+{
+  WsDecision d;
+  gint64 next_us;
+
+  self->have_decision = TRUE;
+  if (!have_time) {
+    self->allowed = FALSE;
+    self->kind = KIND_NO_TIME;
+    self->rule = NULL;
+    self->reason = "No timestamp/x-unix reference timestamp on the stream "
+                   "yet: blocked (fail closed).";
+    self->next_change_us = WS_TIME_NONE;
+    /* decide again at the next buffer */
+    self->valid_from_ns = G_MAXINT64;
+    self->valid_until_ns = G_MININT64;
+    goto done;
+  }
+
+  ws_policy_decide (self->policy, self->cur_class, self->rating_def,
+      floor_div (instant_ns, 1000), self->cur_access, &d);
+  self->allowed = d.allowed;
+  self->kind = d.kind;
+  self->rule = d.rule_id;
+  self->reason = d.reason;
+  next_us = d.allowed ? d.allowed_until_us : d.next_allowed_us;
+  if (!d.allowed && self->rating_problem != NULL &&
+      d.kind == WS_DECISION_UNRATED)
+    self->reason = self->rating_problem;
+  if (!d.allowed && self->cur_unrated == WS_RATING_GATE_UNRATED_ALLOW &&
+      rating_is_unrated (self)) {
+    self->allowed = TRUE;
+    self->kind = KIND_UNRATED_ALLOWED;
+    self->rule = NULL;
+    self->reason = "No rating, or an unknown or unrated one: allowed by "
+                   "unrated-action=allow.";
+    next_us = WS_TIME_NONE;
+  }
+  self->next_change_us = next_us;
+  self->valid_from_ns = instant_ns;
+  if (next_us == WS_TIME_NONE || next_us >= G_MAXINT64 / 1000)
+    self->valid_until_ns = G_MAXINT64;
+  else
+    self->valid_until_ns = next_us * 1000;
+  if (self->valid_until_ns <= instant_ns)
+    self->valid_until_ns = instant_ns + 1;
+
+done:
+  g_free (self->want_text);
+  self->want_text = self->allowed ?
+                        NULL :
+                        make_slate_text (self,
+                            have_time ? floor_div (instant_ns, 1000) : 0);
+}
+
+static void
+json_string (GString *s, const gchar *v)
+{
+  const gchar *p;
+  gchar *valid = NULL;
+
+  if (v == NULL) {
+    g_string_append (s, "null");
+    return;
+  }
+  /* a rating sent by an application may be any bytes: keep the line JSON */
+  if (!g_utf8_validate (v, -1, NULL))
+    v = valid = g_utf8_make_valid (v, -1);
+  g_string_append_c (s, '"');
+  for (p = v; *p != '\0'; p++) {
+    guchar c = (guchar) *p;
+
+    switch (c) {
+      case '"':
+        g_string_append (s, "\\\"");
+        break;
+      case '\\':
+        g_string_append (s, "\\\\");
+        break;
+      case '\n':
+        g_string_append (s, "\\n");
+        break;
+      case '\r':
+        g_string_append (s, "\\r");
+        break;
+      case '\t':
+        g_string_append (s, "\\t");
+        break;
+      default:
+        if (c < 0x20)
+          g_string_append_printf (s, "\\u%04x", c);
+        else
+          g_string_append_c (s, (gchar) c);
+    }
+  }
+  g_string_append_c (s, '"');
+  g_free (valid);
+}
+
+/* One write() of the whole line (O_APPEND keeps lines of several writers
+ * apart), then fsync(). FALSE with errno set on failure. */
+static gboolean
+write_line (int fd, const gchar *line, gsize len)
+{
+  while (len > 0) {
+    ssize_t n = write (fd, line, len);
+
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return FALSE;
+    }
+    line += n;
+    len -= (gsize) n;
+  }
+  while (fsync (fd) != 0) {
+    if (errno != EINTR)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+write_as_run (WsRatingGate *self, const gchar *instant, GstClockTime rt,
+    const gchar *next)
+{
+  GString *s = g_string_new ("{\"instant\": ");
+  gchar *name = gst_object_get_name (GST_OBJECT (self));
+
+  json_string (s, instant);
+  g_string_append (s, ", \"running_time_ns\": ");
+  if (GST_CLOCK_TIME_IS_VALID (rt))
+    g_string_append_printf (s, "%" G_GUINT64_FORMAT, (guint64) rt);
+  else
+    g_string_append (s, "null");
+  g_string_append_printf (s,
+      ", \"allowed\": %s, \"reason\": ", self->allowed ? "true" : "false");
+  json_string (s, self->reason);
+  g_string_append (s, ", \"rule\": ");
+  json_string (s, self->rule);
+  g_string_append (s, ", \"rating\": ");
+  json_string (s, self->rating_name);
+  g_string_append (s, ", \"policy\": ");
+  json_string (s, ws_policy_get_id (self->policy));
+  g_string_append (s, ", \"service_class\": ");
+  json_string (s, self->cur_class);
+  g_string_append (s, ", \"next_change\": ");
+  json_string (s, next);
+  g_string_append (s, ", \"kind\": ");
+  json_string (s, kind_nick (self->kind));
+  g_string_append (s, ", \"element\": ");
+  json_string (s, name);
+  g_string_append (s, "}\n");
+
+  if (!write_line (self->log_fd, s->str, s->len)) {
+    int e = errno;
+
+    GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
+        ("Could not write the as-run log \"%s\": %s", self->log_path,
+            g_strerror (e)),
+        ("decision: %s", self->reason));
+  }
+  g_string_free (s, TRUE);
+  g_free (name);
+}
+
+/* Posts the message and logs the line when the decision differs from the
+ * last one reported. */
+static void
+report (WsRatingGate *self, gboolean have_time, gint64 instant_ns,
+    GstClockTime pts, GstClockTime rt, GstClockTime duration)
+{
+  gchar *instant = NULL, *next = NULL;
+  gboolean post;
+
+  if (self->reported && self->rep_allowed == self->allowed &&
+      self->rep_kind == self->kind &&
+      g_strcmp0 (self->rep_rule, self->rule) == 0 &&
+      g_strcmp0 (self->rep_rating, self->rating_name) == 0)
+    return;
+
+  self->reported = TRUE;
+  self->rep_allowed = self->allowed;
+  self->rep_kind = self->kind;
+  g_free (self->rep_rule);
+  self->rep_rule = g_strdup (self->rule);
+  g_free (self->rep_rating);
+  self->rep_rating = g_strdup (self->rating_name);
+
+  if (have_time)
+    instant = ws_policy_format_time (self->policy,
+        floor_div (instant_ns, 1000));
+  if (self->next_change_us != WS_TIME_NONE)
+    next = ws_policy_format_time (self->policy, self->next_change_us);
+
+  GST_INFO_OBJECT (self,
+      "%s at %s (running time %" GST_TIME_FORMAT "): %s "
+      "[rule %s, rating %s, next change %s]",
+      self->allowed ? "allowed" : "blocked", GST_STR_NULL (instant),
+      GST_TIME_ARGS (rt), self->reason, GST_STR_NULL (self->rule),
+      GST_STR_NULL (self->rating_name), GST_STR_NULL (next));
+
+  GST_OBJECT_LOCK (self);
+  post = self->post_messages;
+  GST_OBJECT_UNLOCK (self);
+
+  if (post) {
+    GstStructure *s = gst_structure_new ("ratinggate", "timestamp",
+        G_TYPE_UINT64, (guint64) pts, "stream-time", G_TYPE_UINT64,
+        (guint64) gst_segment_to_stream_time (&self->segment, GST_FORMAT_TIME,
+            pts),
+        "running-time", G_TYPE_UINT64, (guint64) rt, "duration", G_TYPE_UINT64,
+        (guint64) duration, "allowed", G_TYPE_BOOLEAN, self->allowed, "reason",
+        G_TYPE_STRING, self->reason, NULL);
+
+    if (self->rule != NULL)
+      gst_structure_set (s, "rule", G_TYPE_STRING, self->rule, NULL);
+    if (self->rating_name != NULL)
+      gst_structure_set (s, "rating", G_TYPE_STRING, self->rating_name, NULL);
+    if (instant != NULL)
+      gst_structure_set (s, "instant", G_TYPE_STRING, instant, NULL);
+    if (next != NULL)
+      gst_structure_set (s, "next-change", G_TYPE_STRING, next, NULL);
+    gst_structure_set (s, "kind", G_TYPE_STRING, kind_nick (self->kind),
+        "policy", G_TYPE_STRING, ws_policy_get_id (self->policy),
+        "service-class", G_TYPE_STRING, self->cur_class, NULL);
+    gst_element_post_message (GST_ELEMENT_CAST (self),
+        gst_message_new_element (GST_OBJECT_CAST (self), s));
+  }
+
+  if (self->log_fd >= 0)
+    write_as_run (self, instant, rt, next);
+
+  g_free (instant);
+  g_free (next);
+}
+
+/* Makes the cached decision cover @instant_ns, reporting any change. */
+static inline void
+ensure_decision (WsRatingGate *self, gboolean have_time, gint64 instant_ns,
+    GstClockTime pts, GstClockTime rt, GstClockTime duration)
+{
+  if (G_LIKELY (self->have_decision && have_time &&
+                instant_ns >= self->valid_from_ns &&
+                instant_ns < self->valid_until_ns))
+    return;
+  decide (self, have_time, instant_ns);
+  report (self, have_time, instant_ns, pts, rt, duration);
+}
+
+/* ---- the slate --------------------------------------------------------- */
+
+static void
+draw_image (WsRatingGate *self, cairo_t *cr, const gchar *path, double dw,
+    int h)
+{
+  cairo_surface_t *img = cairo_image_surface_create_from_png (path);
+  double iw, ih, scale;
+
+  if (cairo_surface_status (img) != CAIRO_STATUS_SUCCESS) {
+    GST_ELEMENT_WARNING (self, RESOURCE, READ,
+        ("Could not read the slate image \"%s\": %s; the slate is black", path,
+            cairo_status_to_string (cairo_surface_status (img))),
+        ("slate-image must be a PNG file"));
+    cairo_surface_destroy (img);
+    return;
+  }
+  iw = cairo_image_surface_get_width (img);
+  ih = cairo_image_surface_get_height (img);
+  if (iw > 0 && ih > 0) {
+    scale = MIN (dw / iw, h / ih);
+    cairo_save (cr);
+    cairo_translate (cr, (dw - iw * scale) / 2, (h - ih * scale) / 2);
+    cairo_scale (cr, scale, scale);
+    cairo_set_source_surface (cr, img, 0, 0);
+    cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+    cairo_paint (cr);
+    cairo_restore (cr);
+  }
+  cairo_surface_destroy (img);
+}
+
+static void
+draw_text (cairo_t *cr, const gchar *text, double dw, int h)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *fd = pango_font_description_from_string ("Sans Bold");
+  PangoRectangle logical;
+  double margin = dw * 0.05;
+
+  pango_font_description_set_absolute_size (fd, MAX (6, h / 18) * PANGO_SCALE);
+  pango_layout_set_font_description (layout, fd);
+  pango_layout_set_width (layout, (int) ((dw - 2 * margin) * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+
+  cairo_move_to (cr, margin, (h - logical.height) / 2.0);
+  pango_cairo_layout_path (cr, layout);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_set_line_width (cr, MAX (1.0, h / 180.0));
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_fill (cr);
+
+  pango_font_description_free (fd);
+  g_object_unref (layout);
+}
+
+/* Renders the slate with cairo (ARGB32) and converts it once to the
+ * negotiated format. */
+static gboolean
+render_slate (WsRatingGate *self)
+{
+  GstVideoInfo *vi = &self->vinfo;
+  gint w = GST_VIDEO_INFO_WIDTH (vi);
+  gint h = GST_VIDEO_INFO_FIELD_HEIGHT (vi);
+  gdouble par = 1.0;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  GstVideoInfo sinfo;
+  GstBuffer *src = NULL, *dst = NULL;
+  GstVideoFrame sframe, dframe;
+  GstVideoConverter *conv;
+  gchar *image;
+  gint stride;
+  gboolean ok = FALSE;
+
+  GST_OBJECT_LOCK (self);
+  image = g_strdup (self->slate_image);
+  GST_OBJECT_UNLOCK (self);
+  g_atomic_int_set (&self->slate_dirty, 0);
+
+  if (GST_VIDEO_INFO_PAR_N (vi) > 0 && GST_VIDEO_INFO_PAR_D (vi) > 0)
+    par = (gdouble) GST_VIDEO_INFO_PAR_N (vi) / GST_VIDEO_INFO_PAR_D (vi);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_paint (cr);
+  /* draw in square display units: a pixel is @par wide */
+  cairo_scale (cr, 1.0 / par, 1.0);
+  if (image != NULL && *image != '\0')
+    draw_image (self, cr, image, w * par, h);
+  if (self->want_text != NULL && *self->want_text != '\0')
+    draw_text (cr, self->want_text, w * par, h);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  stride = cairo_image_surface_get_stride (surface);
+
+  gst_video_info_set_interlaced_format (&sinfo,
+      G_BYTE_ORDER == G_LITTLE_ENDIAN ? GST_VIDEO_FORMAT_BGRA :
+                                        GST_VIDEO_FORMAT_ARGB,
+      GST_VIDEO_INFO_INTERLACE_MODE (vi), w, GST_VIDEO_INFO_HEIGHT (vi));
+  GST_VIDEO_INFO_PAR_N (&sinfo) = GST_VIDEO_INFO_PAR_N (vi);
+  GST_VIDEO_INFO_PAR_D (&sinfo) = GST_VIDEO_INFO_PAR_D (vi);
+  GST_VIDEO_INFO_FPS_N (&sinfo) = GST_VIDEO_INFO_FPS_N (vi);
+  GST_VIDEO_INFO_FPS_D (&sinfo) = GST_VIDEO_INFO_FPS_D (vi);
+  GST_VIDEO_INFO_PLANE_STRIDE (&sinfo, 0) = stride;
+  GST_VIDEO_INFO_SIZE (&sinfo) = (gsize) stride * h;
+
+  src = gst_buffer_new_wrapped_full (GST_MEMORY_FLAG_READONLY,
+      cairo_image_surface_get_data (surface), (gsize) stride * h, 0,
+      (gsize) stride * h, NULL, NULL);
+  dst = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (vi), NULL);
+  if (dst == NULL)
+    goto end;
+  if (!gst_video_frame_map (&sframe, &sinfo, src, GST_MAP_READ))
+    goto end;
+  if (!gst_video_frame_map (&dframe, vi, dst, GST_MAP_WRITE)) {
+    gst_video_frame_unmap (&sframe);
+    goto end;
+  }
+  conv = gst_video_converter_new (&sinfo, vi,
+      gst_structure_new ("options", GST_VIDEO_CONVERTER_OPT_DITHER_METHOD,
+          GST_TYPE_VIDEO_DITHER_METHOD, GST_VIDEO_DITHER_NONE,
+          GST_VIDEO_CONVERTER_OPT_THREADS, G_TYPE_UINT, 1, NULL));
+  if (conv != NULL) {
+    gst_video_converter_frame (conv, &sframe, &dframe);
+    gst_video_converter_free (conv);
+    ok = TRUE;
+  }
+  gst_video_frame_unmap (&dframe);
+  gst_video_frame_unmap (&sframe);
+
+end:
+  if (ok) {
+    gst_buffer_replace (&self->slate, dst);
+    g_free (self->slate_text_used);
+    self->slate_text_used = g_strdup (self->want_text);
+    GST_DEBUG_OBJECT (self, "slate rendered, %dx%d %s, text \"%s\"", w, h,
+        GST_VIDEO_INFO_NAME (vi), GST_STR_NULL (self->want_text));
+  }
+  if (dst != NULL)
+    gst_buffer_unref (dst);
+  if (src != NULL)
+    gst_buffer_unref (src);
+  cairo_surface_destroy (surface);
+  g_free (image);
+  return ok;
+}
+
+static void
+copy_buffer_info (GstBuffer *out, GstBuffer *in)
+{
+  GstReferenceTimestampMeta *rmeta;
+  GstVideoTimeCodeMeta *tmeta;
+  gpointer state = NULL;
+
+  gst_buffer_copy_into (out, in,
+      GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
+  GST_BUFFER_FLAG_UNSET (out, GST_BUFFER_FLAG_GAP);
+  while ((rmeta = (GstReferenceTimestampMeta *)
+                 gst_buffer_iterate_meta_filtered (in, &state,
+                     GST_REFERENCE_TIMESTAMP_META_API_TYPE)) != NULL)
+    gst_buffer_add_reference_timestamp_meta (out, rmeta->reference,
+        rmeta->timestamp, rmeta->duration);
+  tmeta = gst_buffer_get_video_time_code_meta (in);
+  if (tmeta != NULL)
+    gst_buffer_add_video_time_code_meta (out, &tmeta->tc);
+}
+
+/* (transfer full) @in; returns the slate with @in's timestamps */
+static GstBuffer *
+slate_buffer (WsRatingGate *self, GstBuffer *in)
+{
+  GstBuffer *out;
+
+  if (self->slate == NULL || g_atomic_int_get (&self->slate_dirty) ||
+      g_strcmp0 (self->want_text, self->slate_text_used) != 0) {
+    if (!render_slate (self) && self->slate == NULL) {
+      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+          ("Could not make a slate in %s %dx%d",
+              GST_VIDEO_INFO_NAME (&self->vinfo),
+              GST_VIDEO_INFO_WIDTH (&self->vinfo),
+              GST_VIDEO_INFO_HEIGHT (&self->vinfo)),
+          ("put videoconvert before ratinggate to use another format"));
+      gst_buffer_unref (in);
+      return NULL;
+    }
+  }
+  out = gst_buffer_new ();
+  /* shares the slate's memory: no copy per frame */
+  gst_buffer_copy_into (out, self->slate, GST_BUFFER_COPY_MEMORY, 0, -1);
+  copy_buffer_info (out, in);
+  gst_buffer_unref (in);
+  return out;
+}
+
+/* (transfer full) @in; returns silence with @in's timestamps and layout */
+static GstBuffer *
+silence_buffer (WsRatingGate *self, GstBuffer *in)
+{
+  gsize size = gst_buffer_get_size (in);
+  GstBuffer *out;
+
+  if (self->silence == NULL || self->silence->size < size) {
+    GstMapInfo map;
+    gsize want = MAX (size, (gsize) GST_AUDIO_INFO_BPF (&self->ainfo) * 4096);
+
+    if (self->silence != NULL)
+      gst_memory_unref (self->silence);
+    self->silence = gst_allocator_alloc (NULL, want, NULL);
+    gst_memory_map (self->silence, &map, GST_MAP_WRITE);
+    gst_audio_format_info_fill_silence (self->ainfo.finfo, map.data, map.size);
+    gst_memory_unmap (self->silence, &map);
+  }
+  out = gst_buffer_new ();
+  gst_buffer_append_memory (out, gst_memory_share (self->silence, 0, size));
+  gst_buffer_copy_into (out, in,
+      GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS | GST_BUFFER_COPY_META,
+      0, -1);
+  GST_BUFFER_FLAG_UNSET (out, GST_BUFFER_FLAG_GAP);
+  gst_buffer_unref (in);
+  return out;
+}
+
+/* silences frames [from, to) of a writable audio buffer */
+static gboolean
+silence_range (WsRatingGate *self, GstBuffer *buf, guint64 from, guint64 to)
+{
+  GstAudioBuffer abuf;
+  gint bps = GST_AUDIO_INFO_BPS (&self->ainfo);
+  gint bpf = GST_AUDIO_INFO_BPF (&self->ainfo);
+  gint p;
+
+  if (!gst_audio_buffer_map (&abuf, &self->ainfo, buf, GST_MAP_READWRITE))
+    return FALSE;
+  to = MIN (to, abuf.n_samples);
+  if (from < to) {
+    for (p = 0; p < abuf.n_planes; p++) {
+      gsize unit = abuf.n_planes > 1 ? (gsize) bps : (gsize) bpf;
+
+      gst_audio_format_info_fill_silence (self->ainfo.finfo,
+          (guint8 *) abuf.planes[p] + from * unit, (to - from) * unit);
+    }
+  }
+  gst_audio_buffer_unmap (&abuf);
+  return TRUE;
+}
+
+/* ---- streaming --------------------------------------------------------- */
+
+static GstFlowReturn
+push_gap (WsRatingGate *self, GstBuffer *buf)
+{
+  GstClockTime pts = GST_BUFFER_PTS (buf), dur = GST_BUFFER_DURATION (buf);
+
+  gst_buffer_unref (buf);
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    gst_pad_push_event (self->srcpad, gst_event_new_gap (pts, dur));
+  return GST_FLOW_OK;
+}
+
+/* audio in slate mode whose buffer crosses the end of the cached decision:
+ * cut at the boundary sample */
+static GstFlowReturn
+chain_audio_split (WsRatingGate *self, GstBuffer *buf, gint64 instant_ns,
+    GstClockTime pts, GstClockTime rt)
+{
+  gint rate = GST_AUDIO_INFO_RATE (&self->ainfo);
+  gint bpf = GST_AUDIO_INFO_BPF (&self->ainfo);
+  guint64 n = gst_buffer_get_size (buf) / (guint64) bpf, s = 0;
+  guint64 from[8], to[8];
+  guint n_ranges = 0, i;
+  guint64 blocked = 0;
+  gint64 prev_until = G_MININT64;
+
+  while (s < n) {
+    gint64 at = instant_ns +
+                (gint64) gst_util_uint64_scale_int (s, GST_SECOND, rate);
+    guint64 e = n;
+
+    /* sample s was found to be at or past the previous boundary; the
+     * buffer's start instant is rounded down, so do not let rounding put
+     * it a nanosecond before */
+    if (s > 0 && at < prev_until)
+      at = prev_until;
+    ensure_decision (self, TRUE, at,
+        GST_CLOCK_TIME_IS_VALID (pts) ? pts + (at - instant_ns) :
+                                        GST_CLOCK_TIME_NONE,
+        rt + (at - instant_ns),
+        gst_util_uint64_scale_int (n - s, GST_SECOND, rate));
+    prev_until = self->valid_until_ns;
+    if (prev_until != G_MAXINT64) {
+      gint64 left = prev_until - instant_ns;
+
+      /* the first sample s with instant + s / rate >= the boundary, with
+       * the start instant up to 1 ns early from rounding */
+      if (left <= 0)
+        e = s + 1;
+      else
+        e = gst_util_uint64_scale_int ((guint64) left - 1, rate, GST_SECOND) +
+            1;
+      e = CLAMP (e, s + 1, n);
+    }
+    if (!self->allowed) {
+      if (n_ranges > 0 && to[n_ranges - 1] == s)
+        to[n_ranges - 1] = e;
+      else if (n_ranges < G_N_ELEMENTS (from)) {
+        from[n_ranges] = s;
+        to[n_ranges] = e;
+        n_ranges++;
+      } else {
+        to[n_ranges - 1] = e; /* silence a little more, never less */
+      }
+      blocked += e - s;
+    }
+    s = e;
+  }
+
+  if (blocked == 0)
+    return gst_pad_push (self->srcpad, buf);
+  if (blocked >= n)
+    return gst_pad_push (self->srcpad, silence_buffer (self, buf));
+  buf = gst_buffer_make_writable (buf);
+  for (i = 0; i < n_ranges; i++) {
+    if (!silence_range (self, buf, from[i], to[i])) {
+      GST_ELEMENT_ERROR (self, STREAM, FAILED,
+          ("Could not map an audio buffer to silence it"), (NULL));
+      gst_buffer_unref (buf);
+      return GST_FLOW_ERROR;
+    }
+  }
+  return gst_pad_push (self->srcpad, buf);
+}
+
+static GstFlowReturn
+ws_rating_gate_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
+{
+  WsRatingGate *self = WS_RATING_GATE (parent);
+  GstClockTime pts = GST_BUFFER_PTS (buf), dur = GST_BUFFER_DURATION (buf);
+  GstClockTime rt = GST_CLOCK_TIME_NONE;
+  gint64 instant_ns = 0;
+  gboolean have_time;
+  WsRatingGateMode mode;
+
+  if (G_UNLIKELY (!self->have_caps)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("ratinggate got a buffer before its caps"),
+        ("the upstream element must send a caps event first"));
+    gst_buffer_unref (buf);
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+  if (G_UNLIKELY (self->policy == NULL)) {
+    gst_buffer_unref (buf);
+    return GST_FLOW_FLUSHING;
+  }
+  if (G_UNLIKELY (g_atomic_int_get (&self->settings_dirty)))
+    refresh_settings (self);
+
+  if (!self->is_video && !GST_CLOCK_TIME_IS_VALID (dur) &&
+      GST_AUDIO_INFO_BPF (&self->ainfo) > 0 &&
+      GST_AUDIO_INFO_RATE (&self->ainfo) > 0)
+    dur = gst_util_uint64_scale_int (gst_buffer_get_size (buf) /
+                                         GST_AUDIO_INFO_BPF (&self->ainfo),
+        GST_SECOND, GST_AUDIO_INFO_RATE (&self->ainfo));
+
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    rt = gst_segment_to_running_time (&self->segment, GST_FORMAT_TIME, pts);
+  if (!GST_CLOCK_TIME_IS_VALID (rt))
+    rt = GST_CLOCK_TIME_IS_VALID (self->next_rt) ? self->next_rt : 0;
+  self->next_rt = GST_CLOCK_TIME_IS_VALID (dur) ? rt + dur : rt;
+
+  have_time = buffer_instant (self, buf, rt, &instant_ns);
+  ensure_decision (self, have_time, instant_ns, pts, rt, dur);
+  mode = (WsRatingGateMode) g_atomic_int_get (&self->mode);
+
+  /* audio in slate mode crossing the end of the decision: cut */
+  if (!self->is_video && have_time && mode == WS_RATING_GATE_MODE_SLATE &&
+      GST_CLOCK_TIME_IS_VALID (dur) && self->valid_until_ns != G_MAXINT64 &&
+      instant_ns + (gint64) dur > self->valid_until_ns)
+    return chain_audio_split (self, buf, instant_ns, pts, rt);
+
+  if (G_LIKELY (self->allowed))
+    return gst_pad_push (self->srcpad, buf);
+  if (mode == WS_RATING_GATE_MODE_DROP)
+    return push_gap (self, buf);
+  if (self->is_video) {
+    buf = slate_buffer (self, buf);
+    if (buf == NULL)
+      return GST_FLOW_NOT_NEGOTIATED;
+    return gst_pad_push (self->srcpad, buf);
+  }
+  return gst_pad_push (self->srcpad, silence_buffer (self, buf));
+}
+
+static void
+clear_rating (WsRatingGate *self)
+{
+  g_clear_pointer (&self->rating, ws_rating_free);
+  resolve_rating (self);
+  self->have_decision = FALSE;
+}
+
+static gboolean
+ws_rating_gate_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
+{
+  WsRatingGate *self = WS_RATING_GATE (parent);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_CAPS: {
+      GstCaps *caps;
+      const GstStructure *s;
+
+      gst_event_parse_caps (event, &caps);
+      s = gst_caps_get_structure (caps, 0);
+      if (gst_structure_has_name (s, "video/x-raw")) {
+        if (!gst_video_info_from_caps (&self->vinfo, caps))
+          goto bad_caps;
+        self->is_video = TRUE;
+      } else {
+        if (!gst_audio_info_from_caps (&self->ainfo, caps))
+          goto bad_caps;
+        self->is_video = FALSE;
+      }
+      self->have_caps = TRUE;
+      gst_buffer_replace (&self->slate, NULL);
+      g_clear_pointer (&self->silence, gst_memory_unref);
+      GST_DEBUG_OBJECT (self, "caps %" GST_PTR_FORMAT, caps);
+      break;
+    bad_caps:
+      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+          ("ratinggate cannot use the caps %" GST_PTR_FORMAT, caps),
+          ("raw video or raw audio with complete caps is needed"));
+      gst_event_unref (event);
+      return FALSE;
+    }
+    case GST_EVENT_SEGMENT:
+      gst_event_copy_segment (event, &self->segment);
+      if (self->segment.format != GST_FORMAT_TIME) {
+        GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+            ("ratinggate needs a TIME segment, got %s",
+                gst_format_get_name (self->segment.format)),
+            ("put a parser or decoder before ratinggate"));
+        gst_event_unref (event);
+        return FALSE;
+      }
+      break;
+    case GST_EVENT_STREAM_START: {
+      const gchar *id = NULL;
+
+      gst_event_parse_stream_start (event, &id);
+      if (self->stream_id != NULL && g_strcmp0 (id, self->stream_id) != 0) {
+        GST_DEBUG_OBJECT (self, "new stream %s: forgetting the rating", id);
+        clear_rating (self);
+      }
+      g_free (self->stream_id);
+      self->stream_id = g_strdup (id);
+      break;
+    }
+    case GST_EVENT_FLUSH_STOP:
+      gst_segment_init (&self->segment, GST_FORMAT_TIME);
+      self->next_rt = GST_CLOCK_TIME_NONE;
+      self->have_ref = FALSE;
+      self->have_decision = FALSE;
+      break;
+    case GST_EVENT_CUSTOM_DOWNSTREAM_STICKY:
+      if (ws_rating_event_is (event)) {
+        g_clear_pointer (&self->rating, ws_rating_free);
+        self->rating = ws_rating_event_parse (event, NULL);
+        resolve_rating (self);
+        self->have_decision = FALSE;
+        GST_INFO_OBJECT (self, "rating %s%s%s",
+            GST_STR_NULL (self->rating_name), self->rating_problem ? ": " : "",
+            self->rating_problem ? self->rating_problem : "");
+      }
+      break;
+    default:
+      break;
+  }
+  return gst_pad_event_default (pad, parent, event);
+}
+
+static gboolean
+ws_rating_gate_src_event (GstPad *pad, GstObject *parent, GstEvent *event)
+{
+  WsRatingGate *self = WS_RATING_GATE (parent);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_LATENCY) {
+    GstClockTime latency;
+
+    gst_event_parse_latency (event, &latency);
+    GST_OBJECT_LOCK (self);
+    self->latency = GST_CLOCK_TIME_IS_VALID (latency) ? latency : 0;
+    GST_OBJECT_UNLOCK (self);
+  }
+  return gst_pad_event_default (pad, parent, event);
+}
+
+/* ---- start / stop ------------------------------------------------------ */
+
+static gboolean
+ws_rating_gate_start (WsRatingGate *self)
+{
+  gchar *policy_id, *start_time, *log_path, *service_class;
+  GError *err = NULL;
+  gboolean ok = FALSE;
+
+  GST_OBJECT_LOCK (self);
+  policy_id = g_strdup (self->policy_id);
+  start_time = g_strdup (self->start_time);
+  log_path = g_strdup (self->as_run_log);
+  service_class = g_strdup (self->service_class);
+  self->clock_mode = self->clock;
+  GST_OBJECT_UNLOCK (self);
+
+  if (policy_id == NULL || *policy_id == '\0') {
+    gchar **ids = ws_policy_list_ids (NULL);
+    gchar *list = ids != NULL ? g_strjoinv (", ", ids) : g_strdup ("none");
+
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("ratinggate needs a policy: set policy to a policy id (%s) or a "
+         "policy file",
+            list),
+        (NULL));
+    g_free (list);
+    g_strfreev (ids);
+    goto end;
+  }
+  self->policy = ws_policy_load (policy_id, NULL, &err);
+  if (self->policy == NULL) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+        ("Could not load the policy \"%s\": %s", policy_id, err->message),
+        (NULL));
+    goto end;
+  }
+  if (service_class != NULL &&
+      !ws_policy_has_service_class (self->policy, service_class)) {
+    GString *list = g_string_new (NULL);
+    guint i;
+
+    for (i = 0; i < ws_policy_get_n_service_classes (self->policy); i++)
+      g_string_append_printf (list, "%s%s", i ? ", " : "",
+          ws_policy_get_service_class (self->policy, i));
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("The policy %s has no service class \"%s\"; use one of: %s",
+            ws_policy_get_id (self->policy), service_class, list->str),
+        (NULL));
+    g_string_free (list, TRUE);
+    goto end;
+  }
+  if (self->clock_mode == WS_RATING_GATE_CLOCK_SCHEDULED) {
+    gint64 us;
+
+    if (start_time == NULL || *start_time == '\0') {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("clock=scheduled needs start-time, the ISO 8601 instant of "
+           "running time 0 (such as 2026-07-01T20:59:50+01:00)"),
+          (NULL));
+      goto end;
+    }
+    if (!ws_policy_parse_time (self->policy, start_time, &us, &err)) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("start-time \"%s\": %s", start_time, err->message),
+          ("use ISO 8601 such as 2026-07-01T20:59:50+01:00"));
+      goto end;
+    }
+    self->start_ns = us * 1000;
+  }
+  if (log_path != NULL && *log_path != '\0') {
+    self->log_fd = open (log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+        0644);
+    if (self->log_fd < 0) {
+      int e = errno;
+
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+          ("Could not open the as-run log \"%s\": %s", log_path,
+              g_strerror (e)),
+          (NULL));
+      goto end;
+    }
+    self->log_path = g_strdup (log_path);
+  }
+
+  gst_segment_init (&self->segment, GST_FORMAT_TIME);
+  self->next_rt = GST_CLOCK_TIME_NONE;
+  self->have_decision = FALSE;
+  self->reported = FALSE;
+  self->have_ref = FALSE;
+  g_atomic_int_set (&self->settings_dirty, 1);
+  ok = TRUE;
+
+end:
+  g_clear_error (&err);
+  g_free (policy_id);
+  g_free (start_time);
+  g_free (log_path);
+  g_free (service_class);
+  return ok;
+}
+
+static void
+ws_rating_gate_stop (WsRatingGate *self)
+{
+  if (self->log_fd >= 0) {
+    close (self->log_fd);
+    self->log_fd = -1;
+  }
+  g_clear_pointer (&self->log_path, g_free);
+  g_clear_pointer (&self->rating, ws_rating_free);
+  resolve_rating (self);
+  g_clear_pointer (&self->policy, ws_policy_free);
+  g_clear_pointer (&self->cur_class, g_free);
+  g_clear_pointer (&self->stream_id, g_free);
+  g_clear_pointer (&self->rep_rule, g_free);
+  g_clear_pointer (&self->rep_rating, g_free);
+  g_clear_pointer (&self->want_text, g_free);
+  g_clear_pointer (&self->slate_text_used, g_free);
+  gst_buffer_replace (&self->slate, NULL);
+  g_clear_pointer (&self->silence, gst_memory_unref);
+  gst_object_replace ((GstObject **) &self->wall_clock, NULL);
+  self->cur_territory = NULL;
+  self->have_caps = FALSE;
+  self->have_decision = FALSE;
+  self->reported = FALSE;
+  self->rule = NULL;
+  self->reason = NULL;
+}
+
+static GstStateChangeReturn
+ws_rating_gate_change_state (GstElement *element, GstStateChange transition)
+{
+  WsRatingGate *self = WS_RATING_GATE (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED &&
+      !ws_rating_gate_start (self)) {
+    ws_rating_gate_stop (self);
+    return GST_STATE_CHANGE_FAILURE;
+  }
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    ws_rating_gate_stop (self);
+  return ret;
+}
+
+/* ---- GObject ----------------------------------------------------------- */
+
+static void
+ws_rating_gate_set_property (GObject *object, guint prop_id,
+    const GValue *value, GParamSpec *pspec)
+{
+  WsRatingGate *self = WS_RATING_GATE (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_POLICY:
+      g_free (self->policy_id);
+      self->policy_id = g_value_dup_string (value);
+      break;
+    case PROP_SERVICE_CLASS:
+      g_free (self->service_class);
+      self->service_class = g_value_dup_string (value);
+      if (self->service_class != NULL && *self->service_class == '\0')
+        g_clear_pointer (&self->service_class, g_free);
+      g_atomic_int_set (&self->settings_dirty, 1);
+      break;
+    case PROP_TERRITORY:
+      g_free (self->territory);
+      self->territory = g_value_dup_string (value);
+      if (self->territory != NULL && *self->territory == '\0')
+        g_clear_pointer (&self->territory, g_free);
+      g_atomic_int_set (&self->settings_dirty, 1);
+      break;
+    case PROP_ACCESS:
+      self->access = g_value_get_flags (value);
+      g_atomic_int_set (&self->settings_dirty, 1);
+      break;
+    case PROP_CLOCK:
+      self->clock = (WsRatingGateClock) g_value_get_enum (value);
+      break;
+    case PROP_START_TIME:
+      g_free (self->start_time);
+      self->start_time = g_value_dup_string (value);
+      break;
+    case PROP_MODE:
+      g_atomic_int_set (&self->mode, g_value_get_enum (value));
+      break;
+    case PROP_SLATE_IMAGE:
+      g_free (self->slate_image);
+      self->slate_image = g_value_dup_string (value);
+      g_atomic_int_set (&self->slate_dirty, 1);
+      break;
+    case PROP_SLATE_TEXT: {
+      const gchar *t = g_value_get_string (value);
+
+      g_free (self->slate_text);
+      self->slate_text = t != NULL ? g_utf8_make_valid (t, -1) : NULL;
+      /* the text is made at the next decision */
+      g_atomic_int_set (&self->settings_dirty, 1);
+      break;
+    }
+    case PROP_UNRATED_ACTION:
+      self->unrated_action = (WsRatingGateUnratedAction) g_value_get_enum (
+          value);
+      g_atomic_int_set (&self->settings_dirty, 1);
+      break;
+    case PROP_AS_RUN_LOG:
+      g_free (self->as_run_log);
+      self->as_run_log = g_value_dup_string (value);
+      break;
+    case PROP_POST_MESSAGES:
+      self->post_messages = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+ws_rating_gate_get_property (GObject *object, guint prop_id, GValue *value,
+    GParamSpec *pspec)
+{
+  WsRatingGate *self = WS_RATING_GATE (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_POLICY:
+      g_value_set_string (value, self->policy_id);
+      break;
+    case PROP_SERVICE_CLASS:
+      g_value_set_string (value, self->service_class);
+      break;
+    case PROP_TERRITORY:
+      g_value_set_string (value, self->territory);
+      break;
+    case PROP_ACCESS:
+      g_value_set_flags (value, self->access);
+      break;
+    case PROP_CLOCK:
+      g_value_set_enum (value, self->clock);
+      break;
+    case PROP_START_TIME:
+      g_value_set_string (value, self->start_time);
+      break;
+    case PROP_MODE:
+      g_value_set_enum (value, g_atomic_int_get (&self->mode));
+      break;
+    case PROP_SLATE_IMAGE:
+      g_value_set_string (value, self->slate_image);
+      break;
+    case PROP_SLATE_TEXT:
+      g_value_set_string (value, self->slate_text);
+      break;
+    case PROP_UNRATED_ACTION:
+      g_value_set_enum (value, self->unrated_action);
+      break;
+    case PROP_AS_RUN_LOG:
+      g_value_set_string (value, self->as_run_log);
+      break;
+    case PROP_POST_MESSAGES:
+      g_value_set_boolean (value, self->post_messages);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+ws_rating_gate_finalize (GObject *object)
+{
+  WsRatingGate *self = WS_RATING_GATE (object);
+
+  ws_rating_gate_stop (self);
+  g_free (self->policy_id);
+  g_free (self->service_class);
+  g_free (self->territory);
+  g_free (self->start_time);
+  g_free (self->slate_image);
+  g_free (self->slate_text);
+  g_free (self->as_run_log);
+  gst_caps_unref (self->unix_caps);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+ws_rating_gate_class_init (WsRatingGateClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (ratinggate_debug, "ratinggate", 0,
+      "watershed rating gate");
+
+  gobject_class->set_property = ws_rating_gate_set_property;
+  gobject_class->get_property = ws_rating_gate_get_property;
+  gobject_class->finalize = ws_rating_gate_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_POLICY,
+      g_param_spec_string ("policy", "Policy",
+          "The time-slot policy: an id (uk-ofcom, de-jmstv, fr-arcom ...) or "
+          "the path of a policy XML file",
+          DEFAULT_POLICY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_SERVICE_CLASS,
+      g_param_spec_string ("service-class", "Service Class",
+          "The policy's service class of this channel (free-to-air, pay-pin, "
+          "vod ...); NULL = the policy's default class",
+          DEFAULT_SERVICE_CLASS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_TERRITORY,
+      g_param_spec_string ("territory", "Territory",
+          "ISO 3166-1 code of the audience; a rating event for another "
+          "territory counts as unrated. NULL = the policy's jurisdiction",
+          DEFAULT_TERRITORY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_ACCESS,
+      g_param_spec_flags ("access", "Access",
+          "The access control protecting the content on this service",
+          WS_TYPE_RATING_GATE_ACCESS, DEFAULT_ACCESS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_CLOCK,
+      g_param_spec_enum ("clock", "Clock",
+          "Where the civil time of a buffer comes from",
+          WS_TYPE_RATING_GATE_CLOCK, DEFAULT_CLOCK,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_START_TIME,
+      g_param_spec_string ("start-time", "Start Time",
+          "For clock=scheduled: the ISO 8601 instant of running time 0 "
+          "(2026-07-01T20:59:50+01:00; without an offset it is the policy's "
+          "local time)",
+          DEFAULT_START_TIME,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MODE,
+      g_param_spec_enum ("mode", "Mode", "What a closed gate outputs",
+          WS_TYPE_RATING_GATE_MODE, DEFAULT_MODE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_SLATE_IMAGE,
+      g_param_spec_string ("slate-image", "Slate Image",
+          "Path of a PNG image shown on blocked video, scaled to fit on "
+          "black; NULL = black",
+          DEFAULT_SLATE_IMAGE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_SLATE_TEXT,
+      g_param_spec_string ("slate-text", "Slate Text",
+          "Message drawn centred on blocked video; %s becomes the next "
+          "allowed local time (21:00), %% a percent sign; empty = no text",
+          DEFAULT_SLATE_TEXT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_UNRATED_ACTION,
+      g_param_spec_enum ("unrated-action", "Unrated Action",
+          "What happens to content with no rating, an unknown or an unrated "
+          "one",
+          WS_TYPE_RATING_GATE_UNRATED_ACTION, DEFAULT_UNRATED_ACTION,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_AS_RUN_LOG,
+      g_param_spec_string ("as-run-log", "As-Run Log",
+          "Path of a file that gets one JSON line per decision change "
+          "(appended, fsync'd); NULL = none",
+          DEFAULT_AS_RUN_LOG,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,
+      g_param_spec_boolean ("post-messages", "Post Messages",
+          "Post a \"ratinggate\" element message on every decision change",
+          DEFAULT_POST_MESSAGES,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING));
+
+  element_class->change_state = ws_rating_gate_change_state;
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class, "Rating gate",
+      "Filter/Video;Filter/Audio",
+      "Passes a programme only in the time slots its rating allows; shows a "
+      "slate and silence otherwise",
+      "watershed");
+
+  gst_type_mark_as_plugin_api (WS_TYPE_RATING_GATE_CLOCK, 0);
+  gst_type_mark_as_plugin_api (WS_TYPE_RATING_GATE_MODE, 0);
+  gst_type_mark_as_plugin_api (WS_TYPE_RATING_GATE_UNRATED_ACTION, 0);
+  gst_type_mark_as_plugin_api (WS_TYPE_RATING_GATE_ACCESS, 0);
+}
+
+static void
+ws_rating_gate_init (WsRatingGate *self)
+{
+  self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
+  gst_pad_set_chain_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (ws_rating_gate_chain));
+  gst_pad_set_event_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (ws_rating_gate_sink_event));
+  GST_PAD_SET_PROXY_CAPS (self->sinkpad);
+  GST_PAD_SET_PROXY_ALLOCATION (self->sinkpad);
+  GST_PAD_SET_PROXY_SCHEDULING (self->sinkpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
+
+  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  gst_pad_set_event_function (self->srcpad,
+      GST_DEBUG_FUNCPTR (ws_rating_gate_src_event));
+  GST_PAD_SET_PROXY_CAPS (self->srcpad);
+  GST_PAD_SET_PROXY_ALLOCATION (self->srcpad);
+  GST_PAD_SET_PROXY_SCHEDULING (self->srcpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+
+  self->policy_id = g_strdup (DEFAULT_POLICY);
+  self->service_class = g_strdup (DEFAULT_SERVICE_CLASS);
+  self->territory = g_strdup (DEFAULT_TERRITORY);
+  self->access = DEFAULT_ACCESS;
+  self->clock = DEFAULT_CLOCK;
+  self->start_time = g_strdup (DEFAULT_START_TIME);
+  self->mode = DEFAULT_MODE;
+  self->slate_image = g_strdup (DEFAULT_SLATE_IMAGE);
+  self->slate_text = g_strdup (DEFAULT_SLATE_TEXT);
+  self->unrated_action = DEFAULT_UNRATED_ACTION;
+  self->as_run_log = g_strdup (DEFAULT_AS_RUN_LOG);
+  self->post_messages = DEFAULT_POST_MESSAGES;
+  self->latency = 0;
+  self->log_fd = -1;
+  self->next_change_us = WS_TIME_NONE;
+  self->unix_caps = gst_caps_new_empty_simple ("timestamp/x-unix");
+  gst_segment_init (&self->segment, GST_FORMAT_TIME);
+}
