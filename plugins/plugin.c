@@ -10,6 +10,9 @@
 /* element headers: one line per element */
 #include "loudnessmeter.h"
 #include "flashdetect.h"
+#include "ratinggate.h"
+#include "ratingoverlay.h"
+#include "ratingtag.h"
 
 static gboolean
 plugin_init (GstPlugin * plugin)
@@ -21,6 +24,9 @@ plugin_init (GstPlugin * plugin)
   /* registrations: one line per element */
   ret |= GST_ELEMENT_REGISTER (loudnessmeter, plugin);
   ret |= GST_ELEMENT_REGISTER (flashdetect, plugin);
+  ret |= GST_ELEMENT_REGISTER (ratinggate, plugin);
+  ret |= GST_ELEMENT_REGISTER (ratingoverlay, plugin);
+  ret |= GST_ELEMENT_REGISTER (ratingtag, plugin);
 
   return ret;
 }

@@ -1,0 +1,1510 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:element-ratingoverlay
+ * @title: ratingoverlay
+ * @short_description: on-screen age-rating guidance (badge, pictograms, text)
+ *
+ * ratingoverlay shows the viewer the programme's rating the way the
+ * territory's rules ask for it: the rating badge drawn from the rating
+ * system's display hints (ratings/systems/<id>.xml: shape, colours, code;
+ * watershed's own artwork), the content pictograms for the rating's
+ * descriptors (watershed's own designs for violence, fear, sex,
+ * discrimination, drugs, coarse language, horror, nudity, ...; at most 3
+ * for Kijkwijzer, in its order violence > fear > sex, at most 5 otherwise)
+ * and the guidance text in the language of #WsRatingOverlay:language
+ * (exact tag, then the same primary language, then the first text).
+ *
+ * The rating comes from the sticky `watershed-rating` event (sent by
+ * ratingtag, or by an application with ws_rating_event_new(); see
+ * plugins/ws-rating-event.h). Without one, #WsRatingOverlay:rating (a
+ * `SYSTEM:CODE` string such as `bbfc:15`) with #WsRatingOverlay:text and
+ * #WsRatingOverlay:descriptors is shown instead: that is how to use the
+ * element from gst-launch-1.0.
+ *
+ * ## Placement
+ *
+ * The guidance sits in a corner (or centred at the top or bottom) of the
+ * graphics-safe area of EBU R 95: 5 % of the width and of the height in
+ * from each edge (the action-safe area is 3.5 %), plus
+ * #WsRatingOverlay:margin. The badge is #WsRatingOverlay:size times the
+ * frame height high, so it looks the same from 480p to 4K, and the artwork
+ * is drawn with the caps' pixel-aspect-ratio, so a round badge stays round
+ * on anamorphic SD.
+ *
+ * ## Timing
+ *
+ * With #WsRatingOverlay:mode `auto` the rule is the territory's guidance
+ * rule from the policy (#WsRatingOverlay:policy, else the policy of
+ * #WsRatingOverlay:territory; see ratings/policies/) for the rating and
+ * #WsRatingOverlay:service-class: `at-start` for N seconds (Ireland: 20 s), again after
+ * each break (Australia), `persistent` for the whole programme (France TV,
+ * Italy, Spain) or a `full-screen` card for N seconds (French VOD: 5 s).
+ * A rule without a duration shows the badge for 15 s (a full-screen card
+ * for 5 s); #WsRatingOverlay:duration overrides it. Without any policy the
+ * badge is persistent; a rule that asks for nothing on screen shows
+ * nothing. The other modes force one behaviour.
+ *
+ * A showing starts at the first buffer, and again at the first buffer
+ * after: a rating change (a rating event with a different rating), a
+ * stream-start event, a `watershed-programme-start` event, and, in
+ * `after-breaks` mode or when the rule says so, a `watershed-break-end`
+ * event. Playout automation sends these two as custom downstream events
+ * (ws_programme_start_event_new(), ws_break_end_event_new()) at the
+ * buffer where the programme resumes. A flushing seek continues the
+ * showing in progress rather than starting a new one. The badge fades in
+ * and out over #WsRatingOverlay:fade.
+ *
+ * ## Rendering
+ *
+ * The artwork is drawn with cairo and pango once per change (rating,
+ * caps, property) and cached as a #GstVideoOverlayRectangle. When
+ * downstream lists the #GstVideoOverlayCompositionMeta API in its answer
+ * to the ALLOCATION query (a compositor, a GL or hardware sink), the
+ * composition is attached to the buffers and the pixels are not touched;
+ * otherwise it is blended into the frames in software (I420, YV12, NV12,
+ * NV21, YUY2, UYVY, YVYU, Y42B, Y444, AYUV, v210, I420_10LE, P010_10LE and
+ * the 8-bit RGB formats). When nothing is visible the element is in
+ * passthrough.
+ *
+ * The read-only #WsRatingOverlay:layout property reports where the parts
+ * were placed, in frame pixels.
+ *
+ * ## Messages
+ *
+ * With #WsRatingOverlay:post-messages (the default), an element message
+ * named `ratingoverlay` is posted when the guidance appears and when it
+ * goes (for the as-run log), with the fields:
+ *
+ * * `timestamp` (#guint64): the buffer timestamp of the first frame with
+ *   (`shown`) or without (`hidden`) the guidance.
+ * * `stream-time` (#guint64), `running-time` (#guint64): the same in stream
+ *   and running time.
+ * * `duration` (#guint64): that buffer's duration.
+ * * `event` (#gchararray): `shown` or `hidden`.
+ * * `mode` (#gchararray): the mode in force (the rule's, in `auto`).
+ * * `rating` (#gchararray): what is shown: `SYSTEM:CODE` and the text.
+ * * `attached` (#gboolean): %TRUE when the guidance travels as
+ *   #GstVideoOverlayCompositionMeta rather than blended pixels.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 videotestsrc num-buffers=250 ! \
+ *   video/x-raw,width=1280,height=720,framerate=25/1 ! \
+ *   ratingoverlay rating=kijkwijzer:12 descriptors=violence,fear \
+ *     text="Niet voor kinderen onder 12 jaar" duration=5000000000 \
+ *     mode=at-start ! videoconvert ! x264enc ! mp4mux ! \
+ *   filesink location=kijkwijzer.mp4
+ * ]| shows a Kijkwijzer 12 badge with the violence and fear pictograms and
+ * a line of text for the first 5 s of a 10 s clip.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <string.h>
+
+#include "ratingoverlay.h"
+#include "ws-guidance-render.h"
+#include "ws-rating-event.h"
+#include "ws-rating-system.h"
+
+GST_DEBUG_CATEGORY_STATIC (ratingoverlay_debug);
+#define GST_CAT_DEFAULT ratingoverlay_debug
+
+enum {
+  PROP_0,
+  PROP_POSITION,
+  PROP_SIZE,
+  PROP_MARGIN,
+  PROP_OPACITY,
+  PROP_LANGUAGE,
+  PROP_SHOW_TEXT,
+  PROP_SHOW_DESCRIPTORS,
+  PROP_MODE,
+  PROP_DURATION,
+  PROP_FADE,
+  PROP_POLICY,
+  PROP_TERRITORY,
+  PROP_SERVICE_CLASS,
+  PROP_RATING,
+  PROP_TEXT,
+  PROP_DESCRIPTORS,
+  PROP_POST_MESSAGES,
+  PROP_LAYOUT,
+};
+
+#define DEFAULT_POSITION WS_RATING_OVERLAY_POSITION_TOP_LEFT
+#define DEFAULT_SIZE 0.08
+#define DEFAULT_MARGIN 0.0
+#define DEFAULT_OPACITY 1.0
+#define DEFAULT_LANGUAGE NULL
+#define DEFAULT_SHOW_TEXT TRUE
+#define DEFAULT_SHOW_DESCRIPTORS TRUE
+#define DEFAULT_MODE WS_RATING_OVERLAY_MODE_AUTO
+#define DEFAULT_DURATION 0
+#define DEFAULT_FADE (500 * GST_MSECOND)
+#define DEFAULT_POLICY NULL
+#define DEFAULT_TERRITORY NULL
+#define DEFAULT_SERVICE_CLASS NULL
+#define DEFAULT_RATING NULL
+#define DEFAULT_TEXT NULL
+#define DEFAULT_DESCRIPTORS NULL
+#define DEFAULT_POST_MESSAGES TRUE
+
+/* When neither the rule nor the duration property gives one. */
+#define FALLBACK_AT_START_DURATION (15 * GST_SECOND)
+#define FALLBACK_FULL_SCREEN_DURATION (5 * GST_SECOND)
+
+/* EBU R 95 (2008, "Safe areas for 16:9 television production"), the same
+ * proportions as ITU-R BT.1848-1: the action-safe area is 93 % of the
+ * width and height (3.5 % in from each edge) and the graphics-safe
+ * (title-safe) area 90 % (5 % in from each edge). Graphics go inside the
+ * graphics-safe area.
+ * https://tech.ebu.ch/docs/r/r095.pdf
+ * https://www.itu.int/rec/R-REC-BT.1848 */
+#define GRAPHICS_SAFE_INSET 0.05
+
+#define OVERLAY_FORMATS                                                    \
+  "{ I420, YV12, NV12, NV21, YUY2, UYVY, YVYU, Y42B, "                     \
+  "Y444, AYUV, v210, I420_10LE, P010_10LE, RGBx, BGRx, xRGB, xBGR, RGBA, " \
+  "BGRA, ARGB, ABGR, RGB, BGR }"
+
+#define OVERLAY_CAPS                                       \
+  GST_VIDEO_CAPS_MAKE_WITH_FEATURES (                      \
+      GST_CAPS_FEATURE_META_GST_VIDEO_OVERLAY_COMPOSITION, \
+      GST_VIDEO_FORMATS_ALL)                               \
+  "; " GST_VIDEO_CAPS_MAKE (OVERLAY_FORMATS)
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (OVERLAY_CAPS));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (OVERLAY_CAPS));
+
+G_DEFINE_TYPE (WsRatingOverlay, ws_rating_overlay, GST_TYPE_BASE_TRANSFORM);
+GST_ELEMENT_REGISTER_DEFINE (ratingoverlay, "ratingoverlay", GST_RANK_NONE,
+    WS_TYPE_RATING_OVERLAY);
+
+GType
+ws_rating_overlay_position_get_type (void)
+{
+  static gsize id = 0;
+  static const GEnumValue values[] = {
+    { WS_RATING_OVERLAY_POSITION_TOP_LEFT, "Top left", "top-left" },
+    { WS_RATING_OVERLAY_POSITION_TOP_RIGHT, "Top right", "top-right" },
+    { WS_RATING_OVERLAY_POSITION_BOTTOM_LEFT, "Bottom left", "bottom-left" },
+    { WS_RATING_OVERLAY_POSITION_BOTTOM_RIGHT, "Bottom right", "bottom-right" },
+    { WS_RATING_OVERLAY_POSITION_TOP_CENTER, "Top centre", "top-center" },
+    { WS_RATING_OVERLAY_POSITION_BOTTOM_CENTER, "Bottom centre",
+        "bottom-center" },
+    { 0, NULL, NULL },
+  };
+  if (g_once_init_enter (&id)) {
+    GType t = g_enum_register_static ("WsRatingOverlayPosition", values);
+    g_once_init_leave (&id, t);
+  }
+  return (GType) id;
+}
+
+GType
+ws_rating_overlay_mode_get_type (void)
+{
+  static gsize id = 0;
+  static const GEnumValue values[] = {
+    { WS_RATING_OVERLAY_MODE_AUTO, "The territory's guidance rule", "auto" },
+    { WS_RATING_OVERLAY_MODE_AT_START, "For the duration at each start",
+        "at-start" },
+    { WS_RATING_OVERLAY_MODE_PERSISTENT, "All the time", "persistent" },
+    { WS_RATING_OVERLAY_MODE_AFTER_BREAKS,
+        "For the duration at each start and after each break", "after-breaks" },
+    { WS_RATING_OVERLAY_MODE_FULL_SCREEN,
+        "A full-screen card for the duration at each start", "full-screen" },
+    { WS_RATING_OVERLAY_MODE_OFF, "Never", "off" },
+    { 0, NULL, NULL },
+  };
+  if (g_once_init_enter (&id)) {
+    GType t = g_enum_register_static ("WsRatingOverlayMode", values);
+    g_once_init_leave (&id, t);
+  }
+  return (GType) id;
+}
+
+/* ---- the content to show ------------------------------------------------ */
+
+typedef struct {
+  WsBadgeHints hints;
+  char *badge_text;
+  char *system_id;
+  const WsRatingDef *def;
+  GPtrArray *categories; /* char*, NULL-terminated */
+  char *text;
+  char *summary; /* for logs and messages: "bbfc:15 text" */
+} Content;
+
+static void
+content_free (Content *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->badge_text);
+  g_free (c->system_id);
+  if (c->categories)
+    g_ptr_array_unref (c->categories);
+  g_free (c->text);
+  g_free (c->summary);
+  g_free (c);
+}
+
+/* A snapshot of the properties, taken under the object lock. */
+typedef struct {
+  WsRatingOverlayPosition position;
+  gdouble size, margin, opacity;
+  gchar *language;
+  gboolean show_text, show_descriptors;
+  WsRatingOverlayMode mode;
+  guint64 duration, fade;
+  gchar *policy_id, *territory, *service_class;
+  gchar *rating, *text, *descriptors;
+  gboolean post_messages;
+} Props;
+
+static void
+props_take (WsRatingOverlay *self, Props *p)
+{
+  GST_OBJECT_LOCK (self);
+  p->position = self->position;
+  p->size = self->size;
+  p->margin = self->margin;
+  p->opacity = self->opacity;
+  p->language = g_strdup (self->language);
+  p->show_text = self->show_text;
+  p->show_descriptors = self->show_descriptors;
+  p->mode = self->mode;
+  p->duration = self->duration;
+  p->fade = self->fade;
+  p->policy_id = g_strdup (self->policy_id);
+  p->territory = g_strdup (self->territory);
+  p->service_class = g_strdup (self->service_class);
+  p->rating = g_strdup (self->rating);
+  p->text = g_strdup (self->text);
+  p->descriptors = g_strdup (self->descriptors);
+  p->post_messages = self->post_messages;
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+props_clear (Props *p)
+{
+  g_free (p->language);
+  g_free (p->policy_id);
+  g_free (p->territory);
+  g_free (p->service_class);
+  g_free (p->rating);
+  g_free (p->text);
+  g_free (p->descriptors);
+}
+
+static const char *
+category_of (const WsRatingSystem *sys, const char *code)
+{
+  static const char *const known[] = { "violence", "fear", "sex", "nudity",
+    "discrimination", "drugs", "language", "horror", "theme",
+    "imitable-behaviour", "dialogue", "fantasy-violence", "gambling", "other" };
+  if (sys) {
+    const WsRatingDescriptor *d = ws_rating_system_lookup_descriptor (sys,
+        code);
+    if (d)
+      return ws_rating_descriptor_get_category (d);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    if (g_ascii_strcasecmp (known[i], code) == 0)
+      return known[i];
+  return "other";
+}
+
+/* What to show: from the rating event, else the fallback properties.
+ * NULL when there is no rating at all. */
+static Content *
+content_build (WsRatingOverlay *self, const Props *p)
+{
+  const WsRatingRegistry *reg;
+  const WsRatingSystem *sys = NULL;
+  const WsRating *ev = self->event_rating;
+  const char *system = NULL, *code = NULL, *text = NULL;
+  int minimum_age = -1;
+  GPtrArray *codes = g_ptr_array_new_with_free_func (g_free);
+  GError *err = NULL;
+  Content *c;
+  const char **cats;
+  guint n, kept;
+
+  if (ev == NULL && (p->rating == NULL || p->rating[0] == '\0')) {
+    g_ptr_array_unref (codes);
+    return NULL;
+  }
+
+  c = g_new0 (Content, 1);
+  reg = ws_rating_registry_get_default (&err);
+  if (reg == NULL) {
+    GST_WARNING_OBJECT (self, "no rating systems (%s): generic badge",
+        err ? err->message : "?");
+    g_clear_error (&err);
+  }
+
+  if (ev) {
+    system = ev->system ? ev->system : ev->source_system;
+    code = ev->code ? ev->code : ev->source_code;
+    minimum_age = ev->minimum_age;
+    for (guint i = 0; i < ev->descriptors->len; i++)
+      g_ptr_array_add (codes,
+          g_strdup (g_ptr_array_index (ev->descriptors, i)));
+    if (p->show_text)
+      text = ws_guidance_pick_text (ev->texts, p->language);
+  } else {
+    const char *colon = strchr (p->rating, ':');
+    if (colon) {
+      c->system_id = g_strndup (p->rating, colon - p->rating);
+      system = c->system_id;
+      code = colon + 1;
+    } else {
+      code = p->rating;
+    }
+    if (p->descriptors) {
+      char **v = g_strsplit_set (p->descriptors, ",; ", -1);
+      for (char **s = v; *s; s++)
+        if (**s)
+          g_ptr_array_add (codes, g_strdup (*s));
+      g_strfreev (v);
+    }
+  }
+  if (p->show_text && text == NULL && p->text && p->text[0])
+    text = p->text;
+
+  if (reg && system)
+    sys = ws_rating_registry_lookup_system (reg, system);
+  if (sys && code)
+    c->def = ws_rating_system_lookup_rating (sys, code);
+  if (ev == NULL && p->rating && c->def == NULL)
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
+        ("rating=\"%s\": not a known SYSTEM:CODE rating (e.g. bbfc:15, "
+         "csa:-16); drawing a generic badge",
+            p->rating));
+
+  if (c->def) {
+    const WsBadgeHints *h = ws_rating_def_get_badge (c->def);
+    c->hints = *h;
+    c->badge_text = g_strdup (
+        h->text ? h->text : ws_rating_def_get_code (c->def));
+    g_free (c->system_id);
+    c->system_id = g_strdup (ws_rating_system_get_id (sys));
+    if (p->show_text && text == NULL) {
+      const char *label = ws_rating_def_get_label (c->def);
+      if (label && g_strcmp0 (label, ws_rating_def_get_code (c->def)) != 0 &&
+          strlen (label) > 4)
+        text = label;
+    }
+  } else {
+    /* unknown rating: a neutral grey badge with what we know */
+    c->hints.shape = WS_BADGE_SHAPE_CIRCLE;
+    c->hints.background_argb = 0xff3a3a3a;
+    c->hints.foreground_argb = 0xffffffff;
+    c->hints.border_argb = 0xffffffff;
+    if (code && code[0])
+      c->badge_text = g_strdup (code);
+    else if (minimum_age >= 0)
+      c->badge_text = g_strdup_printf ("%d+", minimum_age);
+    else
+      c->badge_text = g_strdup ("?");
+    if (c->system_id == NULL && sys)
+      c->system_id = g_strdup (ws_rating_system_get_id (sys));
+  }
+  c->hints.text = c->badge_text;
+
+  /* pictograms: categories, ordered, at most 3 for Kijkwijzer */
+  c->categories = g_ptr_array_new ();
+  if (p->show_descriptors && codes->len > 0) {
+    cats = g_new0 (const char *, codes->len);
+    for (guint i = 0; i < codes->len; i++)
+      cats[i] = category_of (sys, g_ptr_array_index (codes, i));
+    n = codes->len;
+    kept = ws_guidance_order_categories (cats, n,
+        c->system_id && g_str_equal (c->system_id, "kijkwijzer") ? 3 : 5);
+    for (guint i = 0; i < kept; i++)
+      g_ptr_array_add (c->categories, (gpointer) cats[i]);
+    g_free (cats);
+  }
+  g_ptr_array_add (c->categories, NULL);
+  c->text = g_strdup (text);
+  if (c->def)
+    c->summary = g_strdup_printf ("%s%s%s", ws_rating_def_get_name (c->def),
+        c->text ? " " : "", c->text ? c->text : "");
+  else
+    c->summary = g_strdup_printf ("%s:%s%s%s",
+        c->system_id ? c->system_id : "?", c->badge_text, c->text ? " " : "",
+        c->text ? c->text : "");
+  g_ptr_array_unref (codes);
+  return c;
+}
+
+/* ---- the rule ----------------------------------------------------------- */
+
+static WsPolicy *
+policy_for_territory (const char *territory)
+{
+  char **ids = ws_policy_list_ids (NULL);
+  WsPolicy *found = NULL;
+
+  for (guint i = 0; ids && ids[i] && found == NULL; i++) {
+    WsPolicy *pol = ws_policy_load (ids[i], NULL, NULL);
+    if (pol &&
+        g_ascii_strcasecmp (ws_policy_get_jurisdiction (pol), territory) == 0)
+      found = pol;
+    else
+      ws_policy_free (pol);
+  }
+  g_strfreev (ids);
+  return found;
+}
+
+/* Loads (and caches) the policy named by the properties. */
+static WsPolicy *
+get_policy (WsRatingOverlay *self, const Props *p)
+{
+  char *key;
+  GError *err = NULL;
+
+  if (p->policy_id && p->policy_id[0])
+    key = g_strdup_printf ("policy:%s", p->policy_id);
+  else if (p->territory && p->territory[0])
+    key = g_strdup_printf ("territory:%s", p->territory);
+  else
+    return NULL;
+
+  if (g_strcmp0 (key, self->policy_key) == 0) {
+    g_free (key);
+    return self->policy;
+  }
+  ws_policy_free (self->policy);
+  self->policy = NULL;
+  g_free (self->policy_key);
+  self->policy_key = key;
+
+  if (g_str_has_prefix (key, "policy:")) {
+    self->policy = ws_policy_load (p->policy_id, NULL, &err);
+    if (self->policy == NULL) {
+      GST_ELEMENT_WARNING (self, RESOURCE, NOT_FOUND, (NULL),
+          ("policy \"%s\": %s; showing the badge persistently (set mode to "
+           "choose another behaviour)",
+              p->policy_id, err->message));
+      g_clear_error (&err);
+    }
+  } else {
+    self->policy = policy_for_territory (key + strlen ("territory:"));
+    if (self->policy == NULL)
+      GST_ELEMENT_WARNING (self, RESOURCE, NOT_FOUND, (NULL),
+          ("territory \"%s\": no policy file has that jurisdiction; showing "
+           "the badge persistently (set policy, or mode)",
+              p->territory));
+  }
+  return self->policy;
+}
+
+static void
+update_rule (WsRatingOverlay *self, const Props *p, const Content *c)
+{
+  WsRatingOverlayMode mode = p->mode;
+  GstClockTime rule_duration = 0;
+
+  self->eff_after_breaks = FALSE;
+  if (mode == WS_RATING_OVERLAY_MODE_AUTO) {
+    WsPolicy *pol = get_policy (self, p);
+    if (pol == NULL) {
+      mode = WS_RATING_OVERLAY_MODE_PERSISTENT;
+    } else {
+      WsDecision d;
+      ws_policy_decide (pol, p->service_class, c ? c->def : NULL,
+          g_get_real_time (), WS_ACCESS_NONE, &d);
+      if (d.guidance == NULL) {
+        mode = WS_RATING_OVERLAY_MODE_AT_START;
+      } else {
+        rule_duration = d.guidance->duration_s * GST_SECOND;
+        switch (d.guidance->mode) {
+          case WS_GUIDANCE_NONE:
+            mode = WS_RATING_OVERLAY_MODE_OFF;
+            break;
+          case WS_GUIDANCE_AT_START:
+            mode = d.guidance->after_breaks ?
+                       WS_RATING_OVERLAY_MODE_AFTER_BREAKS :
+                       WS_RATING_OVERLAY_MODE_AT_START;
+            break;
+          case WS_GUIDANCE_PERSISTENT:
+            mode = WS_RATING_OVERLAY_MODE_PERSISTENT;
+            break;
+          case WS_GUIDANCE_FULL_SCREEN:
+            mode = WS_RATING_OVERLAY_MODE_FULL_SCREEN;
+            break;
+        }
+      }
+      GST_INFO_OBJECT (self, "policy %s, guidance rule %s: mode %d, %u s",
+          ws_policy_get_id (pol), d.guidance ? d.guidance->id : "(none)", mode,
+          d.guidance ? d.guidance->duration_s : 0);
+    }
+  }
+  self->eff_mode = mode;
+  self->eff_after_breaks = (mode == WS_RATING_OVERLAY_MODE_AFTER_BREAKS);
+  if (p->duration > 0)
+    self->eff_duration = p->duration;
+  else if (rule_duration > 0)
+    self->eff_duration = rule_duration;
+  else if (mode == WS_RATING_OVERLAY_MODE_FULL_SCREEN)
+    self->eff_duration = FALLBACK_FULL_SCREEN_DURATION;
+  else
+    self->eff_duration = FALLBACK_AT_START_DURATION;
+}
+
+/* ---- rendering ---------------------------------------------------------- */
+
+static void
+clear_cache (WsRatingOverlay *self)
+{
+  ws_guidance_blend_free (self->blend);
+  self->blend = NULL;
+  if (self->composition)
+    gst_video_overlay_composition_unref (self->composition);
+  self->composition = NULL;
+  if (self->rectangle)
+    gst_video_overlay_rectangle_unref (self->rectangle);
+  self->rectangle = NULL;
+}
+
+static void
+set_layout (WsRatingOverlay *self, GstStructure *layout)
+{
+  GST_OBJECT_LOCK (self);
+  if (self->layout)
+    gst_structure_free (self->layout);
+  self->layout = layout;
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+layout_add_rect (GstStructure *s, const char *name, const WsGuidanceRect *r,
+    int ox, int oy)
+{
+  char *fx = g_strdup_printf ("%s-x", name);
+  char *fy = g_strdup_printf ("%s-y", name);
+  char *fw = g_strdup_printf ("%s-width", name);
+  char *fh = g_strdup_printf ("%s-height", name);
+  gst_structure_set (s, fx, G_TYPE_INT, r->width ? ox + r->x : 0, fy,
+      G_TYPE_INT, r->height ? oy + r->y : 0, fw, G_TYPE_INT, r->width, fh,
+      G_TYPE_INT, r->height, NULL);
+  g_free (fx);
+  g_free (fy);
+  g_free (fw);
+  g_free (fh);
+}
+
+static void
+render (WsRatingOverlay *self, const Props *p, const Content *c)
+{
+  WsGuidanceSpec spec = { 0 };
+  WsGuidanceImage *img;
+  GError *err = NULL;
+  GstBuffer *buf;
+  GstStructure *layout;
+  int width = GST_VIDEO_INFO_WIDTH (&self->info);
+  int height = GST_VIDEO_INFO_HEIGHT (&self->info);
+  double par = 1.0;
+  int x, y;
+  gsize stride[GST_VIDEO_MAX_PLANES] = { 0 };
+  gsize offset[GST_VIDEO_MAX_PLANES] = { 0 };
+  gboolean right = p->position == WS_RATING_OVERLAY_POSITION_TOP_RIGHT ||
+                   p->position == WS_RATING_OVERLAY_POSITION_BOTTOM_RIGHT;
+  gboolean bottom = p->position == WS_RATING_OVERLAY_POSITION_BOTTOM_LEFT ||
+                    p->position == WS_RATING_OVERLAY_POSITION_BOTTOM_RIGHT ||
+                    p->position == WS_RATING_OVERLAY_POSITION_BOTTOM_CENTER;
+  gboolean centre = p->position == WS_RATING_OVERLAY_POSITION_TOP_CENTER ||
+                    p->position == WS_RATING_OVERLAY_POSITION_BOTTOM_CENTER;
+  int safe_x0, safe_y0, safe_x1, safe_y1, mx, my;
+
+  clear_cache (self);
+  g_free (self->summary);
+  self->summary = c ? g_strdup (c->summary) : NULL;
+  if (c == NULL || self->eff_mode == WS_RATING_OVERLAY_MODE_OFF ||
+      !self->have_info) {
+    set_layout (self, NULL);
+    return;
+  }
+  if (GST_VIDEO_INFO_PAR_N (&self->info) > 0 &&
+      GST_VIDEO_INFO_PAR_D (&self->info) > 0)
+    par = (double) GST_VIDEO_INFO_PAR_N (&self->info) /
+          GST_VIDEO_INFO_PAR_D (&self->info);
+
+  safe_x0 = (int) ceil (width * GRAPHICS_SAFE_INSET);
+  safe_y0 = (int) ceil (height * GRAPHICS_SAFE_INSET);
+  safe_x1 = width - safe_x0;
+  safe_y1 = height - safe_y0;
+  my = (int) round (p->margin * height);
+  mx = (int) round (p->margin * height / par);
+
+  spec.badge = c->hints;
+  spec.system_id = c->system_id;
+  spec.categories = (const char *const *) c->categories->pdata;
+  spec.text = c->text;
+  spec.pixel_aspect = par;
+  spec.badge_height = (int) round (p->size * height);
+  spec.badge_height = CLAMP (spec.badge_height, 8, MAX (8, height / 2));
+  spec.max_text_width = (safe_x1 - safe_x0) / 2;
+  spec.align_right = right;
+  spec.text_above = bottom;
+
+  if (self->eff_mode == WS_RATING_OVERLAY_MODE_FULL_SCREEN)
+    img = ws_guidance_render_card (&spec, width, height, &err);
+  else
+    img = ws_guidance_render (&spec, &err);
+  if (img == NULL) {
+    GST_ELEMENT_WARNING (self, STREAM, FAILED, (NULL),
+        ("cannot draw the guidance for %s on a %dx%d frame: %s; nothing is "
+         "shown (use a larger frame or a smaller size)",
+            c->summary, width, height, err->message));
+    g_clear_error (&err);
+    set_layout (self, NULL);
+    return;
+  }
+
+  if (self->eff_mode == WS_RATING_OVERLAY_MODE_FULL_SCREEN) {
+    x = y = 0;
+  } else {
+    if (centre)
+      x = (width - img->width) / 2;
+    else if (right)
+      x = safe_x1 - mx - img->width;
+    else
+      x = safe_x0 + mx;
+    if (bottom)
+      y = safe_y1 - my - img->height;
+    else
+      y = safe_y0 + my;
+    /* even coordinates for chroma-subsampled formats, rounded inwards */
+    x = right ? (x & ~1) : ((x + 1) & ~1);
+    y = bottom ? (y & ~1) : ((y + 1) & ~1);
+    x = MAX (x, 0);
+    y = MAX (y, 0);
+  }
+
+  if (self->fast) {
+    gdouble kr = 0.2126, kb = 0.0722;
+    const GstVideoColorimetry *cm = &self->info.colorimetry;
+    if (!gst_video_color_matrix_get_Kr_Kb (cm->matrix, &kr, &kb)) {
+      kr = 0.2126;
+      kb = 0.0722;
+    }
+    self->blend = ws_guidance_blend_new (img->pixels, img->width, img->height,
+        img->stride, self->components, self->n_components, kr, kb,
+        cm->range == GST_VIDEO_COLOR_RANGE_0_255);
+  }
+  self->rect_x = x;
+  self->rect_y = y;
+
+  stride[0] = img->stride;
+  buf = gst_buffer_new_wrapped (img->pixels,
+      (gsize) img->stride * (gsize) img->height);
+  gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+      GST_VIDEO_OVERLAY_COMPOSITION_FORMAT_RGB, img->width, img->height, 1,
+      offset, (gint *) stride);
+  img->pixels = NULL;
+  self->rectangle = gst_video_overlay_rectangle_new_raw (buf, x, y, img->width,
+      img->height, GST_VIDEO_OVERLAY_FORMAT_FLAG_PREMULTIPLIED_ALPHA);
+  gst_buffer_unref (buf);
+
+  layout = gst_structure_new ("ratingoverlay-layout", "x", G_TYPE_INT, x, "y",
+      G_TYPE_INT, y, "width", G_TYPE_INT, img->width, "height", G_TYPE_INT,
+      img->height, "rating", G_TYPE_STRING, c->summary, NULL);
+  layout_add_rect (layout, "badge", &img->badge, x, y);
+  layout_add_rect (layout, "pictograms", &img->pictograms, x, y);
+  layout_add_rect (layout, "text", &img->text, x, y);
+  set_layout (self, layout);
+  GST_INFO_OBJECT (self, "rendered %s: %dx%d at %d,%d", c->summary, img->width,
+      img->height, x, y);
+  ws_guidance_image_free (img);
+}
+
+static GstVideoOverlayComposition *
+composition_for_alpha (WsRatingOverlay *self, gdouble alpha)
+{
+  gfloat a = (gfloat) (round (CLAMP (alpha, 0.0, 1.0) * 255.0) / 255.0);
+
+  if (self->composition && self->composition_alpha == a)
+    return self->composition;
+  if (self->composition)
+    gst_video_overlay_composition_unref (self->composition);
+  if (a >= 1.0f) {
+    self->composition = gst_video_overlay_composition_new (self->rectangle);
+  } else {
+    /* a copy shares the pixels; the original stays at alpha 1 */
+    GstVideoOverlayRectangle *r = gst_video_overlay_rectangle_copy (
+        self->rectangle);
+    gst_video_overlay_rectangle_set_global_alpha (r, a);
+    self->composition = gst_video_overlay_composition_new (r);
+    gst_video_overlay_rectangle_unref (r);
+  }
+  self->composition_alpha = a;
+  return self->composition;
+}
+
+/* ---- timing ------------------------------------------------------------- */
+
+static gdouble
+alpha_at (WsRatingOverlay *self, GstClockTime rt, const Props *p)
+{
+  gint64 dt, dur = (gint64) self->eff_duration, fade = (gint64) p->fade;
+  gdouble a = 1.0;
+
+  if (!self->episode || self->eff_mode == WS_RATING_OVERLAY_MODE_OFF)
+    return 0.0;
+  dt = (gint64) rt - self->episode_start;
+  if (dt < 0)
+    return 0.0;
+  if (self->eff_mode != WS_RATING_OVERLAY_MODE_PERSISTENT) {
+    if (dt >= dur)
+      return 0.0;
+    if (fade > 0 && dur - dt < fade)
+      a = MIN (a, (gdouble) (dur - dt) / fade);
+  }
+  if (fade > 0 && dt < fade)
+    a = MIN (a, (gdouble) dt / fade);
+  return a * p->opacity;
+}
+
+/* ---- GstBaseTransform --------------------------------------------------- */
+
+static GstCaps *
+ws_rating_overlay_transform_caps (GstBaseTransform *trans,
+    GstPadDirection direction, GstCaps *caps, GstCaps *filter)
+{
+  GstCaps *ret = gst_caps_new_empty ();
+
+  for (guint i = 0; i < gst_caps_get_size (caps); i++) {
+    GstStructure *s = gst_caps_get_structure (caps, i);
+    GstCapsFeatures *f = gst_caps_get_features (caps, i);
+    gboolean has_meta =
+        f && gst_caps_features_contains (f,
+                 GST_CAPS_FEATURE_META_GST_VIDEO_OVERLAY_COMPOSITION);
+
+    if (f && gst_caps_features_is_any (f)) {
+      ret = gst_caps_merge_structure_full (ret, gst_structure_copy (s),
+          gst_caps_features_copy (f));
+      continue;
+    }
+    if (direction == GST_PAD_SINK && !has_meta) {
+      /* downstream: prefer the caps that carry the composition meta */
+      GstCapsFeatures *nf = f ? gst_caps_features_copy (f) :
+                                gst_caps_features_new_empty ();
+      gst_caps_features_add (nf,
+          GST_CAPS_FEATURE_META_GST_VIDEO_OVERLAY_COMPOSITION);
+      ret = gst_caps_merge_structure_full (ret, gst_structure_copy (s), nf);
+    } else if (direction == GST_PAD_SRC && has_meta) {
+      GstCapsFeatures *nf = gst_caps_features_copy (f);
+      gst_caps_features_remove (nf,
+          GST_CAPS_FEATURE_META_GST_VIDEO_OVERLAY_COMPOSITION);
+      if (gst_caps_features_get_size (nf) == 0) {
+        gst_caps_features_free (nf);
+        nf = gst_caps_features_new (GST_CAPS_FEATURE_MEMORY_SYSTEM_MEMORY,
+            NULL);
+      }
+      ret = gst_caps_merge_structure_full (ret, gst_structure_copy (s), nf);
+    }
+    ret = gst_caps_merge_structure_full (ret, gst_structure_copy (s),
+        f ? gst_caps_features_copy (f) : NULL);
+  }
+  if (filter) {
+    GstCaps *tmp = gst_caps_intersect_full (filter, ret,
+        GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref (ret);
+    ret = tmp;
+  }
+  GST_LOG_OBJECT (trans, "%s %" GST_PTR_FORMAT " -> %" GST_PTR_FORMAT,
+      direction == GST_PAD_SINK ? "downstream" : "upstream", caps, ret);
+  return ret;
+}
+
+/* The components of an 8-bit format our blender handles (planar,
+ * semi-planar and packed YUV and RGB without subsampling beyond 2x2). */
+static gboolean
+fast_components (const GstVideoInfo *info, WsBlendComponent *comps,
+    guint *n_comps)
+{
+  static const WsBlendChannel yuv[] = { WS_BLEND_CHANNEL_Y, WS_BLEND_CHANNEL_U,
+    WS_BLEND_CHANNEL_V, WS_BLEND_CHANNEL_A };
+  static const WsBlendChannel rgb[] = { WS_BLEND_CHANNEL_R, WS_BLEND_CHANNEL_G,
+    WS_BLEND_CHANNEL_B, WS_BLEND_CHANNEL_A };
+  const GstVideoFormatInfo *f = info->finfo;
+  guint n = GST_VIDEO_FORMAT_INFO_N_COMPONENTS (f);
+
+  if (GST_VIDEO_FORMAT_INFO_IS_COMPLEX (f) ||
+      GST_VIDEO_FORMAT_INFO_IS_TILED (f) ||
+      GST_VIDEO_FORMAT_INFO_HAS_PALETTE (f) ||
+      GST_VIDEO_FORMAT_INFO_BITS (f) != 8 || n < 3 || n > 4 ||
+      !(GST_VIDEO_FORMAT_INFO_IS_YUV (f) || GST_VIDEO_FORMAT_INFO_IS_RGB (f)) ||
+      GST_VIDEO_INFO_INTERLACE_MODE (info) ==
+          GST_VIDEO_INTERLACE_MODE_ALTERNATE)
+    return FALSE;
+  for (guint c = 0; c < n; c++) {
+    if (GST_VIDEO_FORMAT_INFO_DEPTH (f, c) != 8 ||
+        GST_VIDEO_FORMAT_INFO_SHIFT (f, c) != 0 ||
+        GST_VIDEO_FORMAT_INFO_PSTRIDE (f, c) <= 0 ||
+        GST_VIDEO_FORMAT_INFO_W_SUB (f, c) > 1 ||
+        GST_VIDEO_FORMAT_INFO_H_SUB (f, c) > 1)
+      return FALSE;
+    comps[c].channel = GST_VIDEO_FORMAT_INFO_IS_YUV (f) ? yuv[c] : rgb[c];
+    comps[c].sub_x = GST_VIDEO_FORMAT_INFO_W_SUB (f, c);
+    comps[c].sub_y = GST_VIDEO_FORMAT_INFO_H_SUB (f, c);
+  }
+  *n_comps = n;
+  return TRUE;
+}
+
+static gboolean
+ws_rating_overlay_set_caps (GstBaseTransform *trans, GstCaps *incaps,
+    GstCaps *outcaps)
+{
+  WsRatingOverlay *self = WS_RATING_OVERLAY (trans);
+  GstVideoInfo info;
+
+  if (!gst_video_info_from_caps (&info, incaps)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("caps %" GST_PTR_FORMAT " are not raw video ratingoverlay can use; "
+         "put videoconvert before it",
+            incaps));
+    return FALSE;
+  }
+  self->info = info;
+  self->have_info = TRUE;
+  self->fast = fast_components (&info, self->components, &self->n_components);
+  self->check_allocation = TRUE;
+  GST_OBJECT_LOCK (self);
+  self->dirty = TRUE;
+  GST_OBJECT_UNLOCK (self);
+  GST_DEBUG_OBJECT (self, "caps %" GST_PTR_FORMAT " -> %" GST_PTR_FORMAT,
+      incaps, outcaps);
+  return TRUE;
+}
+
+/* Does downstream take GstVideoOverlayCompositionMeta? Asked with an
+ * ALLOCATION query, as basetextoverlay does. */
+static void
+check_downstream (WsRatingOverlay *self)
+{
+  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
+  GstCaps *caps = gst_pad_get_current_caps (trans->srcpad);
+  GstQuery *q;
+  gboolean attach = FALSE;
+
+  self->check_allocation = FALSE;
+  if (caps == NULL)
+    return;
+  q = gst_query_new_allocation (caps, FALSE);
+  if (gst_pad_peer_query (trans->srcpad, q))
+    attach = gst_query_find_allocation_meta (q,
+        GST_VIDEO_OVERLAY_COMPOSITION_META_API_TYPE, NULL);
+  gst_query_unref (q);
+  gst_caps_unref (caps);
+  if (attach != self->attach)
+    GST_INFO_OBJECT (self, "%s",
+        attach ? "downstream takes the overlay "
+                 "composition meta: attaching" :
+                 "blending into the frames");
+  self->attach = attach;
+}
+
+static gboolean
+rating_equal (const WsRating *a, const WsRating *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  if (g_strcmp0 (a->system, b->system) || g_strcmp0 (a->code, b->code) ||
+      a->minimum_age != b->minimum_age ||
+      g_strcmp0 (a->territory, b->territory) ||
+      g_strcmp0 (a->programme, b->programme) ||
+      a->descriptors->len != b->descriptors->len ||
+      a->texts->len != b->texts->len)
+    return FALSE;
+  for (guint i = 0; i < a->descriptors->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (a->descriptors, i),
+            g_ptr_array_index (b->descriptors, i)))
+      return FALSE;
+  for (guint i = 0; i < a->texts->len; i++) {
+    const WsGuidanceText *ta = g_ptr_array_index (a->texts, i);
+    const WsGuidanceText *tb = g_ptr_array_index (b->texts, i);
+    if (g_strcmp0 (ta->text, tb->text) || g_strcmp0 (ta->lang, tb->lang))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+ws_rating_overlay_sink_event (GstBaseTransform *trans, GstEvent *event)
+{
+  WsRatingOverlay *self = WS_RATING_OVERLAY (trans);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_CUSTOM_DOWNSTREAM_STICKY:
+      if (ws_rating_event_is (event)) {
+        WsRating *r = ws_rating_event_parse (event, NULL);
+        if (r && !rating_equal (r, self->event_rating)) {
+          GST_INFO_OBJECT (self, "rating %s:%s", r->system ? r->system : "?",
+              r->code ? r->code : "?");
+          ws_rating_free (self->event_rating);
+          self->event_rating = r;
+          self->trigger = TRUE;
+          GST_OBJECT_LOCK (self);
+          self->dirty = TRUE;
+          GST_OBJECT_UNLOCK (self);
+        } else {
+          ws_rating_free (r);
+        }
+      }
+      break;
+    case GST_EVENT_CUSTOM_DOWNSTREAM:
+      if (ws_event_has_name (event, WS_BREAK_END_EVENT_NAME)) {
+        GST_INFO_OBJECT (self, "break end");
+        self->break_end = TRUE;
+      } else if (ws_event_has_name (event, WS_PROGRAMME_START_EVENT_NAME)) {
+        GST_INFO_OBJECT (self, "programme start");
+        self->trigger = TRUE;
+      }
+      break;
+    case GST_EVENT_STREAM_START:
+      self->trigger = TRUE;
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      if (self->episode && !self->trigger) {
+        self->rebase = TRUE;
+        self->rebase_elapsed = (GstClockTimeDiff) self->last_running_time -
+                               self->episode_start;
+      }
+      break;
+    default:
+      break;
+  }
+  return GST_BASE_TRANSFORM_CLASS (ws_rating_overlay_parent_class)
+      ->sink_event (trans, event);
+}
+
+static gboolean
+ws_rating_overlay_src_event (GstBaseTransform *trans, GstEvent *event)
+{
+  WsRatingOverlay *self = WS_RATING_OVERLAY (trans);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_RECONFIGURE)
+    self->check_allocation = TRUE;
+  return GST_BASE_TRANSFORM_CLASS (ws_rating_overlay_parent_class)
+      ->src_event (trans, event);
+}
+
+static const char *
+mode_nick (WsRatingOverlayMode mode)
+{
+  GEnumClass *klass = g_type_class_ref (WS_TYPE_RATING_OVERLAY_MODE);
+  GEnumValue *v = g_enum_get_value (klass, mode);
+  const char *nick = v ? v->value_nick : "?";
+  g_type_class_unref (klass);
+  return nick;
+}
+
+/* `ratingoverlay` element message when the guidance appears or goes. */
+static void
+post_message (WsRatingOverlay *self, GstBuffer *buf, GstClockTime rt)
+{
+  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
+  GstClockTime pts = GST_BUFFER_PTS (buf);
+  GstClockTime st = GST_CLOCK_TIME_NONE;
+  GstStructure *s;
+
+  if (GST_CLOCK_TIME_IS_VALID (pts) && trans->segment.format == GST_FORMAT_TIME)
+    st = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME, pts);
+  s = gst_structure_new ("ratingoverlay", "timestamp", G_TYPE_UINT64, pts,
+      "stream-time", G_TYPE_UINT64, st, "running-time", G_TYPE_UINT64, rt,
+      "duration", G_TYPE_UINT64, GST_BUFFER_DURATION (buf), "event",
+      G_TYPE_STRING, self->shown ? "shown" : "hidden", "mode", G_TYPE_STRING,
+      mode_nick (self->eff_mode), "rating", G_TYPE_STRING,
+      self->summary ? self->summary : "", "attached", G_TYPE_BOOLEAN,
+      self->attach, NULL);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
+static void
+ws_rating_overlay_before_transform (GstBaseTransform *trans, GstBuffer *buf)
+{
+  WsRatingOverlay *self = WS_RATING_OVERLAY (trans);
+  GstClockTime pts = GST_BUFFER_PTS (buf), rt = GST_CLOCK_TIME_NONE;
+  gboolean dirty;
+  Props p;
+
+  props_take (self, &p);
+  GST_OBJECT_LOCK (self);
+  dirty = self->dirty;
+  self->dirty = FALSE;
+  GST_OBJECT_UNLOCK (self);
+
+  if (self->check_allocation)
+    check_downstream (self);
+  if (dirty) {
+    Content *c = content_build (self, &p);
+    update_rule (self, &p, c);
+    render (self, &p, c);
+    content_free (c);
+  }
+
+  if (GST_CLOCK_TIME_IS_VALID (pts) && trans->segment.format == GST_FORMAT_TIME)
+    rt = gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME, pts);
+  if (!GST_CLOCK_TIME_IS_VALID (rt))
+    rt = GST_CLOCK_TIME_IS_VALID (self->last_running_time) ?
+             self->last_running_time :
+             0;
+
+  if (self->rebase) {
+    self->episode_start = (gint64) rt - self->rebase_elapsed;
+    self->rebase = FALSE;
+  }
+  if (self->break_end) {
+    if (self->eff_after_breaks)
+      self->trigger = TRUE;
+    self->break_end = FALSE;
+  }
+  if (self->trigger) {
+    GST_INFO_OBJECT (self, "showing the guidance from %" GST_TIME_FORMAT,
+        GST_TIME_ARGS (rt));
+    self->episode = TRUE;
+    self->episode_start = (gint64) rt;
+    self->trigger = FALSE;
+  }
+  self->last_running_time = rt;
+  self->alpha = self->rectangle ? alpha_at (self, rt, &p) : 0.0;
+  gst_base_transform_set_passthrough (trans, self->alpha <= 0.0);
+  if ((self->alpha > 0.0) != self->shown) {
+    self->shown = self->alpha > 0.0;
+    if (p.post_messages)
+      post_message (self, buf, rt);
+  }
+  props_clear (&p);
+}
+
+static GstFlowReturn
+ws_rating_overlay_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
+{
+  WsRatingOverlay *self = WS_RATING_OVERLAY (trans);
+  GstVideoOverlayComposition *comp;
+  GstVideoFrame frame;
+
+  if (self->rectangle == NULL || self->alpha <= 0.0)
+    return GST_FLOW_OK;
+
+  if (self->attach) {
+    comp = composition_for_alpha (self, self->alpha);
+    GstVideoOverlayCompositionMeta
+        *m = gst_buffer_get_video_overlay_composition_meta (buf);
+    if (m) {
+      /* upstream already attached one: add our rectangle to it */
+      GstVideoOverlayComposition *merged = gst_video_overlay_composition_copy (
+          m->overlay);
+      gst_video_overlay_composition_add_rectangle (merged,
+          gst_video_overlay_composition_get_rectangle (comp, 0));
+      gst_buffer_remove_video_overlay_composition_meta (buf, m);
+      gst_buffer_add_video_overlay_composition_meta (buf, merged);
+      gst_video_overlay_composition_unref (merged);
+    } else {
+      gst_buffer_add_video_overlay_composition_meta (buf, comp);
+    }
+    return GST_FLOW_OK;
+  }
+
+  if (!gst_video_frame_map (&frame, &self->info, buf, GST_MAP_READWRITE)) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED, (NULL),
+        ("cannot map a %" G_GSIZE_FORMAT "-byte buffer as a %s %dx%d frame",
+            gst_buffer_get_size (buf),
+            gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&self->info)),
+            GST_VIDEO_INFO_WIDTH (&self->info),
+            GST_VIDEO_INFO_HEIGHT (&self->info)));
+    return GST_FLOW_ERROR;
+  }
+  if (self->blend) {
+    guint a8 = (guint) round (CLAMP (self->alpha, 0.0, 1.0) * 255.0);
+    const GstVideoFormatInfo *f = self->info.finfo;
+    for (guint c = 0; c < self->n_components; c++) {
+      guint plane = GST_VIDEO_FORMAT_INFO_PLANE (f, c);
+      ws_guidance_blend_apply (self->blend, c,
+          (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&frame, plane) +
+              GST_VIDEO_FRAME_COMP_POFFSET (&frame, c),
+          GST_VIDEO_FRAME_PLANE_STRIDE (&frame, plane),
+          GST_VIDEO_FRAME_COMP_PSTRIDE (&frame, c), self->rect_x, self->rect_y,
+          GST_VIDEO_FRAME_WIDTH (&frame), GST_VIDEO_FRAME_HEIGHT (&frame), a8);
+    }
+  } else {
+    comp = composition_for_alpha (self, self->alpha);
+    gst_video_overlay_composition_blend (comp, &frame);
+  }
+  gst_video_frame_unmap (&frame);
+  return GST_FLOW_OK;
+}
+
+static gboolean
+ws_rating_overlay_start (GstBaseTransform *trans)
+{
+  WsRatingOverlay *self = WS_RATING_OVERLAY (trans);
+
+  self->trigger = TRUE;
+  self->break_end = FALSE;
+  self->episode = FALSE;
+  self->rebase = FALSE;
+  self->episode_start = 0;
+  self->shown = FALSE;
+  self->last_running_time = GST_CLOCK_TIME_NONE;
+  self->attach = FALSE;
+  self->check_allocation = TRUE;
+  self->alpha = 0.0;
+  GST_OBJECT_LOCK (self);
+  self->dirty = TRUE;
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
+static gboolean
+ws_rating_overlay_stop (GstBaseTransform *trans)
+{
+  WsRatingOverlay *self = WS_RATING_OVERLAY (trans);
+
+  clear_cache (self);
+  ws_rating_free (self->event_rating);
+  self->event_rating = NULL;
+  ws_policy_free (self->policy);
+  self->policy = NULL;
+  g_clear_pointer (&self->policy_key, g_free);
+  g_clear_pointer (&self->summary, g_free);
+  self->have_info = FALSE;
+  set_layout (self, NULL);
+  return TRUE;
+}
+
+/* ---- GObject ------------------------------------------------------------ */
+
+static void
+set_string (WsRatingOverlay *self, gchar **field, const GValue *value)
+{
+  g_free (*field);
+  *field = g_value_dup_string (value);
+  self->dirty = TRUE;
+}
+
+static void
+ws_rating_overlay_set_property (GObject *object, guint prop_id,
+    const GValue *value, GParamSpec *pspec)
+{
+  WsRatingOverlay *self = WS_RATING_OVERLAY (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_POSITION:
+      self->position = g_value_get_enum (value);
+      self->dirty = TRUE;
+      break;
+    case PROP_SIZE:
+      self->size = g_value_get_double (value);
+      self->dirty = TRUE;
+      break;
+    case PROP_MARGIN:
+      self->margin = g_value_get_double (value);
+      self->dirty = TRUE;
+      break;
+    case PROP_OPACITY:
+      self->opacity = g_value_get_double (value);
+      break;
+    case PROP_LANGUAGE:
+      set_string (self, &self->language, value);
+      break;
+    case PROP_SHOW_TEXT:
+      self->show_text = g_value_get_boolean (value);
+      self->dirty = TRUE;
+      break;
+    case PROP_SHOW_DESCRIPTORS:
+      self->show_descriptors = g_value_get_boolean (value);
+      self->dirty = TRUE;
+      break;
+    case PROP_MODE:
+      self->mode = g_value_get_enum (value);
+      self->dirty = TRUE;
+      break;
+    case PROP_DURATION:
+      self->duration = g_value_get_uint64 (value);
+      self->dirty = TRUE;
+      break;
+    case PROP_FADE:
+      self->fade = g_value_get_uint64 (value);
+      break;
+    case PROP_POLICY:
+      set_string (self, &self->policy_id, value);
+      break;
+    case PROP_TERRITORY:
+      set_string (self, &self->territory, value);
+      break;
+    case PROP_SERVICE_CLASS:
+      set_string (self, &self->service_class, value);
+      break;
+    case PROP_RATING:
+      set_string (self, &self->rating, value);
+      break;
+    case PROP_TEXT:
+      set_string (self, &self->text, value);
+      break;
+    case PROP_DESCRIPTORS:
+      set_string (self, &self->descriptors, value);
+      break;
+    case PROP_POST_MESSAGES:
+      self->post_messages = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+ws_rating_overlay_get_property (GObject *object, guint prop_id, GValue *value,
+    GParamSpec *pspec)
+{
+  WsRatingOverlay *self = WS_RATING_OVERLAY (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_POSITION:
+      g_value_set_enum (value, self->position);
+      break;
+    case PROP_SIZE:
+      g_value_set_double (value, self->size);
+      break;
+    case PROP_MARGIN:
+      g_value_set_double (value, self->margin);
+      break;
+    case PROP_OPACITY:
+      g_value_set_double (value, self->opacity);
+      break;
+    case PROP_LANGUAGE:
+      g_value_set_string (value, self->language);
+      break;
+    case PROP_SHOW_TEXT:
+      g_value_set_boolean (value, self->show_text);
+      break;
+    case PROP_SHOW_DESCRIPTORS:
+      g_value_set_boolean (value, self->show_descriptors);
+      break;
+    case PROP_MODE:
+      g_value_set_enum (value, self->mode);
+      break;
+    case PROP_DURATION:
+      g_value_set_uint64 (value, self->duration);
+      break;
+    case PROP_FADE:
+      g_value_set_uint64 (value, self->fade);
+      break;
+    case PROP_POLICY:
+      g_value_set_string (value, self->policy_id);
+      break;
+    case PROP_TERRITORY:
+      g_value_set_string (value, self->territory);
+      break;
+    case PROP_SERVICE_CLASS:
+      g_value_set_string (value, self->service_class);
+      break;
+    case PROP_RATING:
+      g_value_set_string (value, self->rating);
+      break;
+    case PROP_TEXT:
+      g_value_set_string (value, self->text);
+      break;
+    case PROP_DESCRIPTORS:
+      g_value_set_string (value, self->descriptors);
+      break;
+    case PROP_POST_MESSAGES:
+      g_value_set_boolean (value, self->post_messages);
+      break;
+    case PROP_LAYOUT:
+      gst_value_set_structure (value, self->layout);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+ws_rating_overlay_finalize (GObject *object)
+{
+  WsRatingOverlay *self = WS_RATING_OVERLAY (object);
+
+  clear_cache (self);
+  ws_rating_free (self->event_rating);
+  ws_policy_free (self->policy);
+  g_free (self->policy_key);
+  g_free (self->summary);
+  g_free (self->language);
+  g_free (self->policy_id);
+  g_free (self->territory);
+  g_free (self->service_class);
+  g_free (self->rating);
+  g_free (self->text);
+  g_free (self->descriptors);
+  if (self->layout)
+    gst_structure_free (self->layout);
+  G_OBJECT_CLASS (ws_rating_overlay_parent_class)->finalize (object);
+}
+
+static void
+ws_rating_overlay_class_init (WsRatingOverlayClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                         GST_PARAM_MUTABLE_PLAYING;
+
+  GST_DEBUG_CATEGORY_INIT (ratingoverlay_debug, "ratingoverlay", 0,
+      "watershed on-screen rating guidance");
+
+  gobject_class->set_property = ws_rating_overlay_set_property;
+  gobject_class->get_property = ws_rating_overlay_get_property;
+  gobject_class->finalize = ws_rating_overlay_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_POSITION,
+      g_param_spec_enum ("position", "Position",
+          "Where the guidance sits inside the EBU R 95 graphics-safe area",
+          WS_TYPE_RATING_OVERLAY_POSITION, DEFAULT_POSITION, rw));
+  g_object_class_install_property (gobject_class, PROP_SIZE,
+      g_param_spec_double ("size", "Size",
+          "Badge height as a fraction of the frame height", 0.02, 0.5,
+          DEFAULT_SIZE, rw));
+  g_object_class_install_property (gobject_class, PROP_MARGIN,
+      g_param_spec_double ("margin", "Margin",
+          "Extra distance from the edge of the graphics-safe area, as a "
+          "fraction of the frame height",
+          0.0, 0.4, DEFAULT_MARGIN, rw));
+  g_object_class_install_property (gobject_class, PROP_OPACITY,
+      g_param_spec_double ("opacity", "Opacity",
+          "Opacity of the guidance, 0 (invisible) to 1 (opaque)", 0.0, 1.0,
+          DEFAULT_OPACITY, rw));
+  g_object_class_install_property (gobject_class, PROP_LANGUAGE,
+      g_param_spec_string ("language", "Language",
+          "BCP 47 language of the guidance text (exact tag, then the same "
+          "primary language, then the first text); NULL = the first text",
+          DEFAULT_LANGUAGE, rw));
+  g_object_class_install_property (gobject_class, PROP_SHOW_TEXT,
+      g_param_spec_boolean ("show-text", "Show text", "Show the guidance text",
+          DEFAULT_SHOW_TEXT, rw));
+  g_object_class_install_property (gobject_class, PROP_SHOW_DESCRIPTORS,
+      g_param_spec_boolean ("show-descriptors", "Show descriptors",
+          "Show the content pictograms", DEFAULT_SHOW_DESCRIPTORS, rw));
+  g_object_class_install_property (gobject_class, PROP_MODE,
+      g_param_spec_enum ("mode", "Mode",
+          "When the guidance is shown (auto = the territory's rule)",
+          WS_TYPE_RATING_OVERLAY_MODE, DEFAULT_MODE, rw));
+  g_object_class_install_property (gobject_class, PROP_DURATION,
+      g_param_spec_uint64 ("duration", "Duration",
+          "How long each showing lasts, in nanoseconds (0 = the rule's, "
+          "else 15 s; 5 s for a full-screen card)",
+          0, G_MAXUINT64, DEFAULT_DURATION, rw));
+  g_object_class_install_property (gobject_class, PROP_FADE,
+      g_param_spec_uint64 ("fade", "Fade",
+          "Fade-in and fade-out time in nanoseconds", 0, 10 * GST_SECOND,
+          DEFAULT_FADE, rw));
+  g_object_class_install_property (gobject_class, PROP_POLICY,
+      g_param_spec_string ("policy", "Policy",
+          "Policy id (uk-ofcom, fr-arcom, ie-cnam, ...) or path whose "
+          "guidance rule mode=auto follows",
+          DEFAULT_POLICY, rw));
+  g_object_class_install_property (gobject_class, PROP_TERRITORY,
+      g_param_spec_string ("territory", "Territory",
+          "ISO 3166-1 alpha-2 territory whose policy mode=auto follows when "
+          "policy is not set",
+          DEFAULT_TERRITORY, rw));
+  g_object_class_install_property (gobject_class, PROP_SERVICE_CLASS,
+      g_param_spec_string ("service-class", "Service class",
+          "The policy's service class (free-to-air, vod-free, ...); NULL = "
+          "the policy's default",
+          DEFAULT_SERVICE_CLASS, rw));
+  g_object_class_install_property (gobject_class, PROP_RATING,
+      g_param_spec_string ("rating", "Rating",
+          "SYSTEM:CODE shown while no rating event has arrived (bbfc:15)",
+          DEFAULT_RATING, rw));
+  g_object_class_install_property (gobject_class, PROP_TEXT,
+      g_param_spec_string ("text", "Text",
+          "Guidance text used when the rating has none", DEFAULT_TEXT, rw));
+  g_object_class_install_property (gobject_class, PROP_DESCRIPTORS,
+      g_param_spec_string ("descriptors", "Descriptors",
+          "Comma-separated descriptor codes or categories for the rating "
+          "property (violence,fear)",
+          DEFAULT_DESCRIPTORS, rw));
+  g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,
+      g_param_spec_boolean ("post-messages", "Post messages",
+          "Post a ratingoverlay element message when the guidance appears "
+          "and when it goes",
+          DEFAULT_POST_MESSAGES, rw));
+  g_object_class_install_property (gobject_class, PROP_LAYOUT,
+      g_param_spec_boxed ("layout", "Layout",
+          "Where the guidance was placed, in frame pixels: x, y, width, "
+          "height, badge-*, pictograms-*, text-* (NULL when nothing is "
+          "rendered)",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_set_static_metadata (element_class, "Rating overlay",
+      "Filter/Editor/Video/Overlay",
+      "Shows the age rating, content pictograms and guidance text as the "
+      "territory's rules ask",
+      "watershed");
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+
+  trans_class->transform_caps = GST_DEBUG_FUNCPTR (
+      ws_rating_overlay_transform_caps);
+  trans_class->set_caps = GST_DEBUG_FUNCPTR (ws_rating_overlay_set_caps);
+  trans_class->sink_event = GST_DEBUG_FUNCPTR (ws_rating_overlay_sink_event);
+  trans_class->src_event = GST_DEBUG_FUNCPTR (ws_rating_overlay_src_event);
+  trans_class->before_transform = GST_DEBUG_FUNCPTR (
+      ws_rating_overlay_before_transform);
+  trans_class->transform_ip = GST_DEBUG_FUNCPTR (
+      ws_rating_overlay_transform_ip);
+  trans_class->start = GST_DEBUG_FUNCPTR (ws_rating_overlay_start);
+  trans_class->stop = GST_DEBUG_FUNCPTR (ws_rating_overlay_stop);
+  trans_class->passthrough_on_same_caps = FALSE;
+  trans_class->transform_ip_on_passthrough = FALSE;
+
+  gst_type_mark_as_plugin_api (WS_TYPE_RATING_OVERLAY_POSITION, 0);
+  gst_type_mark_as_plugin_api (WS_TYPE_RATING_OVERLAY_MODE, 0);
+}
+
+static void
+ws_rating_overlay_init (WsRatingOverlay *self)
+{
+  self->position = DEFAULT_POSITION;
+  self->size = DEFAULT_SIZE;
+  self->margin = DEFAULT_MARGIN;
+  self->opacity = DEFAULT_OPACITY;
+  self->language = g_strdup (DEFAULT_LANGUAGE);
+  self->show_text = DEFAULT_SHOW_TEXT;
+  self->show_descriptors = DEFAULT_SHOW_DESCRIPTORS;
+  self->mode = DEFAULT_MODE;
+  self->duration = DEFAULT_DURATION;
+  self->fade = DEFAULT_FADE;
+  self->policy_id = g_strdup (DEFAULT_POLICY);
+  self->territory = g_strdup (DEFAULT_TERRITORY);
+  self->service_class = g_strdup (DEFAULT_SERVICE_CLASS);
+  self->rating = g_strdup (DEFAULT_RATING);
+  self->text = g_strdup (DEFAULT_TEXT);
+  self->descriptors = g_strdup (DEFAULT_DESCRIPTORS);
+  self->post_messages = DEFAULT_POST_MESSAGES;
+  self->dirty = TRUE;
+  self->last_running_time = GST_CLOCK_TIME_NONE;
+  self->eff_mode = WS_RATING_OVERLAY_MODE_PERSISTENT;
+  gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
+}

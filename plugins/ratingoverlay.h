@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* watershed: ratingoverlay, on-screen rating guidance. */
+#ifndef WS_PLUGINS_RATINGOVERLAY_H
+#define WS_PLUGINS_RATINGOVERLAY_H
+
+#include <gst/gst.h>
+#include <gst/base/gstbasetransform.h>
+#include <gst/video/video.h>
+
+#include "ws-metadata.h"
+#include "ws-policy.h"
+#include "ws-guidance-render.h"
+
+G_BEGIN_DECLS
+
+/**
+ * WsRatingOverlayPosition:
+ * Where the guidance sits inside the graphics-safe area.
+ */
+typedef enum {
+  WS_RATING_OVERLAY_POSITION_TOP_LEFT,
+  WS_RATING_OVERLAY_POSITION_TOP_RIGHT,
+  WS_RATING_OVERLAY_POSITION_BOTTOM_LEFT,
+  WS_RATING_OVERLAY_POSITION_BOTTOM_RIGHT,
+  WS_RATING_OVERLAY_POSITION_TOP_CENTER,
+  WS_RATING_OVERLAY_POSITION_BOTTOM_CENTER,
+} WsRatingOverlayPosition;
+
+/**
+ * WsRatingOverlayMode:
+ * @WS_RATING_OVERLAY_MODE_AUTO: the territory's guidance rule (from
+ *   #WsRatingOverlay:policy, #WsRatingOverlay:territory or the rating's
+ *   territory).
+ * @WS_RATING_OVERLAY_MODE_AT_START: shown for the duration at each start.
+ * @WS_RATING_OVERLAY_MODE_PERSISTENT: shown all the time.
+ * @WS_RATING_OVERLAY_MODE_AFTER_BREAKS: as at-start, and again after each
+ *   break-end event.
+ * @WS_RATING_OVERLAY_MODE_FULL_SCREEN: a full-screen card for the duration
+ *   at each start (VOD).
+ * @WS_RATING_OVERLAY_MODE_OFF: never shown.
+ */
+typedef enum {
+  WS_RATING_OVERLAY_MODE_AUTO,
+  WS_RATING_OVERLAY_MODE_AT_START,
+  WS_RATING_OVERLAY_MODE_PERSISTENT,
+  WS_RATING_OVERLAY_MODE_AFTER_BREAKS,
+  WS_RATING_OVERLAY_MODE_FULL_SCREEN,
+  WS_RATING_OVERLAY_MODE_OFF,
+} WsRatingOverlayMode;
+
+#define WS_TYPE_RATING_OVERLAY_POSITION (ws_rating_overlay_position_get_type ())
+GType ws_rating_overlay_position_get_type (void);
+#define WS_TYPE_RATING_OVERLAY_MODE (ws_rating_overlay_mode_get_type ())
+GType ws_rating_overlay_mode_get_type (void);
+
+#define WS_TYPE_RATING_OVERLAY (ws_rating_overlay_get_type ())
+G_DECLARE_FINAL_TYPE (WsRatingOverlay, ws_rating_overlay, WS, RATING_OVERLAY,
+    GstBaseTransform)
+
+struct _WsRatingOverlay {
+  GstBaseTransform parent;
+
+  /* properties (object lock) */
+  WsRatingOverlayPosition position;
+  gdouble size;
+  gdouble margin;
+  gdouble opacity;
+  gchar *language;
+  gboolean show_text;
+  gboolean show_descriptors;
+  WsRatingOverlayMode mode;
+  guint64 duration;
+  guint64 fade;
+  gchar *policy_id;
+  gchar *territory;
+  gchar *service_class;
+  gchar *rating;
+  gchar *text;
+  gchar *descriptors;
+  gboolean post_messages;
+  gboolean dirty;       /* artwork or rule must be redone */
+  GstStructure *layout; /* read-only property */
+
+  /* streaming state */
+  GstVideoInfo info;
+  gboolean have_info;
+  WsRating *event_rating; /* last rating event, or NULL */
+  gboolean check_allocation;
+  gboolean attach;
+
+  /* the rule in force */
+  WsRatingOverlayMode eff_mode;
+  GstClockTime eff_duration;
+  gboolean eff_after_breaks;
+  WsPolicy *policy;
+  gchar *policy_key; /* what @policy was loaded for */
+
+  /* timing, in running time */
+  gboolean trigger;     /* start an episode at the next buffer */
+  gboolean break_end;   /* a break ended: start one if the rule says so */
+  gboolean episode;     /* an episode has started */
+  gint64 episode_start; /* may be negative after a flush */
+  gboolean shown;       /* visible on the last buffer */
+  gchar *summary;       /* what is shown, for messages */
+  GstClockTime last_running_time;
+  gboolean rebase; /* after a flush: continue the episode */
+  GstClockTimeDiff rebase_elapsed;
+  gdouble alpha; /* for the buffer being processed */
+
+  /* our own blender for 8-bit formats (gst_video_overlay_composition_blend
+   * converts whole lines of the frame for every row it touches) */
+  gboolean fast;
+  WsBlendComponent components[4];
+  guint n_components;
+
+  /* the rendered guidance, cached until something changes */
+  WsGuidanceBlend *blend;
+  gint rect_x, rect_y;
+  GstVideoOverlayRectangle *rectangle;
+  GstVideoOverlayComposition *composition;
+  gfloat composition_alpha;
+};
+
+GST_ELEMENT_REGISTER_DECLARE (ratingoverlay);
+
+G_END_DECLS
+
+#endif /* WS_PLUGINS_RATINGOVERLAY_H */

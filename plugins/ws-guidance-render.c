@@ -1,0 +1,1196 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* watershed: on-screen guidance artwork. The designs (badge styles and
+ * pictograms) are watershed's own simple vector drawings; no third-party
+ * logo is copied. */
+#include <math.h>
+#include <string.h>
+
+#include <pango/pangocairo.h>
+
+#include "ws-error.h"
+#include "ws-metadata.h"
+#include "ws-guidance-render.h"
+
+#define MAX_IMAGE_SIDE 8192
+#define FONT_FAMILY "Sans"
+
+/* ---- small helpers ----------------------------------------------------- */
+
+static void
+set_argb (cairo_t *cr, guint32 argb)
+{
+  cairo_set_source_rgba (cr, ((argb >> 16) & 0xff) / 255.0,
+      ((argb >> 8) & 0xff) / 255.0, (argb & 0xff) / 255.0,
+      ((argb >> 24) & 0xff) / 255.0);
+}
+
+static void
+rounded_rect (cairo_t *cr, double x, double y, double w, double h, double r)
+{
+  r = MIN (r, MIN (w, h) / 2.0);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x + w - r, y + r, r, -G_PI_2, 0);
+  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI_2);
+  cairo_arc (cr, x + r, y + h - r, r, G_PI_2, G_PI);
+  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI_2);
+  cairo_close_path (cr);
+}
+
+/* A pango layout in @cr's user space with a bold font @px units high. */
+static PangoLayout *
+make_layout (cairo_t *cr, const char *text, double px, gboolean bold)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *fd = pango_font_description_new ();
+  PangoContext *ctx = pango_layout_get_context (layout);
+  cairo_font_options_t *fo = cairo_font_options_create ();
+
+  /* Metrics independent of the device scale: the same layout on every
+   * frame size and pixel aspect. */
+  cairo_font_options_set_hint_metrics (fo, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (fo, CAIRO_HINT_STYLE_NONE);
+  cairo_font_options_set_antialias (fo, CAIRO_ANTIALIAS_GRAY);
+  pango_cairo_context_set_font_options (ctx, fo);
+  cairo_font_options_destroy (fo);
+  pango_cairo_context_set_resolution (ctx, 72.0);
+  /* glyph positions are rounded to whole user units by default, and a
+   * pictogram's user unit is the whole tile */
+  pango_context_set_round_glyph_positions (ctx, FALSE);
+  pango_layout_context_changed (layout);
+
+  pango_font_description_set_family (fd, FONT_FAMILY);
+  pango_font_description_set_weight (fd,
+      bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_SEMIBOLD);
+  pango_font_description_set_absolute_size (fd, MAX (px, 1.0) * PANGO_SCALE);
+  pango_layout_set_font_description (layout, fd);
+  pango_font_description_free (fd);
+  pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
+/* Draws @text centred on (@cx, @cy) by its ink box, shrunk to fit @max_w
+ * by @max_h. */
+static void
+draw_centred_text (cairo_t *cr, const char *text, double cx, double cy,
+    double px, double max_w, double max_h)
+{
+  PangoLayout *layout = make_layout (cr, text, px, TRUE);
+  PangoRectangle ink;
+  double scale = 1.0;
+
+  pango_layout_get_extents (layout, &ink, NULL);
+  if (ink.width > 0 && ink.width / (double) PANGO_SCALE > max_w)
+    scale = max_w / (ink.width / (double) PANGO_SCALE);
+  if (ink.height > 0 && ink.height / (double) PANGO_SCALE * scale > max_h)
+    scale = max_h / (ink.height / (double) PANGO_SCALE);
+  if (scale < 1.0) {
+    g_object_unref (layout);
+    layout = make_layout (cr, text, px * scale, TRUE);
+    pango_layout_get_extents (layout, &ink, NULL);
+  }
+  cairo_move_to (cr, cx - (ink.x + ink.width / 2.0) / PANGO_SCALE,
+      cy - (ink.y + ink.height / 2.0) / PANGO_SCALE);
+  pango_cairo_show_layout (cr, layout);
+  g_object_unref (layout);
+}
+
+/* ---- badge ------------------------------------------------------------- */
+
+static void
+shape_path (cairo_t *cr, WsBadgeShape shape, double x, double y, double w,
+    double h)
+{
+  switch (shape) {
+    case WS_BADGE_SHAPE_CIRCLE:
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, x + w / 2, y + h / 2, MIN (w, h) / 2, 0, 2 * G_PI);
+      cairo_close_path (cr);
+      break;
+    case WS_BADGE_SHAPE_ROUNDED_SQUARE:
+      rounded_rect (cr, x, y, w, h, 0.2 * w);
+      break;
+    case WS_BADGE_SHAPE_SQUARE:
+      cairo_rectangle (cr, x, y, w, h);
+      break;
+    case WS_BADGE_SHAPE_TRIANGLE:
+      cairo_move_to (cr, x + w / 2, y);
+      cairo_line_to (cr, x + w, y + h);
+      cairo_line_to (cr, x, y + h);
+      cairo_close_path (cr);
+      break;
+    case WS_BADGE_SHAPE_DIAMOND:
+      cairo_move_to (cr, x + w / 2, y);
+      cairo_line_to (cr, x + w, y + h / 2);
+      cairo_line_to (cr, x + w / 2, y + h);
+      cairo_line_to (cr, x, y + h / 2);
+      cairo_close_path (cr);
+      break;
+    case WS_BADGE_SHAPE_SHIELD:
+    default:
+      cairo_move_to (cr, x, y);
+      cairo_line_to (cr, x + w, y);
+      cairo_line_to (cr, x + w, y + 0.5 * h);
+      cairo_curve_to (cr, x + w, y + 0.78 * h, x + 0.7 * w, y + 0.9 * h,
+          x + w / 2, y + h);
+      cairo_curve_to (cr, x + 0.3 * w, y + 0.9 * h, x, y + 0.78 * h, x,
+          y + 0.5 * h);
+      cairo_close_path (cr);
+      break;
+  }
+}
+
+/* The part of the shape text may use (inside the keyline): centre and
+ * box, as fractions of the badge size. */
+static void
+shape_text_box (WsBadgeShape shape, double *cx, double *cy, double *bw,
+    double *bh)
+{
+  *cx = 0.5;
+  *cy = 0.5;
+  *bw = 0.58;
+  *bh = 0.42;
+  switch (shape) {
+    case WS_BADGE_SHAPE_CIRCLE:
+      *bw = 0.56;
+      *bh = 0.38;
+      break;
+    case WS_BADGE_SHAPE_TRIANGLE:
+      *cy = 0.68;
+      *bw = 0.42;
+      *bh = 0.3;
+      break;
+    case WS_BADGE_SHAPE_DIAMOND:
+      *bw = 0.46;
+      *bh = 0.32;
+      break;
+    case WS_BADGE_SHAPE_SHIELD:
+      *cy = 0.44;
+      *bw = 0.6;
+      *bh = 0.4;
+      break;
+    default:
+      break;
+  }
+}
+
+/* The small caption some systems' labels carry, and the text left for
+ * the main line. Returns the caption or NULL; *@big_caption when the
+ * caption is a part of a long code (MA15+ -> MA over 15+). */
+static const char *
+badge_caption (const char *system_id, const char *text, const char **main,
+    gboolean *big_caption, char *buf, gsize buf_len)
+{
+  gsize len = strlen (text), split = 0;
+
+  *main = text;
+  *big_caption = FALSE;
+  if (system_id && g_str_equal (system_id, "fsk"))
+    return "FSK";
+  if (system_id && g_str_equal (system_id, "pegi"))
+    return "PEGI";
+  if (system_id && g_str_equal (system_id, "us-tv") &&
+      g_str_has_prefix (text, "TV-") && text[3] != '\0') {
+    *main = text + 3;
+    return "TV";
+  }
+  /* long codes made of letters then digits: two lines */
+  if (len < 4 || len >= buf_len)
+    return NULL;
+  while (split < len && g_ascii_isalpha (text[split]))
+    split++;
+  if (split == 0 || split == len)
+    return NULL;
+  memcpy (buf, text, split);
+  buf[split] = '\0';
+  *main = text + split + (text[split] == '-' ? 1 : 0);
+  if (**main == '\0')
+    return NULL;
+  *big_caption = TRUE;
+  return buf;
+}
+
+static void
+draw_badge (cairo_t *cr, const WsBadgeHints *hints, const char *system_id,
+    double x, double y, double size, double shadow)
+{
+  const char *text = hints->text && hints->text[0] ? hints->text : "?";
+  const char *main_text;
+  char split_buf[16];
+  gboolean big_caption;
+  const char *caption = badge_caption (system_id, text, &main_text,
+      &big_caption, split_buf, sizeof (split_buf));
+  double lw = MAX (size * 0.065, 1.0);
+  double cx, cy, bw, bh;
+
+  /* soft drop shadow: readable on any picture */
+  if (shadow > 0) {
+    shape_path (cr, hints->shape, x + shadow, y + shadow, size, size);
+    cairo_set_source_rgba (cr, 0, 0, 0, 0.4);
+    cairo_fill (cr);
+  }
+
+  shape_path (cr, hints->shape, x, y, size, size);
+  set_argb (cr, hints->background_argb);
+  cairo_fill_preserve (cr);
+  cairo_save (cr);
+  cairo_clip_preserve (cr);
+  /* the border is drawn inside the shape (twice the width, clipped) */
+  cairo_set_line_width (cr, 2 * lw);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  set_argb (cr, hints->border_argb);
+  cairo_stroke (cr);
+  /* a fine inner keyline in the text colour when the border would vanish
+   * into the background: the house style for flat colour badges */
+  if ((hints->border_argb & 0xffffff) == (hints->background_argb & 0xffffff)) {
+    double inset = 2.2 * lw;
+    shape_path (cr, hints->shape, x + inset, y + inset, size - 2 * inset,
+        size - 2 * inset);
+    cairo_set_line_width (cr, MAX (lw * 0.45, 0.75));
+    set_argb (cr, (hints->foreground_argb & 0xffffff) | 0x99000000u);
+    cairo_stroke (cr);
+  }
+  cairo_restore (cr);
+  cairo_new_path (cr);
+
+  shape_text_box (hints->shape, &cx, &cy, &bw, &bh);
+  set_argb (cr, hints->foreground_argb);
+  if (caption && big_caption) {
+    draw_centred_text (cr, caption, x + cx * size, y + (cy - bh * 0.3) * size,
+        size * 0.26, bw * size * 0.9, bh * size * 0.42);
+    draw_centred_text (cr, main_text, x + cx * size,
+        y + (cy + bh * 0.26) * size, size * 0.3, bw * size, bh * size * 0.5);
+  } else if (caption) {
+    draw_centred_text (cr, caption, x + cx * size, y + (cy - bh * 0.42) * size,
+        size * 0.16, bw * size * 0.8, bh * size * 0.24);
+    draw_centred_text (cr, main_text, x + cx * size,
+        y + (cy + bh * 0.14) * size, size * 0.44, bw * size, bh * size * 0.7);
+  } else {
+    draw_centred_text (cr, main_text, x + cx * size, y + cy * size, size * 0.45,
+        bw * size, bh * size);
+  }
+}
+
+/* ---- pictograms (unit square, white on the dark tile) ------------------ */
+
+#define TILE_R 0.09, 0.09, 0.1
+
+static void
+person_path (cairo_t *cr, double cx, double top, double s)
+{
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, cx, top + 0.09 * s, 0.09 * s, 0, 2 * G_PI);
+  cairo_close_path (cr);
+  cairo_move_to (cr, cx - 0.17 * s, top + 0.22 * s);
+  cairo_line_to (cr, cx + 0.17 * s, top + 0.22 * s);
+  cairo_line_to (cr, cx + 0.1 * s, top + 0.44 * s);
+  cairo_line_to (cr, cx + 0.12 * s, top + 0.64 * s);
+  cairo_line_to (cr, cx + 0.03 * s, top + 0.64 * s);
+  cairo_line_to (cr, cx, top + 0.48 * s);
+  cairo_line_to (cr, cx - 0.03 * s, top + 0.64 * s);
+  cairo_line_to (cr, cx - 0.12 * s, top + 0.64 * s);
+  cairo_line_to (cr, cx - 0.1 * s, top + 0.44 * s);
+  cairo_close_path (cr);
+}
+
+static void
+star_path (cairo_t *cr, double cx, double cy, double r_out, double r_in,
+    int points, double rot)
+{
+  for (int i = 0; i < 2 * points; i++) {
+    double r = (i % 2) ? r_in : r_out;
+    double a = rot + i * G_PI / points;
+    double px = cx + r * sin (a), py = cy - r * cos (a);
+    if (i == 0)
+      cairo_move_to (cr, px, py);
+    else
+      cairo_line_to (cr, px, py);
+  }
+  cairo_close_path (cr);
+}
+
+static void
+bubble_path (cairo_t *cr, double x, double y, double w, double h, double tail_x,
+    gboolean tail_left)
+{
+  rounded_rect (cr, x, y, w, h, 0.3 * h);
+  cairo_move_to (cr, tail_x, y + h - 0.02);
+  cairo_line_to (cr, tail_x + (tail_left ? -0.08 : 0.08), y + h + 0.14);
+  cairo_line_to (cr, tail_x + (tail_left ? 0.12 : -0.12), y + h - 0.02);
+  cairo_close_path (cr);
+}
+
+static void
+draw_symbol_violence (cairo_t *cr)
+{
+  /* an impact burst */
+  static const double r[] = { 0.36, 0.16, 0.3, 0.15, 0.38, 0.17, 0.28, 0.14,
+    0.35, 0.16, 0.31, 0.15, 0.37, 0.17, 0.29, 0.15 };
+  for (guint i = 0; i < G_N_ELEMENTS (r); i++) {
+    double a = 0.2 + i * 2 * G_PI / G_N_ELEMENTS (r);
+    double px = 0.5 + r[i] * sin (a), py = 0.5 - r[i] * cos (a);
+    if (i == 0)
+      cairo_move_to (cr, px, py);
+    else
+      cairo_line_to (cr, px, py);
+  }
+  cairo_close_path (cr);
+  cairo_fill (cr);
+}
+
+static void
+draw_symbol_fear (cairo_t *cr)
+{
+  /* a ghost */
+  cairo_move_to (cr, 0.27, 0.8);
+  cairo_line_to (cr, 0.27, 0.46);
+  cairo_arc (cr, 0.5, 0.46, 0.23, G_PI, 2 * G_PI);
+  cairo_line_to (cr, 0.73, 0.8);
+  cairo_line_to (cr, 0.655, 0.72);
+  cairo_line_to (cr, 0.58, 0.8);
+  cairo_line_to (cr, 0.5, 0.72);
+  cairo_line_to (cr, 0.42, 0.8);
+  cairo_line_to (cr, 0.345, 0.72);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, TILE_R);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, 0.42, 0.45, 0.045, 0, 2 * G_PI);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, 0.58, 0.45, 0.045, 0, 2 * G_PI);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, 0.5, 0.6, 0.05, 0, 2 * G_PI);
+  cairo_fill (cr);
+}
+
+static void
+draw_symbol_sex (cairo_t *cr)
+{
+  /* two linked hearts would be busy: one heart */
+  cairo_move_to (cr, 0.5, 0.8);
+  cairo_curve_to (cr, 0.08, 0.52, 0.2, 0.14, 0.5, 0.34);
+  cairo_curve_to (cr, 0.8, 0.14, 0.92, 0.52, 0.5, 0.8);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+}
+
+static void
+draw_symbol_discrimination (cairo_t *cr)
+{
+  /* "not equal" */
+  cairo_set_line_width (cr, 0.09);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_move_to (cr, 0.26, 0.41);
+  cairo_line_to (cr, 0.74, 0.41);
+  cairo_move_to (cr, 0.26, 0.59);
+  cairo_line_to (cr, 0.74, 0.59);
+  cairo_move_to (cr, 0.62, 0.22);
+  cairo_line_to (cr, 0.38, 0.78);
+  cairo_stroke (cr);
+}
+
+static void
+draw_symbol_drugs (cairo_t *cr)
+{
+  /* a capsule, half filled */
+  cairo_save (cr);
+  cairo_translate (cr, 0.5, 0.5);
+  cairo_rotate (cr, -G_PI / 4);
+  rounded_rect (cr, -0.3, -0.12, 0.6, 0.24, 0.12);
+  cairo_set_line_width (cr, 0.06);
+  cairo_stroke_preserve (cr);
+  cairo_clip (cr);
+  cairo_rectangle (cr, -0.3, -0.12, 0.3, 0.24);
+  cairo_fill (cr);
+  cairo_restore (cr);
+}
+
+static void
+draw_symbol_language (cairo_t *cr)
+{
+  /* a speech bubble with a grawlix: "#!" drawn as strokes */
+  bubble_path (cr, 0.16, 0.2, 0.68, 0.46, 0.3, TRUE);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, TILE_R);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_width (cr, 0.04);
+  cairo_move_to (cr, 0.39, 0.31);
+  cairo_line_to (cr, 0.36, 0.55);
+  cairo_move_to (cr, 0.48, 0.31);
+  cairo_line_to (cr, 0.45, 0.55);
+  cairo_move_to (cr, 0.31, 0.38);
+  cairo_line_to (cr, 0.53, 0.38);
+  cairo_move_to (cr, 0.3, 0.48);
+  cairo_line_to (cr, 0.52, 0.48);
+  cairo_stroke (cr);
+  cairo_set_line_width (cr, 0.065);
+  cairo_move_to (cr, 0.64, 0.31);
+  cairo_line_to (cr, 0.64, 0.47);
+  cairo_stroke (cr);
+  cairo_arc (cr, 0.64, 0.56, 0.035, 0, 2 * G_PI);
+  cairo_fill (cr);
+}
+
+static void
+draw_symbol_nudity (cairo_t *cr)
+{
+  person_path (cr, 0.5, 0.16, 1.05);
+  cairo_fill (cr);
+}
+
+static void
+draw_symbol_horror (cairo_t *cr)
+{
+  /* a skull */
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, 0.5, 0.43, 0.25, 0, 2 * G_PI);
+  cairo_close_path (cr);
+  rounded_rect (cr, 0.36, 0.56, 0.28, 0.22, 0.05);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, TILE_R);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, 0.41, 0.44, 0.065, 0, 2 * G_PI);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, 0.59, 0.44, 0.065, 0, 2 * G_PI);
+  cairo_move_to (cr, 0.5, 0.53);
+  cairo_line_to (cr, 0.535, 0.6);
+  cairo_line_to (cr, 0.465, 0.6);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+  cairo_set_line_width (cr, 0.025);
+  for (int i = 1; i < 4; i++) {
+    cairo_move_to (cr, 0.36 + i * 0.07, 0.68);
+    cairo_line_to (cr, 0.36 + i * 0.07, 0.78);
+  }
+  cairo_stroke (cr);
+}
+
+static void
+draw_symbol_theme (cairo_t *cr)
+{
+  /* a warning triangle */
+  cairo_set_line_width (cr, 0.07);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_move_to (cr, 0.5, 0.2);
+  cairo_line_to (cr, 0.8, 0.76);
+  cairo_line_to (cr, 0.2, 0.76);
+  cairo_close_path (cr);
+  cairo_stroke (cr);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_move_to (cr, 0.5, 0.39);
+  cairo_line_to (cr, 0.5, 0.58);
+  cairo_stroke (cr);
+  cairo_arc (cr, 0.5, 0.67, 0.04, 0, 2 * G_PI);
+  cairo_fill (cr);
+}
+
+static void
+draw_symbol_imitable (cairo_t *cr)
+{
+  /* a grown-up and a child copying the pose */
+  person_path (cr, 0.37, 0.16, 1.0);
+  person_path (cr, 0.69, 0.39, 0.64);
+  cairo_fill (cr);
+}
+
+static void
+draw_symbol_dialogue (cairo_t *cr)
+{
+  bubble_path (cr, 0.14, 0.18, 0.46, 0.3, 0.26, TRUE);
+  cairo_fill (cr);
+  bubble_path (cr, 0.42, 0.42, 0.44, 0.28, 0.74, FALSE);
+  cairo_set_line_width (cr, 0.05);
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, TILE_R);
+  cairo_fill_preserve (cr);
+  cairo_restore (cr);
+  cairo_stroke (cr);
+}
+
+static void
+draw_symbol_fantasy_violence (cairo_t *cr)
+{
+  star_path (cr, 0.46, 0.54, 0.3, 0.13, 5, 0.0);
+  cairo_fill (cr);
+  star_path (cr, 0.76, 0.24, 0.1, 0.03, 4, 0.0);
+  cairo_fill (cr);
+  star_path (cr, 0.8, 0.56, 0.06, 0.02, 4, 0.0);
+  cairo_fill (cr);
+}
+
+static void
+draw_symbol_gambling (cairo_t *cr)
+{
+  static const double pips[][2] = { { 0.36, 0.36 }, { 0.64, 0.36 },
+    { 0.5, 0.5 }, { 0.36, 0.64 }, { 0.64, 0.64 } };
+  rounded_rect (cr, 0.22, 0.22, 0.56, 0.56, 0.1);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, TILE_R);
+  for (guint i = 0; i < G_N_ELEMENTS (pips); i++) {
+    cairo_new_sub_path (cr);
+    cairo_arc (cr, pips[i][0], pips[i][1], 0.055, 0, 2 * G_PI);
+  }
+  cairo_fill (cr);
+}
+
+static void
+draw_symbol_other (cairo_t *cr)
+{
+  cairo_set_line_width (cr, 0.07);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, 0.5, 0.5, 0.29, 0, 2 * G_PI);
+  cairo_stroke (cr);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_width (cr, 0.09);
+  cairo_move_to (cr, 0.5, 0.47);
+  cairo_line_to (cr, 0.5, 0.64);
+  cairo_stroke (cr);
+  cairo_arc (cr, 0.5, 0.35, 0.05, 0, 2 * G_PI);
+  cairo_fill (cr);
+}
+
+typedef struct {
+  const char *category;
+  void (*draw) (cairo_t *cr);
+} Pictogram;
+
+/* In display priority order (Kijkwijzer: violence > fear > sex first). */
+static const Pictogram pictograms[] = {
+  { "violence", draw_symbol_violence },
+  { "fear", draw_symbol_fear },
+  { "sex", draw_symbol_sex },
+  { "discrimination", draw_symbol_discrimination },
+  { "drugs", draw_symbol_drugs },
+  { "language", draw_symbol_language },
+  { "horror", draw_symbol_horror },
+  { "nudity", draw_symbol_nudity },
+  { "fantasy-violence", draw_symbol_fantasy_violence },
+  { "theme", draw_symbol_theme },
+  { "imitable-behaviour", draw_symbol_imitable },
+  { "dialogue", draw_symbol_dialogue },
+  { "gambling", draw_symbol_gambling },
+  { "other", draw_symbol_other },
+};
+
+static int
+pictogram_index (const char *category)
+{
+  if (category == NULL)
+    return -1;
+  for (guint i = 0; i < G_N_ELEMENTS (pictograms); i++)
+    if (g_str_equal (pictograms[i].category, category))
+      return (int) i;
+  return -1;
+}
+
+gboolean
+ws_guidance_has_pictogram (const char *category)
+{
+  int i = pictogram_index (category);
+  return i >= 0 && !g_str_equal (pictograms[i].category, "other");
+}
+
+void
+ws_guidance_draw_pictogram (cairo_t *cr, const char *category, double x,
+    double y, double size)
+{
+  int i = pictogram_index (category);
+
+  g_return_if_fail (cr != NULL);
+  if (i < 0)
+    i = pictogram_index ("other");
+
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_scale (cr, size, size);
+  /* tile: near-black rounded square with a white rim */
+  rounded_rect (cr, 0.02, 0.02, 0.96, 0.96, 0.16);
+  cairo_set_source_rgba (cr, TILE_R, 0.92);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_set_line_width (cr, 0.045);
+  cairo_stroke (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  pictograms[i].draw (cr);
+  cairo_restore (cr);
+}
+
+guint
+ws_guidance_order_categories (const char **categories, guint n, guint max)
+{
+  guint kept = 0;
+
+  g_return_val_if_fail (categories != NULL || n == 0, 0);
+
+  /* insertion sort by priority; unknown categories rank as "other" */
+  for (guint i = 0; i < n; i++) {
+    const char *c = categories[i];
+    gboolean dup = FALSE;
+    int pc, j;
+
+    if (c == NULL)
+      continue;
+    for (guint k = 0; k < kept; k++)
+      if (g_str_equal (categories[k], c))
+        dup = TRUE;
+    if (dup)
+      continue;
+    pc = pictogram_index (c);
+    if (pc < 0)
+      pc = (int) G_N_ELEMENTS (pictograms);
+    for (j = (int) kept; j > 0; j--) {
+      int pj = pictogram_index (categories[j - 1]);
+      if (pj < 0)
+        pj = (int) G_N_ELEMENTS (pictograms);
+      if (pj <= pc)
+        break;
+      categories[j] = categories[j - 1];
+    }
+    categories[j] = c;
+    kept++;
+  }
+  return MIN (kept, max);
+}
+
+/* ---- text -------------------------------------------------------------- */
+
+const char *
+ws_guidance_pick_text (const GPtrArray *texts, const char *language)
+{
+  const WsGuidanceText *first = NULL, *prefix = NULL;
+  char primary[16] = "";
+
+  if (texts == NULL)
+    return NULL;
+  if (language && language[0]) {
+    gsize n = strcspn (language, "-_");
+    if (n < sizeof (primary)) {
+      memcpy (primary, language, n);
+      primary[n] = '\0';
+    }
+  }
+  for (guint i = 0; i < texts->len; i++) {
+    const WsGuidanceText *t = g_ptr_array_index ((GPtrArray *) texts, i);
+    if (t == NULL || t->text == NULL || t->text[0] == '\0')
+      continue;
+    if (first == NULL)
+      first = t;
+    if (language == NULL || language[0] == '\0' || t->lang == NULL)
+      continue;
+    if (g_ascii_strcasecmp (t->lang, language) == 0)
+      return t->text;
+    if (prefix == NULL && primary[0]) {
+      gsize n = strcspn (t->lang, "-_");
+      if (n == strlen (primary) &&
+          g_ascii_strncasecmp (t->lang, primary, n) == 0)
+        prefix = t;
+    }
+  }
+  if (prefix)
+    return prefix->text;
+  return first ? first->text : NULL;
+}
+
+/* ---- composition ------------------------------------------------------- */
+
+static WsGuidanceImage *
+image_new (int width, int height, GError **error)
+{
+  WsGuidanceImage *img;
+  int stride;
+
+  if (width < 1 || height < 1 || width > MAX_IMAGE_SIDE ||
+      height > MAX_IMAGE_SIDE) {
+    g_set_error (error, WS_ERROR, WS_ERROR_TOO_LARGE,
+        "guidance image of %d x %d pixels: the limit is %d x %d", width, height,
+        MAX_IMAGE_SIDE, MAX_IMAGE_SIDE);
+    return NULL;
+  }
+  stride = cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, width);
+  img = g_new0 (WsGuidanceImage, 1);
+  img->width = width;
+  img->height = height;
+  img->stride = stride;
+  img->pixels = g_malloc0 ((gsize) stride * (gsize) height);
+  return img;
+}
+
+void
+ws_guidance_image_free (WsGuidanceImage *image)
+{
+  if (image == NULL)
+    return;
+  g_free (image->pixels);
+  g_free (image);
+}
+
+static cairo_t *
+image_cairo (WsGuidanceImage *img, cairo_surface_t **surface)
+{
+  cairo_t *cr;
+  *surface = cairo_image_surface_create_for_data (img->pixels,
+      CAIRO_FORMAT_ARGB32, img->width, img->height, img->stride);
+  cr = cairo_create (*surface);
+  return cr;
+}
+
+/* Drawing happens in square units. With square pixels that is the image
+ * itself; otherwise a square-unit scratch surface, squeezed into the
+ * image at the end (cairo's text layout misplaces glyphs under a
+ * non-uniform scale, so the whole drawing is resampled instead). */
+static cairo_t *
+begin_drawing (WsGuidanceImage *img, double aspect, double width_u,
+    double height_u, cairo_surface_t **surface)
+{
+  if (fabs (aspect - 1.0) < 1e-6)
+    return image_cairo (img, surface);
+  *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+      (int) ceil (width_u), (int) ceil (height_u));
+  return cairo_create (*surface);
+}
+
+static void
+end_drawing (WsGuidanceImage *img, double aspect, cairo_t *cr,
+    cairo_surface_t *surface)
+{
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  if (fabs (aspect - 1.0) >= 1e-6) {
+    cairo_surface_t *out_surface;
+    cairo_t *out = image_cairo (img, &out_surface);
+    cairo_scale (out, 1.0 / aspect, 1.0);
+    cairo_set_source_surface (out, surface, 0, 0);
+    cairo_pattern_set_filter (cairo_get_source (out), CAIRO_FILTER_GOOD);
+    cairo_paint (out);
+    cairo_destroy (out);
+    cairo_surface_flush (out_surface);
+    cairo_surface_destroy (out_surface);
+  }
+  cairo_surface_destroy (surface);
+}
+
+/* A rectangle in square units -> pixels (x squeezed by 1 / aspect). */
+static WsGuidanceRect
+to_pixels (double x, double y, double w, double h, double aspect,
+    const WsGuidanceImage *img)
+{
+  WsGuidanceRect r;
+  /* one pixel of room for anti-aliased edges */
+  int x0 = (int) floor (x / aspect) - 1, y0 = (int) floor (y) - 1;
+  int x1 = (int) ceil ((x + w) / aspect) + 1, y1 = (int) ceil (y + h) + 1;
+  x0 = CLAMP (x0, 0, img->width);
+  x1 = CLAMP (x1, 0, img->width);
+  y0 = CLAMP (y0, 0, img->height);
+  y1 = CLAMP (y1, 0, img->height);
+  r.x = x0;
+  r.y = y0;
+  r.width = x1 - x0;
+  r.height = y1 - y0;
+  return r;
+}
+
+static gboolean
+check_spec (const WsGuidanceSpec *spec, gboolean need_height, GError **error)
+{
+  if (spec == NULL || !(spec->pixel_aspect > 0.05 && spec->pixel_aspect < 20)) {
+    g_set_error (error, WS_ERROR, WS_ERROR_ARGUMENT,
+        "pixel aspect %g: use the caps pixel-aspect-ratio (0.05 to 20)",
+        spec ? spec->pixel_aspect : 0.0);
+    return FALSE;
+  }
+  if (need_height &&
+      (spec->badge_height < 8 || spec->badge_height > MAX_IMAGE_SIDE / 2)) {
+    g_set_error (error, WS_ERROR, WS_ERROR_ARGUMENT,
+        "badge height %d pixels: use 8 to %d", spec->badge_height,
+        MAX_IMAGE_SIDE / 2);
+    return FALSE;
+  }
+  if (spec->max_text_width < 0) {
+    g_set_error (error, WS_ERROR, WS_ERROR_ARGUMENT,
+        "maximum text width %d: must not be negative", spec->max_text_width);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static guint
+count_categories (const char *const *categories)
+{
+  guint n = 0;
+  while (categories && categories[n])
+    n++;
+  return n;
+}
+
+/* Lays the text out wrapped at @wrap_units; returns NULL without text. */
+static PangoLayout *
+text_layout (cairo_t *cr, const char *text, double font_px, double wrap_units,
+    PangoAlignment align, double *w, double *h)
+{
+  PangoLayout *layout;
+  PangoRectangle logical;
+
+  if (text == NULL || text[0] == '\0' || wrap_units <= font_px)
+    return NULL;
+  layout = make_layout (cr, text, font_px, FALSE);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_width (layout, (int) (wrap_units * PANGO_SCALE));
+  pango_layout_set_alignment (layout, align);
+  pango_layout_get_extents (layout, NULL, &logical);
+  /* shrink the box to the longest line, then align within it */
+  *w = logical.width / (double) PANGO_SCALE;
+  *h = logical.height / (double) PANGO_SCALE;
+  pango_layout_set_width (layout, (int) ceil (*w * PANGO_SCALE));
+  return layout;
+}
+
+static void
+draw_text_panel (cairo_t *cr, PangoLayout *layout, double x, double y, double w,
+    double h, double pad)
+{
+  rounded_rect (cr, x, y, w, h, pad * 0.8);
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.06, 0.85);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_move_to (cr, x + pad, y + pad);
+  pango_cairo_show_layout (cr, layout);
+}
+
+WsGuidanceImage *
+ws_guidance_render (const WsGuidanceSpec *spec, GError **error)
+{
+  WsGuidanceImage *img;
+  cairo_surface_t *surface, *probe;
+  cairo_t *cr, *pcr;
+  PangoLayout *layout = NULL;
+  guint n_pic;
+  double b, shadow, gap, pic, row_w, row_h, font_px, pad;
+  double text_w = 0, text_h = 0, panel_w = 0, panel_h = 0;
+  double width_u, height_u, row_y, panel_y, aspect;
+
+  if (!check_spec (spec, TRUE, error))
+    return NULL;
+
+  aspect = spec->pixel_aspect;
+  b = spec->badge_height;
+  shadow = MAX (1.0, round (b * 0.04));
+  gap = round (b * 0.12);
+  pic = round (b * 0.7);
+  n_pic = count_categories (spec->categories);
+  n_pic = MIN (n_pic, 16);
+  row_w = b + shadow + n_pic * (gap + pic);
+  row_h = b + shadow;
+  font_px = MAX (10.0, round (b * 0.3));
+  pad = round (font_px * 0.45);
+
+  /* measure the text on a scratch context with the same font options */
+  probe = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  pcr = cairo_create (probe);
+  layout = text_layout (pcr, spec->text, font_px,
+      spec->max_text_width * aspect - 2 * pad,
+      spec->align_right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT, &text_w,
+      &text_h);
+  if (layout) {
+    panel_w = ceil (text_w + 2 * pad);
+    panel_h = ceil (text_h + 2 * pad);
+  }
+
+  width_u = MAX (row_w, panel_w);
+  height_u = row_h + (layout ? gap + panel_h : 0);
+  img = image_new ((int) ceil (width_u / aspect), (int) ceil (height_u), error);
+  if (img == NULL) {
+    if (layout)
+      g_object_unref (layout);
+    cairo_destroy (pcr);
+    cairo_surface_destroy (probe);
+    return NULL;
+  }
+
+  row_y = spec->text_above && layout ? panel_h + gap : 0;
+  panel_y = spec->text_above ? 0 : row_h + gap;
+
+  cr = begin_drawing (img, aspect, width_u, height_u, &surface);
+
+  /* badge at the outer end of the row, pictograms inwards */
+  {
+    double bx = spec->align_right ? width_u - b - shadow : 0;
+    draw_badge (cr, &spec->badge, spec->system_id, bx, row_y, b, shadow);
+    img->badge = to_pixels (bx, row_y, b + shadow, b + shadow, aspect, img);
+  }
+  if (n_pic > 0) {
+    double py = row_y + (b - pic) / 2;
+    double span = n_pic * (gap + pic) - gap;
+    double px0 = spec->align_right ? width_u - b - shadow - gap - span :
+                                     b + shadow + gap;
+    for (guint i = 0; i < n_pic; i++)
+      ws_guidance_draw_pictogram (cr, spec->categories[i],
+          px0 + i * (pic + gap), py, pic);
+    img->pictograms = to_pixels (px0, py, span, pic, aspect, img);
+  }
+  if (layout) {
+    double px = spec->align_right ? width_u - panel_w : 0;
+    /* laid out on the probe context, which has the same transformation
+     * and font options */
+    draw_text_panel (cr, layout, px, panel_y, panel_w, panel_h, pad);
+    img->text = to_pixels (px, panel_y, panel_w, panel_h, aspect, img);
+    g_object_unref (layout);
+  }
+
+  end_drawing (img, aspect, cr, surface);
+  cairo_destroy (pcr);
+  cairo_surface_destroy (probe);
+  return img;
+}
+
+WsGuidanceImage *
+ws_guidance_render_card (const WsGuidanceSpec *spec, int width, int height,
+    GError **error)
+{
+  WsGuidanceImage *img;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  PangoLayout *layout;
+  guint n_pic;
+  double aspect, wu, hu, b, bx, by, pic, gap, font_px, text_w = 0, text_h = 0;
+  double y;
+
+  if (!check_spec (spec, FALSE, error))
+    return NULL;
+  img = image_new (width, height, error);
+  if (img == NULL)
+    return NULL;
+
+  aspect = spec->pixel_aspect;
+  wu = width * aspect;
+  hu = height;
+  b = round (MIN (hu * 0.36, wu * 0.5));
+  gap = round (hu * 0.04);
+  pic = round (hu * 0.1);
+  font_px = MAX (10.0, round (hu * 0.045));
+  n_pic = MIN (count_categories (spec->categories), 8);
+
+  cr = begin_drawing (img, aspect, wu, hu, &surface);
+  cairo_set_source_rgb (cr, 0.06, 0.06, 0.08);
+  cairo_paint (cr);
+
+  layout = text_layout (cr, spec->text, font_px, wu * 0.72, PANGO_ALIGN_CENTER,
+      &text_w, &text_h);
+  y = (hu - (b + (n_pic ? gap + pic : 0) + (layout ? gap * 1.5 + text_h : 0))) /
+      2;
+  y = MAX (y, 0);
+  bx = (wu - b) / 2;
+  by = y;
+  draw_badge (cr, &spec->badge, spec->system_id, bx, by, b,
+      MAX (1.0, round (b * 0.02)));
+  img->badge = to_pixels (bx, by, b, b, aspect, img);
+  y += b;
+  if (n_pic) {
+    double span = n_pic * (pic + gap) - gap;
+    double px0 = (wu - span) / 2;
+    y += gap;
+    for (guint i = 0; i < n_pic; i++)
+      ws_guidance_draw_pictogram (cr, spec->categories[i],
+          px0 + i * (pic + gap), y, pic);
+    img->pictograms = to_pixels (px0, y, span, pic, aspect, img);
+    y += pic;
+  }
+  if (layout) {
+    y += gap * 1.5;
+    cairo_set_source_rgb (cr, 1, 1, 1);
+    cairo_move_to (cr, (wu - text_w) / 2, y);
+    pango_cairo_show_layout (cr, layout);
+    img->text = to_pixels ((wu - text_w) / 2, y, text_w, text_h, aspect, img);
+    g_object_unref (layout);
+  }
+  end_drawing (img, aspect, cr, surface);
+  return img;
+}
+
+/* ---- fast blending ------------------------------------------------------ */
+
+typedef struct {
+  WsBlendComponent spec;
+  int width, height; /* at the component's resolution */
+  guint8 *value;     /* premultiplied value */
+  guint8 *cover;     /* coverage (alpha) */
+  int *first, *last; /* covered span per row; first > last: none */
+} BlendPlane;
+
+struct WsGuidanceBlend {
+  guint n;
+  BlendPlane planes[4];
+};
+
+/* x * 255 / 255 rounded, for x in 0..255*255 */
+static inline guint
+div255 (guint x)
+{
+  x += 128;
+  return (x + (x >> 8)) >> 8;
+}
+
+WsGuidanceBlend *
+ws_guidance_blend_new (const guint8 *argb, int width, int height, int stride,
+    const WsBlendComponent *components, guint n_components, double kr,
+    double kb, gboolean full_range)
+{
+  WsGuidanceBlend *b;
+  double kg = 1.0 - kr - kb;
+  double y_off = full_range ? 0.0 : 16.0, y_scale = full_range ? 255 : 219;
+  double c_scale = full_range ? 255.0 : 224.0;
+
+  g_return_val_if_fail (argb != NULL, NULL);
+  if (width < 1 || height < 1 || stride < width * 4 || n_components == 0 ||
+      n_components > 4 || components == NULL)
+    return NULL;
+  for (guint c = 0; c < n_components; c++)
+    if (components[c].sub_x < 0 || components[c].sub_x > 2 ||
+        components[c].sub_y < 0 || components[c].sub_y > 2)
+      return NULL;
+
+  b = g_new0 (WsGuidanceBlend, 1);
+  b->n = n_components;
+  for (guint c = 0; c < n_components; c++) {
+    BlendPlane *p = &b->planes[c];
+    int sx = components[c].sub_x, sy = components[c].sub_y;
+    p->spec = components[c];
+    p->width = (width + (1 << sx) - 1) >> sx;
+    p->height = (height + (1 << sy) - 1) >> sy;
+    p->value = g_malloc ((gsize) p->width * p->height);
+    p->cover = g_malloc ((gsize) p->width * p->height);
+    p->first = g_new (int, p->height);
+    p->last = g_new (int, p->height);
+
+    for (int py = 0; py < p->height; py++) {
+      p->first[py] = p->width;
+      p->last[py] = -1;
+      for (int px = 0; px < p->width; px++) {
+        /* average the premultiplied samples the component covers */
+        double sa = 0, sr = 0, sg = 0, sb = 0;
+        int n = 0;
+        double a, r, g, bl, v;
+        for (int dy = 0; dy < (1 << sy); dy++) {
+          int iy = (py << sy) + dy;
+          if (iy >= height)
+            break;
+          for (int dx = 0; dx < (1 << sx); dx++) {
+            int ix = (px << sx) + dx;
+            guint32 pix;
+            if (ix >= width)
+              break;
+            pix = *(const guint32 *) (argb + (gsize) iy * stride + ix * 4);
+            sa += (pix >> 24) / 255.0;
+            sr += ((pix >> 16) & 0xff) / 255.0;
+            sg += ((pix >> 8) & 0xff) / 255.0;
+            sb += (pix & 0xff) / 255.0;
+            n++;
+          }
+        }
+        a = sa / n;
+        r = sr / n;
+        g = sg / n;
+        bl = sb / n;
+        switch (p->spec.channel) {
+          case WS_BLEND_CHANNEL_Y:
+            v = y_off * a + y_scale * (kr * r + kg * g + kb * bl);
+            break;
+          case WS_BLEND_CHANNEL_U:
+            v = 128.0 * a + c_scale * (bl - (kr * r + kg * g + kb * bl)) /
+                                (2.0 * (1.0 - kb));
+            break;
+          case WS_BLEND_CHANNEL_V:
+            v = 128.0 * a + c_scale * (r - (kr * r + kg * g + kb * bl)) /
+                                (2.0 * (1.0 - kr));
+            break;
+          case WS_BLEND_CHANNEL_R:
+            v = 255.0 * r;
+            break;
+          case WS_BLEND_CHANNEL_G:
+            v = 255.0 * g;
+            break;
+          case WS_BLEND_CHANNEL_B:
+            v = 255.0 * bl;
+            break;
+          case WS_BLEND_CHANNEL_A:
+          default:
+            v = 255.0 * a;
+            break;
+        }
+        {
+          guint cov = (guint) CLAMP (round (a * 255.0), 0, 255);
+          gsize i = (gsize) py * p->width + px;
+          p->cover[i] = cov;
+          p->value[i] = (guint8) CLAMP (round (v), 0, cov ? 255 : 0);
+          if (cov) {
+            p->first[py] = MIN (p->first[py], px);
+            p->last[py] = px;
+          }
+        }
+      }
+    }
+  }
+  return b;
+}
+
+void
+ws_guidance_blend_apply (const WsGuidanceBlend *blend, guint component,
+    guint8 *data, int stride, int pstride, int x, int y, int frame_width,
+    int frame_height, guint alpha)
+{
+  const BlendPlane *p;
+  int cx, cy, fw, fh;
+
+  g_return_if_fail (blend != NULL && component < blend->n && data != NULL);
+  if (alpha == 0)
+    return;
+  alpha = MIN (alpha, 255u);
+  p = &blend->planes[component];
+  cx = x >> p->spec.sub_x;
+  cy = y >> p->spec.sub_y;
+  fw = (frame_width + (1 << p->spec.sub_x) - 1) >> p->spec.sub_x;
+  fh = (frame_height + (1 << p->spec.sub_y) - 1) >> p->spec.sub_y;
+
+  for (int py = 0; py < p->height; py++) {
+    int dy = cy + py, x0 = p->first[py], x1 = p->last[py];
+    const guint8 *val, *cov;
+    guint8 *d;
+    if (dy < 0 || dy >= fh || x0 > x1)
+      continue;
+    x0 = MAX (x0, -cx);
+    x1 = MIN (x1, fw - 1 - cx);
+    val = p->value + (gsize) py * p->width;
+    cov = p->cover + (gsize) py * p->width;
+    d = data + (gsize) dy * stride;
+    if (alpha == 255) {
+      for (int px = x0; px <= x1; px++) {
+        guint a = cov[px];
+        guint8 *s = d + (gsize) (cx + px) * pstride;
+        if (a == 0)
+          continue;
+        *s = (guint8) MIN (255u, val[px] + div255 (*s * (255 - a)));
+      }
+    } else {
+      for (int px = x0; px <= x1; px++) {
+        guint a = div255 (cov[px] * alpha);
+        guint8 *s = d + (gsize) (cx + px) * pstride;
+        if (a == 0)
+          continue;
+        *s = (guint8) MIN (255u,
+            div255 (val[px] * alpha) + div255 (*s * (255 - a)));
+      }
+    }
+  }
+}
+
+void
+ws_guidance_blend_free (WsGuidanceBlend *blend)
+{
+  if (blend == NULL)
+    return;
+  for (guint c = 0; c < blend->n; c++) {
+    g_free (blend->planes[c].value);
+    g_free (blend->planes[c].cover);
+    g_free (blend->planes[c].first);
+    g_free (blend->planes[c].last);
+  }
+  g_free (blend);
+}

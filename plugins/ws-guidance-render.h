@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* watershed: on-screen guidance artwork (badge, pictograms, text), drawn
+ * with cairo and pango into one premultiplied ARGB image. */
+#ifndef WS_PLUGINS_WS_GUIDANCE_RENDER_H
+#define WS_PLUGINS_WS_GUIDANCE_RENDER_H
+
+#include <glib.h>
+#include <cairo.h>
+
+#include "ws-rating-system.h"
+
+G_BEGIN_DECLS
+
+/**
+ * SECTION:ws-guidance-render
+ *
+ * Renders the viewer guidance for one rating: the rating badge drawn from
+ * the rating system's display hints (#WsBadgeHints), the content
+ * pictograms (watershed's own vector designs, one per common descriptor
+ * category) and the guidance text wrapped to a maximum width. Everything
+ * is composed into one image in cairo's %CAIRO_FORMAT_ARGB32 layout
+ * (premultiplied alpha, native-endian 32-bit words: B, G, R, A bytes on
+ * little-endian machines), which is what a #GstVideoOverlayRectangle with
+ * %GST_VIDEO_OVERLAY_FORMAT_FLAG_PREMULTIPLIED_ALPHA wants. Nothing here
+ * depends on GStreamer; callers render once per change and cache.
+ *
+ * Sizes are in image pixels. Non-square pixels are handled with
+ * @pixel_aspect (the width of a pixel divided by its height, the caps
+ * pixel-aspect-ratio): the artwork is drawn in square units and squeezed
+ * horizontally by 1 / @pixel_aspect, so a round badge stays round on
+ * screen.
+ */
+
+/**
+ * WsGuidanceRect:
+ * A rectangle in image pixels; @width and @height 0 when absent.
+ */
+typedef struct {
+  int x, y, width, height;
+} WsGuidanceRect;
+
+/**
+ * WsGuidanceSpec:
+ * @badge: shape and colours; @badge.text is the text drawn in the badge
+ *   (NULL draws "?").
+ * @system_id: (nullable): the rating system's id, for the small
+ *   per-system details of the style (a caption such as "FSK" or "PEGI").
+ * @categories: (nullable) (array zero-terminated=1): pictogram categories
+ *   in display order (see ws_guidance_order_categories()); unknown
+ *   categories draw the generic "other" pictogram.
+ * @text: (nullable): guidance text, plain UTF-8 (not markup).
+ * @badge_height: badge height in pixels (rows), at least 8.
+ * @pixel_aspect: pixel aspect ratio (> 0; 1.0 for square pixels).
+ * @max_text_width: the text wraps at this width in pixels (columns);
+ *   0 = no text block.
+ * @align_right: the badge sits at the right end of the row and the text
+ *   is right-aligned (for positions on the right of the frame).
+ * @text_above: the text block sits above the badge row (for positions at
+ *   the bottom of the frame).
+ */
+typedef struct {
+  WsBadgeHints badge;
+  const char *system_id;
+  const char *const *categories;
+  const char *text;
+  int badge_height;
+  double pixel_aspect;
+  int max_text_width;
+  gboolean align_right;
+  gboolean text_above;
+} WsGuidanceSpec;
+
+/**
+ * WsGuidanceImage:
+ * @pixels: premultiplied ARGB32 (cairo layout), @stride bytes per row.
+ * @badge, @pictograms, @text: where each part was drawn, in image
+ *   coordinates (the drop shadow included); width 0 when absent.
+ */
+typedef struct {
+  guint8 *pixels;
+  int width;
+  int height;
+  int stride;
+  WsGuidanceRect badge;
+  WsGuidanceRect pictograms;
+  WsGuidanceRect text;
+} WsGuidanceImage;
+
+/**
+ * ws_guidance_render:
+ * @spec: what to draw.
+ * @error: (out) (optional): WS_ERROR_ARGUMENT for a bad size or aspect;
+ *   WS_ERROR_TOO_LARGE when the image would exceed 8192 x 8192.
+ *
+ * Draws the badge, then the pictograms beside it, then the text block
+ * (on a translucent dark panel) under or over them, into a tight image.
+ *
+ * Returns: (transfer full) (nullable): the image; free with
+ *   ws_guidance_image_free(). NULL on error.
+ */
+WsGuidanceImage *ws_guidance_render (const WsGuidanceSpec *spec,
+    GError **error);
+
+/**
+ * ws_guidance_render_card:
+ * @spec: what to draw; @spec->badge_height is ignored (the card scales the
+ *   artwork to the frame), as are @align_right and @text_above.
+ * @width, @height: the frame size in pixels.
+ * @error: as ws_guidance_render().
+ *
+ * A full-screen card (French VOD style): an opaque dark background, the
+ * badge large in the centre, the pictograms and the text under it.
+ *
+ * Returns: (transfer full) (nullable): a @width x @height image.
+ */
+WsGuidanceImage *ws_guidance_render_card (const WsGuidanceSpec *spec, int width,
+    int height, GError **error);
+
+/** ws_guidance_image_free: NULL is a no-op. */
+void ws_guidance_image_free (WsGuidanceImage *image);
+
+/**
+ * ws_guidance_pick_text:
+ * @texts: (element-type WsGuidanceText) (nullable): the rating's texts.
+ * @language: (nullable): a BCP 47 tag (`fr`, `en-GB`).
+ *
+ * Picks the text for @language: an exact (case-insensitive) tag match,
+ * then the same primary language (`en` for `en-GB`, `en-US` for `en`),
+ * then the first text. Empty texts are skipped.
+ *
+ * Returns: (transfer none) (nullable): the text, or NULL when there is
+ *   none.
+ */
+const char *ws_guidance_pick_text (const GPtrArray *texts,
+    const char *language);
+
+/**
+ * ws_guidance_order_categories:
+ * @categories: (inout) (array length=n): category names; reordered in
+ *   place.
+ * @n: number of entries.
+ * @max: the most to keep.
+ *
+ * Removes duplicates and NULLs and sorts by the display priority
+ * (violence, fear, sex, discrimination, drugs, language, horror, nudity,
+ * fantasy-violence, theme, imitable-behaviour, dialogue, gambling, other;
+ * the Kijkwijzer order for its own categories), keeping at most @max.
+ *
+ * Returns: the number kept (the first entries of @categories).
+ */
+guint ws_guidance_order_categories (const char **categories, guint n,
+    guint max);
+
+/**
+ * ws_guidance_draw_pictogram:
+ * @cr: a cairo context.
+ * @category: a common descriptor category; unknown ones draw "other".
+ * @x, @y, @size: the square, in @cr's user units.
+ *
+ * Draws one pictogram: a dark rounded tile with a white symbol.
+ */
+void ws_guidance_draw_pictogram (cairo_t *cr, const char *category, double x,
+    double y, double size);
+
+/**
+ * ws_guidance_has_pictogram:
+ * Returns: TRUE when @category has its own design (not the generic one).
+ */
+gboolean ws_guidance_has_pictogram (const char *category);
+
+/* ---- fast blending ------------------------------------------------------ */
+
+/**
+ * WsBlendChannel:
+ * What a component of the destination frame holds.
+ */
+typedef enum {
+  WS_BLEND_CHANNEL_Y,
+  WS_BLEND_CHANNEL_U,
+  WS_BLEND_CHANNEL_V,
+  WS_BLEND_CHANNEL_R,
+  WS_BLEND_CHANNEL_G,
+  WS_BLEND_CHANNEL_B,
+  WS_BLEND_CHANNEL_A,
+} WsBlendChannel;
+
+/**
+ * WsBlendComponent:
+ * @channel: what the component holds.
+ * @sub_x, @sub_y: log2 of its horizontal and vertical subsampling (1 for
+ *   the chroma of 4:2:0).
+ *
+ * One 8-bit component of the destination frame.
+ */
+typedef struct {
+  WsBlendChannel channel;
+  int sub_x;
+  int sub_y;
+} WsBlendComponent;
+
+/**
+ * WsGuidanceBlend:
+ *
+ * A guidance image prepared for blending onto 8-bit frames of one layout:
+ * per component, the premultiplied value and the coverage at the
+ * component's resolution, so each frame costs one multiply-add per
+ * covered sample (two more at a global alpha below 1, as in a fade). The conversion to Y'CbCr uses the
+ * given matrix and range (the frame's colorimetry).
+ */
+typedef struct WsGuidanceBlend WsGuidanceBlend;
+
+/**
+ * ws_guidance_blend_new:
+ * @argb: premultiplied ARGB32 (cairo layout), @width x @height, @stride
+ *   bytes per row (as in #WsGuidanceImage).
+ * @components: (array length=n_components): the destination's
+ *   components, at most 4.
+ * @kr, @kb: the Y'CbCr matrix (0.2126, 0.0722 for BT.709); ignored
+ *   without Y, U or V components.
+ * @full_range: Y'CbCr uses 0-255 rather than 16-235/240.
+ *
+ * Returns: (transfer full) (nullable): the prepared blend, NULL for bad
+ *   arguments (sizes, more than 4 components, subsampling above 2).
+ */
+WsGuidanceBlend *ws_guidance_blend_new (const guint8 *argb, int width,
+    int height, int stride, const WsBlendComponent *components,
+    guint n_components, double kr, double kb, gboolean full_range);
+
+/**
+ * ws_guidance_blend_apply:
+ * @blend: the prepared blend.
+ * @component: index into the components given to ws_guidance_blend_new().
+ * @data: the first byte of the component in the frame (plane start plus
+ *   the component's offset).
+ * @stride: bytes per row of the component's plane.
+ * @pstride: bytes from one sample of the component to the next.
+ * @x, @y: where the image's top-left corner goes, in full-resolution
+ *   frame pixels (multiples of the subsampling, so chroma lines up).
+ * @frame_width, @frame_height: the frame size in full-resolution pixels;
+ *   the image is clipped to it.
+ * @alpha: global alpha, 0 (nothing) to 255 (as prepared).
+ *
+ * Blends one component ("over", the image on top).
+ */
+void ws_guidance_blend_apply (const WsGuidanceBlend *blend, guint component,
+    guint8 *data, int stride, int pstride, int x, int y, int frame_width,
+    int frame_height, guint alpha);
+
+/** ws_guidance_blend_free: NULL is a no-op. */
+void ws_guidance_blend_free (WsGuidanceBlend *blend);
+
+G_END_DECLS
+
+#endif /* WS_PLUGINS_WS_GUIDANCE_RENDER_H */
