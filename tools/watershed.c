@@ -14,6 +14,9 @@ typedef struct {
 } Command;
 
 static const Command commands[] = {
+  { "demo", ws_cmd_demo,
+      "the main job on a built-in sample: rate, badge, gate at the "
+      "watershed, encode to MP4, check; prints where the results are" },
   { "rate", ws_cmd_rate,
       "list rating systems, show one, convert a rating between systems" },
   { "metadata", ws_cmd_metadata,
@@ -25,6 +28,9 @@ static const Command commands[] = {
   { "schedule", ws_cmd_schedule,
       "check that every programme of a schedule (watershed format or BXF) "
       "fits its allowed slot" },
+  { "check", ws_cmd_check,
+      "batch QA of media files: ratings present and consistent, loudness, "
+      "flashing, allowed slots; text, JSON, JUnit and HTML reports" },
 };
 
 static void

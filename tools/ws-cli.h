@@ -18,10 +18,12 @@ G_BEGIN_DECLS
 /** A sub-command: returns an exit code. argv[0] is the sub-command name. */
 typedef int (*WsCommandFunc) (int argc, char **argv);
 
+int ws_cmd_demo (int argc, char **argv);
 int ws_cmd_rate (int argc, char **argv);
 int ws_cmd_metadata (int argc, char **argv);
 int ws_cmd_policy (int argc, char **argv);
 int ws_cmd_schedule (int argc, char **argv);
+int ws_cmd_check (int argc, char **argv);
 
 /**
  * ws_cli_error:

@@ -1,0 +1,126 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# `watershed check` benchmark: one pass that decodes audio and video once and
+# measures loudness and flashing, against what a QA engineer scripts today
+# (two ffmpeg runs: `-vn -af ebur128=peak=true` then `-an -vf
+# photosensitivity`) and against decoding alone (`ffmpeg -f null -`, the
+# floor), side by side in one run, on a 60 s 1080p25 H.264 + AAC file made
+# here with ffmpeg's lavfi sources (testsrc2 with half the screen flashing at
+# 4.2 Hz from 20 s to 30 s; a 1 kHz tone at -23 LUFS, 6 dB louder over the
+# last 10 s).
+#
+# Every side uses libavcodec's default threading (all cores). watershed runs
+# with its default flash sampling (--flash-sample-step: width / 480, so every
+# 4th pixel of every 4th row at 1080p); one extra run with the flash core's
+# own default (every 2nd) is printed for the record, with the incidents both
+# found. Times are wall
+# clock (what the user waits for) and CPU (user + sys, less sensitive to
+# other load on the machine); each side runs BENCH_REPEAT times, alternating,
+# and the fastest run counts.
+#
+# Usage: tests/bench/bench-check.sh BUILD_DIR
+# Env:   BENCH_SECONDS (default 60): length of the test file.
+#        BENCH_REPEAT (default 3): runs of each side.
+# Goals: watershed check <= 1.15x the decode-only time, about 0.65x the
+#        scripted ffmpeg runs.
+set -eu
+
+if [ $# -ne 1 ]; then
+  echo "usage: $0 BUILD_DIR" >&2
+  exit 2
+fi
+ws="$1/tools/watershed"
+if [ ! -x "$ws" ]; then
+  echo "$0: $ws: not built (ninja -C $1 tools/watershed)" >&2
+  exit 2
+fi
+command -v ffmpeg >/dev/null || { echo "$0: ffmpeg not found" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "$0: /usr/bin/time not found (apt-get install time)" >&2; exit 2; }
+
+seconds="${BENCH_SECONDS:-60}"
+repeat="${BENCH_REPEAT:-3}"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT INT TERM
+mp4="$tmp/programme.mp4"
+
+echo "making ${seconds} s of H.264 1080p25 + AAC stereo ..."
+ffmpeg -nostdin -hide_banner -loglevel error \
+  -f lavfi -i "testsrc2=size=1920x1080:rate=25:duration=$seconds" \
+  -f lavfi -i "sine=frequency=1000:sample_rate=48000:duration=$seconds" \
+  -filter_complex "[0:v]drawbox=x=0:y=0:w=iw/2:h=ih:color=white:t=fill:enable='between(t,20,30)*lt(mod(n,6),3)'[v];[1:a]volume=-5dB,volume=6dB:enable='gt(t,$seconds-10)',pan=stereo|c0=c0|c1=c0[a]" \
+  -map "[v]" -map "[a]" \
+  -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -c:a aac -b:a 192k \
+  "$mp4"
+
+calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
+holds() { awk "BEGIN { exit !($1) }"; }
+keep_min() { if [ -z "$1" ] || holds "$2 < $1"; then echo "$2"; else echo "$1"; fi; }
+# run CMD...: sets $wall and $cpu; output to $tmp/out
+run() {
+  /usr/bin/time -f "%e %U %S" -o "$tmp/time" "$@" >"$tmp/out" 2>"$tmp/err" || true
+  wall=$(tail -n 1 "$tmp/time" | awk '{ printf "%.3f", $1 }')
+  cpu=$(tail -n 1 "$tmp/time" | awk '{ printf "%.3f", $2 + $3 }')
+}
+
+dec_w="" dec_c="" ws_w="" ws_c="" eb_w="" eb_c="" ph_w="" ph_c="" sc_w="" sc_c=""
+i=0
+while [ "$i" -lt "$repeat" ]; do
+  i=$((i + 1))
+  echo "run $i/$repeat ..."
+  run ffmpeg -nostdin -nostats -hide_banner -i "$mp4" -f null -
+  dec_w=$(keep_min "$dec_w" "$wall"); dec_c=$(keep_min "$dec_c" "$cpu")
+
+  run "$ws" check --jobs 1 --no-progress --json "$mp4"
+  ws_w=$(keep_min "$ws_w" "$wall"); ws_c=$(keep_min "$ws_c" "$cpu")
+  cp "$tmp/out" "$tmp/ws.json"
+
+  run ffmpeg -nostdin -nostats -hide_banner -i "$mp4" -vn \
+    -af ebur128=peak=true -f null -
+  w1=$wall c1=$cpu
+  cp "$tmp/err" "$tmp/ebur128.txt"
+  eb_w=$(keep_min "$eb_w" "$w1"); eb_c=$(keep_min "$eb_c" "$c1")
+  run ffmpeg -nostdin -nostats -hide_banner -i "$mp4" -an \
+    -vf photosensitivity -f null -
+  ph_w=$(keep_min "$ph_w" "$wall"); ph_c=$(keep_min "$ph_c" "$cpu")
+  sc_w=$(keep_min "$sc_w" "$(calc "$w1 + $wall")")
+  sc_c=$(keep_min "$sc_c" "$(calc "$c1 + $cpu")")
+done
+
+# the flash core's own default sampling (every 2nd pixel), for the record
+run "$ws" check --jobs 1 --no-progress --json --flash-sample-step 2 "$mp4"
+ws2_w=$wall ws2_c=$cpu
+cp "$tmp/out" "$tmp/ws2.json"
+incidents() {
+  awk '/"incidents" : \[/ { f = 1 } f && /"start_s"/ { s = $3 } f && /"end_s"/ { printf "%s%s", s, $3 }' "$1" | sed 's/,$//'
+}
+
+ws_i=$(sed -n 's/.*"integrated_lufs" : \(-*[0-9.]*\).*/\1/p' "$tmp/ws.json" | head -1)
+ws_tp=$(sed -n 's/.*"true_peak_dbtp" : \(-*[0-9.]*\).*/\1/p' "$tmp/ws.json" | head -1)
+ws_flash=$(awk '/"flash" : \{/ { f = 1 } f && /"verdict"/ { gsub(/[",]/, ""); print $3; exit }' "$tmp/ws.json")
+ws_inc=$(grep -c '"kind" :' "$tmp/ws.json" || true)
+ff_i=$(awk '/Integrated loudness:/ { s = 1 } s && /I:/ { print $2; exit }' "$tmp/ebur128.txt")
+ff_tp=$(awk '/True peak:/ { s = 1 } s && /Peak:/ { print $2; exit }' "$tmp/ebur128.txt")
+
+echo
+echo "file: ${seconds} s 1920x1080 25 fps H.264 (libx264 veryfast crf 20) + AAC stereo 48 kHz"
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) (1 min) at the end; best of $repeat"
+echo
+printf '%-52s %9s %9s\n' "run" "wall s" "CPU s"
+printf '%-52s %9s %9s\n' "ffmpeg -i FILE -f null - (decode only, the floor)" "$dec_w" "$dec_c"
+printf '%-52s %9s %9s\n' "watershed check (loudness + flash, one pass)" "$ws_w" "$ws_c"
+printf '%-52s %9s %9s\n' "  the same with --flash-sample-step 2 (one run)" "$ws2_w" "$ws2_c"
+printf '%-52s %9s %9s\n' "ffmpeg -vn -af ebur128=peak=true -f null -" "$eb_w" "$eb_c"
+printf '%-52s %9s %9s\n' "ffmpeg -an -vf photosensitivity -f null -" "$ph_w" "$ph_c"
+printf '%-52s %9s %9s\n' "scripted: the two ffmpeg runs above" "$sc_w" "$sc_c"
+echo
+printf '%-52s %9s %9s\n' "ratio" "wall" "CPU"
+printf '%-52s %8sx %8sx\n' "watershed / decode only (goal <= 1.15x)" \
+  "$(calc "$ws_w / $dec_w")" "$(calc "$ws_c / $dec_c")"
+printf '%-52s %8sx %8sx\n' "watershed / scripted ffmpeg runs (goal ~0.65x)" \
+  "$(calc "$ws_w / $sc_w")" "$(calc "$ws_c / $sc_c")"
+echo
+echo "values: integrated ours ${ws_i} LUFS / ebur128 ${ff_i} LUFS;" \
+  "true peak ours ${ws_tp} dBTP / ebur128 ${ff_tp} dBFS;" \
+  "flash verdict ${ws_flash}, ${ws_inc} incident(s)"
+echo "flash incidents (start_s, end_s): default sampling $(incidents "$tmp/ws.json");" \
+  "--flash-sample-step 2 $(incidents "$tmp/ws2.json")"

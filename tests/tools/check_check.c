@@ -1,0 +1,1084 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* CLI tests for `watershed check`, on media made here by ffmpeg's lavfi
+ * sources (a few seconds at 160x90): a good folder, a file per failure kind,
+ * broken files, and the JSON, JUnit and HTML reports. Also unit tests of the
+ * MPEG-TS EIT scanner (tools/ws-check.c). Skipped (77) without ffmpeg. */
+#include <check.h>
+#include <json-glib/json-glib.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "ws-check.h"
+#include "ws-test-util.h"
+
+static char *tmp_dir;
+
+/* ---- running ------------------------------------------------------------- */
+
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} Run;
+
+static Run
+run_argv (const char *const *args)
+{
+  Run r = { -1, NULL, NULL };
+  GPtrArray *argv = g_ptr_array_new ();
+  GError *error = NULL;
+  int wait_status = 0;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("WS_WATERSHED"));
+  for (const char *const *a = args; *a != NULL; a++)
+    g_ptr_array_add (argv, (gpointer) *a);
+  g_ptr_array_add (argv, NULL);
+  ck_assert_msg (g_spawn_sync (NULL, (char **) argv->pdata, NULL,
+                     G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait_status,
+                     &error),
+      "spawn failed: %s", error ? error->message : "?");
+  ck_assert (WIFEXITED (wait_status));
+  r.status = WEXITSTATUS (wait_status);
+  g_ptr_array_free (argv, TRUE);
+  return r;
+}
+
+#define RUN(...) run_argv ((const char *const[]){ __VA_ARGS__, NULL })
+
+static void
+run_clear (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+static char *
+media (const char *relative)
+{
+  return g_build_filename (tmp_dir, relative, NULL);
+}
+
+/* ---- JSON helpers -------------------------------------------------------- */
+
+static JsonArray *
+parse_files (JsonParser *parser, const char *text)
+{
+  GError *error = NULL;
+  JsonNode *root;
+
+  ck_assert_msg (json_parser_load_from_data (parser, text, -1, &error),
+      "not JSON: %s\n%s", error ? error->message : "", text);
+  root = json_parser_get_root (parser);
+  ck_assert (JSON_NODE_HOLDS_OBJECT (root));
+  return json_object_get_array_member (json_node_get_object (root), "files");
+}
+
+/* The file whose path ends with @name. */
+static JsonObject *
+file_named (JsonArray *files, const char *name)
+{
+  for (guint i = 0; i < json_array_get_length (files); i++) {
+    JsonObject *o = json_array_get_object_element (files, i);
+
+    if (g_str_has_suffix (json_object_get_string_member (o, "path"), name))
+      return o;
+  }
+  ck_abort_msg ("no file %s in the report", name);
+  return NULL;
+}
+
+/* The status of check @id (with @subject, or the first) of @file. */
+static const char *
+check_status (JsonObject *file, const char *id, const char *subject,
+    const char **message)
+{
+  JsonArray *checks = json_object_get_array_member (file, "checks");
+
+  for (guint i = 0; i < json_array_get_length (checks); i++) {
+    JsonObject *c = json_array_get_object_element (checks, i);
+    JsonNode *s = json_object_get_member (c, "subject");
+
+    if (strcmp (json_object_get_string_member (c, "id"), id) != 0)
+      continue;
+    if (subject != NULL && (JSON_NODE_HOLDS_NULL (s) ||
+                               strcmp (json_node_get_string (s), subject) != 0))
+      continue;
+    if (message)
+      *message = json_object_get_string_member (c, "message");
+    return json_object_get_string_member (c, "status");
+  }
+  ck_abort_msg ("no check %s%s%s", id, subject ? " " : "",
+      subject ? subject : "");
+  return NULL;
+}
+
+/* ---- the good folder ----------------------------------------------------- */
+
+START_TEST (test_check_good_folder_passes)
+{
+  char *dir = media ("good");
+  JsonParser *parser = json_parser_new ();
+  Run r = RUN ("check", "--json", "--jobs", "2", dir);
+  JsonArray *files;
+  JsonObject *f, *loud, *flash, *rating;
+  JsonArray *ratings;
+
+  ck_assert_msg (r.status == 0, "exit %d\n%s\n%s", r.status, r.out, r.err);
+  files = parse_files (parser, r.out);
+  ck_assert_int_eq (json_array_get_length (files), 5);
+  /* input order: the folder sorted by name */
+  ck_assert (
+      g_str_has_suffix (json_object_get_string_member (
+                            json_array_get_object_element (files, 0), "path"),
+          "audio.m4a"));
+  for (guint i = 0; i < 5; i++) {
+    f = json_array_get_object_element (files, i);
+    ck_assert_str_eq (json_object_get_string_member (f, "status"), "pass");
+    ck_assert (json_object_get_null_member (f, "error"));
+  }
+
+  f = file_named (files, "good.mp4");
+  loud = json_object_get_object_member (f, "loudness");
+  ck_assert (fabs (json_object_get_double_member (loud, "integrated_lufs") -
+                   -23.0) < 0.5);
+  ck_assert (json_object_get_double_member (loud, "lra_lu") < 1.0);
+  ck_assert (fabs (json_object_get_double_member (loud, "true_peak_dbtp") -
+                   -22.0) < 1.0);
+  ck_assert_str_eq (json_object_get_string_member (loud, "verdict"), "pass");
+  flash = json_object_get_object_member (f, "flash");
+  ck_assert_str_eq (json_object_get_string_member (flash, "verdict"), "pass");
+  ck_assert_int_eq (json_array_get_length (
+                        json_object_get_array_member (flash, "incidents")),
+      0);
+  ck_assert_int_eq (json_object_get_int_member (flash, "frames"), 100);
+  ck_assert_str_eq (check_status (f, "rating-present", "GB", NULL), "pass");
+  ck_assert_str_eq (check_status (f, "rating-agreement", "GB", NULL),
+      "not-applicable");
+  ck_assert_str_eq (check_status (f, "guidance-text", NULL, NULL), "pass");
+  rating = json_object_get_object_member (f, "rating");
+  ck_assert (
+      g_str_has_suffix (json_object_get_string_member (rating, "sidecar"),
+          "good.xml"));
+  ck_assert_str_eq (json_object_get_string_member (rating, "sidecar_format"),
+      "watershed");
+
+  /* MP4 iTunEXTC (mdta key, written with -movflags use_metadata_tags) */
+  f = file_named (files, "itunes.mp4");
+  ratings = json_object_get_array_member (json_object_get_object_member (f,
+                                              "rating"),
+      "ratings");
+  ck_assert_int_eq (json_array_get_length (ratings), 1);
+  rating = json_array_get_object_element (ratings, 0);
+  ck_assert_str_eq (json_object_get_string_member (rating, "source"),
+      "embedded");
+  ck_assert_str_eq (json_object_get_string_member (rating, "origin"),
+      "iTunEXTC");
+  ck_assert_str_eq (json_object_get_string_member (rating, "system"), "bbfc");
+  ck_assert_str_eq (json_object_get_string_member (rating, "code"), "15");
+  ck_assert_int_eq (json_object_get_int_member (rating, "minimum_age"), 15);
+
+  /* MPEG-TS with an EIT parental_rating_descriptor GBR 0x0C = age 15 */
+  f = file_named (files, "eit.ts");
+  ratings = json_object_get_array_member (json_object_get_object_member (f,
+                                              "rating"),
+      "ratings");
+  ck_assert_int_eq (json_array_get_length (ratings), 1);
+  rating = json_array_get_object_element (ratings, 0);
+  ck_assert_str_eq (json_object_get_string_member (rating, "origin"),
+      "EIT parental_rating_descriptor");
+  ck_assert_str_eq (json_object_get_string_member (rating, "territory"), "GB");
+  ck_assert_int_eq (json_object_get_int_member (rating, "minimum_age"), 15);
+  ck_assert_str_eq (check_status (f, "rating-present", "GB", NULL), "pass");
+
+  /* audio only: flash not applicable; video only: loudness not applicable */
+  f = file_named (files, "audio.m4a");
+  ck_assert_str_eq (json_object_get_string_member (
+                        json_object_get_object_member (f, "flash"), "verdict"),
+      "not-applicable");
+  ck_assert_str_eq (json_object_get_string_member (
+                        json_object_get_object_member (f, "loudness"),
+                        "verdict"),
+      "pass");
+  f = file_named (files, "video.mp4");
+  loud = json_object_get_object_member (f, "loudness");
+  ck_assert_str_eq (json_object_get_string_member (loud, "verdict"),
+      "not-applicable");
+  ck_assert (json_object_get_null_member (loud, "integrated_lufs"));
+  ck_assert_str_eq (json_object_get_string_member (
+                        json_object_get_object_member (f, "flash"), "verdict"),
+      "pass");
+
+  run_clear (&r);
+  g_object_unref (parser);
+  g_free (dir);
+}
+END_TEST
+
+START_TEST (test_check_text_table)
+{
+  char *good = media ("good/good.mp4");
+  Run r = RUN ("check", "--no-progress", good);
+
+  ck_assert_int_eq (r.status, 0);
+  ck_assert_msg (strstr (r.out, "STATUS") && strstr (r.out, "GB bbfc:15") &&
+                     strstr (r.out, "LUFS pass") &&
+                     strstr (r.out, "1 file: 1 pass, 0 fail, 0 error"),
+      "%s", r.out);
+  ck_assert_str_eq (r.err, ""); /* no progress bar when not a terminal */
+  run_clear (&r);
+  g_free (good);
+}
+END_TEST
+
+/* ---- one file per failure kind ------------------------------------------ */
+
+START_TEST (test_check_failure_kinds)
+{
+  static const struct {
+    const char *file, *check, *subject, *needle1, *needle2;
+  } cases[] = {
+    { "fail/loud.mp4", "loudness", NULL, "above the maximum", NULL },
+    { "fail/flash.mp4", "flash", NULL, "luminance", NULL },
+    { "fail/law.mkv", "rating-agreement", "GB", "bbfc:18", "bbfc:15" },
+  };
+  JsonParser *parser = json_parser_new ();
+  char *path = media (cases[_i].file);
+  Run r = RUN ("check", "--json", path);
+  JsonArray *files;
+  JsonObject *f;
+  const char *message = NULL;
+
+  ck_assert_msg (r.status == 1, "%s: exit %d\n%s", cases[_i].file, r.status,
+      r.err);
+  files = parse_files (parser, r.out);
+  f = json_array_get_object_element (files, 0);
+  ck_assert_str_eq (json_object_get_string_member (f, "status"), "fail");
+  ck_assert_str_eq (check_status (f, cases[_i].check, cases[_i].subject,
+                        &message),
+      "fail");
+  ck_assert_msg (strstr (message, cases[_i].needle1), "%s", message);
+  if (cases[_i].needle2)
+    ck_assert_msg (strstr (message, cases[_i].needle2), "%s", message);
+
+  if (_i == 0) {
+    JsonObject *loud = json_object_get_object_member (f, "loudness");
+
+    ck_assert (fabs (json_object_get_double_member (loud, "integrated_lufs") -
+                     -10.0) < 1.0);
+    ck_assert_str_eq (json_object_get_string_member (loud, "verdict"), "fail");
+    ck_assert_str_eq (check_status (f, "flash", NULL, NULL), "pass");
+  } else if (_i == 1) {
+    JsonObject *flash = json_object_get_object_member (f, "flash");
+    JsonArray *inc = json_object_get_array_member (flash, "incidents");
+    JsonObject *first;
+
+    ck_assert_str_eq (json_object_get_string_member (flash, "verdict"), "fail");
+    ck_assert_int_ge (json_array_get_length (inc), 1);
+    first = json_array_get_object_element (inc, 0);
+    ck_assert_str_eq (json_object_get_string_member (first, "kind"),
+        "luminance");
+    ck_assert (json_object_get_double_member (first, "start_s") < 1.0);
+    ck_assert (json_object_get_double_member (first, "end_s") > 3.0);
+    ck_assert_str_eq (check_status (f, "loudness", NULL, NULL), "pass");
+  }
+  run_clear (&r);
+  g_object_unref (parser);
+  g_free (path);
+}
+END_TEST
+
+START_TEST (test_check_guidance_text_too_long)
+{
+  char *good = media ("good/good.mp4");
+  char *sidecar = g_build_filename (tmp_dir, "long-text.xml", NULL);
+  GString *xml = g_string_new (
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<watershed-metadata xmlns=\"urn:watershed:metadata:1\" version=\"1\">\n"
+      " <programme id=\"L\" title=\"Long\">\n"
+      "  <rating territory=\"GB\" system=\"bbfc\" code=\"15\">\n"
+      "   <text xml:lang=\"en\">");
+  JsonParser *parser = json_parser_new ();
+  JsonArray *files;
+  const char *message = NULL;
+  Run r;
+
+  for (int i = 0; i < 20; i++)
+    g_string_append (xml, "Strong lang"); /* 220 characters */
+  g_string_append (xml, "</text>\n  </rating>\n </programme>\n"
+                        "</watershed-metadata>\n");
+  ck_assert (g_file_set_contents (sidecar, xml->str, -1, NULL));
+  r = RUN ("check", "--json", "--metadata", sidecar, good);
+  ck_assert_msg (r.status == 1, "exit %d: %s", r.status, r.err);
+  files = parse_files (parser, r.out);
+  ck_assert_str_eq (check_status (json_array_get_object_element (files, 0),
+                        "guidance-text", NULL, &message),
+      "fail");
+  ck_assert_msg (strstr (message, "220 characters") && strstr (message, "160"),
+      "%s", message);
+  run_clear (&r);
+  g_unlink (sidecar);
+  g_free (sidecar);
+  g_string_free (xml, TRUE);
+  g_object_unref (parser);
+  g_free (good);
+}
+END_TEST
+
+START_TEST (test_check_territories_and_requirements)
+{
+  char *good = media ("good/good.mp4");
+  char *video = media ("good/video.mp4");
+  char *none = media ("fail/law.mkv");
+  JsonParser *parser = json_parser_new ();
+  JsonArray *files;
+  Run r = RUN ("check", "--json", "--territory", "GB,DE", good);
+
+  /* DE was asked for and the sidecar only rates GB */
+  ck_assert_int_eq (r.status, 1);
+  files = parse_files (parser, r.out);
+  ck_assert_str_eq (check_status (json_array_get_object_element (files, 0),
+                        "rating-present", "GB", NULL),
+      "pass");
+  ck_assert_str_eq (check_status (json_array_get_object_element (files, 0),
+                        "rating-present", "DE", NULL),
+      "fail");
+  run_clear (&r);
+
+  r = RUN ("check", "--json", "--require-audio", video);
+  ck_assert_int_eq (r.status, 1);
+  files = parse_files (parser, r.out);
+  ck_assert_str_eq (check_status (json_array_get_object_element (files, 0),
+                        "loudness", NULL, NULL),
+      "fail");
+  run_clear (&r);
+
+  r = RUN ("check", "--territory", "XX", good);
+  ck_assert_int_eq (r.status, 2);
+  ck_assert (strstr (r.err, "XX"));
+  run_clear (&r);
+
+  r = RUN ("check", "--preset", "loud", good);
+  ck_assert_int_eq (r.status, 2);
+  ck_assert (strstr (r.err, "ebu-r128"));
+  run_clear (&r);
+
+  r = RUN ("check", "--slot", "2026-07-01T20:00", good);
+  ck_assert_int_eq (r.status, 2);
+  ck_assert (strstr (r.err, "--policy"));
+  run_clear (&r);
+
+  r = RUN ("check");
+  ck_assert_int_eq (r.status, 2);
+  run_clear (&r);
+
+  r = RUN ("check", "--help");
+  ck_assert_int_eq (r.status, 0);
+  ck_assert (strstr (r.out, "--junit") && strstr (r.out, "Exit status"));
+  run_clear (&r);
+  g_object_unref (parser);
+  g_free (good);
+  g_free (video);
+  g_free (none);
+}
+END_TEST
+
+START_TEST (test_check_policy_slot)
+{
+  char *good = media ("good/good.mp4");
+  JsonParser *parser = json_parser_new ();
+  JsonArray *files;
+  JsonObject *f, *policy, *slot;
+  const char *message = NULL;
+  Run r = RUN ("check", "--json", "--policy", "uk-ofcom", "--from",
+      "2026-07-01T00:00:00+01:00", "--to", "2026-07-02T00:00:00+01:00",
+      "--slot", "2026-07-01T19:30:00+01:00", good);
+
+  /* bbfc:15 before the 21:00 watershed */
+  ck_assert_msg (r.status == 1, "exit %d: %s", r.status, r.err);
+  files = parse_files (parser, r.out);
+  f = json_array_get_object_element (files, 0);
+  ck_assert_str_eq (check_status (f, "policy-slot", "GB", &message), "fail");
+  policy = json_object_get_object_member (f, "policy");
+  ck_assert_str_eq (json_object_get_string_member (policy, "id"), "uk-ofcom");
+  ck_assert_str_eq (json_object_get_string_member (policy, "rating"),
+      "bbfc:15");
+  ck_assert_int_ge (json_array_get_length (
+                        json_object_get_array_member (policy, "windows")),
+      1);
+  slot = json_object_get_object_member (policy, "slot");
+  ck_assert (!json_object_get_boolean_member (slot, "allowed"));
+  ck_assert_str_eq (json_object_get_string_member (slot, "next_allowed"),
+      "2026-07-01T21:00:00+01:00");
+  ck_assert_str_eq (check_status (f, "policy-windows", "GB", NULL), "pass");
+  run_clear (&r);
+
+  r = RUN ("check", "--policy", "uk-ofcom", "--slot",
+      "2026-07-01T21:30:00+01:00", good);
+  ck_assert_msg (r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
+  run_clear (&r);
+  g_object_unref (parser);
+  g_free (good);
+}
+END_TEST
+
+/* ---- broken files ------------------------------------------------------- */
+
+START_TEST (test_check_broken_files_batch_completes)
+{
+  static const struct {
+    const char *name, *needle;
+  } broken[] = {
+    { "empty.mp4", "empty file (0 bytes)" },
+    { "missing.mp4", "No such file" },
+    { "text.mp4", "not a media file" },
+    { "truncated-faststart.mp4", "truncated" },
+    { "truncated.mp4", "damaged or truncated" },
+  };
+  char *dir = media ("broken");
+  char *missing = media ("broken/missing.mp4");
+  char *good = media ("good/good.mp4");
+  JsonParser *parser = json_parser_new ();
+  JsonArray *files;
+  Run r = RUN ("check", "--json", dir, missing, good);
+
+  ck_assert_msg (r.status == 2, "exit %d", r.status);
+  files = parse_files (parser, r.out);
+  ck_assert_int_eq (json_array_get_length (files), 6);
+  for (gsize i = 0; i < G_N_ELEMENTS (broken); i++) {
+    JsonObject *f = file_named (files, broken[i].name);
+    const char *error = json_object_get_string_member (f, "error");
+
+    ck_assert_str_eq (json_object_get_string_member (f, "status"), "error");
+    ck_assert_msg (strstr (error, broken[i].needle) &&
+                       strstr (error, broken[i].name),
+        "%s", error);
+    ck_assert (json_object_get_null_member (f, "loudness"));
+    ck_assert_msg (strstr (r.err, error), "%s", r.err);
+  }
+  /* the good file after them was still checked */
+  ck_assert_str_eq (json_object_get_string_member (file_named (files,
+                                                       "good.mp4"),
+                        "status"),
+      "pass");
+  run_clear (&r);
+  g_object_unref (parser);
+  g_free (dir);
+  g_free (missing);
+  g_free (good);
+}
+END_TEST
+
+/* ---- reports ------------------------------------------------------------ */
+
+static int
+count (const char *haystack, const char *needle)
+{
+  int n = 0;
+
+  for (const char *p = strstr (haystack, needle); p; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+static int
+count_elements (xmlNode *node, const char *name)
+{
+  int n = 0;
+
+  for (; node; node = node->next) {
+    if (node->type == XML_ELEMENT_NODE &&
+        xmlStrcmp (node->name, (const xmlChar *) name) == 0)
+      n++;
+    n += count_elements (node->children, name);
+  }
+  return n;
+}
+
+START_TEST (test_check_junit_and_html_reports)
+{
+  char *junit = g_build_filename (tmp_dir, "report.xml", NULL);
+  char *html = g_build_filename (tmp_dir, "report.html", NULL);
+  char *text = NULL;
+  char *good = media ("good"), *fail = media ("fail"),
+       *broken = media ("broken");
+  Run r = RUN ("check", "--jobs", "3", "--junit", junit, "--html", html, good,
+      fail, broken);
+  xmlDoc *doc;
+  xmlNode *root;
+
+  /* 5 good + 3 fail + 4 broken files (report files are not media) */
+  ck_assert_int_eq (r.status, 2);
+  ck_assert_msg (strstr (r.out, "12 files: 5 pass, 3 fail, 4 error"), "%s",
+      r.out);
+
+  doc = xmlReadFile (junit, NULL, XML_PARSE_NONET);
+  ck_assert_msg (doc != NULL, "JUnit report is not well-formed XML");
+  root = xmlDocGetRootElement (doc);
+  ck_assert_str_eq ((const char *) root->name, "testsuites");
+  ck_assert_int_eq (count_elements (root, "error"), 4);
+  ck_assert_int_eq (count_elements (root, "failure"), 3);
+  /* 8 readable files x 5 checks + 4 unreadable */
+  ck_assert_int_eq (count_elements (root, "testcase"), 8 * 5 + 4);
+  xmlFreeDoc (doc);
+
+  ck_assert (g_file_get_contents (html, &text, NULL, NULL));
+  ck_assert (g_str_has_prefix (text, "<!DOCTYPE html>"));
+  ck_assert_int_eq (count (text, "<section"), 12);
+  /* plots: loudness for the 7 files with audio, flash risk for the 7 with
+   * video */
+  ck_assert_int_eq (count (text, "<svg"), 14);
+  ck_assert_int_eq (count (text, "</svg>"), 14);
+  ck_assert_int_eq (count (text, "aria-label=\"Loudness over time\""), 7);
+  ck_assert_int_eq (count (text, "aria-label=\"Flash risk over time\""), 7);
+  ck_assert_int_ge (count (text, "class=\"incident\""), 1);
+  ck_assert_int_eq (count (text, "class=\"target\""), 7);
+  ck_assert (strstr (text, "http://") == NULL ||
+             count (text, "http://") == count (text, "xmlns=\"http://"));
+  ck_assert (strstr (text, "<script") == NULL);
+  g_free (text);
+  run_clear (&r);
+  g_unlink (junit);
+  g_unlink (html);
+  g_free (junit);
+  g_free (html);
+  g_free (good);
+  g_free (fail);
+  g_free (broken);
+}
+END_TEST
+
+/* ---- decoder formats ---------------------------------------------------- */
+
+/* The conversion paths: unsigned 8-bit audio goes through libswresample,
+ * 5.1 FLAC is measured with its channel weights (L R C = 1, LFE excluded,
+ * surrounds 1.41: the same tone on all six reads 4.6 LU above stereo),
+ * 10-bit 4:4:4 video goes through libswscale, and a size change mid-stream
+ * is scaled back to the first size. */
+START_TEST (test_check_decoder_formats)
+{
+  char *dir = media ("formats");
+  JsonParser *parser = json_parser_new ();
+  Run r = RUN ("check", "--json", "--territory", "GB", dir);
+  JsonArray *files;
+  JsonObject *loud, *flash;
+
+  ck_assert_msg (r.status == 1, "exit %d: %s", r.status, r.err);
+  files = parse_files (parser, r.out);
+  ck_assert_int_eq (json_array_get_length (files), 4);
+
+  loud = json_object_get_object_member (file_named (files, "u8.wav"),
+      "loudness");
+  ck_assert (fabs (json_object_get_double_member (loud, "integrated_lufs") -
+                   -23.0) < 0.5);
+  ck_assert_int_eq (json_object_get_int_member (loud, "channels"), 2);
+
+  loud = json_object_get_object_member (file_named (files, "surround.flac"),
+      "loudness");
+  ck_assert_int_eq (json_object_get_int_member (loud, "channels"), 6);
+  ck_assert_msg (fabs (json_object_get_double_member (loud, "integrated_lufs") -
+                       -18.4) < 0.5,
+      "%f", json_object_get_double_member (loud, "integrated_lufs"));
+
+  flash = json_object_get_object_member (file_named (files, "ffv1.mkv"),
+      "flash");
+  ck_assert_str_eq (json_object_get_string_member (flash, "verdict"), "pass");
+  ck_assert_int_eq (json_object_get_int_member (flash, "frames"), 100);
+
+  flash = json_object_get_object_member (file_named (files, "sizes.ts"),
+      "flash");
+  ck_assert_str_eq (json_object_get_string_member (flash, "verdict"), "pass");
+  ck_assert_int_eq (json_object_get_int_member (flash, "width"), 160);
+  ck_assert_int_eq (json_object_get_int_member (flash, "frames"), 100);
+  /* no rating anywhere: fails closed */
+  ck_assert_str_eq (check_status (file_named (files, "sizes.ts"),
+                        "rating-present", "GB", NULL),
+      "fail");
+  run_clear (&r);
+  g_object_unref (parser);
+  g_free (dir);
+}
+END_TEST
+
+START_TEST (test_check_unwritable_report)
+{
+  char *good = media ("good/good.mp4");
+  Run r = RUN ("check", "--junit", "/nonexistent-dir/report.xml", good);
+
+  ck_assert_int_eq (r.status, 2);
+  ck_assert (strstr (r.err, "cannot write the JUnit report"));
+  run_clear (&r);
+  g_free (good);
+}
+END_TEST
+
+/* ---- constant memory (unit) --------------------------------------------- */
+
+/* 150 s: 1500 loudness points at 100 ms and 1500 video frames fold into at
+ * most WS_CHECK_SERIES_MAX_POINTS each, still spanning the whole file, and
+ * the peaks survive the folding. */
+START_TEST (test_check_series_are_bounded)
+{
+  const WsRatingRegistry *reg = ws_rating_registry_get_default (NULL);
+  char *path = media ("long/long.mkv");
+  WsCheckOptions opts;
+  WsCheckFile *f;
+  double max_m = -HUGE_VAL;
+
+  ck_assert (reg != NULL);
+  ws_check_options_init (&opts, reg);
+  f = ws_check_file (path, &opts, NULL, NULL);
+  ck_assert_msg (f->status != WS_CHECK_ERROR, "%s", f->error);
+  ck_assert_int_gt (f->loudness_series->len, WS_CHECK_SERIES_MAX_POINTS / 4);
+  ck_assert_int_le (f->loudness_series->len, WS_CHECK_SERIES_MAX_POINTS);
+  ck_assert_int_le (f->risk_series->len, WS_CHECK_SERIES_MAX_POINTS);
+  ck_assert_int_gt (f->risk_series->len, WS_CHECK_SERIES_MAX_POINTS / 4);
+  ck_assert (g_array_index (f->loudness_series, WsCheckLoudnessPoint,
+                 f->loudness_series->len - 1)
+                 .t_s > 140.0);
+  ck_assert (
+      g_array_index (f->risk_series, WsCheckRiskPoint, f->risk_series->len - 1)
+          .t_s > 140.0);
+  for (guint i = 0; i < f->loudness_series->len; i++)
+    max_m = MAX (max_m,
+        g_array_index (f->loudness_series, WsCheckLoudnessPoint, i)
+            .momentary_lufs);
+  /* the 2 s burst 12 dB up at 100 s is in the plot */
+  ck_assert_msg (fabs (max_m - f->max_momentary_lufs) < 0.5, "%f vs %f", max_m,
+      f->max_momentary_lufs);
+  ck_assert (max_m > -13.0);
+  ck_assert_int_eq (f->video_frames, 1500);
+  ws_check_file_free (f);
+  g_free (path);
+}
+END_TEST
+
+/* ---- the EIT scanner (unit) --------------------------------------------- */
+
+static guint32
+crc32_mpeg (const guint8 *data, gsize len)
+{
+  guint32 crc = 0xffffffffu;
+
+  for (gsize i = 0; i < len; i++) {
+    crc ^= (guint32) data[i] << 24;
+    for (int b = 0; b < 8; b++)
+      crc = crc & 0x80000000u ? (crc << 1) ^ 0x04c11db7u : crc << 1;
+  }
+  return crc;
+}
+
+/* One TS packet on PID 0x12 carrying an EIT p/f present section whose event
+ * has a parental_rating_descriptor (@country, @rating). */
+static void
+make_eit_packet (guint8 *pkt, const char *country, guint8 rating, int cc,
+    gboolean corrupt)
+{
+  guint8 s[64];
+  gsize n = 0;
+  guint32 crc;
+
+  s[n++] = 0x4E;
+  s[n++] = 0xF0; /* syntax 1, reserved, length high bits set below */
+  s[n++] = 0;
+  s[n++] = 0x00, s[n++] = 0x01;                /* service_id */
+  s[n++] = 0xC1;                               /* version 0, current */
+  s[n++] = 0x00;                               /* section_number: present */
+  s[n++] = 0x01;                               /* last_section_number */
+  s[n++] = 0x00, s[n++] = 0x01;                /* transport_stream_id */
+  s[n++] = 0x00, s[n++] = 0x01;                /* original_network_id */
+  s[n++] = 0x01;                               /* segment_last_section_number */
+  s[n++] = 0x4E;                               /* last_table_id */
+  s[n++] = 0x00, s[n++] = 0x07;                /* event_id */
+  s[n++] = 0xEA, s[n++] = 0x7B;                /* start MJD */
+  s[n++] = 0x20, s[n++] = 0x00, s[n++] = 0x00; /* 20:00:00 */
+  s[n++] = 0x01, s[n++] = 0x30, s[n++] = 0x00; /* 1:30:00 */
+  s[n++] = 0x80;                               /* running, loop length 6 */
+  s[n++] = 0x06;
+  s[n++] = 0x55;
+  s[n++] = 0x04;
+  s[n++] = (guint8) country[0];
+  s[n++] = (guint8) country[1];
+  s[n++] = (guint8) country[2];
+  s[n++] = rating;
+  s[1] = (guint8) (0xF0 | ((n + 4 - 3) >> 8));
+  s[2] = (guint8) ((n + 4 - 3) & 0xff);
+  crc = crc32_mpeg (s, n);
+  s[n++] = (guint8) (crc >> 24);
+  s[n++] = (guint8) (crc >> 16);
+  s[n++] = (guint8) (crc >> 8);
+  s[n++] = (guint8) crc;
+  if (corrupt)
+    s[20] ^= 0x01;
+  memset (pkt, 0xFF, 188);
+  pkt[0] = 0x47;
+  pkt[1] = 0x40; /* payload_unit_start, PID high bits 0 */
+  pkt[2] = 0x12;
+  pkt[3] = (guint8) (0x10 | (cc & 0x0f));
+  pkt[4] = 0x00; /* pointer_field */
+  memcpy (pkt + 5, s, n);
+}
+
+START_TEST (test_check_eit_scan_parental_rating)
+{
+  const WsRatingRegistry *reg = ws_rating_registry_get_default (NULL);
+  guint8 buf[7 + 188 * 2];
+  GPtrArray *notes = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *r;
+  WsRating *rating;
+
+  ck_assert (reg != NULL);
+  /* garbage first (resynchronisation), then a null packet, then the EIT */
+  memset (buf, 0xAB, 7);
+  memset (buf + 7, 0xFF, 188);
+  buf[7] = 0x47, buf[8] = 0x1F, buf[9] = 0xFF, buf[10] = 0x10;
+  make_eit_packet (buf + 7 + 188, "DEU", 0x0D, 0, FALSE);
+  r = ws_check_scan_eit (buf, sizeof (buf), reg, notes);
+  ck_assert_int_eq (r->len, 1);
+  rating = r->pdata[0];
+  ck_assert_str_eq (rating->territory, "DE");
+  ck_assert_int_eq (rating->minimum_age, 16);
+  ck_assert_str_eq (rating->source_system, "dvb");
+  g_ptr_array_unref (r);
+  g_ptr_array_unref (notes);
+}
+END_TEST
+
+START_TEST (test_check_eit_scan_rejects_bad_crc_and_undefined)
+{
+  const WsRatingRegistry *reg = ws_rating_registry_get_default (NULL);
+  guint8 pkt[188];
+  GPtrArray *notes = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *r;
+
+  make_eit_packet (pkt, "GBR", 0x0C, 0, TRUE);
+  r = ws_check_scan_eit (pkt, sizeof (pkt), reg, notes);
+  ck_assert_int_eq (r->len, 0);
+  ck_assert_int_ge (notes->len, 1);
+  ck_assert (strstr (notes->pdata[0], "CRC"));
+  g_ptr_array_unref (r);
+
+  /* rating 0x00 = undefined: an unrated rating, never an age */
+  make_eit_packet (pkt, "GBR", 0x00, 0, FALSE);
+  r = ws_check_scan_eit (pkt, sizeof (pkt), reg, notes);
+  ck_assert_int_eq (r->len, 1);
+  ck_assert_int_eq (((WsRating *) r->pdata[0])->minimum_age, -1);
+  g_ptr_array_unref (r);
+
+  r = ws_check_scan_eit (NULL, 0, reg, NULL);
+  ck_assert_int_eq (r->len, 0);
+  g_ptr_array_unref (r);
+  g_ptr_array_unref (notes);
+}
+END_TEST
+
+/* ---- fixtures ------------------------------------------------------------ */
+
+static gboolean
+ffmpeg (const char *const *args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  char *err = NULL;
+  int status = 0;
+  gboolean ok;
+
+  g_ptr_array_add (argv, (gpointer) "ffmpeg");
+  g_ptr_array_add (argv, (gpointer) "-nostdin");
+  g_ptr_array_add (argv, (gpointer) "-v");
+  g_ptr_array_add (argv, (gpointer) "error");
+  g_ptr_array_add (argv, (gpointer) "-y");
+  for (const char *const *a = args; *a; a++)
+    g_ptr_array_add (argv, (gpointer) *a);
+  g_ptr_array_add (argv, NULL);
+  ok = g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH,
+           NULL, NULL, NULL, &err, &status, NULL) &&
+       WIFEXITED (status) && WEXITSTATUS (status) == 0;
+  if (!ok)
+    fprintf (stderr, "ffmpeg failed: %s\n", err ? err : "");
+  g_free (err);
+  g_ptr_array_free (argv, TRUE);
+  return ok;
+}
+
+#define FFMPEG(...) ffmpeg ((const char *const[]){ __VA_ARGS__, NULL })
+
+#define VIDEO "testsrc2=size=160x90:rate=25:duration=4"
+#define TONE "sine=frequency=1000:sample_rate=48000:duration=4"
+/* a 1 kHz tone at -23 dBFS on both channels reads -23 LUFS */
+#define STEREO(gain) "[1:a]volume=" gain ",pan=stereo|c0=c0|c1=c0[a]"
+
+static const char sidecar_bbfc15[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<watershed-metadata xmlns=\"urn:watershed:metadata:1\" version=\"1\">\n"
+    " <programme id=\"T\" title=\"Test\">\n"
+    "  <rating territory=\"GB\" system=\"bbfc\" code=\"15\">\n"
+    "   <text xml:lang=\"en\">Contains strong language</text>\n"
+    "  </rating>\n"
+    " </programme>\n"
+    "</watershed-metadata>\n";
+
+static gboolean
+sidecar (const char *relative)
+{
+  char *path = media (relative);
+  gboolean ok = g_file_set_contents (path, sidecar_bbfc15, -1, NULL);
+
+  g_free (path);
+  return ok;
+}
+
+/* Prepends EIT packets to a TS file. */
+static gboolean
+inject_eit (const char *path)
+{
+  char *data = NULL;
+  gsize len = 0;
+  GString *out;
+  gboolean ok;
+
+  if (!g_file_get_contents (path, &data, &len, NULL))
+    return FALSE;
+  out = g_string_sized_new (len + 3 * 188);
+  for (int cc = 0; cc < 3; cc++) {
+    guint8 pkt[188];
+
+    make_eit_packet (pkt, "GBR", 0x0C, cc, FALSE);
+    g_string_append_len (out, (const char *) pkt, 188);
+  }
+  g_string_append_len (out, data, (gssize) len);
+  ok = g_file_set_contents (path, out->str, (gssize) out->len, NULL);
+  g_string_free (out, TRUE);
+  g_free (data);
+  return ok;
+}
+
+static gboolean
+truncate_copy (const char *from, const char *to, gsize keep)
+{
+  char *data = NULL;
+  gsize len = 0;
+  gboolean ok;
+
+  if (!g_file_get_contents (from, &data, &len, NULL))
+    return FALSE;
+  ok = g_file_set_contents (to, data, (gssize) MIN (keep, len), NULL);
+  g_free (data);
+  return ok;
+}
+
+/* Two MPEG-TS files back to back: a stream whose picture size changes. */
+static gboolean
+concat (const char *a, const char *b, const char *to)
+{
+  char *da = NULL, *db = NULL;
+  gsize la = 0, lb = 0;
+  GString *out;
+  gboolean ok = FALSE;
+
+  if (g_file_get_contents (a, &da, &la, NULL) &&
+      g_file_get_contents (b, &db, &lb, NULL)) {
+    out = g_string_new_len (da, (gssize) la);
+    g_string_append_len (out, db, (gssize) lb);
+    ok = g_file_set_contents (to, out->str, (gssize) out->len, NULL);
+    g_string_free (out, TRUE);
+  }
+  g_free (da);
+  g_free (db);
+  return ok;
+}
+
+static gboolean
+make_media (void)
+{
+  char *good = media ("good/good.mp4"), *loud = media ("fail/loud.mp4");
+  char *flash = media ("fail/flash.mp4"), *law = media ("fail/law.mkv");
+  char *itunes = media ("good/itunes.mp4"), *ts = media ("good/eit.ts");
+  char *audio = media ("good/audio.m4a"), *video = media ("good/video.mp4");
+  char *fs = media ("faststart.mp4");
+  char *trunc = media ("broken/truncated.mp4");
+  char *fstrunc = media ("broken/truncated-faststart.mp4");
+  char *empty = media ("broken/empty.mp4"), *text = media ("broken/text.mp4");
+  char *u8 = media ("formats/u8.wav"),
+       *surround = media ("formats/surround.flac");
+  char *ffv1 = media ("formats/ffv1.mkv"), *sizes = media ("formats/sizes.ts");
+  char *small = media ("small.ts"), *big = media ("big.ts");
+  char *longf = media ("long/long.mkv");
+  char *dirs[5] = { media ("good"), media ("fail"), media ("broken"),
+    media ("formats"), media ("long") };
+  gboolean ok = TRUE;
+
+  for (int i = 0; i < 5; i++)
+    ok = ok && g_mkdir_with_parents (dirs[i], 0700) == 0;
+  ok = ok &&
+       FFMPEG ("-f", "lavfi", "-i", VIDEO, "-f", "lavfi", "-i", TONE,
+           "-filter_complex", STEREO ("-5dB"), "-map", "0:v", "-map", "[a]",
+           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+           "-c:a", "aac", good) &&
+       sidecar ("good/good.xml") &&
+       FFMPEG ("-f", "lavfi", "-i", VIDEO, "-f", "lavfi", "-i", TONE,
+           "-filter_complex", STEREO ("8dB"), "-map", "0:v", "-map", "[a]",
+           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+           "-c:a", "aac", loud) &&
+       sidecar ("fail/loud.xml") &&
+       /* full screen black/white at 5 Hz */
+       FFMPEG ("-f", "lavfi", "-i",
+           "color=black:size=160x90:rate=25:duration=4", "-f", "lavfi", "-i",
+           TONE, "-filter_complex",
+           "[0:v]drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:"
+           "enable='lt(mod(n,5),2)'[v];" STEREO ("-5dB"),
+           "-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-preset",
+           "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", flash) &&
+       sidecar ("fail/flash.xml") &&
+       /* FFmpeg 5.1 keeps iTunEXTC only as an mdta key, which libavformat
+        * reads back as "iTunEXTC" */
+       FFMPEG ("-i", good, "-c", "copy", "-metadata",
+           "iTunEXTC=uk-movie|15|350|", "-movflags", "use_metadata_tags",
+           itunes) &&
+       FFMPEG ("-i", good, "-c", "copy", "-metadata", "COUNTRY/LAW_RATING=18",
+           "-metadata", "COUNTRY=GB", law) &&
+       sidecar ("fail/law.xml") &&
+       FFMPEG ("-i", good, "-c", "copy", "-f", "mpegts", ts) &&
+       inject_eit (ts) && FFMPEG ("-i", good, "-vn", "-c", "copy", audio) &&
+       sidecar ("good/audio.xml") &&
+       FFMPEG ("-i", good, "-an", "-c", "copy", video) &&
+       sidecar ("good/video.xml") &&
+       FFMPEG ("-i", good, "-c", "copy", "-movflags", "+faststart", fs) &&
+       truncate_copy (good, trunc, 60000) &&
+       truncate_copy (fs, fstrunc, 80000) && g_unlink (fs) == 0 &&
+       g_file_set_contents (empty, "", 0, NULL) &&
+       g_file_set_contents (text, "This is not a video.\n", -1, NULL) &&
+       FFMPEG ("-f", "lavfi", "-i", TONE, "-af",
+           "volume=-5dB,pan=stereo|c0=c0|c1=c0", "-c:a", "pcm_u8", u8) &&
+       FFMPEG ("-f", "lavfi", "-i", TONE, "-af",
+           "volume=-5dB,pan=5.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0", "-c:a",
+           "flac", surround) &&
+       FFMPEG ("-f", "lavfi", "-i", VIDEO, "-c:v", "ffv1", "-pix_fmt",
+           "yuv444p10le", ffv1) &&
+       FFMPEG ("-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25:duration=2",
+           "-c:v", "mpeg4", small) &&
+       FFMPEG ("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=2",
+           "-c:v", "mpeg4", big) &&
+       concat (small, big, sizes) && g_unlink (small) == 0 &&
+       g_unlink (big) == 0 &&
+       FFMPEG ("-f", "lavfi", "-i", "testsrc2=size=32x18:rate=10:duration=150",
+           "-f", "lavfi", "-i",
+           "sine=frequency=1000:sample_rate=8000:"
+           "duration=150",
+           "-filter_complex",
+           "[1:a]volume=-5dB,volume=12dB:enable='between(t,100,102)'[a]",
+           "-map", "0:v", "-map", "[a]", "-c:v", "mpeg4", "-c:a", "pcm_s16le",
+           longf);
+  for (int i = 0; i < 5; i++)
+    g_free (dirs[i]);
+  g_free (longf);
+  g_free (u8);
+  g_free (surround);
+  g_free (ffv1);
+  g_free (sizes);
+  g_free (small);
+  g_free (big);
+  g_free (good);
+  g_free (loud);
+  g_free (flash);
+  g_free (law);
+  g_free (itunes);
+  g_free (ts);
+  g_free (audio);
+  g_free (video);
+  g_free (fs);
+  g_free (trunc);
+  g_free (fstrunc);
+  g_free (empty);
+  g_free (text);
+  return ok;
+}
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR)) {
+    GDir *d = g_dir_open (path, 0, NULL);
+    const char *name;
+
+    while (d && (name = g_dir_read_name (d)) != NULL) {
+      char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+      g_free (child);
+    }
+    if (d)
+      g_dir_close (d);
+    g_rmdir (path);
+  } else {
+    g_unlink (path);
+  }
+}
+
+static Suite *
+check_suite (void)
+{
+  Suite *s = suite_create ("watershed-check");
+  TCase *core = tcase_create ("core");
+  TCase *failures = tcase_create ("failures");
+  TCase *errors = tcase_create ("errors");
+  TCase *reports = tcase_create ("reports");
+  TCase *units = tcase_create ("units");
+
+  tcase_set_timeout (core, 120);
+  tcase_set_timeout (failures, 120);
+  tcase_set_timeout (errors, 120);
+  tcase_set_timeout (reports, 120);
+  tcase_add_test (core, test_check_good_folder_passes);
+  tcase_add_test (core, test_check_text_table);
+  tcase_add_test (core, test_check_territories_and_requirements);
+  tcase_add_test (core, test_check_policy_slot);
+  tcase_add_loop_test (failures, test_check_failure_kinds, 0, 3);
+  tcase_add_test (failures, test_check_guidance_text_too_long);
+  tcase_add_test (errors, test_check_broken_files_batch_completes);
+  tcase_add_test (errors, test_check_unwritable_report);
+  tcase_add_test (reports, test_check_junit_and_html_reports);
+  tcase_add_test (failures, test_check_decoder_formats);
+  tcase_add_test (units, test_check_series_are_bounded);
+  tcase_add_test (units, test_check_eit_scan_parental_rating);
+  tcase_add_test (units, test_check_eit_scan_rejects_bad_crc_and_undefined);
+  suite_add_tcase (s, core);
+  suite_add_tcase (s, failures);
+  suite_add_tcase (s, errors);
+  suite_add_tcase (s, reports);
+  suite_add_tcase (s, units);
+  return s;
+}
+
+int
+main (void)
+{
+  SRunner *sr;
+  char *ffmpeg_path = g_find_program_in_path ("ffmpeg");
+  int failed;
+
+  if (ffmpeg_path == NULL) {
+    fprintf (stderr, "ffmpeg is not installed: skipped\n");
+    return 77;
+  }
+  g_free (ffmpeg_path);
+  tmp_dir = g_dir_make_tmp ("ws-check-XXXXXX", NULL);
+  if (tmp_dir == NULL || !make_media ()) {
+    fprintf (stderr, "cannot make the test media in %s\n",
+        tmp_dir ? tmp_dir : "(no temporary folder)");
+    if (tmp_dir)
+      remove_tree (tmp_dir);
+    g_free (tmp_dir);
+    return 1;
+  }
+  sr = srunner_create (check_suite ());
+  srunner_run_all (sr, CK_NORMAL);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  remove_tree (tmp_dir);
+  g_free (tmp_dir);
+  xmlCleanupParser ();
+  return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* watershed: the per-file analysis behind `watershed check`.
+ *
+ * ws_check_file() opens one media file with libavformat, reads the ratings it
+ * carries (MP4 iTunEXTC, Matroska LAW_RATING, the MPEG-TS EIT
+ * parental_rating_descriptor) and its sidecar metadata, decodes audio and
+ * video once in one demux loop (threaded decoders) feeding the loudness and
+ * flash cores in the same pass, and runs the checks. The result is a plain
+ * struct a report writer walks; memory stays constant whatever the length of
+ * the file (the plotted series are decimated into a fixed number of points).
+ *
+ * Thread safety: ws_check_file() may run on several threads at once with the
+ * same #WsCheckOptions (read only). */
+#ifndef WS_TOOLS_WS_CHECK_H
+#define WS_TOOLS_WS_CHECK_H
+
+#include <glib.h>
+
+#include "ws-flash.h"
+#include "ws-loudness.h"
+#include "ws-metadata.h"
+#include "ws-policy.h"
+#include "ws-rating-system.h"
+
+G_BEGIN_DECLS
+
+/** WS_CHECK_GUIDANCE_MAX_CHARS: DVB-I's limit on a guidance text. */
+#define WS_CHECK_GUIDANCE_MAX_CHARS 160
+
+/** WS_CHECK_SERIES_MAX_POINTS: the most points a plotted series keeps. */
+#define WS_CHECK_SERIES_MAX_POINTS 1024
+
+/**
+ * WsCheckStatus:
+ * @WS_CHECK_PASS: the check (or file) passed.
+ * @WS_CHECK_WARN: passed with a warning (flash "warn"); does not fail.
+ * @WS_CHECK_FAIL: failed.
+ * @WS_CHECK_NOT_APPLICABLE: nothing to check (no audio for loudness, no
+ *   video for flash, no policy given).
+ * @WS_CHECK_ERROR: the file could not be read (file status only).
+ *
+ * Names (ws_check_status_to_string()): "pass", "warn", "fail",
+ * "not-applicable", "error".
+ */
+typedef enum {
+  WS_CHECK_PASS = 0,
+  WS_CHECK_WARN,
+  WS_CHECK_FAIL,
+  WS_CHECK_NOT_APPLICABLE,
+  WS_CHECK_ERROR,
+} WsCheckStatus;
+
+const char *ws_check_status_to_string (WsCheckStatus status);
+
+/**
+ * WsCheckOptions:
+ * @reg: rating systems (transfer none, required).
+ * @territories: (nullable) (array zero-terminated=1): alpha-2 codes a rating
+ *   must be present for; NULL = every territory the file's metadata names
+ *   (embedded or sidecar); when it names none, the file fails "no rating".
+ * @metadata: (nullable): a sidecar file used for every input, or a folder
+ *   holding <base name>.xml per input; NULL = <base name>.xml next to each
+ *   file (then <file name>.xml).
+ * @preset: the loudness preset.
+ * @policy: (nullable): the policy for the window and slot checks.
+ * @service_class: (nullable): its service class; NULL = the default.
+ * @from_us, @to_us: the range for the allowed windows.
+ * @slot_us: an instant to decide, or %WS_TIME_NONE.
+ * @require_audio, @require_video: a missing stream fails instead of being
+ *   "not applicable".
+ * @decoder_threads: libavcodec thread_count (0 = automatic).
+ * @eit_scan_bytes: how much of an MPEG-TS file is scanned for EIT sections
+ *   (0 = the default, 16 MiB).
+ * @flash_sample_step: the flash core's #WsFlashParams sample_step (1-16);
+ *   0 = by resolution: width / 480, at least 2 (the core's default), so
+ *   about 480 to 960 samples per row are read (4 at 1080p, 8 at 2160p).
+ */
+typedef struct {
+  const WsRatingRegistry *reg;
+  const char *const *territories;
+  const char *metadata;
+  WsLoudnessPreset preset;
+  const WsPolicy *policy;
+  const char *service_class;
+  gint64 from_us;
+  gint64 to_us;
+  gint64 slot_us;
+  gboolean require_audio;
+  gboolean require_video;
+  int decoder_threads;
+  gsize eit_scan_bytes;
+  int flash_sample_step;
+} WsCheckOptions;
+
+/** ws_check_options_init: defaults (ebu-r128, no policy, slot none,
+ * automatic threads). */
+void ws_check_options_init (WsCheckOptions *opts, const WsRatingRegistry *reg);
+
+/**
+ * WsCheckItem:
+ * @id: the check ("rating-present", "rating-agreement", "guidance-text",
+ *   "loudness", "flash", "policy-windows", "policy-slot", "audio", "video").
+ * @subject: (nullable): what it is about (a territory such as "GB").
+ * @status: the outcome.
+ * @message: an English sentence naming the values.
+ */
+typedef struct {
+  char *id;
+  char *subject;
+  WsCheckStatus status;
+  char *message;
+} WsCheckItem;
+
+/**
+ * WsCheckRating:
+ * @source: "embedded" or "sidecar".
+ * @origin: where exactly ("iTunEXTC", "LAW_RATING", "COUNTRY/LAW_RATING",
+ *   "EIT parental_rating_descriptor", or the sidecar file name).
+ * @rating: (transfer full): the rating.
+ */
+typedef struct {
+  char *source;
+  char *origin;
+  WsRating *rating;
+} WsCheckRating;
+
+/** WsCheckLoudnessPoint: one plotted point; NAN when not measured yet,
+ * -INFINITY for digital silence. */
+typedef struct {
+  double t_s;
+  double momentary_lufs;
+  double shortterm_lufs;
+} WsCheckLoudnessPoint;
+
+/** WsCheckRiskPoint: the maximum flash risk (per kind) over a span. */
+typedef struct {
+  double t_s;
+  double luminance;
+  double red;
+} WsCheckRiskPoint;
+
+/**
+ * WsCheckPolicy:
+ * @policy_id: the policy's id.
+ * @rating: (nullable): `system:code` judged, NULL when no rating applies
+ *   (then decided as unrated: fail closed).
+ * @windows: (element-type WsInterval): allowed periods in [from, to).
+ * @slot_us: the slot decided, or %WS_TIME_NONE.
+ * @slot: the decision (valid when @slot_us is set); its strings belong to
+ *   the policy.
+ */
+typedef struct {
+  char *policy_id;
+  char *rating;
+  GArray *windows;
+  gint64 slot_us;
+  WsDecision slot;
+  char *slot_description;
+} WsCheckPolicy;
+
+/**
+ * WsCheckFile:
+ * Everything found about one file. Times in seconds from the start of the
+ * file. Strings are owned by the struct.
+ */
+typedef struct {
+  char *path;
+  WsCheckStatus status; /* pass, fail or error */
+  char *error;          /* (nullable): why the file could not be read */
+  char *format_name;    /* (nullable): libavformat's demuxer name */
+  double duration_s;    /* container duration, or decoded; -1 unknown */
+  char *sidecar_path;   /* (nullable) */
+  char *sidecar_format; /* (nullable) */
+  GPtrArray *ratings;   /* WsCheckRating*: embedded, then sidecar */
+  GPtrArray *warnings;  /* char*: lenient readings, decode problems */
+  GArray *checks;       /* WsCheckItem, in check order */
+
+  /* audio */
+  gboolean has_audio;
+  char *audio_codec;
+  int audio_channels;
+  int audio_rate_hz;
+  gboolean loudness_measured;
+  WsLoudnessLimits limits;
+  double integrated_lufs; /* NAN when not measured */
+  double lra_lu;
+  double true_peak_dbtp;
+  double max_momentary_lufs;
+  double max_shortterm_lufs;
+  WsCheckStatus loudness_status;
+  char *loudness_message;
+  GArray *loudness_series; /* WsCheckLoudnessPoint */
+
+  /* video */
+  gboolean has_video;
+  char *video_codec;
+  int width;
+  int height;
+  gint64 video_frames;
+  WsFlashVerdict flash_verdict;
+  WsCheckStatus flash_status;
+  char *flash_message;
+  GArray *flash_incidents; /* WsFlashIncident */
+  GArray *risk_series;     /* WsCheckRiskPoint */
+
+  WsCheckPolicy *policy; /* (nullable): with --policy */
+} WsCheckFile;
+
+/**
+ * WsCheckProgressFunc:
+ * @fraction: 0..1 of the file read so far.
+ * Called from the thread running ws_check_file(), at most about every 1%.
+ */
+typedef void (*WsCheckProgressFunc) (const char *path, double fraction,
+    gpointer user_data);
+
+/**
+ * ws_check_file:
+ * @path: the media file.
+ * @opts: (transfer none): the options.
+ * @progress: (nullable): progress callback.
+ *
+ * Never fails as a call: a file that cannot be read gets status
+ * %WS_CHECK_ERROR and @error says what is wrong, naming the file.
+ * Returns: (transfer full): free with ws_check_file_free().
+ */
+WsCheckFile *ws_check_file (const char *path, const WsCheckOptions *opts,
+    WsCheckProgressFunc progress, gpointer user_data);
+
+/** ws_check_file_free: NULL is a no-op. */
+void ws_check_file_free (WsCheckFile *file);
+
+/**
+ * ws_check_scan_eit:
+ * @data: the start of an MPEG-TS file (188-byte packets).
+ * @len: bytes at @data.
+ * @reg: rating systems.
+ * @notes: (nullable) (element-type utf8): receives notes (transfer full).
+ *
+ * Reassembles the sections of PID 0x12, takes the first EIT
+ * present/following section (table 0x4E, section 0: the present event) with
+ * a valid CRC and parses its parental_rating_descriptors (tag 0x55).
+ * Returns: (transfer full) (element-type WsRating): the ratings found, never
+ *   NULL (empty when there is no such section).
+ */
+GPtrArray *ws_check_scan_eit (const guint8 *data, gsize len,
+    const WsRatingRegistry *reg, GPtrArray *notes);
+
+G_END_DECLS
+
+#endif /* WS_TOOLS_WS_CHECK_H */
