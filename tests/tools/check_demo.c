@@ -1,0 +1,570 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* CLI tests for `watershed demo`: the whole main job on a short sample. */
+#include <check.h>
+#include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+#include <sys/wait.h>
+
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} Run;
+
+static Run
+run_argv_env (const char *prog, const char *const *args, char **envp)
+{
+  Run r = { -1, NULL, NULL };
+  GPtrArray *argv = g_ptr_array_new ();
+  GError *error = NULL;
+  int wait_status = 0;
+
+  g_ptr_array_add (argv, (gpointer) prog);
+  for (const char *const *a = args; *a != NULL; a++)
+    g_ptr_array_add (argv, (gpointer) *a);
+  g_ptr_array_add (argv, NULL);
+  ck_assert_msg (g_spawn_sync (NULL, (char **) argv->pdata, envp,
+                     G_SPAWN_SEARCH_PATH, NULL, NULL, &r.out, &r.err,
+                     &wait_status, &error),
+      "spawn %s failed: %s", prog, error ? error->message : "?");
+  ck_assert_msg (WIFEXITED (wait_status), "%s did not exit", prog);
+  r.status = WEXITSTATUS (wait_status);
+  g_ptr_array_free (argv, TRUE);
+  return r;
+}
+
+static Run
+run_argv (const char *prog, const char *const *args)
+{
+  return run_argv_env (prog, args, NULL);
+}
+
+#define RUN(...)                       \
+  run_argv (g_getenv ("WS_WATERSHED"), \
+      (const char *const[]){ __VA_ARGS__, NULL })
+
+static void
+run_clear (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+static char *tmpdir;
+
+static void
+setup_tmpdir (void)
+{
+  GError *error = NULL;
+
+  tmpdir = g_dir_make_tmp ("ws-demo-XXXXXX", &error);
+  ck_assert_msg (tmpdir != NULL, "%s", error ? error->message : "");
+}
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL) {
+    g_unlink (path);
+    return;
+  }
+  while ((name = g_dir_read_name (dir)) != NULL) {
+    char *child = g_build_filename (path, name, NULL);
+
+    remove_tree (child);
+    g_free (child);
+  }
+  g_dir_close (dir);
+  g_rmdir (path);
+}
+
+static void
+teardown_tmpdir (void)
+{
+  remove_tree (tmpdir);
+  g_free (tmpdir);
+  tmpdir = NULL;
+}
+
+static JsonObject *
+parse_object (JsonParser *parser, const char *text)
+{
+  GError *error = NULL;
+  JsonNode *root;
+
+  ck_assert_msg (json_parser_load_from_data (parser, text, -1, &error),
+      "not JSON: %s\n%s", error ? error->message : "", text);
+  root = json_parser_get_root (parser);
+  ck_assert (JSON_NODE_HOLDS_OBJECT (root));
+  return json_node_get_object (root);
+}
+
+/* One stream of `ffprobe -count_frames` (every frame decoded). */
+typedef struct {
+  char *codec;
+  int width, height;
+  long frames;
+  double duration_s;
+} Stream;
+
+static void
+probe_stream (const char *path, const char *select, Stream *s)
+{
+  JsonParser *parser = json_parser_new ();
+  Run r = run_argv ("ffprobe",
+      (const char *const[]){ "-v", "error", "-count_frames", "-select_streams",
+          select, "-show_entries",
+          "stream=codec_name,width,height,nb_read_frames,duration", "-of",
+          "json", path, NULL });
+  JsonObject *o;
+  JsonArray *streams;
+  JsonObject *st;
+
+  ck_assert_msg (r.status == 0, "ffprobe %s: %s", path, r.err);
+  o = parse_object (parser, r.out);
+  streams = json_object_get_array_member (o, "streams");
+  ck_assert_int_eq (json_array_get_length (streams), 1);
+  st = json_array_get_object_element (streams, 0);
+  s->codec = g_strdup (json_object_get_string_member (st, "codec_name"));
+  s->width = json_object_has_member (st, "width") ?
+                 (int) json_object_get_int_member (st, "width") :
+                 0;
+  s->height = json_object_has_member (st, "height") ?
+                  (int) json_object_get_int_member (st, "height") :
+                  0;
+  s->frames = g_ascii_strtoll (json_object_get_string_member (st,
+                                   "nb_read_frames"),
+      NULL, 10);
+  s->duration_s = g_ascii_strtod (json_object_get_string_member (st,
+                                      "duration"),
+      NULL);
+  run_clear (&r);
+  g_object_unref (parser);
+}
+
+/* The gate's as-run log: JSON lines. Checks that @element logged exactly
+ * a blocked line at @start then an allowed one at @open_iso. */
+static void
+assert_as_run (const char *path, const char *element, const char *start_iso,
+    const char *open_iso, gint64 open_ns)
+{
+  char *text = NULL;
+  char **lines;
+  int n = 0;
+
+  ck_assert_msg (g_file_get_contents (path, &text, NULL, NULL), "no %s", path);
+  lines = g_strsplit (text, "\n", -1);
+  for (char **l = lines; *l != NULL; l++) {
+    JsonParser *parser;
+    JsonObject *o;
+
+    if (**l == '\0')
+      continue;
+    parser = json_parser_new ();
+    o = parse_object (parser, *l);
+    if (!strcmp (json_object_get_string_member (o, "element"), element)) {
+      ck_assert_str_eq (json_object_get_string_member (o, "policy"),
+          "uk-ofcom");
+      ck_assert_str_eq (json_object_get_string_member (o, "rating"), "bbfc:15");
+      ck_assert_str_eq (json_object_get_string_member (o, "rule"),
+          "uk-watershed");
+      if (n == 0) {
+        ck_assert (!json_object_get_boolean_member (o, "allowed"));
+        ck_assert_str_eq (json_object_get_string_member (o, "kind"),
+            "outside-window");
+        ck_assert_str_eq (json_object_get_string_member (o, "instant"),
+            start_iso);
+        ck_assert_str_eq (json_object_get_string_member (o, "next_change"),
+            open_iso);
+        ck_assert_int_eq (json_object_get_int_member (o, "running_time_ns"), 0);
+      } else {
+        ck_assert (json_object_get_boolean_member (o, "allowed"));
+        ck_assert_str_eq (json_object_get_string_member (o, "kind"), "allowed");
+        ck_assert_str_eq (json_object_get_string_member (o, "instant"),
+            open_iso);
+        ck_assert_int_eq (json_object_get_int_member (o, "running_time_ns"),
+            open_ns);
+      }
+      n++;
+    }
+    g_object_unref (parser);
+  }
+  ck_assert_msg (n == 2, "%s: %d lines for %s, want 2:\n%s", path, n, element,
+      text);
+  g_strfreev (lines);
+  g_free (text);
+}
+
+static gboolean
+file_contains (const char *path, const char *needle)
+{
+  char *text = NULL;
+  gboolean found;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return FALSE;
+  found = strstr (text, needle) != NULL;
+  g_free (text);
+  return found;
+}
+
+START_TEST (test_demo_help_lists_demo_first)
+{
+  Run r = RUN ("--help");
+  const char *commands;
+
+  ck_assert_int_eq (r.status, 0);
+  /* scripts/ws-run greps for this line. */
+  commands = strstr (r.out, "Commands:\n");
+  ck_assert (commands != NULL);
+  ck_assert_msg (g_str_has_prefix (commands, "Commands:\n  demo "), "%s",
+      r.out);
+  run_clear (&r);
+
+  r = RUN ("demo", "--help");
+  ck_assert_int_eq (r.status, 0);
+  ck_assert (strstr (r.out, "ratinggate") && strstr (r.out, "--input") &&
+             strstr (r.out, "--start-time") && strstr (r.out, "--output"));
+  run_clear (&r);
+}
+END_TEST
+
+/* The sample from 20:59:58: two seconds of slate, then ten seconds of
+ * programme with 3 s of flashing at 4 s and 4 s of loud tone at 8 s. */
+START_TEST (test_demo_sample_gate_badge_and_check)
+{
+  JsonParser *parser = json_parser_new ();
+  char *out = g_build_filename (tmpdir, "out", NULL);
+  Run r = RUN ("demo", "--output", out, "--duration", "12", "--start-time",
+      "2026-07-01T20:59:58+01:00", "--json");
+  JsonObject *o, *file, *flash, *loud, *planted, *range;
+  JsonArray *gate, *files, *incidents;
+  Stream v = { 0 }, a = { 0 };
+  double lufs;
+  gboolean flash_found = FALSE;
+
+  ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
+  o = parse_object (parser, r.out);
+
+  /* The MP4 exists and decodes: 12 s of 720p25 H.264 and AAC. */
+  ck_assert (
+      g_str_has_prefix (json_object_get_string_member (o, "video"), tmpdir));
+  ck_assert (g_file_test (json_object_get_string_member (o, "video"),
+      G_FILE_TEST_IS_REGULAR));
+  probe_stream (json_object_get_string_member (o, "video"), "v:0", &v);
+  ck_assert_str_eq (v.codec, "h264");
+  ck_assert_int_eq (v.width, 1280);
+  ck_assert_int_eq (v.height, 720);
+  ck_assert_int_eq (v.frames, 300);
+  probe_stream (json_object_get_string_member (o, "video"), "a:0", &a);
+  ck_assert_str_eq (a.codec, "aac");
+  ck_assert_msg (fabs (a.duration_s - 12.0) < 0.1, "audio %.3f s",
+      a.duration_s);
+  {
+    char *part = g_strconcat (json_object_get_string_member (o, "video"),
+        ".part", NULL);
+
+    /* Written as demo.mp4.part, renamed when complete. */
+    ck_assert (!g_file_test (part, G_FILE_TEST_EXISTS));
+    g_free (part);
+  }
+
+  /* The as-run log: blocked at 20:59:58, allowed at 21:00:00 on the dot,
+   * for both gates. */
+  assert_as_run (json_object_get_string_member (o, "as_run_log"), "video-gate",
+      "2026-07-01T20:59:58+01:00", "2026-07-01T21:00:00+01:00", 2000000000);
+  assert_as_run (json_object_get_string_member (o, "as_run_log"), "audio-gate",
+      "2026-07-01T20:59:58+01:00", "2026-07-01T21:00:00+01:00", 2000000000);
+
+  /* What the demo says happened. */
+  ck_assert_str_eq (json_object_get_string_member (o, "rating"), "bbfc:15");
+  ck_assert_str_eq (json_object_get_string_member (o, "rating_text"),
+      "Contains strong language and flashing images");
+  gate = json_object_get_array_member (o, "gate");
+  ck_assert_int_eq (json_array_get_length (gate), 2);
+  ck_assert (
+      !json_object_get_boolean_member (json_array_get_object_element (gate, 0),
+          "allowed"));
+  ck_assert (
+      json_object_get_boolean_member (json_array_get_object_element (gate, 1),
+          "allowed"));
+  ck_assert_double_eq_tol (
+      json_object_get_double_member (json_array_get_object_element (gate, 1),
+          "running_time_s"),
+      2.0, 1e-9);
+  ck_assert_double_eq_tol (
+      json_object_get_double_member (json_object_get_object_member (o, "badge"),
+          "start_s"),
+      2.0, 1e-9);
+  planted = json_object_get_object_member (o, "planted");
+  range = json_object_get_object_member (planted, "flash");
+  ck_assert_double_eq_tol (json_object_get_double_member (range, "start_s"),
+      4.0, 1e-9);
+  ck_assert_double_eq_tol (json_object_get_double_member (range, "end_s"), 7.0,
+      1e-9);
+  range = json_object_get_object_member (planted, "loud");
+  ck_assert_double_eq_tol (json_object_get_double_member (range, "start_s"),
+      8.0, 1e-9);
+  ck_assert_double_eq_tol (json_object_get_double_member (range, "end_s"), 12.0,
+      1e-9);
+
+  /* `watershed check` found what was planted. */
+  ck_assert_int_eq (json_object_get_int_member (o, "check_exit_status"), 1);
+  files = json_object_get_array_member (o, "check");
+  ck_assert_int_eq (json_array_get_length (files), 1);
+  file = json_array_get_object_element (files, 0);
+  ck_assert_str_eq (json_object_get_string_member (file, "status"), "fail");
+  flash = json_object_get_object_member (file, "flash");
+  ck_assert_str_eq (json_object_get_string_member (flash, "verdict"), "fail");
+  incidents = json_object_get_array_member (flash, "incidents");
+  for (guint i = 0; i < json_array_get_length (incidents); i++) {
+    JsonObject *inc = json_array_get_object_element (incidents, i);
+
+    /* Detection windows blur the edges by up to a second. */
+    if (json_object_get_double_member (inc, "start_s") < 7.0 &&
+        json_object_get_double_member (inc, "end_s") > 4.0 &&
+        fabs (json_object_get_double_member (inc, "start_s") - 4.0) < 1.0)
+      flash_found = TRUE;
+  }
+  ck_assert_msg (flash_found, "no flash incident near 4-7 s");
+  loud = json_object_get_object_member (file, "loudness");
+  ck_assert_str_eq (json_object_get_string_member (loud, "verdict"), "fail");
+  /* 6 s at -23 LUFS and 4 s at -13 LUFS (the slate is silent, below the
+   * absolute gate): 10 log10 ((6 * 10^-2.3 + 4 * 10^-1.3) / 10) = -16.4. */
+  lufs = json_object_get_double_member (loud, "integrated_lufs");
+  ck_assert_msg (fabs (lufs - -16.4) < 1.0, "integrated %.2f LUFS", lufs);
+
+  /* The reports next to the video. */
+  ck_assert (
+      file_contains (json_object_get_string_member (o, "report_html"), "<svg"));
+  ck_assert (file_contains (json_object_get_string_member (o, "report_json"),
+      "\"files\""));
+
+  g_free (v.codec);
+  g_free (a.codec);
+  g_free (out);
+  run_clear (&r);
+  g_object_unref (parser);
+}
+END_TEST
+
+/* The human summary names the three files and the 21:00 change. */
+START_TEST (test_demo_text_summary)
+{
+  char *out = g_build_filename (tmpdir, "text", NULL);
+  char *video = g_build_filename (out, "demo.mp4", NULL);
+  char *html = g_build_filename (out, "report.html", NULL);
+  char *asrun = g_build_filename (out, "as-run.jsonl", NULL);
+  Run r = RUN ("demo", "--output", out, "--duration", "4", "--start-time",
+      "2026-07-01T20:59:59+01:00");
+
+  ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
+  ck_assert_msg (strstr (r.out, video) && strstr (r.out, html) &&
+                     strstr (r.out, asrun),
+      "%s", r.out);
+  ck_assert_msg (strstr (r.out, "20:59:59  gate closed") &&
+                     strstr (r.out, "until 21:00:00") &&
+                     strstr (r.out, "21:00:00  gate open") &&
+                     strstr (r.out, "badge bbfc:15"),
+      "%s", r.out);
+  ck_assert (strstr (r.out, "loudness:") && strstr (r.out, "flash:"));
+  run_clear (&r);
+
+  /* A second run into the same folder starts a new as-run log. */
+  r = RUN ("demo", "--output", out, "--duration", "4", "--start-time",
+      "2026-07-01T20:59:59+01:00");
+  ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
+  assert_as_run (asrun, "video-gate", "2026-07-01T20:59:59+01:00",
+      "2026-07-01T21:00:00+01:00", 1000000000);
+  ck_assert (g_file_test (video, G_FILE_TEST_IS_REGULAR));
+  ck_assert (g_file_test (html, G_FILE_TEST_IS_REGULAR));
+  run_clear (&r);
+  g_free (video);
+  g_free (html);
+  g_free (asrun);
+  g_free (out);
+}
+END_TEST
+
+/* --input: a file of the user's (here the demo's own output) decoded by
+ * uridecodebin, rated by its sidecar (demo.xml next to demo.mp4), aired
+ * after the watershed: the gate is open throughout. */
+START_TEST (test_demo_input_file)
+{
+  JsonParser *parser = json_parser_new ();
+  char *first = g_build_filename (tmpdir, "first", NULL);
+  char *second = g_build_filename (tmpdir, "second", NULL);
+  char *input = g_build_filename (first, "demo.mp4", NULL);
+  char *sidecar = g_build_filename (first, "demo.xml", NULL);
+  char *sample = g_build_filename (g_getenv ("WS_SOURCE_ROOT"), "ratings",
+      "samples", "demo-bbfc15.xml", NULL);
+  char *xml = NULL;
+  Run r = RUN ("demo", "--output", first, "--duration", "3");
+  JsonObject *o;
+  JsonArray *gate;
+  Stream v = { 0 };
+
+  ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
+  run_clear (&r);
+  ck_assert (g_file_get_contents (sample, &xml, NULL, NULL));
+  ck_assert (g_file_set_contents (sidecar, xml, -1, NULL));
+  r = RUN ("demo", "--input", input, "--output", second, "--start-time",
+      "2026-07-01T22:00:00+01:00", "--json");
+  ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
+  o = parse_object (parser, r.out);
+  ck_assert_str_eq (json_object_get_string_member (o, "input"), input);
+  ck_assert_str_eq (json_object_get_string_member (o, "metadata"), sidecar);
+  ck_assert_str_eq (json_object_get_string_member (o, "rating"), "bbfc:15");
+  gate = json_object_get_array_member (o, "gate");
+  ck_assert_int_eq (json_array_get_length (gate), 1);
+  ck_assert (
+      json_object_get_boolean_member (json_array_get_object_element (gate, 0),
+          "allowed"));
+  ck_assert (
+      json_object_get_null_member (json_object_get_object_member (o, "planted"),
+          "flash"));
+  probe_stream (json_object_get_string_member (o, "video"), "v:0", &v);
+  ck_assert_str_eq (v.codec, "h264");
+  ck_assert_int_eq (v.frames, 75);
+  g_free (v.codec);
+  run_clear (&r);
+  g_free (xml);
+  g_free (sample);
+  g_free (sidecar);
+  g_free (input);
+  g_free (first);
+  g_free (second);
+  g_object_unref (parser);
+}
+END_TEST
+
+START_TEST (test_demo_usage_errors)
+{
+  char *out = g_build_filename (tmpdir, "never", NULL);
+  Run r = RUN ("demo", "--output", out, "--policy", "xx-nowhere");
+
+  ck_assert_int_eq (r.status, 2);
+  ck_assert_msg (strstr (r.err, "xx-nowhere") != NULL, "%s", r.err);
+  run_clear (&r);
+
+  r = RUN ("demo", "--output", out, "--duration", "0");
+  ck_assert_int_eq (r.status, 2);
+  ck_assert_msg (strstr (r.err, "--duration") != NULL, "%s", r.err);
+  run_clear (&r);
+
+  r = RUN ("demo", "--output", out, "--start-time", "tomorrow");
+  ck_assert_int_eq (r.status, 2);
+  ck_assert_msg (strstr (r.err, "--start-time") != NULL, "%s", r.err);
+  run_clear (&r);
+
+  r = RUN ("demo", "--output", out, "--input", "/nonexistent/film.mp4");
+  ck_assert_int_eq (r.status, 2);
+  ck_assert_msg (strstr (r.err, "/nonexistent/film.mp4: no such file"), "%s",
+      r.err);
+  run_clear (&r);
+
+  r = RUN ("demo", "--output", out, "--metadata", "/nonexistent/m.xml");
+  ck_assert_int_eq (r.status, 2);
+  ck_assert_msg (strstr (r.err, "/nonexistent/m.xml: no such file"), "%s",
+      r.err);
+  run_clear (&r);
+
+  r = RUN ("demo", "--output", out, "stray-argument");
+  ck_assert_int_eq (r.status, 2);
+  run_clear (&r);
+
+  /* Nothing was written for a usage error. */
+  ck_assert (!g_file_test (out, G_FILE_TEST_EXISTS));
+  g_free (out);
+}
+END_TEST
+
+/* A metadata file that is not XML: a clear error naming it, exit 2. */
+START_TEST (test_demo_bad_metadata)
+{
+  char *bad = g_build_filename (tmpdir, "bad.xml", NULL);
+  char *out = g_build_filename (tmpdir, "never", NULL);
+  Run r;
+
+  ck_assert (g_file_set_contents (bad, "this is not XML\n", -1, NULL));
+  r = RUN ("demo", "--output", out, "--metadata", bad);
+  ck_assert_int_eq (r.status, 2);
+  ck_assert_msg (strstr (r.err, bad) != NULL, "%s", r.err);
+  ck_assert (!g_file_test (out, G_FILE_TEST_EXISTS));
+  run_clear (&r);
+  g_free (bad);
+  g_free (out);
+}
+END_TEST
+
+/* Without GStreamer's own plugins: the demo names the missing elements and
+ * the Debian packages that provide them, and writes nothing. */
+START_TEST (test_demo_missing_elements)
+{
+  char *out = g_build_filename (tmpdir, "never", NULL);
+  char *registry = g_build_filename (tmpdir, "registry.bin", NULL);
+  char **env = g_get_environ ();
+  Run r;
+
+  env = g_environ_setenv (env, "GST_PLUGIN_SYSTEM_PATH_1_0", "", TRUE);
+  env = g_environ_setenv (env, "GST_PLUGIN_PATH_1_0", "", TRUE);
+  env = g_environ_unsetenv (env, "GST_PLUGIN_PATH");
+  env = g_environ_setenv (env, "GST_REGISTRY_1_0", registry, TRUE);
+  r = run_argv_env (g_getenv ("WS_WATERSHED"),
+      (const char *const[]){ "demo", "--output", out, NULL }, env);
+  ck_assert_int_eq (r.status, 2);
+  ck_assert_msg (strstr (r.err, "x264enc") &&
+                     strstr (r.err,
+                         "apt-get install gstreamer1.0-plugins-ugly"),
+      "%s", r.err);
+  ck_assert_msg (strstr (r.err, "mp4mux") &&
+                     strstr (r.err, "gstreamer1.0-plugins-good"),
+      "%s", r.err);
+  ck_assert (!g_file_test (out, G_FILE_TEST_EXISTS));
+  run_clear (&r);
+  g_strfreev (env);
+  g_free (registry);
+  g_free (out);
+}
+END_TEST
+
+static Suite *
+demo_suite (void)
+{
+  Suite *s = suite_create ("demo");
+  TCase *tc;
+
+  tc = tcase_create ("core");
+  tcase_add_checked_fixture (tc, setup_tmpdir, teardown_tmpdir);
+  tcase_set_timeout (tc, 240);
+  tcase_add_test (tc, test_demo_help_lists_demo_first);
+  tcase_add_test (tc, test_demo_sample_gate_badge_and_check);
+  tcase_add_test (tc, test_demo_text_summary);
+  tcase_add_test (tc, test_demo_input_file);
+  suite_add_tcase (s, tc);
+
+  tc = tcase_create ("errors");
+  tcase_add_checked_fixture (tc, setup_tmpdir, teardown_tmpdir);
+  tcase_add_test (tc, test_demo_usage_errors);
+  tcase_add_test (tc, test_demo_bad_metadata);
+  tcase_add_test (tc, test_demo_missing_elements);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (void)
+{
+  SRunner *sr = srunner_create (demo_suite ());
+  int failed;
+
+  srunner_run_all (sr, CK_NORMAL);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed == 0 ? 0 : 1;
+}
