@@ -1164,8 +1164,31 @@ push_gap (WsRatingGate *self, GstBuffer *buf)
   GstClockTime pts = GST_BUFFER_PTS (buf), dur = GST_BUFFER_DURATION (buf);
 
   gst_buffer_unref (buf);
-  if (GST_CLOCK_TIME_IS_VALID (pts))
-    gst_pad_push_event (self->srcpad, gst_event_new_gap (pts, dur));
+  if (!GST_CLOCK_TIME_IS_VALID (pts) ||
+      gst_pad_push_event (self->srcpad, gst_event_new_gap (pts, dur)))
+    return GST_FLOW_OK;
+
+  /* A refused GAP must not hide a broken pipeline for as long as the gate
+   * stays closed (hours on clock=wall): report what a buffer would have. */
+  if (GST_PAD_IS_FLUSHING (self->srcpad))
+    return GST_FLOW_FLUSHING;
+  if (!gst_pad_is_linked (self->srcpad))
+    return GST_FLOW_NOT_LINKED;
+  {
+    GstPad *peer = gst_pad_get_peer (self->srcpad);
+    gboolean negotiated = peer != NULL && gst_pad_has_current_caps (peer);
+
+    gst_clear_object (&peer);
+    if (!negotiated) {
+      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+          ("Downstream did not accept the stream while the gate was closed "
+           "(mode=drop)"),
+          ("the GAP event standing in for a dropped buffer was refused and "
+           "downstream has no caps: check the elements after ratinggate"));
+      return GST_FLOW_NOT_NEGOTIATED;
+    }
+  }
+  GST_WARNING_OBJECT (self, "downstream refused a GAP event");
   return GST_FLOW_OK;
 }
 
