@@ -15,7 +15,7 @@
 #include "ratingtag.h"
 
 static gboolean
-plugin_init (GstPlugin * plugin)
+plugin_init (GstPlugin *plugin)
 {
   gboolean ret = FALSE;
 
@@ -34,5 +34,4 @@ plugin_init (GstPlugin * plugin)
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, watershed,
     "Age ratings, watershed gating, on-screen guidance, loudness and "
     "photosensitive-flash analysis for broadcast and VOD pipelines",
-    plugin_init, WS_VERSION, "LGPL", "watershed",
-    "https://example.invalid/watershed")
+    plugin_init, WS_VERSION, "LGPL", "watershed", "Unknown package origin")
