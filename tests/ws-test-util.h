@@ -8,31 +8,6 @@
 #include <stdlib.h>
 
 /**
- * ws_test_corpus_dir:
- * Returns: (transfer none) (nullable): $WS_CORPUS_DIR when it exists. When
- *   it does not, exits 77 (skipped) - or fails with exit 1 when
- *   WS_REQUIRE_CORPUS=1 (CI), so a missing corpus can never pass silently.
- */
-static inline const char *
-ws_test_corpus_dir (void)
-{
-  const char *dir = g_getenv ("WS_CORPUS_DIR");
-
-  if (dir != NULL && g_file_test (dir, G_FILE_TEST_IS_DIR))
-    return dir;
-  if (g_strcmp0 (g_getenv ("WS_REQUIRE_CORPUS"), "1") == 0) {
-    fprintf (stderr,
-        "corpus directory \"%s\" is missing and "
-        "WS_REQUIRE_CORPUS=1\n",
-        dir ? dir : "(unset)");
-    exit (1);
-  }
-  fprintf (stderr, "corpus directory \"%s\" is missing: skipped\n",
-      dir ? dir : "(unset)");
-  exit (77);
-}
-
-/**
  * ws_test_corpus_present:
  * Returns: TRUE when $WS_CORPUS_DIR exists. FALSE when it does not, with a
  *   note on stderr - unless WS_REQUIRE_CORPUS=1 (CI), where a missing corpus
@@ -58,6 +33,20 @@ ws_test_corpus_present (void)
       "skipped\n",
       dir ? dir : "(unset)");
   return FALSE;
+}
+
+/**
+ * ws_test_corpus_dir:
+ * Returns: (transfer none): $WS_CORPUS_DIR when it exists. When it does
+ *   not, exits 77 (skipped) - or fails with exit 1 when WS_REQUIRE_CORPUS=1
+ *   (CI), so a missing corpus can never pass silently.
+ */
+static inline const char *
+ws_test_corpus_dir (void)
+{
+  if (!ws_test_corpus_present ())
+    exit (77);
+  return g_getenv ("WS_CORPUS_DIR");
 }
 
 /** $WS_TEST_FILES/<relative>; g_free() the result. */

@@ -55,17 +55,11 @@ print_usage (FILE *out)
 int
 main (int argc, char **argv)
 {
-  setlocale (LC_ALL, "");
+  int code;
 
-  if (argc < 2) {
-    print_usage (stderr);
-    return WS_EXIT_USAGE;
-  }
-  if (!strcmp (argv[1], "--help") || !strcmp (argv[1], "-h") ||
-      !strcmp (argv[1], "help")) {
-    print_usage (stdout);
-    return WS_EXIT_PASS;
-  }
+  setlocale (LC_ALL, "");
+  if (ws_cli_dispatch_usage (argc, argv, print_usage, &code))
+    return code;
   if (!strcmp (argv[1], "--version")) {
     printf ("watershed %s\n", WS_VERSION);
     return WS_EXIT_PASS;

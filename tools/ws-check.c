@@ -20,6 +20,8 @@
 #include <libswresample/swresample.h>
 #include <libswscale/swscale.h>
 
+#include "ws-av.h"
+#include "ws-cli.h"
 #include "ws-embedded.h"
 #include "ws-territory.h"
 
@@ -877,68 +879,6 @@ on_audio_frame (Decoder *d, AVFrame *frame)
     audio_convert (d, frame);
 }
 
-/* AVPixelFormat -> the flash core's format, with the range the format
- * implies; UNKNOWN for the ones converted with libswscale. */
-static WsFlashFormat
-map_pixel_format (int fmt, gboolean *full_range)
-{
-  *full_range = FALSE;
-  switch (fmt) {
-    case AV_PIX_FMT_YUVJ420P:
-      *full_range = TRUE;
-      return WS_FLASH_FORMAT_I420;
-    case AV_PIX_FMT_YUV420P:
-      return WS_FLASH_FORMAT_I420;
-    case AV_PIX_FMT_NV12:
-      return WS_FLASH_FORMAT_NV12;
-    case AV_PIX_FMT_NV21:
-      return WS_FLASH_FORMAT_NV21;
-    case AV_PIX_FMT_YUVJ422P:
-      *full_range = TRUE;
-      return WS_FLASH_FORMAT_Y42B;
-    case AV_PIX_FMT_YUV422P:
-      return WS_FLASH_FORMAT_Y42B;
-    case AV_PIX_FMT_YUVJ444P:
-      *full_range = TRUE;
-      return WS_FLASH_FORMAT_Y444;
-    case AV_PIX_FMT_YUV444P:
-      return WS_FLASH_FORMAT_Y444;
-    case AV_PIX_FMT_YUYV422:
-      return WS_FLASH_FORMAT_YUY2;
-    case AV_PIX_FMT_UYVY422:
-      return WS_FLASH_FORMAT_UYVY;
-    case AV_PIX_FMT_YUV420P10LE:
-      return WS_FLASH_FORMAT_I420_10LE;
-    case AV_PIX_FMT_P010LE:
-      return WS_FLASH_FORMAT_P010;
-  }
-  *full_range = TRUE;
-  switch (fmt) {
-    case AV_PIX_FMT_RGB24:
-      return WS_FLASH_FORMAT_RGB;
-    case AV_PIX_FMT_BGR24:
-      return WS_FLASH_FORMAT_BGR;
-    case AV_PIX_FMT_RGB0:
-      return WS_FLASH_FORMAT_RGBX;
-    case AV_PIX_FMT_BGR0:
-      return WS_FLASH_FORMAT_BGRX;
-    case AV_PIX_FMT_0RGB:
-      return WS_FLASH_FORMAT_XRGB;
-    case AV_PIX_FMT_0BGR:
-      return WS_FLASH_FORMAT_XBGR;
-    case AV_PIX_FMT_RGBA:
-      return WS_FLASH_FORMAT_RGBA;
-    case AV_PIX_FMT_BGRA:
-      return WS_FLASH_FORMAT_BGRA;
-    case AV_PIX_FMT_ARGB:
-      return WS_FLASH_FORMAT_ARGB;
-    case AV_PIX_FMT_ABGR:
-      return WS_FLASH_FORMAT_ABGR;
-  }
-  *full_range = FALSE;
-  return WS_FLASH_FORMAT_UNKNOWN;
-}
-
 static void
 on_flash_frame (const WsFlashFrameInfo *info, void *user_data)
 {
@@ -951,12 +891,8 @@ on_flash_frame (const WsFlashFrameInfo *info, void *user_data)
 static gboolean
 flash_start (Decoder *d, const AVFrame *frame)
 {
-  gboolean full = FALSE;
-  WsFlashFormat format = map_pixel_format (frame->format, &full);
-  WsFlashMatrix matrix = frame->colorspace == AVCOL_SPC_BT470BG ||
-                                 frame->colorspace == AVCOL_SPC_SMPTE170M ?
-                             WS_FLASH_MATRIX_BT601 :
-                             WS_FLASH_MATRIX_BT709;
+  WsFlashRange range;
+  WsFlashFormat format = ws_av_flash_format (frame->format, &range);
   WsFlashParams params;
   WsResult res;
 
@@ -970,12 +906,12 @@ flash_start (Decoder *d, const AVFrame *frame)
     /* Formats the core does not take go through libswscale to BGRx. */
     d->v_target = AV_PIX_FMT_BGR0;
     format = WS_FLASH_FORMAT_BGRX;
-    full = TRUE;
+    range = WS_FLASH_RANGE_FULL;
   } else if (frame->color_range == AVCOL_RANGE_JPEG) {
-    full = TRUE;
+    range = WS_FLASH_RANGE_FULL;
   }
-  res = ws_flash_new (&d->flash, frame->width, frame->height, format,
-      full ? WS_FLASH_RANGE_FULL : WS_FLASH_RANGE_LIMITED, matrix, &params);
+  res = ws_flash_new (&d->flash, frame->width, frame->height, format, range,
+      ws_av_flash_matrix (frame), &params);
   if (res != WS_RESULT_OK) {
     d->fatal = g_strdup_printf ("%s: %dx%d %s video cannot be analysed for "
                                 "flashing: %s",
@@ -1075,7 +1011,6 @@ on_video_frame (Decoder *d, AVFrame *frame)
   int64_t pts_ns;
   WsResult res;
 
-  memset (&wf, 0, sizeof (wf));
   if (d->flash == NULL && !flash_start (d, frame))
     return;
   in = video_prepare (d, frame);
@@ -1088,14 +1023,8 @@ on_video_frame (Decoder *d, AVFrame *frame)
   if (d->f->video_frames > 0 && pts_ns <= d->last_pts_ns)
     pts_ns = d->last_pts_ns + 1;
   d->last_pts_ns = pts_ns;
-  for (int i = 0; i < 4; i++) {
-    wf.planes[i] = in->data[i];
-    wf.strides[i] = in->linesize[i] > 0 ? (size_t) in->linesize[i] : 0;
-  }
-  wf.width = d->v_width;
-  wf.height = d->v_height;
-  wf.format = d->v_format;
-  wf.pts_ns = pts_ns;
+  /* @in has the size and format the analyser was made for */
+  ws_av_flash_frame (in, d->v_format, pts_ns, &wf);
   res = ws_flash_push_frame (d->flash, &wf);
   if (res != WS_RESULT_OK && d->fatal == NULL)
     d->fatal = g_strdup_printf ("%s: flash analysis failed at %.3f s: %s",
@@ -1690,17 +1619,6 @@ check_guidance (WsCheckFile *f)
   g_string_free (msg, TRUE);
 }
 
-static const WsRatingDef *
-def_of (const WsRatingRegistry *reg, const WsRating *r)
-{
-  const WsRatingSystem *sys;
-
-  if (r == NULL || r->system == NULL || r->code == NULL)
-    return NULL;
-  sys = ws_rating_registry_lookup_system (reg, r->system);
-  return sys ? ws_rating_system_lookup_rating (sys, r->code) : NULL;
-}
-
 static void
 check_policy (WsCheckFile *f, const WsCheckOptions *opts)
 {
@@ -1713,7 +1631,7 @@ check_policy (WsCheckFile *f, const WsCheckOptions *opts)
 
   if (cr == NULL || !rating_resolved (cr->rating))
     cr = pick (f, NULL, jurisdiction);
-  def = cr ? def_of (opts->reg, cr->rating) : NULL;
+  def = cr ? ws_cli_rating_def (opts->reg, cr->rating) : NULL;
   cp->policy_id = g_strdup (ws_policy_get_id (p));
   cp->rating = def ? g_strdup (ws_rating_def_get_name (def)) : NULL;
   cp->slot_us = WS_TIME_NONE;

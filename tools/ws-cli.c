@@ -2,6 +2,7 @@
 #include "ws-cli.h"
 
 #include <stdio.h>
+#include <string.h>
 
 void
 ws_cli_error (const char *format, ...)
@@ -30,6 +31,46 @@ ws_cli_parse (GOptionContext *ctx, int *argc, char ***argv, int *exit_code)
   return TRUE;
 }
 
+gboolean
+ws_cli_parse_files (GOptionContext *ctx, int *argc, char ***argv,
+    const char *what, int *exit_code)
+{
+  if (!ws_cli_parse (ctx, argc, argv, exit_code))
+    return FALSE;
+  if (*argc < 2) {
+    ws_cli_error ("%s: give at least one %s; see watershed %s --help",
+        (*argv)[0], what, (*argv)[0]);
+    *exit_code = WS_EXIT_USAGE;
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* TRUE when @arg asks for help. */
+static gboolean
+is_help (const char *arg)
+{
+  return !strcmp (arg, "--help") || !strcmp (arg, "-h") ||
+         !strcmp (arg, "help");
+}
+
+gboolean
+ws_cli_dispatch_usage (int argc, char **argv, void (*print_usage) (FILE *out),
+    int *exit_code)
+{
+  if (argc < 2) {
+    print_usage (stderr);
+    *exit_code = WS_EXIT_USAGE;
+    return TRUE;
+  }
+  if (is_help (argv[1])) {
+    print_usage (stdout);
+    *exit_code = WS_EXIT_PASS;
+    return TRUE;
+  }
+  return FALSE;
+}
+
 const WsRatingRegistry *
 ws_cli_registry (void)
 {
@@ -42,6 +83,86 @@ ws_cli_registry (void)
   }
   return reg;
 }
+
+WsPolicy *
+ws_cli_load_policy (const char *command, const char *id,
+    const char *service_class, const WsRatingRegistry *reg)
+{
+  GError *error = NULL;
+  WsPolicy *policy = ws_policy_load (id, reg, &error);
+  GString *known;
+
+  if (policy == NULL) {
+    ws_cli_error ("%s", error->message);
+    g_error_free (error);
+    return NULL;
+  }
+  if (service_class == NULL ||
+      ws_policy_has_service_class (policy, service_class))
+    return policy;
+  known = g_string_new (NULL);
+  for (guint i = 0; i < ws_policy_get_n_service_classes (policy); i++)
+    g_string_append_printf (known, "%s%s", i ? ", " : "",
+        ws_policy_get_service_class (policy, i));
+  ws_cli_error ("%s%spolicy %s has no service class \"%s\" (it has: %s); "
+                "see watershed policy list",
+      command ? command : "", command ? ": " : "", ws_policy_get_id (policy),
+      service_class, known->str);
+  g_string_free (known, TRUE);
+  ws_policy_free (policy);
+  return NULL;
+}
+
+const WsRatingDef *
+ws_cli_rating_def (const WsRatingRegistry *reg, const WsRating *r)
+{
+  const WsRatingSystem *sys;
+
+  if (r == NULL || r->system == NULL || r->code == NULL)
+    return NULL;
+  sys = ws_rating_registry_lookup_system (reg, r->system);
+  return sys ? ws_rating_system_lookup_rating (sys, r->code) : NULL;
+}
+
+/* ---- access control ------------------------------------------------------ */
+
+void
+ws_cli_add_access_entries (GOptionContext *ctx, WsCliAccess *access)
+{
+  const GOptionEntry e[] = {
+    { "pin", 0, 0, G_OPTION_ARG_NONE, &access->pin,
+        "A parental PIN / mandatory restricted access protects the content",
+        NULL },
+    { "age-verified", 0, 0, G_OPTION_ARG_NONE, &access->age_verified,
+        "The viewer's age is verified", NULL },
+    { "authorised-channel", 0, 0, G_OPTION_ARG_NONE,
+        &access->authorised_channel,
+        "The service holds the authorisation the rule names (French -18)",
+        NULL },
+    { "conditional-access", 0, 0, G_OPTION_ARG_NONE,
+        &access->conditional_access,
+        "The service is encrypted (conditional access)", NULL },
+    { "exception", 0, 0, G_OPTION_ARG_NONE, &access->exception,
+        "Use a derogation the rules allow (French -12 quota; you count it)",
+        NULL },
+    { NULL },
+  };
+
+  /* the group keeps a copy of the table */
+  g_option_context_add_main_entries (ctx, e, NULL);
+}
+
+WsAccessFlags
+ws_cli_access_flags (const WsCliAccess *access)
+{
+  return (access->pin ? WS_ACCESS_PIN : 0) |
+         (access->age_verified ? WS_ACCESS_AGE_VERIFIED : 0) |
+         (access->authorised_channel ? WS_ACCESS_AUTHORISED_CHANNEL : 0) |
+         (access->conditional_access ? WS_ACCESS_CONDITIONAL_ACCESS : 0) |
+         (access->exception ? WS_ACCESS_EXCEPTION : 0);
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
 
 void
 ws_cli_print_json (JsonNode *node)
@@ -61,6 +182,13 @@ ws_cli_print_json (JsonNode *node)
 }
 
 void
+ws_cli_print_json_builder (JsonBuilder *b)
+{
+  ws_cli_print_json (json_builder_get_root (b));
+  g_object_unref (b);
+}
+
+void
 ws_json_add_string_or_null (JsonBuilder *b, const char *key, const char *value)
 {
   json_builder_set_member_name (b, key);
@@ -68,4 +196,164 @@ ws_json_add_string_or_null (JsonBuilder *b, const char *key, const char *value)
     json_builder_add_string_value (b, value);
   else
     json_builder_add_null_value (b);
+}
+
+void
+ws_json_add_time (JsonBuilder *b, const WsPolicy *p, const char *key, gint64 t)
+{
+  char *s = ws_policy_format_time (p, t);
+
+  ws_json_add_string_or_null (b, key, s);
+  g_free (s);
+}
+
+void
+ws_json_add_age (JsonBuilder *b, const char *key, int age)
+{
+  json_builder_set_member_name (b, key);
+  if (age >= 0)
+    json_builder_add_int_value (b, age);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
+ws_json_add_rating_members (JsonBuilder *b, const WsRating *r)
+{
+  ws_json_add_string_or_null (b, "territory", r->territory);
+  ws_json_add_string_or_null (b, "system", r->system);
+  ws_json_add_string_or_null (b, "code", r->code);
+  ws_json_add_age (b, "minimum_age", r->minimum_age);
+  json_builder_set_member_name (b, "descriptors");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < r->descriptors->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (r->descriptors, i));
+  json_builder_end_array (b);
+  ws_json_add_string_or_null (b, "text",
+      r->texts->len > 0 ?
+          ((const WsGuidanceText *) g_ptr_array_index (r->texts, 0))->text :
+          NULL);
+  json_builder_set_member_name (b, "texts");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < r->texts->len; i++) {
+    const WsGuidanceText *t = g_ptr_array_index (r->texts, i);
+
+    json_builder_begin_object (b);
+    ws_json_add_string_or_null (b, "lang", t->lang);
+    ws_json_add_string_or_null (b, "length", t->length);
+    ws_json_add_string_or_null (b, "text", t->text);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+}
+
+/* ---- JUnit XML ----------------------------------------------------------- */
+
+void
+ws_cli_append_escaped (GString *out, const char *text)
+{
+  char *e;
+
+  if (text == NULL)
+    return;
+  e = g_markup_escape_text (text, -1);
+  g_string_append (out, e);
+  g_free (e);
+}
+
+struct WsJunit {
+  GString *cases;
+  guint tests, failures, errors, skipped;
+};
+
+WsJunit *
+ws_junit_new (void)
+{
+  WsJunit *j = g_new0 (WsJunit, 1);
+
+  j->cases = g_string_new (NULL);
+  return j;
+}
+
+void
+ws_junit_free (WsJunit *junit)
+{
+  if (junit == NULL)
+    return;
+  g_string_free (junit->cases, TRUE);
+  g_free (junit);
+}
+
+/* Appends ` name="value"` unless @value is NULL. */
+static void
+append_attribute (GString *out, const char *name, const char *value)
+{
+  if (value == NULL)
+    return;
+  g_string_append_printf (out, " %s=\"", name);
+  ws_cli_append_escaped (out, value);
+  g_string_append_c (out, '"');
+}
+
+void
+ws_junit_add_case (WsJunit *junit, const char *classname, const char *name,
+    WsJunitResult result, const char *type, const char *message,
+    const char *text)
+{
+  static const char *const elements[] = { [WS_JUNIT_PASS] = "system-out",
+    [WS_JUNIT_FAILURE] = "failure",
+    [WS_JUNIT_ERROR] = "error",
+    [WS_JUNIT_SKIPPED] = "skipped" };
+  GString *out = junit->cases;
+  const char *element = elements[result];
+
+  junit->tests++;
+  junit->failures += result == WS_JUNIT_FAILURE;
+  junit->errors += result == WS_JUNIT_ERROR;
+  junit->skipped += result == WS_JUNIT_SKIPPED;
+  g_string_append (out, "    <testcase");
+  append_attribute (out, "classname", classname);
+  append_attribute (out, "name", name);
+  if (result == WS_JUNIT_PASS && text == NULL) {
+    g_string_append (out, "/>\n");
+    return;
+  }
+  g_string_append_printf (out, ">\n      <%s", element);
+  if (result != WS_JUNIT_PASS) {
+    append_attribute (out, "type", type);
+    append_attribute (out, "message", message);
+  }
+  if (text != NULL) {
+    g_string_append_c (out, '>');
+    ws_cli_append_escaped (out, text);
+    g_string_append_printf (out, "</%s>\n", element);
+  } else {
+    g_string_append (out, "/>\n");
+  }
+  g_string_append (out, "    </testcase>\n");
+}
+
+gboolean
+ws_junit_write (const WsJunit *junit, const char *path, const char *name,
+    const char *suite_name, GError **error)
+{
+  GString *out = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  char *counts = g_strdup_printf (" tests=\"%u\" failures=\"%u\" errors=\"%u\" "
+                                  "skipped=\"%u\">\n",
+      junit->tests, junit->failures, junit->errors, junit->skipped);
+  gboolean ok;
+
+  g_string_append (out, "<testsuites");
+  append_attribute (out, "name", name);
+  g_string_append (out, counts);
+  g_string_append (out, "  <testsuite");
+  append_attribute (out, "name", suite_name);
+  g_string_append (out, counts);
+  g_string_append_len (out, junit->cases->str, (gssize) junit->cases->len);
+  g_string_append (out, "  </testsuite>\n</testsuites>\n");
+  /* g_file_set_contents() writes a temporary file and renames it */
+  ok = g_file_set_contents (path, out->str, (gssize) out->len, error);
+  g_free (counts);
+  g_string_free (out, TRUE);
+  return ok;
 }

@@ -313,37 +313,12 @@ add_double_or_null (JsonBuilder *b, const char *key, double v)
 static void
 json_rating (JsonBuilder *b, const WsCheckRating *cr)
 {
-  const WsRating *r = cr->rating;
-
   json_builder_begin_object (b);
   ws_json_add_string_or_null (b, "source", cr->source);
   ws_json_add_string_or_null (b, "origin", cr->origin);
-  ws_json_add_string_or_null (b, "territory", r->territory);
-  ws_json_add_string_or_null (b, "system", r->system);
-  ws_json_add_string_or_null (b, "code", r->code);
-  json_builder_set_member_name (b, "minimum_age");
-  json_builder_add_int_value (b, r->minimum_age);
-  ws_json_add_string_or_null (b, "source_system", r->source_system);
-  ws_json_add_string_or_null (b, "source_code", r->source_code);
-  json_builder_set_member_name (b, "descriptors");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < r->descriptors->len; i++)
-    json_builder_add_string_value (b, r->descriptors->pdata[i]);
-  json_builder_end_array (b);
-  ws_json_add_string_or_null (b, "text",
-      r->texts->len ? ((WsGuidanceText *) r->texts->pdata[0])->text : NULL);
-  json_builder_set_member_name (b, "texts");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < r->texts->len; i++) {
-    const WsGuidanceText *t = r->texts->pdata[i];
-
-    json_builder_begin_object (b);
-    ws_json_add_string_or_null (b, "lang", t->lang);
-    ws_json_add_string_or_null (b, "length", t->length);
-    ws_json_add_string_or_null (b, "text", t->text);
-    json_builder_end_object (b);
-  }
-  json_builder_end_array (b);
+  ws_json_add_rating_members (b, cr->rating);
+  ws_json_add_string_or_null (b, "source_system", cr->rating->source_system);
+  ws_json_add_string_or_null (b, "source_code", cr->rating->source_code);
   json_builder_end_object (b);
 }
 
@@ -457,31 +432,22 @@ json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts)
     json_builder_begin_array (b);
     for (guint i = 0; i < f->policy->windows->len; i++) {
       const WsInterval *w = &g_array_index (f->policy->windows, WsInterval, i);
-      char *s = ws_policy_format_time (p, w->start_us);
-      char *e = ws_policy_format_time (p, w->end_us);
 
       json_builder_begin_object (b);
-      ws_json_add_string_or_null (b, "start", s);
-      ws_json_add_string_or_null (b, "end", e);
+      ws_json_add_time (b, p, "start", w->start_us);
+      ws_json_add_time (b, p, "end", w->end_us);
       json_builder_end_object (b);
-      g_free (s);
-      g_free (e);
     }
     json_builder_end_array (b);
     if (f->policy->slot_us != WS_TIME_NONE) {
-      char *at = ws_policy_format_time (p, f->policy->slot_us);
-      char *next = ws_policy_format_time (p, f->policy->slot.next_allowed_us);
-
       json_builder_set_member_name (b, "slot");
       json_builder_begin_object (b);
-      ws_json_add_string_or_null (b, "at", at);
+      ws_json_add_time (b, p, "at", f->policy->slot_us);
       json_builder_set_member_name (b, "allowed");
       json_builder_add_boolean_value (b, f->policy->slot.allowed);
       ws_json_add_string_or_null (b, "reason", f->policy->slot.reason);
-      ws_json_add_string_or_null (b, "next_allowed", next);
+      ws_json_add_time (b, p, "next_allowed", f->policy->slot.next_allowed_us);
       json_builder_end_object (b);
-      g_free (at);
-      g_free (next);
     }
     json_builder_end_object (b);
   }
@@ -532,93 +498,56 @@ write_json (WsCheckFile **results, guint n, const WsCheckOptions *opts,
   json_builder_add_int_value (b, counts[WS_CHECK_ERROR]);
   json_builder_end_object (b);
   json_builder_end_object (b);
-  ws_cli_print_json (json_builder_get_root (b));
-  g_object_unref (b);
+  ws_cli_print_json_builder (b);
 }
 
 /* ---- JUnit XML ----------------------------------------------------------- */
 
-static void
-esc (GString *out, const char *text)
-{
-  char *e = g_markup_escape_text (text ? text : "", -1);
-
-  g_string_append (out, e);
-  g_free (e);
-}
-
 static gboolean
 write_junit (const char *path, WsCheckFile **results, guint n, GError **error)
 {
-  GString *out = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-  guint tests = 0, failures = 0, errors = 0, skipped = 0;
-  GString *cases = g_string_new (NULL);
+  WsJunit *junit = ws_junit_new ();
   gboolean ok;
 
   for (guint i = 0; i < n; i++) {
     const WsCheckFile *f = results[i];
 
     if (f->status == WS_CHECK_ERROR) {
-      tests++;
-      errors++;
-      g_string_append (cases, "    <testcase classname=\"");
-      esc (cases, f->path);
-      g_string_append (cases, "\" name=\"read\">\n      <error message=\"");
-      esc (cases, f->error);
-      g_string_append (cases, "\" type=\"unreadable\"/>\n    </testcase>\n");
+      ws_junit_add_case (junit, f->path, "read", WS_JUNIT_ERROR, "unreadable",
+          f->error, NULL);
       continue;
     }
     for (guint j = 0; j < f->checks->len; j++) {
       const WsCheckItem *it = &g_array_index (f->checks, WsCheckItem, j);
+      char *name = it->subject ?
+                       g_strdup_printf ("%s %s", it->id, it->subject) :
+                       g_strdup (it->id);
+      char *out;
 
-      tests++;
-      g_string_append (cases, "    <testcase classname=\"");
-      esc (cases, f->path);
-      g_string_append (cases, "\" name=\"");
-      esc (cases, it->id);
-      if (it->subject) {
-        g_string_append (cases, " ");
-        esc (cases, it->subject);
-      }
-      g_string_append (cases, "\">\n");
       switch (it->status) {
         case WS_CHECK_FAIL:
-          failures++;
-          g_string_append (cases, "      <failure type=\"");
-          esc (cases, it->id);
-          g_string_append (cases, "\" message=\"");
-          esc (cases, it->message);
-          g_string_append (cases, "\"/>\n");
+          ws_junit_add_case (junit, f->path, name, WS_JUNIT_FAILURE, it->id,
+              it->message, NULL);
           break;
         case WS_CHECK_NOT_APPLICABLE:
-          skipped++;
-          g_string_append (cases, "      <skipped message=\"");
-          esc (cases, it->message);
-          g_string_append (cases, "\"/>\n");
+          ws_junit_add_case (junit, f->path, name, WS_JUNIT_SKIPPED, NULL,
+              it->message, NULL);
           break;
         default:
-          g_string_append (cases, "      <system-out>");
-          esc (cases, ws_check_status_to_string (it->status));
-          g_string_append (cases, ": ");
-          esc (cases, it->message);
-          g_string_append (cases, "</system-out>\n");
+          out = g_strdup_printf ("%s: %s",
+              ws_check_status_to_string (it->status),
+              it->message ? it->message : "");
+          ws_junit_add_case (junit, f->path, name, WS_JUNIT_PASS, NULL, NULL,
+              out);
+          g_free (out);
           break;
       }
-      g_string_append (cases, "    </testcase>\n");
+      g_free (name);
     }
   }
-  g_string_append_printf (out,
-      "<testsuites name=\"watershed check\" tests=\"%u\" failures=\"%u\" "
-      "errors=\"%u\" skipped=\"%u\">\n"
-      "  <testsuite name=\"watershed check\" tests=\"%u\" failures=\"%u\" "
-      "errors=\"%u\" skipped=\"%u\">\n",
-      tests, failures, errors, skipped, tests, failures, errors, skipped);
-  g_string_append (out, cases->str);
-  g_string_append (out, "  </testsuite>\n</testsuites>\n");
-  /* temporary file + rename: the report is whole or absent */
-  ok = g_file_set_contents (path, out->str, (gssize) out->len, error);
-  g_string_free (cases, TRUE);
-  g_string_free (out, TRUE);
+  ok = ws_junit_write (junit, path, "watershed check", "watershed check",
+      error);
+  ws_junit_free (junit);
   return ok;
 }
 
@@ -683,7 +612,7 @@ svg_begin (GString *s, const char *label)
       "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
       "aria-label=\"",
       PLOT_W, PLOT_H, PLOT_W, PLOT_H);
-  esc (s, label);
+  ws_cli_append_escaped (s, label);
   g_string_append_printf (s,
       "\" font-family=\"sans-serif\" font-size=\"11\">\n"
       "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
@@ -866,7 +795,7 @@ write_html (const char *path, WsCheckFile **results, guint n,
     const char *st = ws_check_status_to_string (results[i]->status);
 
     g_string_append_printf (s, "<tr><td><a href=\"#f%u\">", i);
-    esc (s, results[i]->path);
+    ws_cli_append_escaped (s, results[i]->path);
     g_string_append_printf (s, "</a></td><td class=\"%s\">%s</td></tr>\n", st,
         st);
   }
@@ -876,11 +805,11 @@ write_html (const char *path, WsCheckFile **results, guint n,
     const char *st = ws_check_status_to_string (f->status);
 
     g_string_append_printf (s, "<section id=\"f%u\">\n<h2>", i);
-    esc (s, f->path);
+    ws_cli_append_escaped (s, f->path);
     g_string_append_printf (s, " <span class=\"%s\">%s</span></h2>\n", st, st);
     if (f->status == WS_CHECK_ERROR) {
       g_string_append (s, "<p class=\"fail\">");
-      esc (s, f->error);
+      ws_cli_append_escaped (s, f->error);
       g_string_append (s, "</p>\n</section>\n");
       continue;
     }
@@ -891,17 +820,17 @@ write_html (const char *path, WsCheckFile **results, guint n,
       const char *cs = ws_check_status_to_string (it->status);
 
       g_string_append (s, "<tr><td>");
-      esc (s, it->id);
+      ws_cli_append_escaped (s, it->id);
       g_string_append (s, "</td><td>");
-      esc (s, it->subject ? it->subject : "");
+      ws_cli_append_escaped (s, it->subject);
       g_string_append_printf (s, "</td><td class=\"%s\">%s</td><td>", cs, cs);
-      esc (s, it->message);
+      ws_cli_append_escaped (s, it->message);
       g_string_append (s, "</td></tr>\n");
     }
     g_string_append (s, "</table>\n");
     for (guint j = 0; j < f->warnings->len; j++) {
       g_string_append (s, "<p class=\"warn\">warning: ");
-      esc (s, f->warnings->pdata[j]);
+      ws_cli_append_escaped (s, f->warnings->pdata[j]);
       g_string_append (s, "</p>\n");
     }
     if (f->loudness_measured) {
@@ -1069,14 +998,8 @@ ws_cmd_check (int argc, char **argv)
 
   g_option_context_set_summary (ctx, summary);
   g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!ws_cli_parse (ctx, &argc, &argv, &code))
+  if (!ws_cli_parse_files (ctx, &argc, &argv, "file or folder", &code))
     goto end;
-  code = WS_EXIT_USAGE;
-  if (argc < 2) {
-    ws_cli_error ("check: give at least one file or folder; see watershed "
-                  "check --help");
-    goto end;
-  }
   reg = ws_cli_registry ();
   if (reg == NULL)
     goto end;
@@ -1104,18 +1027,9 @@ ws_cmd_check (int argc, char **argv)
     goto end;
   }
   if (policy_id != NULL) {
-    policy = ws_policy_load (policy_id, reg, &error);
-    if (policy == NULL) {
-      ws_cli_error ("%s", error->message);
+    policy = ws_cli_load_policy ("check", policy_id, service_class, reg);
+    if (policy == NULL)
       goto end;
-    }
-    if (service_class != NULL &&
-        !ws_policy_has_service_class (policy, service_class)) {
-      ws_cli_error ("check: policy %s has no service class \"%s\"; see "
-                    "watershed policy list",
-          ws_policy_get_id (policy), service_class);
-      goto end;
-    }
     if ((from && !ws_policy_parse_time (policy, from, &opts.from_us, &error)) ||
         (slot && !ws_policy_parse_time (policy, slot, &opts.slot_us, &error))) {
       ws_cli_error ("check: %s", error->message);

@@ -30,7 +30,7 @@
 #include <gst/video/video.h>
 
 #include "ws-cli.h"
-#include "ws-config.h"
+#include "ws-data.h"
 #include "ws-metadata.h"
 #include "ws-policy.h"
 #include "ws-rating-event.h"
@@ -154,28 +154,6 @@ gate_change_free (gpointer p)
 
 /* ---- where things are ----------------------------------------------------
  */
-
-/* The shipped sample metadata, found as the rating registry finds its data:
- * $WATERSHED_DATADIR, the source tree, the installed data folder. */
-static char *
-find_sample_metadata (GString *looked)
-{
-  const char *bases[] = { g_getenv ("WATERSHED_DATADIR"), WS_SOURCE_DATADIR,
-    WS_DATADIR };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (bases); i++) {
-    char *path;
-
-    if (bases[i] == NULL || *bases[i] == '\0')
-      continue;
-    path = g_build_filename (bases[i], "samples", SAMPLE_METADATA, NULL);
-    if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-      return path;
-    g_string_append_printf (looked, "%s%s", looked->len ? ", " : "", path);
-    g_free (path);
-  }
-  return NULL;
-}
 
 /* Puts our plugin on GStreamer's path before gst_init(): the build tree's
  * plugins/ when this binary runs from a build tree (tools/watershed next to
@@ -378,18 +356,16 @@ resolve_metadata (Demo *d)
     g_free (sidecar);
     g_free (base);
   } else {
-    GString *looked = g_string_new (NULL);
-
-    d->metadata_path = find_sample_metadata (looked);
+    /* found as the rating registry finds its data: $WATERSHED_DATADIR, the
+     * source tree, the installed data folder */
+    d->metadata_path = ws_data_find_file ("samples", SAMPLE_METADATA, &error);
     if (d->metadata_path == NULL) {
-      ws_cli_error ("demo: the sample metadata %s is missing (looked at %s); "
-                    "set WATERSHED_DATADIR to the folder that holds "
-                    "samples/, or give --metadata FILE",
-          SAMPLE_METADATA, looked->str);
-      g_string_free (looked, TRUE);
+      ws_cli_error ("demo: the sample metadata is missing: %s; or give "
+                    "--metadata FILE",
+          error->message);
+      g_error_free (error);
       return FALSE;
     }
-    g_string_free (looked, TRUE);
   }
   if (d->metadata_path == NULL)
     return TRUE;
@@ -410,13 +386,7 @@ resolve_metadata (Demo *d)
       ws_cli_error ("warning: %s: %s", d->metadata_path, w->message);
   }
   d->rating = ws_metadata_pick (d->md, d->territory, NULL);
-  if (d->rating != NULL && d->rating->system != NULL &&
-      d->rating->code != NULL) {
-    const WsRatingSystem *sys = ws_rating_registry_lookup_system (d->reg,
-        d->rating->system);
-
-    d->def = sys ? ws_rating_system_lookup_rating (sys, d->rating->code) : NULL;
-  }
+  d->def = ws_cli_rating_def (d->reg, d->rating);
   return TRUE;
 }
 
@@ -617,12 +587,16 @@ loud_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* The running time of @buf on @pad; GST_CLOCK_TIME_NONE when unknown. */
 static guint64
 buffer_running_time (GstPad *pad, GstBuffer *buf)
 {
-  GstEvent *ev = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
+  GstEvent *ev;
   guint64 rt = GST_BUFFER_PTS (buf);
 
+  if (!GST_BUFFER_PTS_IS_VALID (buf))
+    return GST_CLOCK_TIME_NONE;
+  ev = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
   if (ev != NULL) {
     const GstSegment *seg;
 
@@ -642,7 +616,7 @@ programme_start_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
   guint64 rt;
 
-  if (d->programme_start_sent || !GST_BUFFER_PTS_IS_VALID (buf))
+  if (d->programme_start_sent)
     return GST_PAD_PROBE_OK;
   rt = buffer_running_time (pad, buf);
   if (rt == GST_CLOCK_TIME_NONE || rt < d->open_ns)
@@ -657,11 +631,8 @@ progress_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
   Demo *d = user_data;
   GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-  guint64 rt;
+  guint64 rt = buffer_running_time (pad, buf);
 
-  if (!GST_BUFFER_PTS_IS_VALID (buf))
-    return GST_PAD_PROBE_OK;
-  rt = buffer_running_time (pad, buf);
   if (rt == GST_CLOCK_TIME_NONE)
     return GST_PAD_PROBE_OK;
   if (GST_BUFFER_DURATION_IS_VALID (buf))
@@ -823,11 +794,8 @@ limit_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
   Demo *d = user_data;
   GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-  guint64 rt;
+  guint64 rt = buffer_running_time (pad, buf);
 
-  if (!GST_BUFFER_PTS_IS_VALID (buf))
-    return GST_PAD_PROBE_OK;
-  rt = buffer_running_time (pad, buf);
   if (rt == GST_CLOCK_TIME_NONE || rt < d->duration_ns)
     return GST_PAD_PROBE_OK;
   gst_pad_push_event (pad, gst_event_new_eos ());
@@ -1484,8 +1452,7 @@ print_json (Demo *d)
   else
     json_builder_add_null_value (b);
   json_builder_end_object (b);
-  ws_cli_print_json (json_builder_get_root (b));
-  g_object_unref (b);
+  ws_cli_print_json_builder (b);
 }
 
 /* ---- the command -------------------------------------------------------

@@ -27,17 +27,6 @@ rating_selected (const WsRating *r, const MetadataOptions *opt)
   return TRUE;
 }
 
-static const WsRatingDef *
-rating_def (const WsRatingRegistry *reg, const WsRating *r)
-{
-  const WsRatingSystem *sys;
-
-  if (r->system == NULL || r->code == NULL)
-    return NULL;
-  sys = ws_rating_registry_lookup_system (reg, r->system);
-  return sys ? ws_rating_system_lookup_rating (sys, r->code) : NULL;
-}
-
 static void
 add_seconds_or_null (JsonBuilder *b, const char *key, gint64 ns)
 {
@@ -52,45 +41,17 @@ static void
 build_rating_json (JsonBuilder *b, const WsRatingRegistry *reg,
     const WsRating *r)
 {
-  const WsRatingDef *def = rating_def (reg, r);
+  const WsRatingDef *def = ws_cli_rating_def (reg, r);
   char *name = r->system && r->code ?
                    g_strdup_printf ("%s:%s", r->system, r->code) :
                    NULL;
 
   json_builder_begin_object (b);
   ws_json_add_string_or_null (b, "programme", r->programme);
-  ws_json_add_string_or_null (b, "territory", r->territory);
-  ws_json_add_string_or_null (b, "system", r->system);
-  ws_json_add_string_or_null (b, "code", r->code);
   ws_json_add_string_or_null (b, "rating", name);
-  json_builder_set_member_name (b, "minimum_age");
-  if (r->minimum_age >= 0)
-    json_builder_add_int_value (b, r->minimum_age);
-  else
-    json_builder_add_null_value (b);
   ws_json_add_string_or_null (b, "label",
       def ? ws_rating_def_get_label (def) : NULL);
-  json_builder_set_member_name (b, "descriptors");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < r->descriptors->len; i++)
-    json_builder_add_string_value (b, g_ptr_array_index (r->descriptors, i));
-  json_builder_end_array (b);
-  ws_json_add_string_or_null (b, "text",
-      r->texts->len > 0 ?
-          ((const WsGuidanceText *) g_ptr_array_index (r->texts, 0))->text :
-          NULL);
-  json_builder_set_member_name (b, "texts");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < r->texts->len; i++) {
-    const WsGuidanceText *t = g_ptr_array_index (r->texts, i);
-
-    json_builder_begin_object (b);
-    ws_json_add_string_or_null (b, "lang", t->lang);
-    ws_json_add_string_or_null (b, "length", t->length);
-    ws_json_add_string_or_null (b, "text", t->text);
-    json_builder_end_object (b);
-  }
-  json_builder_end_array (b);
+  ws_json_add_rating_members (b, r);
   add_seconds_or_null (b, "start_s", r->start_ns);
   add_seconds_or_null (b, "end_s", r->end_ns);
   json_builder_set_member_name (b, "source");
@@ -181,7 +142,7 @@ print_file_text (const WsRatingRegistry *reg, const char *path,
       md->title ? ", title: " : "", md->title ? md->title : "");
   for (guint i = 0; i < md->ratings->len; i++) {
     const WsRating *r = g_ptr_array_index (md->ratings, i);
-    const WsRatingDef *def = rating_def (reg, r);
+    const WsRatingDef *def = ws_cli_rating_def (reg, r);
 
     if (!rating_selected (r, opt))
       continue;
@@ -280,14 +241,8 @@ ws_cmd_metadata (int argc, char **argv)
       "With one FILE --json prints that file's object; with several,\n"
       "{\"files\": [...]}.");
   g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!ws_cli_parse (ctx, &argc, &argv, &code))
+  if (!ws_cli_parse_files (ctx, &argc, &argv, "FILE", &code))
     goto end;
-  code = WS_EXIT_USAGE;
-  if (argc < 2) {
-    ws_cli_error ("metadata: give at least one FILE; see watershed metadata "
-                  "--help");
-    goto end;
-  }
   reg = ws_cli_registry ();
   if (reg == NULL)
     goto end;
@@ -344,7 +299,7 @@ ws_cmd_metadata (int argc, char **argv)
       json_builder_end_array (b);
       json_builder_end_object (b);
     }
-    ws_cli_print_json (json_builder_get_root (b));
+    ws_cli_print_json_builder (g_steal_pointer (&b));
   }
   code = any_error ? WS_EXIT_USAGE : any_fail ? WS_EXIT_FAIL : WS_EXIT_PASS;
 

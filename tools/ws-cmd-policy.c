@@ -17,11 +17,7 @@ typedef struct {
   char *to;
   char *klass;
   char *duration;
-  gboolean pin;
-  gboolean age_verified;
-  gboolean authorised_channel;
-  gboolean conditional_access;
-  gboolean exception;
+  WsCliAccess access;
   gboolean json;
 } Options;
 
@@ -37,20 +33,13 @@ options_clear (Options *o)
   g_free (o->duration);
 }
 
-static WsAccessFlags
-options_access (const Options *o)
+/* A decide or windows context: the options every policy subcommand takes
+ * (the access control ones shared with `watershed schedule`), then @extra. */
+static GOptionContext *
+subcommand_context (const char *parameter, Options *o,
+    const GOptionEntry *extra, const char *summary, const char *description)
 {
-  return (o->pin ? WS_ACCESS_PIN : 0) |
-         (o->age_verified ? WS_ACCESS_AGE_VERIFIED : 0) |
-         (o->authorised_channel ? WS_ACCESS_AUTHORISED_CHANNEL : 0) |
-         (o->conditional_access ? WS_ACCESS_CONDITIONAL_ACCESS : 0) |
-         (o->exception ? WS_ACCESS_EXCEPTION : 0);
-}
-
-static GOptionEntry *
-common_entries (Options *o)
-{
-  GOptionEntry e[] = {
+  const GOptionEntry common[] = {
     { "policy", 'p', 0, G_OPTION_ARG_STRING, &o->policy,
         "Policy id (uk-ofcom, de-jmstv ...; see `watershed policy list`) or "
         "path to a policy file",
@@ -61,27 +50,58 @@ common_entries (Options *o)
         "SYSTEM:CODE" },
     { "service-class", 'c', 0, G_OPTION_ARG_STRING, &o->klass,
         "Service class (default: the policy's default class)", "CLASS" },
-    { "pin", 0, 0, G_OPTION_ARG_NONE, &o->pin,
-        "A parental PIN / mandatory restricted access protects the content",
-        NULL },
-    { "age-verified", 0, 0, G_OPTION_ARG_NONE, &o->age_verified,
-        "The viewer's age is verified", NULL },
-    { "authorised-channel", 0, 0, G_OPTION_ARG_NONE, &o->authorised_channel,
-        "The service holds the authorisation the rule names (French -18)",
-        NULL },
-    { "conditional-access", 0, 0, G_OPTION_ARG_NONE, &o->conditional_access,
-        "The service is encrypted (conditional access)", NULL },
-    { "exception", 0, 0, G_OPTION_ARG_NONE, &o->exception,
-        "Use a derogation the rules allow (French -12 quota; you count it)",
-        NULL },
+    { NULL },
+  };
+  const GOptionEntry json[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json,
         "Print one JSON document on stdout", NULL },
     { NULL },
   };
-  GOptionEntry *copy = g_new0 (GOptionEntry, G_N_ELEMENTS (e));
+  GOptionContext *ctx = g_option_context_new (parameter);
 
-  memcpy (copy, e, sizeof e);
-  return copy;
+  /* the main group keeps a copy of each table */
+  g_option_context_add_main_entries (ctx, common, NULL);
+  ws_cli_add_access_entries (ctx, &o->access);
+  g_option_context_add_main_entries (ctx, json, NULL);
+  g_option_context_add_main_entries (ctx, extra, NULL);
+  g_option_context_set_summary (ctx, summary);
+  g_option_context_set_description (ctx, description);
+  return ctx;
+}
+
+/* Parses a decide or windows command line, which takes no argument;
+ * FALSE with *code set when it is wrong. */
+static gboolean
+parse_subcommand (GOptionContext *ctx, int *argc, char ***argv, int *code)
+{
+  if (!ws_cli_parse (ctx, argc, argv, code))
+    return FALSE;
+  *code = WS_EXIT_USAGE;
+  if (*argc > 1) {
+    ws_cli_error ("unexpected argument \"%s\"; see --help", (*argv)[1]);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* The service class asked for, else the policy's default. */
+static const char *
+service_class (const Options *o, const WsPolicy *p)
+{
+  return o->klass ? o->klass : ws_policy_get_default_service_class (p);
+}
+
+/* "zone", "service_class" and "rating" of a decision or a window list. */
+static void
+json_add_subject (JsonBuilder *b, const Options *o, const WsPolicy *p,
+    const WsRatingDef *r)
+{
+  json_builder_set_member_name (b, "zone");
+  json_builder_add_string_value (b, ws_policy_get_zone (p));
+  json_builder_set_member_name (b, "service_class");
+  json_builder_add_string_value (b, service_class (o, p));
+  ws_json_add_string_or_null (b, "rating",
+      r ? ws_rating_def_get_name (r) : NULL);
 }
 
 /* Loads the policy and rating named in @o; prints errors. */
@@ -101,24 +121,9 @@ load_inputs (const Options *o, WsPolicy **out_p, const WsRatingDef **out_r)
     ws_cli_error ("--rating is required (SYSTEM:CODE, or none); see --help");
     return FALSE;
   }
-  *out_p = ws_policy_load (o->policy, reg, &error);
-  if (*out_p == NULL) {
-    ws_cli_error ("%s", error->message);
-    g_error_free (error);
+  *out_p = ws_cli_load_policy (NULL, o->policy, o->klass, reg);
+  if (*out_p == NULL)
     return FALSE;
-  }
-  if (o->klass != NULL && !ws_policy_has_service_class (*out_p, o->klass)) {
-    GString *known = g_string_new (NULL);
-    for (guint i = 0; i < ws_policy_get_n_service_classes (*out_p); i++)
-      g_string_append_printf (known, "%s%s", i ? ", " : "",
-          ws_policy_get_service_class (*out_p, i));
-    ws_cli_error ("policy %s has no service class \"%s\" (it has: %s)",
-        ws_policy_get_id (*out_p), o->klass, known->str);
-    g_string_free (known, TRUE);
-    ws_policy_free (*out_p);
-    *out_p = NULL;
-    return FALSE;
-  }
   if (!g_ascii_strcasecmp (o->rating, "none")) {
     *out_r = NULL;
     return TRUE;
@@ -178,15 +183,6 @@ parse_duration_s (const char *text, gint64 *out_us)
 }
 
 static void
-json_add_time (JsonBuilder *b, const WsPolicy *p, const char *key, gint64 t)
-{
-  char *s = ws_policy_format_time (p, t);
-
-  ws_json_add_string_or_null (b, key, s);
-  g_free (s);
-}
-
-static void
 json_add_access (JsonBuilder *b, const char *key, WsAccessFlags flags)
 {
   char *s = ws_access_flags_to_string (flags);
@@ -207,7 +203,6 @@ static int
 cmd_decide (int argc, char **argv)
 {
   Options o = { 0 };
-  GOptionEntry *entries = common_entries (&o);
   GOptionEntry extra[] = {
     { "at", 't', 0, G_OPTION_ARG_STRING, &o.at,
         "The instant, ISO 8601 (2026-07-01T20:30:00+01:00, ...Z, or "
@@ -219,8 +214,19 @@ cmd_decide (int argc, char **argv)
         "DURATION" },
     { NULL },
   };
-  GOptionContext *ctx = g_option_context_new ("- may this rating be shown "
-                                              "now?");
+  GOptionContext *ctx = subcommand_context ("- may this rating be shown now?",
+      &o, extra,
+      "Decides whether content with a rating may be shown at an instant on a\n"
+      "service class under a jurisdiction's policy, and says why: the rule\n"
+      "and its source, the next allowed instant or the end of the allowed\n"
+      "period, and the on-screen guidance rule. A missing or unknown rating\n"
+      "is blocked (fail closed).",
+      "Example:\n"
+      "  watershed policy decide --policy uk-ofcom --rating bbfc:15 \\\n"
+      "      --at 2026-07-01T20:30 --json\n"
+      "\n"
+      "Exit status: 0 allowed (and the programme fits), 1 blocked, 2 usage\n"
+      "or input error.\n");
   WsPolicy *p = NULL;
   const WsRatingDef *r = NULL;
   WsDecision d;
@@ -230,29 +236,9 @@ cmd_decide (int argc, char **argv)
   int code = WS_EXIT_USAGE;
   GError *error = NULL;
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_add_main_entries (ctx, extra, NULL);
-  g_option_context_set_summary (ctx,
-      "Decides whether content with a rating may be shown at an instant on a\n"
-      "service class under a jurisdiction's policy, and says why: the rule\n"
-      "and its source, the next allowed instant or the end of the allowed\n"
-      "period, and the on-screen guidance rule. A missing or unknown rating\n"
-      "is blocked (fail closed).");
-  g_option_context_set_description (ctx,
-      "Example:\n"
-      "  watershed policy decide --policy uk-ofcom --rating bbfc:15 \\\n"
-      "      --at 2026-07-01T20:30 --json\n"
-      "\n"
-      "Exit status: 0 allowed (and the programme fits), 1 blocked, 2 usage\n"
-      "or input error.\n");
   g_set_prgname ("watershed policy decide");
-  if (!ws_cli_parse (ctx, &argc, &argv, &code))
+  if (!parse_subcommand (ctx, &argc, &argv, &code))
     goto out;
-  code = WS_EXIT_USAGE;
-  if (argc > 1) {
-    ws_cli_error ("unexpected argument \"%s\"; see --help", argv[1]);
-    goto out;
-  }
   if (!load_inputs (&o, &p, &r))
     goto out;
   if (o.at == NULL) {
@@ -270,9 +256,10 @@ cmd_decide (int argc, char **argv)
     }
     have_pc = TRUE;
   }
-  ws_policy_decide (p, o.klass, r, t, options_access (&o), &d);
+  ws_policy_decide (p, o.klass, r, t, ws_cli_access_flags (&o.access), &d);
   if (have_pc)
-    ws_policy_check_programme (p, o.klass, r, t, dur, options_access (&o), &pc);
+    ws_policy_check_programme (p, o.klass, r, t, dur,
+        ws_cli_access_flags (&o.access), &pc);
   code = d.allowed && (!have_pc || pc.verdict == WS_PROGRAMME_FITS) ?
              WS_EXIT_PASS :
              WS_EXIT_FAIL;
@@ -286,8 +273,8 @@ cmd_decide (int argc, char **argv)
     json_builder_add_string_value (b, ws_decision_kind_to_string (d.kind));
     json_builder_set_member_name (b, "reason");
     json_builder_add_string_value (b, d.reason);
-    json_add_time (b, p, "next_allowed", d.next_allowed_us);
-    json_add_time (b, p, "allowed_until", d.allowed_until_us);
+    ws_json_add_time (b, p, "next_allowed", d.next_allowed_us);
+    ws_json_add_time (b, p, "allowed_until", d.allowed_until_us);
     ws_json_add_string_or_null (b, "rule", d.rule_id);
     ws_json_add_string_or_null (b, "citation", d.citation);
     json_builder_set_member_name (b, "mandatory");
@@ -295,20 +282,11 @@ cmd_decide (int argc, char **argv)
     json_builder_set_member_name (b, "policy");
     json_builder_add_string_value (b, ws_policy_get_id (p));
     ws_json_add_string_or_null (b, "rule_set", d.rule_set_version);
-    json_builder_set_member_name (b, "zone");
-    json_builder_add_string_value (b, ws_policy_get_zone (p));
-    json_builder_set_member_name (b, "service_class");
-    json_builder_add_string_value (b,
-        o.klass ? o.klass : ws_policy_get_default_service_class (p));
-    ws_json_add_string_or_null (b, "rating",
-        r ? ws_rating_def_get_name (r) : NULL);
-    json_builder_set_member_name (b, "minimum_age");
-    if (r && ws_rating_def_get_minimum_age (r) >= 0)
-      json_builder_add_int_value (b, ws_rating_def_get_minimum_age (r));
-    else
-      json_builder_add_null_value (b);
-    json_add_time (b, p, "at", t);
-    json_add_access (b, "access", options_access (&o));
+    json_add_subject (b, &o, p, r);
+    ws_json_add_age (b, "minimum_age",
+        r ? ws_rating_def_get_minimum_age (r) : -1);
+    ws_json_add_time (b, p, "at", t);
+    json_add_access (b, "access", ws_cli_access_flags (&o.access));
     json_add_access (b, "missing_access", d.missing_access);
     json_builder_set_member_name (b, "guidance");
     if (d.guidance == NULL) {
@@ -345,19 +323,18 @@ cmd_decide (int argc, char **argv)
           ws_programme_verdict_to_string (pc.verdict));
       json_builder_set_member_name (b, "duration_s");
       json_builder_add_double_value (b, (double) dur / USEC);
-      json_add_time (b, p, "period_end", pc.period_end_us);
-      json_add_time (b, p, "earliest_start", pc.earliest_start_us);
+      ws_json_add_time (b, p, "period_end", pc.period_end_us);
+      ws_json_add_time (b, p, "earliest_start", pc.earliest_start_us);
       json_builder_end_object (b);
     }
     json_builder_end_object (b);
-    ws_cli_print_json (json_builder_get_root (b));
-    g_object_unref (b);
+    ws_cli_print_json_builder (b);
   } else {
     char *when = ws_policy_format_time (p, t);
     char *text = ws_policy_describe_decision (p, &d);
     printf ("%s: %s %s on %s at %s\n", d.allowed ? "ALLOWED" : "BLOCKED",
         ws_policy_get_id (p), r ? ws_rating_def_get_name (r) : "(no rating)",
-        o.klass ? o.klass : ws_policy_get_default_service_class (p), when);
+        service_class (&o, p), when);
     printf ("  %s\n", text);
     if (d.rule_id)
       printf ("  rule: %s (%s%s%s)\n", d.rule_id,
@@ -389,7 +366,6 @@ cmd_decide (int argc, char **argv)
 out:
   ws_policy_free (p);
   options_clear (&o);
-  g_free (entries);
   g_option_context_free (ctx);
   return code;
 }
@@ -398,7 +374,6 @@ static int
 cmd_windows (int argc, char **argv)
 {
   Options o = { 0 };
-  GOptionEntry *entries = common_entries (&o);
   GOptionEntry extra[] = {
     { "from", 0, 0, G_OPTION_ARG_STRING, &o.from,
         "Start of the range: a date (local midnight) or an ISO 8601 time",
@@ -408,8 +383,16 @@ cmd_windows (int argc, char **argv)
         "DATE" },
     { NULL },
   };
-  GOptionContext *ctx = g_option_context_new ("- allowed periods over a "
-                                              "date range");
+  GOptionContext *ctx = subcommand_context ("- allowed periods over a date "
+                                            "range",
+      &o, extra,
+      "Lists the periods in which content with a rating may be shown (VOD\n"
+      "availability windows), in the policy's local time.",
+      "Example:\n"
+      "  watershed policy windows --policy de-jmstv --rating fsk:16 \\\n"
+      "      --service-class telemedien --from 2026-07-01 --to 2026-07-08\n"
+      "\n"
+      "Exit status: 0 at least one period, 1 none, 2 usage or input error.\n");
   WsPolicy *p = NULL;
   const WsRatingDef *r = NULL;
   GArray *w = NULL;
@@ -417,25 +400,9 @@ cmd_windows (int argc, char **argv)
   int code = WS_EXIT_USAGE;
   GError *error = NULL;
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_add_main_entries (ctx, extra, NULL);
-  g_option_context_set_summary (ctx,
-      "Lists the periods in which content with a rating may be shown (VOD\n"
-      "availability windows), in the policy's local time.");
-  g_option_context_set_description (ctx,
-      "Example:\n"
-      "  watershed policy windows --policy de-jmstv --rating fsk:16 \\\n"
-      "      --service-class telemedien --from 2026-07-01 --to 2026-07-08\n"
-      "\n"
-      "Exit status: 0 at least one period, 1 none, 2 usage or input error.\n");
   g_set_prgname ("watershed policy windows");
-  if (!ws_cli_parse (ctx, &argc, &argv, &code))
+  if (!parse_subcommand (ctx, &argc, &argv, &code))
     goto out;
-  code = WS_EXIT_USAGE;
-  if (argc > 1) {
-    ws_cli_error ("unexpected argument \"%s\"; see --help", argv[1]);
-    goto out;
-  }
   if (o.from == NULL || o.to == NULL) {
     ws_cli_error ("--from and --to are required; see --help");
     goto out;
@@ -448,7 +415,8 @@ cmd_windows (int argc, char **argv)
     g_error_free (error);
     goto out;
   }
-  w = ws_policy_windows (p, o.klass, r, from, to, options_access (&o), &error);
+  w = ws_policy_windows (p, o.klass, r, from, to,
+      ws_cli_access_flags (&o.access), &error);
   if (w == NULL) {
     ws_cli_error ("%s", error->message);
     g_error_free (error);
@@ -460,23 +428,17 @@ cmd_windows (int argc, char **argv)
     json_builder_begin_object (b);
     json_builder_set_member_name (b, "policy");
     json_builder_add_string_value (b, ws_policy_get_id (p));
-    json_builder_set_member_name (b, "zone");
-    json_builder_add_string_value (b, ws_policy_get_zone (p));
-    json_builder_set_member_name (b, "service_class");
-    json_builder_add_string_value (b,
-        o.klass ? o.klass : ws_policy_get_default_service_class (p));
-    ws_json_add_string_or_null (b, "rating",
-        r ? ws_rating_def_get_name (r) : NULL);
-    json_add_access (b, "access", options_access (&o));
-    json_add_time (b, p, "from", from);
-    json_add_time (b, p, "to", to);
+    json_add_subject (b, &o, p, r);
+    json_add_access (b, "access", ws_cli_access_flags (&o.access));
+    ws_json_add_time (b, p, "from", from);
+    ws_json_add_time (b, p, "to", to);
     json_builder_set_member_name (b, "windows");
     json_builder_begin_array (b);
     for (guint i = 0; i < w->len; i++) {
       const WsInterval *iv = &g_array_index (w, WsInterval, i);
       json_builder_begin_object (b);
-      json_add_time (b, p, "start", iv->start_us);
-      json_add_time (b, p, "end", iv->end_us);
+      ws_json_add_time (b, p, "start", iv->start_us);
+      ws_json_add_time (b, p, "end", iv->end_us);
       json_builder_set_member_name (b, "duration_s");
       json_builder_add_double_value (b,
           (double) (iv->end_us - iv->start_us) / USEC);
@@ -484,13 +446,11 @@ cmd_windows (int argc, char **argv)
     }
     json_builder_end_array (b);
     json_builder_end_object (b);
-    ws_cli_print_json (json_builder_get_root (b));
-    g_object_unref (b);
+    ws_cli_print_json_builder (b);
   } else {
     printf ("%s, %s on %s: %u allowed period%s\n", ws_policy_get_id (p),
-        r ? ws_rating_def_get_name (r) : "(no rating)",
-        o.klass ? o.klass : ws_policy_get_default_service_class (p), w->len,
-        w->len == 1 ? "" : "s");
+        r ? ws_rating_def_get_name (r) : "(no rating)", service_class (&o, p),
+        w->len, w->len == 1 ? "" : "s");
     for (guint i = 0; i < w->len; i++) {
       const WsInterval *iv = &g_array_index (w, WsInterval, i);
       char *a = ws_policy_format_time (p, iv->start_us);
@@ -505,7 +465,6 @@ out:
     g_array_unref (w);
   ws_policy_free (p);
   options_clear (&o);
-  g_free (entries);
   g_option_context_free (ctx);
   return code;
 }
@@ -597,8 +556,7 @@ cmd_list (int argc, char **argv)
   if (b) {
     json_builder_end_array (b);
     json_builder_end_object (b);
-    ws_cli_print_json (json_builder_get_root (b));
-    g_object_unref (b);
+    ws_cli_print_json_builder (b);
   }
 out:
   g_strfreev (ids);
@@ -624,15 +582,10 @@ print_usage (FILE *out)
 int
 ws_cmd_policy (int argc, char **argv)
 {
-  if (argc < 2) {
-    print_usage (stderr);
-    return WS_EXIT_USAGE;
-  }
-  if (!strcmp (argv[1], "--help") || !strcmp (argv[1], "-h") ||
-      !strcmp (argv[1], "help")) {
-    print_usage (stdout);
-    return WS_EXIT_PASS;
-  }
+  int code;
+
+  if (ws_cli_dispatch_usage (argc, argv, print_usage, &code))
+    return code;
   if (!strcmp (argv[1], "decide"))
     return cmd_decide (argc - 1, argv + 1);
   if (!strcmp (argv[1], "windows"))

@@ -22,14 +22,16 @@ kind_to_string (WsRatingKind kind)
   return "unknown";
 }
 
+/* "id", "name", "territory" and "authority" of @sys. */
 static void
-add_age (JsonBuilder *b, const char *key, int age)
+json_add_system (JsonBuilder *b, const WsRatingSystem *sys)
 {
-  json_builder_set_member_name (b, key);
-  if (age >= 0)
-    json_builder_add_int_value (b, age);
-  else
-    json_builder_add_null_value (b);
+  ws_json_add_string_or_null (b, "id", ws_rating_system_get_id (sys));
+  ws_json_add_string_or_null (b, "name", ws_rating_system_get_name (sys));
+  ws_json_add_string_or_null (b, "territory",
+      ws_rating_system_get_territory (sys));
+  ws_json_add_string_or_null (b, "authority",
+      ws_rating_system_get_authority (sys));
 }
 
 static char *
@@ -53,12 +55,7 @@ rate_list (const WsRatingRegistry *reg, gboolean json)
       const WsRatingSystem *sys = ws_rating_registry_get_system (reg, i);
 
       json_builder_begin_object (b);
-      ws_json_add_string_or_null (b, "id", ws_rating_system_get_id (sys));
-      ws_json_add_string_or_null (b, "name", ws_rating_system_get_name (sys));
-      ws_json_add_string_or_null (b, "territory",
-          ws_rating_system_get_territory (sys));
-      ws_json_add_string_or_null (b, "authority",
-          ws_rating_system_get_authority (sys));
+      json_add_system (b, sys);
       json_builder_set_member_name (b, "codes");
       json_builder_begin_array (b);
       for (guint j = 0; j < ws_rating_system_get_n_ratings (sys); j++)
@@ -69,8 +66,7 @@ rate_list (const WsRatingRegistry *reg, gboolean json)
     }
     json_builder_end_array (b);
     json_builder_end_object (b);
-    ws_cli_print_json (json_builder_get_root (b));
-    g_object_unref (b);
+    ws_cli_print_json_builder (b);
     return WS_EXIT_PASS;
   }
 
@@ -111,12 +107,7 @@ rate_show (const WsRatingRegistry *reg, const char *name, gboolean json)
     JsonBuilder *b = json_builder_new ();
 
     json_builder_begin_object (b);
-    ws_json_add_string_or_null (b, "id", ws_rating_system_get_id (sys));
-    ws_json_add_string_or_null (b, "name", ws_rating_system_get_name (sys));
-    ws_json_add_string_or_null (b, "territory",
-        ws_rating_system_get_territory (sys));
-    ws_json_add_string_or_null (b, "authority",
-        ws_rating_system_get_authority (sys));
+    json_add_system (b, sys);
     json_builder_set_member_name (b, "ratings");
     json_builder_begin_array (b);
     for (guint i = 0; i < n; i++) {
@@ -126,7 +117,7 @@ rate_show (const WsRatingRegistry *reg, const char *name, gboolean json)
       ws_json_add_string_or_null (b, "rating", ws_rating_def_get_name (def));
       ws_json_add_string_or_null (b, "code", ws_rating_def_get_code (def));
       ws_json_add_string_or_null (b, "label", ws_rating_def_get_label (def));
-      add_age (b, "minimum_age", ws_rating_def_get_minimum_age (def));
+      ws_json_add_age (b, "minimum_age", ws_rating_def_get_minimum_age (def));
       ws_json_add_string_or_null (b, "kind",
           kind_to_string (ws_rating_def_get_kind (def)));
       json_builder_set_member_name (b, "ordinal");
@@ -149,8 +140,7 @@ rate_show (const WsRatingRegistry *reg, const char *name, gboolean json)
     }
     json_builder_end_array (b);
     json_builder_end_object (b);
-    ws_cli_print_json (json_builder_get_root (b));
-    g_object_unref (b);
+    ws_cli_print_json_builder (b);
     return WS_EXIT_PASS;
   }
 
@@ -210,9 +200,10 @@ rate_convert (const WsRatingRegistry *reg, const char *rating, const char *to,
     ws_json_add_string_or_null (b, "from", ws_rating_def_get_name (from));
     ws_json_add_string_or_null (b, "to",
         conv.result ? ws_rating_def_get_name (conv.result) : NULL);
-    add_age (b, "minimum_age",
+    ws_json_add_age (b, "minimum_age",
         conv.result ? ws_rating_def_get_minimum_age (conv.result) : -1);
-    add_age (b, "from_minimum_age", ws_rating_def_get_minimum_age (from));
+    ws_json_add_age (b, "from_minimum_age",
+        ws_rating_def_get_minimum_age (from));
     ws_json_add_string_or_null (b, "to_system",
         ws_rating_system_get_id (target));
     json_builder_set_member_name (b, "approximate");
@@ -222,8 +213,7 @@ rate_convert (const WsRatingRegistry *reg, const char *rating, const char *to,
         "least restrictive target rating whose minimum age is at least the "
         "source's");
     json_builder_end_object (b);
-    ws_cli_print_json (json_builder_get_root (b));
-    g_object_unref (b);
+    ws_cli_print_json_builder (b);
   } else if (conv.result != NULL) {
     char *a = age_text (ws_rating_def_get_minimum_age (from));
     char *b = age_text (ws_rating_def_get_minimum_age (conv.result));

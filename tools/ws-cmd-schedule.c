@@ -43,17 +43,6 @@ house_rating_free (gpointer p)
   g_free (h);
 }
 
-static const WsRatingDef *
-def_of (const WsRatingRegistry *reg, const WsRating *r)
-{
-  const WsRatingSystem *sys;
-
-  if (r == NULL || r->system == NULL || r->code == NULL)
-    return NULL;
-  sys = ws_rating_registry_lookup_system (reg, r->system);
-  return sys ? ws_rating_system_lookup_rating (sys, r->code) : NULL;
-}
-
 /* The rating of a house number from DIR/<house>.xml, read once. */
 static const HouseRating *
 house_rating (Joiner *j, const char *house)
@@ -81,7 +70,8 @@ house_rating (Joiner *j, const char *house)
     g_ptr_array_add (j->errors, g_strdup (error->message));
     g_error_free (error);
   } else {
-    h->def = def_of (j->reg, ws_metadata_pick (md, j->territory, NULL));
+    h->def = ws_cli_rating_def (j->reg,
+        ws_metadata_pick (md, j->territory, NULL));
     h->source = g_strdup (path);
     ws_metadata_free (md);
   }
@@ -164,11 +154,6 @@ write_json (const WsSchedule *s, const WsPolicy *policy, GArray *violations,
   json_builder_begin_array (b);
   for (guint i = 0; i < violations->len; i++) {
     const Violation *v = &g_array_index (violations, Violation, i);
-    char *start = ws_policy_format_time (policy, v->start_us);
-    char *end = ws_policy_format_time (policy,
-        v->start_us + v->ev->duration_us);
-    char *earliest = ws_policy_format_time (policy, v->check.earliest_start_us);
-    char *period_end = ws_policy_format_time (policy, v->check.period_end_us);
 
     json_builder_begin_object (b);
     ws_json_add_string_or_null (b, "id", v->ev->id);
@@ -177,8 +162,8 @@ write_json (const WsSchedule *s, const WsPolicy *policy, GArray *violations,
     ws_json_add_string_or_null (b, "channel", v->ev->channel);
     json_builder_set_member_name (b, "line");
     json_builder_add_int_value (b, v->ev->line);
-    ws_json_add_string_or_null (b, "start", start);
-    ws_json_add_string_or_null (b, "end", end);
+    ws_json_add_time (b, policy, "start", v->start_us);
+    ws_json_add_time (b, policy, "end", v->start_us + v->ev->duration_us);
     ws_json_add_string_or_null (b, "rating",
         v->rating ? ws_rating_def_get_name (v->rating) : NULL);
     ws_json_add_string_or_null (b, "rating_source", v->rating_source);
@@ -188,13 +173,10 @@ write_json (const WsSchedule *s, const WsPolicy *policy, GArray *violations,
     ws_json_add_string_or_null (b, "reason", v->check.at_start.reason);
     json_builder_set_member_name (b, "mandatory");
     json_builder_add_boolean_value (b, v->check.at_start.mandatory);
-    ws_json_add_string_or_null (b, "allowed_period_ends", period_end);
-    ws_json_add_string_or_null (b, "earliest_compliant_start", earliest);
+    ws_json_add_time (b, policy, "allowed_period_ends", v->check.period_end_us);
+    ws_json_add_time (b, policy, "earliest_compliant_start",
+        v->check.earliest_start_us);
     json_builder_end_object (b);
-    g_free (start);
-    g_free (end);
-    g_free (earliest);
-    g_free (period_end);
   }
   json_builder_end_array (b);
   json_builder_set_member_name (b, "errors");
@@ -217,17 +199,7 @@ write_json (const WsSchedule *s, const WsPolicy *policy, GArray *violations,
   }
   json_builder_end_array (b);
   json_builder_end_object (b);
-  ws_cli_print_json (json_builder_get_root (b));
-  g_object_unref (b);
-}
-
-static void
-xml_escape_to (GString *out, const char *text)
-{
-  char *e = g_markup_escape_text (text ? text : "", -1);
-
-  g_string_append (out, e);
-  g_free (e);
+  ws_cli_print_json_builder (b);
 }
 
 /* JUnit XML: one testcase per checked event, a failure per violation. */
@@ -236,61 +208,44 @@ write_junit (const char *path, const WsSchedule *s, const WsPolicy *policy,
     const WsScheduleEvent *const *checked, gsize n_checked, GArray *violations,
     GError **error)
 {
-  GString *out = g_string_sized_new (256 + n_checked * 96);
+  WsJunit *junit = ws_junit_new ();
+  char *suite = g_strdup_printf ("%s / %s", ws_schedule_get_path (s),
+      ws_policy_get_id (policy));
   guint vi = 0;
   gboolean ok;
 
-  g_string_append (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-  g_string_append_printf (out,
-      "<testsuites name=\"watershed schedule "
-      "check\" tests=\"%" G_GSIZE_FORMAT "\" failures=\"%u\">\n",
-      n_checked, violations->len);
-  g_string_append (out, "  <testsuite name=\"");
-  xml_escape_to (out, ws_schedule_get_path (s));
-  g_string_append_printf (out,
-      " / %s\" tests=\"%" G_GSIZE_FORMAT "\" "
-      "failures=\"%u\">\n",
-      ws_policy_get_id (policy), n_checked, violations->len);
   for (gsize i = 0; i < n_checked; i++) {
     const WsScheduleEvent *ev = checked[i];
     const Violation *v = vi < violations->len ?
                              &g_array_index (violations, Violation, vi) :
                              NULL;
+    const char *classname = ev->channel ? ev->channel : "schedule";
 
-    g_string_append (out, "    <testcase classname=\"");
-    xml_escape_to (out, ev->channel ? ev->channel : "schedule");
-    g_string_append (out, "\" name=\"");
-    xml_escape_to (out, event_label (ev));
     if (v != NULL && v->ev == ev) {
       char *start = ws_policy_format_time (policy, v->start_us);
       char *earliest = ws_policy_format_time (policy,
           v->check.earliest_start_us);
-
-      g_string_append (out, "\">\n      <failure type=\"");
-      g_string_append (out, verdict_name (&v->check));
-      g_string_append (out, "\" message=\"");
-      xml_escape_to (out, v->check.at_start.reason);
-      g_string_append (out, "\">");
-      g_string_append_printf (out,
-          "line %d, start %s, rating %s, rule %s, "
-          "earliest compliant start %s",
+      char *text = g_strdup_printf ("line %d, start %s, rating %s, rule %s, "
+                                    "earliest compliant start %s",
           ev->line, start,
           v->rating ? ws_rating_def_get_name (v->rating) : "(none)",
           v->check.at_start.rule_id ? v->check.at_start.rule_id : "(none)",
           earliest ? earliest : "none");
-      g_string_append (out, "</failure>\n    </testcase>\n");
+
+      ws_junit_add_case (junit, classname, event_label (ev), WS_JUNIT_FAILURE,
+          verdict_name (&v->check), v->check.at_start.reason, text);
+      g_free (text);
       g_free (start);
       g_free (earliest);
       vi++;
     } else {
-      g_string_append (out, "\"/>\n");
+      ws_junit_add_case (junit, classname, event_label (ev), WS_JUNIT_PASS,
+          NULL, NULL, NULL);
     }
   }
-  g_string_append (out, "  </testsuite>\n</testsuites>\n");
-  /* g_file_set_contents writes a temporary file and renames it: the
-   * report is whole or absent. */
-  ok = g_file_set_contents (path, out->str, out->len, error);
-  g_string_free (out, TRUE);
+  ok = ws_junit_write (junit, path, "watershed schedule check", suite, error);
+  ws_junit_free (junit);
+  g_free (suite);
   return ok;
 }
 
@@ -337,32 +292,6 @@ print_text (const WsSchedule *s, const WsPolicy *policy, GArray *violations,
       ws_schedule_get_n_skipped (s) + unrated_spots);
 }
 
-static WsAccessFlags
-parse_access (char **names, gboolean *ok)
-{
-  WsAccessFlags flags = WS_ACCESS_NONE;
-
-  *ok = TRUE;
-  for (char **n = names; n && *n; n++) {
-    char **parts = g_strsplit (*n, ",", -1);
-
-    for (char **p = parts; *p; p++) {
-      WsAccessFlags f = ws_access_flag_from_name (g_strstrip (*p));
-
-      if (f == WS_ACCESS_NONE) {
-        ws_cli_error ("schedule check: unknown access \"%s\"; use pin, "
-                      "age-verified, authorised-channel, conditional-access or "
-                      "exception",
-            *p);
-        *ok = FALSE;
-      }
-      flags |= f;
-    }
-    g_strfreev (parts);
-  }
-  return flags;
-}
-
 static int
 schedule_check (const char *path, const char *policy_id,
     const char *service_class, const char *metadata_dir, WsAccessFlags access,
@@ -381,18 +310,9 @@ schedule_check (const char *path, const char *policy_id,
 
   if (reg == NULL)
     return WS_EXIT_USAGE;
-  policy = ws_policy_load (policy_id, reg, &error);
-  if (policy == NULL) {
-    ws_cli_error ("%s", error->message);
+  policy = ws_cli_load_policy ("schedule check", policy_id, service_class, reg);
+  if (policy == NULL)
     goto end;
-  }
-  if (service_class != NULL &&
-      !ws_policy_has_service_class (policy, service_class)) {
-    ws_cli_error ("schedule check: policy %s has no service class \"%s\"; "
-                  "see watershed policy list",
-        ws_policy_get_id (policy), service_class);
-    goto end;
-  }
   if (metadata_dir != NULL && !g_file_test (metadata_dir, G_FILE_TEST_IS_DIR)) {
     ws_cli_error ("schedule check: --metadata-dir %s is not a directory",
         metadata_dir);
@@ -480,7 +400,7 @@ ws_cmd_schedule (int argc, char **argv)
   gboolean json = FALSE;
   char *policy = NULL, *service_class = NULL, *metadata_dir = NULL;
   char *junit = NULL;
-  char **access_names = NULL;
+  WsCliAccess access = { 0 };
   int code = WS_EXIT_USAGE;
   const GOptionEntry entries[] = {
     { "policy", 'p', 0, G_OPTION_ARG_STRING, &policy,
@@ -493,11 +413,9 @@ ws_cmd_schedule (int argc, char **argv)
         "Folder of metadata files named <house number>.xml (any format "
         "watershed metadata reads)",
         "DIR" },
-    { "access", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &access_names,
-        "Access control the service has: pin, age-verified, "
-        "authorised-channel, conditional-access, exception (repeatable or "
-        "comma-separated)",
-        "FLAGS" },
+    { NULL }
+  };
+  const GOptionEntry report_entries[] = {
     { "junit", 0, 0, G_OPTION_ARG_FILENAME, &junit,
         "Also write a JUnit XML report (a testcase per event)", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
@@ -505,8 +423,6 @@ ws_cmd_schedule (int argc, char **argv)
     { NULL }
   };
   GOptionContext *ctx = g_option_context_new ("check SCHEDULE --policy ID");
-  WsAccessFlags access;
-  gboolean access_ok;
 
   g_option_context_set_summary (ctx,
       "Checks that every programme of a playout schedule fits in a time slot\n"
@@ -519,6 +435,8 @@ ws_cmd_schedule (int argc, char **argv)
       "Exit status: 0 every programme fits; 1 a violation; 2 usage or input\n"
       "error (an unreadable file, an unusable event).");
   g_option_context_add_main_entries (ctx, entries, NULL);
+  ws_cli_add_access_entries (ctx, &access);
+  g_option_context_add_main_entries (ctx, report_entries, NULL);
   if (!ws_cli_parse (ctx, &argc, &argv, &code))
     goto end;
   code = WS_EXIT_USAGE;
@@ -532,18 +450,14 @@ ws_cmd_schedule (int argc, char **argv)
                   "policy list");
     goto end;
   }
-  access = parse_access (access_names, &access_ok);
-  if (!access_ok)
-    goto end;
-  code = schedule_check (argv[2], policy, service_class, metadata_dir, access,
-      junit, json);
+  code = schedule_check (argv[2], policy, service_class, metadata_dir,
+      ws_cli_access_flags (&access), junit, json);
 
 end:
   g_free (policy);
   g_free (service_class);
   g_free (metadata_dir);
   g_free (junit);
-  g_strfreev (access_names);
   g_option_context_free (ctx);
   return code;
 }

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "ws-av.h"
 #include "ws-flash.h"
 
 #define N_KEEP 50
@@ -50,60 +51,6 @@ bench_params (void)
   if (step != NULL && atoi (step) > 0)
     params.sample_step = atoi (step);
   return &params;
-}
-
-static WsFlashFormat
-map_format (int fmt, WsFlashRange *range)
-{
-  *range = WS_FLASH_RANGE_LIMITED;
-  switch (fmt) {
-    case AV_PIX_FMT_YUVJ420P:
-      *range = WS_FLASH_RANGE_FULL;
-      return WS_FLASH_FORMAT_I420;
-    case AV_PIX_FMT_YUV420P:
-      return WS_FLASH_FORMAT_I420;
-    case AV_PIX_FMT_NV12:
-      return WS_FLASH_FORMAT_NV12;
-    case AV_PIX_FMT_YUV422P:
-      return WS_FLASH_FORMAT_Y42B;
-    case AV_PIX_FMT_YUV444P:
-      return WS_FLASH_FORMAT_Y444;
-    case AV_PIX_FMT_YUV420P10LE:
-      return WS_FLASH_FORMAT_I420_10LE;
-    case AV_PIX_FMT_P010LE:
-      return WS_FLASH_FORMAT_P010;
-    case AV_PIX_FMT_BGR0:
-      *range = WS_FLASH_RANGE_FULL;
-      return WS_FLASH_FORMAT_BGRX;
-    case AV_PIX_FMT_RGB24:
-      *range = WS_FLASH_RANGE_FULL;
-      return WS_FLASH_FORMAT_RGB;
-    default:
-      return WS_FLASH_FORMAT_UNKNOWN;
-  }
-}
-
-/* AVFrame -> WsFlashFrame, no copy. */
-static void
-wrap (const AVFrame *f, WsFlashFormat format, int64_t pts_ns, WsFlashFrame *out)
-{
-  for (int i = 0; i < 4; i++) {
-    out->planes[i] = f->data[i];
-    out->strides[i] = f->linesize[i] > 0 ? (size_t) f->linesize[i] : 0;
-  }
-  out->width = f->width;
-  out->height = f->height;
-  out->format = format;
-  out->pts_ns = pts_ns;
-}
-
-static WsFlashMatrix
-map_matrix (const AVFrame *f)
-{
-  return f->colorspace == AVCOL_SPC_BT470BG ||
-                 f->colorspace == AVCOL_SPC_SMPTE170M ?
-             WS_FLASH_MATRIX_BT601 :
-             WS_FLASH_MATRIX_BT709;
 }
 
 typedef struct {
@@ -178,11 +125,12 @@ on_frame (Run *run, AVFrame *frame, AVRational tb)
   if (!run->analyse)
     return;
   if (run->flash == NULL) {
-    run->format = map_format (frame->format, &range);
+    run->format = ws_av_flash_format (frame->format, &range);
     if (frame->color_range == AVCOL_RANGE_JPEG)
       range = WS_FLASH_RANGE_FULL;
     if (ws_flash_new (&run->flash, frame->width, frame->height, run->format,
-            range, map_matrix (frame), bench_params ()) != WS_RESULT_OK) {
+            range, ws_av_flash_matrix (frame),
+            bench_params ()) != WS_RESULT_OK) {
       fprintf (stderr, "bench_flash: cannot analyse %s %dx%d\n",
           av_get_pix_fmt_name (frame->format), frame->width, frame->height);
       run->error = 1;
@@ -196,7 +144,7 @@ on_frame (Run *run, AVFrame *frame, AVRational tb)
   if (run->frames > 1 && pts <= run->last_pts)
     pts = run->last_pts + 1;
   run->last_pts = pts;
-  wrap (frame, run->format, pts, &wf);
+  ws_av_flash_frame (frame, run->format, pts, &wf);
   t0 = cpu_s ();
   if (ws_flash_push_frame (run->flash, &wf) != WS_RESULT_OK)
     run->error = 1;
@@ -260,7 +208,8 @@ bench_core (AVFrame **frames, int n_frames, WsFlashFormat format,
   t0 = cpu_s ();
   for (long i = 0; i < n; i++) {
     WsFlashFrame wf;
-    wrap (frames[i % n_frames], format, (int64_t) i * 40000000, &wf);
+    ws_av_flash_frame (frames[i % n_frames], format, (int64_t) i * 40000000,
+        &wf);
     if (ws_flash_push_frame (f, &wf) != WS_RESULT_OK) {
       ws_flash_free (f);
       return -1.0;
@@ -354,13 +303,13 @@ main (int argc, char **argv)
         ws_flash_verdict_to_string (inc[i].verdict), inc[i].start_ns / 1e9,
         inc[i].end_ns / 1e9, inc[i].peak_flash_rate, inc[i].peak_area);
 
-  map_format (analyse.keep[0]->format, &range);
+  ws_av_flash_format (analyse.keep[0]->format, &range);
   printf ("core_%s_ms_per_frame: %.3f\n", "i420",
       bench_core (analyse.keep, analyse.n_keep, analyse.format, range, core_n));
   for (size_t k = 0; k < sizeof (others) / sizeof (others[0]); k++) {
     AVFrame *conv[N_KEEP] = { NULL };
     WsFlashRange r;
-    WsFlashFormat f = map_format (others[k].fmt, &r);
+    WsFlashFormat f = ws_av_flash_format (others[k].fmt, &r);
     if (convert_all (analyse.keep, analyse.n_keep, others[k].fmt, conv))
       printf ("core_%s_ms_per_frame: %.3f\n", others[k].name,
           bench_core (conv, analyse.n_keep, f, r, core_n));

@@ -13,48 +13,12 @@
 #include <sys/wait.h>
 
 #include "ws-check.h"
+#include "ws-test-cli.h"
 #include "ws-test-util.h"
 
 static char *tmp_dir;
 
-/* ---- running ------------------------------------------------------------- */
-
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static Run
-run_argv (const char *const *args)
-{
-  Run r = { -1, NULL, NULL };
-  GPtrArray *argv = g_ptr_array_new ();
-  GError *error = NULL;
-  int wait_status = 0;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("WS_WATERSHED"));
-  for (const char *const *a = args; *a != NULL; a++)
-    g_ptr_array_add (argv, (gpointer) *a);
-  g_ptr_array_add (argv, NULL);
-  ck_assert_msg (g_spawn_sync (NULL, (char **) argv->pdata, NULL,
-                     G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait_status,
-                     &error),
-      "spawn failed: %s", error ? error->message : "?");
-  ck_assert (WIFEXITED (wait_status));
-  r.status = WEXITSTATUS (wait_status);
-  g_ptr_array_free (argv, TRUE);
-  return r;
-}
-
-#define RUN(...) run_argv ((const char *const[]){ __VA_ARGS__, NULL })
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
+/* ---- media --------------------------------------------------------------- */
 
 static char *
 media (const char *relative)
@@ -67,14 +31,8 @@ media (const char *relative)
 static JsonArray *
 parse_files (JsonParser *parser, const char *text)
 {
-  GError *error = NULL;
-  JsonNode *root;
-
-  ck_assert_msg (json_parser_load_from_data (parser, text, -1, &error),
-      "not JSON: %s\n%s", error ? error->message : "", text);
-  root = json_parser_get_root (parser);
-  ck_assert (JSON_NODE_HOLDS_OBJECT (root));
-  return json_object_get_array_member (json_node_get_object (root), "files");
+  return json_object_get_array_member (ws_test_parse_object (parser, text),
+      "files");
 }
 
 /* The file whose path ends with @name. */
@@ -122,7 +80,7 @@ START_TEST (test_check_good_folder_passes)
 {
   char *dir = media ("good");
   JsonParser *parser = json_parser_new ();
-  Run r = RUN ("check", "--json", "--jobs", "2", dir);
+  WsTestRun r = WS_TEST_RUN ("check", "--json", "--jobs", "2", dir);
   JsonArray *files;
   JsonObject *f, *loud, *flash, *rating;
   JsonArray *ratings;
@@ -212,7 +170,7 @@ START_TEST (test_check_good_folder_passes)
                         json_object_get_object_member (f, "flash"), "verdict"),
       "pass");
 
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_object_unref (parser);
   g_free (dir);
 }
@@ -221,7 +179,7 @@ END_TEST
 START_TEST (test_check_text_table)
 {
   char *good = media ("good/good.mp4");
-  Run r = RUN ("check", "--no-progress", good);
+  WsTestRun r = WS_TEST_RUN ("check", "--no-progress", good);
 
   ck_assert_int_eq (r.status, 0);
   ck_assert_msg (strstr (r.out, "STATUS") && strstr (r.out, "GB bbfc:15") &&
@@ -229,7 +187,7 @@ START_TEST (test_check_text_table)
                      strstr (r.out, "1 file: 1 pass, 0 fail, 0 error"),
       "%s", r.out);
   ck_assert_str_eq (r.err, ""); /* no progress bar when not a terminal */
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_free (good);
 }
 END_TEST
@@ -247,7 +205,7 @@ START_TEST (test_check_failure_kinds)
   };
   JsonParser *parser = json_parser_new ();
   char *path = media (cases[_i].file);
-  Run r = RUN ("check", "--json", path);
+  WsTestRun r = WS_TEST_RUN ("check", "--json", path);
   JsonArray *files;
   JsonObject *f;
   const char *message = NULL;
@@ -285,7 +243,7 @@ START_TEST (test_check_failure_kinds)
     ck_assert (json_object_get_double_member (first, "end_s") > 3.0);
     ck_assert_str_eq (check_status (f, "loudness", NULL, NULL), "pass");
   }
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_object_unref (parser);
   g_free (path);
 }
@@ -304,14 +262,14 @@ START_TEST (test_check_guidance_text_too_long)
   JsonParser *parser = json_parser_new ();
   JsonArray *files;
   const char *message = NULL;
-  Run r;
+  WsTestRun r;
 
   for (int i = 0; i < 20; i++)
     g_string_append (xml, "Strong lang"); /* 220 characters */
   g_string_append (xml, "</text>\n  </rating>\n </programme>\n"
                         "</watershed-metadata>\n");
   ck_assert (g_file_set_contents (sidecar, xml->str, -1, NULL));
-  r = RUN ("check", "--json", "--metadata", sidecar, good);
+  r = WS_TEST_RUN ("check", "--json", "--metadata", sidecar, good);
   ck_assert_msg (r.status == 1, "exit %d: %s", r.status, r.err);
   files = parse_files (parser, r.out);
   ck_assert_str_eq (check_status (json_array_get_object_element (files, 0),
@@ -319,10 +277,67 @@ START_TEST (test_check_guidance_text_too_long)
       "fail");
   ck_assert_msg (strstr (message, "220 characters") && strstr (message, "160"),
       "%s", message);
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_unlink (sidecar);
   g_free (sidecar);
   g_string_free (xml, TRUE);
+  g_object_unref (parser);
+  g_free (good);
+}
+END_TEST
+
+/* A rating whose minimum age is unknown (BBFC NR) prints "minimum_age":
+ * null, as `watershed metadata --json` does; the rating members are the
+ * ones the two commands share. */
+START_TEST (test_check_rating_json_unknown_age)
+{
+  char *good = media ("good/good.mp4");
+  char *sidecar = g_build_filename (tmp_dir, "not-rated.xml", NULL);
+  JsonParser *parser = json_parser_new ();
+  JsonObject *rating;
+  JsonArray *texts;
+  WsTestRun r;
+
+  ck_assert (g_file_set_contents (sidecar,
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<watershed-metadata xmlns=\"urn:watershed:metadata:1\" version=\"1\">\n"
+      " <programme id=\"N\" title=\"Not rated\">\n"
+      "  <rating territory=\"GB\" system=\"bbfc\" code=\"NR\">\n"
+      "   <text xml:lang=\"en\">Not yet rated</text>\n"
+      "  </rating>\n"
+      " </programme>\n"
+      "</watershed-metadata>\n",
+      -1, NULL));
+  r = WS_TEST_RUN ("check", "--json", "--metadata", sidecar, good);
+  ck_assert_msg (r.status == 1, "exit %d: %s", r.status, r.err);
+  rating = json_array_get_object_element (
+      json_object_get_array_member (
+          json_object_get_object_member (
+              json_array_get_object_element (parse_files (parser, r.out), 0),
+              "rating"),
+          "ratings"),
+      0);
+  ck_assert_str_eq (json_object_get_string_member (rating, "source"),
+      "sidecar");
+  ck_assert_str_eq (json_object_get_string_member (rating, "territory"), "GB");
+  ck_assert_str_eq (json_object_get_string_member (rating, "system"), "bbfc");
+  ck_assert_str_eq (json_object_get_string_member (rating, "code"), "NR");
+  ck_assert (json_object_get_null_member (rating, "minimum_age"));
+  ck_assert_int_eq (json_array_get_length (
+                        json_object_get_array_member (rating, "descriptors")),
+      0);
+  ck_assert_str_eq (json_object_get_string_member (rating, "text"),
+      "Not yet rated");
+  texts = json_object_get_array_member (rating, "texts");
+  ck_assert_int_eq (json_array_get_length (texts), 1);
+  ck_assert_str_eq (json_object_get_string_member (
+                        json_array_get_object_element (texts, 0), "lang"),
+      "en");
+  ck_assert_str_eq (json_object_get_string_member (rating, "source_code"),
+      "NR");
+  ws_test_run_clear (&r);
+  g_unlink (sidecar);
+  g_free (sidecar);
   g_object_unref (parser);
   g_free (good);
 }
@@ -335,7 +350,7 @@ START_TEST (test_check_territories_and_requirements)
   char *none = media ("fail/law.mkv");
   JsonParser *parser = json_parser_new ();
   JsonArray *files;
-  Run r = RUN ("check", "--json", "--territory", "GB,DE", good);
+  WsTestRun r = WS_TEST_RUN ("check", "--json", "--territory", "GB,DE", good);
 
   /* DE was asked for and the sidecar only rates GB */
   ck_assert_int_eq (r.status, 1);
@@ -346,39 +361,39 @@ START_TEST (test_check_territories_and_requirements)
   ck_assert_str_eq (check_status (json_array_get_object_element (files, 0),
                         "rating-present", "DE", NULL),
       "fail");
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("check", "--json", "--require-audio", video);
+  r = WS_TEST_RUN ("check", "--json", "--require-audio", video);
   ck_assert_int_eq (r.status, 1);
   files = parse_files (parser, r.out);
   ck_assert_str_eq (check_status (json_array_get_object_element (files, 0),
                         "loudness", NULL, NULL),
       "fail");
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("check", "--territory", "XX", good);
+  r = WS_TEST_RUN ("check", "--territory", "XX", good);
   ck_assert_int_eq (r.status, 2);
   ck_assert (strstr (r.err, "XX"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("check", "--preset", "loud", good);
+  r = WS_TEST_RUN ("check", "--preset", "loud", good);
   ck_assert_int_eq (r.status, 2);
   ck_assert (strstr (r.err, "ebu-r128"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("check", "--slot", "2026-07-01T20:00", good);
+  r = WS_TEST_RUN ("check", "--slot", "2026-07-01T20:00", good);
   ck_assert_int_eq (r.status, 2);
   ck_assert (strstr (r.err, "--policy"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("check");
+  r = WS_TEST_RUN ("check");
   ck_assert_int_eq (r.status, 2);
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("check", "--help");
+  r = WS_TEST_RUN ("check", "--help");
   ck_assert_int_eq (r.status, 0);
   ck_assert (strstr (r.out, "--junit") && strstr (r.out, "Exit status"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_object_unref (parser);
   g_free (good);
   g_free (video);
@@ -393,9 +408,9 @@ START_TEST (test_check_policy_slot)
   JsonArray *files;
   JsonObject *f, *policy, *slot;
   const char *message = NULL;
-  Run r = RUN ("check", "--json", "--policy", "uk-ofcom", "--from",
-      "2026-07-01T00:00:00+01:00", "--to", "2026-07-02T00:00:00+01:00",
-      "--slot", "2026-07-01T19:30:00+01:00", good);
+  WsTestRun r = WS_TEST_RUN ("check", "--json", "--policy", "uk-ofcom",
+      "--from", "2026-07-01T00:00:00+01:00", "--to",
+      "2026-07-02T00:00:00+01:00", "--slot", "2026-07-01T19:30:00+01:00", good);
 
   /* bbfc:15 before the 21:00 watershed */
   ck_assert_msg (r.status == 1, "exit %d: %s", r.status, r.err);
@@ -414,12 +429,12 @@ START_TEST (test_check_policy_slot)
   ck_assert_str_eq (json_object_get_string_member (slot, "next_allowed"),
       "2026-07-01T21:00:00+01:00");
   ck_assert_str_eq (check_status (f, "policy-windows", "GB", NULL), "pass");
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("check", "--policy", "uk-ofcom", "--slot",
+  r = WS_TEST_RUN ("check", "--policy", "uk-ofcom", "--slot",
       "2026-07-01T21:30:00+01:00", good);
   ck_assert_msg (r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_object_unref (parser);
   g_free (good);
 }
@@ -443,7 +458,7 @@ START_TEST (test_check_broken_files_batch_completes)
   char *good = media ("good/good.mp4");
   JsonParser *parser = json_parser_new ();
   JsonArray *files;
-  Run r = RUN ("check", "--json", dir, missing, good);
+  WsTestRun r = WS_TEST_RUN ("check", "--json", dir, missing, good);
 
   ck_assert_msg (r.status == 2, "exit %d", r.status);
   files = parse_files (parser, r.out);
@@ -464,7 +479,7 @@ START_TEST (test_check_broken_files_batch_completes)
                                                        "good.mp4"),
                         "status"),
       "pass");
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_object_unref (parser);
   g_free (dir);
   g_free (missing);
@@ -505,8 +520,8 @@ START_TEST (test_check_junit_and_html_reports)
   char *text = NULL;
   char *good = media ("good"), *fail = media ("fail"),
        *broken = media ("broken");
-  Run r = RUN ("check", "--jobs", "3", "--junit", junit, "--html", html, good,
-      fail, broken);
+  WsTestRun r = WS_TEST_RUN ("check", "--jobs", "3", "--junit", junit, "--html",
+      html, good, fail, broken);
   xmlDoc *doc;
   xmlNode *root;
 
@@ -540,7 +555,7 @@ START_TEST (test_check_junit_and_html_reports)
              count (text, "http://") == count (text, "xmlns=\"http://"));
   ck_assert (strstr (text, "<script") == NULL);
   g_free (text);
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_unlink (junit);
   g_unlink (html);
   g_free (junit);
@@ -562,7 +577,7 @@ START_TEST (test_check_decoder_formats)
 {
   char *dir = media ("formats");
   JsonParser *parser = json_parser_new ();
-  Run r = RUN ("check", "--json", "--territory", "GB", dir);
+  WsTestRun r = WS_TEST_RUN ("check", "--json", "--territory", "GB", dir);
   JsonArray *files;
   JsonObject *loud, *flash;
 
@@ -597,7 +612,7 @@ START_TEST (test_check_decoder_formats)
   ck_assert_str_eq (check_status (file_named (files, "sizes.ts"),
                         "rating-present", "GB", NULL),
       "fail");
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_object_unref (parser);
   g_free (dir);
 }
@@ -606,11 +621,12 @@ END_TEST
 START_TEST (test_check_unwritable_report)
 {
   char *good = media ("good/good.mp4");
-  Run r = RUN ("check", "--junit", "/nonexistent-dir/report.xml", good);
+  WsTestRun r = WS_TEST_RUN ("check", "--junit", "/nonexistent-dir/report.xml",
+      good);
 
   ck_assert_int_eq (r.status, 2);
   ck_assert (strstr (r.err, "cannot write the JUnit report"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_free (good);
 }
 END_TEST
@@ -996,27 +1012,6 @@ make_media (void)
   return ok;
 }
 
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR)) {
-    GDir *d = g_dir_open (path, 0, NULL);
-    const char *name;
-
-    while (d && (name = g_dir_read_name (d)) != NULL) {
-      char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-      g_free (child);
-    }
-    if (d)
-      g_dir_close (d);
-    g_rmdir (path);
-  } else {
-    g_unlink (path);
-  }
-}
-
 static Suite *
 check_suite (void)
 {
@@ -1034,6 +1029,7 @@ check_suite (void)
   tcase_add_test (core, test_check_good_folder_passes);
   tcase_add_test (core, test_check_text_table);
   tcase_add_test (core, test_check_territories_and_requirements);
+  tcase_add_test (core, test_check_rating_json_unknown_age);
   tcase_add_test (core, test_check_policy_slot);
   tcase_add_loop_test (failures, test_check_failure_kinds, 0, 3);
   tcase_add_test (failures, test_check_guidance_text_too_long);
@@ -1069,7 +1065,7 @@ main (void)
     fprintf (stderr, "cannot make the test media in %s\n",
         tmp_dir ? tmp_dir : "(no temporary folder)");
     if (tmp_dir)
-      remove_tree (tmp_dir);
+      ws_test_remove_tree (tmp_dir);
     g_free (tmp_dir);
     return 1;
   }
@@ -1077,7 +1073,7 @@ main (void)
   srunner_run_all (sr, CK_NORMAL);
   failed = srunner_ntests_failed (sr);
   srunner_free (sr);
-  remove_tree (tmp_dir);
+  ws_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   xmlCleanupParser ();
   return failed == 0 ? 0 : 1;

@@ -4,82 +4,32 @@
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
-#include <sys/wait.h>
 
+#include "ws-test-cli.h"
 #include "ws-test-util.h"
-
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static Run
-run_argv (const char *const *args)
-{
-  Run r = { -1, NULL, NULL };
-  GPtrArray *argv = g_ptr_array_new ();
-  GError *error = NULL;
-  int wait_status = 0;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("WS_WATERSHED"));
-  for (const char *const *a = args; *a != NULL; a++)
-    g_ptr_array_add (argv, (gpointer) *a);
-  g_ptr_array_add (argv, NULL);
-  ck_assert_msg (g_spawn_sync (NULL, (char **) argv->pdata, NULL,
-                     G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait_status,
-                     &error),
-      "spawn failed: %s", error ? error->message : "?");
-  ck_assert (WIFEXITED (wait_status));
-  r.status = WEXITSTATUS (wait_status);
-  g_ptr_array_free (argv, TRUE);
-  return r;
-}
-
-#define RUN(...) run_argv ((const char *const[]){ __VA_ARGS__, NULL })
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-static JsonObject *
-parse_object (JsonParser *parser, const char *text)
-{
-  GError *error = NULL;
-  JsonNode *root;
-
-  ck_assert_msg (json_parser_load_from_data (parser, text, -1, &error),
-      "not JSON: %s\n%s", error ? error->message : "", text);
-  root = json_parser_get_root (parser);
-  ck_assert (JSON_NODE_HOLDS_OBJECT (root));
-  return json_node_get_object (root);
-}
 
 START_TEST (test_cli_help_and_unknown_command)
 {
-  Run r = RUN ("--help");
+  WsTestRun r = WS_TEST_RUN ("--help");
 
   ck_assert_int_eq (r.status, 0);
   ck_assert (strstr (r.out, "rate") && strstr (r.out, "metadata"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("frobnicate");
+  r = WS_TEST_RUN ("frobnicate");
   ck_assert_int_eq (r.status, 2);
   ck_assert (strstr (r.err, "watershed: unknown command \"frobnicate\""));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("rate", "--help");
+  r = WS_TEST_RUN ("rate", "--help");
   ck_assert_int_eq (r.status, 0);
   ck_assert (strstr (r.out, "convert"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("metadata", "--help");
+  r = WS_TEST_RUN ("metadata", "--help");
   ck_assert_int_eq (r.status, 0);
   ck_assert (strstr (r.out, "TV-Anytime"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 }
 END_TEST
 
@@ -97,12 +47,12 @@ static const struct {
 START_TEST (test_cli_rate_convert_json)
 {
   JsonParser *parser = json_parser_new ();
-  Run r = RUN ("rate", "convert", conversions[_i].from, "--to",
+  WsTestRun r = WS_TEST_RUN ("rate", "convert", conversions[_i].from, "--to",
       conversions[_i].to, "--json");
   JsonObject *o;
 
   ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
-  o = parse_object (parser, r.out);
+  o = ws_test_parse_object (parser, r.out);
   ck_assert_str_eq (json_object_get_string_member (o, "from"),
       conversions[_i].from);
   ck_assert_str_eq (json_object_get_string_member (o, "to"),
@@ -110,52 +60,52 @@ START_TEST (test_cli_rate_convert_json)
   ck_assert_int_eq (json_object_get_int_member (o, "minimum_age"),
       conversions[_i].age);
   ck_assert (json_object_has_member (o, "approximate"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_object_unref (parser);
 }
 END_TEST
 
 START_TEST (test_cli_rate_convert_text)
 {
-  Run r = RUN ("rate", "convert", "bbfc:15", "--to", "fsk");
+  WsTestRun r = WS_TEST_RUN ("rate", "convert", "bbfc:15", "--to", "fsk");
 
   ck_assert_int_eq (r.status, 0);
   ck_assert_msg (strstr (r.out, "bbfc:15") && strstr (r.out, "fsk:16"), "%s",
       r.out);
-  run_clear (&r);
+  ws_test_run_clear (&r);
 }
 END_TEST
 
 START_TEST (test_cli_rate_errors)
 {
-  Run r = RUN ("rate", "convert", "bbfc15", "--to", "fsk");
+  WsTestRun r = WS_TEST_RUN ("rate", "convert", "bbfc15", "--to", "fsk");
 
   ck_assert_int_eq (r.status, 2);
   ck_assert (g_str_has_prefix (r.err, "watershed: "));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("rate", "convert", "bbfc:99", "--to", "fsk");
+  r = WS_TEST_RUN ("rate", "convert", "bbfc:99", "--to", "fsk");
   ck_assert_int_eq (r.status, 2);
   ck_assert (strstr (r.err, "99"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("rate", "convert", "bbfc:15", "--to", "nosuch");
+  r = WS_TEST_RUN ("rate", "convert", "bbfc:15", "--to", "nosuch");
   ck_assert_int_eq (r.status, 2);
   ck_assert (strstr (r.err, "nosuch"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("rate", "convert", "bbfc:15");
+  r = WS_TEST_RUN ("rate", "convert", "bbfc:15");
   ck_assert_int_eq (r.status, 2);
   ck_assert (strstr (r.err, "--to"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("rate", "show", "nosuch");
+  r = WS_TEST_RUN ("rate", "show", "nosuch");
   ck_assert_int_eq (r.status, 2);
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("rate", "--bogus");
+  r = WS_TEST_RUN ("rate", "--bogus");
   ck_assert_int_eq (r.status, 2);
-  run_clear (&r);
+  ws_test_run_clear (&r);
 }
 END_TEST
 
@@ -166,12 +116,12 @@ START_TEST (test_cli_rate_list_and_show)
   static const char *const bbfc[] = { "U", "PG", "12A", "12", "15", "18",
     "R18" };
   JsonParser *parser = json_parser_new ();
-  Run r = RUN ("rate", "list", "--json");
+  WsTestRun r = WS_TEST_RUN ("rate", "list", "--json");
   JsonObject *o;
   JsonArray *systems, *ratings;
 
   ck_assert_int_eq (r.status, 0);
-  o = parse_object (parser, r.out);
+  o = ws_test_parse_object (parser, r.out);
   systems = json_object_get_array_member (o, "systems");
   for (gsize i = 0; i < G_N_ELEMENTS (required); i++) {
     gboolean found = FALSE;
@@ -182,11 +132,11 @@ START_TEST (test_cli_rate_list_and_show)
     }
     ck_assert_msg (found, "system %s missing from rate list", required[i]);
   }
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("rate", "show", "bbfc", "--json");
+  r = WS_TEST_RUN ("rate", "show", "bbfc", "--json");
   ck_assert_int_eq (r.status, 0);
-  o = parse_object (parser, r.out);
+  o = ws_test_parse_object (parser, r.out);
   ratings = json_object_get_array_member (o, "ratings");
   ck_assert_int_ge (json_array_get_length (ratings), G_N_ELEMENTS (bbfc));
   {
@@ -200,12 +150,12 @@ START_TEST (test_cli_rate_list_and_show)
     }
     ck_assert_int_eq (at, G_N_ELEMENTS (bbfc));
   }
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("rate", "show", "bbfc");
+  r = WS_TEST_RUN ("rate", "show", "bbfc");
   ck_assert_int_eq (r.status, 0);
   ck_assert (strstr (r.out, "12A"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_object_unref (parser);
 }
 END_TEST
@@ -215,12 +165,12 @@ START_TEST (test_cli_metadata_sample_json)
   char *sample = g_build_filename (g_getenv ("WS_SOURCE_ROOT"), "ratings",
       "samples", "demo-bbfc15.xml", NULL);
   JsonParser *parser = json_parser_new ();
-  Run r = RUN ("metadata", sample, "--json", "--territory", "GB");
+  WsTestRun r = WS_TEST_RUN ("metadata", sample, "--json", "--territory", "GB");
   JsonObject *o, *rating;
   JsonArray *ratings;
 
   ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
-  o = parse_object (parser, r.out);
+  o = ws_test_parse_object (parser, r.out);
   ck_assert_str_eq (json_object_get_string_member (o, "format"), "watershed");
   ratings = json_object_get_array_member (o, "ratings");
   ck_assert_int_ge (json_array_get_length (ratings), 1);
@@ -232,18 +182,18 @@ START_TEST (test_cli_metadata_sample_json)
   ck_assert (json_object_has_member (rating, "descriptors"));
   ck_assert (!json_object_get_null_member (rating, "text"));
   ck_assert (json_object_has_member (o, "warnings"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("metadata", sample, "--explain");
+  r = WS_TEST_RUN ("metadata", sample, "--explain");
   ck_assert_int_eq (r.status, 0);
   ck_assert_msg (strstr (r.out, "bbfc:15") && strstr (r.out, "fsk:16"), "%s",
       r.out);
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("metadata", sample, "--territory", "ZZZ");
+  r = WS_TEST_RUN ("metadata", sample, "--territory", "ZZZ");
   ck_assert_int_eq (r.status, 2);
   ck_assert (strstr (r.err, "ZZZ"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_free (sample);
   g_object_unref (parser);
 }
@@ -259,30 +209,30 @@ START_TEST (test_cli_metadata_bad_files)
   JsonParser *parser = json_parser_new ();
   JsonObject *o;
   JsonArray *files;
-  Run r;
+  WsTestRun r;
 
   ck_assert (g_file_set_contents (bad, "<a>\n<b>\n</a>\n", -1, NULL));
   ck_assert (g_file_set_contents (unknown, "<html/>", -1, NULL));
 
-  r = RUN ("metadata", "/nonexistent/file.xml");
+  r = WS_TEST_RUN ("metadata", "/nonexistent/file.xml");
   ck_assert_int_eq (r.status, 2);
   ck_assert (strstr (r.err, "watershed: /nonexistent/file.xml: "));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("metadata", bad);
+  r = WS_TEST_RUN ("metadata", bad);
   ck_assert_int_eq (r.status, 2);
   ck_assert_msg (strstr (r.err, "bad.xml:3: malformed XML"), "%s", r.err);
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("metadata", unknown);
+  r = WS_TEST_RUN ("metadata", unknown);
   ck_assert_int_eq (r.status, 2);
   ck_assert (strstr (r.err, "<html>"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
   /* The batch goes on: the good file is still reported. */
-  r = RUN ("metadata", bad, sample, "--json");
+  r = WS_TEST_RUN ("metadata", bad, sample, "--json");
   ck_assert_int_eq (r.status, 2);
-  o = parse_object (parser, r.out);
+  o = ws_test_parse_object (parser, r.out);
   files = json_object_get_array_member (o, "files");
   ck_assert_int_eq (json_array_get_length (files), 2);
   ck_assert (
@@ -291,7 +241,7 @@ START_TEST (test_cli_metadata_bad_files)
   ck_assert_str_eq (json_object_get_string_member (
                         json_array_get_object_element (files, 1), "format"),
       "watershed");
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
   g_unlink (bad);
   g_unlink (unknown);
@@ -321,18 +271,18 @@ START_TEST (test_cli_metadata_corpus)
     ck_assert_ptr_nonnull (dir);
     while ((name = g_dir_read_name (dir)) != NULL) {
       char *file;
-      Run r;
+      WsTestRun r;
       JsonObject *o;
       gboolean invalid = strstr (name, "-INVALID") != NULL;
 
       if (!g_str_has_suffix (name, ".xml"))
         continue;
       file = g_build_filename (path, name, NULL);
-      r = RUN ("metadata", file, "--json");
+      r = WS_TEST_RUN ("metadata", file, "--json");
       ck_assert_msg (r.status == (invalid ? 1 : 0) ||
                          (!invalid && r.status == 1),
           "%s: exit %d: %s", name, r.status, r.err);
-      o = parse_object (parser, r.out);
+      o = ws_test_parse_object (parser, r.out);
       ck_assert_str_eq (json_object_get_string_member (o, "format"),
           s == 0 ? "imf-cpl" :
                    (g_str_has_prefix (name, "dvbi-servicelist") ?
@@ -341,12 +291,12 @@ START_TEST (test_cli_metadata_corpus)
       if (invalid)
         ck_assert_msg (!json_object_get_boolean_member (o, "valid"),
             "%s should be reported invalid", name);
-      run_clear (&r);
+      ws_test_run_clear (&r);
 
-      r = RUN ("metadata", file);
+      r = WS_TEST_RUN ("metadata", file);
       ck_assert_int_le (r.status, 1);
       ck_assert_msg (strstr (r.out, name) != NULL, "%s", r.out);
-      run_clear (&r);
+      ws_test_run_clear (&r);
       g_free (file);
       files++;
     }
@@ -361,75 +311,76 @@ END_TEST
 START_TEST (test_cli_policy_decide_contract)
 {
   JsonParser *parser = json_parser_new ();
-  Run r = RUN ("policy", "decide", "--policy", "uk-ofcom", "--rating",
-      "bbfc:15", "--at", "2026-07-01T19:30:00Z", "--json");
+  WsTestRun r = WS_TEST_RUN ("policy", "decide", "--policy", "uk-ofcom",
+      "--rating", "bbfc:15", "--at", "2026-07-01T19:30:00Z", "--json");
   JsonObject *o;
 
   /* DESIGN.md contract 4: blocked -> exit 1 */
   ck_assert_msg (r.status == 1, "exit %d: %s", r.status, r.err);
-  o = parse_object (parser, r.out);
+  o = ws_test_parse_object (parser, r.out);
   ck_assert (!json_object_get_boolean_member (o, "allowed"));
   ck_assert_str_eq (json_object_get_string_member (o, "next_allowed"),
       "2026-07-01T21:00:00+01:00");
   ck_assert (json_object_get_null_member (o, "allowed_until"));
   ck_assert (strlen (json_object_get_string_member (o, "reason")) > 10);
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("policy", "decide", "--policy", "uk-ofcom", "--rating", "bbfc:15",
-      "--at", "2026-07-01T21:00:00+01:00", "--json");
+  r = WS_TEST_RUN ("policy", "decide", "--policy", "uk-ofcom", "--rating",
+      "bbfc:15", "--at", "2026-07-01T21:00:00+01:00", "--json");
   ck_assert_int_eq (r.status, 0);
-  o = parse_object (parser, r.out);
+  o = ws_test_parse_object (parser, r.out);
   ck_assert (json_object_get_boolean_member (o, "allowed"));
   ck_assert_str_eq (json_object_get_string_member (o, "allowed_until"),
       "2026-07-02T05:30:00+01:00");
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
   /* fail closed without a rating that exists */
-  r = RUN ("policy", "decide", "--policy", "uk-ofcom", "--rating", "mpa:NR",
-      "--at", "2026-07-01T23:00:00+01:00", "--json");
+  r = WS_TEST_RUN ("policy", "decide", "--policy", "uk-ofcom", "--rating",
+      "mpa:NR", "--at", "2026-07-01T23:00:00+01:00", "--json");
   ck_assert_int_eq (r.status, 1);
-  o = parse_object (parser, r.out);
+  o = ws_test_parse_object (parser, r.out);
   ck_assert (!json_object_get_boolean_member (o, "allowed"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_object_unref (parser);
 }
 END_TEST
 
 START_TEST (test_cli_policy_errors_and_list)
 {
-  Run r = RUN ("policy", "decide", "--policy", "xx-nowhere", "--rating",
-      "bbfc:15", "--at", "2026-07-01T19:30:00Z");
+  WsTestRun r = WS_TEST_RUN ("policy", "decide", "--policy", "xx-nowhere",
+      "--rating", "bbfc:15", "--at", "2026-07-01T19:30:00Z");
 
   ck_assert_int_eq (r.status, 2);
   ck_assert (strstr (r.err, "xx-nowhere"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("policy", "decide", "--policy", "uk-ofcom", "--rating", "bbfc:15",
-      "--at", "2026-07-01T25:00:00Z");
+  r = WS_TEST_RUN ("policy", "decide", "--policy", "uk-ofcom", "--rating",
+      "bbfc:15", "--at", "2026-07-01T25:00:00Z");
   ck_assert_int_eq (r.status, 2);
   ck_assert (strstr (r.err, "25:00"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("policy", "list");
+  r = WS_TEST_RUN ("policy", "list");
   ck_assert_int_eq (r.status, 0);
   for (const char *const *id = (const char *const[]){ "uk-ofcom", "de-jmstv",
            "fr-arcom", "nl-kijkwijzer", "us-fcc", "ie-cnam", "au-freetv",
            "es-lgca", "it-tusma", "br-classind", NULL };
        *id; id++)
     ck_assert_msg (strstr (r.out, *id) != NULL, "%s missing", *id);
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("policy", "--help");
+  r = WS_TEST_RUN ("policy", "--help");
   ck_assert_int_eq (r.status, 0);
-  run_clear (&r);
+  ws_test_run_clear (&r);
 }
 END_TEST
 
 START_TEST (test_cli_policy_windows)
 {
   JsonParser *parser = json_parser_new ();
-  Run r = RUN ("policy", "windows", "--policy", "de-jmstv", "--rating",
-      "fsk:16", "--from", "2026-07-01", "--to", "2026-07-03", "--json");
+  WsTestRun r = WS_TEST_RUN ("policy", "windows", "--policy", "de-jmstv",
+      "--rating", "fsk:16", "--from", "2026-07-01", "--to", "2026-07-03",
+      "--json");
   JsonNode *root;
 
   ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
@@ -439,7 +390,7 @@ START_TEST (test_cli_policy_windows)
   ck_assert (strstr (r.out, "2026-07-01T22:00:00+02:00") != NULL);
   ck_assert (strstr (r.out, "2026-07-02T06:00:00+02:00") != NULL);
   (void) root;
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_object_unref (parser);
 }
 END_TEST
@@ -458,13 +409,13 @@ START_TEST (test_cli_schedule_check)
   JsonParser *parser = json_parser_new ();
   JsonObject *o, *v;
   JsonArray *violations;
-  Run r = RUN ("schedule", "check", sched, "--policy", "uk-ofcom", "--json",
-      "--junit", junit);
+  WsTestRun r = WS_TEST_RUN ("schedule", "check", sched, "--policy", "uk-ofcom",
+      "--json", "--junit", junit);
   char *xml = NULL;
 
   /* two unusable events in the file: input error, yet all else checked */
   ck_assert_msg (r.status == 2, "exit %d: %s", r.status, r.err);
-  o = parse_object (parser, r.out);
+  o = ws_test_parse_object (parser, r.out);
   ck_assert_int_eq (json_object_get_int_member (o, "events_checked"), 6);
   violations = json_object_get_array_member (o, "violations");
   ck_assert_int_eq (json_array_get_length (violations), 3);
@@ -494,21 +445,21 @@ START_TEST (test_cli_schedule_check)
   ck_assert (strstr (xml, "<testsuites") && strstr (xml, "failures=\"3\""));
   ck_assert (strstr (xml, "type=\"runs-past-end\""));
   g_free (xml);
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
   /* With the PIN the pay channel's daytime 18 is allowed. */
-  r = RUN ("schedule", "check", sched, "--policy", "uk-ofcom", "--access",
-      "pin", "--json");
-  o = parse_object (parser, r.out);
+  r = WS_TEST_RUN ("schedule", "check", sched, "--policy", "uk-ofcom", "--pin",
+      "--json");
+  o = ws_test_parse_object (parser, r.out);
   ck_assert_int_eq (json_array_get_length (
                         json_object_get_array_member (o, "violations")),
       2);
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("schedule", "check", sched);
+  r = WS_TEST_RUN ("schedule", "check", sched);
   ck_assert_int_eq (r.status, 2);
   ck_assert (strstr (r.err, "--policy"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
   g_unlink (junit);
   g_rmdir (dir);
@@ -530,14 +481,14 @@ START_TEST (test_cli_schedule_bxf_metadata_dir)
   char *text = NULL;
   JsonParser *parser = json_parser_new ();
   JsonObject *o, *v;
-  Run r;
+  WsTestRun r;
 
   ck_assert (g_file_get_contents (sample, &text, NULL, NULL));
   ck_assert (g_file_set_contents (md, text, -1, NULL));
-  r = RUN ("schedule", "check", sched, "--policy", "uk-ofcom", "--metadata-dir",
-      dir, "--json");
+  r = WS_TEST_RUN ("schedule", "check", sched, "--policy", "uk-ofcom",
+      "--metadata-dir", dir, "--json");
   ck_assert_msg (r.status == 2, "exit %d: %s", r.status, r.err);
-  o = parse_object (parser, r.out);
+  o = ws_test_parse_object (parser, r.out);
   ck_assert_str_eq (json_object_get_string_member (o, "format"), "bxf");
   ck_assert_int_eq (json_object_get_int_member (o, "events_checked"), 3);
   ck_assert_int_eq (json_array_get_length (
@@ -554,16 +505,17 @@ START_TEST (test_cli_schedule_bxf_metadata_dir)
   ck_assert_str_eq (json_object_get_string_member (v,
                         "earliest_compliant_start"),
       "2026-07-01T21:00:00+01:00");
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
   /* Without the metadata the programme has no rating: fail closed. */
-  r = RUN ("schedule", "check", sched, "--policy", "uk-ofcom", "--json");
-  o = parse_object (parser, r.out);
+  r = WS_TEST_RUN ("schedule", "check", sched, "--policy", "uk-ofcom",
+      "--json");
+  o = ws_test_parse_object (parser, r.out);
   v = json_array_get_object_element (json_object_get_array_member (o,
                                          "violations"),
       0);
   ck_assert_str_eq (json_object_get_string_member (v, "verdict"), "unrated");
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
   g_unlink (md);
   g_rmdir (dir);
@@ -572,6 +524,55 @@ START_TEST (test_cli_schedule_bxf_metadata_dir)
   g_free (text);
   g_free (sample);
   g_free (sched);
+  g_object_unref (parser);
+}
+END_TEST
+
+/* The XML examples in README.md and docs/sidecar.md read without an error
+ * or a warning, so the documentation cannot rot. */
+START_TEST (test_cli_documented_examples_read)
+{
+  const char *docs[] = { "README.md", "docs/sidecar.md" };
+  char *dir = g_dir_make_tmp ("ws-cli-XXXXXX", NULL);
+  char *file = g_build_filename (dir, "example.xml", NULL);
+  JsonParser *parser = json_parser_new ();
+  int examples = 0;
+
+  for (gsize d = 0; d < G_N_ELEMENTS (docs); d++) {
+    char *path = g_build_filename (g_getenv ("WS_SOURCE_ROOT"), docs[d], NULL);
+    char *text = NULL;
+    const char *p;
+
+    ck_assert_msg (g_file_get_contents (path, &text, NULL, NULL), "%s", path);
+    for (p = strstr (text, "```xml\n"); p != NULL; p = strstr (p, "```xml\n")) {
+      const char *start = p + strlen ("```xml\n");
+      const char *end = strstr (start, "```");
+      JsonObject *o;
+      WsTestRun r;
+
+      ck_assert_ptr_nonnull (end);
+      ck_assert (g_file_set_contents (file, start, end - start, NULL));
+      r = WS_TEST_RUN ("metadata", file, "--json");
+      ck_assert_msg (r.status == 0, "%s example %d: exit %d: %s", docs[d],
+          examples, r.status, r.err);
+      o = ws_test_parse_object (parser, r.out);
+      ck_assert_str_eq (json_object_get_string_member (o, "format"),
+          "watershed");
+      ck_assert_int_eq (json_array_get_length (
+                            json_object_get_array_member (o, "warnings")),
+          0);
+      ws_test_run_clear (&r);
+      examples++;
+      p = end;
+    }
+    g_free (text);
+    g_free (path);
+  }
+  ck_assert_int_ge (examples, 2);
+  g_unlink (file);
+  g_rmdir (dir);
+  g_free (file);
+  g_free (dir);
   g_object_unref (parser);
 }
 END_TEST
@@ -597,6 +598,7 @@ cli_suite (void)
 
   tcase_add_test (metadata, test_cli_metadata_sample_json);
   tcase_add_test (metadata, test_cli_metadata_bad_files);
+  tcase_add_test (metadata, test_cli_documented_examples_read);
   tcase_add_test (policy, test_cli_policy_decide_contract);
   tcase_add_test (policy, test_cli_policy_errors_and_list);
   tcase_add_test (policy, test_cli_policy_windows);

@@ -5,52 +5,8 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
-#include <sys/wait.h>
 
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static Run
-run_argv_env (const char *prog, const char *const *args, char **envp)
-{
-  Run r = { -1, NULL, NULL };
-  GPtrArray *argv = g_ptr_array_new ();
-  GError *error = NULL;
-  int wait_status = 0;
-
-  g_ptr_array_add (argv, (gpointer) prog);
-  for (const char *const *a = args; *a != NULL; a++)
-    g_ptr_array_add (argv, (gpointer) *a);
-  g_ptr_array_add (argv, NULL);
-  ck_assert_msg (g_spawn_sync (NULL, (char **) argv->pdata, envp,
-                     G_SPAWN_SEARCH_PATH, NULL, NULL, &r.out, &r.err,
-                     &wait_status, &error),
-      "spawn %s failed: %s", prog, error ? error->message : "?");
-  ck_assert_msg (WIFEXITED (wait_status), "%s did not exit", prog);
-  r.status = WEXITSTATUS (wait_status);
-  g_ptr_array_free (argv, TRUE);
-  return r;
-}
-
-static Run
-run_argv (const char *prog, const char *const *args)
-{
-  return run_argv_env (prog, args, NULL);
-}
-
-#define RUN(...)                       \
-  run_argv (g_getenv ("WS_WATERSHED"), \
-      (const char *const[]){ __VA_ARGS__, NULL })
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
+#include "ws-test-cli.h"
 
 static char *tmpdir;
 
@@ -64,44 +20,11 @@ setup_tmpdir (void)
 }
 
 static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL) {
-    g_unlink (path);
-    return;
-  }
-  while ((name = g_dir_read_name (dir)) != NULL) {
-    char *child = g_build_filename (path, name, NULL);
-
-    remove_tree (child);
-    g_free (child);
-  }
-  g_dir_close (dir);
-  g_rmdir (path);
-}
-
-static void
 teardown_tmpdir (void)
 {
-  remove_tree (tmpdir);
+  ws_test_remove_tree (tmpdir);
   g_free (tmpdir);
   tmpdir = NULL;
-}
-
-static JsonObject *
-parse_object (JsonParser *parser, const char *text)
-{
-  GError *error = NULL;
-  JsonNode *root;
-
-  ck_assert_msg (json_parser_load_from_data (parser, text, -1, &error),
-      "not JSON: %s\n%s", error ? error->message : "", text);
-  root = json_parser_get_root (parser);
-  ck_assert (JSON_NODE_HOLDS_OBJECT (root));
-  return json_node_get_object (root);
 }
 
 /* One stream of `ffprobe -count_frames` (every frame decoded). */
@@ -116,7 +39,7 @@ static void
 probe_stream (const char *path, const char *select, Stream *s)
 {
   JsonParser *parser = json_parser_new ();
-  Run r = run_argv ("ffprobe",
+  WsTestRun r = ws_test_run ("ffprobe",
       (const char *const[]){ "-v", "error", "-count_frames", "-select_streams",
           select, "-show_entries",
           "stream=codec_name,width,height,nb_read_frames,duration", "-of",
@@ -126,7 +49,7 @@ probe_stream (const char *path, const char *select, Stream *s)
   JsonObject *st;
 
   ck_assert_msg (r.status == 0, "ffprobe %s: %s", path, r.err);
-  o = parse_object (parser, r.out);
+  o = ws_test_parse_object (parser, r.out);
   streams = json_object_get_array_member (o, "streams");
   ck_assert_int_eq (json_array_get_length (streams), 1);
   st = json_array_get_object_element (streams, 0);
@@ -143,7 +66,7 @@ probe_stream (const char *path, const char *select, Stream *s)
   s->duration_s = g_ascii_strtod (json_object_get_string_member (st,
                                       "duration"),
       NULL);
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_object_unref (parser);
 }
 
@@ -166,7 +89,7 @@ assert_as_run (const char *path, const char *element, const char *start_iso,
     if (**l == '\0')
       continue;
     parser = json_parser_new ();
-    o = parse_object (parser, *l);
+    o = ws_test_parse_object (parser, *l);
     if (!strcmp (json_object_get_string_member (o, "element"), element)) {
       ck_assert_str_eq (json_object_get_string_member (o, "policy"),
           "uk-ofcom");
@@ -215,7 +138,7 @@ file_contains (const char *path, const char *needle)
 
 START_TEST (test_demo_help_lists_demo_first)
 {
-  Run r = RUN ("--help");
+  WsTestRun r = WS_TEST_RUN ("--help");
   const char *commands;
 
   ck_assert_int_eq (r.status, 0);
@@ -224,13 +147,13 @@ START_TEST (test_demo_help_lists_demo_first)
   ck_assert (commands != NULL);
   ck_assert_msg (g_str_has_prefix (commands, "Commands:\n  demo "), "%s",
       r.out);
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("demo", "--help");
+  r = WS_TEST_RUN ("demo", "--help");
   ck_assert_int_eq (r.status, 0);
   ck_assert (strstr (r.out, "ratinggate") && strstr (r.out, "--input") &&
              strstr (r.out, "--start-time") && strstr (r.out, "--output"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 }
 END_TEST
 
@@ -240,8 +163,8 @@ START_TEST (test_demo_sample_gate_badge_and_check)
 {
   JsonParser *parser = json_parser_new ();
   char *out = g_build_filename (tmpdir, "out", NULL);
-  Run r = RUN ("demo", "--output", out, "--duration", "12", "--start-time",
-      "2026-07-01T20:59:58+01:00", "--json");
+  WsTestRun r = WS_TEST_RUN ("demo", "--output", out, "--duration", "12",
+      "--start-time", "2026-07-01T20:59:58+01:00", "--json");
   JsonObject *o, *file, *flash, *loud, *planted, *range;
   JsonArray *gate, *files, *incidents;
   Stream v = { 0 }, a = { 0 };
@@ -249,7 +172,7 @@ START_TEST (test_demo_sample_gate_badge_and_check)
   gboolean flash_found = FALSE;
 
   ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
-  o = parse_object (parser, r.out);
+  o = ws_test_parse_object (parser, r.out);
 
   /* The MP4 exists and decodes: 12 s of 720p25 H.264 and AAC. */
   ck_assert (
@@ -348,7 +271,7 @@ START_TEST (test_demo_sample_gate_badge_and_check)
   g_free (v.codec);
   g_free (a.codec);
   g_free (out);
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_object_unref (parser);
 }
 END_TEST
@@ -360,8 +283,8 @@ START_TEST (test_demo_text_summary)
   char *video = g_build_filename (out, "demo.mp4", NULL);
   char *html = g_build_filename (out, "report.html", NULL);
   char *asrun = g_build_filename (out, "as-run.jsonl", NULL);
-  Run r = RUN ("demo", "--output", out, "--duration", "4", "--start-time",
-      "2026-07-01T20:59:59+01:00");
+  WsTestRun r = WS_TEST_RUN ("demo", "--output", out, "--duration", "4",
+      "--start-time", "2026-07-01T20:59:59+01:00");
 
   ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
   ck_assert_msg (strstr (r.out, video) && strstr (r.out, html) &&
@@ -373,17 +296,17 @@ START_TEST (test_demo_text_summary)
                      strstr (r.out, "badge bbfc:15"),
       "%s", r.out);
   ck_assert (strstr (r.out, "loudness:") && strstr (r.out, "flash:"));
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
   /* A second run into the same folder starts a new as-run log. */
-  r = RUN ("demo", "--output", out, "--duration", "4", "--start-time",
+  r = WS_TEST_RUN ("demo", "--output", out, "--duration", "4", "--start-time",
       "2026-07-01T20:59:59+01:00");
   ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
   assert_as_run (asrun, "video-gate", "2026-07-01T20:59:59+01:00",
       "2026-07-01T21:00:00+01:00", 1000000000);
   ck_assert (g_file_test (video, G_FILE_TEST_IS_REGULAR));
   ck_assert (g_file_test (html, G_FILE_TEST_IS_REGULAR));
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_free (video);
   g_free (html);
   g_free (asrun);
@@ -404,19 +327,19 @@ START_TEST (test_demo_input_file)
   char *sample = g_build_filename (g_getenv ("WS_SOURCE_ROOT"), "ratings",
       "samples", "demo-bbfc15.xml", NULL);
   char *xml = NULL;
-  Run r = RUN ("demo", "--output", first, "--duration", "3");
+  WsTestRun r = WS_TEST_RUN ("demo", "--output", first, "--duration", "3");
   JsonObject *o;
   JsonArray *gate;
   Stream v = { 0 };
 
   ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
-  run_clear (&r);
+  ws_test_run_clear (&r);
   ck_assert (g_file_get_contents (sample, &xml, NULL, NULL));
   ck_assert (g_file_set_contents (sidecar, xml, -1, NULL));
-  r = RUN ("demo", "--input", input, "--output", second, "--start-time",
+  r = WS_TEST_RUN ("demo", "--input", input, "--output", second, "--start-time",
       "2026-07-01T22:00:00+01:00", "--json");
   ck_assert_msg (r.status == 0, "exit %d: %s", r.status, r.err);
-  o = parse_object (parser, r.out);
+  o = ws_test_parse_object (parser, r.out);
   ck_assert_str_eq (json_object_get_string_member (o, "input"), input);
   ck_assert_str_eq (json_object_get_string_member (o, "metadata"), sidecar);
   ck_assert_str_eq (json_object_get_string_member (o, "rating"), "bbfc:15");
@@ -432,7 +355,7 @@ START_TEST (test_demo_input_file)
   ck_assert_str_eq (v.codec, "h264");
   ck_assert_int_eq (v.frames, 75);
   g_free (v.codec);
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_free (xml);
   g_free (sample);
   g_free (sidecar);
@@ -446,37 +369,37 @@ END_TEST
 START_TEST (test_demo_usage_errors)
 {
   char *out = g_build_filename (tmpdir, "never", NULL);
-  Run r = RUN ("demo", "--output", out, "--policy", "xx-nowhere");
+  WsTestRun r = WS_TEST_RUN ("demo", "--output", out, "--policy", "xx-nowhere");
 
   ck_assert_int_eq (r.status, 2);
   ck_assert_msg (strstr (r.err, "xx-nowhere") != NULL, "%s", r.err);
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("demo", "--output", out, "--duration", "0");
+  r = WS_TEST_RUN ("demo", "--output", out, "--duration", "0");
   ck_assert_int_eq (r.status, 2);
   ck_assert_msg (strstr (r.err, "--duration") != NULL, "%s", r.err);
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("demo", "--output", out, "--start-time", "tomorrow");
+  r = WS_TEST_RUN ("demo", "--output", out, "--start-time", "tomorrow");
   ck_assert_int_eq (r.status, 2);
   ck_assert_msg (strstr (r.err, "--start-time") != NULL, "%s", r.err);
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("demo", "--output", out, "--input", "/nonexistent/film.mp4");
+  r = WS_TEST_RUN ("demo", "--output", out, "--input", "/nonexistent/film.mp4");
   ck_assert_int_eq (r.status, 2);
   ck_assert_msg (strstr (r.err, "/nonexistent/film.mp4: no such file"), "%s",
       r.err);
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("demo", "--output", out, "--metadata", "/nonexistent/m.xml");
+  r = WS_TEST_RUN ("demo", "--output", out, "--metadata", "/nonexistent/m.xml");
   ck_assert_int_eq (r.status, 2);
   ck_assert_msg (strstr (r.err, "/nonexistent/m.xml: no such file"), "%s",
       r.err);
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
-  r = RUN ("demo", "--output", out, "stray-argument");
+  r = WS_TEST_RUN ("demo", "--output", out, "stray-argument");
   ck_assert_int_eq (r.status, 2);
-  run_clear (&r);
+  ws_test_run_clear (&r);
 
   /* Nothing was written for a usage error. */
   ck_assert (!g_file_test (out, G_FILE_TEST_EXISTS));
@@ -489,14 +412,14 @@ START_TEST (test_demo_bad_metadata)
 {
   char *bad = g_build_filename (tmpdir, "bad.xml", NULL);
   char *out = g_build_filename (tmpdir, "never", NULL);
-  Run r;
+  WsTestRun r;
 
   ck_assert (g_file_set_contents (bad, "this is not XML\n", -1, NULL));
-  r = RUN ("demo", "--output", out, "--metadata", bad);
+  r = WS_TEST_RUN ("demo", "--output", out, "--metadata", bad);
   ck_assert_int_eq (r.status, 2);
   ck_assert_msg (strstr (r.err, bad) != NULL, "%s", r.err);
   ck_assert (!g_file_test (out, G_FILE_TEST_EXISTS));
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_free (bad);
   g_free (out);
 }
@@ -509,13 +432,13 @@ START_TEST (test_demo_missing_elements)
   char *out = g_build_filename (tmpdir, "never", NULL);
   char *registry = g_build_filename (tmpdir, "registry.bin", NULL);
   char **env = g_get_environ ();
-  Run r;
+  WsTestRun r;
 
   env = g_environ_setenv (env, "GST_PLUGIN_SYSTEM_PATH_1_0", "", TRUE);
   env = g_environ_setenv (env, "GST_PLUGIN_PATH_1_0", "", TRUE);
   env = g_environ_unsetenv (env, "GST_PLUGIN_PATH");
   env = g_environ_setenv (env, "GST_REGISTRY_1_0", registry, TRUE);
-  r = run_argv_env (g_getenv ("WS_WATERSHED"),
+  r = ws_test_run_env (g_getenv ("WS_WATERSHED"),
       (const char *const[]){ "demo", "--output", out, NULL }, env);
   ck_assert_int_eq (r.status, 2);
   ck_assert_msg (strstr (r.err, "x264enc") &&
@@ -526,7 +449,7 @@ START_TEST (test_demo_missing_elements)
                      strstr (r.err, "gstreamer1.0-plugins-good"),
       "%s", r.err);
   ck_assert (!g_file_test (out, G_FILE_TEST_EXISTS));
-  run_clear (&r);
+  ws_test_run_clear (&r);
   g_strfreev (env);
   g_free (registry);
   g_free (out);

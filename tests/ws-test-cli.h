@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* watershed: helpers shared by the CLI tests (header-only): run a program,
+ * take its exit status and output, parse its JSON, clean up a folder. Use
+ * them inside check test cases (they fail the test with ck_assert). */
+#ifndef WS_TESTS_WS_TEST_CLI_H
+#define WS_TESTS_WS_TEST_CLI_H
+
+#include <check.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sys/wait.h>
+
+/** What a finished program left: its exit status, stdout and stderr. */
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} WsTestRun;
+
+/**
+ * ws_test_run_env:
+ * @prog: the program, a path or a name looked up in $PATH.
+ * @args: (array zero-terminated=1): its arguments, without @prog.
+ * @envp: (nullable): its environment; NULL inherits ours.
+ *
+ * Runs @prog to the end and fails the test when it cannot be started or
+ * does not exit normally. Free the result with ws_test_run_clear().
+ */
+static inline WsTestRun
+ws_test_run_env (const char *prog, const char *const *args, char **envp)
+{
+  WsTestRun r = { -1, NULL, NULL };
+  GPtrArray *argv = g_ptr_array_new ();
+  GError *error = NULL;
+  int wait_status = 0;
+
+  ck_assert_msg (prog != NULL, "no program to run (is WS_WATERSHED set?)");
+  g_ptr_array_add (argv, (gpointer) prog);
+  for (const char *const *a = args; *a != NULL; a++)
+    g_ptr_array_add (argv, (gpointer) *a);
+  g_ptr_array_add (argv, NULL);
+  ck_assert_msg (g_spawn_sync (NULL, (char **) argv->pdata, envp,
+                     G_SPAWN_SEARCH_PATH, NULL, NULL, &r.out, &r.err,
+                     &wait_status, &error),
+      "spawn %s failed: %s", prog, error ? error->message : "?");
+  ck_assert_msg (WIFEXITED (wait_status), "%s did not exit", prog);
+  r.status = WEXITSTATUS (wait_status);
+  g_ptr_array_free (argv, TRUE);
+  return r;
+}
+
+/** ws_test_run_env() with our environment. */
+static inline WsTestRun
+ws_test_run (const char *prog, const char *const *args)
+{
+  return ws_test_run_env (prog, args, NULL);
+}
+
+/** Runs the `watershed` under test ($WS_WATERSHED) with the arguments. */
+#define WS_TEST_RUN(...)                  \
+  ws_test_run (g_getenv ("WS_WATERSHED"), \
+      (const char *const[]){ __VA_ARGS__, NULL })
+
+/** Frees the output of a run (not @r itself). */
+static inline void
+ws_test_run_clear (WsTestRun *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+  r->out = r->err = NULL;
+}
+
+/**
+ * ws_test_parse_object:
+ * Parses @text with @parser and fails the test unless it is one JSON
+ * object. Returns: (transfer none): the object, owned by @parser.
+ */
+static inline JsonObject *
+ws_test_parse_object (JsonParser *parser, const char *text)
+{
+  GError *error = NULL;
+  JsonNode *root;
+
+  ck_assert_msg (json_parser_load_from_data (parser, text, -1, &error),
+      "not JSON: %s\n%s", error ? error->message : "", text);
+  root = json_parser_get_root (parser);
+  ck_assert (JSON_NODE_HOLDS_OBJECT (root));
+  return json_node_get_object (root);
+}
+
+/** Removes @path: a file, or a folder with everything in it. */
+static inline void
+ws_test_remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL) {
+    g_unlink (path);
+    return;
+  }
+  while ((name = g_dir_read_name (dir)) != NULL) {
+    char *child = g_build_filename (path, name, NULL);
+
+    ws_test_remove_tree (child);
+    g_free (child);
+  }
+  g_dir_close (dir);
+  g_rmdir (path);
+}
+
+#endif /* WS_TESTS_WS_TEST_CLI_H */
