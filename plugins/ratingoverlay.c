@@ -63,8 +63,11 @@
  * composition is attached to the buffers and the pixels are not touched;
  * otherwise it is blended into the frames in software (I420, YV12, NV12,
  * NV21, YUY2, UYVY, YVYU, Y42B, Y444, AYUV, v210, I420_10LE, P010_10LE and
- * the 8-bit RGB formats). When nothing is visible the element is in
- * passthrough.
+ * the 8-bit RGB formats) with GStreamer's gst_video_blend(), one visible
+ * part at a time (the badge row, the text panel), each into a view of the
+ * frame that covers only that part, so the cost follows the area of the
+ * guidance rather than the width of the frame. When nothing is visible
+ * the element is in passthrough.
  *
  * The read-only #WsRatingOverlay:layout property reports where the parts
  * were placed, in frame pixels.
@@ -567,14 +570,14 @@ update_rule (WsRatingOverlay *self, const Props *p, const Content *c)
 static void
 clear_cache (WsRatingOverlay *self)
 {
-  ws_guidance_blend_free (self->blend);
-  self->blend = NULL;
   if (self->composition)
     gst_video_overlay_composition_unref (self->composition);
   self->composition = NULL;
   if (self->rectangle)
     gst_video_overlay_rectangle_unref (self->rectangle);
   self->rectangle = NULL;
+  gst_clear_buffer (&self->pixels);
+  self->n_parts = 0;
 }
 
 static void
@@ -602,6 +605,47 @@ layout_add_rect (GstStructure *s, const char *name, const WsGuidanceRect *r,
   g_free (fy);
   g_free (fw);
   g_free (fh);
+}
+
+/* The parts of @img worth blending: each run of rows with visible pixels
+ * (the badge row, the text panel: a transparent gap separates them), as
+ * wide as its visible pixels. A run beyond the last part joins it.
+ * Returns the number of parts, 0 when nothing is visible. */
+static guint
+visible_parts (const WsGuidanceImage *img,
+    GstVideoRectangle parts[WS_RATING_OVERLAY_MAX_PARTS])
+{
+  guint n = 0;
+  gboolean in_run = FALSE;
+
+  for (int y = 0; y < img->height; y++) {
+    const guint32 *row = (const guint32 *) (gpointer) (img->pixels +
+                                                       (gsize) y * img->stride);
+    int first = -1, last = -1;
+    GstVideoRectangle *r;
+
+    for (int x = 0; x < img->width; x++)
+      if (row[x] >> 24) {
+        if (first < 0)
+          first = x;
+        last = x;
+      }
+    if (first < 0) {
+      in_run = FALSE;
+      continue;
+    }
+    if (!in_run && n < WS_RATING_OVERLAY_MAX_PARTS) {
+      parts[n++] = (GstVideoRectangle){ first, y, last - first + 1, 1 };
+    } else {
+      r = &parts[n - 1];
+      last = MAX (last, r->x + r->w - 1);
+      r->x = MIN (r->x, first);
+      r->w = last - r->x + 1;
+      r->h = y - r->y + 1;
+    }
+    in_run = TRUE;
+  }
+  return n;
 }
 
 static void
@@ -692,20 +736,14 @@ render (WsRatingOverlay *self, const Props *p, const Content *c)
     y = MAX (y, 0);
   }
 
-  if (self->fast) {
-    gdouble kr = 0.2126, kb = 0.0722;
-    const GstVideoColorimetry *cm = &self->info.colorimetry;
-    if (!gst_video_color_matrix_get_Kr_Kb (cm->matrix, &kr, &kb)) {
-      kr = 0.2126;
-      kb = 0.0722;
-    }
-    self->blend = ws_guidance_blend_new (img->pixels, img->width, img->height,
-        img->stride, self->components, self->n_components, kr, kb,
-        cm->range == GST_VIDEO_COLOR_RANGE_0_255);
-  }
   self->rect_x = x;
   self->rect_y = y;
 
+  self->n_parts = visible_parts (img, self->parts);
+  for (guint i = 0; i < self->n_parts; i++)
+    GST_DEBUG_OBJECT (self, "visible part %u: %dx%d at %d,%d", i,
+        self->parts[i].w, self->parts[i].h, x + self->parts[i].x,
+        y + self->parts[i].y);
   stride[0] = img->stride;
   buf = gst_buffer_new_wrapped (img->pixels,
       (gsize) img->stride * (gsize) img->height);
@@ -715,7 +753,10 @@ render (WsRatingOverlay *self, const Props *p, const Content *c)
   img->pixels = NULL;
   self->rectangle = gst_video_overlay_rectangle_new_raw (buf, x, y, img->width,
       img->height, GST_VIDEO_OVERLAY_FORMAT_FLAG_PREMULTIPLIED_ALPHA);
-  gst_buffer_unref (buf);
+  self->pixels = buf;
+  gst_video_info_set_format (&self->pixels_info,
+      GST_VIDEO_OVERLAY_COMPOSITION_FORMAT_RGB, img->width, img->height);
+  self->pixels_info.flags |= GST_VIDEO_FLAG_PREMULTIPLIED_ALPHA;
 
   layout = gst_structure_new ("ratingoverlay-layout", "x", G_TYPE_INT, x, "y",
       G_TYPE_INT, y, "width", G_TYPE_INT, img->width, "height", G_TYPE_INT,
@@ -828,42 +869,6 @@ ws_rating_overlay_transform_caps (GstBaseTransform *trans,
   return ret;
 }
 
-/* The components of an 8-bit format our blender handles (planar,
- * semi-planar and packed YUV and RGB without subsampling beyond 2x2). */
-static gboolean
-fast_components (const GstVideoInfo *info, WsBlendComponent *comps,
-    guint *n_comps)
-{
-  static const WsBlendChannel yuv[] = { WS_BLEND_CHANNEL_Y, WS_BLEND_CHANNEL_U,
-    WS_BLEND_CHANNEL_V, WS_BLEND_CHANNEL_A };
-  static const WsBlendChannel rgb[] = { WS_BLEND_CHANNEL_R, WS_BLEND_CHANNEL_G,
-    WS_BLEND_CHANNEL_B, WS_BLEND_CHANNEL_A };
-  const GstVideoFormatInfo *f = info->finfo;
-  guint n = GST_VIDEO_FORMAT_INFO_N_COMPONENTS (f);
-
-  if (GST_VIDEO_FORMAT_INFO_IS_COMPLEX (f) ||
-      GST_VIDEO_FORMAT_INFO_IS_TILED (f) ||
-      GST_VIDEO_FORMAT_INFO_HAS_PALETTE (f) ||
-      GST_VIDEO_FORMAT_INFO_BITS (f) != 8 || n < 3 || n > 4 ||
-      !(GST_VIDEO_FORMAT_INFO_IS_YUV (f) || GST_VIDEO_FORMAT_INFO_IS_RGB (f)) ||
-      GST_VIDEO_INFO_INTERLACE_MODE (info) ==
-          GST_VIDEO_INTERLACE_MODE_ALTERNATE)
-    return FALSE;
-  for (guint c = 0; c < n; c++) {
-    if (GST_VIDEO_FORMAT_INFO_DEPTH (f, c) != 8 ||
-        GST_VIDEO_FORMAT_INFO_SHIFT (f, c) != 0 ||
-        GST_VIDEO_FORMAT_INFO_PSTRIDE (f, c) <= 0 ||
-        GST_VIDEO_FORMAT_INFO_W_SUB (f, c) > 1 ||
-        GST_VIDEO_FORMAT_INFO_H_SUB (f, c) > 1)
-      return FALSE;
-    comps[c].channel = GST_VIDEO_FORMAT_INFO_IS_YUV (f) ? yuv[c] : rgb[c];
-    comps[c].sub_x = GST_VIDEO_FORMAT_INFO_W_SUB (f, c);
-    comps[c].sub_y = GST_VIDEO_FORMAT_INFO_H_SUB (f, c);
-  }
-  *n_comps = n;
-  return TRUE;
-}
-
 static gboolean
 ws_rating_overlay_set_caps (GstBaseTransform *trans, GstCaps *incaps,
     GstCaps *outcaps)
@@ -880,7 +885,6 @@ ws_rating_overlay_set_caps (GstBaseTransform *trans, GstCaps *incaps,
   }
   self->info = info;
   self->have_info = TRUE;
-  self->fast = fast_components (&info, self->components, &self->n_components);
   self->check_allocation = TRUE;
   GST_OBJECT_LOCK (self);
   self->dirty = TRUE;
@@ -1091,6 +1095,116 @@ ws_rating_overlay_before_transform (GstBaseTransform *trans, GstBuffer *buf)
   props_clear (&p);
 }
 
+/* How a view into a frame of format @f must be aligned so that its
+ * pixels unpack and pack as they do in the whole frame: to whole chroma
+ * samples (2 for 4:2:0 and 4:2:2, horizontally and vertically as
+ * subsampled) and to whole v210 groups (6 pixels). FALSE for layouts a
+ * view cannot express (other complex or tiled ones): then the view is the
+ * whole frame. */
+static gboolean
+view_alignment (const GstVideoFormatInfo *f, int *align_x, int *align_y)
+{
+  *align_x = *align_y = 1;
+  if (GST_VIDEO_FORMAT_INFO_FORMAT (f) == GST_VIDEO_FORMAT_v210) {
+    *align_x = 6;
+    return TRUE;
+  }
+  if (GST_VIDEO_FORMAT_INFO_IS_COMPLEX (f) ||
+      GST_VIDEO_FORMAT_INFO_IS_TILED (f) ||
+      GST_VIDEO_FORMAT_INFO_HAS_PALETTE (f))
+    return FALSE;
+  for (guint c = 0; c < GST_VIDEO_FORMAT_INFO_N_COMPONENTS (f); c++) {
+    if (GST_VIDEO_FORMAT_INFO_PSTRIDE (f, c) <= 0)
+      return FALSE;
+    *align_x = MAX (*align_x, 1 << GST_VIDEO_FORMAT_INFO_W_SUB (f, c));
+    *align_y = MAX (*align_y, 1 << GST_VIDEO_FORMAT_INFO_H_SUB (f, c));
+  }
+  return TRUE;
+}
+
+/* A view of the mapped @frame covering only @r (inside the frame and
+ * aligned as view_alignment() says): the same format, flags and strides,
+ * the width and height of @r, every plane pointer moved to @r's top-left
+ * corner. It borrows @frame's mapping and is never unmapped itself; it is
+ * only handed to gst_video_blend(), which reads the info (format, flags,
+ * size, strides) and the plane pointers. */
+static void
+frame_view (const GstVideoFrame *frame, const GstVideoRectangle *r,
+    GstVideoFrame *view)
+{
+  const GstVideoFormatInfo *f = frame->info.finfo;
+
+  *view = *frame;
+  GST_VIDEO_INFO_WIDTH (&view->info) = r->w;
+  GST_VIDEO_INFO_HEIGHT (&view->info) = r->h;
+  for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES (frame); p++) {
+    gint comp[GST_VIDEO_MAX_COMPONENTS];
+    gsize x_bytes;
+
+    gst_video_format_info_component (f, p, comp);
+    if (GST_VIDEO_FORMAT_INFO_FORMAT (f) == GST_VIDEO_FORMAT_v210)
+      x_bytes = (gsize) (r->x / 6) * 16;
+    else
+      x_bytes = (gsize) GST_VIDEO_FORMAT_INFO_SCALE_WIDTH (f, comp[0], r->x) *
+                GST_VIDEO_FORMAT_INFO_PSTRIDE (f, comp[0]);
+    view->data[p] = (guint8 *) frame->data[p] + x_bytes +
+                    (gsize) GST_VIDEO_FORMAT_INFO_SCALE_HEIGHT (f, comp[0],
+                        r->y) *
+                        GST_VIDEO_FRAME_PLANE_STRIDE (frame, p);
+  }
+}
+
+/* Blends the visible parts of the guidance into @frame with
+ * gst_video_blend(), each part into a view of the frame that covers only
+ * that part (aligned outwards to whole chroma samples). gst_video_blend()
+ * unpacks and packs every line of its destination at full width and
+ * converts and blends every pixel of its source, so blending the whole
+ * image into the whole frame would also convert the rest of each 1920-pixel
+ * line and the transparent corners of the image. Because the views are
+ * aligned the pixels come out exactly as from a whole-frame blend (the
+ * chroma of a 4:2:0 pair of lines from the first line, as always). */
+static gboolean
+blend_parts (WsRatingOverlay *self, GstVideoFrame *frame)
+{
+  GstVideoFrame image;
+  gfloat alpha = (gfloat) (round (CLAMP (self->alpha, 0.0, 1.0) * 255.0) /
+                           255.0);
+  int fw = GST_VIDEO_FRAME_WIDTH (frame), fh = GST_VIDEO_FRAME_HEIGHT (frame);
+  int ax, ay;
+  gboolean views = view_alignment (frame->info.finfo, &ax, &ay);
+  gboolean ok = TRUE;
+
+  if (!gst_video_frame_map (&image, &self->pixels_info, self->pixels,
+          GST_MAP_READ))
+    return FALSE;
+  for (guint i = 0; i < self->n_parts && ok; i++) {
+    const GstVideoRectangle *part = &self->parts[i];
+    /* the part in frame pixels, clipped to the frame */
+    int x0 = MAX (self->rect_x + part->x, 0);
+    int y0 = MAX (self->rect_y + part->y, 0);
+    int x1 = MIN (self->rect_x + part->x + part->w, fw);
+    int y1 = MIN (self->rect_y + part->y + part->h, fh);
+    GstVideoRectangle s, d = { 0, 0, fw, fh };
+    GstVideoFrame src, dest;
+
+    if (x0 >= x1 || y0 >= y1)
+      continue;
+    s = (GstVideoRectangle){ x0 - self->rect_x, y0 - self->rect_y, x1 - x0,
+      y1 - y0 };
+    if (views) {
+      d.x = x0 / ax * ax;
+      d.y = y0 / ay * ay;
+      d.w = MIN ((x1 + ax - 1) / ax * ax, fw) - d.x;
+      d.h = MIN ((y1 + ay - 1) / ay * ay, fh) - d.y;
+    }
+    frame_view (&image, &s, &src);
+    frame_view (frame, &d, &dest);
+    ok = gst_video_blend (&dest, &src, x0 - d.x, y0 - d.y, alpha);
+  }
+  gst_video_frame_unmap (&image);
+  return ok;
+}
+
 static GstFlowReturn
 ws_rating_overlay_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
 {
@@ -1129,21 +1243,12 @@ ws_rating_overlay_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
             GST_VIDEO_INFO_HEIGHT (&self->info)));
     return GST_FLOW_ERROR;
   }
-  if (self->blend) {
-    guint a8 = (guint) round (CLAMP (self->alpha, 0.0, 1.0) * 255.0);
-    const GstVideoFormatInfo *f = self->info.finfo;
-    for (guint c = 0; c < self->n_components; c++) {
-      guint plane = GST_VIDEO_FORMAT_INFO_PLANE (f, c);
-      ws_guidance_blend_apply (self->blend, c,
-          (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&frame, plane) +
-              GST_VIDEO_FRAME_COMP_POFFSET (&frame, c),
-          GST_VIDEO_FRAME_PLANE_STRIDE (&frame, plane),
-          GST_VIDEO_FRAME_COMP_PSTRIDE (&frame, c), self->rect_x, self->rect_y,
-          GST_VIDEO_FRAME_WIDTH (&frame), GST_VIDEO_FRAME_HEIGHT (&frame), a8);
-    }
-  } else {
-    comp = composition_for_alpha (self, self->alpha);
-    gst_video_overlay_composition_blend (comp, &frame);
+  if (!blend_parts (self, &frame)) {
+    GST_ELEMENT_WARNING (self, STREAM, FAILED, (NULL),
+        ("cannot blend the guidance into %s frames; nothing is shown (put "
+         "videoconvert to I420 before ratingoverlay)",
+            gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&self->info))));
+    self->n_parts = 0; /* warn once, until the next rendering */
   }
   gst_video_frame_unmap (&frame);
   return GST_FLOW_OK;

@@ -53,6 +53,9 @@ GType ws_rating_overlay_position_get_type (void);
 #define WS_TYPE_RATING_OVERLAY_MODE (ws_rating_overlay_mode_get_type ())
 GType ws_rating_overlay_mode_get_type (void);
 
+/* the most separately blended parts of the guidance image */
+#define WS_RATING_OVERLAY_MAX_PARTS 4
+
 #define WS_TYPE_RATING_OVERLAY (ws_rating_overlay_get_type ())
 G_DECLARE_FINAL_TYPE (WsRatingOverlay, ws_rating_overlay, WS, RATING_OVERLAY,
     GstBaseTransform)
@@ -107,18 +110,20 @@ struct _WsRatingOverlay {
   GstClockTimeDiff rebase_elapsed;
   gdouble alpha; /* for the buffer being processed */
 
-  /* our own blender for 8-bit formats (gst_video_overlay_composition_blend
-   * converts whole lines of the frame for every row it touches) */
-  gboolean fast;
-  WsBlendComponent components[4];
-  guint n_components;
-
-  /* the rendered guidance, cached until something changes */
-  WsGuidanceBlend *blend;
-  gint rect_x, rect_y;
+  /* the rendered guidance, cached until something changes: the
+   * rectangle (attached as it is, in a composition at the current alpha) */
   GstVideoOverlayRectangle *rectangle;
   GstVideoOverlayComposition *composition;
   gfloat composition_alpha;
+  /* for blending: the same image (premultiplied ARGB with a video meta),
+   * where its top-left corner goes in the frame and its visible parts (in
+   * image pixels), each blended into a view of the frame covering only
+   * that part */
+  GstBuffer *pixels;
+  GstVideoInfo pixels_info;
+  gint rect_x, rect_y;
+  GstVideoRectangle parts[WS_RATING_OVERLAY_MAX_PARTS];
+  guint n_parts;
 };
 
 GST_ELEMENT_REGISTER_DECLARE (ratingoverlay);
