@@ -17,44 +17,11 @@
 # Goal:  allowed within 1% of identity's CPU time.
 set -eu
 
-if [ $# -ne 1 ]; then
-  echo "usage: $0 BUILD_DIR" >&2
-  exit 2
-fi
-build=$(cd "$1" && pwd)
-plugin="$build/plugins/libgstwatershed.so"
-if [ ! -f "$plugin" ]; then
-  echo "$0: $plugin: not built (ninja -C $1 plugins/libgstwatershed.so)" >&2
-  exit 2
-fi
-command -v gst-launch-1.0 >/dev/null || {
-  echo "$0: gst-launch-1.0 not found (apt-get install gstreamer1.0-tools)" >&2
-  exit 2
-}
-[ -x /usr/bin/time ] || { echo "$0: /usr/bin/time not found (apt-get install time)" >&2; exit 2; }
+. "$(dirname "$0")/common.sh"
+bench_init "$@"
 
 frames="${BENCH_FRAMES:-1000}"
 repeat="${BENCH_REPEAT:-3}"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-GST_PLUGIN_PATH_1_0="$build/plugins${GST_PLUGIN_PATH_1_0:+:$GST_PLUGIN_PATH_1_0}"
-GST_REGISTRY_1_0="$tmp/registry.bin"
-export GST_PLUGIN_PATH_1_0 GST_REGISTRY_1_0
-
-calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
-holds() { awk "BEGIN { exit !($1) }"; }
-keep_min() { if [ -z "$1" ] || holds "$2 < $1"; then echo "$2"; else echo "$1"; fi; }
-# cpu SECONDS (user + sys) of one gst-launch-1.0 run of the pipeline
-cpu() {
-  if ! /usr/bin/time -f "%U %S" -o "$tmp/time" gst-launch-1.0 -q "$@" \
-      >"$tmp/out" 2>&1; then
-    echo "$0: pipeline failed: $*" >&2
-    cat "$tmp/out" >&2
-    exit 1
-  fi
-  awk '{ printf "%.3f", $1 + $2 }' "$tmp/time"
-}
 
 caps="video/x-raw,format=I420,width=1920,height=1080,framerate=25/1"
 sink="fakesink sync=false"
@@ -75,7 +42,7 @@ run() {
   name=$1
   n=$2
   shift 2
-  t=$(cpu videotestsrc num-buffers=$n "$@")
+  t=$(gst_cpu videotestsrc num-buffers=$n "$@")
   eval "old=\${${name}_$n:-}"
   eval "${name}_$n=$(keep_min "$old" "$t")"
 }

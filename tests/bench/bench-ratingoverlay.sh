@@ -12,8 +12,8 @@
 # software, as they do before an encoder). The source's own cost is the same
 # in every run and is removed by subtracting the identity run:
 #   cost per frame = (time with ELEMENT - time with identity) / N
-# Times are CPU seconds (user + sys) of gst-launch-1.0 when /usr/bin/time is
-# there, else wall-clock seconds; each pipeline runs BENCH_REPEAT times,
+# Times are CPU seconds (user + sys) of gst-launch-1.0 (/usr/bin/time);
+# each pipeline runs BENCH_REPEAT times,
 # alternating, and the fastest run counts.
 #
 # Usage: tests/bench/bench-ratingoverlay.sh BUILD_DIR
@@ -21,31 +21,11 @@
 # Goal:  ratingoverlay costs at most 0.5x what textoverlay costs.
 set -eu
 
-if [ $# -ne 1 ]; then
-  echo "usage: $0 BUILD_DIR" >&2
-  exit 2
-fi
-build=$(cd "$1" && pwd)
-plugin="$build/plugins/libgstwatershed.so"
-if [ ! -f "$plugin" ]; then
-  echo "$0: $plugin: not built (ninja -C $1 plugins/libgstwatershed.so)" >&2
-  exit 2
-fi
-command -v gst-launch-1.0 >/dev/null || {
-  echo "$0: gst-launch-1.0 not found (apt-get install gstreamer1.0-tools)" >&2
-  exit 2
-}
-src_dir=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/common.sh"
+bench_init "$@"
 
 frames="${BENCH_FRAMES:-1500}"
 repeat="${BENCH_REPEAT:-3}"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-export GST_PLUGIN_PATH="$build/plugins"
-export GST_REGISTRY="$tmp/registry.bin"
-export WATERSHED_DATADIR="${WATERSHED_DATADIR:-$src_dir/ratings}"
-unset GST_DEBUG || true
 
 text="Strong language and violence"
 src="videotestsrc num-buffers=$frames pattern=black ! video/x-raw,format=I420,width=1920,height=1080,framerate=25/1"
@@ -54,37 +34,24 @@ ours="ratingoverlay rating=bbfc:15 text=\"$text\" mode=persistent fade=0 show-de
 peer="textoverlay text=\"$text\" font-desc=\"Sans Bold 26px\" shaded-background=true valignment=top halignment=left xpad=96 ypad=54"
 base="identity"
 
-calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
-
-# run NAME ELEMENT: prints the seconds one run took
+# run ELEMENT: CPU seconds of one run with ELEMENT between source and sink
 run() {
-  if [ -x /usr/bin/time ]; then
-    eval /usr/bin/time -f "'%U %S'" -o "$tmp/time" gst-launch-1.0 -q $src ! "$2" ! video/x-raw ! fakesink \
-      >"$tmp/out" 2>&1 || { cat "$tmp/out" >&2; exit 1; }
-    awk '{ printf "%.2f", $1 + $2 }' "$tmp/time"
-  else
-    t0=$(date +%s.%N)
-    eval gst-launch-1.0 -q $src ! "$2" ! video/x-raw ! fakesink >"$tmp/out" 2>&1 ||
-      { cat "$tmp/out" >&2; exit 1; }
-    t1=$(date +%s.%N)
-    calc "$t1 - $t0"
-  fi
+  eval "set -- $src ! $1 ! video/x-raw ! fakesink"
+  gst_cpu "$@"
 }
 
 best_ours=""
 best_peer=""
 best_base=""
-min() { if [ -z "$1" ]; then echo "$2"; else awk "BEGIN { print ($2 < $1) ? $2 : $1 }"; fi; }
 i=0
 while [ "$i" -lt "$repeat" ]; do
-  best_base=$(min "$best_base" "$(run identity "$base")")
-  best_ours=$(min "$best_ours" "$(run ratingoverlay "$ours")")
-  best_peer=$(min "$best_peer" "$(run textoverlay "$peer")")
+  best_base=$(keep_min "$best_base" "$(run "$base")")
+  best_ours=$(keep_min "$best_ours" "$(run "$ours")")
+  best_peer=$(keep_min "$best_peer" "$(run "$peer")")
   i=$((i + 1))
 done
 
 unit="CPU s"
-[ -x /usr/bin/time ] || unit="wall s"
 load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 echo "1080p I420, $frames frames, best of $repeat ($unit), load $load"
 printf '%-40s %9s %14s\n' "" "total_s" "ms/frame over"
