@@ -65,6 +65,7 @@
 #endif
 
 #include "flashdetect.h"
+#include "ws-element.h"
 
 GST_DEBUG_CATEGORY_STATIC (flashdetect_debug);
 #define GST_CAT_DEFAULT flashdetect_debug
@@ -330,22 +331,11 @@ static GstStructure *
 new_message_structure (WsFlashDetect *self, GstClockTime timestamp,
     GstClockTime duration, const gchar *event)
 {
-  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
-  GstSegment *segment = &trans->segment;
-  GstClockTime stream_time = GST_CLOCK_TIME_NONE;
-  GstClockTime running_time = GST_CLOCK_TIME_NONE;
+  GstStructure *s = ws_timed_structure_new_from_segment ("flashdetect",
+      &GST_BASE_TRANSFORM (self)->segment, timestamp, duration);
 
-  if (GST_CLOCK_TIME_IS_VALID (timestamp) &&
-      segment->format == GST_FORMAT_TIME) {
-    stream_time = gst_segment_to_stream_time (segment, GST_FORMAT_TIME,
-        timestamp);
-    running_time = gst_segment_to_running_time (segment, GST_FORMAT_TIME,
-        timestamp);
-  }
-  return gst_structure_new ("flashdetect", "timestamp", G_TYPE_UINT64,
-      timestamp, "stream-time", G_TYPE_UINT64, stream_time, "running-time",
-      G_TYPE_UINT64, running_time, "duration", G_TYPE_UINT64, duration, "event",
-      G_TYPE_STRING, event, NULL);
+  gst_structure_set (s, "event", G_TYPE_STRING, event, NULL);
+  return s;
 }
 
 static void

@@ -66,6 +66,7 @@
 #endif
 
 #include "loudnessmeter.h"
+#include "ws-element.h"
 
 #include <gst/audio/audio.h>
 #include <math.h>
@@ -350,18 +351,8 @@ set_peaks (GstStructure *s, const WsLoudness *meter, gboolean true_peak)
 static GstStructure *
 new_structure (WsLoudnessMeter *self, GstClockTime ts, GstClockTime dur)
 {
-  GstSegment *segment = &GST_BASE_TRANSFORM (self)->segment;
-  GstClockTime stream_time = GST_CLOCK_TIME_NONE;
-  GstClockTime running_time = GST_CLOCK_TIME_NONE;
-
-  if (GST_CLOCK_TIME_IS_VALID (ts) && segment->format == GST_FORMAT_TIME) {
-    stream_time = gst_segment_to_stream_time (segment, GST_FORMAT_TIME, ts);
-    running_time = gst_segment_to_running_time (segment, GST_FORMAT_TIME, ts);
-  }
-  return gst_structure_new ("loudnessmeter", "timestamp", G_TYPE_UINT64,
-      (guint64) ts, "stream-time", G_TYPE_UINT64, (guint64) stream_time,
-      "running-time", G_TYPE_UINT64, (guint64) running_time, "duration",
-      G_TYPE_UINT64, (guint64) dur, NULL);
+  return ws_timed_structure_new_from_segment ("loudnessmeter",
+      &GST_BASE_TRANSFORM (self)->segment, ts, dur);
 }
 
 static GstMessage *

@@ -121,6 +121,7 @@
 #endif
 
 #include "ratinggate.h"
+#include "ws-element.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -860,12 +861,11 @@ report (WsRatingGate *self, gboolean have_time, gint64 instant_ns,
   GST_OBJECT_UNLOCK (self);
 
   if (post) {
-    GstStructure *s = gst_structure_new ("ratinggate", "timestamp",
-        G_TYPE_UINT64, (guint64) pts, "stream-time", G_TYPE_UINT64,
-        (guint64) gst_segment_to_stream_time (&self->segment, GST_FORMAT_TIME,
-            pts),
-        "running-time", G_TYPE_UINT64, (guint64) rt, "duration", G_TYPE_UINT64,
-        (guint64) duration, "allowed", G_TYPE_BOOLEAN, self->allowed, "reason",
+    GstStructure *s = ws_timed_structure_new ("ratinggate", pts,
+        gst_segment_to_stream_time (&self->segment, GST_FORMAT_TIME, pts), rt,
+        duration);
+
+    gst_structure_set (s, "allowed", G_TYPE_BOOLEAN, self->allowed, "reason",
         G_TYPE_STRING, self->reason, NULL);
 
     if (self->rule != NULL)

@@ -108,6 +108,7 @@
 #include <string.h>
 
 #include "ratingoverlay.h"
+#include "ws-element.h"
 #include "ws-guidance-render.h"
 #include "ws-rating-event.h"
 #include "ws-rating-system.h"
@@ -1027,10 +1028,10 @@ post_message (WsRatingOverlay *self, GstBuffer *buf, GstClockTime rt)
 
   if (GST_CLOCK_TIME_IS_VALID (pts) && trans->segment.format == GST_FORMAT_TIME)
     st = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME, pts);
-  s = gst_structure_new ("ratingoverlay", "timestamp", G_TYPE_UINT64, pts,
-      "stream-time", G_TYPE_UINT64, st, "running-time", G_TYPE_UINT64, rt,
-      "duration", G_TYPE_UINT64, GST_BUFFER_DURATION (buf), "event",
-      G_TYPE_STRING, self->shown ? "shown" : "hidden", "mode", G_TYPE_STRING,
+  s = ws_timed_structure_new ("ratingoverlay", pts, st, rt,
+      GST_BUFFER_DURATION (buf));
+  gst_structure_set (s, "event", G_TYPE_STRING,
+      self->shown ? "shown" : "hidden", "mode", G_TYPE_STRING,
       mode_nick (self->eff_mode), "rating", G_TYPE_STRING,
       self->summary ? self->summary : "", "attached", G_TYPE_BOOLEAN,
       self->attach, NULL);

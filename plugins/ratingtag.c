@@ -101,6 +101,7 @@
 
 #define GST_USE_UNSTABLE_API 1
 #include "ratingtag.h"
+#include "ws-element.h"
 
 #include <string.h>
 
@@ -997,10 +998,9 @@ build_message (WsRatingTag *self, const WsRating *r, const char *source,
                    g_strdup_printf ("%s:%s", r->system, r->code) :
                    g_strdup ("unrated");
 
-  s = gst_structure_new ("ratingtag", "timestamp", G_TYPE_UINT64, ts,
-      "stream-time", G_TYPE_UINT64, stream_time, "running-time", G_TYPE_UINT64,
-      running_time, "duration", G_TYPE_UINT64, duration, "rating",
-      G_TYPE_STRING, name, NULL);
+  s = ws_timed_structure_new ("ratingtag", ts, stream_time, running_time,
+      duration);
+  gst_structure_set (s, "rating", G_TYPE_STRING, name, NULL);
   g_free (name);
   if (r->system != NULL)
     gst_structure_set (s, "system", G_TYPE_STRING, r->system, NULL);

@@ -2,6 +2,7 @@
 /* The rating event and tags (DESIGN.md contract 1): round trips. */
 #include <gst/check/gstcheck.h>
 
+#include "ws-element.h"
 #include "ws-rating-event.h"
 
 static WsRating *
@@ -176,6 +177,44 @@ GST_START_TEST (test_rating_event_guidance_events)
 }
 GST_END_TEST;
 
+/* Every bus message of ours starts with the timing quartet, in order. */
+GST_START_TEST (test_element_timed_structure)
+{
+  static const char *const quartet[] = { "timestamp", "stream-time",
+    "running-time", "duration" };
+  GstSegment segment;
+  GstStructure *s;
+  guint64 v;
+
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  segment.start = 2 * GST_SECOND;
+  segment.time = 10 * GST_SECOND;
+  segment.base = GST_SECOND;
+  s = ws_timed_structure_new_from_segment ("ratinggate", &segment,
+      3 * GST_SECOND, 40 * GST_MSECOND);
+  fail_unless (gst_structure_has_name (s, "ratinggate"));
+  for (guint i = 0; i < G_N_ELEMENTS (quartet); i++)
+    fail_unless_equals_string (gst_structure_nth_field_name (s, i), quartet[i]);
+  fail_unless (gst_structure_get_uint64 (s, "timestamp", &v));
+  fail_unless_equals_uint64 (v, 3 * GST_SECOND);
+  fail_unless (gst_structure_get_uint64 (s, "stream-time", &v));
+  fail_unless_equals_uint64 (v, 11 * GST_SECOND);
+  fail_unless (gst_structure_get_uint64 (s, "running-time", &v));
+  fail_unless_equals_uint64 (v, 2 * GST_SECOND);
+  fail_unless (gst_structure_get_uint64 (s, "duration", &v));
+  fail_unless_equals_uint64 (v, 40 * GST_MSECOND);
+  gst_structure_free (s);
+
+  /* no timestamp, or not a TIME segment: the times are unknown */
+  gst_segment_init (&segment, GST_FORMAT_BYTES);
+  s = ws_timed_structure_new_from_segment ("flashdetect", &segment, GST_SECOND,
+      GST_CLOCK_TIME_NONE);
+  fail_unless (gst_structure_get_uint64 (s, "running-time", &v));
+  fail_unless_equals_uint64 (v, GST_CLOCK_TIME_NONE);
+  gst_structure_free (s);
+}
+GST_END_TEST;
+
 static Suite *
 rating_event_suite (void)
 {
@@ -188,6 +227,7 @@ rating_event_suite (void)
   tcase_add_test (tc, test_rating_event_tags);
   tcase_add_test (tc, test_rating_event_sticky_replaces);
   tcase_add_test (tc, test_rating_event_guidance_events);
+  tcase_add_test (tc, test_element_timed_structure);
   return s;
 }
 

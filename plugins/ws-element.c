@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "ws-element.h"
+
+GstStructure *
+ws_timed_structure_new (const char *name, GstClockTime timestamp,
+    GstClockTime stream_time, GstClockTime running_time, GstClockTime duration)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return gst_structure_new (name, "timestamp", G_TYPE_UINT64,
+      (guint64) timestamp, "stream-time", G_TYPE_UINT64, (guint64) stream_time,
+      "running-time", G_TYPE_UINT64, (guint64) running_time, "duration",
+      G_TYPE_UINT64, (guint64) duration, NULL);
+}
+
+GstStructure *
+ws_timed_structure_new_from_segment (const char *name,
+    const GstSegment *segment, GstClockTime timestamp, GstClockTime duration)
+{
+  GstClockTime stream_time = GST_CLOCK_TIME_NONE;
+  GstClockTime running_time = GST_CLOCK_TIME_NONE;
+
+  g_return_val_if_fail (segment != NULL, NULL);
+
+  if (GST_CLOCK_TIME_IS_VALID (timestamp) &&
+      segment->format == GST_FORMAT_TIME) {
+    stream_time = gst_segment_to_stream_time (segment, GST_FORMAT_TIME,
+        timestamp);
+    running_time = gst_segment_to_running_time (segment, GST_FORMAT_TIME,
+        timestamp);
+  }
+  return ws_timed_structure_new (name, timestamp, stream_time, running_time,
+      duration);
+}

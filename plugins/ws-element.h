@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* watershed: what every element of the plugin shares (bus messages). */
+#ifndef WS_PLUGINS_WS_ELEMENT_H
+#define WS_PLUGINS_WS_ELEMENT_H
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+/**
+ * ws_timed_structure_new:
+ * @name: the element's factory name (the message structure's name).
+ *
+ * The start of every bus message of ours (DESIGN.md contract 2, STYLE.md):
+ * a structure named after the element whose first fields are the timing
+ * quartet `timestamp`, `stream-time`, `running-time`, `duration`, each a
+ * guint64 in nanoseconds (GST_CLOCK_TIME_NONE when unknown). The caller
+ * appends its own fields.
+ * Returns: (transfer full): the structure.
+ */
+GstStructure *ws_timed_structure_new (const char *name, GstClockTime timestamp,
+    GstClockTime stream_time, GstClockTime running_time, GstClockTime duration);
+
+/**
+ * ws_timed_structure_new_from_segment:
+ * As ws_timed_structure_new(), with the stream and running times of
+ * @timestamp in @segment (unknown unless @segment is in TIME format and
+ * @timestamp valid).
+ * Returns: (transfer full): the structure.
+ */
+GstStructure *ws_timed_structure_new_from_segment (const char *name,
+    const GstSegment *segment, GstClockTime timestamp, GstClockTime duration);
+
+G_END_DECLS
+
+#endif /* WS_PLUGINS_WS_ELEMENT_H */
