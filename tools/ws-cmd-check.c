@@ -3,6 +3,7 @@
  * allowed slots), with text, JSON, JUnit XML and HTML reports. */
 #include <errno.h>
 #include <fnmatch.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -877,6 +878,10 @@ ws_cmd_check (int argc, char **argv)
   gboolean territories_ok = TRUE;
   guint n = 0;
 
+  /* Numbers in messages, the table and every report are written with a
+   * '.': a comma-decimal locale would make "-23,0 LUFS" in English
+   * sentences and break CSV and SVG. Text stays in the user's encoding. */
+  setlocale (LC_NUMERIC, "C");
   {
     char *args = ws_report_command_line (argc, argv);
 
