@@ -785,7 +785,13 @@ static const char summary[] =
     "\n"
     "PATH is a file or a folder (walked recursively; hidden files and\n"
     "sidecar/document extensions such as .xml .json .txt .html .srt .jpg are\n"
-    "skipped there; a file named on the command line is always checked).\n"
+    "skipped there; a file named on the command line is checked, except an\n"
+    ".xml, which is listed as sidecar metadata). Each real file (device and\n"
+    "inode) is checked once; links to folders are followed, each folder\n"
+    "walked once, so link loops end. --exclude GLOB leaves files out.\n"
+    "Reports (--junit, --html, --csv) never replace an input or a file that\n"
+    "is not a watershed report (--force for the latter); they are written\n"
+    "to temporary files first and renamed together.\n"
     "Ratings are read from the file (MP4 iTunEXTC, Matroska LAW_RATING and\n"
     "COUNTRY/LAW_RATING, MPEG-TS EIT parental_rating_descriptor) and from\n"
     "the sidecar: NAME.xml next to NAME.mp4 (or NAME.mp4.xml), or\n"
@@ -850,7 +856,8 @@ ws_cmd_check (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
         "Print one JSON document on stdout instead of the table", NULL },
     { "junit", 0, 0, G_OPTION_ARG_FILENAME, &junit,
-        "Also write a JUnit XML report (a testcase per file and check)",
+        "Also write a JUnit XML report (a testsuite per file, a testcase "
+        "per check that applies)",
         "FILE" },
     { "html", 0, 0, G_OPTION_ARG_FILENAME, &html,
         "Also write an HTML report with loudness and flash-risk plots",

@@ -18,7 +18,9 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "ws-cli.h"
 #include "ws-config.h"
+#include "ws-report.h"
 #include "ws-test-cli.h"
 
 static char *tmp_dir;
@@ -967,6 +969,88 @@ START_TEST (test_reports_sidecar_named_on_command_line)
 }
 END_TEST
 
+/* ---- units: text from outside, our reports ---------------------------------- */
+
+START_TEST (test_reports_safe_text_modes)
+{
+  static const struct {
+    const char *in, *json, *xml, *line;
+  } cases[] = {
+    { "plain é.mp4", "plain é.mp4", "plain é.mp4", "plain é.mp4" },
+    { "bad\xff.mp4", "bad\\xff.mp4", "bad\\xff.mp4", "bad\\xff.mp4" },
+    { "esc\x1b[31m", "esc\x1b[31m", "esc\\x1b[31m", "esc\\x1b[31m" },
+    { "a\tb\nc", "a\tb\nc", "a\tb\nc", "a\\x09b\\x0ac" },
+    /* U+FFFE (not XML), U+0085 (C1), a truncated sequence */
+    { "x\xef\xbf\xbey\xc2\x85z\xe2\x82", "x\xef\xbf\xbey\xc2\x85z\\xe2\\x82",
+        "x\\xef\\xbf\\xbey\\xc2\\x85z\\xe2\\x82",
+        "x\\xef\\xbf\\xbey\\xc2\\x85z\\xe2\\x82" },
+    /* a surrogate and an overlong '/' are not UTF-8 */
+    { "\xed\xa0\x80/\xc0\xaf", "\\xed\\xa0\\x80/\\xc0\\xaf",
+        "\\xed\\xa0\\x80/\\xc0\\xaf", "\\xed\\xa0\\x80/\\xc0\\xaf" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+    char *json = ws_cli_safe_text (cases[i].in, WS_CLI_TEXT_JSON);
+    char *xml = ws_cli_safe_text (cases[i].in, WS_CLI_TEXT_XML);
+    char *line = ws_cli_safe_text (cases[i].in, WS_CLI_TEXT_LINE);
+
+    ck_assert_str_eq (json, cases[i].json);
+    ck_assert_str_eq (xml, cases[i].xml);
+    ck_assert_str_eq (line, cases[i].line);
+    g_free (json);
+    g_free (xml);
+    g_free (line);
+  }
+  ck_assert (ws_cli_safe_text (NULL, WS_CLI_TEXT_LINE) == NULL);
+  {
+    char *h = ws_cli_hex ("bad\xff.mp4");
+
+    ck_assert_str_eq (h, "626164ff2e6d7034");
+    g_free (h);
+  }
+}
+END_TEST
+
+START_TEST (test_reports_recognise_ours)
+{
+  char *dir = fresh_dir ("ours");
+  char *f = g_build_filename (dir, "r", NULL);
+  static const struct {
+    const char *text;
+    WsReportKind kind;
+    gboolean ours;
+  } cases[] = {
+    { "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" WS_REPORT_MARKER
+      "\n<testsuites/>\n",
+        WS_REPORT_JUNIT, TRUE },
+    { "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites/>\n",
+        WS_REPORT_JUNIT, FALSE },
+    /* the marker later in the file does not count */
+    { "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>" WS_REPORT_MARKER
+      "</a>\n",
+        WS_REPORT_JUNIT, FALSE },
+    { "<!DOCTYPE html>\n" WS_REPORT_MARKER "\n<html></html>\n", WS_REPORT_HTML,
+        TRUE },
+    { "<!DOCTYPE html>\n" WS_REPORT_MARKER "\n<html></html>\n", WS_REPORT_JUNIT,
+        FALSE },
+    { WS_REPORT_CSV_HEADER "\r\n\"a.mp4\",pass\r\n", WS_REPORT_CSV, TRUE },
+    { "path,status\r\n", WS_REPORT_CSV, FALSE },
+    { "", WS_REPORT_CSV, FALSE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+    ck_assert (g_file_set_contents (f, cases[i].text, -1, NULL));
+    ck_assert_msg (ws_report_is_ours (f, cases[i].kind) == cases[i].ours,
+        "case %zu", i);
+  }
+  g_unlink (f);
+  ck_assert (!ws_report_is_ours (f, WS_REPORT_CSV));
+  ws_test_remove_tree (dir);
+  g_free (dir);
+  g_free (f);
+}
+END_TEST
+
 static Suite *
 reports_suite (void)
 {
@@ -974,6 +1058,7 @@ reports_suite (void)
   TCase *formats = tcase_create ("formats");
   TCase *paths = tcase_create ("paths");
   TCase *hostile = tcase_create ("hostile");
+  TCase *units = tcase_create ("units");
 
   tcase_set_timeout (formats, 120);
   tcase_set_timeout (paths, 120);
@@ -988,7 +1073,10 @@ reports_suite (void)
   tcase_add_test (hostile, test_reports_hostile_names_stay_valid);
   suite_add_tcase (s, formats);
   suite_add_tcase (s, paths);
+  tcase_add_test (units, test_reports_safe_text_modes);
+  tcase_add_test (units, test_reports_recognise_ours);
   suite_add_tcase (s, hostile);
+  suite_add_tcase (s, units);
   return s;
 }
 
