@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* watershed check: batch QA of media files (ratings, loudness, flashing,
- * allowed slots), with text, JSON, JUnit XML and HTML reports. */
+ * allowed slots), with text, JSON, JSON Lines, CSV, JUnit XML and HTML
+ * reports (the report files: ws-report*.c). */
 #include <errno.h>
 #include <fnmatch.h>
 #include <locale.h>
@@ -22,7 +23,7 @@
 
 /* Extensions that are never media when a folder is walked (sidecars,
  * reports, documents, checksums, subtitles, images). Files named on the
- * command line are always checked. */
+ * command line are checked, except .xml (sidecar metadata). */
 static const char *const skipped_extensions[] = { "xml", "json", "txt", "md",
   "html", "htm", "csv", "pdf", "doc", "docx", "xls", "xlsx", "nfo", "log",
   "md5", "sha1", "sha256", "srt", "vtt", "ttml", "dfxp", "scc", "stl", "ass",
