@@ -414,6 +414,25 @@ build_html (GString *s, const WsReportRun *run)
   g_string_append (s, "</code></td></tr>\n<tr><th>Loudness preset</th><td>");
   ws_cli_append_escaped_line (s,
       ws_loudness_preset_to_string (run->opts->preset));
+  {
+    /* the limits the files were judged by (a customer spec may replace the
+     * preset's), else the preset's */
+    WsLoudnessLimits limits;
+    gboolean known = ws_loudness_preset_limits (run->opts->preset, &limits) ==
+                     WS_RESULT_OK;
+
+    for (guint i = 0; i < run->n_entries; i++)
+      if (run->entries[i].file->loudness_measured) {
+        limits = run->entries[i].file->limits;
+        known = TRUE;
+        break;
+      }
+    if (known)
+      g_string_append_printf (s,
+          "</td></tr>\n<tr><th>Loudness limits</th><td>target %.1f LUFS, "
+          "tolerance %.1f LU, true peak at most %.1f dBTP",
+          limits.target_lufs, limits.tolerance_lu, limits.max_true_peak_dbtp);
+  }
   g_string_append (s, "</td></tr>\n<tr><th>Generated</th><td>");
   ws_cli_append_escaped_line (s, now);
   if (run->hostname != NULL) {

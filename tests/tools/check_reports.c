@@ -455,6 +455,8 @@ START_TEST (test_reports_html_c_locale)
   ck_assert (
       strstr (html, "<code>watershed check --territory GB --html ") != NULL);
   ck_assert (strstr (html, "<th>Loudness preset</th><td>ebu-r128</td>"));
+  ck_assert (strstr (html, "<td>target -23.0 LUFS, tolerance 1.0 LU, true "
+                           "peak at most -1.0 dBTP</td>"));
   /* a filter that needs no script */
   ck_assert (strstr (html, "id=\"show-bad\"") != NULL);
   ck_assert (strstr (html, "#show-bad:checked~table tr.row-pass") != NULL);
