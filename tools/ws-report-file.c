@@ -369,6 +369,33 @@ fail:
   return FALSE;
 }
 
+/* Is the report's place still what ws_report_set_add() accepted? A check
+ * can run for hours: an input or someone's file may have appeared there. */
+static gboolean
+still_replaceable (const WsReportSet *set, const Entry *e, GError **error)
+{
+  GStatBuf st;
+  char *key;
+  gboolean same, ok = TRUE;
+
+  if (g_stat (e->path, &st) != 0)
+    return TRUE; /* gone, or a dangling link (--force) */
+  key = g_strdup_printf ("%ju:%ju", (uintmax_t) st.st_dev,
+      (uintmax_t) st.st_ino);
+  same = e->key != NULL && strcmp (e->key, key) == 0;
+  if (g_hash_table_contains (set->protected_inputs, key))
+    ok = refuse (error, e->path, "has become one of the inputs; not replaced");
+  else if (!same && !set->force && S_ISREG (st.st_mode) && st.st_size > 0 &&
+           !ws_report_is_ours (e->path, e->kind))
+    ok = refuse (error, e->path,
+        "appeared during the check and is not a report of watershed check; "
+        "not replaced (--force replaces it)");
+  else if (!S_ISREG (st.st_mode))
+    ok = refuse (error, e->path, "is no longer a regular file; not replaced");
+  g_free (key);
+  return ok;
+}
+
 gboolean
 ws_report_set_commit (WsReportSet *set, GError **error)
 {
@@ -376,6 +403,8 @@ ws_report_set_commit (WsReportSet *set, GError **error)
     Entry *e = set->entries->pdata[i];
 
     g_return_val_if_fail (e->tmp != NULL, FALSE);
+    if (!still_replaceable (set, e, error))
+      return FALSE;
   }
   for (guint i = 0; i < set->entries->len; i++) {
     Entry *e = set->entries->pdata[i];

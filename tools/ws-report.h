@@ -180,10 +180,13 @@ gboolean ws_report_set_stage (WsReportSet *set, const char *path,
 
 /**
  * ws_report_set_commit:
- * Renames every staged file over its report. Call it only when every
- * report of the set was staged.
- * Returns: FALSE with @error when a rename fails (the temporary files
- *   left are removed by ws_report_set_free()).
+ * Checks again that no report's place has become an input or a file that
+ * is not ours (unless --force) since ws_report_set_add(), then renames
+ * every staged file over its report. Call it only when every report of the
+ * set was staged.
+ * Returns: FALSE with @error when a place is refused (nothing renamed) or a
+ *   rename fails (the temporary files left are removed by
+ *   ws_report_set_free()).
  */
 gboolean ws_report_set_commit (WsReportSet *set, GError **error);
 

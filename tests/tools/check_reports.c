@@ -1053,6 +1053,62 @@ START_TEST (test_reports_recognise_ours)
 }
 END_TEST
 
+/* The reports of a set are renamed together, after the places are checked
+ * again: a foreign file that appeared during the run stops them all. */
+START_TEST (test_reports_set_commit_rechecks)
+{
+  char *dir = fresh_dir ("set");
+  char *a = g_build_filename (dir, "a.csv", NULL);
+  char *b = g_build_filename (dir, "b.html", NULL);
+  GHashTable *none = g_hash_table_new (g_str_hash, g_str_equal);
+  WsReportSet *set = ws_report_set_new (none, FALSE);
+  GError *error = NULL;
+  char *text = NULL;
+  GDir *d;
+  int n = 0;
+
+  ck_assert (ws_report_set_add (set, "--csv", a, WS_REPORT_CSV, &error));
+  ck_assert (ws_report_set_add (set, "--html", b, WS_REPORT_HTML, &error));
+  ck_assert (ws_report_set_stage (set, a, WS_REPORT_CSV_HEADER "\r\n", &error));
+  ck_assert (ws_report_set_stage (set, b, "<!DOCTYPE html>\n", &error));
+  /* someone's file appears where b goes */
+  ck_assert (g_file_set_contents (b, "my notes\n", -1, NULL));
+  ck_assert (!ws_report_set_commit (set, &error));
+  ck_assert_msg (strstr (error->message, "appeared during the check"), "%s",
+      error->message);
+  g_clear_error (&error);
+  ws_report_set_free (set);
+  /* nothing renamed, nothing left behind */
+  ck_assert (!g_file_test (a, G_FILE_TEST_EXISTS));
+  ck_assert (g_file_get_contents (b, &text, NULL, NULL));
+  ck_assert_str_eq (text, "my notes\n");
+  g_free (text);
+  d = g_dir_open (dir, 0, NULL);
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  g_dir_close (d);
+  ck_assert_int_eq (n, 1);
+
+  /* without the intruder both are written */
+  g_unlink (b);
+  set = ws_report_set_new (none, FALSE);
+  ck_assert (ws_report_set_add (set, "--csv", a, WS_REPORT_CSV, &error));
+  ck_assert (ws_report_set_add (set, "--html", b, WS_REPORT_HTML, &error));
+  ck_assert (ws_report_set_stage (set, a, WS_REPORT_CSV_HEADER "\r\n", &error));
+  ck_assert (ws_report_set_stage (set, b, "<!DOCTYPE html>\n", &error));
+  ck_assert (ws_report_set_commit (set, &error));
+  ws_report_set_free (set);
+  ck_assert (ws_report_is_ours (a, WS_REPORT_CSV));
+  ck_assert (g_file_test (b, G_FILE_TEST_IS_REGULAR));
+
+  g_hash_table_unref (none);
+  ws_test_remove_tree (dir);
+  g_free (dir);
+  g_free (a);
+  g_free (b);
+}
+END_TEST
+
 static Suite *
 reports_suite (void)
 {
@@ -1077,6 +1133,7 @@ reports_suite (void)
   suite_add_tcase (s, paths);
   tcase_add_test (units, test_reports_safe_text_modes);
   tcase_add_test (units, test_reports_recognise_ours);
+  tcase_add_test (units, test_reports_set_commit_rechecks);
   suite_add_tcase (s, hostile);
   suite_add_tcase (s, units);
   return s;
