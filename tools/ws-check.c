@@ -569,6 +569,12 @@ end:
   return candidate;
 }
 
+char *
+ws_check_find_sidecar (const char *path, const char *metadata)
+{
+  return find_sidecar (path, metadata);
+}
+
 static void
 read_sidecar (WsCheckFile *f, const WsCheckOptions *opts)
 {

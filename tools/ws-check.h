@@ -231,6 +231,18 @@ WsCheckFile *ws_check_file (const char *path, const WsCheckOptions *opts,
 void ws_check_file_free (WsCheckFile *file);
 
 /**
+ * ws_check_find_sidecar:
+ * @path: a media file.
+ * @metadata: (nullable): as #WsCheckOptions' @metadata.
+ *
+ * The sidecar ws_check_file() reads for @path: the --metadata file, or
+ * <base name>.xml then <file name>.xml in the --metadata folder or next to
+ * @path (the first that is a regular file).
+ * Returns: (transfer full) (nullable): its path, NULL when there is none.
+ */
+char *ws_check_find_sidecar (const char *path, const char *metadata);
+
+/**
  * ws_check_scan_eit:
  * @data: the start of an MPEG-TS file (188-byte packets).
  * @len: bytes at @data.

@@ -189,11 +189,24 @@ ws_cli_print_json_builder (JsonBuilder *b)
 }
 
 void
+ws_json_add_string (JsonBuilder *b, const char *value)
+{
+  if (g_utf8_validate (value, -1, NULL)) {
+    json_builder_add_string_value (b, value);
+  } else {
+    char *safe = ws_cli_safe_text (value, WS_CLI_TEXT_JSON);
+
+    json_builder_add_string_value (b, safe);
+    g_free (safe);
+  }
+}
+
+void
 ws_json_add_string_or_null (JsonBuilder *b, const char *key, const char *value)
 {
   json_builder_set_member_name (b, key);
   if (value != NULL)
-    json_builder_add_string_value (b, value);
+    ws_json_add_string (b, value);
   else
     json_builder_add_null_value (b);
 }
@@ -227,7 +240,7 @@ ws_json_add_rating_members (JsonBuilder *b, const WsRating *r)
   json_builder_set_member_name (b, "descriptors");
   json_builder_begin_array (b);
   for (guint i = 0; i < r->descriptors->len; i++)
-    json_builder_add_string_value (b, g_ptr_array_index (r->descriptors, i));
+    ws_json_add_string (b, g_ptr_array_index (r->descriptors, i));
   json_builder_end_array (b);
   ws_json_add_string_or_null (b, "text",
       r->texts->len > 0 ?
@@ -247,31 +260,125 @@ ws_json_add_rating_members (JsonBuilder *b, const WsRating *r)
   json_builder_end_array (b);
 }
 
-/* ---- JUnit XML ----------------------------------------------------------- */
+/* ---- text from outside ---------------------------------------------------- */
+
+/* TRUE when @mode writes the valid character @c as \xNN bytes. */
+static gboolean
+escaped_char (gunichar c, WsCliTextMode mode)
+{
+  if (mode == WS_CLI_TEXT_JSON)
+    return FALSE;
+  if (c == '\t' || c == '\n' || c == '\r')
+    return mode == WS_CLI_TEXT_LINE;
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0xfffe || c == 0xffff;
+}
+
+char *
+ws_cli_safe_text (const char *text, WsCliTextMode mode)
+{
+  const char *p, *end;
+  GString *out;
+
+  if (text == NULL)
+    return NULL;
+  end = text + strlen (text);
+  out = g_string_sized_new ((gsize) (end - text) + 1);
+  for (p = text; p < end;) {
+    gunichar c = g_utf8_get_char_validated (p, end - p);
+    const char *next;
+
+    if (c == (gunichar) -1 || c == (gunichar) -2 ||
+        (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff) {
+      g_string_append_printf (out, "\\x%02x", (guchar) *p);
+      p++;
+      continue;
+    }
+    next = g_utf8_next_char (p);
+    if (escaped_char (c, mode)) {
+      for (; p < next; p++)
+        g_string_append_printf (out, "\\x%02x", (guchar) *p);
+    } else {
+      g_string_append_len (out, p, next - p);
+    }
+    p = next;
+  }
+  return g_string_free (out, FALSE);
+}
+
+char *
+ws_cli_hex (const char *text)
+{
+  static const char digits[] = "0123456789abcdef";
+  gsize n = strlen (text);
+  char *out = g_malloc (2 * n + 1);
+
+  for (gsize i = 0; i < n; i++) {
+    out[2 * i] = digits[(guchar) text[i] >> 4];
+    out[2 * i + 1] = digits[(guchar) text[i] & 0xf];
+  }
+  out[2 * n] = '\0';
+  return out;
+}
+
+/* ---- XML ------------------------------------------------------------------- */
+
+static void
+append_escaped_mode (GString *out, const char *text, WsCliTextMode mode)
+{
+  char *safe, *e;
+
+  if (text == NULL)
+    return;
+  safe = ws_cli_safe_text (text, mode);
+  e = g_markup_escape_text (safe, -1);
+  g_string_append (out, e);
+  g_free (e);
+  g_free (safe);
+}
 
 void
 ws_cli_append_escaped (GString *out, const char *text)
 {
-  char *e;
-
-  if (text == NULL)
-    return;
-  e = g_markup_escape_text (text, -1);
-  g_string_append (out, e);
-  g_free (e);
+  append_escaped_mode (out, text, WS_CLI_TEXT_XML);
 }
 
-struct WsJunit {
+void
+ws_cli_append_escaped_line (GString *out, const char *text)
+{
+  append_escaped_mode (out, text, WS_CLI_TEXT_LINE);
+}
+
+/* ---- JUnit XML ------------------------------------------------------------- */
+
+typedef struct {
+  GString *head; /* the attributes after name */
+  GString *properties;
   GString *cases;
   guint tests, failures, errors, skipped;
+} JunitSuite;
+
+struct WsJunit {
+  GPtrArray *suites; /* JunitSuite* */
+  gboolean implicit; /* the one suite was made by the first case */
 };
+
+static void
+junit_suite_free (gpointer data)
+{
+  JunitSuite *s = data;
+
+  g_string_free (s->head, TRUE);
+  g_string_free (s->properties, TRUE);
+  g_string_free (s->cases, TRUE);
+  g_free (s);
+}
 
 WsJunit *
 ws_junit_new (void)
 {
   WsJunit *j = g_new0 (WsJunit, 1);
 
-  j->cases = g_string_new (NULL);
+  j->suites = g_ptr_array_new_with_free_func (junit_suite_free);
   return j;
 }
 
@@ -280,19 +387,75 @@ ws_junit_free (WsJunit *junit)
 {
   if (junit == NULL)
     return;
-  g_string_free (junit->cases, TRUE);
+  g_ptr_array_unref (junit->suites);
   g_free (junit);
 }
 
-/* Appends ` name="value"` unless @value is NULL. */
+/* Appends ` name="value"` unless @value is NULL; one line of text. */
 static void
 append_attribute (GString *out, const char *name, const char *value)
 {
   if (value == NULL)
     return;
   g_string_append_printf (out, " %s=\"", name);
-  ws_cli_append_escaped (out, value);
+  ws_cli_append_escaped_line (out, value);
   g_string_append_c (out, '"');
+}
+
+/* Appends ` name="seconds"` with a '.' whatever the locale. */
+static void
+append_seconds (GString *out, const char *name, double s)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append_printf (out, " %s=\"%s\"", name,
+      g_ascii_formatd (buf, sizeof (buf), "%.3f", s));
+}
+
+static JunitSuite *
+junit_suite_add (WsJunit *junit)
+{
+  JunitSuite *s = g_new0 (JunitSuite, 1);
+
+  s->head = g_string_new (NULL);
+  s->properties = g_string_new (NULL);
+  s->cases = g_string_new (NULL);
+  g_ptr_array_add (junit->suites, s);
+  return s;
+}
+
+void
+ws_junit_begin_suite (WsJunit *junit, const char *name, const char *timestamp,
+    const char *hostname, double time_s)
+{
+  JunitSuite *s = junit_suite_add (junit);
+
+  append_attribute (s->head, "name", name);
+  append_attribute (s->head, "timestamp", timestamp);
+  append_attribute (s->head, "hostname", hostname);
+  if (time_s >= 0)
+    append_seconds (s->head, "time", time_s);
+}
+
+static JunitSuite *
+junit_current (WsJunit *junit)
+{
+  if (junit->suites->len == 0) {
+    junit_suite_add (junit);
+    junit->implicit = TRUE;
+  }
+  return junit->suites->pdata[junit->suites->len - 1];
+}
+
+void
+ws_junit_add_property (WsJunit *junit, const char *name, const char *value)
+{
+  GString *out = junit_current (junit)->properties;
+
+  g_string_append (out, "      <property");
+  append_attribute (out, "name", name);
+  append_attribute (out, "value", value ? value : "");
+  g_string_append (out, "/>\n");
 }
 
 void
@@ -304,22 +467,25 @@ ws_junit_add_case (WsJunit *junit, const char *classname, const char *name,
     [WS_JUNIT_FAILURE] = "failure",
     [WS_JUNIT_ERROR] = "error",
     [WS_JUNIT_SKIPPED] = "skipped" };
-  GString *out = junit->cases;
+  JunitSuite *s = junit_current (junit);
+  GString *out = s->cases;
   const char *element = elements[result];
 
-  junit->tests++;
-  junit->failures += result == WS_JUNIT_FAILURE;
-  junit->errors += result == WS_JUNIT_ERROR;
-  junit->skipped += result == WS_JUNIT_SKIPPED;
+  s->tests++;
+  s->failures += result == WS_JUNIT_FAILURE;
+  s->errors += result == WS_JUNIT_ERROR;
+  s->skipped += result == WS_JUNIT_SKIPPED;
+  if (text == NULL && (result == WS_JUNIT_FAILURE || result == WS_JUNIT_ERROR))
+    text = message;
   g_string_append (out, "    <testcase");
   append_attribute (out, "classname", classname);
-  append_attribute (out, "name", name);
+  append_attribute (out, "name", name ? name : "");
   if (result == WS_JUNIT_PASS && text == NULL) {
     g_string_append (out, "/>\n");
     return;
   }
   g_string_append_printf (out, ">\n      <%s", element);
-  if (result != WS_JUNIT_PASS) {
+  if (result == WS_JUNIT_FAILURE || result == WS_JUNIT_ERROR) {
     append_attribute (out, "type", type);
     append_attribute (out, "message", message);
   }
@@ -333,27 +499,73 @@ ws_junit_add_case (WsJunit *junit, const char *classname, const char *name,
   g_string_append (out, "    </testcase>\n");
 }
 
+static void
+append_counts (GString *out, guint tests, guint failures, guint errors,
+    guint skipped)
+{
+  g_string_append_printf (out,
+      " tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"%u\"", tests,
+      failures, errors, skipped);
+}
+
+char *
+ws_junit_to_string (const WsJunit *junit, const char *name,
+    const char *suite_name)
+{
+  GString *out = g_string_new (
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" WS_REPORT_MARKER "\n");
+  guint tests = 0, failures = 0, errors = 0;
+
+  for (guint i = 0; i < junit->suites->len; i++) {
+    const JunitSuite *s = junit->suites->pdata[i];
+
+    tests += s->tests;
+    failures += s->failures;
+    errors += s->errors;
+  }
+  /* the schema has no skipped count on testsuites */
+  g_string_append (out, "<testsuites");
+  append_attribute (out, "name", name);
+  g_string_append_printf (out, " tests=\"%u\" failures=\"%u\" errors=\"%u\">\n",
+      tests, failures, errors);
+  if (junit->suites->len == 0) {
+    g_string_append (out, "  <testsuite");
+    append_attribute (out, "name", suite_name ? suite_name : "");
+    append_counts (out, 0, 0, 0, 0);
+    g_string_append (out, "/>\n");
+  }
+  for (guint i = 0; i < junit->suites->len; i++) {
+    const JunitSuite *s = junit->suites->pdata[i];
+
+    g_string_append (out, "  <testsuite");
+    if (junit->implicit)
+      append_attribute (out, "name", suite_name ? suite_name : "");
+    else
+      g_string_append_len (out, s->head->str, (gssize) s->head->len);
+    append_counts (out, s->tests, s->failures, s->errors, s->skipped);
+    g_string_append (out, ">\n");
+    if (s->properties->len) {
+      g_string_append (out, "    <properties>\n");
+      g_string_append_len (out, s->properties->str,
+          (gssize) s->properties->len);
+      g_string_append (out, "    </properties>\n");
+    }
+    g_string_append_len (out, s->cases->str, (gssize) s->cases->len);
+    g_string_append (out, "  </testsuite>\n");
+  }
+  g_string_append (out, "</testsuites>\n");
+  return g_string_free (out, FALSE);
+}
+
 gboolean
 ws_junit_write (const WsJunit *junit, const char *path, const char *name,
     const char *suite_name, GError **error)
 {
-  GString *out = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-  char *counts = g_strdup_printf (" tests=\"%u\" failures=\"%u\" errors=\"%u\" "
-                                  "skipped=\"%u\">\n",
-      junit->tests, junit->failures, junit->errors, junit->skipped);
+  char *text = ws_junit_to_string (junit, name, suite_name);
   gboolean ok;
 
-  g_string_append (out, "<testsuites");
-  append_attribute (out, "name", name);
-  g_string_append (out, counts);
-  g_string_append (out, "  <testsuite");
-  append_attribute (out, "name", suite_name);
-  g_string_append (out, counts);
-  g_string_append_len (out, junit->cases->str, (gssize) junit->cases->len);
-  g_string_append (out, "  </testsuite>\n</testsuites>\n");
   /* g_file_set_contents() writes a temporary file and renames it */
-  ok = g_file_set_contents (path, out->str, (gssize) out->len, error);
-  g_free (counts);
-  g_string_free (out, TRUE);
+  ok = g_file_set_contents (path, text, -1, error);
+  g_free (text);
   return ok;
 }

@@ -125,9 +125,18 @@ void ws_cli_print_json (JsonNode *node);
 /** Prints the root of @b with ws_cli_print_json(), then frees @b. */
 void ws_cli_print_json_builder (JsonBuilder *b);
 
-/** Adds `"key": value` or `"key": null` for a nullable string. */
+/**
+ * ws_json_add_string_or_null:
+ * Adds `"key": value` or `"key": null` for a nullable string. A value that
+ * is not UTF-8 is written through ws_cli_safe_text() (%WS_CLI_TEXT_JSON), so
+ * the document stays valid UTF-8.
+ */
 void ws_json_add_string_or_null (JsonBuilder *b, const char *key,
     const char *value);
+
+/** Adds @value (not NULL) as an array element, as
+ * ws_json_add_string_or_null() does. */
+void ws_json_add_string (JsonBuilder *b, const char *value);
 
 /** Adds `"key": "<@t in @p's zone, ISO 8601>"`, or null for WS_TIME_NONE. */
 void ws_json_add_time (JsonBuilder *b, const WsPolicy *p, const char *key,
@@ -145,10 +154,60 @@ void ws_json_add_age (JsonBuilder *b, const char *key, int age);
  */
 void ws_json_add_rating_members (JsonBuilder *b, const WsRating *r);
 
+/* ---- text from outside: file names, metadata values ---------------------- */
+
+/**
+ * WsCliTextMode:
+ * @WS_CLI_TEXT_JSON: only bytes that are not UTF-8 are replaced (a JSON
+ *   writer escapes control characters itself).
+ * @WS_CLI_TEXT_XML: also the characters XML 1.0 does not allow (C0 controls
+ *   other than tab, line feed and carriage return, U+FFFE, U+FFFF) and the
+ *   DEL and C1 controls; tab and line breaks stay.
+ * @WS_CLI_TEXT_LINE: also tab and line breaks: one line, safe for a
+ *   terminal (no escape sequences) and for a CSV cell.
+ *
+ * How ws_cli_safe_text() writes what it replaces: each such byte as the four
+ * characters `\xNN` (lower-case hex), so a file name with the byte 0xFF
+ * reads `name\xff.mp4` and one with ESC `name\x1b.mp4`.
+ */
+typedef enum {
+  WS_CLI_TEXT_JSON,
+  WS_CLI_TEXT_XML,
+  WS_CLI_TEXT_LINE,
+} WsCliTextMode;
+
+/**
+ * ws_cli_safe_text:
+ * @text: (nullable): bytes from outside (a file name, a metadata value).
+ *
+ * Returns: (transfer full) (nullable): @text as valid UTF-8 with the bytes
+ *   @mode does not allow written as `\xNN` (see #WsCliTextMode); NULL for
+ *   NULL. The original bytes of a file name travel separately, as
+ *   ws_cli_hex().
+ */
+char *ws_cli_safe_text (const char *text, WsCliTextMode mode);
+
+/**
+ * ws_cli_hex:
+ * Returns: (transfer full): the bytes of @text (not NULL) in lower-case
+ *   hexadecimal, two digits per byte ("ff1b" for the bytes 0xFF 0x1B): the
+ *   `path_bytes` of the reports.
+ */
+char *ws_cli_hex (const char *text);
+
 /* ---- XML and JUnit reports --------------------------------------------- */
 
-/** Appends @text (NULL: nothing) to @out, escaped for XML and HTML. */
+/** Appends @text (NULL: nothing) to @out, escaped for XML and HTML; text
+ * that XML 1.0 cannot hold is replaced first (%WS_CLI_TEXT_XML). */
 void ws_cli_append_escaped (GString *out, const char *text);
+
+/** As ws_cli_append_escaped() with %WS_CLI_TEXT_LINE: one line. */
+void ws_cli_append_escaped_line (GString *out, const char *text);
+
+/** The comment every XML and HTML report of ours starts with (after the
+ * XML declaration or doctype): how a later run knows it may replace it. */
+#define WS_REPORT_MARKER \
+  "<!-- written by watershed; a later run may replace this file -->"
 
 /**
  * WsJunitResult:
@@ -171,13 +230,34 @@ WsJunit *ws_junit_new (void);
 void ws_junit_free (WsJunit *junit);
 
 /**
+ * ws_junit_begin_suite:
+ * @name: the suite name (a file checked).
+ * @timestamp: (nullable): when it started, ISO 8601 without a zone (UTC),
+ *   as JUnit's schema wants it ("2026-12-03T11:32:39").
+ * @hostname: (nullable): the machine.
+ * @time_s: how long it took; negative: no time attribute.
+ *
+ * Starts a new testsuite: the cases added next belong to it. Without any
+ * call, ws_junit_write() puts every case into one suite.
+ */
+void ws_junit_begin_suite (WsJunit *junit, const char *name,
+    const char *timestamp, const char *hostname, double time_s);
+
+/** Adds a <property> to the current suite (before its first case). */
+void ws_junit_add_property (WsJunit *junit, const char *name,
+    const char *value);
+
+/**
  * ws_junit_add_case:
  * @type: (nullable): the failure, error or skip type attribute.
  * @message: (nullable): its message attribute.
  * @text: (nullable): its text: the body of the failure, error or skip
- *   element, or the <system-out> of a passed case.
+ *   element, or the <system-out> of a passed case. A failure or error
+ *   without @text gets @message as its body (tools that show only the
+ *   body still show why).
  *
- * Adds a testcase; every string is escaped.
+ * Adds a testcase; every string is escaped and made valid XML 1.0
+ * (ws_cli_safe_text()).
  */
 void ws_junit_add_case (WsJunit *junit, const char *classname, const char *name,
     WsJunitResult result, const char *type, const char *message,
@@ -193,6 +273,16 @@ void ws_junit_add_case (WsJunit *junit, const char *classname, const char *name,
  */
 gboolean ws_junit_write (const WsJunit *junit, const char *path,
     const char *name, const char *suite_name, GError **error);
+
+/**
+ * ws_junit_to_string:
+ * The document ws_junit_write() writes: testsuites @name holding the suites
+ * begun with ws_junit_begin_suite() (or one suite @suite_name), with the
+ * counts of tests, failures, errors and skipped cases.
+ * Returns: (transfer full): the XML text.
+ */
+char *ws_junit_to_string (const WsJunit *junit, const char *name,
+    const char *suite_name);
 
 G_END_DECLS
 

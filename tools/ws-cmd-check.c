@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* watershed check: batch QA of media files (ratings, loudness, flashing,
- * allowed slots), with text, JSON, JUnit XML and HTML reports. */
+ * allowed slots), with text, JSON, JSON Lines, CSV, JUnit XML and HTML
+ * reports (the report files: ws-report*.c). */
+#include <errno.h>
+#include <fnmatch.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -11,12 +16,14 @@
 
 #include "ws-check.h"
 #include "ws-cli.h"
+#include "ws-config.h"
 #include "ws-error.h"
+#include "ws-report.h"
 #include "ws-territory.h"
 
 /* Extensions that are never media when a folder is walked (sidecars,
  * reports, documents, checksums, subtitles, images). Files named on the
- * command line are always checked. */
+ * command line are checked, except .xml (sidecar metadata). */
 static const char *const skipped_extensions[] = { "xml", "json", "txt", "md",
   "html", "htm", "csv", "pdf", "doc", "docx", "xls", "xlsx", "nfo", "log",
   "md5", "sha1", "sha256", "srt", "vtt", "ttml", "dfxp", "scc", "stl", "ass",
@@ -46,17 +53,76 @@ compare_names (gconstpointer a, gconstpointer b)
   return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
+/* What the command line names, walked. Each real file (device and inode) is
+ * checked once, whatever links or repeated arguments lead to it; each
+ * folder is walked once, so symbolic links to folders are followed but a
+ * loop (`ln -s . loop`) ends at the folder already walked. */
+typedef struct {
+  GPtrArray *paths;     /* media files to check */
+  GPtrArray *named_xml; /* .xml files named on the command line */
+  GPtrArray *errors;    /* messages, made safe for the terminal */
+  GHashTable *seen_files;
+  GHashTable *seen_dirs;
+  char **excludes;
+} Inputs;
+
+static char *
+stat_key (const GStatBuf *st)
+{
+  return g_strdup_printf ("%ju:%ju", (uintmax_t) st->st_dev,
+      (uintmax_t) st->st_ino);
+}
+
+static void
+input_error (Inputs *in, const char *path, const char *why)
+{
+  char *safe = ws_cli_safe_text (path, WS_CLI_TEXT_LINE);
+
+  g_ptr_array_add (in->errors, g_strdup_printf ("%s: %s", safe, why));
+  g_free (safe);
+}
+
+/* --exclude GLOB: matched against the file or folder name and the path as
+ * walked (fnmatch(3) without flags: '*' also matches '/'). */
+static gboolean
+excluded (const Inputs *in, const char *path)
+{
+  char *base;
+  gboolean out = FALSE;
+
+  if (in->excludes == NULL)
+    return FALSE;
+  base = g_path_get_basename (path);
+  for (char **g = in->excludes; *g && !out; g++)
+    out = fnmatch (*g, base, 0) == 0 || fnmatch (*g, path, 0) == 0;
+  g_free (base);
+  return out;
+}
+
+/* Adds a regular file unless a path to it was added before. */
+static void
+add_file (Inputs *in, GPtrArray *to, const char *path, const GStatBuf *st)
+{
+  char *key = stat_key (st);
+
+  if (g_hash_table_add (in->seen_files, key))
+    g_ptr_array_add (to, g_strdup (path));
+}
+
 /* Adds the media files under @dir, sorted by name, recursively. */
 static void
-collect_dir (const char *dir, GPtrArray *out, GPtrArray *errors)
+walk_dir (Inputs *in, const char *dir, const GStatBuf *dir_st)
 {
   GError *error = NULL;
-  GDir *d = g_dir_open (dir, 0, &error);
+  GDir *d;
   GPtrArray *names;
   const char *name;
 
+  if (!g_hash_table_add (in->seen_dirs, stat_key (dir_st)))
+    return; /* walked already: a link back up, or named twice */
+  d = g_dir_open (dir, 0, &error);
   if (d == NULL) {
-    g_ptr_array_add (errors, g_strdup_printf ("%s: %s", dir, error->message));
+    input_error (in, dir, error->message);
     g_error_free (error);
     return;
   }
@@ -68,14 +134,117 @@ collect_dir (const char *dir, GPtrArray *out, GPtrArray *errors)
   g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len; i++) {
     char *path = g_build_filename (dir, names->pdata[i], NULL);
+    GStatBuf st;
 
-    if (g_file_test (path, G_FILE_TEST_IS_DIR))
-      collect_dir (path, out, errors);
-    else if (!skipped_name (names->pdata[i]))
-      g_ptr_array_add (out, g_steal_pointer (&path));
+    if (excluded (in, path)) {
+      /* left out */
+    } else if (g_stat (path, &st) != 0) {
+      input_error (in, path, g_strerror (errno)); /* a broken link */
+    } else if (S_ISDIR (st.st_mode)) {
+      walk_dir (in, path, &st);
+    } else if (skipped_name (names->pdata[i])) {
+      /* a sidecar, report or document */
+    } else if (!S_ISREG (st.st_mode)) {
+      input_error (in, path,
+          "not a regular file (a FIFO, device or socket); not checked");
+    } else {
+      add_file (in, in->paths, path, &st);
+    }
     g_free (path);
   }
   g_ptr_array_unref (names);
+}
+
+static gboolean
+has_extension (const char *path, const char *ext)
+{
+  const char *dot = strrchr (path, '.');
+
+  return dot != NULL && g_ascii_strcasecmp (dot + 1, ext) == 0;
+}
+
+/* Adds what one command-line argument names. */
+static void
+add_argument (Inputs *in, const char *arg)
+{
+  GStatBuf st;
+
+  if (excluded (in, arg))
+    return;
+  if (g_stat (arg, &st) != 0)
+    g_ptr_array_add (in->paths, g_strdup (arg)); /* an error row says why */
+  else if (S_ISDIR (st.st_mode))
+    walk_dir (in, arg, &st);
+  else if (!S_ISREG (st.st_mode))
+    input_error (in, arg,
+        "not a regular file (a FIFO, device or socket); not checked");
+  else if (has_extension (arg, "xml"))
+    add_file (in, in->named_xml, arg, &st); /* metadata, not media */
+  else
+    add_file (in, in->paths, arg, &st);
+}
+
+static void
+inputs_clear (Inputs *in)
+{
+  g_clear_pointer (&in->paths, g_ptr_array_unref);
+  g_clear_pointer (&in->named_xml, g_ptr_array_unref);
+  g_clear_pointer (&in->errors, g_ptr_array_unref);
+  g_clear_pointer (&in->seen_files, g_hash_table_unref);
+  g_clear_pointer (&in->seen_dirs, g_hash_table_unref);
+}
+
+static void
+sidecar_free (gpointer data)
+{
+  WsReportSidecar *sc = data;
+
+  g_free (sc->path);
+  g_free (sc->used_by);
+  g_free (sc);
+}
+
+/* The files no report may replace: every input, every sidecar it reads,
+ * the --metadata file; and the .xml files named as inputs, each with the
+ * input it is the sidecar of. */
+static GHashTable *
+protected_files (const Inputs *in, const char *metadata, GPtrArray *sidecars)
+{
+  GHashTable *keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+  GHashTable *users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+  char *key;
+
+  for (guint i = 0; i < in->paths->len; i++) {
+    const char *media = in->paths->pdata[i];
+    char *sidecar = ws_check_find_sidecar (media, metadata);
+
+    if ((key = ws_report_file_key (media)) != NULL)
+      g_hash_table_add (keys, key);
+    if (sidecar != NULL && (key = ws_report_file_key (sidecar)) != NULL) {
+      if (!g_hash_table_contains (users, key))
+        g_hash_table_insert (users, g_strdup (key), (gpointer) media);
+      g_hash_table_add (keys, key);
+    }
+    g_free (sidecar);
+  }
+  if (metadata != NULL && (key = ws_report_file_key (metadata)) != NULL)
+    g_hash_table_add (keys, key);
+  for (guint i = 0; i < in->named_xml->len; i++) {
+    WsReportSidecar *sc = g_new0 (WsReportSidecar, 1);
+    const char *user;
+
+    sc->path = g_strdup (in->named_xml->pdata[i]);
+    key = ws_report_file_key (sc->path);
+    user = key ? g_hash_table_lookup (users, key) : NULL;
+    sc->used_by = g_strdup (user);
+    g_ptr_array_add (sidecars, sc);
+    if (key != NULL)
+      g_hash_table_add (keys, key);
+  }
+  g_hash_table_unref (users);
+  return keys;
 }
 
 /* ---- progress ------------------------------------------------------------ */
@@ -110,8 +279,11 @@ progress_draw (Progress *p, gboolean force)
   while (g_hash_table_iter_next (&it, &key, &value)) {
     sum += *(double *) value;
     if (name == NULL || g_strcmp0 (key, p->last_path) == 0) {
+      char *base = g_path_get_basename (key);
+
       g_free (name);
-      name = g_path_get_basename (key);
+      name = ws_cli_safe_text (base, WS_CLI_TEXT_LINE);
+      g_free (base);
       cur = *(double *) value;
     }
   }
@@ -151,112 +323,37 @@ on_progress (const char *path, double fraction, gpointer user_data)
   g_mutex_unlock (&p->lock);
 }
 
-/* ---- the pool ------------------------------------------------------------ */
-
-typedef struct {
-  const WsCheckOptions *opts;
-  Progress *progress;
-  GPtrArray *paths;
-  WsCheckFile **results;
-  gboolean keep_series; /* the HTML report plots them */
-} Batch;
-
-/* Without plots the series are dropped as soon as a file is done, so a
- * batch of thousands of files keeps only its verdicts. */
-static void
-drop_series (WsCheckFile *f)
-{
-  g_array_unref (f->loudness_series);
-  f->loudness_series = g_array_new (FALSE, FALSE,
-      sizeof (WsCheckLoudnessPoint));
-  g_array_unref (f->risk_series);
-  f->risk_series = g_array_new (FALSE, FALSE, sizeof (WsCheckRiskPoint));
-}
-
-static void
-check_one (gpointer data, gpointer user_data)
-{
-  Batch *b = user_data;
-  guint i = GPOINTER_TO_UINT (data) - 1;
-  const char *path = b->paths->pdata[i];
-  Progress *p = b->progress;
-  WsCheckFile *f;
-
-  if (p->enabled) {
-    g_mutex_lock (&p->lock);
-    g_hash_table_insert (p->current, (gpointer) path, g_new0 (double, 1));
-    g_mutex_unlock (&p->lock);
-  }
-  f = ws_check_file (path, b->opts, p->enabled ? on_progress : NULL, p);
-  if (!b->keep_series)
-    drop_series (f);
-  b->results[i] = f;
-  if (p->enabled) {
-    g_mutex_lock (&p->lock);
-    g_hash_table_remove (p->current, path);
-    p->done++;
-    progress_draw (p, TRUE);
-    g_mutex_unlock (&p->lock);
-  }
-}
-
 /* ---- text ---------------------------------------------------------------- */
 
-static const WsCheckItem *
-find_item (const WsCheckFile *f, const char *id)
-{
-  for (guint i = 0; i < f->checks->len; i++) {
-    const WsCheckItem *it = &g_array_index (f->checks, WsCheckItem, i);
-
-    if (strcmp (it->id, id) == 0)
-      return it;
-  }
-  return NULL;
-}
-
-/* "GB bbfc:15, DE fsk:16" from the rating-present checks. */
+/* One line for the terminal: no escape sequences from file names or
+ * metadata (see ws_cli_safe_text()). (transfer full) */
 static char *
-ratings_summary (const WsCheckFile *f)
+line (const char *text)
 {
-  GString *s = g_string_new (NULL);
-
-  for (guint i = 0; i < f->checks->len; i++) {
-    const WsCheckItem *it = &g_array_index (f->checks, WsCheckItem, i);
-
-    if (strcmp (it->id, "rating-present") != 0)
-      continue;
-    if (s->len)
-      g_string_append (s, ", ");
-    if (it->status == WS_CHECK_PASS) {
-      const char *colon = strchr (it->message, ':');
-      const char *m = it->subject && colon ? colon + 2 : it->message;
-      const char *sp = strchr (m, ' ');
-
-      g_string_append_printf (s, "%s%s%.*s", it->subject ? it->subject : "",
-          it->subject ? " " : "", sp ? (int) (sp - m) : (int) strlen (m), m);
-    } else {
-      g_string_append_printf (s, "%s%smissing", it->subject ? it->subject : "",
-          it->subject ? " " : "");
-    }
-  }
-  return g_string_free (s, FALSE);
+  return ws_cli_safe_text (text ? text : "", WS_CLI_TEXT_LINE);
 }
 
 static void
-print_text (WsCheckFile **results, guint n)
+print_text (const WsReportRun *run)
 {
-  guint counts[5] = { 0 };
+  guint n = run->n_entries;
   int width = 4, rwidth = 6, lwidth = 8;
   char **rating = g_new0 (char *, n), **loud = g_new0 (char *, n);
+  char **name = g_new0 (char *, n);
+  const guint *counts = run->counts;
 
   for (guint i = 0; i < n; i++) {
-    const WsCheckFile *f = results[i];
-    const WsCheckItem *li = find_item (f, "loudness");
+    const WsCheckFile *f = run->entries[i].file;
+    const WsCheckItem *li = ws_report_find_item (f, "loudness");
+    char *r;
 
-    width = MAX (width, (int) MIN (60, g_utf8_strlen (f->path, -1)));
+    name[i] = line (f->path);
+    width = MAX (width, (int) MIN (60, g_utf8_strlen (name[i], -1)));
     if (f->status == WS_CHECK_ERROR)
       continue;
-    rating[i] = ratings_summary (f);
+    r = ws_report_ratings_summary (f);
+    rating[i] = line (r);
+    g_free (r);
     if (!isnan (f->integrated_lufs))
       loud[i] = g_strdup_printf ("%.1f LUFS %s", f->integrated_lufs,
           li ? ws_check_status_to_string (li->status) : "");
@@ -268,34 +365,56 @@ print_text (WsCheckFile **results, guint n)
   printf ("%-6s  %-*s  %-*s  %-*s  %s\n", "STATUS", width, "FILE", rwidth,
       "RATING", lwidth, "LOUDNESS", "FLASH");
   for (guint i = 0; i < n; i++) {
-    const WsCheckFile *f = results[i];
-    const WsCheckItem *fi = find_item (f, "flash");
+    const WsCheckFile *f = run->entries[i].file;
+    const WsCheckItem *fi = ws_report_find_item (f, "flash");
 
-    counts[f->status]++;
     if (f->status == WS_CHECK_ERROR) {
-      printf ("%-6s  %-*s  %s\n", "ERROR", width, f->path, f->error);
+      char *e = line (f->error);
+
+      printf ("%-6s  %-*s  %s\n", "ERROR", width, name[i], e);
+      g_free (e);
       continue;
     }
     printf ("%-6s  %-*s  %-*s  %-*s  %s\n",
-        f->status == WS_CHECK_PASS ? "pass" : "FAIL", width, f->path, rwidth,
+        f->status == WS_CHECK_PASS ? "pass" : "FAIL", width, name[i], rwidth,
         rating[i], lwidth, loud[i],
         fi ? ws_check_status_to_string (fi->status) : "-");
     for (guint j = 0; j < f->checks->len; j++) {
       const WsCheckItem *it = &g_array_index (f->checks, WsCheckItem, j);
 
-      if (it->status == WS_CHECK_FAIL || it->status == WS_CHECK_WARN)
+      if (it->status == WS_CHECK_FAIL || it->status == WS_CHECK_WARN) {
+        char *m = line (it->message);
+
         printf ("        %s %s: %s\n",
-            it->status == WS_CHECK_FAIL ? "fail" : "warn", it->id, it->message);
+            it->status == WS_CHECK_FAIL ? "fail" : "warn", it->id, m);
+        g_free (m);
+      }
     }
   }
-  printf ("%u file%s: %u pass, %u fail, %u error\n", n, n == 1 ? "" : "s",
-      counts[WS_CHECK_PASS], counts[WS_CHECK_FAIL], counts[WS_CHECK_ERROR]);
+  for (guint i = 0; run->sidecars && i < run->sidecars->len; i++) {
+    const WsReportSidecar *sc = run->sidecars->pdata[i];
+    char *p = line (sc->path), *u = line (sc->used_by);
+
+    if (sc->used_by != NULL)
+      printf ("%-6s  %s: sidecar metadata of %s (not media)\n", "meta", p, u);
+    else
+      printf ("%-6s  %s: metadata, not media; no input uses it as its "
+              "sidecar\n",
+          "meta", p);
+    g_free (p);
+    g_free (u);
+  }
+  printf ("%u file%s: %u pass, %u fail, %u error\n", run->n_checked,
+      run->n_checked == 1 ? "" : "s", counts[WS_CHECK_PASS],
+      counts[WS_CHECK_FAIL], counts[WS_CHECK_ERROR]);
   for (guint i = 0; i < n; i++) {
     g_free (rating[i]);
     g_free (loud[i]);
+    g_free (name[i]);
   }
   g_free (rating);
   g_free (loud);
+  g_free (name);
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -326,9 +445,13 @@ static void
 json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts)
 {
   gboolean ok = f->status != WS_CHECK_ERROR;
+  char *path_bytes;
 
   json_builder_begin_object (b);
   ws_json_add_string_or_null (b, "path", f->path);
+  path_bytes = ws_cli_hex (f->path);
+  ws_json_add_string_or_null (b, "path_bytes", path_bytes);
+  g_free (path_bytes);
   ws_json_add_string_or_null (b, "status",
       ws_check_status_to_string (f->status));
   ws_json_add_string_or_null (b, "error", f->error);
@@ -354,7 +477,7 @@ json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts)
   if (!ok) {
     json_builder_add_null_value (b);
   } else {
-    const WsCheckItem *li = find_item (f, "loudness");
+    const WsCheckItem *li = ws_report_find_item (f, "loudness");
 
     json_builder_begin_object (b);
     ws_json_add_string_or_null (b, "preset",
@@ -385,7 +508,7 @@ json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts)
   if (!ok) {
     json_builder_add_null_value (b);
   } else {
-    const WsCheckItem *fi = find_item (f, "flash");
+    const WsCheckItem *fi = ws_report_find_item (f, "flash");
 
     json_builder_begin_object (b);
     ws_json_add_string_or_null (b, "verdict",
@@ -469,27 +592,41 @@ json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts)
   json_builder_set_member_name (b, "warnings");
   json_builder_begin_array (b);
   for (guint i = 0; i < f->warnings->len; i++)
-    json_builder_add_string_value (b, f->warnings->pdata[i]);
+    ws_json_add_string (b, f->warnings->pdata[i]);
   json_builder_end_array (b);
   json_builder_end_object (b);
 }
 
 static void
-write_json (WsCheckFile **results, guint n, const WsCheckOptions *opts,
-    const guint *counts)
+write_json (const WsReportRun *run)
 {
   JsonBuilder *b = json_builder_new ();
+  const guint *counts = run->counts;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "files");
   json_builder_begin_array (b);
-  for (guint i = 0; i < n; i++)
-    json_file (b, results[i], opts);
+  for (guint i = 0; i < run->n_entries; i++)
+    json_file (b, run->entries[i].file, run->opts);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "sidecars");
+  json_builder_begin_array (b);
+  for (guint i = 0; run->sidecars && i < run->sidecars->len; i++) {
+    const WsReportSidecar *sc = run->sidecars->pdata[i];
+    char *hex = ws_cli_hex (sc->path);
+
+    json_builder_begin_object (b);
+    ws_json_add_string_or_null (b, "path", sc->path);
+    ws_json_add_string_or_null (b, "path_bytes", hex);
+    ws_json_add_string_or_null (b, "sidecar_of", sc->used_by);
+    json_builder_end_object (b);
+    g_free (hex);
+  }
   json_builder_end_array (b);
   json_builder_set_member_name (b, "summary");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "files");
-  json_builder_add_int_value (b, n);
+  json_builder_add_int_value (b, run->n_checked);
   json_builder_set_member_name (b, "pass");
   json_builder_add_int_value (b, counts[WS_CHECK_PASS]);
   json_builder_set_member_name (b, "fail");
@@ -501,353 +638,92 @@ write_json (WsCheckFile **results, guint n, const WsCheckOptions *opts,
   ws_cli_print_json_builder (b);
 }
 
-/* ---- JUnit XML ----------------------------------------------------------- */
-
-static gboolean
-write_junit (const char *path, WsCheckFile **results, guint n, GError **error)
+/* The --jsonl line of @f: one compact JSON object, no newline inside.
+ * (transfer full) */
+static char *
+json_line (const WsCheckFile *f, const WsCheckOptions *opts)
 {
-  WsJunit *junit = ws_junit_new ();
-  gboolean ok;
+  JsonBuilder *b = json_builder_new ();
+  JsonGenerator *gen = json_generator_new ();
+  JsonNode *root;
+  char *text;
 
-  for (guint i = 0; i < n; i++) {
-    const WsCheckFile *f = results[i];
-
-    if (f->status == WS_CHECK_ERROR) {
-      ws_junit_add_case (junit, f->path, "read", WS_JUNIT_ERROR, "unreadable",
-          f->error, NULL);
-      continue;
-    }
-    for (guint j = 0; j < f->checks->len; j++) {
-      const WsCheckItem *it = &g_array_index (f->checks, WsCheckItem, j);
-      char *name = it->subject ?
-                       g_strdup_printf ("%s %s", it->id, it->subject) :
-                       g_strdup (it->id);
-      char *out;
-
-      switch (it->status) {
-        case WS_CHECK_FAIL:
-          ws_junit_add_case (junit, f->path, name, WS_JUNIT_FAILURE, it->id,
-              it->message, NULL);
-          break;
-        case WS_CHECK_NOT_APPLICABLE:
-          ws_junit_add_case (junit, f->path, name, WS_JUNIT_SKIPPED, NULL,
-              it->message, NULL);
-          break;
-        default:
-          out = g_strdup_printf ("%s: %s",
-              ws_check_status_to_string (it->status),
-              it->message ? it->message : "");
-          ws_junit_add_case (junit, f->path, name, WS_JUNIT_PASS, NULL, NULL,
-              out);
-          g_free (out);
-          break;
-      }
-      g_free (name);
-    }
-  }
-  ok = ws_junit_write (junit, path, "watershed check", "watershed check",
-      error);
-  ws_junit_free (junit);
-  return ok;
+  json_file (b, f, opts);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, NULL);
+  json_node_unref (root);
+  g_object_unref (gen);
+  g_object_unref (b);
+  return text;
 }
 
-/* ---- HTML with inline SVG ------------------------------------------------ */
-
-#define PLOT_W 760.0
-#define PLOT_H 200.0
-#define PLOT_L 52.0
-#define PLOT_R 12.0
-#define PLOT_T 12.0
-#define PLOT_B 28.0
+/* ---- the pool ------------------------------------------------------------ */
 
 typedef struct {
-  double x0, x1, y0, y1; /* data range */
-} Axes;
+  const WsCheckOptions *opts;
+  Progress *progress;
+  GPtrArray *paths;
+  WsCheckFile **results;
+  WsReportEntry *entries; /* when each ran */
+  gboolean keep_series;   /* the HTML report plots them */
+  gboolean jsonl;         /* print each file's line as it finishes */
+  gboolean failures_only;
+  GMutex out_lock;
+} Batch;
 
-static double
-px (const Axes *a, double x)
+/* Without plots the series are dropped as soon as a file is done, so a
+ * batch of thousands of files keeps only its verdicts. */
+static void
+drop_series (WsCheckFile *f)
 {
-  return PLOT_L + (x - a->x0) / (a->x1 - a->x0) * (PLOT_W - PLOT_L - PLOT_R);
-}
-
-static double
-py (const Axes *a, double y)
-{
-  double v = MIN (a->y1, MAX (a->y0, y));
-
-  return PLOT_T + (a->y1 - v) / (a->y1 - a->y0) * (PLOT_H - PLOT_T - PLOT_B);
+  g_array_unref (f->loudness_series);
+  f->loudness_series = g_array_new (FALSE, FALSE,
+      sizeof (WsCheckLoudnessPoint));
+  g_array_unref (f->risk_series);
+  f->risk_series = g_array_new (FALSE, FALSE, sizeof (WsCheckRiskPoint));
 }
 
 static void
-svg_time_axis (GString *s, const Axes *a)
+check_one (gpointer data, gpointer user_data)
 {
-  static const double steps[] = { 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600,
-    900, 1800, 3600, 7200 };
-  double step = steps[G_N_ELEMENTS (steps) - 1];
-  double span = a->x1 - a->x0;
+  Batch *b = user_data;
+  guint i = GPOINTER_TO_UINT (data) - 1;
+  const char *path = b->paths->pdata[i];
+  Progress *p = b->progress;
+  gint64 start_mono = g_get_monotonic_time ();
+  WsCheckFile *f;
 
-  for (gsize i = 0; i < G_N_ELEMENTS (steps); i++)
-    if (span / steps[i] <= 10) {
-      step = steps[i];
-      break;
-    }
-  for (double t = 0; t <= a->x1 + 1e-9; t += step) {
-    int whole = (int) t;
-
-    g_string_append_printf (s,
-        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-        "stroke=\"#ddd\"/>"
-        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d:%02d%s</text>\n",
-        px (a, t), PLOT_T, px (a, t), PLOT_H - PLOT_B, px (a, t),
-        PLOT_H - PLOT_B + 16, whole / 60, whole % 60,
-        t - whole > 0.01 ? ".5" : "");
+  b->entries[i].started_us = g_get_real_time ();
+  if (p->enabled) {
+    g_mutex_lock (&p->lock);
+    g_hash_table_insert (p->current, (gpointer) path, g_new0 (double, 1));
+    g_mutex_unlock (&p->lock);
   }
-}
+  f = ws_check_file (path, b->opts, p->enabled ? on_progress : NULL, p);
+  b->entries[i].elapsed_s = (double) (g_get_monotonic_time () - start_mono) /
+                            G_USEC_PER_SEC;
+  if (!b->keep_series)
+    drop_series (f);
+  b->results[i] = f;
+  b->entries[i].file = f;
+  if (b->jsonl && !(b->failures_only && f->status == WS_CHECK_PASS)) {
+    char *text = json_line (f, b->opts);
 
-static void
-svg_begin (GString *s, const char *label)
-{
-  g_string_append_printf (s,
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-      "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
-      "aria-label=\"",
-      PLOT_W, PLOT_H, PLOT_W, PLOT_H);
-  ws_cli_append_escaped (s, label);
-  g_string_append_printf (s,
-      "\" font-family=\"sans-serif\" font-size=\"11\">\n"
-      "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-      "fill=\"#fff\" stroke=\"#999\"/>\n",
-      PLOT_L, PLOT_T, PLOT_W - PLOT_L - PLOT_R, PLOT_H - PLOT_T - PLOT_B);
-}
-
-/* A polyline through (t, v) broken at NAN. */
-static void
-svg_path (GString *s, const Axes *a, const WsCheckLoudnessPoint *pts, guint n,
-    int which, const char *color, double width)
-{
-  gboolean pen = FALSE;
-
-  g_string_append (s, "<path fill=\"none\" stroke-linejoin=\"round\" d=\"");
-  for (guint i = 0; i < n; i++) {
-    double v = which == 0 ? pts[i].momentary_lufs : pts[i].shortterm_lufs;
-
-    if (isnan (v)) {
-      pen = FALSE;
-      continue;
-    }
-    if (isinf (v))
-      v = v < 0 ? a->y0 : a->y1;
-    g_string_append_printf (s, "%s%.1f %.1f ", pen ? "L" : "M",
-        px (a, pts[i].t_s), py (a, v));
-    pen = TRUE;
+    g_mutex_lock (&b->out_lock);
+    fputs (text, stdout);
+    fputc ('\n', stdout);
+    fflush (stdout);
+    g_mutex_unlock (&b->out_lock);
+    g_free (text);
   }
-  g_string_append_printf (s, "\" stroke=\"%s\" stroke-width=\"%.1f\"/>\n",
-      color, width);
-}
-
-static double
-file_span (const WsCheckFile *f)
-{
-  double end = f->duration_s > 0 ? f->duration_s : 0.0;
-  GArray *l = f->loudness_series, *r = f->risk_series;
-
-  if (l->len)
-    end = MAX (end, g_array_index (l, WsCheckLoudnessPoint, l->len - 1).t_s);
-  if (r->len)
-    end = MAX (end, g_array_index (r, WsCheckRiskPoint, r->len - 1).t_s);
-  return end > 0 ? end : 1.0;
-}
-
-static void
-svg_loudness (GString *s, const WsCheckFile *f)
-{
-  Axes a = { 0, file_span (f), -60, 0 };
-  double lo = f->limits.target_lufs - f->limits.tolerance_lu;
-  double hi = f->limits.target_lufs + f->limits.tolerance_lu;
-
-  svg_begin (s, "Loudness over time");
-  for (int y = -60; y <= 0; y += 10)
-    g_string_append_printf (s,
-        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-        "stroke=\"#eee\"/><text x=\"%.1f\" y=\"%.1f\" "
-        "text-anchor=\"end\">%d</text>\n",
-        PLOT_L, py (&a, y), PLOT_W - PLOT_R, py (&a, y), PLOT_L - 4,
-        py (&a, y) + 4, y);
-  svg_time_axis (s, &a);
-  g_string_append_printf (s,
-      "<rect class=\"band\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-      "height=\"%.1f\" fill=\"#2a2\" fill-opacity=\"0.12\"/>\n"
-      "<line class=\"target\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-      "stroke=\"#2a2\" stroke-dasharray=\"6 4\"/>\n",
-      PLOT_L, py (&a, hi), PLOT_W - PLOT_L - PLOT_R, py (&a, lo) - py (&a, hi),
-      PLOT_L, py (&a, f->limits.target_lufs), PLOT_W - PLOT_R,
-      py (&a, f->limits.target_lufs));
-  svg_path (s, &a, (const WsCheckLoudnessPoint *) f->loudness_series->data,
-      f->loudness_series->len, 0, "#8ab4e8", 1.0);
-  svg_path (s, &a, (const WsCheckLoudnessPoint *) f->loudness_series->data,
-      f->loudness_series->len, 1, "#1f4e99", 2.0);
-  g_string_append_printf (s,
-      "<text x=\"%.1f\" y=\"%.1f\" fill=\"#1f4e99\">short-term</text>"
-      "<text x=\"%.1f\" y=\"%.1f\" fill=\"#8ab4e8\">momentary</text>"
-      "<text x=\"%.1f\" y=\"%.1f\" fill=\"#2a2\">target %.0f LUFS</text>"
-      "<text x=\"14\" y=\"%.1f\" transform=\"rotate(-90 14 %.1f)\" "
-      "text-anchor=\"middle\">LUFS</text>\n</svg>\n",
-      PLOT_W - 260, PLOT_T + 14, PLOT_W - 180, PLOT_T + 14, PLOT_W - 110,
-      PLOT_T + 14, f->limits.target_lufs, PLOT_H / 2, PLOT_H / 2);
-}
-
-static void
-svg_flash (GString *s, const WsCheckFile *f)
-{
-  const GArray *r = f->risk_series;
-  double top = 1.5;
-  Axes a;
-
-  for (guint i = 0; i < r->len; i++) {
-    const WsCheckRiskPoint *p = &g_array_index (r, WsCheckRiskPoint, i);
-
-    top = MAX (top, MAX (p->luminance, p->red) * 1.1);
+  if (p->enabled) {
+    g_mutex_lock (&p->lock);
+    g_hash_table_remove (p->current, path);
+    p->done++;
+    progress_draw (p, TRUE);
+    g_mutex_unlock (&p->lock);
   }
-  top = MIN (top, 10.0);
-  a = (Axes){ 0, file_span (f), 0, top };
-  svg_begin (s, "Flash risk over time");
-  for (guint i = 0; i < f->flash_incidents->len; i++) {
-    const WsFlashIncident *inc = &g_array_index (f->flash_incidents,
-        WsFlashIncident, i);
-    double x0 = px (&a, (double) inc->start_ns / 1e9);
-    double x1 = px (&a, (double) inc->end_ns / 1e9);
-
-    g_string_append_printf (s,
-        "<rect class=\"incident\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-        "height=\"%.1f\" fill=\"%s\" fill-opacity=\"0.25\"><title>%s %s "
-        "%.2f-%.2f s</title></rect>\n",
-        x0, PLOT_T, MAX (2.0, x1 - x0), PLOT_H - PLOT_T - PLOT_B,
-        inc->verdict == WS_FLASH_VERDICT_FAIL ? "#d22" : "#e90",
-        ws_flash_verdict_to_string (inc->verdict),
-        ws_flash_kind_to_string (inc->kind), (double) inc->start_ns / 1e9,
-        (double) inc->end_ns / 1e9);
-  }
-  for (double y = 0; y <= top + 1e-9; y += top > 4 ? 1.0 : 0.5)
-    g_string_append_printf (s,
-        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n",
-        PLOT_L - 4, py (&a, y) + 4, y);
-  svg_time_axis (s, &a);
-  g_string_append_printf (s,
-      "<line class=\"limit\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-      "y2=\"%.1f\" stroke=\"#d22\" stroke-dasharray=\"6 4\"/>\n",
-      PLOT_L, py (&a, 1.0), PLOT_W - PLOT_R, py (&a, 1.0));
-  for (int kind = 0; kind < 2; kind++) {
-    gboolean pen = FALSE;
-
-    g_string_append (s, "<path fill=\"none\" d=\"");
-    for (guint i = 0; i < r->len; i++) {
-      const WsCheckRiskPoint *p = &g_array_index (r, WsCheckRiskPoint, i);
-
-      g_string_append_printf (s, "%s%.1f %.1f ", pen ? "L" : "M",
-          px (&a, p->t_s), py (&a, kind ? p->red : p->luminance));
-      pen = TRUE;
-    }
-    g_string_append_printf (s, "\" stroke=\"%s\" stroke-width=\"1.5\"/>\n",
-        kind ? "#c33" : "#333");
-  }
-  g_string_append_printf (s,
-      "<text x=\"%.1f\" y=\"%.1f\" fill=\"#333\">luminance risk</text>"
-      "<text x=\"%.1f\" y=\"%.1f\" fill=\"#c33\">red risk</text>"
-      "<text x=\"%.1f\" y=\"%.1f\" fill=\"#d22\">limit 1.0</text>"
-      "<text x=\"14\" y=\"%.1f\" transform=\"rotate(-90 14 %.1f)\" "
-      "text-anchor=\"middle\">risk</text>\n</svg>\n",
-      PLOT_W - 290, PLOT_T + 14, PLOT_W - 190, PLOT_T + 14, PLOT_W - 120,
-      PLOT_T + 14, PLOT_H / 2, PLOT_H / 2);
-}
-
-static const char html_style[] =
-    "body{font-family:sans-serif;margin:2em;color:#222;max-width:60em}"
-    "table{border-collapse:collapse;margin:.5em 0}"
-    "td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;"
-    "vertical-align:top}"
-    ".pass{color:#070}.fail{color:#b00;font-weight:bold}"
-    ".error{color:#fff;background:#b00;padding:0 .3em}.warn{color:#a60}"
-    ".not-applicable{color:#777}section{border-top:2px solid #ccc;"
-    "margin-top:1.5em}h2{font-size:1.1em;word-break:break-all}"
-    "svg{display:block;max-width:100%;height:auto}";
-
-static gboolean
-write_html (const char *path, WsCheckFile **results, guint n,
-    const guint *counts, GError **error)
-{
-  GString *s = g_string_new (NULL);
-  GDateTime *dt = g_date_time_new_now_utc ();
-  char *now = g_date_time_format_iso8601 (dt);
-  gboolean ok;
-
-  g_date_time_unref (dt);
-
-  g_string_append_printf (s,
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
-      "charset=\"utf-8\">\n<title>watershed check</title>\n"
-      "<style>%s</style>\n</head>\n<body>\n<h1>watershed check</h1>\n"
-      "<p>%u file%s: <span class=\"pass\">%u pass</span>, <span "
-      "class=\"fail\">%u fail</span>, %u error. Generated %s.</p>\n"
-      "<table>\n<tr><th>File</th><th>Status</th></tr>\n",
-      html_style, n, n == 1 ? "" : "s", counts[WS_CHECK_PASS],
-      counts[WS_CHECK_FAIL], counts[WS_CHECK_ERROR], now);
-  for (guint i = 0; i < n; i++) {
-    const char *st = ws_check_status_to_string (results[i]->status);
-
-    g_string_append_printf (s, "<tr><td><a href=\"#f%u\">", i);
-    ws_cli_append_escaped (s, results[i]->path);
-    g_string_append_printf (s, "</a></td><td class=\"%s\">%s</td></tr>\n", st,
-        st);
-  }
-  g_string_append (s, "</table>\n");
-  for (guint i = 0; i < n; i++) {
-    const WsCheckFile *f = results[i];
-    const char *st = ws_check_status_to_string (f->status);
-
-    g_string_append_printf (s, "<section id=\"f%u\">\n<h2>", i);
-    ws_cli_append_escaped (s, f->path);
-    g_string_append_printf (s, " <span class=\"%s\">%s</span></h2>\n", st, st);
-    if (f->status == WS_CHECK_ERROR) {
-      g_string_append (s, "<p class=\"fail\">");
-      ws_cli_append_escaped (s, f->error);
-      g_string_append (s, "</p>\n</section>\n");
-      continue;
-    }
-    g_string_append (s, "<table>\n<tr><th>Check</th><th>For</th>"
-                        "<th>Result</th><th>Details</th></tr>\n");
-    for (guint j = 0; j < f->checks->len; j++) {
-      const WsCheckItem *it = &g_array_index (f->checks, WsCheckItem, j);
-      const char *cs = ws_check_status_to_string (it->status);
-
-      g_string_append (s, "<tr><td>");
-      ws_cli_append_escaped (s, it->id);
-      g_string_append (s, "</td><td>");
-      ws_cli_append_escaped (s, it->subject);
-      g_string_append_printf (s, "</td><td class=\"%s\">%s</td><td>", cs, cs);
-      ws_cli_append_escaped (s, it->message);
-      g_string_append (s, "</td></tr>\n");
-    }
-    g_string_append (s, "</table>\n");
-    for (guint j = 0; j < f->warnings->len; j++) {
-      g_string_append (s, "<p class=\"warn\">warning: ");
-      ws_cli_append_escaped (s, f->warnings->pdata[j]);
-      g_string_append (s, "</p>\n");
-    }
-    if (f->loudness_measured) {
-      g_string_append (s, "<h3>Loudness</h3>\n");
-      svg_loudness (s, f);
-    }
-    if (f->has_video && f->video_frames > 0) {
-      g_string_append (s, "<h3>Flash risk</h3>\n");
-      svg_flash (s, f);
-    }
-    g_string_append (s, "</section>\n");
-  }
-  g_string_append (s, "</body>\n</html>\n");
-  ok = g_file_set_contents (path, s->str, (gssize) s->len, error);
-  g_string_free (s, TRUE);
-  g_free (now);
-  return ok;
 }
 
 /* ---- the command --------------------------------------------------------- */
@@ -910,7 +786,13 @@ static const char summary[] =
     "\n"
     "PATH is a file or a folder (walked recursively; hidden files and\n"
     "sidecar/document extensions such as .xml .json .txt .html .srt .jpg are\n"
-    "skipped there; a file named on the command line is always checked).\n"
+    "skipped there; a file named on the command line is checked, except an\n"
+    ".xml, which is listed as sidecar metadata). Each real file (device and\n"
+    "inode) is checked once; links to folders are followed, each folder\n"
+    "walked once, so link loops end. --exclude GLOB leaves files out.\n"
+    "Reports (--junit, --html, --csv) never replace an input or a file that\n"
+    "is not a watershed report (--force for the latter); they are written\n"
+    "to temporary files first and renamed together.\n"
     "Ratings are read from the file (MP4 iTunEXTC, Matroska LAW_RATING and\n"
     "COUNTRY/LAW_RATING, MPEG-TS EIT parental_rating_descriptor) and from\n"
     "the sidecar: NAME.xml next to NAME.mp4 (or NAME.mp4.xml), or\n"
@@ -975,7 +857,8 @@ ws_cmd_check (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
         "Print one JSON document on stdout instead of the table", NULL },
     { "junit", 0, 0, G_OPTION_ARG_FILENAME, &junit,
-        "Also write a JUnit XML report (a testcase per file and check)",
+        "Also write a JUnit XML report (a testsuite per file, a testcase "
+        "per check that applies)",
         "FILE" },
     { "html", 0, 0, G_OPTION_ARG_FILENAME, &html,
         "Also write an HTML report with loudness and flash-risk plots",
@@ -990,14 +873,32 @@ ws_cmd_check (int argc, char **argv)
   WsCheckOptions opts;
   GPtrArray *paths = NULL, *errors = NULL;
   WsCheckFile **results = NULL;
+  WsReportOptions ro = { 0 };
+  Inputs in = { 0 };
+  GPtrArray *sidecars = g_ptr_array_new_with_free_func (sidecar_free);
+  GHashTable *protected = NULL;
+  WsReportSet *report_set = NULL;
+  WsReportEntry *report_entries = NULL;
+  char *command_line = NULL;
   Progress progress = { 0 };
   GError *error = NULL;
   guint counts[5] = { 0 };
   gboolean territories_ok = TRUE;
   guint n = 0;
 
+  /* Numbers in messages, the table and every report are written with a
+   * '.': a comma-decimal locale would make "-23,0 LUFS" in English
+   * sentences and break CSV and SVG. Text stays in the user's encoding. */
+  setlocale (LC_NUMERIC, "C");
+  {
+    char *args = ws_report_command_line (argc, argv);
+
+    command_line = g_strconcat ("watershed ", args, NULL);
+    g_free (args);
+  }
   g_option_context_set_summary (ctx, summary);
   g_option_context_add_main_entries (ctx, entries, NULL);
+  ws_report_add_entries (ctx, &ro);
   if (!ws_cli_parse_files (ctx, &argc, &argv, "file or folder", &code))
     goto end;
   reg = ws_cli_registry ();
@@ -1057,27 +958,64 @@ ws_cmd_check (int argc, char **argv)
   }
   opts.flash_sample_step = flash_step;
 
-  paths = g_ptr_array_new_with_free_func (g_free);
-  errors = g_ptr_array_new_with_free_func (g_free);
-  for (int i = 1; i < argc; i++) {
-    if (g_file_test (argv[i], G_FILE_TEST_IS_DIR))
-      collect_dir (argv[i], paths, errors);
-    else
-      g_ptr_array_add (paths, g_strdup (argv[i])); /* missing: an error row */
+  if (json && ro.jsonl) {
+    ws_cli_error ("check: --json and --jsonl both print on stdout; give one");
+    goto end;
   }
+  in.paths = g_ptr_array_new_with_free_func (g_free);
+  in.named_xml = g_ptr_array_new_with_free_func (g_free);
+  in.errors = g_ptr_array_new_with_free_func (g_free);
+  in.seen_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  in.seen_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  in.excludes = ro.excludes;
+  for (int i = 1; i < argc; i++)
+    add_argument (&in, argv[i]);
+  paths = in.paths;
+  errors = in.errors;
   for (guint i = 0; i < errors->len; i++)
     ws_cli_error ("check: %s", (char *) errors->pdata[i]);
   n = paths->len;
   if (n == 0) {
-    ws_cli_error ("check: no media file found in the given folders");
+    ws_cli_error ("check: no media file found in the given files and "
+                  "folders");
     goto end;
+  }
+
+  /* the reports: refused now, before an hour of checking, when they would
+   * replace an input or a file that is not ours */
+  protected = protected_files (&in, metadata, sidecars);
+  report_set = ws_report_set_new (protected, ro.force);
+  {
+    const struct {
+      const char *option, *path, *name;
+      WsReportKind kind;
+    } reports[] = {
+      { "--junit", junit, "JUnit", WS_REPORT_JUNIT },
+      { "--html", html, "HTML", WS_REPORT_HTML },
+      { "--csv", ro.csv, "CSV", WS_REPORT_CSV },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (reports); i++) {
+      char *safe;
+
+      if (reports[i].path == NULL ||
+          ws_report_set_add (report_set, reports[i].option, reports[i].path,
+              reports[i].kind, &error))
+        continue;
+      safe = ws_cli_safe_text (reports[i].path, WS_CLI_TEXT_LINE);
+      ws_cli_error ("check: %s %s: cannot write the %s report: %s",
+          reports[i].option, safe, reports[i].name, error->message);
+      g_free (safe);
+      goto end;
+    }
   }
 
   {
     guint n_jobs = jobs > 0 ? (guint) jobs : g_get_num_processors ();
     guint cores = g_get_num_processors ();
     guint parallel = MIN (n_jobs, n);
-    Batch batch = { &opts, &progress, paths, NULL, html != NULL };
+    Batch batch = { &opts, &progress, paths, NULL, NULL, html != NULL, ro.jsonl,
+      ro.failures_only };
     GThreadPool *pool;
 
     /* One file: its decoders take every core. Several at once: the cores
@@ -1085,6 +1023,9 @@ ws_cmd_check (int argc, char **argv)
     opts.decoder_threads = parallel <= 1 ? 0 : (int) MAX (1, cores / parallel);
     results = g_new0 (WsCheckFile *, n);
     batch.results = results;
+    report_entries = g_new0 (WsReportEntry, n);
+    batch.entries = report_entries;
+    g_mutex_init (&batch.out_lock);
     g_mutex_init (&progress.lock);
     progress.enabled = !no_progress && isatty (STDERR_FILENO);
     progress.total = n;
@@ -1109,32 +1050,67 @@ ws_cmd_check (int argc, char **argv)
     g_hash_table_unref (progress.current);
     g_free (progress.last_path);
     g_mutex_clear (&progress.lock);
+    g_mutex_clear (&batch.out_lock);
   }
 
   for (guint i = 0; i < n; i++)
     counts[results[i]->status]++;
-  if (json)
-    write_json (results, n, &opts, counts);
-  else
-    print_text (results, n);
-  fflush (stdout);
-  for (guint i = 0; i < n; i++)
-    if (results[i]->status == WS_CHECK_ERROR)
-      ws_cli_error ("%s", results[i]->error);
+  {
+    WsReportEntry *listed = g_new0 (WsReportEntry, n);
+    WsReportRun run = { listed, 0, counts, n, &opts, sidecars, WS_VERSION,
+      command_line, g_get_host_name () };
+    const struct {
+      const char *option, *path, *name;
+      char *(*write) (const WsReportRun *run);
+    } reports[] = {
+      { "--junit", junit, "JUnit", ws_report_junit },
+      { "--html", html, "HTML", ws_report_html },
+      { "--csv", ro.csv, "CSV", ws_report_csv },
+    };
+    gboolean staged = TRUE;
 
-  code = counts[WS_CHECK_ERROR] > 0 || errors->len > 0 ? WS_EXIT_USAGE :
-         counts[WS_CHECK_FAIL] > 0                     ? WS_EXIT_FAIL :
-                                                         WS_EXIT_PASS;
-  if (junit != NULL && !write_junit (junit, results, n, &error)) {
-    ws_cli_error ("%s: cannot write the JUnit report: %s", junit,
-        error->message);
-    g_clear_error (&error);
-    code = WS_EXIT_USAGE;
-  }
-  if (html != NULL && !write_html (html, results, n, counts, &error)) {
-    ws_cli_error ("%s: cannot write the HTML report: %s", html, error->message);
-    g_clear_error (&error);
-    code = WS_EXIT_USAGE;
+    for (guint i = 0; i < n; i++)
+      if (!ro.failures_only || results[i]->status != WS_CHECK_PASS)
+        listed[run.n_entries++] = report_entries[i];
+    if (json)
+      write_json (&run);
+    else if (!ro.jsonl)
+      print_text (&run);
+    fflush (stdout);
+    for (guint i = 0; i < n; i++)
+      if (results[i]->status == WS_CHECK_ERROR) {
+        char *e = ws_cli_safe_text (results[i]->error, WS_CLI_TEXT_LINE);
+
+        ws_cli_error ("%s", e);
+        g_free (e);
+      }
+
+    code = counts[WS_CHECK_ERROR] > 0 || errors->len > 0 ? WS_EXIT_USAGE :
+           counts[WS_CHECK_FAIL] > 0                     ? WS_EXIT_FAIL :
+                                                           WS_EXIT_PASS;
+    /* every report to a temporary file first, then all renamed: a run
+     * replaces the reports of the last one as a set, or none of them */
+    for (gsize i = 0; staged && i < G_N_ELEMENTS (reports); i++) {
+      char *text, *safe;
+
+      if (reports[i].path == NULL)
+        continue;
+      text = reports[i].write (&run);
+      staged = ws_report_set_stage (report_set, reports[i].path, text, &error);
+      g_free (text);
+      if (staged)
+        continue;
+      safe = ws_cli_safe_text (reports[i].path, WS_CLI_TEXT_LINE);
+      ws_cli_error ("check: %s %s: cannot write the %s report: %s",
+          reports[i].option, safe, reports[i].name, error->message);
+      g_free (safe);
+      code = WS_EXIT_USAGE;
+    }
+    if (staged && !ws_report_set_commit (report_set, &error)) {
+      ws_cli_error ("check: cannot write the reports: %s", error->message);
+      code = WS_EXIT_USAGE;
+    }
+    g_free (listed);
   }
 
 end:
@@ -1142,10 +1118,14 @@ end:
   for (guint i = 0; results && i < n; i++)
     ws_check_file_free (results[i]);
   g_free (results);
-  if (paths)
-    g_ptr_array_unref (paths);
-  if (errors)
-    g_ptr_array_unref (errors);
+  inputs_clear (&in);
+  ws_report_set_free (report_set);
+  if (protected)
+    g_hash_table_unref (protected);
+  g_ptr_array_unref (sidecars);
+  g_free (report_entries);
+  g_free (command_line);
+  ws_report_options_clear (&ro);
   ws_policy_free (policy);
   g_strfreev (territory_args);
   g_strfreev (territories);

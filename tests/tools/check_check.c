@@ -520,25 +520,52 @@ START_TEST (test_check_junit_and_html_reports)
   char *text = NULL;
   char *good = media ("good"), *fail = media ("fail"),
        *broken = media ("broken");
-  WsTestRun r = WS_TEST_RUN ("check", "--jobs", "3", "--junit", junit, "--html",
-      html, good, fail, broken);
+  WsTestRun r = WS_TEST_RUN ("check", "--jobs", "3", "--json", "--junit", junit,
+      "--html", html, good, fail, broken);
+  JsonParser *parser = json_parser_new ();
+  JsonObject *summary;
+  JsonArray *files;
+  int not_applicable = 0;
   xmlDoc *doc;
   xmlNode *root;
 
   /* 5 good + 3 fail + 4 broken files (report files are not media) */
   ck_assert_int_eq (r.status, 2);
-  ck_assert_msg (strstr (r.out, "12 files: 5 pass, 3 fail, 4 error"), "%s",
-      r.out);
+  files = parse_files (parser, r.out);
+  summary = json_object_get_object_member (json_node_get_object (
+                                               json_parser_get_root (parser)),
+      "summary");
+  ck_assert_int_eq (json_object_get_int_member (summary, "files"), 12);
+  ck_assert_int_eq (json_object_get_int_member (summary, "pass"), 5);
+  ck_assert_int_eq (json_object_get_int_member (summary, "fail"), 3);
+  ck_assert_int_eq (json_object_get_int_member (summary, "error"), 4);
+  for (guint i = 0; i < json_array_get_length (files); i++) {
+    JsonArray *checks =
+        json_object_get_array_member (json_array_get_object_element (files, i),
+            "checks");
+
+    for (guint j = 0; checks && j < json_array_get_length (checks); j++)
+      not_applicable += strcmp (json_object_get_string_member (
+                                    json_array_get_object_element (checks, j),
+                                    "status"),
+                            "not-applicable") == 0;
+  }
+  ck_assert_int_gt (not_applicable, 0);
 
   doc = xmlReadFile (junit, NULL, XML_PARSE_NONET);
   ck_assert_msg (doc != NULL, "JUnit report is not well-formed XML");
   root = xmlDocGetRootElement (doc);
   ck_assert_str_eq ((const char *) root->name, "testsuites");
+  ck_assert_int_eq (count_elements (root, "testsuite"), 12);
   ck_assert_int_eq (count_elements (root, "error"), 4);
   ck_assert_int_eq (count_elements (root, "failure"), 3);
-  /* 8 readable files x 5 checks + 4 unreadable */
-  ck_assert_int_eq (count_elements (root, "testcase"), 8 * 5 + 4);
+  /* 8 readable files x 5 checks + 4 unreadable, less the checks that do
+   * not apply (no skipped noise) */
+  ck_assert_int_eq (count_elements (root, "testcase"),
+      8 * 5 + 4 - not_applicable);
+  ck_assert_int_eq (count_elements (root, "skipped"), 0);
   xmlFreeDoc (doc);
+  g_object_unref (parser);
 
   ck_assert (g_file_get_contents (html, &text, NULL, NULL));
   ck_assert (g_str_has_prefix (text, "<!DOCTYPE html>"));

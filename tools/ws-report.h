@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* watershed check: the report files (JUnit XML, HTML, CSV) and how they are
+ * written: all of a run's reports first as temporary files next to their
+ * targets, then renamed over them together, never over an input or over a
+ * file that is not a report of ours (unless --force). */
+#ifndef WS_TOOLS_WS_REPORT_H
+#define WS_TOOLS_WS_REPORT_H
+
+#include <glib.h>
+
+#include "ws-check.h"
+
+G_BEGIN_DECLS
+
+/** The first line of our CSV reports (also how a later run knows one). */
+#define WS_REPORT_CSV_HEADER                                                  \
+  "path,status,ratings,integrated_lufs,lra_lu,true_peak_dbtp,loudness,flash," \
+  "error,path_bytes"
+
+/** What a temporary report file's name holds after ".NAME": it is
+ * ".NAME.ws-tmp-HOST-PID-XXXXXX" in the folder of NAME. */
+#define WS_REPORT_TMP_TAG ".ws-tmp-"
+
+/** The kinds of report file. */
+typedef enum {
+  WS_REPORT_JUNIT,
+  WS_REPORT_HTML,
+  WS_REPORT_CSV,
+} WsReportKind;
+
+/* ---- what the writers are given ------------------------------------------ */
+
+/** One checked file and when it ran. */
+typedef struct {
+  const WsCheckFile *file;
+  gint64 started_us; /* wall clock, microseconds since 1970 (UTC) */
+  double elapsed_s;
+} WsReportEntry;
+
+/** A media-less input: a sidecar metadata file named on the command line. */
+typedef struct {
+  char *path;
+  char *used_by; /* (nullable): the first input it is the sidecar of */
+} WsReportSidecar;
+
+/**
+ * WsReportRun:
+ * @entries: the files to report, in input order (with --failures-only, only
+ *   those that did not pass).
+ * @counts: pass/fail/error counts (indexed by #WsCheckStatus) over every
+ *   file checked.
+ * @n_checked: every file checked.
+ * @sidecars: (element-type WsReportSidecar): sidecars named as inputs.
+ * @version: watershed's version; @command_line: the command as run.
+ */
+typedef struct {
+  const WsReportEntry *entries;
+  guint n_entries;
+  const guint *counts;
+  guint n_checked;
+  const WsCheckOptions *opts;
+  const GPtrArray *sidecars;
+  const char *version;
+  const char *command_line;
+  const char *hostname;
+} WsReportRun;
+
+/** The check named @id of @f, or NULL. (transfer none) */
+const WsCheckItem *ws_report_find_item (const WsCheckFile *f, const char *id);
+
+/** "GB bbfc:15, DE missing" from the rating-present checks. (transfer
+ * full), not made safe (see ws_cli_safe_text()). */
+char *ws_report_ratings_summary (const WsCheckFile *f);
+
+/**
+ * ws_report_command_line:
+ * Returns: (transfer full): @argv quoted as a POSIX shell would need it,
+ *   made one safe line (ws_cli_safe_text(), %WS_CLI_TEXT_LINE).
+ */
+char *ws_report_command_line (int argc, char **argv);
+
+/**
+ * ws_report_junit:
+ * One testsuite per file (name: the path; timestamp, hostname, time; the
+ * property path_bytes), one testcase per check that applies (classname: the
+ * file name with dots and slashes as underscores; name: the check and its
+ * territory), the failure's message also as its body; an unreadable file is
+ * one case with an error.
+ * Returns: (transfer full): the XML document.
+ */
+char *ws_report_junit (const WsReportRun *run);
+
+/**
+ * ws_report_html:
+ * An index (the rating per territory, integrated loudness, true peak, flash
+ * verdict; failures first; a status filter that needs no script), the
+ * run's version, command line and preset, and a section per file with its
+ * checks and plots. Numbers are written in the C locale whatever LC_NUMERIC.
+ * Returns: (transfer full): the HTML document.
+ */
+char *ws_report_html (const WsReportRun *run);
+
+/**
+ * ws_report_csv:
+ * RFC 4180 CSV, one row per file under %WS_REPORT_CSV_HEADER; numbers with
+ * a '.' (C locale); a text cell that starts with = + - @ gets a leading '
+ * so spreadsheets do not run it as a formula.
+ * Returns: (transfer full): the CSV text.
+ */
+char *ws_report_csv (const WsReportRun *run);
+
+/* ---- the report options of watershed check --------------------------- */
+
+/** What the report options set (ws_report_add_entries()). */
+typedef struct {
+  char *csv;
+  gboolean jsonl;
+  char **excludes;
+  gboolean failures_only;
+  gboolean force;
+} WsReportOptions;
+
+/**
+ * ws_report_add_entries:
+ * Adds --csv FILE, --jsonl, --exclude GLOB (repeatable), --failures-only
+ * and --force to @ctx's main group, each setting its member of @ro (which
+ * must outlive the parse; free its members with ws_report_options_clear()).
+ */
+void ws_report_add_entries (GOptionContext *ctx, WsReportOptions *ro);
+
+/** Frees the members of @ro. */
+void ws_report_options_clear (WsReportOptions *ro);
+
+/* ---- writing them safely ------------------------------------------------- */
+
+/** A set of report files written together. */
+typedef struct WsReportSet WsReportSet;
+
+/**
+ * ws_report_set_new:
+ * @protected_inputs: (element-type utf8 utf8): the "DEV:INODE" keys
+ *   (ws_report_file_key()) of every input and sidecar: a report path that
+ *   is one of them is refused, --force or not. Copied.
+ * @force: replace an existing file that is not a report of ours.
+ * Returns: (transfer full): free with ws_report_set_free().
+ */
+WsReportSet *ws_report_set_new (GHashTable *protected_inputs, gboolean force);
+
+/**
+ * ws_report_set_free:
+ * Removes the temporary files of a set that was not committed. NULL is a
+ * no-op.
+ */
+void ws_report_set_free (WsReportSet *set);
+
+/**
+ * ws_report_set_add:
+ * @option: the option that named it ("--junit"), for messages.
+ *
+ * Accepts @path as a report of @kind, before anything is checked: its
+ * folder must exist; it must not be an input, a sidecar, a report already
+ * in the set, a folder, a FIFO or device, or a symbolic link (unless
+ * --force); an existing non-empty file must be a report of ours of @kind
+ * (unless --force). Removes the temporary files that a killed run left for
+ * @path (its host's dead processes, or any older than a day) and says so
+ * on stderr.
+ * Returns: FALSE with @error (G_FILE_ERROR) saying why and what to do.
+ */
+gboolean ws_report_set_add (WsReportSet *set, const char *option,
+    const char *path, WsReportKind kind, GError **error);
+
+/**
+ * ws_report_set_stage:
+ * Writes @text (transfer none) into a new temporary file next to the
+ * report @path (added before) and syncs it.
+ * Returns: FALSE with @error when it cannot be written.
+ */
+gboolean ws_report_set_stage (WsReportSet *set, const char *path,
+    const char *text, GError **error);
+
+/**
+ * ws_report_set_commit:
+ * Checks again that no report's place has become an input or a file that
+ * is not ours (unless --force) since ws_report_set_add(), then renames
+ * every staged file over its report. Call it only when every report of the
+ * set was staged.
+ * Returns: FALSE with @error when a place is refused (nothing renamed) or a
+ *   rename fails (the temporary files left are removed by
+ *   ws_report_set_free()).
+ */
+gboolean ws_report_set_commit (WsReportSet *set, GError **error);
+
+/**
+ * ws_report_is_ours:
+ * Returns: TRUE when the first bytes of the file at @path are those of a
+ *   report of @kind that watershed writes (WS_REPORT_MARKER after the XML
+ *   declaration or the doctype; the CSV header line).
+ */
+gboolean ws_report_is_ours (const char *path, WsReportKind kind);
+
+/**
+ * ws_report_file_key:
+ * Returns: (transfer full) (nullable): "DEV:INODE" of the file @path
+ *   names (links followed), NULL when it cannot be stat()ed.
+ */
+char *ws_report_file_key (const char *path);
+
+G_END_DECLS
+
+#endif /* WS_TOOLS_WS_REPORT_H */
