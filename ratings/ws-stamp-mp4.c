@@ -565,6 +565,14 @@ build_children (const Ctx *c, const guint8 *p, gsize len, int depth,
     if (!next_box (c, p, len, pos, &b, depth == 0 ? "moov" : "a track", error))
       return FALSE;
     box = p + b.off;
+    if (b.type == FOURCC ('c', 'm', 'o', 'v')) {
+      g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
+          "%s: a compressed movie header (moov/cmov) is not supported; "
+          "remux the file (ffmpeg -i IN -map 0 -c copy OUT.mp4) and stamp "
+          "that",
+          c->path);
+      return FALSE;
+    }
     if (b.type == T_MVEX) {
       g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
           "%s: a fragmented MP4 (moov/mvex) is not supported; remux it "

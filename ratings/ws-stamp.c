@@ -283,7 +283,7 @@ ws_stamp_file (const char *in_path, const char *out_path,
   char *dir = NULL, *base = NULL, *tmp = NULL;
   gboolean ok = FALSE;
   struct stat st;
-  mode_t mode;
+  gboolean replace_mode;
 
   g_return_val_if_fail (in_path != NULL && out_path != NULL, FALSE);
   g_return_val_if_fail (req != NULL && req->reg != NULL, FALSE);
@@ -315,20 +315,13 @@ ws_stamp_file (const char *in_path, const char *out_path,
   }
 
   /* the output's permissions: those of the file replaced, else the
-   * process default */
-  if (g_stat (out_path, &st) == 0) {
-    mode = st.st_mode & 07777;
-  } else {
-    mode_t mask = umask (022);
-
-    umask (mask);
-    mode = 0666 & ~mask;
-  }
+   * process default (open() applies the umask to 0666) */
+  replace_mode = g_stat (out_path, &st) == 0;
 
   dir = g_path_get_dirname (out_path);
   base = g_path_get_basename (out_path);
   tmp = g_strdup_printf ("%s/.%s.stamp-XXXXXX", dir, base);
-  out_fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
+  out_fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0666);
   if (out_fd < 0) {
     g_set_error (error, WS_ERROR, WS_ERROR_IO,
         "%s: cannot create a temporary file in %s: %s", out_path, dir,
@@ -350,7 +343,8 @@ ws_stamp_file (const char *in_path, const char *out_path,
     default:
       g_assert_not_reached ();
   }
-  if (ok && (fchmod (out_fd, mode) != 0 || fsync (out_fd) != 0)) {
+  if (ok && ((replace_mode && fchmod (out_fd, st.st_mode & 07777) != 0) ||
+                fsync (out_fd) != 0)) {
     g_set_error (error, WS_ERROR, WS_ERROR_IO, "%s: cannot write: %s", out_path,
         g_strerror (errno));
     ok = FALSE;
