@@ -611,6 +611,43 @@ build_children (const Ctx *c, const guint8 *p, gsize len, int depth,
   return TRUE;
 }
 
+GByteArray *
+ws_stamp_mp4_build_moov (const char *path, const guint8 *moov, gsize size,
+    gsize hdr, guint64 moov_start, const char *value, GError **error)
+{
+  Ctx c = { path, moov_start, moov_start + size, 0, value };
+  GByteArray *out = NULL;
+
+  /* The offsets depend on how much moov grows, and moov grows when an stco
+   * becomes a co64: rebuild until the size stops changing (it only grows,
+   * by at most one conversion per table). */
+  for (int round = 0;; round++) {
+    gint64 delta;
+    guint start;
+
+    if (out != NULL)
+      g_byte_array_unref (out);
+    out = g_byte_array_new ();
+    start = begin_box (out, T_MOOV);
+    if (!build_children (&c, moov + hdr, size - hdr, 0, out, error)) {
+      g_byte_array_unref (out);
+      return NULL;
+    }
+    end_box (out, start);
+    delta = (gint64) out->len - (gint64) size;
+    if (delta == c.delta)
+      return out;
+    if (round >= 64) {
+      g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
+          "%s: the chunk offset tables do not settle; the file is damaged",
+          path);
+      g_byte_array_unref (out);
+      return NULL;
+    }
+    c.delta = delta;
+  }
+}
+
 /* ---- the file --------------------------------------------------------- */
 
 typedef struct {
@@ -680,7 +717,6 @@ ws_stamp_mp4 (const char *in_path, int out_fd, const WsStampRequest *req,
   guint64 file_size;
   char *value = NULL;
   gboolean ok = FALSE;
-  Ctx c = { in_path, 0, 0, 0, NULL };
   int fd = -1;
 
   g_return_val_if_fail (in_path != NULL && req != NULL, FALSE);
@@ -690,7 +726,6 @@ ws_stamp_mp4 (const char *in_path, int out_fd, const WsStampRequest *req,
     g_array_free (boxes, TRUE);
     return FALSE;
   }
-  c.value = value;
   fd = ws_stamp_open_input (in_path, &file_size, error);
   if (fd < 0)
     goto end;
@@ -735,35 +770,10 @@ ws_stamp_mp4 (const char *in_path, int out_fd, const WsStampRequest *req,
   if (!ws_stamp_pread (fd, in_path, moov->off, moov_data, moov->size,
           "the moov box", error))
     goto end;
-  c.moov_start = moov->off;
-  c.moov_end = moov->off + moov->size;
-
-  /* The offsets depend on how much moov grows, and moov grows when an stco
-   * becomes a co64: rebuild until the size stops changing (it only grows,
-   * by at most one conversion per table). */
-  for (int round = 0;; round++) {
-    gint64 delta;
-    guint start;
-
-    if (new_moov != NULL)
-      g_byte_array_unref (new_moov);
-    new_moov = g_byte_array_new ();
-    start = begin_box (new_moov, T_MOOV);
-    if (!build_children (&c, moov_data + moov->hdr, moov->size - moov->hdr, 0,
-            new_moov, error))
-      goto end;
-    end_box (new_moov, start);
-    delta = (gint64) new_moov->len - (gint64) moov->size;
-    if (delta == c.delta)
-      break;
-    if (round >= 64) {
-      g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
-          "%s: the chunk offset tables do not settle; the file is damaged",
-          in_path);
-      goto end;
-    }
-    c.delta = delta;
-  }
+  new_moov = ws_stamp_mp4_build_moov (in_path, moov_data, moov->size, moov->hdr,
+      moov->off, value, error);
+  if (new_moov == NULL)
+    goto end;
 
   plan = ws_stamp_plan_new ();
   for (guint i = 0; i < boxes->len; i++) {

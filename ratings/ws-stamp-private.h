@@ -52,6 +52,13 @@ char *ws_stamp_mp4_itunextc_value (const WsStampRequest *req, GError **error);
  * box) for @value. */
 GByteArray *ws_stamp_mp4_build_item (const char *value);
 
+/* The moov box (@size bytes with an @hdr-byte header, at byte @moov_start
+ * of @path) rewritten with the iTunEXTC @value and its chunk offsets moved.
+ * Errors as ws_stamp_mp4. (transfer full) (nullable) */
+GByteArray *ws_stamp_mp4_build_moov (const char *path, const guint8 *moov,
+    gsize size, gsize hdr, guint64 moov_start, const char *value,
+    GError **error);
+
 /* The whole Tags element (ID, size, body) ws_stamp_matroska writes for
  * @req, with the Tag elements of @kept (already serialised, may be NULL)
  * first. Errors as ws_stamp_matroska. */

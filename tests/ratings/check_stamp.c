@@ -10,6 +10,7 @@
 
 #include "ws-embedded.h"
 #include "ws-error.h"
+#include "ws-stamp-private.h"
 #include "ws-stamp.h"
 #include "ws-test-cli.h"
 
@@ -769,6 +770,93 @@ START_TEST (test_stamp_mp4_refuses)
 }
 END_TEST
 
+static void
+put_box (GByteArray *out, const char *type, const guint8 *payload, gsize len)
+{
+  guint8 h[8] = { 0 };
+  guint32 size = 8 + len;
+
+  h[0] = size >> 24;
+  h[1] = size >> 16;
+  h[2] = size >> 8;
+  h[3] = size;
+  memcpy (h + 4, type, 4);
+  g_byte_array_append (out, h, 8);
+  g_byte_array_append (out, payload, len);
+}
+
+/* A moov whose chunk offsets sit just under 4 GiB: as moov grows, its stco
+ * must become a co64 (and the growth counts the conversion itself). */
+START_TEST (test_stamp_mp4_stco_overflows_to_co64)
+{
+  static const guint32 offsets[] = { 0xFFFFFF00u, 16, 0xFFFFFFF8u };
+  GByteArray *stco = g_byte_array_new (), *box = g_byte_array_new (), *tmp;
+  static const char *const path[] = { "stbl", "minf", "mdia", "trak", "moov" };
+  const guint8 *co;
+  GByteArray *out;
+  gsize l, moov_len;
+  guint64 delta;
+  GError *error = NULL;
+  guint8 zero[4] = { 0 }, be[4];
+
+  g_byte_array_append (stco, zero, 4);
+  be[0] = 0, be[1] = 0, be[2] = 0, be[3] = G_N_ELEMENTS (offsets);
+  g_byte_array_append (stco, be, 4);
+  for (gsize i = 0; i < G_N_ELEMENTS (offsets); i++) {
+    guint32 v = offsets[i];
+
+    be[0] = v >> 24, be[1] = v >> 16, be[2] = v >> 8, be[3] = v;
+    g_byte_array_append (stco, be, 4);
+  }
+  put_box (box, "stco", stco->data, stco->len);
+  for (gsize i = 0; i < G_N_ELEMENTS (path); i++) {
+    tmp = g_byte_array_new ();
+    put_box (tmp, path[i], box->data, box->len);
+    g_byte_array_unref (box);
+    box = tmp;
+  }
+  moov_len = box->len;
+  /* moov at byte 32 (after an ftyp), the media behind it */
+  out = ws_stamp_mp4_build_moov ("synthetic.mp4", box->data, box->len, 8, 32,
+      "uk-movie|15|350|", &error);
+  ck_assert_msg (out != NULL, "%s", error ? error->message : "");
+  delta = out->len - moov_len;
+  co = find_box (out->data + 8, out->len - 8, "trak", &l);
+  co = find_box (co, l, "mdia", &l);
+  co = find_box (co, l, "minf", &l);
+  co = find_box (co, l, "stbl", &l);
+  ck_assert (find_box (co, l, "stco", &l) == NULL);
+  co = find_box (co, l, "co64", &l);
+  ck_assert (co != NULL);
+  ck_assert_uint_eq (be32 (co + 4), 3);
+  ck_assert_uint_eq (be64 (co + 8), 0xFFFFFF00ull + delta);
+  ck_assert_uint_eq (be64 (co + 16), 16); /* before moov: unchanged */
+  ck_assert_uint_eq (be64 (co + 24), 0xFFFFFFF8ull + delta);
+  /* the growth includes the 4 bytes per entry of the conversion */
+  ck_assert_uint_ge (delta, 3 * 4 + 8);
+  g_byte_array_unref (out);
+
+  /* an offset that points into moov itself is refused */
+  stco->data[8] = 0, stco->data[9] = 0, stco->data[10] = 0;
+  stco->data[11] = 40;
+  g_byte_array_unref (box);
+  box = g_byte_array_new ();
+  put_box (box, "stco", stco->data, stco->len);
+  tmp = g_byte_array_new ();
+  put_box (tmp, "stbl", box->data, box->len);
+  g_byte_array_unref (box);
+  box = g_byte_array_new ();
+  put_box (box, "moov", tmp->data, tmp->len);
+  g_byte_array_unref (tmp);
+  ck_assert (ws_stamp_mp4_build_moov ("synthetic.mp4", box->data, box->len, 8,
+                 32, "uk-movie|15|350|", &error) == NULL);
+  ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_MALFORMED));
+  g_clear_error (&error);
+  g_byte_array_unref (box);
+  g_byte_array_unref (stco);
+}
+END_TEST
+
 /* ---- tests: Matroska ----------------------------------------------------- */
 
 START_TEST (test_stamp_mkv_territories)
@@ -1039,6 +1127,7 @@ stamp_suite (void)
   tcase_add_test (mp4, test_stamp_mp4_co64);
   tcase_add_test (mp4, test_stamp_mp4_replaces_and_keeps_other_items);
   tcase_add_test (mp4, test_stamp_mp4_refuses);
+  tcase_add_test (core, test_stamp_mp4_stco_overflows_to_co64);
   tcase_add_test (mkv, test_stamp_mkv_territories);
   tcase_add_test (mkv, test_stamp_mkv_replaces);
   tcase_add_test (mkv, test_stamp_mkv_code_or_system);
