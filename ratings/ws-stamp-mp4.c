@@ -16,6 +16,7 @@
 
 #include "ws-error.h"
 #include "ws-stamp-private.h"
+#include "ws-territory.h"
 
 #define FOURCC(a, b, c, d)                                                \
   (((guint32) (a) << 24) | ((guint32) (b) << 16) | ((guint32) (c) << 8) | \
@@ -245,7 +246,9 @@ ws_stamp_mp4_itunextc_value (const WsStampRequest *req, GError **error)
   }
   /* iTunEXTC names no territory: the system string implies it */
   sys_territory = ws_rating_system_get_territory (sys);
-  if (r->territory != NULL && g_strcmp0 (r->territory, sys_territory) != 0) {
+  if (r->territory != NULL &&
+      g_strcmp0 (ws_territory_normalise (r->territory),
+          ws_territory_normalise (sys_territory)) != 0) {
     g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
         "iTunEXTC cannot say that %s applies in %s: its system string "
         "stands for %s; give a rating of a system of %s",
