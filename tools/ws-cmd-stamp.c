@@ -254,7 +254,7 @@ same_file (const char *a, const char *b)
 
 static void
 print_result (gboolean json, const char *in, const char *out,
-    WsStampContainer c, const Selection *sel)
+    WsStampContainer c, const Selection *sel, const char *error)
 {
   if (json) {
     JsonBuilder *b = json_builder_new ();
@@ -263,7 +263,9 @@ print_result (gboolean json, const char *in, const char *out,
     ws_json_add_string_or_null (b, "input", in);
     ws_json_add_string_or_null (b, "output", out);
     ws_json_add_string_or_null (b, "container",
-        ws_stamp_container_to_string (c));
+        c != WS_STAMP_CONTAINER_UNKNOWN ? ws_stamp_container_to_string (c) :
+                                          NULL);
+    ws_json_add_string_or_null (b, "error", error);
     json_builder_set_member_name (b, "ratings");
     json_builder_begin_array (b);
     for (guint i = 0; i < sel->ratings->len; i++) {
@@ -407,9 +409,11 @@ ws_cmd_stamp (int argc, char **argv)
   req.ratings = sel.ratings;
   if (!ws_stamp_file (in, out, &req, &container, &error)) {
     ws_cli_error ("%s", error->message);
+    if (json)
+      print_result (json, in, out, container, &sel, error->message);
     goto end;
   }
-  print_result (json, in, out, container, &sel);
+  print_result (json, in, out, container, &sel, NULL);
   code = WS_EXIT_PASS;
 
 end:

@@ -138,6 +138,7 @@ START_TEST (test_stamp_cli_mp4_round_trip)
   ck_assert_msg (r.status == 0, "%s", r.err);
   root = ws_test_parse_object (parser, r.out);
   ck_assert_str_eq (json_object_get_string_member (root, "container"), "mp4");
+  ck_assert (json_object_get_null_member (root, "error"));
   o = json_array_get_object_element (json_object_get_array_member (root,
                                          "ratings"),
       0);
@@ -309,10 +310,19 @@ START_TEST (test_stamp_cli_errors)
   ck_assert_msg (strstr (r.err, "notes.txt") != NULL, "%s", r.err);
   ws_test_run_clear (&r);
   assert_absent (out);
-  /* a rating iTunEXTC cannot carry */
+  /* a rating iTunEXTC cannot carry; --json still prints one document */
   r = WS_TEST_RUN ("stamp", in, "-o", out, "--rating", "dvb:16", "--territory",
-      "DE");
+      "DE", "--json");
   ck_assert_int_eq (r.status, 2);
+  {
+    JsonParser *parser = json_parser_new ();
+    JsonObject *root = ws_test_parse_object (parser, r.out);
+
+    ck_assert_str_eq (json_object_get_string_member (root, "container"), "mp4");
+    ck_assert (strstr (json_object_get_string_member (root, "error"),
+                   "dvb:16") != NULL);
+    g_object_unref (parser);
+  }
   ws_test_run_clear (&r);
   assert_absent (out);
   /* usage */
