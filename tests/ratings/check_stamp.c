@@ -862,7 +862,7 @@ END_TEST
 START_TEST (test_stamp_mkv_territories)
 {
   static const char *const inputs[] = { "ffmpeg.mkv", "mkvmerge.mkv",
-    "live.mkv" };
+    "live.mkv", "ffmpeg.webm" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (inputs); i++) {
     WsStampRequest req = request ("bbfc:15@GB", "fsk:16@DE", "mpa:PG-13@US",
@@ -1052,7 +1052,9 @@ make_media (void)
                 MAKE ("titled.mp4", "-metadata", "title=Night Crossing") &&
                 MAKE ("fragmented.mp4", "-movflags",
                     "frag_keyframe+empty_moov") &&
-                MAKE ("ffmpeg.mkv", "-f", "matroska");
+                MAKE ("ffmpeg.mkv", "-f", "matroska") &&
+                MAKE ("ffmpeg.webm", "-c:v", "libvpx", "-c:a", "libopus", "-f",
+                    "webm");
   char *p;
   GBytes *b;
 
