@@ -124,6 +124,32 @@ GST_START_TEST (test_stamp_matroska_ratingtag_round_trip)
     fail_unless_equals_int (age, atoi (cases[i][2]));
     g_ptr_array_free (msgs, TRUE);
   }
+  /* the stamped file still seeks (its Cues and SeekHead are intact) */
+  {
+    char *d = g_strdup_printf ("filesrc location=%s ! matroskademux ! "
+                               "fakesink sync=false",
+        out);
+    GstElement *p = gst_parse_launch (d, NULL);
+    GstBus *bus = gst_element_get_bus (p);
+    GstMessage *m;
+
+    fail_unless (gst_element_set_state (p, GST_STATE_PAUSED) !=
+                 GST_STATE_CHANGE_FAILURE);
+    fail_unless (gst_element_get_state (p, NULL, NULL, 10 * GST_SECOND) ==
+                 GST_STATE_CHANGE_SUCCESS);
+    while ((m = gst_bus_pop (bus)) != NULL) /* the preroll's messages */
+      gst_message_unref (m);
+    fail_unless (gst_element_seek_simple (p, GST_FORMAT_TIME,
+        GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT, GST_SECOND / 2));
+    m = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+        GST_MESSAGE_ASYNC_DONE | GST_MESSAGE_ERROR);
+    fail_unless (m != NULL && GST_MESSAGE_TYPE (m) == GST_MESSAGE_ASYNC_DONE);
+    gst_message_unref (m);
+    gst_element_set_state (p, GST_STATE_NULL);
+    gst_object_unref (bus);
+    gst_object_unref (p);
+    g_free (d);
+  }
   g_ptr_array_free (req.ratings, TRUE);
   g_unlink (in);
   g_unlink (out);
