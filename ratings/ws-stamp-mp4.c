@@ -509,6 +509,90 @@ build_meta (const Ctx *c, const guint8 *payload, gsize len, GByteArray *out,
   return TRUE;
 }
 
+/* A meta box that is not the iTunes one (handler mdir). When it is a
+ * QuickTime keys meta (handler mdta, as `ffmpeg -movflags use_metadata_tags`
+ * writes it) with an iTunEXTC key, that key's value becomes ours, so no
+ * reader finds a stale rating there; anything else is copied as it is. */
+static gboolean
+copy_other_meta (const Ctx *c, const guint8 *box, const MemBox *mb,
+    GByteArray *out, GError **error)
+{
+  const guint8 *payload = box + mb->hdr, *keys = NULL;
+  gsize len = mb->size - mb->hdr, first = meta_children_offset (payload, len);
+  gsize pos = first, klen = 0;
+  guint32 handler = 0, idx = 0;
+  guint start;
+  MemBox b;
+
+  while (pos < len) {
+    if (!next_box (c, payload, len, pos, &b, "meta", error))
+      return FALSE;
+    if (b.type == T_HDLR && b.size - b.hdr >= 12)
+      handler = rd32 (payload + b.off + b.hdr + 8);
+    if (b.type == FOURCC ('k', 'e', 'y', 's')) {
+      keys = payload + b.off + b.hdr;
+      klen = b.size - b.hdr;
+    }
+    pos += b.size;
+  }
+  if (handler == FOURCC ('m', 'd', 't', 'a') && keys != NULL && klen >= 8) {
+    guint32 n = rd32 (keys + 4);
+    gsize kpos = 8;
+
+    for (guint32 i = 1; i <= n && kpos + 8 <= klen; i++) {
+      guint32 ksize = rd32 (keys + kpos);
+
+      if (ksize < 8 || ksize > klen - kpos)
+        break;
+      if (ksize - 8 == strlen (ITUNES_NAME) &&
+          g_ascii_strncasecmp ((const char *) keys + kpos + 8, ITUNES_NAME,
+              ksize - 8) == 0)
+        idx = i;
+      kpos += ksize;
+    }
+  }
+  if (idx == 0) {
+    g_byte_array_append (out, box, mb->size);
+    return TRUE;
+  }
+  start = begin_box (out, T_META);
+  g_byte_array_append (out, payload, first);
+  for (pos = first; pos < len; pos += b.size) {
+    gsize ipos;
+    guint ilst;
+
+    next_box (c, payload, len, pos, &b, "meta", NULL); /* checked above */
+    if (b.type != T_ILST) {
+      g_byte_array_append (out, payload + b.off, b.size);
+      continue;
+    }
+    ilst = begin_box (out, T_ILST);
+    for (ipos = 0; ipos < b.size - b.hdr;) {
+      const guint8 *items = payload + b.off + b.hdr;
+      MemBox item;
+
+      if (!next_box (c, items, b.size - b.hdr, ipos, &item, "ilst", error))
+        return FALSE;
+      if (item.type == idx) {
+        guint it = begin_box (out, idx), d;
+
+        d = begin_box (out, FOURCC ('d', 'a', 't', 'a'));
+        ws_stamp_put_be32 (out, 1); /* UTF-8 */
+        ws_stamp_put_be32 (out, 0); /* locale */
+        g_byte_array_append (out, (const guint8 *) c->value, strlen (c->value));
+        end_box (out, d);
+        end_box (out, it);
+      } else {
+        g_byte_array_append (out, items + item.off, item.size);
+      }
+      ipos += item.size;
+    }
+    end_box (out, ilst);
+  }
+  end_box (out, start);
+  return TRUE;
+}
+
 static gboolean
 build_udta (const Ctx *c, const guint8 *payload, gsize len, GByteArray *out,
     GError **error)
@@ -536,6 +620,9 @@ build_udta (const Ctx *c, const guint8 *payload, gsize len, GByteArray *out,
       if (!build_meta (c, payload + b.off + b.hdr, b.size - b.hdr, out, error))
         return FALSE;
       done = TRUE;
+    } else if (b.type == T_META) {
+      if (!copy_other_meta (c, payload + b.off, &b, out, error))
+        return FALSE;
     } else {
       g_byte_array_append (out, payload + b.off, b.size);
     }
@@ -594,6 +681,9 @@ build_children (const Ctx *c, const guint8 *p, gsize len, int depth,
               error))
         return FALSE;
       end_box (out, start);
+    } else if (depth == 0 && b.type == T_META) {
+      if (!copy_other_meta (c, box, &b, out, error))
+        return FALSE;
     } else if (b.type == T_STCO || b.type == T_CO64) {
       if (!rewrite_chunk_offsets (c, box, &b, out, error))
         return FALSE;

@@ -274,34 +274,42 @@ itunextc_values (const char *name)
 {
   char *p = path_of (name);
   GBytes *file = load (p);
-  gsize flen, l;
+  gsize flen, l, ul, upos = 0;
   const guint8 *f = g_bytes_get_data (file, &flen);
   const guint8 *moov = find_box (f, flen, "moov", &l);
-  const guint8 *udta = moov ? find_box (moov, l, "udta", &l) : NULL;
-  const guint8 *meta = udta ? find_box (udta, l, "meta", &l) : NULL;
-  const guint8 *ilst = meta ? find_box (meta + 4, l - 4, "ilst", &l) : NULL;
+  const guint8 *udta = moov ? find_box (moov, l, "udta", &ul) : NULL;
   GPtrArray *out = g_ptr_array_new ();
-  gsize pos = 0;
 
-  while (ilst != NULL && pos + 8 <= l) {
-    guint32 size = be32 (ilst + pos);
-    gsize nl, dl, ml;
+  /* every meta of udta (the iTunes one has handler mdir) */
+  while (udta != NULL && upos + 8 <= ul) {
+    guint32 msize = be32 (udta + upos);
+    const guint8 *ilst = NULL;
+    gsize pos = 0;
 
-    if (memcmp (ilst + pos + 4, "----", 4) == 0) {
-      const guint8 *item = ilst + pos + 8;
-      const guint8 *mean = find_box (item, size - 8, "mean", &ml);
-      const guint8 *nm = find_box (item, size - 8, "name", &nl);
-      const guint8 *data = find_box (item, size - 8, "data", &dl);
+    ck_assert (msize >= 8 && msize <= ul - upos);
+    if (memcmp (udta + upos + 4, "meta", 4) == 0)
+      ilst = find_box (udta + upos + 12, msize - 12, "ilst", &l);
+    upos += msize;
+    while (ilst != NULL && pos + 8 <= l) {
+      guint32 size = be32 (ilst + pos);
+      gsize nl, dl, ml;
 
-      ck_assert (mean && nm && data);
-      if (nl - 4 == 8 && memcmp (nm + 4, "iTunEXTC", 8) == 0) {
-        ck_assert_uint_eq (ml - 4, 16);
-        ck_assert (memcmp (mean + 4, "com.apple.iTunes", 16) == 0);
-        ck_assert_uint_eq (be32 (data), 1); /* UTF-8 */
-        g_ptr_array_add (out, g_strndup ((const char *) data + 8, dl - 8));
+      if (memcmp (ilst + pos + 4, "----", 4) == 0) {
+        const guint8 *item = ilst + pos + 8;
+        const guint8 *mean = find_box (item, size - 8, "mean", &ml);
+        const guint8 *nm = find_box (item, size - 8, "name", &nl);
+        const guint8 *data = find_box (item, size - 8, "data", &dl);
+
+        ck_assert (mean && nm && data);
+        if (nl - 4 == 8 && memcmp (nm + 4, "iTunEXTC", 8) == 0) {
+          ck_assert_uint_eq (ml - 4, 16);
+          ck_assert (memcmp (mean + 4, "com.apple.iTunes", 16) == 0);
+          ck_assert_uint_eq (be32 (data), 1); /* UTF-8 */
+          g_ptr_array_add (out, g_strndup ((const char *) data + 8, dl - 8));
+        }
       }
+      pos += size;
     }
-    pos += size;
   }
   g_ptr_array_add (out, NULL);
   g_bytes_unref (file);
@@ -724,6 +732,41 @@ START_TEST (test_stamp_mp4_replaces_and_keeps_other_items)
 }
 END_TEST
 
+static guint
+count_bytes (const char *name, const char *needle)
+{
+  char *p = path_of (name);
+  GBytes *file = load (p);
+  gsize len, nlen = strlen (needle);
+  const char *d = g_bytes_get_data (file, &len);
+  guint n = 0;
+
+  for (gsize i = 0; i + nlen <= len; i++)
+    n += memcmp (d + i, needle, nlen) == 0;
+  g_bytes_unref (file);
+  g_free (p);
+  return n;
+}
+
+/* ffmpeg -movflags use_metadata_tags keeps iTunEXTC as a QuickTime key
+ * (udta/meta hdlr mdta, keys + ilst): that stale value is replaced too */
+START_TEST (test_stamp_mp4_replaces_quicktime_key)
+{
+  WsStampRequest req = request ("bbfc:18@GB", NULL);
+  gboolean wide;
+
+  ck_assert_uint_eq (count_bytes ("mdta.mp4", "uk-movie|12|300|"), 1);
+  ck_assert (stamp ("mdta.mp4", "mdta-out.mp4", &req, NULL, NULL));
+  ck_assert_uint_eq (count_bytes ("mdta-out.mp4", "uk-movie|12|300|"), 0);
+  ck_assert_uint_eq (count_bytes ("mdta-out.mp4", "uk-movie|18|400|"), 2);
+  assert_mp4_reads_back ("mdta-out.mp4", "uk-movie|18|400|", "GB", "bbfc",
+      "18");
+  assert_samples_equal ("mdta.mp4", "mdta-out.mp4", &wide);
+  assert_same_media ("mdta.mp4", "mdta-out.mp4");
+  request_clear (&req);
+}
+END_TEST
+
 START_TEST (test_stamp_mp4_refuses)
 {
   WsStampRequest two = request ("bbfc:15@GB", "fsk:16@DE", NULL);
@@ -1052,6 +1095,8 @@ make_media (void)
                 MAKE ("titled.mp4", "-metadata", "title=Night Crossing") &&
                 MAKE ("fragmented.mp4", "-movflags",
                     "frag_keyframe+empty_moov") &&
+                MAKE ("mdta.mp4", "-movflags", "use_metadata_tags", "-metadata",
+                    "iTunEXTC=uk-movie|12|300|") &&
                 MAKE ("ffmpeg.mkv", "-f", "matroska") &&
                 MAKE ("ffmpeg.webm", "-c:v", "libvpx", "-c:a", "libopus", "-f",
                     "webm");
@@ -1129,6 +1174,7 @@ stamp_suite (void)
   tcase_add_test (mp4, test_stamp_mp4_co64);
   tcase_add_test (mp4, test_stamp_mp4_replaces_and_keeps_other_items);
   tcase_add_test (mp4, test_stamp_mp4_refuses);
+  tcase_add_test (mp4, test_stamp_mp4_replaces_quicktime_key);
   tcase_add_test (core, test_stamp_mp4_stco_overflows_to_co64);
   tcase_add_test (mkv, test_stamp_mkv_territories);
   tcase_add_test (mkv, test_stamp_mkv_replaces);
