@@ -1512,6 +1512,40 @@ ws_rating_def_get_name (const WsRatingDef *def)
   return def->name;
 }
 
+/* The third field of an iTunEXTC string: "???" means "Unrated". */
+static gboolean
+itunes_value_is_unrated (const char *value)
+{
+  char **fields = g_strsplit (value, "|", 4);
+  gboolean unrated = g_strv_length (fields) >= 3 &&
+                     strcmp (g_strstrip (fields[2]), "???") == 0;
+
+  g_strfreev (fields);
+  return unrated;
+}
+
+const char *
+ws_rating_def_get_itunes (const WsRatingDef *def)
+{
+  const char *first = NULL;
+
+  g_return_val_if_fail (def != NULL, NULL);
+  for (guint i = 0; i < def->aliases->len; i++) {
+    const RatingAlias *a = g_ptr_array_index (def->aliases, i);
+
+    if (!is_itunes_scheme (a->scheme))
+      continue;
+    /* Apple: "Not Rated" passes parental controls, "Unrated" (???) is
+     * blocked by all of them; an unrated rating is written as the latter. */
+    if (def->kind == WS_RATING_KIND_UNRATED &&
+        itunes_value_is_unrated (a->value))
+      return a->value;
+    if (first == NULL)
+      first = a->value;
+  }
+  return first;
+}
+
 static int
 restrictiveness (const WsRatingDef *def)
 {

@@ -240,6 +240,19 @@ const WsBadgeHints *ws_rating_def_get_badge (const WsRatingDef *def);
 const char *ws_rating_def_get_name (const WsRatingDef *def);
 
 /**
+ * ws_rating_def_get_itunes:
+ *
+ * The iTunEXTC string this rating is written as (`uk-movie|15|350|`): the
+ * first iTunes alias its system file declares for it (the files list the
+ * film scheme before the TV scheme where a system has both, e.g.
+ * `de-movie` before `de-tv`), or for an UNRATED rating the alias whose
+ * value is `???` ("Unrated", which Apple's parental controls block).
+ * Returns: (transfer none) (nullable): owned by the registry; NULL when
+ *   the data has no iTunes string for the rating.
+ */
+const char *ws_rating_def_get_itunes (const WsRatingDef *def);
+
+/**
  * ws_rating_def_compare:
  *
  * Orders by restrictiveness: minimum age, then (same system) ordinal.

@@ -31,6 +31,9 @@ static const Command commands[] = {
   { "check", ws_cmd_check,
       "batch QA of media files: ratings present and consistent, loudness, "
       "flashing, allowed slots; text, JSON, JUnit and HTML reports" },
+  { "stamp", ws_cmd_stamp,
+      "write ratings into a finished MP4, Matroska or MPEG-TS file "
+      "(iTunEXTC, LAW_RATING, DVB EIT), media untouched" },
 };
 
 static void
