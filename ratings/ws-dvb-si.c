@@ -102,17 +102,50 @@ ws_dvb_rating_from_age (int minimum_age, gboolean *exact)
 /* ISO 639-1 -> ISO 639-2/B for the languages of the rating systems we ship
  * and of Europe's broadcasters; others are written `und`. */
 static const char *const LANGS[][2] = {
-  { "ar", "ara" }, { "bg", "bul" }, { "ca", "cat" }, { "cs", "cze" },
-  { "cy", "wel" }, { "da", "dan" }, { "de", "ger" }, { "el", "gre" },
-  { "en", "eng" }, { "es", "spa" }, { "et", "est" }, { "eu", "baq" },
-  { "fi", "fin" }, { "fr", "fre" }, { "ga", "gle" }, { "gd", "gla" },
-  { "gl", "glg" }, { "he", "heb" }, { "hi", "hin" }, { "hr", "hrv" },
-  { "hu", "hun" }, { "is", "ice" }, { "it", "ita" }, { "ja", "jpn" },
-  { "ko", "kor" }, { "lt", "lit" }, { "lv", "lav" }, { "mt", "mlt" },
-  { "nb", "nob" }, { "nl", "dut" }, { "nn", "nno" }, { "no", "nor" },
-  { "pl", "pol" }, { "pt", "por" }, { "ro", "rum" }, { "ru", "rus" },
-  { "sk", "slo" }, { "sl", "slv" }, { "sr", "srp" }, { "sv", "swe" },
-  { "ta", "tam" }, { "te", "tel" }, { "tr", "tur" }, { "uk", "ukr" },
+  { "ar", "ara" },
+  { "bg", "bul" },
+  { "ca", "cat" },
+  { "cs", "cze" },
+  { "cy", "wel" },
+  { "da", "dan" },
+  { "de", "ger" },
+  { "el", "gre" },
+  { "en", "eng" },
+  { "es", "spa" },
+  { "et", "est" },
+  { "eu", "baq" },
+  { "fi", "fin" },
+  { "fr", "fre" },
+  { "ga", "gle" },
+  { "gd", "gla" },
+  { "gl", "glg" },
+  { "he", "heb" },
+  { "hi", "hin" },
+  { "hr", "hrv" },
+  { "hu", "hun" },
+  { "is", "ice" },
+  { "it", "ita" },
+  { "ja", "jpn" },
+  { "ko", "kor" },
+  { "lt", "lit" },
+  { "lv", "lav" },
+  { "mt", "mlt" },
+  { "nb", "nob" },
+  { "nl", "dut" },
+  { "nn", "nno" },
+  { "no", "nor" },
+  { "pl", "pol" },
+  { "pt", "por" },
+  { "ro", "rum" },
+  { "ru", "rus" },
+  { "sk", "slo" },
+  { "sl", "slv" },
+  { "sr", "srp" },
+  { "sv", "swe" },
+  { "ta", "tam" },
+  { "te", "tel" },
+  { "tr", "tur" },
+  { "uk", "ukr" },
   { "zh", "chi" },
 };
 
@@ -261,7 +294,8 @@ ws_dvb_append_parental_rating (GByteArray *out, const GPtrArray *ratings,
   entries = g_array_new (FALSE, TRUE, sizeof (Entry));
   for (i = 0; i < ratings->len; i++) {
     const WsRating *r = g_ptr_array_index ((GPtrArray *) ratings, i);
-    const char *a2 = r->territory ? ws_territory_normalise (r->territory) : NULL;
+    const char *a2 = r->territory ? ws_territory_normalise (r->territory) :
+                                    NULL;
     const char *a3 = a2 ? ws_territory_get_alpha3 (a2) : NULL;
     gboolean exact;
     guint8 byte;
@@ -275,8 +309,8 @@ ws_dvb_append_parental_rating (GByteArray *out, const GPtrArray *ratings,
             "country per rating: give the rating a territory "
             "(ISO 3166, e.g. GB)",
             name,
-            r->territory ? "the territory is not an ISO 3166 country code"
-                         : "it has no territory");
+            r->territory ? "the territory is not an ISO 3166 country code" :
+                           "it has no territory");
         g_free (name);
         g_array_free (entries, TRUE);
         return FALSE;
@@ -305,8 +339,8 @@ ws_dvb_append_parental_rating (GByteArray *out, const GPtrArray *ratings,
             "%s: rating %s %s; DVB ratings are ages 4 to 18: give a "
             "rating with a minimum age of at most 18",
             a2, name,
-            r->minimum_age < 0 ? "has no minimum age (unrated or refused)"
-                               : "is above 18 years");
+            r->minimum_age < 0 ? "has no minimum age (unrated or refused)" :
+                                 "is above 18 years");
         g_free (name);
         g_array_free (entries, TRUE);
         return FALSE;

@@ -49,9 +49,9 @@ typedef struct {
   SectionAsm pat, sdt, eit;
   gboolean have_pat;
   guint16 tsid;
-  GArray *programs; /* Program */
-  int sdt_version;  /* -1 none seen */
-  int onid;         /* -1 none seen */
+  GArray *programs;         /* Program */
+  int sdt_version;          /* -1 none seen */
+  int onid;                 /* -1 none seen */
   GHashTable *eit_versions; /* service_id -> version + 1 */
   /* clock */
   int clock_pid;
@@ -94,7 +94,8 @@ section_asm_push (SectionAsm *a, const guint8 *p, gsize n, gboolean pusi,
     /* what is left of an unfinished section is dropped */
     while (a->active && a->buf->len >= 3) {
       gsize total = (((gsize) (a->buf->data[1] & 0x0F) << 8) |
-                        a->buf->data[2]) + 3;
+                        a->buf->data[2]) +
+                    3;
       if (a->buf->len < total)
         break;
       done (scan, a->buf->data, total);
@@ -492,20 +493,22 @@ build_burst_sections (const Scan *scan, const WsStampRequest *req,
 
     services[i].service_id = p->number;
     services[i].transport_stream_id = scan->tsid;
-    services[i].original_network_id =
-        (guint16) (scan->onid >= 0 ? scan->onid : DEFAULT_ONID);
-    services[i].version =
-        (guint8) (scan->sdt_version >= 0 ? scan->sdt_version + 1 : 0);
+    services[i].original_network_id = (guint16) (scan->onid >= 0 ?
+                                                     scan->onid :
+                                                     DEFAULT_ONID);
+    services[i].version = (guint8) (scan->sdt_version >= 0 ?
+                                        scan->sdt_version + 1 :
+                                        0);
     services[i].service_type = 0x01;
     if (p->sdt_descriptors != NULL)
-      services[i].descriptors =
-          g_bytes_get_data (p->sdt_descriptors, &services[i].descriptors_len);
+      services[i].descriptors = g_bytes_get_data (p->sdt_descriptors,
+          &services[i].descriptors_len);
 
     ev.service_id = p->number;
     ev.transport_stream_id = scan->tsid;
     ev.original_network_id = services[i].original_network_id;
-    ev.version = (guint8) GPOINTER_TO_INT (g_hash_table_lookup (
-        scan->eit_versions, GUINT_TO_POINTER (p->number)));
+    ev.version = (guint8) GPOINTER_TO_INT (
+        g_hash_table_lookup (scan->eit_versions, GUINT_TO_POINTER (p->number)));
     ev.event_id = 1;
     ev.start = NULL; /* a file has no broadcast time: undefined */
     ev.duration_s = duration_s;
@@ -537,8 +540,8 @@ scan_clear (Scan *scan)
   section_asm_clear (&scan->eit);
   if (scan->programs != NULL) {
     for (guint i = 0; i < scan->programs->len; i++)
-      g_clear_pointer (
-          &g_array_index (scan->programs, Program, i).sdt_descriptors,
+      g_clear_pointer (&g_array_index (scan->programs, Program, i)
+                            .sdt_descriptors,
           g_bytes_unref);
     g_array_free (scan->programs, TRUE);
   }
@@ -571,8 +574,8 @@ ws_stamp_mpegts (const char *in_path, int out_fd, const WsStampRequest *req,
   scan.clock_pid = -1;
   scan.first_pts_pid = -1;
   if (req->ratings == NULL || req->ratings->len == 0) {
-    g_set_error (error, WS_ERROR, WS_ERROR_ARGUMENT,
-        "%s: no rating to write", in_path);
+    g_set_error (error, WS_ERROR, WS_ERROR_ARGUMENT, "%s: no rating to write",
+        in_path);
     goto end;
   }
   if (!scan_file (&scan, error))
