@@ -581,6 +581,7 @@ signal_now (WsRatingSignal *self)
   eit0 = ws_dvb_build_eit_pf (&ev, 0, notes, &err);
   if (eit0 == NULL)
     goto failed;
+  post_notes (self, notes);
   changed = self->last_eit == NULL || !g_bytes_equal (eit0, self->last_eit);
   new_mux = self->sent_to != mux;
   if (!changed && !new_mux)
@@ -635,7 +636,6 @@ signal_now (WsRatingSignal *self)
         gst_message_new_element (GST_OBJECT (self), s));
     g_free (desc);
   }
-  post_notes (self, notes);
   goto done;
 
 refused:

@@ -9,6 +9,21 @@
 #include <glib.h>
 #include <string.h>
 
+/** MPEG-2 CRC32, bit by bit (ISO/IEC 13818-1 annex A); a whole section
+ * with its CRC gives 0. */
+static inline guint32
+ws_test_crc32 (const guint8 *data, gsize len)
+{
+  guint32 crc = 0xFFFFFFFFu;
+
+  for (gsize i = 0; i < len; i++) {
+    crc ^= (guint32) data[i] << 24;
+    for (int k = 0; k < 8; k++)
+      crc = (crc & 0x80000000u) ? (crc << 1) ^ 0x04C11DB7u : crc << 1;
+  }
+  return crc;
+}
+
 /**
  * WsTestSection:
  * @data, @len: the whole section.
