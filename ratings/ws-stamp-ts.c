@@ -18,8 +18,8 @@
  * clock: the PCRs of the first PID that carries one, else the PTSs of the
  * first PES PID. The second copies every packet except those on PIDs 0x11
  * and 0x12 (the SDT and EIT are replaced) and writes a burst of SI
- * sections (SDT, then for each program EIT p/f sections 0 and 1) at the
- * start and again each time the clock has advanced by REPEAT_90K, so that
+ * sections (SDT, then for each program EIT p/f sections 0 and 1) after the
+ * leading PAT and PMT packets and again each time the clock has advanced by REPEAT_90K, so that
  * both tables repeat well inside the 2 s of TR 101 211 4.4.
  */
 
@@ -41,6 +41,7 @@ typedef struct {
 
 typedef struct {
   guint16 number;
+  guint16 pmt_pid;
   GBytes *sdt_descriptors;
 } Program;
 
@@ -158,7 +159,8 @@ on_pat (Scan *scan, const guint8 *s, gsize len)
   scan->tsid = (guint16) ((s[3] << 8) | s[4]);
   for (gsize i = 8; i + 4 <= len - 4; i += 4) {
     guint16 number = (guint16) ((s[i] << 8) | s[i + 1]);
-    Program p = { number, NULL };
+    Program p = { number, (guint16) (((s[i + 2] & 0x1F) << 8) | s[i + 3]),
+      NULL };
 
     if (number == 0 || find_program (scan, number) != NULL ||
         scan->programs->len >= MAX_PROGRAMS)
@@ -532,6 +534,15 @@ build_burst_sections (const Scan *scan, const WsStampRequest *req,
   return sdt;
 }
 
+static gboolean
+is_pmt_pid (const Scan *scan, guint pid)
+{
+  for (guint i = 0; i < scan->programs->len; i++)
+    if (g_array_index (scan->programs, Program, i).pmt_pid == pid)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 scan_clear (Scan *scan)
 {
@@ -549,6 +560,20 @@ scan_clear (Scan *scan)
     g_hash_table_unref (scan->eit_versions);
 }
 
+static void
+write_burst (GBytes *sdt, GPtrArray *eits, guint8 *cc_sdt, guint8 *cc_eit,
+    GByteArray *out)
+{
+  gsize len;
+  const guint8 *d = g_bytes_get_data (sdt, &len);
+
+  ws_dvb_packetize_section (d, len, WS_DVB_PID_SDT, cc_sdt, out);
+  for (guint i = 0; i < eits->len; i++) {
+    d = g_bytes_get_data (g_ptr_array_index (eits, i), &len);
+    ws_dvb_packetize_section (d, len, WS_DVB_PID_EIT, cc_eit, out);
+  }
+}
+
 gboolean
 ws_stamp_mpegts (const char *in_path, int out_fd, const WsStampRequest *req,
     GError **error)
@@ -562,7 +587,7 @@ ws_stamp_mpegts (const char *in_path, int out_fd, const WsStampRequest *req,
   guint8 cc_sdt = 0x0F, cc_eit = 0x0F;
   gint64 duration_s = -1;
   guint64 index = 0, since_burst = 0, last_burst = 0;
-  gboolean have_last = FALSE, ok = FALSE;
+  gboolean have_last = FALSE, ok = FALSE, first_burst_done = FALSE;
   int got;
 
   g_return_val_if_fail (in_path != NULL && req != NULL, FALSE);
@@ -600,7 +625,7 @@ ws_stamp_mpegts (const char *in_path, int out_fd, const WsStampRequest *req,
   }
   out = g_byte_array_sized_new (TS * (CHUNK_PACKETS + 64));
   for (;;) {
-    gboolean burst = (index == 0);
+    gboolean burst = FALSE;
     guint pid;
     guint64 clock = 0;
 
@@ -612,6 +637,13 @@ ws_stamp_mpegts (const char *in_path, int out_fd, const WsStampRequest *req,
       goto end;
     }
     pid = ((p[1] & 0x1F) << 8) | p[2];
+    /* the first burst after the leading PAT and PMT: demuxers then number
+     * the programme's streams first, as they were */
+    if (!first_burst_done && pid != 0x00 && pid != WS_DVB_PID_SDT &&
+        pid != WS_DVB_PID_EIT && !is_pmt_pid (&scan, pid)) {
+      burst = TRUE;
+      first_burst_done = TRUE;
+    }
     if ((p[1] & 0x80) == 0 && packet_clock (&scan, p, pid, &clock)) {
       if (!have_last) {
         have_last = TRUE;
@@ -626,17 +658,12 @@ ws_stamp_mpegts (const char *in_path, int out_fd, const WsStampRequest *req,
         }
       }
     }
-    if (scan.clock_pid < 0 && since_burst >= REPEAT_PACKETS)
+    if (!first_burst_done)
+      burst = FALSE;
+    else if (scan.clock_pid < 0 && since_burst >= REPEAT_PACKETS)
       burst = TRUE;
     if (burst) {
-      gsize len;
-      const guint8 *d = g_bytes_get_data (sdt, &len);
-
-      ws_dvb_packetize_section (d, len, WS_DVB_PID_SDT, &cc_sdt, out);
-      for (guint i = 0; i < eits->len; i++) {
-        d = g_bytes_get_data (g_ptr_array_index (eits, i), &len);
-        ws_dvb_packetize_section (d, len, WS_DVB_PID_EIT, &cc_eit, out);
-      }
+      write_burst (sdt, eits, &cc_sdt, &cc_eit, out);
       since_burst = 0;
     }
     index++;
@@ -654,6 +681,9 @@ ws_stamp_mpegts (const char *in_path, int out_fd, const WsStampRequest *req,
     read_error (in_path, error);
     goto end;
   }
+  /* a stream of nothing but PAT and PMT still gets the tables */
+  if (!first_burst_done)
+    write_burst (sdt, eits, &cc_sdt, &cc_eit, out);
   /* a trailing partial packet is kept as it was */
   g_byte_array_append (out, r->buf + r->pos, (guint) (r->len - r->pos));
   if (!write_all (out_fd, out->data, out->len, error))
