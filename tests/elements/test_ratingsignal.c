@@ -431,7 +431,8 @@ run_tool (const gchar *const *argv, gint *status)
   *status = g_subprocess_get_exit_status (p);
   data = g_bytes_get_data (out, &len);
   text = g_malloc (len + 1);
-  memcpy (text, data, len);
+  if (len > 0)
+    memcpy (text, data, len);
   for (gsize i = 0; i < len; i++)
     if (text[i] == '\0')
       text[i] = ' ';

@@ -496,7 +496,8 @@ tool_output (const gchar *const *argv, gint *status)
   *status = g_subprocess_get_exit_status (p);
   d = g_bytes_get_data (out, &len);
   text = g_malloc (len + 1);
-  memcpy (text, d, len);
+  if (len > 0)
+    memcpy (text, d, len);
   for (gsize i = 0; i < len; i++)
     if (text[i] == '\0')
       text[i] = ' ';
