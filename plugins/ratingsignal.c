@@ -7,8 +7,8 @@
  *
  * Signals the programme's age rating where set-top boxes' and TVs'
  * parental locks read it: the DVB EIT present/following of an MPEG
- * transport stream. Place it directly before a sink pad of `mpegtsmux`
- * (any caps; data passes through untouched). It reads the
+ * transport stream. Place it before a sink pad of `mpegtsmux`, directly
+ * or with a queue in between (any caps; data passes through untouched). It reads the
  * `watershed-rating` events that `ratingtag` (or an application) sends,
  * one per territory, and the title tag, and hands the muxer, through the
  * muxer's own section interface (gst_mpegts_section_send_event()):
@@ -377,23 +377,41 @@ ws_rating_signal_stop (GstBaseTransform *trans)
 /* ---- the muxer ---------------------------------------------------------- */
 
 /* The MPEG-TS muxer our source pad feeds (transfer full), and the name of
- * its sink pad; NULL when the peer is something else. */
+ * its sink pad; NULL when there is none. Elements with one sink and one
+ * source pad in between (a queue) are looked through. */
 static GstElement *
 find_mux (WsRatingSignal *self, char **pad_name)
 {
-  GstPad *peer = gst_pad_get_peer (GST_BASE_TRANSFORM_SRC_PAD (self));
-  GstElement *mux = NULL;
   GType base = g_type_from_name ("GstBaseTsMux");
+  GstPad *peer = gst_pad_get_peer (GST_BASE_TRANSFORM_SRC_PAD (self));
 
-  if (peer == NULL)
-    return NULL;
-  mux = gst_pad_get_parent_element (peer);
-  if (mux != NULL && (base == 0 || !g_type_is_a (G_OBJECT_TYPE (mux), base)))
-    gst_clear_object (&mux);
-  if (mux != NULL && pad_name != NULL)
-    *pad_name = gst_pad_get_name (peer);
-  gst_object_unref (peer);
-  return mux;
+  for (int depth = 0; peer != NULL && depth < 8; depth++) {
+    GstElement *e = gst_pad_get_parent_element (peer);
+    GstPad *src = NULL;
+
+    if (e == NULL)
+      break;
+    if (base != 0 && g_type_is_a (G_OBJECT_TYPE (e), base)) {
+      if (pad_name != NULL)
+        *pad_name = gst_pad_get_name (peer);
+      gst_object_unref (peer);
+      return e;
+    }
+    GST_OBJECT_LOCK (e);
+    if (e->numsinkpads == 1 && e->numsrcpads == 1)
+      src = gst_object_ref (e->srcpads->data);
+    GST_OBJECT_UNLOCK (e);
+    gst_object_unref (e);
+    gst_object_unref (peer);
+    peer = NULL;
+    if (src != NULL) {
+      peer = gst_pad_get_peer (src);
+      gst_object_unref (src);
+    }
+  }
+  if (peer != NULL)
+    gst_object_unref (peer);
+  return NULL;
 }
 
 /* service-id, or the muxer's program number of our pad: its prog-map
@@ -542,7 +560,7 @@ signal_now (WsRatingSignal *self)
       GST_ELEMENT_WARNING (self, STREAM, WRONG_TYPE,
           ("ratingsignal is not linked to an MPEG-TS muxer: the rating is "
            "not signalled"),
-          ("Put ratingsignal directly before a sink pad of mpegtsmux."));
+          ("Put ratingsignal before a sink pad of mpegtsmux."));
     }
     return;
   }

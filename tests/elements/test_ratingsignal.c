@@ -576,6 +576,9 @@ GST_END_TEST;
 
 /* ---- several territories, fail closed, service-id, repeat-interval ------ */
 
+/* Through a queue to the muxer's pad sink_300, which prog-map puts in
+ * program 7. */
+
 static GstPadProbeReturn
 send_ratings (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
@@ -605,7 +608,7 @@ GST_START_TEST (test_ratingsignal_territories)
                        "framerate=25/1 ! x264enc speed-preset=ultrafast "
                        "tune=zerolatency ! "
                        "h264parse ! ratingsignal name=sig "
-                       "repeat-interval=500000000 ! "
+                       "repeat-interval=500000000 ! queue ! "
                        "mux.sink_300 mpegtsmux name=mux si-interval=450000 "
                        "prog-map=\"program_map,sink_300=(int)7\" ! filesink "
                        "location=\"%s\"",
