@@ -4,6 +4,7 @@
  * continuity counters, CRCs), by GStreamer's libgstmpegts and tsparse, by
  * ratingtag after tsparse ! tsdemux, by `watershed check --json` and by
  * dvbinfo (libdvbpsi) when it is installed. */
+#define _GNU_SOURCE /* memmem */
 #define GST_USE_UNSTABLE_API 1
 #include <gst/check/gstcheck.h>
 #include <gst/mpegts/mpegts.h>
@@ -306,6 +307,7 @@ check_si (const gchar *ts, WsTestTs *eit, guint expect_service)
 typedef struct {
   double at_s; /* from the first PCR */
   guint version;
+  guint event_id;
   gchar *ratings;
 } Present;
 
@@ -331,6 +333,7 @@ presents (WsTestTs *eit, guint expect_service)
       continue;
     p = g_new0 (Present, 1);
     p->ratings = eit_ratings (s, &sid, &p->version);
+    p->event_id = (s->data[14] << 8) | s->data[15];
     fail_unless_equals_int (sid, expect_service);
     p->at_s = (s->pcr_s < 0 ? eit->first_pcr_s : s->pcr_s) - eit->first_pcr_s;
     g_ptr_array_add (out, p);
@@ -668,6 +671,94 @@ GST_START_TEST (test_ratingsignal_territories)
 }
 GST_END_TEST;
 
+/* An application that sends tags only, then a new programme */
+static GstPadProbeReturn
+tags_then_programme (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  guint *n = data;
+  const WsRatingRegistry *reg = ws_rating_registry_get_default (NULL);
+  WsRating *r = ws_rating_new ();
+
+  if (*n == 0) {
+    GstTagList *tags;
+
+    r->territory = g_strdup ("DE");
+    ws_rating_set_resolved (r, ws_rating_registry_parse (reg, "fsk:12", NULL));
+    tags = ws_rating_to_tag_list (r);
+    gst_tag_list_add (tags, GST_TAG_MERGE_APPEND, GST_TAG_TITLE, "Nachtfahrt",
+        NULL);
+    gst_pad_send_event (pad, gst_event_new_tag (tags));
+  } else if (*n == 50) {
+    gst_pad_send_event (pad, ws_programme_start_event_new ());
+    r->territory = g_strdup ("GB");
+    r->programme = g_strdup ("NEXT");
+    ws_rating_set_resolved (r, ws_rating_registry_parse (reg, "bbfc:18", NULL));
+    gst_pad_send_event (pad, ws_rating_event_new (r, "application"));
+  }
+  ws_rating_free (r);
+  (*n)++;
+  return GST_PAD_PROBE_OK;
+}
+
+GST_START_TEST (test_ratingsignal_tags_and_programmes)
+{
+  gchar *ts = tmp_file ("programmes.ts");
+  gchar *desc = g_strdup_printf ("videotestsrc num-buffers=100 ! "
+                                 "video/x-raw,width=160,height=120,"
+                                 "framerate=25/1 ! x264enc "
+                                 "speed-preset=ultrafast tune=zerolatency ! "
+                                 "h264parse ! ratingsignal name=sig ! "
+                                 "mpegtsmux ! filesink "
+                                 "location=\"%s\"",
+      ts);
+  GstElement *pipeline = gst_parse_launch (desc, NULL);
+  GstElement *sig = gst_bin_get_by_name (GST_BIN (pipeline), "sig");
+  GstPad *sink = gst_element_get_static_pad (sig, "sink");
+  guint n = 0, i;
+  WsTestTs *eit;
+  GPtrArray *ps;
+  Run *run;
+  const Present *p = NULL;
+  gboolean named = FALSE;
+
+  gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, tags_then_programme, &n,
+      NULL);
+  run = run_pipeline (pipeline);
+  eit = ws_test_ts_read (ts, 0x12);
+  check_si (ts, eit, 1);
+  ps = presents (eit, 1);
+  fail_unless (ps->len > 2);
+  p = g_ptr_array_index (ps, 0);
+  /* from the tags: FSK 12, event 1 */
+  fail_unless_equals_string (p->ratings, "DEU:9");
+  fail_unless_equals_int (p->event_id, 1);
+  /* the title tag is the event name */
+  for (i = 0; i < eit->sections->len && !named; i++) {
+    const WsTestSection *s = g_ptr_array_index (eit->sections, i);
+
+    if (s->data[6] == 0)
+      named = memmem (s->data, s->len, "\x0ANachtfahrt", 11) != NULL;
+  }
+  fail_unless (named);
+  /* the new programme: event 2, only its own rating, a new version */
+  p = g_ptr_array_index (ps, ps->len - 1);
+  fail_unless_equals_string (p->ratings, "GBR:15");
+  fail_unless_equals_int (p->event_id, 2);
+  fail_unless_equals_int (p->version,
+      (((const Present *) g_ptr_array_index (ps, 0))->version + 1) & 0x1F);
+  fail_unless_equals_int (run->signal_messages->len, 2);
+
+  g_ptr_array_unref (ps);
+  ws_test_ts_free (eit);
+  run_free (run);
+  gst_object_unref (sink);
+  gst_object_unref (sig);
+  gst_object_unref (pipeline);
+  g_free (desc);
+  g_free (ts);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_ratingsignal_not_a_ts_muxer)
 {
   gchar *sidecar = write_tmp ("plain2.xml", SIDECAR_PLAIN);
@@ -701,6 +792,7 @@ ratingsignal_suite (void)
   tcase_add_test (tc, test_ratingsignal_segment_versions);
   tcase_add_test (tc, test_ratingsignal_read_back);
   tcase_add_test (tc, test_ratingsignal_territories);
+  tcase_add_test (tc, test_ratingsignal_tags_and_programmes);
   tcase_add_test (tc, test_ratingsignal_not_a_ts_muxer);
   suite_add_tcase (s, tc);
   return s;
