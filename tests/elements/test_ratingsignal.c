@@ -11,9 +11,12 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ws-rating-event.h"
+#include "ws-stamp.h"
 #include "ws-test-ts.h"
 
 /* the acceptance bound of TR 101 211 for EIT p/f and SDT repetition */
@@ -659,6 +662,20 @@ GST_START_TEST (test_ratingsignal_territories)
   fail_unless_equals_int (fr_note, 1);
   fail_unless_equals_int (no_territory, 1);
 
+  /* watershed check reads every territory: FR fail-closed at 18 */
+  if (g_getenv ("WS_WATERSHED") != NULL) {
+    const gchar *argv[] = { g_getenv ("WS_WATERSHED"), "check", "--json", ts,
+      NULL };
+    gint status = 0;
+    gchar *out = run_tool (argv, &status);
+
+    fail_unless (strstr (out, "\"territory\" : \"GB\",\n") != NULL);
+    fail_unless (strstr (out, "\"territory\" : \"FR\",\n") != NULL);
+    fail_unless (strstr (out, "\"minimum_age\" : 15,") != NULL);
+    fail_unless (strstr (out, "\"minimum_age\" : 18,") != NULL);
+    g_free (out);
+  }
+
   g_ptr_array_unref (ps);
   ws_test_ts_free (eit);
   run_free (run);
@@ -759,6 +776,69 @@ GST_START_TEST (test_ratingsignal_tags_and_programmes)
 }
 GST_END_TEST;
 
+/* What ws_stamp_mpegts() writes into a finished file, ratingtag reads back
+ * for every territory (the file side of `watershed stamp`). */
+GST_START_TEST (test_ratingsignal_stamped_file_read_back)
+{
+  gchar *plain = tmp_file ("unstamped.ts"), *stamped = tmp_file ("stamped.ts");
+  const WsRatingRegistry *reg = ws_rating_registry_get_default (NULL);
+  GPtrArray *ratings = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) ws_rating_free);
+  static const char *const territories[] = { "DE", "GB" };
+  static const char *const names[] = { "fsk:16", "bbfc:15" };
+  static const int ages[] = { 16, 15 };
+  WsStampRequest req = { reg, ratings, "Nachtfahrt", "ger" };
+  gchar *desc =
+      g_strdup_printf ("videotestsrc num-buffers=75 ! "
+                       "video/x-raw,width=160,height=120,"
+                       "framerate=25/1 ! x264enc speed-preset=ultrafast "
+                       "tune=zerolatency ! "
+                       "h264parse ! mpegtsmux ! filesink location=\"%s\"",
+          plain);
+  GError *err = NULL;
+  int fd;
+
+  run_free (run_launch (desc));
+  g_free (desc);
+  for (guint i = 0; i < 2; i++) {
+    WsRating *r = ws_rating_new ();
+
+    r->territory = g_strdup (territories[i]);
+    ws_rating_set_resolved (r, ws_rating_registry_parse (reg, names[i], NULL));
+    g_ptr_array_add (ratings, r);
+  }
+  fd = g_open (stamped, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  fail_unless (fd >= 0);
+  fail_unless (ws_stamp_mpegts (plain, fd, &req, &err), "%s",
+      err ? err->message : "");
+  close (fd);
+
+  for (guint i = 0; i < 2; i++) {
+    Run *run;
+    const GstStructure *s;
+    int age = 0;
+
+    desc = g_strdup_printf ("filesrc location=\"%s\" ! tsparse ! tsdemux ! "
+                            "h264parse ! ratingtag territory=%s ! fakesink",
+        stamped, territories[i]);
+    run = run_launch (desc);
+    g_free (desc);
+    fail_unless (run->tag_messages->len >= 1);
+    s = g_ptr_array_index (run->tag_messages, 0);
+    fail_unless_equals_string (gst_structure_get_string (s, "source"),
+        "dvb-eit");
+    fail_unless_equals_string (gst_structure_get_string (s, "territory"),
+        territories[i]);
+    fail_unless (gst_structure_get_int (s, "minimum-age", &age));
+    fail_unless_equals_int (age, ages[i]);
+    run_free (run);
+  }
+  g_ptr_array_unref (ratings);
+  g_free (plain);
+  g_free (stamped);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_ratingsignal_not_a_ts_muxer)
 {
   gchar *sidecar = write_tmp ("plain2.xml", SIDECAR_PLAIN);
@@ -793,6 +873,7 @@ ratingsignal_suite (void)
   tcase_add_test (tc, test_ratingsignal_read_back);
   tcase_add_test (tc, test_ratingsignal_territories);
   tcase_add_test (tc, test_ratingsignal_tags_and_programmes);
+  tcase_add_test (tc, test_ratingsignal_stamped_file_read_back);
   tcase_add_test (tc, test_ratingsignal_not_a_ts_muxer);
   suite_add_tcase (s, tc);
   return s;
