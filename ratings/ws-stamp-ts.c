@@ -20,14 +20,17 @@
  * and 0x12 (the SDT and EIT are replaced) and writes a burst of SI
  * sections (SDT, then for each program EIT p/f sections 0 and 1) after the
  * leading PAT and PMT packets and again each time the clock has advanced by REPEAT_90K, so that
- * both tables repeat well inside the 2 s of TR 101 211 4.4.
+ * both tables repeat well inside the 2 s of TR 101 211 4.4. Where the
+ * clock PID stops before the others (or there is no clock at all) a burst
+ * also comes after two seconds' worth of packets at the rate the clock
+ * showed (or every REPEAT_PACKETS packets).
  */
 
 #define TS 188
 #define CHUNK_PACKETS 2048
 /* one second of the 90 kHz clock */
 #define REPEAT_90K 90000
-/* without any clock: a burst every this many packets */
+/* without a usable clock: a burst every this many packets */
 #define REPEAT_PACKETS 4000
 #define CLOCK_WRAP (G_GUINT64_CONSTANT (1) << 33)
 #define MAX_PROGRAMS 64
@@ -60,6 +63,7 @@ typedef struct {
   int first_pts_pid;
   gboolean have_clock;
   guint64 first_clock, last_clock;
+  guint64 first_clock_packet, last_clock_packet;
 } Scan;
 
 static void
@@ -404,9 +408,12 @@ scan_file (Scan *scan, GError **error)
         packet_pts (p, &clock))
       scan->first_pts_pid = (int) pid;
     if ((int) pid == scan->clock_pid && packet_pcr (p, &clock)) {
-      if (!scan->have_clock)
+      if (!scan->have_clock) {
         scan->first_clock = clock;
+        scan->first_clock_packet = index;
+      }
       scan->last_clock = clock;
+      scan->last_clock_packet = index;
       scan->have_clock = TRUE;
     }
   }
@@ -586,6 +593,9 @@ ws_stamp_mpegts (const char *in_path, int out_fd, const WsStampRequest *req,
   const guint8 *p;
   guint8 cc_sdt = 0x0F, cc_eit = 0x0F;
   gint64 duration_s = -1;
+  /* a burst at least every this many packets: where the clock PID stops
+   * before the others, and without any clock */
+  guint64 max_packets = REPEAT_PACKETS;
   guint64 index = 0, since_burst = 0, last_burst = 0;
   gboolean have_last = FALSE, ok = FALSE, first_burst_done = FALSE;
   int got;
@@ -609,6 +619,12 @@ ws_stamp_mpegts (const char *in_path, int out_fd, const WsStampRequest *req,
     guint64 span = (scan.last_clock - scan.first_clock) % CLOCK_WRAP;
 
     duration_s = (gint64) ((span + 89999) / 90000);
+    /* two seconds' worth at the average rate while the clock ran: the
+     * clock rules, this is for a clock that stops */
+    if (span >= 90000)
+      max_packets = MAX ((scan.last_clock_packet - scan.first_clock_packet) *
+                             2 * 90000 / span,
+          64);
   }
 
   eits = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
@@ -660,7 +676,7 @@ ws_stamp_mpegts (const char *in_path, int out_fd, const WsStampRequest *req,
     }
     if (!first_burst_done)
       burst = FALSE;
-    else if (scan.clock_pid < 0 && since_burst >= REPEAT_PACKETS)
+    else if (since_burst >= max_packets)
       burst = TRUE;
     if (burst) {
       write_burst (sdt, eits, &cc_sdt, &cc_eit, out);

@@ -107,7 +107,7 @@ put_section (GByteArray *out, guint16 pid, guint8 *cc, const guint8 *body,
  * packet at the end. Payload bytes are a counter (so copies can be
  * checked). */
 static void
-write_synthetic (const char *path, int seconds, gboolean pcr, gsize tail)
+write_synthetic_pcr_until (const char *path, int seconds, int pcr_s, gsize tail)
 {
   GByteArray *out = g_byte_array_new ();
   guint8 cc_pat = 15, cc_pmt = 15, cc_v = 15;
@@ -133,7 +133,7 @@ write_synthetic (const char *path, int seconds, gboolean pcr, gsize tail)
       p[0] = 0x47;
       p[1] = (k == 0 ? 0x40 : 0x00) | 0x01;
       p[2] = 0x01;
-      if (k == 0 && pcr) {
+      if (k == 0 && f < pcr_s * 25) {
         guint64 base = pts - 9000;
 
         p[3] = 0x30 | cc_v;
@@ -168,6 +168,12 @@ write_synthetic (const char *path, int seconds, gboolean pcr, gsize tail)
   ck_assert (
       g_file_set_contents (path, (const char *) out->data, out->len, NULL));
   g_byte_array_unref (out);
+}
+
+static void
+write_synthetic (const char *path, int seconds, gboolean pcr, gsize tail)
+{
+  write_synthetic_pcr_until (path, seconds, pcr ? seconds : 0, tail);
 }
 
 /* ---- stamping and reading back ----------------------------------------- */
@@ -370,6 +376,41 @@ START_TEST (test_stamp_ts_pts_clock)
    * nibbles of 15) */
   ck_assert_int_ne (sum.duration_s, 8);
   g_free (got);
+  g_ptr_array_unref (rs);
+  g_free (in);
+  g_free (out);
+}
+END_TEST
+
+/* The PCR stops after 2 s of 10: the tables still come every 2 s or
+ * sooner (counted in packets: 25 frames of 6 packets a second, plus the
+ * PAT and PMT) */
+START_TEST (test_stamp_ts_clock_stops)
+{
+  gchar *in = tmp_path ("stop.ts"), *out = tmp_path ("stop-out.ts");
+  GPtrArray *rs = ratings_de16_gb15 ();
+  WsTestTs *ts;
+  guint64 last = 0, per_second = 25 * 6 + 2 * 2.5, max_step = 0;
+  guint n = 0;
+
+  write_synthetic_pcr_until (in, 10, 2, 0);
+  ck_assert (stamp (in, out, rs, NULL));
+  ts = ws_test_ts_read (out, WS_DVB_PID_EIT);
+  for (guint i = 0; i < ts->sections->len; i++) {
+    const WsTestSection *s = g_ptr_array_index (ts->sections, i);
+
+    if (s->data[6] != 0)
+      continue;
+    /* packets of the input between two present sections */
+    if (n > 0)
+      max_step = MAX (max_step, s->packet - last);
+    last = s->packet;
+    n++;
+  }
+  ck_assert_uint_ge (n, 5);
+  /* a burst is 1 SDT + 2 EIT packets */
+  ck_assert_uint_le (max_step, 2 * per_second + 3);
+  ws_test_ts_free (ts);
   g_ptr_array_unref (rs);
   g_free (in);
   g_free (out);
@@ -626,6 +667,7 @@ stamp_ts_suite (void)
   tcase_add_unchecked_fixture (tc, tmp_setup, tmp_teardown);
   tcase_add_test (tc, test_stamp_ts_synthetic);
   tcase_add_test (tc, test_stamp_ts_pts_clock);
+  tcase_add_test (tc, test_stamp_ts_clock_stops);
   tcase_add_test (tc, test_stamp_ts_restamp);
   tcase_add_test (tc, test_stamp_ts_errors);
   suite_add_tcase (s, tc);
