@@ -13,6 +13,7 @@
 #include "ratinggate.h"
 #include "ratingoverlay.h"
 #include "ratingtag.h"
+#include "ratingsignal.h"
 
 static gboolean
 plugin_init (GstPlugin *plugin)
@@ -27,6 +28,7 @@ plugin_init (GstPlugin *plugin)
   ret |= GST_ELEMENT_REGISTER (ratinggate, plugin);
   ret |= GST_ELEMENT_REGISTER (ratingoverlay, plugin);
   ret |= GST_ELEMENT_REGISTER (ratingtag, plugin);
+  ret |= GST_ELEMENT_REGISTER (ratingsignal, plugin);
 
   return ret;
 }
