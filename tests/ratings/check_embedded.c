@@ -188,10 +188,12 @@ START_TEST (test_embedded_law_rating_country)
   ck_assert_str_eq (r->element, "LAW_RATING");
   ws_rating_free (r);
 
-  /* SYSTEM:CODE and iTunEXTC forms */
+  /* SYSTEM:CODE and iTunEXTC forms; SYSTEM:CODE with no COUNTRY is for the
+   * system's territory, not the one assumed (issue #13: bbfc:18 must not
+   * count for DE) */
   r = ws_embedded_parse_law_rating (reg, NULL, "csa:-16", "GB", NULL, NULL,
       NULL);
-  assert_rating (r, "csa", "-16", 16, "GB");
+  assert_rating (r, "csa", "-16", 16, "FR");
   ws_rating_free (r);
   r = ws_embedded_parse_law_rating (reg, "US", "mpaa|R|400|", NULL, NULL, NULL,
       NULL);

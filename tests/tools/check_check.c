@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include "ws-check.h"
+#include "ws-embedded.h"
 #include "ws-test-cli.h"
 #include "ws-test-util.h"
 
@@ -738,6 +739,23 @@ make_eit_packet (guint8 *pkt, const char *country, guint8 rating, int cc,
   memcpy (pkt + 5, s, n);
 }
 
+/* The library's MPEG-TS reader fed with packets, as watershed check uses it
+ * on a file (ws-embedded.h). */
+static GPtrArray *
+scan_eit (const guint8 *data, gsize len, const WsRatingRegistry *reg,
+    GPtrArray *notes)
+{
+  WsEmbeddedTs *ts = ws_embedded_ts_new (reg, -1);
+  GPtrArray *r;
+
+  ws_embedded_ts_push_packets (ts, data, len);
+  r = ws_embedded_ts_get_ratings (ts, notes);
+  if (notes != NULL)
+    ws_embedded_ts_finish (ts, notes);
+  ws_embedded_ts_free (ts);
+  return r;
+}
+
 START_TEST (test_check_eit_scan_parental_rating)
 {
   const WsRatingRegistry *reg = ws_rating_registry_get_default (NULL);
@@ -752,7 +770,7 @@ START_TEST (test_check_eit_scan_parental_rating)
   memset (buf + 7, 0xFF, 188);
   buf[7] = 0x47, buf[8] = 0x1F, buf[9] = 0xFF, buf[10] = 0x10;
   make_eit_packet (buf + 7 + 188, "DEU", 0x0D, 0, FALSE);
-  r = ws_check_scan_eit (buf, sizeof (buf), reg, notes);
+  r = scan_eit (buf, sizeof (buf), reg, notes);
   ck_assert_int_eq (r->len, 1);
   rating = r->pdata[0];
   ck_assert_str_eq (rating->territory, "DE");
@@ -771,7 +789,7 @@ START_TEST (test_check_eit_scan_rejects_bad_crc_and_undefined)
   GPtrArray *r;
 
   make_eit_packet (pkt, "GBR", 0x0C, 0, TRUE);
-  r = ws_check_scan_eit (pkt, sizeof (pkt), reg, notes);
+  r = scan_eit (pkt, sizeof (pkt), reg, notes);
   ck_assert_int_eq (r->len, 0);
   ck_assert_int_ge (notes->len, 1);
   ck_assert (strstr (notes->pdata[0], "CRC"));
@@ -779,12 +797,12 @@ START_TEST (test_check_eit_scan_rejects_bad_crc_and_undefined)
 
   /* rating 0x00 = undefined: an unrated rating, never an age */
   make_eit_packet (pkt, "GBR", 0x00, 0, FALSE);
-  r = ws_check_scan_eit (pkt, sizeof (pkt), reg, notes);
+  r = scan_eit (pkt, sizeof (pkt), reg, notes);
   ck_assert_int_eq (r->len, 1);
   ck_assert_int_eq (((WsRating *) r->pdata[0])->minimum_age, -1);
   g_ptr_array_unref (r);
 
-  r = ws_check_scan_eit (NULL, 0, reg, NULL);
+  r = scan_eit (NULL, 0, reg, NULL);
   ck_assert_int_eq (r->len, 0);
   g_ptr_array_unref (r);
   g_ptr_array_unref (notes);
