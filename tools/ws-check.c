@@ -1254,6 +1254,33 @@ territories_to_check (const WsCheckFile *f, const WsCheckOptions *opts)
   return t;
 }
 
+/* "bbfc:18 for GB (LAW_RATING), ..." : the ratings of other territories,
+ * which do not count for the one asked about (a rating counts for a
+ * territory only if its system belongs to it or the file says so). NULL
+ * when there are none. */
+static char *
+ratings_elsewhere (const WsCheckFile *f)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < f->ratings->len; i++) {
+    const WsCheckRating *cr = f->ratings->pdata[i];
+    char *name;
+
+    if (cr->rating->territory == NULL)
+      continue;
+    name = rating_name (cr->rating);
+    g_string_append_printf (s, "%s%s for %s (%s)", s->len ? ", " : "", name,
+        cr->rating->territory, short_origin (cr));
+    g_free (name);
+  }
+  if (s->len == 0) {
+    g_string_free (s, TRUE);
+    return NULL;
+  }
+  return g_string_free (s, FALSE);
+}
+
 static void
 check_rating_present (WsCheckFile *f, GPtrArray *territories)
 {
@@ -1279,9 +1306,13 @@ check_rating_present (WsCheckFile *f, GPtrArray *territories)
     char *name;
 
     if (cr == NULL) {
+      char *others = ratings_elsewhere (f);
+
       add_item (f, "rating-present", t, WS_CHECK_FAIL,
-          "no rating for %s: none embedded in the file%s", t,
-          f->sidecar_path ? " nor in the sidecar" : " and no sidecar metadata");
+          "no rating for %s: none embedded in the file%s%s%s", t,
+          f->sidecar_path ? " nor in the sidecar" : " and no sidecar metadata",
+          others ? "; found only " : "", others ? others : "");
+      g_free (others);
       continue;
     }
     name = rating_name (cr->rating);
