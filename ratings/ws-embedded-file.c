@@ -96,8 +96,7 @@ ws_embedded_territory_of_system (const WsRatingRegistry *reg,
 /* ---- the byte reader ------------------------------------------------------ */
 
 gssize
-ws_byte_reader_get_some (WsByteReader *br, guint64 off, guint8 *buf,
-    gsize len)
+ws_byte_reader_get_some (WsByteReader *br, guint64 off, guint8 *buf, gsize len)
 {
   gsize done = 0;
 

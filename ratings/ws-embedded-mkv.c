@@ -54,8 +54,8 @@ typedef struct {
   const WsEmbeddedOptions *opts;
   GPtrArray *ratings;
   GPtrArray *warnings;
-  GPtrArray *tags;       /* (element-type SimpleTag): top-level SimpleTags */
-  GArray *tags_offsets;  /* guint64 offsets of Tags elements read */
+  GPtrArray *tags;      /* (element-type SimpleTag): top-level SimpleTags */
+  GArray *tags_offsets; /* guint64 offsets of Tags elements read */
   guint n_simple;
   gboolean too_many;
 } Mkv;
@@ -72,8 +72,7 @@ simple_tag_free (gpointer p)
   g_free (st);
 }
 
-static void
-warn (Mkv *m, const char *format, ...) G_GNUC_PRINTF (2, 3);
+static void warn (Mkv *m, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 static void
 warn (Mkv *m, const char *format, ...)
@@ -205,8 +204,9 @@ read_simple_tag (Mkv *m, const Elem *st, int depth)
       t->value = read_string (m, &e, "TagString");
     } else if (e.id == ID_SIMPLETAG) {
       if (depth + 1 >= MAX_DEPTH) {
-        warn (m, "SimpleTags nested deeper than %d levels: the deeper ones "
-                 "are skipped",
+        warn (m,
+            "SimpleTags nested deeper than %d levels: the deeper ones "
+            "are skipped",
             MAX_DEPTH);
       } else if (++m->n_simple > MAX_SIMPLETAGS) {
         m->too_many = TRUE;
@@ -237,15 +237,17 @@ read_tags (Mkv *m, guint64 off, guint64 end)
   }
   g_array_append_val (m->tags_offsets, off);
   if (!read_elem (m->br, off, end, &tags) || tags.id != ID_TAGS) {
-    warn (m, "the SeekHead points to a Tags element at byte %" G_GUINT64_FORMAT
-             " that is not there: skipped",
+    warn (m,
+        "the SeekHead points to a Tags element at byte %" G_GUINT64_FORMAT
+        " that is not there: skipped",
         off);
     return;
   }
   for (o = tags.data; o < tags.data + tags.size; o = tag.data + tag.size) {
     if (!read_elem (m->br, o, tags.data + tags.size, &tag)) {
-      warn (m, "a damaged element inside Tags at byte %" G_GUINT64_FORMAT
-               ": the rest of that Tags element is skipped",
+      warn (m,
+          "a damaged element inside Tags at byte %" G_GUINT64_FORMAT
+          ": the rest of that Tags element is skipped",
           o);
       return;
     }
@@ -254,8 +256,9 @@ read_tags (Mkv *m, guint64 off, guint64 end)
 
       for (p = tag.data; p < tag.data + tag.size; p = e.data + e.size) {
         if (!read_elem (m->br, p, tag.data + tag.size, &e)) {
-          warn (m, "a damaged element inside a Tag at byte %" G_GUINT64_FORMAT
-                   ": the rest of that Tag is skipped",
+          warn (m,
+              "a damaged element inside a Tag at byte %" G_GUINT64_FORMAT
+              ": the rest of that Tag is skipped",
               p);
           break;
         }
@@ -328,17 +331,19 @@ find_tags (Mkv *m, guint64 seg_data, guint64 seg_end)
   /* the linear walk: top-level elements, Clusters skipped by their size */
   while (off < seg_end) {
     if (++n > MAX_TOP_LEVEL) {
-      warn (m, "more than %d top-level elements: the walk stopped at byte "
-               "%" G_GUINT64_FORMAT,
+      warn (m,
+          "more than %d top-level elements: the walk stopped at byte "
+          "%" G_GUINT64_FORMAT,
           MAX_TOP_LEVEL, off);
       break;
     }
     if (!read_elem (m->br, off, seg_end, &e)) {
       if (seg_end != G_MAXUINT64 && m->br->size != G_MAXUINT64 &&
           off < m->br->size)
-        warn (m, "a damaged top-level element at byte %" G_GUINT64_FORMAT
-                 ": the rest of the file is reached through the SeekHead "
-                 "only",
+        warn (m,
+            "a damaged top-level element at byte %" G_GUINT64_FORMAT
+            ": the rest of the file is reached through the SeekHead "
+            "only",
             off);
       break;
     }
@@ -382,7 +387,8 @@ has_child (const SimpleTag *t, const char *name)
 
 static void
 emit (Mkv *m, const char *country, const char *value,
-    const char *default_territory, const char *element, gboolean keep_unresolved)
+    const char *default_territory, const char *element,
+    gboolean keep_unresolved)
 {
   GError *error = NULL;
   char *note = NULL;
@@ -449,7 +455,9 @@ emit_top (Mkv *m, const char *value, GPtrArray *file_countries)
 }
 
 typedef struct {
+  GPtrArray *countries;      /* (element-type utf8) (transfer none) */
   GPtrArray *file_countries; /* (element-type utf8) (transfer none) */
+  guint n_flat_total;
   guint n_flat;
 } Walk;
 
@@ -472,17 +480,18 @@ visit (Mkv *m, const SimpleTag *t, const char *country, Walk *w)
     /* FFmpeg's flattened name: paired with the top-level COUNTRY values in
      * order */
     if (country == NULL && g_str_has_prefix (t->name, "COUNTRY/") &&
-        w->file_countries->len > 0) {
-      const char *c = w->file_countries->pdata[MIN (w->n_flat,
-          w->file_countries->len - 1)];
+        w->countries->len > 0) {
+      const char *c = w->countries
+                          ->pdata[MIN (w->n_flat, w->countries->len - 1)];
 
       w->n_flat++;
       emit (m, c, t->value, NULL, "COUNTRY/LAW_RATING", TRUE);
     } else if (country != NULL) {
       emit (m, country, t->value, NULL, "COUNTRY/LAW_RATING", TRUE);
     } else {
-      warn (m, "%s \"%s\" has no COUNTRY value: read as a top-level "
-               "LAW_RATING",
+      warn (m,
+          "%s \"%s\" has no COUNTRY value: read as a top-level "
+          "LAW_RATING",
           t->name, t->value);
       emit_top (m, t->value, w->file_countries);
     }
@@ -497,7 +506,7 @@ ws_embedded_read_matroska (WsByteReader *br, const WsRatingRegistry *reg,
 {
   Mkv m = { br, reg, opts, ratings, warnings, NULL, NULL, 0, FALSE };
   guint64 end = br->size, off;
-  Walk w = { NULL, 0 };
+  Walk w = { NULL, NULL, 0, 0 };
   Elem e;
 
   m.tags = g_ptr_array_new_with_free_func (simple_tag_free);
@@ -521,19 +530,29 @@ ws_embedded_read_matroska (WsByteReader *br, const WsRatingRegistry *reg,
   }
   find_tags (&m, e.data, e.data + e.size);
 
-  w.file_countries = g_ptr_array_new ();
+  /* Top-level COUNTRY values with no LAW_RATING of their own: the first
+   * ones are the parents of FFmpeg's flattened COUNTRY/LAW_RATING tags (in
+   * order), the others say which countries the file's top-level
+   * LAW_RATING is for. */
+  w.countries = g_ptr_array_new ();
   for (guint i = 0; i < m.tags->len; i++) {
     const SimpleTag *t = m.tags->pdata[i];
 
     if (g_strcmp0 (t->name, "COUNTRY") == 0 && t->value != NULL &&
-        !has_child (t, "LAW_RATING") &&
-        !g_ptr_array_find_with_equal_func (w.file_countries, t->value,
-            g_str_equal, NULL))
-      g_ptr_array_add (w.file_countries, t->value);
+        !has_child (t, "LAW_RATING"))
+      g_ptr_array_add (w.countries, t->value);
+    else if (t->name != NULL && strcmp (t->name, "COUNTRY/LAW_RATING") == 0)
+      w.n_flat_total++;
   }
+  w.file_countries = g_ptr_array_new ();
+  for (guint i = w.n_flat_total; i < w.countries->len; i++)
+    if (!g_ptr_array_find_with_equal_func (w.file_countries,
+            w.countries->pdata[i], g_str_equal, NULL))
+      g_ptr_array_add (w.file_countries, w.countries->pdata[i]);
   for (guint i = 0; i < m.tags->len; i++)
     visit (&m, m.tags->pdata[i], NULL, &w);
   g_ptr_array_unref (w.file_countries);
+  g_ptr_array_unref (w.countries);
 out:
   g_ptr_array_unref (m.tags);
   g_array_unref (m.tags_offsets);

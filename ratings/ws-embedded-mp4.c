@@ -95,8 +95,9 @@ read_text (Mp4 *m, const Box *b, guint64 skip, gsize max, const char *what)
     return NULL;
   len = b->end - b->data - skip;
   if (len > max) {
-    warn (m, "%s of %" G_GUINT64_FORMAT " bytes is longer than %" G_GSIZE_FORMAT
-             " bytes: skipped",
+    warn (m,
+        "%s of %" G_GUINT64_FORMAT " bytes is longer than %" G_GSIZE_FORMAT
+        " bytes: skipped",
         what, len, max);
     return NULL;
   }
@@ -182,8 +183,9 @@ read_freeform (Mp4 *m, const Box *item)
   }
   if (name != NULL && g_ascii_strcasecmp (name, "iTunEXTC") == 0) {
     if (mean == NULL || strcmp (mean, "com.apple.iTunes") != 0)
-      warn (m, "an iTunEXTC item whose mean is \"%s\", not "
-               "com.apple.iTunes: read all the same",
+      warn (m,
+          "an iTunEXTC item whose mean is \"%s\", not "
+          "com.apple.iTunes: read all the same",
           mean && g_utf8_validate (mean, -1, NULL) ? mean : "?");
     read_values (m, item, item->data, "iTunEXTC");
   }
@@ -264,8 +266,9 @@ read_meta (Mp4 *m, const Box *meta)
     names = read_keys (m, &keys);
   for (guint64 o = ilst.data; o < ilst.end; o = b.end) {
     if (!read_box (m, o, ilst.end, &b)) {
-      warn (m, "a damaged item in ilst at byte %" G_GUINT64_FORMAT
-               ": the rest of ilst is skipped",
+      warn (m,
+          "a damaged item in ilst at byte %" G_GUINT64_FORMAT
+          ": the rest of ilst is skipped",
           o);
       break;
     }
@@ -306,8 +309,9 @@ read_moov (Mp4 *m, const Box *moov)
 
   for (guint64 o = moov->data; o < moov->end; o = b.end) {
     if (!read_box (m, o, moov->end, &b)) {
-      warn (m, "a damaged box in moov at byte %" G_GUINT64_FORMAT
-               ": the rest of moov is skipped",
+      warn (m,
+          "a damaged box in moov at byte %" G_GUINT64_FORMAT
+          ": the rest of moov is skipped",
           o);
       break;
     }
@@ -339,16 +343,16 @@ ws_embedded_read_mp4 (WsByteReader *br, const WsRatingRegistry *reg,
   for (guint64 o = 0; o < end; o = b.end) {
     if (!read_box (&m, o, end, &b)) {
       if (o < end && end != G_MAXUINT64)
-        warn (&m, "a damaged top-level box at byte %" G_GUINT64_FORMAT
-                  ": the rest of the file is not read",
+        warn (&m,
+            "a damaged top-level box at byte %" G_GUINT64_FORMAT
+            ": the rest of the file is not read",
             o);
       break;
     }
     if (strcmp (b.type, "moov") == 0) {
       if (moov)
-        warn (&m, "a second moov box at byte %" G_GUINT64_FORMAT
-                  ": read as well",
-            o);
+        warn (&m,
+            "a second moov box at byte %" G_GUINT64_FORMAT ": read as well", o);
       moov = TRUE;
       read_moov (&m, &b);
     }

@@ -472,6 +472,8 @@ ws_embedded_ts_get_ratings (WsEmbeddedTs *ts, GPtrArray *warnings)
               list));
     g_free (list);
   }
+  for (guint i = 0; i < ts->notes->len; i++)
+    say (ts, warnings, g_strconcat (PREFIX, ts->notes->pdata[i], NULL));
   ws_rating_resolve_conflicts (out, conflicts);
   for (guint i = 0; i < conflicts->len; i++)
     say (ts, warnings, g_strdup (conflicts->pdata[i]));

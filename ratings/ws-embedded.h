@@ -320,8 +320,7 @@ typedef struct WsEmbeddedTs WsEmbeddedTs;
  * @service_id: the programme, or -1 for the first of the PAT.
  * Returns: (transfer full): free with ws_embedded_ts_free().
  */
-WsEmbeddedTs *ws_embedded_ts_new (const WsRatingRegistry *reg,
-    int service_id);
+WsEmbeddedTs *ws_embedded_ts_new (const WsRatingRegistry *reg, int service_id);
 
 /** ws_embedded_ts_free: NULL is a no-op. */
 void ws_embedded_ts_free (WsEmbeddedTs *ts);
@@ -359,8 +358,9 @@ gboolean ws_embedded_ts_is_complete (const WsEmbeddedTs *ts);
 /**
  * ws_embedded_ts_get_ratings:
  * @warnings: (nullable) (element-type utf8): receives the warnings of the
- *   rule (a service not in the PAT, several services), each once per
- *   object, and the rating-conflict ones.
+ *   rule (a service not in the PAT, several services), the notes about
+ *   descriptors read leniently and the rating-conflict ones, each once per
+ *   object.
  *
  * Returns: (transfer full) (element-type WsRating): the ratings of the
  *   programme's present event (conflicts resolved); empty when none has
@@ -371,7 +371,8 @@ GPtrArray *ws_embedded_ts_get_ratings (WsEmbeddedTs *ts, GPtrArray *warnings);
 /**
  * ws_embedded_ts_finish:
  * @warnings: (element-type utf8): receives the counted warnings (bad-CRC
- *   sections, descriptors that could not be read), one line each.
+ *   sections, services beyond the bound) and any note not yet handed out,
+ *   each once per object. Call it at the end of the stream.
  */
 void ws_embedded_ts_finish (WsEmbeddedTs *ts, GPtrArray *warnings);
 
