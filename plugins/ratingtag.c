@@ -17,24 +17,40 @@
  *   package, XMLTV). The rating is picked for #WsRatingTag:territory,
  *   preferring #WsRatingTag:system. Sidecar segment ratings apply while the
  *   stream time (counted from the programme start) is inside the segment.
- * - **The stream**: Matroska `LAW_RATING` (top level, or nested under
- *   `COUNTRY`, as matroskademux gives them in %GST_TAG_EXTENDED_COMMENT),
- *   an iTunes `iTunEXTC` string in any extended comment (qtdemux 1.22 drops
- *   that atom, other demuxers may not), the DVB parental_rating_descriptor
- *   of the present event (EIT present/following, actual TS, section 0) of
- *   an MPEG-TS, and a `watershed-rating` event sent from upstream (by an
+ * - **The stream**: Matroska `LAW_RATING` (every `COUNTRY`, nested or
+ *   top level), MP4 `iTunEXTC`, the DVB parental_rating_descriptor of the
+ *   present event (EIT present/following, actual TS, section 0) of an
+ *   MPEG-TS, and a `watershed-rating` event sent from upstream (by an
  *   application or another ratingtag).
+ *
+ * Matroska and MP4 ratings are read from the file's own bytes with the
+ * library reader `watershed check` uses (ws_embedded_read_file()): the
+ * element sends a URI query upstream (demuxers pass it on to filesrc) when
+ * caps, tags or the first buffer arrive, and reads a `file://` file with
+ * bounded reads (again when #WsRatingTag:territory changes). matroskademux
+ * flattens nested tags and qtdemux 1.22 drops `iTunEXTC`, so only without
+ * a local file are the demuxer's extended-comment tags (`LAW_RATING`,
+ * `COUNTRY/LAW_RATING`, `iTunEXTC=`) used instead.
  *
  * The EIT is read from the sections that `tsparse` posts on the bus
  * (`tsdemux` alone does not read the EIT PID 0x12, so put `tsparse` before
  * it: `... ! tsparse ! tsdemux ! ratingtag ! ...`). While PAUSED or
  * PLAYING the element watches its pipeline's bus with a sync-message
  * handler (in the demuxer's thread) and, at the next buffer, takes only
- * sections from an element upstream of itself. The raw descriptor bytes
- * are parsed, so "undefined" (0x00) and broadcaster-defined (0x10-0xFF)
- * values become unrated with a warning, never a wrong age. One EIT service
- * per stream is assumed: with several services the latest present event
- * wins.
+ * PAT and EIT sections from an element upstream of itself. They go to the
+ * library's MPEG-TS rule (#WsEmbeddedTs): the present event of the first
+ * programme of the PAT (the one tsdemux plays by default); an EIT for a
+ * service not in the PAT is ignored with a warning, several services with
+ * one give a warning; bad-CRC sections are counted in one warning at EOS.
+ * The raw descriptor bytes are parsed, so "undefined" (0x00) and
+ * broadcaster-defined (0x10-0xFF) values become unrated with a warning,
+ * never a wrong age.
+ *
+ * A rating counts for #WsRatingTag:territory only when its system belongs
+ * to it or the file says so (`LAW_RATING=bbfc:18` is GB's). Two ratings
+ * for one territory with different minimum ages give a warning starting
+ * `rating-conflict:` that names both, and the more restrictive is used
+ * (ws_rating_resolve_conflicts(), the rule of every reader).
  *
  * When both have a rating #WsRatingTag:prefer decides. When their minimum
  * ages differ the element posts a warning message (GST_MESSAGE_WARNING,
@@ -90,6 +106,9 @@
  * |[
  * gst-launch-1.0 -m filesrc location=film.mkv ! matroskademux ! ratingtag territory=US ! fakesink
  * ]| reads a Matroska `LAW_RATING` such as `PG-13` as mpa:PG-13.
+ * |[
+ * gst-launch-1.0 -m filesrc location=film.mp4 ! qtdemux ! ratingtag territory=GB ! fakesink
+ * ]| reads an MP4 `iTunEXTC` such as `uk-movie|15|350|` as bbfc:15.
  * |[
  * gst-launch-1.0 -m filesrc location=channel.ts ! tsparse ! tsdemux ! ratingtag territory=DE ! fakesink
  * ]| reads the DVB parental rating of the present EIT event for Germany.
