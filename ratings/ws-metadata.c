@@ -338,22 +338,27 @@ ws_metadata_free (WsMetadata *md)
   g_free (md);
 }
 
-/* Two ratings for one territory: the most restrictive, with a warning. */
+/* Two ratings for one territory: the most restrictive, with a warning at
+ * the line of the rating that makes the conflict. md->ratings keeps
+ * everything the document says (watershed metadata lists it); the pick
+ * applies the rule. */
 static void
 resolve_conflicts (WsMetadata *md)
 {
   GPtrArray *warnings = g_ptr_array_new_with_free_func (g_free);
-  GPtrArray *copy = g_ptr_array_new ();
+  GPtrArray *kept = g_ptr_array_new ();
 
-  /* md->ratings keeps everything the document says (watershed metadata
-   * lists it); the warnings come from here and the pick applies the rule */
-  for (guint i = 0; i < md->ratings->len; i++)
-    g_ptr_array_add (copy, md->ratings->pdata[i]);
-  ws_rating_resolve_conflicts (copy, warnings);
-  g_ptr_array_unref (copy);
-  for (guint i = 0; i < warnings->len; i++)
-    ws_metadata_add_warning (md, 0, NULL, "%s",
-        (const char *) warnings->pdata[i]);
+  for (guint i = 0; i < md->ratings->len; i++) {
+    const WsRating *r = g_ptr_array_index (md->ratings, i);
+
+    g_ptr_array_add (kept, (gpointer) r);
+    ws_rating_resolve_conflicts (kept, warnings);
+    for (guint j = 0; j < warnings->len; j++)
+      ws_metadata_add_warning (md, r->line, r->element, "%s",
+          (const char *) warnings->pdata[j]);
+    g_ptr_array_set_size (warnings, 0);
+  }
+  g_ptr_array_unref (kept);
   g_ptr_array_unref (warnings);
 }
 

@@ -1180,7 +1180,10 @@ rating_resolved (const WsRating *r)
 
 /* The rating of @source ("embedded", "sidecar", NULL = either) for
  * @territory (NULL = any): an exact territory first, then one for every
- * territory; resolved ones before unresolved. Segment ratings are skipped. */
+ * territory; among those of one source and territory, the most restrictive
+ * (ws_rating_is_more_restrictive(): two ratings for one territory are a
+ * conflict, the readers warn about it); otherwise resolved ones before
+ * unresolved. Segment ratings are skipped. */
 static const WsCheckRating *
 pick (const WsCheckFile *f, const char *source, const char *territory)
 {
@@ -1209,6 +1212,17 @@ pick (const WsCheckFile *f, const char *source, const char *territory)
       best = cr;
       best_score = score;
     }
+  }
+  for (guint i = 0; best != NULL && i < f->ratings->len; i++) {
+    const WsCheckRating *cr = f->ratings->pdata[i];
+    const WsRating *r = cr->rating;
+
+    if (r->start_ns >= 0 || r->end_ns >= 0 ||
+        strcmp (cr->source, best->source) != 0 ||
+        g_strcmp0 (r->territory, best->rating->territory) != 0)
+      continue;
+    if (ws_rating_is_more_restrictive (r, best->rating))
+      best = cr;
   }
   return best;
 }

@@ -256,6 +256,43 @@ START_TEST (test_cpl_unusable_rating_is_invalid)
 }
 END_TEST
 
+/* Issue #11 row 2: a CPL with PG-13 then R for one territory: a
+ * rating-conflict warning naming both, and R (the more restrictive) picked;
+ * both stay in the list watershed metadata prints. */
+START_TEST (test_cpl_two_ratings_for_one_territory)
+{
+  GError *error = NULL;
+  WsMetadata *md =
+      read_str ("<CompositionPlaylist "
+                "xmlns=\"http://www.smpte-ra.org/schemas/2067-3/"
+                "2016\">\n<Id>urn:uuid:b</Id>\n<LocaleList><Locale>\n"
+                "<RegionList><Region>US</Region></RegionList>\n"
+                "<ContentMaturityRatingList>\n"
+                "<ContentMaturityRating><Agency>http://www.movielabs.com/md/"
+                "ratings/"
+                "US/MPAA/1</Agency><Rating>PG-13</Rating></"
+                "ContentMaturityRating>\n"
+                "<ContentMaturityRating><Agency>http://www.movielabs.com/md/"
+                "ratings/"
+                "US/MPAA/1</Agency><Rating>R</Rating></ContentMaturityRating>\n"
+                "</ContentMaturityRatingList></Locale></LocaleList>"
+                "</CompositionPlaylist>",
+          &error);
+  const WsMetadataWarning *w;
+
+  ck_assert_msg (md != NULL, "%s", error ? error->message : "?");
+  ck_assert_uint_eq (md->ratings->len, 2);
+  w = warning_with (md, "rating-conflict: US has two ratings");
+  ck_assert_int_eq (w->line, 7);
+  ck_assert (strstr (w->message, "mpa:PG-13 (ContentMaturityRating, line 6) "
+                                 "and mpa:R (ContentMaturityRating, line 7): "
+                                 "using mpa:R") != NULL);
+  ck_assert_str_eq (ws_metadata_pick (md, "US", NULL)->code, "R");
+  ck_assert_str_eq (ws_metadata_pick (md, "US", "mpa")->code, "R");
+  ws_metadata_free (md);
+}
+END_TEST
+
 START_TEST (test_cpl_area_beside_countries_is_ignored)
 {
   GError *error = NULL;
@@ -1141,6 +1178,7 @@ metadata_suite (gboolean corpus)
   tcase_add_test (tc, test_cpl_reads_dirty_data_with_warnings);
   tcase_add_test (tc, test_cpl_unusable_rating_is_invalid);
   tcase_add_test (tc, test_cpl_area_beside_countries_is_ignored);
+  tcase_add_test (tc, test_cpl_two_ratings_for_one_territory);
   tcase_add_test (tc, test_cpl_without_ratings_warns);
   suite_add_tcase (s, tc);
 
