@@ -930,6 +930,8 @@ read_upstream_file (WsRatingTag *self)
   territories[0] = territory;
   opts.territories = territory ? territories : NULL;
   opts.system = system;
+  /* an MPEG-TS is rated from the bus sections: do not scan it here */
+  opts.ts_scan_bytes = 188;
   res = ws_embedded_read_file (self->reg, path, &opts, &error);
   GST_OBJECT_LOCK (self);
   if (res == NULL) {
