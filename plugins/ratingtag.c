@@ -17,24 +17,40 @@
  *   package, XMLTV). The rating is picked for #WsRatingTag:territory,
  *   preferring #WsRatingTag:system. Sidecar segment ratings apply while the
  *   stream time (counted from the programme start) is inside the segment.
- * - **The stream**: Matroska `LAW_RATING` (top level, or nested under
- *   `COUNTRY`, as matroskademux gives them in %GST_TAG_EXTENDED_COMMENT),
- *   an iTunes `iTunEXTC` string in any extended comment (qtdemux 1.22 drops
- *   that atom, other demuxers may not), the DVB parental_rating_descriptor
- *   of the present event (EIT present/following, actual TS, section 0) of
- *   an MPEG-TS, and a `watershed-rating` event sent from upstream (by an
+ * - **The stream**: Matroska `LAW_RATING` (every `COUNTRY`, nested or
+ *   top level), MP4 `iTunEXTC`, the DVB parental_rating_descriptor of the
+ *   present event (EIT present/following, actual TS, section 0) of an
+ *   MPEG-TS, and a `watershed-rating` event sent from upstream (by an
  *   application or another ratingtag).
+ *
+ * Matroska and MP4 ratings are read from the file's own bytes with the
+ * library reader `watershed check` uses (ws_embedded_read_file()): the
+ * element sends a URI query upstream (demuxers pass it on to filesrc) when
+ * caps, tags or the first buffer arrive, and reads a `file://` file with
+ * bounded reads (again when #WsRatingTag:territory changes). matroskademux
+ * flattens nested tags and qtdemux 1.22 drops `iTunEXTC`, so only without
+ * a local file are the demuxer's extended-comment tags (`LAW_RATING`,
+ * `COUNTRY/LAW_RATING`, `iTunEXTC=`) used instead.
  *
  * The EIT is read from the sections that `tsparse` posts on the bus
  * (`tsdemux` alone does not read the EIT PID 0x12, so put `tsparse` before
  * it: `... ! tsparse ! tsdemux ! ratingtag ! ...`). While PAUSED or
  * PLAYING the element watches its pipeline's bus with a sync-message
  * handler (in the demuxer's thread) and, at the next buffer, takes only
- * sections from an element upstream of itself. The raw descriptor bytes
- * are parsed, so "undefined" (0x00) and broadcaster-defined (0x10-0xFF)
- * values become unrated with a warning, never a wrong age. One EIT service
- * per stream is assumed: with several services the latest present event
- * wins.
+ * PAT and EIT sections from an element upstream of itself. They go to the
+ * library's MPEG-TS rule (#WsEmbeddedTs): the present event of the first
+ * programme of the PAT (the one tsdemux plays by default); an EIT for a
+ * service not in the PAT is ignored with a warning, several services with
+ * one give a warning; bad-CRC sections are counted in one warning at EOS.
+ * The raw descriptor bytes are parsed, so "undefined" (0x00) and
+ * broadcaster-defined (0x10-0xFF) values become unrated with a warning,
+ * never a wrong age.
+ *
+ * A rating counts for #WsRatingTag:territory only when its system belongs
+ * to it or the file says so (`LAW_RATING=bbfc:18` is GB's). Two ratings
+ * for one territory with different minimum ages give a warning starting
+ * `rating-conflict:` that names both, and the more restrictive is used
+ * (ws_rating_resolve_conflicts(), the rule of every reader).
  *
  * When both have a rating #WsRatingTag:prefer decides. When their minimum
  * ages differ the element posts a warning message (GST_MESSAGE_WARNING,
@@ -91,6 +107,9 @@
  * gst-launch-1.0 -m filesrc location=film.mkv ! matroskademux ! ratingtag territory=US ! fakesink
  * ]| reads a Matroska `LAW_RATING` such as `PG-13` as mpa:PG-13.
  * |[
+ * gst-launch-1.0 -m filesrc location=film.mp4 ! qtdemux ! ratingtag territory=GB ! fakesink
+ * ]| reads an MP4 `iTunEXTC` such as `uk-movie|15|350|` as bbfc:15.
+ * |[
  * gst-launch-1.0 -m filesrc location=channel.ts ! tsparse ! tsdemux ! ratingtag territory=DE ! fakesink
  * ]| reads the DVB parental rating of the present EIT event for Germany.
  */
@@ -136,15 +155,12 @@ enum {
 /* EIT table ids (EN 300 468): present/following of the actual TS. */
 #define EIT_ACTUAL_PF 0x4E
 
-/* Parental ratings of an EIT section, waiting for the next buffer: only
- * then is it certain whether the demuxer that posted it is upstream (its
- * pads may not be linked yet when the first EIT arrives). */
+/* A PAT or EIT section posted on the bus, waiting for the next buffer:
+ * only then is it certain whether the element that posted it is upstream
+ * (its pads may not be linked yet when the first EIT arrives). */
 typedef struct {
   GstObject *src;
-  GBytes *raw;
-  GPtrArray *ratings; /* (element-type WsRating) */
-  GPtrArray *notes;   /* (element-type utf8) */
-  guint event_id;
+  GBytes *raw; /* the whole section, table_id to CRC_32 */
 } EitEntry;
 
 static void
@@ -152,8 +168,6 @@ eit_entry_free (EitEntry *e)
 {
   gst_object_unref (e->src);
   g_bytes_unref (e->raw);
-  g_ptr_array_free (e->ratings, TRUE);
-  g_ptr_array_free (e->notes, TRUE);
   g_free (e);
 }
 
@@ -176,10 +190,14 @@ struct _WsRatingTag {
   GstClockTime programme_start_time; /* stream time of its start */
   GPtrArray *stream_ratings;         /* (element-type WsRating) of the stream */
   char *stream_source;
-  GBytes *last_eit_descriptor; /* raw bytes last parsed, to skip repeats */
-  GList *pending_eit;          /* (element-type EitEntry) not yet adopted */
-  gboolean resend;             /* send even when unchanged */
-  WsRating *current;           /* what went out last */
+  WsEmbeddedTs *ts;      /* the MPEG-TS rule: PAT + EIT present event */
+  char *last_eit_key;    /* the EIT ratings in use, to skip repeats */
+  GList *pending_eit;    /* (element-type EitEntry) not yet adopted */
+  gboolean file_checked; /* the upstream file's bytes were looked at */
+  WsEmbeddedContainer file_container; /* what they were, when read */
+  char *file_territory;               /* the territory they were read for */
+  gboolean resend;                    /* send even when unchanged */
+  WsRating *current;                  /* what went out last */
   char *current_source;
   char *last_disagreement;
   GPtrArray *pending_warnings; /* (element-type utf8) posted at next buffer */
@@ -339,9 +357,13 @@ reset_state (WsRatingTag *self)
   g_clear_pointer (&self->md, ws_metadata_free);
   g_ptr_array_set_size (self->stream_ratings, 0);
   g_clear_pointer (&self->stream_source, g_free);
-  g_clear_pointer (&self->last_eit_descriptor, g_bytes_unref);
+  g_clear_pointer (&self->last_eit_key, g_free);
   g_list_free_full (self->pending_eit, (GDestroyNotify) eit_entry_free);
   self->pending_eit = NULL;
+  g_clear_pointer (&self->ts, ws_embedded_ts_free);
+  self->file_checked = FALSE;
+  self->file_container = WS_EMBEDDED_CONTAINER_UNKNOWN;
+  g_clear_pointer (&self->file_territory, g_free);
   g_clear_pointer (&self->current, ws_rating_free);
   g_clear_pointer (&self->current_source, g_free);
   g_clear_pointer (&self->last_disagreement, g_free);
@@ -590,122 +612,105 @@ is_upstream_of (GstPad *pad, GstObject *target, guint depth)
   return found;
 }
 
-/* Parses the present event of an EIT p/f (actual) section. Called from the
- * demuxer's thread. */
+/* Queues a PAT or EIT present/following section for the next buffer.
+ * Called from the demuxer's thread. */
 static void
-handle_eit (WsRatingTag *self, GstObject *src, GstMpegtsSection *section)
+queue_section (WsRatingTag *self, GstObject *src, GstMpegtsSection *section)
 {
-  const GstMpegtsEIT *eit;
-  const GstMpegtsEITEvent *present = NULL;
-  const GstMpegtsDescriptor *desc = NULL;
-  GPtrArray *ratings, *notes;
-  GError *error = NULL;
-  GBytes *raw;
+  EitEntry *e;
 
-  if (section->table_id != EIT_ACTUAL_PF || section->section_number != 0)
+  if (section->data == NULL || section->section_length < 3)
     return;
-  eit = gst_mpegts_section_get_eit (section);
-  if (eit == NULL || eit->events == NULL || eit->events->len == 0)
+  if (section->table_id != EIT_ACTUAL_PF && section->table_id != 0x00)
     return;
-  for (guint i = 0; i < eit->events->len && present == NULL; i++) {
-    const GstMpegtsEITEvent *ev = g_ptr_array_index (eit->events, i);
-
-    /* section 0 of the p/f table is the present event; skip one that says
-     * it is not running (or paused / off-air) */
-    if (ev->running_status == GST_MPEGTS_RUNNING_STATUS_UNDEFINED ||
-        ev->running_status == GST_MPEGTS_RUNNING_STATUS_RUNNING ||
-        ev->running_status == GST_MPEGTS_RUNNING_STATUS_STARTS_IN_FEW_SECONDS)
-      present = ev;
-  }
-  if (present == NULL || present->descriptors == NULL)
-    return;
-  desc = gst_mpegts_find_descriptor (present->descriptors,
-      WS_DVB_PARENTAL_RATING_TAG);
-  if (desc == NULL || desc->data == NULL)
-    return;
-
-  raw = g_bytes_new (desc->data, (gsize) desc->length + 2);
-  notes = g_ptr_array_new_with_free_func (g_free);
-  ratings = ws_embedded_parse_dvb_parental_rating (self->reg,
-      g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), notes, &error);
-  if (ratings == NULL) {
-    g_ptr_array_add (notes, g_strdup_printf ("EIT event %u: %s",
-                                present->event_id, error->message));
-    g_clear_error (&error);
-    /* fail closed: the present event's rating is unknown */
-    ratings = g_ptr_array_new_with_free_func ((GDestroyNotify) ws_rating_free);
-    g_ptr_array_add (ratings, ws_rating_new ());
-    ((WsRating *) ratings->pdata[0])->source_system = g_strdup ("dvb");
-  }
-
+  if (section->table_id == EIT_ACTUAL_PF && section->section_number != 0)
+    return; /* section 0 is the present event */
+  e = g_new0 (EitEntry, 1);
+  e->src = gst_object_ref (src);
+  e->raw = g_bytes_new (section->data, section->section_length);
   GST_OBJECT_LOCK (self);
-  if (self->last_eit_descriptor != NULL &&
-      g_bytes_equal (raw, self->last_eit_descriptor)) {
-    /* a repeat of what is in use */
-    GST_OBJECT_UNLOCK (self);
-    g_ptr_array_free (ratings, TRUE);
-    g_ptr_array_free (notes, TRUE);
-    g_bytes_unref (raw);
-    return;
-  }
-  for (GList *l = self->pending_eit; l != NULL; l = l->next) {
-    EitEntry *e = l->data;
-
-    if (e->src == src) {
-      self->pending_eit = g_list_delete_link (self->pending_eit, l);
-      eit_entry_free (e);
-      break;
-    }
-  }
-  {
-    EitEntry *e = g_new0 (EitEntry, 1);
-
-    e->src = gst_object_ref (src);
-    e->raw = raw;
-    e->ratings = ratings;
-    e->notes = notes;
-    e->event_id = present->event_id;
+  /* a long pause between buffers must not pile sections up */
+  if (g_list_length (self->pending_eit) < 256)
     self->pending_eit = g_list_append (self->pending_eit, e);
-  }
+  else
+    eit_entry_free (e);
   GST_OBJECT_UNLOCK (self);
 }
 
-/* At a buffer: adopts the EIT ratings posted by a demuxer upstream of us,
- * drops the others. Called without the object lock. */
+/* "GB dvb:15 -1 0x0C;..." : what the EIT ratings are, to skip repeats */
+static char *
+ratings_key (GPtrArray *ratings)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < ratings->len; i++) {
+    const WsRating *r = ratings->pdata[i];
+
+    g_string_append_printf (s, "%s %s:%s %d %s;", r->territory, r->system,
+        r->code, r->minimum_age, r->source_code);
+  }
+  return g_string_free (s, FALSE);
+}
+
+/* At a buffer: the sections posted by an element upstream of us go to the
+ * library's MPEG-TS rule (ws_embedded_ts_push_section(): the PAT, and the
+ * present event of the programme), the others are dropped. Called without
+ * the object lock. */
 static void
 adopt_pending_eit (WsRatingTag *self)
 {
   GstPad *sinkpad = GST_BASE_TRANSFORM_SINK_PAD (self);
+  GPtrArray *warnings = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *ratings = NULL;
   GList *pending;
+  gboolean changed = FALSE;
 
   GST_OBJECT_LOCK (self);
   pending = self->pending_eit;
   self->pending_eit = NULL;
+  if (pending != NULL && self->ts == NULL)
+    self->ts = ws_embedded_ts_new (self->reg, -1);
   GST_OBJECT_UNLOCK (self);
 
   for (GList *l = pending; l != NULL; l = l->next) {
     EitEntry *e = l->data;
+    gsize len;
+    const guint8 *data = g_bytes_get_data (e->raw, &len);
 
     if (!is_upstream_of (sinkpad, e->src, 0)) {
       GST_DEBUG_OBJECT (self,
-          "EIT from %" GST_PTR_FORMAT " is not upstream: "
-          "ignored",
+          "a section from %" GST_PTR_FORMAT " is not upstream: ignored",
           e->src);
       continue;
     }
-    GST_DEBUG_OBJECT (self,
-        "EIT event %u from %" GST_PTR_FORMAT ": %u "
-        "parental rating(s)",
-        e->event_id, e->src, e->ratings->len);
-    GST_OBJECT_LOCK (self);
-    set_stream_ratings (self, e->ratings, "dvb-eit");
-    e->ratings = g_ptr_array_new ();
-    g_clear_pointer (&self->last_eit_descriptor, g_bytes_unref);
-    self->last_eit_descriptor = g_bytes_ref (e->raw);
-    take_notes (self, e->notes);
-    GST_OBJECT_UNLOCK (self);
+    /* self->ts is only used from the streaming thread */
+    if (ws_embedded_ts_push_section (self->ts, data, len))
+      changed = TRUE;
   }
   g_list_free_full (pending, (GDestroyNotify) eit_entry_free);
+  if (changed)
+    ratings = ws_embedded_ts_get_ratings (self->ts, warnings);
+
+  GST_OBJECT_LOCK (self);
+  if (ratings != NULL && ratings->len > 0) {
+    char *key = ratings_key (ratings);
+
+    if (g_strcmp0 (key, self->last_eit_key) != 0) {
+      GST_DEBUG_OBJECT (self, "EIT present event: %u parental rating(s)",
+          ratings->len);
+      set_stream_ratings (self, ratings, "dvb-eit");
+      ratings = NULL;
+      g_free (self->last_eit_key);
+      self->last_eit_key = key;
+    } else {
+      g_free (key);
+    }
+  }
+  take_notes (self, warnings);
+  GST_OBJECT_UNLOCK (self);
+  if (ratings != NULL)
+    g_ptr_array_unref (ratings);
+  g_ptr_array_unref (warnings);
 }
 
 static void
@@ -719,9 +724,10 @@ on_sync_message (GstBus *bus, GstMessage *message, gpointer user_data)
   section = gst_message_parse_mpegts_section (message);
   if (section == NULL)
     return;
-  if (GST_MPEGTS_SECTION_TYPE (section) == GST_MPEGTS_SECTION_EIT &&
+  if ((GST_MPEGTS_SECTION_TYPE (section) == GST_MPEGTS_SECTION_EIT ||
+          GST_MPEGTS_SECTION_TYPE (section) == GST_MPEGTS_SECTION_PAT) &&
       GST_MESSAGE_SRC (message) != NULL)
-    handle_eit (self, GST_MESSAGE_SRC (message), section);
+    queue_section (self, GST_MESSAGE_SRC (message), section);
   gst_mpegts_section_unref (section);
 }
 
@@ -873,6 +879,98 @@ ws_rating_tag_stop (GstBaseTransform *trans)
 
 /* ---- events -------------------------------------------------------------- */
 
+/* The file upstream, when the source answers the URI query with a file://
+ * URI (filesrc, and demuxers pass the query upstream); NULL otherwise. */
+static char *
+upstream_file (WsRatingTag *self)
+{
+  GstQuery *q = gst_query_new_uri ();
+  char *uri = NULL, *path = NULL;
+
+  if (gst_pad_peer_query (GST_BASE_TRANSFORM_SINK_PAD (self), q))
+    gst_query_parse_uri (q, &uri);
+  gst_query_unref (q);
+  if (uri != NULL && g_str_has_prefix (uri, "file:"))
+    path = g_filename_from_uri (uri, NULL, NULL);
+  GST_DEBUG_OBJECT (self, "upstream URI %s", uri ? uri : "(none)");
+  g_free (uri);
+  return path;
+}
+
+/* Reads the ratings of a Matroska or MP4 file upstream from its own bytes,
+ * with the library's reader (the one watershed check uses): every COUNTRY
+ * and nested LAW_RATING, and iTunEXTC, which qtdemux drops. Once per run
+ * (again when the territory changes). Called from the streaming thread
+ * without the object lock. */
+static void
+read_upstream_file (WsRatingTag *self)
+{
+  const char *territories[2] = { NULL, NULL };
+  WsEmbeddedOptions opts;
+  WsEmbeddedResult *res;
+  GError *error = NULL;
+  char *territory, *system, *path;
+
+  GST_OBJECT_LOCK (self);
+  if (self->file_checked &&
+      (self->file_container == WS_EMBEDDED_CONTAINER_UNKNOWN ||
+          g_strcmp0 (self->file_territory, self->territory) == 0)) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  self->file_checked = TRUE;
+  territory = g_strdup (self->territory);
+  system = g_strdup (self->system);
+  GST_OBJECT_UNLOCK (self);
+
+  path = upstream_file (self);
+  if (path == NULL)
+    goto out;
+  ws_embedded_options_init (&opts);
+  territories[0] = territory;
+  opts.territories = territory ? territories : NULL;
+  opts.system = system;
+  /* an MPEG-TS is rated from the bus sections: do not scan it here */
+  opts.ts_scan_bytes = 188;
+  res = ws_embedded_read_file (self->reg, path, &opts, &error);
+  GST_OBJECT_LOCK (self);
+  if (res == NULL) {
+    g_ptr_array_add (self->pending_warnings,
+        g_strdup_printf ("Embedded ratings not read from the file: %s",
+            error->message));
+    g_clear_error (&error);
+  } else if (res->container == WS_EMBEDDED_CONTAINER_MATROSKA ||
+             res->container == WS_EMBEDDED_CONTAINER_MP4) {
+    /* MPEG-TS: the EIT changes as the stream plays; it comes from the
+     * sections on the bus instead */
+    GST_DEBUG_OBJECT (self, "%u rating(s) in %s (%s)", res->ratings->len, path,
+        ws_embedded_container_to_string (res->container));
+    self->file_container = res->container;
+    g_free (self->file_territory);
+    self->file_territory = g_strdup (territory);
+    if (res->ratings->len > 0) {
+      set_stream_ratings (self, g_ptr_array_ref (res->ratings),
+          res->container == WS_EMBEDDED_CONTAINER_MP4 ? "mp4" : "matroska");
+    } else if (self->stream_source != NULL &&
+               (strcmp (self->stream_source, "matroska") == 0 ||
+                   strcmp (self->stream_source, "mp4") == 0)) {
+      /* the territory changed and the file has nothing for the new one */
+      g_ptr_array_set_size (self->stream_ratings, 0);
+      g_clear_pointer (&self->stream_source, g_free);
+    }
+    take_notes (self, res->warnings);
+  }
+  GST_OBJECT_UNLOCK (self);
+  ws_embedded_result_free (res);
+out:
+  g_free (path);
+  g_free (territory);
+  g_free (system);
+}
+
+/* Ratings in the tag list (what a demuxer passes on), when the file's own
+ * bytes could not be read: iTunEXTC extended comments, else Matroska
+ * LAW_RATING ones. */
 static void
 handle_tags (WsRatingTag *self, GstTagList *tags)
 {
@@ -882,6 +980,14 @@ handle_tags (WsRatingTag *self, GstTagList *tags)
   GPtrArray *ratings = NULL;
   const char *source = "matroska";
   char *territory, *system;
+  gboolean from_file;
+
+  read_upstream_file (self);
+  GST_OBJECT_LOCK (self);
+  from_file = self->file_container != WS_EMBEDDED_CONTAINER_UNKNOWN;
+  GST_OBJECT_UNLOCK (self);
+  if (from_file)
+    goto out; /* the same tags, read whole from the file */
 
   for (guint i = 0; i < n; i++) {
     char *c = NULL;
@@ -897,8 +1003,9 @@ handle_tags (WsRatingTag *self, GstTagList *tags)
   system = g_strdup (self->system);
   GST_OBJECT_UNLOCK (self);
 
-  /* iTunEXTC (an MP4 freeform atom) when a demuxer passes it on */
-  for (guint i = 0; i < comments->len && ratings == NULL; i++) {
+  /* iTunEXTC (an MP4 freeform atom) when a demuxer passes it on: every one
+   * of them */
+  for (guint i = 0; i < comments->len; i++) {
     const char *c = comments->pdata[i];
     const char *eq = strchr (c, '=');
     char *key, *note = NULL;
@@ -912,8 +1019,9 @@ handle_tags (WsRatingTag *self, GstTagList *tags)
         g_str_has_suffix (key, "ITUNEXTC")) {
       r = ws_embedded_parse_itunextc (self->reg, eq + 1, &note, &error);
       if (r != NULL) {
-        ratings = g_ptr_array_new_with_free_func (
-            (GDestroyNotify) ws_rating_free);
+        if (ratings == NULL)
+          ratings = g_ptr_array_new_with_free_func (
+              (GDestroyNotify) ws_rating_free);
         g_ptr_array_add (ratings, r);
         source = "mp4";
         if (note != NULL)
@@ -932,6 +1040,9 @@ handle_tags (WsRatingTag *self, GstTagList *tags)
     if (ratings->len == 0)
       g_clear_pointer (&ratings, g_ptr_array_unref);
   }
+  /* two ratings for one territory: the most restrictive, with a warning */
+  if (ratings != NULL)
+    ws_rating_resolve_conflicts (ratings, notes);
   g_free (territory);
   g_free (system);
 
@@ -946,6 +1057,23 @@ handle_tags (WsRatingTag *self, GstTagList *tags)
 out:
   g_ptr_array_free (notes, TRUE);
   g_ptr_array_free (comments, TRUE);
+}
+
+/* At the end of the stream: what the MPEG-TS rule counted (bad-CRC
+ * sections), said once. */
+static void
+finish_ts (WsRatingTag *self)
+{
+  GPtrArray *warnings;
+
+  if (self->ts == NULL)
+    return;
+  warnings = g_ptr_array_new_with_free_func (g_free);
+  ws_embedded_ts_finish (self->ts, warnings);
+  for (guint i = 0; i < warnings->len; i++)
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("%s", (char *) warnings->pdata[i]), (NULL));
+  g_ptr_array_unref (warnings);
 }
 
 static gboolean
@@ -973,7 +1101,7 @@ ws_rating_tag_sink_event (GstBaseTransform *trans, GstEvent *event)
     GST_OBJECT_LOCK (self);
     g_ptr_array_set_size (self->stream_ratings, 0);
     g_clear_pointer (&self->stream_source, g_free);
-    g_clear_pointer (&self->last_eit_descriptor, g_bytes_unref);
+    g_clear_pointer (&self->last_eit_key, g_free);
     self->programme_start = TRUE;
     self->resend = TRUE;
     GST_OBJECT_UNLOCK (self);
@@ -982,6 +1110,11 @@ ws_rating_tag_sink_event (GstBaseTransform *trans, GstEvent *event)
 
     gst_event_parse_tag (event, &tags);
     handle_tags (self, tags);
+  } else if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS) {
+    read_upstream_file (self);
+  } else if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
+    adopt_pending_eit (self);
+    finish_ts (self);
   }
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
@@ -1055,7 +1188,7 @@ reload_metadata (WsRatingTag *self, GstClockTime stream_time)
   /* a new programme: the old one's stream ratings no longer apply */
   g_ptr_array_set_size (self->stream_ratings, 0);
   g_clear_pointer (&self->stream_source, g_free);
-  g_clear_pointer (&self->last_eit_descriptor, g_bytes_unref);
+  g_clear_pointer (&self->last_eit_key, g_free);
   self->programme_start = TRUE;
   self->resend = TRUE;
   GST_OBJECT_UNLOCK (self);
@@ -1088,6 +1221,7 @@ ws_rating_tag_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
         GST_FORMAT_TIME, ts);
   }
 
+  read_upstream_file (self);
   adopt_pending_eit (self);
   GST_OBJECT_LOCK (self);
   if (self->reload) {

@@ -266,7 +266,7 @@ ws_embedded_parse_law_rating (const WsRatingRegistry *reg, const char *country,
       r->source_system = g_strdup ("matroska");
       g_free (r->element);
       r->element = g_strdup (field);
-      if (country != NULL) {
+      if (country != NULL || r->territory == NULL) {
         g_free (r->territory);
         r->territory = g_strdup (territory);
       }
@@ -276,8 +276,17 @@ ws_embedded_parse_law_rating (const WsRatingRegistry *reg, const char *country,
     g_clear_error (&local);
   }
 
-  if (strchr (v, ':') != NULL)
+  if (strchr (v, ':') != NULL) {
     def = ws_rating_registry_resolve (reg, NULL, v);
+    /* SYSTEM:CODE with no COUNTRY is for the system's territory, not the
+     * one assumed: bbfc:18 is a rating for GB, never for DE */
+    if (def != NULL && country == NULL) {
+      const char *own = system_country (ws_rating_def_get_system (def));
+
+      if (own != NULL)
+        territory = own;
+    }
+  }
   if (def == NULL && territory != NULL)
     def = ws_embedded_lookup_territory_code (reg, territory, v,
         preferred_system);

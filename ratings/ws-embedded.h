@@ -84,7 +84,10 @@ ws_embedded_lookup_territory_code (const WsRatingRegistry *reg,
  * @value: the `LAW_RATING` value: a code of a system of the country
  *   (`15`), or `SYSTEM:CODE` (`bbfc:15`), or an iTunEXTC-style string.
  * @default_territory: (nullable): the territory assumed when @country is
- *   NULL (the element's `territory`).
+ *   NULL (the element's `territory`) and @value does not name a system of
+ *   one country: `bbfc:18` with no @country is a rating for GB whatever
+ *   @default_territory says (a rating counts for a territory only when its
+ *   system belongs to it or the file says so).
  * @preferred_system: (nullable): system tried first.
  * @note: (out) (optional) (transfer full): a note when read leniently.
  * @error: WS_ERROR_INVALID for an empty @value or a @country that is not
@@ -146,6 +149,243 @@ GPtrArray *ws_embedded_parse_matroska_tags (const WsRatingRegistry *reg,
  */
 GPtrArray *ws_embedded_parse_dvb_parental_rating (const WsRatingRegistry *reg,
     const guint8 *data, gsize len, GPtrArray *notes, GError **error);
+
+/* ---- whole files: one reader for ratingtag and watershed check ---------- */
+
+/**
+ * WsEmbeddedContainer:
+ * @WS_EMBEDDED_CONTAINER_UNKNOWN: none of the below (nothing is read).
+ * @WS_EMBEDDED_CONTAINER_MATROSKA: Matroska or WebM (EBML).
+ * @WS_EMBEDDED_CONTAINER_MP4: ISO BMFF / QuickTime (MP4, M4V, M4A, MOV).
+ * @WS_EMBEDDED_CONTAINER_MPEGTS: MPEG transport stream (188-byte packets).
+ */
+typedef enum {
+  WS_EMBEDDED_CONTAINER_UNKNOWN,
+  WS_EMBEDDED_CONTAINER_MATROSKA,
+  WS_EMBEDDED_CONTAINER_MP4,
+  WS_EMBEDDED_CONTAINER_MPEGTS,
+} WsEmbeddedContainer;
+
+/** ws_embedded_container_to_string: "matroska", "mp4", "mpegts" or
+ * "unknown" (static strings). */
+const char *ws_embedded_container_to_string (WsEmbeddedContainer container);
+
+/**
+ * WsEmbeddedReadFunc:
+ * @user_data: the source's data.
+ * @offset: byte offset from the start of the file.
+ * @buf: where to write.
+ * @len: bytes wanted (at most 1 MiB).
+ *
+ * Returns: the bytes written at @buf (fewer only at the end of the file,
+ *   0 past it), or -1 on a read error.
+ */
+typedef gssize (*WsEmbeddedReadFunc) (gpointer user_data, guint64 offset,
+    guint8 *buf, gsize len);
+
+/** Bytes of an MPEG-TS file scanned for the PAT and the EIT by default. */
+#define WS_EMBEDDED_TS_SCAN_BYTES (16 * 1024 * 1024)
+
+/**
+ * WsEmbeddedOptions:
+ * @territories: (nullable) (array zero-terminated=1): the territories asked
+ *   about (`GB`, `DEU`...). A Matroska `LAW_RATING` that names no country
+ *   (no `COUNTRY` in the file, and a value that is not `SYSTEM:CODE`) is
+ *   read once for each of them, its system inferred per territory; with
+ *   none it gets no territory.
+ * @system: (nullable): the rating system tried first (`bbfc`).
+ * @service_id: the MPEG-TS programme (service_id / program_number) whose
+ *   EIT gives the rating; -1 = the first programme of the PAT.
+ * @ts_scan_bytes: bytes of an MPEG-TS file scanned (0 = the default,
+ *   %WS_EMBEDDED_TS_SCAN_BYTES).
+ *
+ * Initialise with ws_embedded_options_init().
+ */
+typedef struct {
+  const char *const *territories;
+  const char *system;
+  int service_id;
+  guint64 ts_scan_bytes;
+} WsEmbeddedOptions;
+
+/** ws_embedded_options_init: no territory, no system, service_id -1, the
+ * default scan length. */
+void ws_embedded_options_init (WsEmbeddedOptions *opts);
+
+/**
+ * WsEmbeddedResult:
+ * @container: what the file is.
+ * @ratings: (element-type WsRating): the ratings, at most one per territory
+ *   (ws_rating_resolve_conflicts() applied). @element says where each was
+ *   found: `COUNTRY/LAW_RATING`, `LAW_RATING` (Matroska), `iTunEXTC` (MP4),
+ *   `parental_rating_descriptor` (the EIT present event).
+ * @warnings: (element-type utf8): complete sentences for the user, each
+ *   starting with where it comes from (`Matroska Tags: `, `MP4 ilst: `,
+ *   `EIT: `), conflicts as `rating-conflict: ...`.
+ */
+typedef struct {
+  WsEmbeddedContainer container;
+  GPtrArray *ratings;
+  GPtrArray *warnings;
+} WsEmbeddedResult;
+
+/** ws_embedded_result_free: NULL is a no-op. */
+void ws_embedded_result_free (WsEmbeddedResult *result);
+
+/**
+ * ws_embedded_read:
+ * @reg: rating systems (transfer none).
+ * @read: reads the file's bytes (called with offsets inside the file only;
+ *   never asked for the whole file).
+ * @user_data: for @read.
+ * @size: the file's size in bytes (G_MAXUINT64 when unknown).
+ * @opts: (nullable): NULL = ws_embedded_options_init() defaults.
+ * @error: WS_ERROR_IO when @read fails before the container is known.
+ *
+ * Recognises the container from its first bytes and reads the ratings it
+ * carries, from the file's own bytes, with bounded reads:
+ *
+ * - Matroska: the Segment's top-level elements (through the SeekHead and a
+ *   linear walk that skips Clusters by their size), every Tags element,
+ *   every Tag and nested SimpleTag. `LAW_RATING` nested under a `COUNTRY`
+ *   SimpleTag is for that country; FFmpeg's flattened
+ *   `COUNTRY/LAW_RATING` is paired with the top-level `COUNTRY` values in
+ *   order; a top-level `LAW_RATING` is for the file's top-level `COUNTRY`
+ *   values, else for the system its `SYSTEM:CODE` value names, else for
+ *   each of @opts territories (the system inferred per territory).
+ * - MP4: `moov/udta/meta/ilst`, `moov/meta/ilst` and `moov/trak/udta/meta`
+ *   items `----` (mean `com.apple.iTunes`, name `iTunEXTC`) and QuickTime
+ *   `mdta` items whose `keys` entry is `iTunEXTC`
+ *   (`com.apple.iTunes.iTunEXTC`). Every `data` value counts.
+ * - MPEG-TS: the PAT (PID 0) and the EIT present/following actual (PID
+ *   0x12, table 0x4E, section 0) of the programme @opts->service_id, see
+ *   ws_embedded_ts_new().
+ *
+ * Conflicting ratings for one territory give a `rating-conflict` warning
+ * and the most restrictive (ws_rating_resolve_conflicts()). Damaged or
+ * hostile structures are skipped with a warning, never read past their
+ * parent.
+ * Returns: (transfer full) (nullable): the result (container
+ *   %WS_EMBEDDED_CONTAINER_UNKNOWN and no ratings for other files), NULL
+ *   on error.
+ */
+WsEmbeddedResult *ws_embedded_read (const WsRatingRegistry *reg,
+    WsEmbeddedReadFunc read, gpointer user_data, guint64 size,
+    const WsEmbeddedOptions *opts, GError **error);
+
+/**
+ * ws_embedded_read_file:
+ * @path: a regular file.
+ *
+ * ws_embedded_read() on a file. Errors: WS_ERROR_IO when it cannot be
+ * opened or read, or is not a regular file (a FIFO or device is refused
+ * before it is opened for reading).
+ * Returns: (transfer full) (nullable): as ws_embedded_read().
+ */
+WsEmbeddedResult *ws_embedded_read_file (const WsRatingRegistry *reg,
+    const char *path, const WsEmbeddedOptions *opts, GError **error);
+
+/**
+ * ws_embedded_read_memory:
+ * @data: (array length=len): the whole file (copied as needed; not kept).
+ *
+ * ws_embedded_read() on bytes in memory (tests, fuzzing). Never fails.
+ * Returns: (transfer full): as ws_embedded_read().
+ */
+WsEmbeddedResult *ws_embedded_read_memory (const WsRatingRegistry *reg,
+    const guint8 *data, gsize len, const WsEmbeddedOptions *opts);
+
+/* ---- MPEG-TS: PAT + EIT, from packets or from sections ----------------- */
+
+/**
+ * WsEmbeddedTs:
+ *
+ * The MPEG-TS rule for the rating of the programme, shared by `watershed
+ * check` (packets from the file) and `ratingtag` (sections tsparse posts):
+ * the rating is the parental_rating_descriptor of the present event (the
+ * EIT present/following actual, table 0x4E, section 0, first event, whose
+ * running_status is undefined, running or starting) of the programme being
+ * checked: the service given, or else the first programme of the PAT. An
+ * EIT for a service that is not in the PAT is ignored with a warning;
+ * when several services of the PAT carry one, a warning names them. With
+ * no PAT seen, one service's EIT is used; several give a warning and the
+ * most restrictive per territory. Sections with a bad CRC are skipped and
+ * counted; ws_embedded_ts_finish() warns once with the count.
+ */
+typedef struct WsEmbeddedTs WsEmbeddedTs;
+
+/**
+ * ws_embedded_ts_new:
+ * @reg: rating systems (transfer none; must outlive the object).
+ * @service_id: the programme, or -1 for the first of the PAT.
+ * Returns: (transfer full): free with ws_embedded_ts_free().
+ */
+WsEmbeddedTs *ws_embedded_ts_new (const WsRatingRegistry *reg, int service_id);
+
+/** ws_embedded_ts_free: NULL is a no-op. */
+void ws_embedded_ts_free (WsEmbeddedTs *ts);
+
+/**
+ * ws_embedded_ts_push_packets:
+ * @data: transport stream bytes; packets may straddle calls; garbage
+ *   between packets is skipped (resynchronisation on 0x47).
+ *
+ * Reassembles the sections of PIDs 0x0000 and 0x0012 and pushes them.
+ */
+void ws_embedded_ts_push_packets (WsEmbeddedTs *ts, const guint8 *data,
+    gsize len);
+
+/**
+ * ws_embedded_ts_push_section:
+ * @data: one whole section, table_id to CRC_32 (PAT or EIT p/f; others are
+ *   ignored).
+ *
+ * A later present event of a service replaces the earlier one.
+ * Returns: %TRUE when the rating of the programme may have changed (ask
+ *   ws_embedded_ts_get_ratings() again).
+ */
+gboolean ws_embedded_ts_push_section (WsEmbeddedTs *ts, const guint8 *data,
+    gsize len);
+
+/**
+ * ws_embedded_ts_is_complete:
+ *
+ * Returns: %TRUE once the PAT and the present event of the programme have
+ *   been seen (a file scan may stop).
+ */
+gboolean ws_embedded_ts_is_complete (const WsEmbeddedTs *ts);
+
+/**
+ * ws_embedded_ts_get_ratings:
+ * @warnings: (nullable) (element-type utf8): receives the warnings of the
+ *   rule (a service not in the PAT, several services), the notes about
+ *   descriptors read leniently and the rating-conflict ones, each once per
+ *   object.
+ *
+ * Returns: (transfer full) (element-type WsRating): the ratings of the
+ *   programme's present event (conflicts resolved); empty when none has
+ *   been seen. Never NULL.
+ */
+GPtrArray *ws_embedded_ts_get_ratings (WsEmbeddedTs *ts, GPtrArray *warnings);
+
+/**
+ * ws_embedded_ts_finish:
+ * @warnings: (element-type utf8): receives the counted warnings (bad-CRC
+ *   sections, services beyond the bound) and any note not yet handed out,
+ *   each once per object. Call it at the end of the stream.
+ */
+void ws_embedded_ts_finish (WsEmbeddedTs *ts, GPtrArray *warnings);
+
+/**
+ * ws_embedded_territory_of_system:
+ * @reg: rating systems.
+ * @system: a system id.
+ *
+ * Returns: (transfer none) (nullable): the ISO 3166 alpha-2 territory the
+ *   system belongs to, NULL when unknown or not one country.
+ */
+const char *ws_embedded_territory_of_system (const WsRatingRegistry *reg,
+    const char *system);
 
 G_END_DECLS
 

@@ -338,6 +338,30 @@ ws_metadata_free (WsMetadata *md)
   g_free (md);
 }
 
+/* Two ratings for one territory: the most restrictive, with a warning at
+ * the line of the rating that makes the conflict. md->ratings keeps
+ * everything the document says (watershed metadata lists it); the pick
+ * applies the rule. */
+static void
+resolve_conflicts (WsMetadata *md)
+{
+  GPtrArray *warnings = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *kept = g_ptr_array_new ();
+
+  for (guint i = 0; i < md->ratings->len; i++) {
+    const WsRating *r = g_ptr_array_index (md->ratings, i);
+
+    g_ptr_array_add (kept, (gpointer) r);
+    ws_rating_resolve_conflicts (kept, warnings);
+    for (guint j = 0; j < warnings->len; j++)
+      ws_metadata_add_warning (md, r->line, r->element, "%s",
+          (const char *) warnings->pdata[j]);
+    g_ptr_array_set_size (warnings, 0);
+  }
+  g_ptr_array_unref (kept);
+  g_ptr_array_unref (warnings);
+}
+
 static WsMetadata *
 read_doc (xmlDoc *doc, const char *name, const WsRatingRegistry *reg,
     GError **error)
@@ -360,6 +384,7 @@ read_doc (xmlDoc *doc, const char *name, const WsRatingRegistry *reg,
       ws_metadata_free (md);
       return NULL;
     }
+    resolve_conflicts (md);
     if (md->ratings->len == 0)
       ws_metadata_add_warning (md, ws_xml_line (root), f->root,
           "no rating found in this %s document: the programme is treated as "
@@ -413,6 +438,8 @@ ws_metadata_read_file (const char *path, const WsRatingRegistry *reg,
   xmlFreeDoc (doc);
   return md;
 }
+
+static gboolean same_group (const WsRating *a, const WsRating *b);
 
 static gboolean
 territory_matches (const WsRating *r, const char *territory)
@@ -468,6 +495,15 @@ pick (const WsMetadata *md, const char *territory, const char *system,
       best_score = score;
     }
   }
+  /* two ratings for the best one's territory (and programme, segment):
+   * the most restrictive, as ws_rating_resolve_conflicts() says */
+  for (guint i = 0; best != NULL && i < md->ratings->len; i++) {
+    const WsRating *r = g_ptr_array_index (md->ratings, i);
+
+    if (r != best && same_group (r, best) &&
+        ws_rating_is_more_restrictive (r, best))
+      best = r;
+  }
   return best;
 }
 
@@ -485,4 +521,115 @@ ws_metadata_pick_at (const WsMetadata *md, const char *territory,
   const WsRating *r = pick (md, territory, system, TRUE, position_ns);
 
   return r != NULL ? r : pick (md, territory, system, FALSE, 0);
+}
+
+/* ---- two ratings for one territory -------------------------------------- */
+
+gboolean
+ws_rating_is_more_restrictive (const WsRating *a, const WsRating *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+  if (a->minimum_age < 0)
+    return b->minimum_age >= 0;
+  if (b->minimum_age < 0)
+    return FALSE;
+  return a->minimum_age > b->minimum_age;
+}
+
+char *
+ws_rating_describe (const WsRating *r)
+{
+  g_return_val_if_fail (r != NULL, NULL);
+  if (r->system != NULL && r->code != NULL && r->minimum_age >= 0)
+    return g_strdup_printf ("%s:%s", r->system, r->code);
+  if (r->system != NULL && r->code != NULL)
+    return g_strdup_printf ("%s:%s (unrated)", r->system, r->code);
+  return g_strdup_printf ("unrated (value %s)",
+      r->source_code ? r->source_code : "");
+}
+
+static gboolean
+same_group (const WsRating *a, const WsRating *b)
+{
+  return g_strcmp0 (a->territory, b->territory) == 0 &&
+         g_strcmp0 (a->programme, b->programme) == 0 &&
+         a->start_ns == b->start_ns && a->end_ns == b->end_ns;
+}
+
+static gboolean
+same_rating (const WsRating *a, const WsRating *b)
+{
+  return g_strcmp0 (a->system, b->system) == 0 &&
+         g_strcmp0 (a->code, b->code) == 0 &&
+         a->minimum_age == b->minimum_age &&
+         g_strcmp0 (a->source_code, b->source_code) == 0;
+}
+
+/* "bbfc:18 (iTunEXTC, line 12)" */
+static char *
+describe_where (const WsRating *r)
+{
+  char *name = ws_rating_describe (r);
+  char *out;
+
+  if (r->element != NULL && r->line > 0)
+    out = g_strdup_printf ("%s (%s, line %d)", name, r->element, r->line);
+  else if (r->element != NULL)
+    out = g_strdup_printf ("%s (%s)", name, r->element);
+  else if (r->line > 0)
+    out = g_strdup_printf ("%s (line %d)", name, r->line);
+  else
+    out = g_strdup (name);
+  g_free (name);
+  return out;
+}
+
+guint
+ws_rating_resolve_conflicts (GPtrArray *ratings, GPtrArray *warnings)
+{
+  guint removed = 0;
+
+  g_return_val_if_fail (ratings != NULL, 0);
+  for (guint i = 0; i < ratings->len; i++) {
+    guint j = i + 1;
+
+    while (j < ratings->len) {
+      WsRating *a = g_ptr_array_index (ratings, i);
+      WsRating *b = g_ptr_array_index (ratings, j);
+      char *da, *db;
+
+      if (!same_group (a, b)) {
+        j++;
+        continue;
+      }
+      if (same_rating (a, b)) {
+        g_ptr_array_remove_index (ratings, j);
+        continue;
+      }
+      if (a->minimum_age == b->minimum_age) {
+        j++; /* equally restrictive: both stay (a system preference picks) */
+        continue;
+      }
+      da = describe_where (a);
+      db = describe_where (b);
+      if (warnings != NULL)
+        g_ptr_array_add (warnings,
+            g_strdup_printf ("rating-conflict: %s%s%s has two ratings, %s "
+                             "and %s: using %s, the more restrictive",
+                a->territory ? "" : "the programme (every territory)",
+                a->territory ? a->territory : "",
+                a->start_ns >= 0 || a->end_ns >= 0 ? " (a segment)" : "", da,
+                db, ws_rating_is_more_restrictive (b, a) ? db : da));
+      g_free (da);
+      g_free (db);
+      removed++;
+      if (ws_rating_is_more_restrictive (b, a)) {
+        /* b wins: it takes a's place, keeping the order of the first */
+        ratings->pdata[i] = b;
+        ratings->pdata[j] = a;
+      }
+      g_ptr_array_remove_index (ratings, j);
+    }
+  }
+  return removed;
 }

@@ -190,6 +190,46 @@ void ws_metadata_warning_free (gpointer warning);
  */
 gboolean ws_metadata_is_valid (const WsMetadata *md);
 
+/**
+ * ws_rating_is_more_restrictive:
+ * @a: a rating.
+ * @b: another.
+ *
+ * Unresolved (@minimum_age -1: unknown, fail closed) is the most
+ * restrictive; otherwise the higher minimum age.
+ * Returns: %TRUE when @a is strictly more restrictive than @b.
+ */
+gboolean ws_rating_is_more_restrictive (const WsRating *a, const WsRating *b);
+
+/**
+ * ws_rating_describe:
+ * @rating: a rating.
+ *
+ * Returns: (transfer full): `bbfc:15`, or `unrated ("VALUE")` naming what
+ *   was written when it is not resolved.
+ */
+char *ws_rating_describe (const WsRating *rating);
+
+/**
+ * ws_rating_resolve_conflicts:
+ * @ratings: (element-type WsRating): edited in place; its free function
+ *   (if any) frees the ratings removed.
+ * @warnings: (nullable) (element-type utf8): receives one sentence per
+ *   conflict, starting `rating-conflict: ` and naming both ratings (where
+ *   each was found: @element, @line) and the one kept (transfer full).
+ *
+ * The one rule for two ratings of one territory, used by every metadata
+ * reader, the embedded-rating readers, `ratingtag` and `watershed check`:
+ * ratings with the same territory (NULL is a territory of its own) and
+ * the same segment (@start_ns, @end_ns) whose minimum ages differ are a
+ * conflict, and only the most restrictive (ws_rating_is_more_restrictive())
+ * stays. An exact repeat (same system, code, age and source value) is
+ * dropped silently. Ratings of equal age in different systems both stay.
+ * The order of the ratings kept does not change.
+ * Returns: how many ratings were removed because of a conflict.
+ */
+guint ws_rating_resolve_conflicts (GPtrArray *ratings, GPtrArray *warnings);
+
 G_END_DECLS
 
 #endif /* WS_RATINGS_WS_METADATA_H */

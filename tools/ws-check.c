@@ -15,7 +15,6 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/channel_layout.h>
-#include <libavutil/crc.h>
 #include <libavutil/pixdesc.h>
 #include <libswresample/swresample.h>
 #include <libswscale/swscale.h>
@@ -25,9 +24,6 @@
 #include "ws-embedded.h"
 #include "ws-territory.h"
 
-#define EIT_PID 0x12
-#define TS_PACKET 188
-#define DEFAULT_EIT_SCAN_BYTES (16 * 1024 * 1024)
 #define LOUDNESS_TICK_S 0.1
 
 const char *
@@ -251,285 +247,55 @@ series_add (Series *s, double t_s, double a, double b)
   s->b = max_nan (s->b, b);
 }
 
-/* ---- MPEG-TS EIT scan ---------------------------------------------------- */
+/* ---- embedded ratings: the one reader of ratings/ws-embedded.h ---------- */
 
-typedef struct {
-  const WsRatingRegistry *reg;
-  GPtrArray *notes;
-  GPtrArray *ratings; /* the result */
-  gboolean found;
-  guint8 section[4096 + 3];
-  gsize have;
-  gboolean collecting;
-  int last_cc;
-  guint8 carry[TS_PACKET];
-  gsize carry_len;
-  gboolean synced;
-} EitScanner;
-
-static void
-eit_section (EitScanner *sc, const guint8 *s, gsize n)
+/* The MPEG-TS programme of the streams analysed (the one holding the best
+ * video stream, else audio): its EIT gives the rating. -1 when unknown. */
+static int
+programme_of (AVFormatContext *fmt)
 {
-  const AVCRC *crc = av_crc_get_table (AV_CRC_32_IEEE);
-  gsize pos = 14;
-  gboolean any = FALSE;
+  int s = av_find_best_stream (fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
 
-  /* p/f actual (0x4E), section_syntax_indicator, section 0 = present */
-  if (n < 18 || s[0] != 0x4E || !(s[1] & 0x80) || s[6] != 0)
-    return;
-  if (av_crc (crc, UINT32_MAX, s, n) != 0) {
-    if (sc->notes)
-      g_ptr_array_add (sc->notes,
-          g_strdup ("EIT present/following section with a bad CRC "
-                    "skipped"));
-    return;
-  }
-  /* the present event is the first (and only) event of section 0 */
-  if (pos + 12 <= n - 4) {
-    gsize dlen = (gsize) ((s[pos + 10] & 0x0f) << 8 | s[pos + 11]);
-    gsize d = pos + 12, dend = d + dlen;
-
-    if (dend > n - 4)
-      dend = d; /* a descriptor loop longer than the section: ignored */
-    while (d + 2 <= dend) {
-      gsize len = s[d + 1];
-
-      if (d + 2 + len > dend)
-        break;
-      if (s[d] == WS_DVB_PARENTAL_RATING_TAG) {
-        GError *error = NULL;
-        GPtrArray *r = ws_embedded_parse_dvb_parental_rating (sc->reg, s + d,
-            2 + len, sc->notes, &error);
-
-        if (r == NULL) {
-          if (sc->notes)
-            g_ptr_array_add (sc->notes, g_strdup (error->message));
-          g_error_free (error);
-        } else {
-          for (guint i = 0; i < r->len; i++)
-            g_ptr_array_add (sc->ratings, ws_rating_copy (r->pdata[i]));
-          g_ptr_array_unref (r);
-          any = TRUE;
-        }
-      }
-      d += 2 + len;
-    }
-  }
-  if (any)
-    sc->found = TRUE;
-}
-
-/* Appends payload bytes to the section being collected; completes it. */
-static void
-eit_payload (EitScanner *sc, const guint8 *p, gsize n, gboolean start)
-{
-  while (n > 0 && !sc->found) {
-    gsize want, take;
-
-    if (start) {
-      if (p[0] == 0xFF)
-        return; /* stuffing */
-      sc->collecting = TRUE;
-      sc->have = 0;
-      start = FALSE;
-    }
-    if (!sc->collecting)
-      return;
-    want = 3;
-    if (sc->have >= 3)
-      want = 3 + (gsize) ((sc->section[1] & 0x0f) << 8 | sc->section[2]);
-    take = MIN (n, want - sc->have);
-    memcpy (sc->section + sc->have, p, take);
-    sc->have += take;
-    p += take;
-    n -= take;
-    if (sc->have < 3)
-      continue; /* n is 0: wait for the next packet */
-    want = 3 + (gsize) ((sc->section[1] & 0x0f) << 8 | sc->section[2]);
-    if (sc->have == want) {
-      eit_section (sc, sc->section, sc->have);
-      sc->collecting = FALSE;
-      sc->have = 0;
-      start = TRUE; /* another section may follow in this packet */
-    }
-  }
-}
-
-static void
-eit_packet (EitScanner *sc, const guint8 *pkt)
-{
-  int pid = (pkt[1] & 0x1f) << 8 | pkt[2];
-  gboolean pusi = (pkt[1] & 0x40) != 0;
-  int afc = (pkt[3] >> 4) & 3, cc = pkt[3] & 0x0f;
-  gsize off = 4;
-
-  if (pid != EIT_PID || !(afc & 1) || (pkt[1] & 0x80))
-    return;
-  if (afc & 2)
-    off += 1 + (gsize) pkt[4];
-  if (off >= TS_PACKET)
-    return;
-  if (sc->last_cc >= 0 && cc != ((sc->last_cc + 1) & 0x0f) && !pusi)
-    sc->collecting = FALSE; /* lost a packet: drop the partial section */
-  sc->last_cc = cc;
-  if (pusi) {
-    gsize pointer = pkt[off];
-
-    off++;
-    if (off + pointer > TS_PACKET)
-      return;
-    if (sc->collecting)
-      eit_payload (sc, pkt + off, pointer, FALSE);
-    sc->collecting = FALSE;
-    eit_payload (sc, pkt + off + pointer, TS_PACKET - off - pointer, TRUE);
-  } else {
-    eit_payload (sc, pkt + off, TS_PACKET - off, FALSE);
-  }
-}
-
-static void
-eit_scanner_init (EitScanner *sc, const WsRatingRegistry *reg, GPtrArray *notes)
-{
-  memset (sc, 0, sizeof (*sc));
-  sc->reg = reg;
-  sc->notes = notes;
-  sc->last_cc = -1;
-  sc->ratings = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) ws_rating_free);
-}
-
-/* Feeds bytes of the stream; packets may straddle calls. */
-static void
-eit_feed (EitScanner *sc, const guint8 *data, gsize len)
-{
-  while (len > 0 && !sc->found) {
-    if (sc->carry_len > 0 || len < TS_PACKET) {
-      gsize take = MIN (len, TS_PACKET - sc->carry_len);
-
-      memcpy (sc->carry + sc->carry_len, data, take);
-      sc->carry_len += take;
-      data += take;
-      len -= take;
-      if (sc->carry_len < TS_PACKET)
-        return;
-      sc->carry_len = 0;
-      if (sc->carry[0] == 0x47)
-        eit_packet (sc, sc->carry);
-      continue;
-    }
-    if (data[0] != 0x47) {
-      /* resynchronise: the next 0x47 followed by one a packet later */
-      data++;
-      len--;
-      continue;
-    }
-    eit_packet (sc, data);
-    data += TS_PACKET;
-    len -= TS_PACKET;
-  }
-}
-
-GPtrArray *
-ws_check_scan_eit (const guint8 *data, gsize len, const WsRatingRegistry *reg,
-    GPtrArray *notes)
-{
-  EitScanner sc;
-
-  g_return_val_if_fail (reg != NULL, NULL);
-  eit_scanner_init (&sc, reg, notes);
-  if (data != NULL)
-    eit_feed (&sc, data, len);
-  return sc.ratings;
-}
-
-static void
-read_eit (WsCheckFile *f, const WsCheckOptions *opts)
-{
-  gsize limit = opts->eit_scan_bytes ? opts->eit_scan_bytes :
-                                       DEFAULT_EIT_SCAN_BYTES;
-  GPtrArray *notes = g_ptr_array_new_with_free_func (g_free);
-  guint8 *buf = g_malloc (64 * TS_PACKET * 16);
-  gsize total = 0;
-  EitScanner sc;
-  FILE *fp;
-
-  eit_scanner_init (&sc, opts->reg, notes);
-  fp = g_fopen (f->path, "rb");
-  while (fp != NULL && total < limit && !sc.found) {
-    size_t n = fread (buf, 1, 64 * TS_PACKET * 16, fp);
-
-    if (n == 0)
-      break;
-    eit_feed (&sc, buf, n);
-    total += n;
-  }
-  if (fp)
-    fclose (fp);
-  for (guint i = 0; i < sc.ratings->len; i++)
-    add_rating (f, "embedded", "EIT parental_rating_descriptor",
-        ws_rating_copy (sc.ratings->pdata[i]));
-  for (guint i = 0; i < notes->len; i++)
-    g_ptr_array_add (f->warnings,
-        g_strdup_printf ("EIT: %s", (char *) notes->pdata[i]));
-  g_ptr_array_unref (sc.ratings);
-  g_ptr_array_unref (notes);
-  g_free (buf);
-}
-
-/* ---- embedded ratings from libavformat metadata -------------------------- */
-
-static void
-add_notes (WsCheckFile *f, const char *prefix, GPtrArray *notes)
-{
-  for (guint i = 0; i < notes->len; i++)
-    g_ptr_array_add (f->warnings,
-        g_strdup_printf ("%s: %s", prefix, (char *) notes->pdata[i]));
+  if (s < 0)
+    s = av_find_best_stream (fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
+  for (unsigned int i = 0; s >= 0 && i < fmt->nb_programs; i++)
+    for (unsigned int j = 0; j < fmt->programs[i]->nb_stream_indexes; j++)
+      if ((int) fmt->programs[i]->stream_index[j] == s)
+        return fmt->programs[i]->id;
+  return -1;
 }
 
 static void
 read_embedded (WsCheckFile *f, AVFormatContext *fmt, const WsCheckOptions *opts)
 {
-  const AVDictionaryEntry *e = NULL;
-  GPtrArray *tags = g_ptr_array_new_with_free_func (g_free);
-  GPtrArray *notes = g_ptr_array_new_with_free_func (g_free);
-  gboolean law = FALSE;
+  WsEmbeddedOptions eo;
+  WsEmbeddedResult *res;
+  GError *error = NULL;
 
-  while ((e = av_dict_get (fmt->metadata, "", e, AV_DICT_IGNORE_SUFFIX))) {
-    if (g_ascii_strcasecmp (e->key, "iTunEXTC") == 0) {
-      GError *error = NULL;
-      char *note = NULL;
-      WsRating *r = ws_embedded_parse_itunextc (opts->reg, e->value, &note,
-          &error);
-
-      if (r != NULL)
-        add_rating (f, "embedded", "iTunEXTC", r);
-      else {
-        g_ptr_array_add (f->warnings,
-            g_strdup_printf ("iTunEXTC \"%s\": %s", e->value, error->message));
-        g_error_free (error);
-      }
-      if (note)
-        g_ptr_array_add (f->warnings, g_strdup_printf ("iTunEXTC: %s", note));
-      g_free (note);
-      continue;
-    }
-    if (strstr (e->key, "LAW_RATING") != NULL)
-      law = TRUE;
-    g_ptr_array_add (tags, g_strdup_printf ("%s=%s", e->key, e->value));
-  }
-  if (law) {
-    GPtrArray *r = ws_embedded_parse_matroska_tags (opts->reg,
-        (const char *const *) tags->pdata, tags->len, NULL, NULL, notes);
-
-    for (guint i = 0; i < r->len; i++)
-      add_rating (f, "embedded", "LAW_RATING", ws_rating_copy (r->pdata[i]));
-    g_ptr_array_unref (r);
-    add_notes (f, "LAW_RATING", notes);
-  }
-  g_ptr_array_unref (tags);
-  g_ptr_array_unref (notes);
+  ws_embedded_options_init (&eo);
+  eo.territories = opts->territories;
+  eo.ts_scan_bytes = opts->eit_scan_bytes;
   if (fmt->iformat && strcmp (fmt->iformat->name, "mpegts") == 0)
-    read_eit (f, opts);
+    eo.service_id = programme_of (fmt);
+  res = ws_embedded_read_file (opts->reg, f->path, &eo, &error);
+  if (res == NULL) {
+    g_ptr_array_add (f->warnings,
+        g_strdup_printf ("embedded ratings not read: %s", error->message));
+    g_error_free (error);
+    return;
+  }
+  for (guint i = 0; i < res->ratings->len; i++) {
+    const WsRating *r = res->ratings->pdata[i];
+
+    add_rating (f, "embedded",
+        res->container == WS_EMBEDDED_CONTAINER_MPEGTS ?
+            "EIT parental_rating_descriptor" :
+            r->element,
+        ws_rating_copy (r));
+  }
+  for (guint i = 0; i < res->warnings->len; i++)
+    g_ptr_array_add (f->warnings, g_strdup (res->warnings->pdata[i]));
+  ws_embedded_result_free (res);
 }
 
 /* ---- sidecar ------------------------------------------------------------- */
@@ -1420,7 +1186,10 @@ rating_resolved (const WsRating *r)
 
 /* The rating of @source ("embedded", "sidecar", NULL = either) for
  * @territory (NULL = any): an exact territory first, then one for every
- * territory; resolved ones before unresolved. Segment ratings are skipped. */
+ * territory; among those of one source and territory, the most restrictive
+ * (ws_rating_is_more_restrictive(): two ratings for one territory are a
+ * conflict, the readers warn about it); otherwise resolved ones before
+ * unresolved. Segment ratings are skipped. */
 static const WsCheckRating *
 pick (const WsCheckFile *f, const char *source, const char *territory)
 {
@@ -1449,6 +1218,17 @@ pick (const WsCheckFile *f, const char *source, const char *territory)
       best = cr;
       best_score = score;
     }
+  }
+  for (guint i = 0; best != NULL && i < f->ratings->len; i++) {
+    const WsCheckRating *cr = f->ratings->pdata[i];
+    const WsRating *r = cr->rating;
+
+    if (r->start_ns >= 0 || r->end_ns >= 0 ||
+        strcmp (cr->source, best->source) != 0 ||
+        g_strcmp0 (r->territory, best->rating->territory) != 0)
+      continue;
+    if (ws_rating_is_more_restrictive (r, best->rating))
+      best = cr;
   }
   return best;
 }
@@ -1494,6 +1274,33 @@ territories_to_check (const WsCheckFile *f, const WsCheckOptions *opts)
   return t;
 }
 
+/* "bbfc:18 for GB (LAW_RATING), ..." : the ratings of other territories,
+ * which do not count for the one asked about (a rating counts for a
+ * territory only if its system belongs to it or the file says so). NULL
+ * when there are none. */
+static char *
+ratings_elsewhere (const WsCheckFile *f)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < f->ratings->len; i++) {
+    const WsCheckRating *cr = f->ratings->pdata[i];
+    char *name;
+
+    if (cr->rating->territory == NULL)
+      continue;
+    name = rating_name (cr->rating);
+    g_string_append_printf (s, "%s%s for %s (%s)", s->len ? ", " : "", name,
+        cr->rating->territory, short_origin (cr));
+    g_free (name);
+  }
+  if (s->len == 0) {
+    g_string_free (s, TRUE);
+    return NULL;
+  }
+  return g_string_free (s, FALSE);
+}
+
 static void
 check_rating_present (WsCheckFile *f, GPtrArray *territories)
 {
@@ -1519,9 +1326,13 @@ check_rating_present (WsCheckFile *f, GPtrArray *territories)
     char *name;
 
     if (cr == NULL) {
+      char *others = ratings_elsewhere (f);
+
       add_item (f, "rating-present", t, WS_CHECK_FAIL,
-          "no rating for %s: none embedded in the file%s", t,
-          f->sidecar_path ? " nor in the sidecar" : " and no sidecar metadata");
+          "no rating for %s: none embedded in the file%s%s%s", t,
+          f->sidecar_path ? " nor in the sidecar" : " and no sidecar metadata",
+          others ? "; found only " : "", others ? others : "");
+      g_free (others);
       continue;
     }
     name = rating_name (cr->rating);

@@ -69,8 +69,8 @@ const char *ws_check_status_to_string (WsCheckStatus status);
  * @require_audio, @require_video: a missing stream fails instead of being
  *   "not applicable".
  * @decoder_threads: libavcodec thread_count (0 = automatic).
- * @eit_scan_bytes: how much of an MPEG-TS file is scanned for EIT sections
- *   (0 = the default, 16 MiB).
+ * @eit_scan_bytes: how much of an MPEG-TS file is scanned for the PAT and
+ *   EIT sections (0 = the default, %WS_EMBEDDED_TS_SCAN_BYTES, 16 MiB).
  * @flash_sample_step: the flash core's #WsFlashParams sample_step (1-16);
  *   0 = by resolution: width / 480, at least 2 (the core's default), so
  *   about 480 to 960 samples per row are read (4 at 1080p, 8 at 2160p).
@@ -241,22 +241,6 @@ void ws_check_file_free (WsCheckFile *file);
  * Returns: (transfer full) (nullable): its path, NULL when there is none.
  */
 char *ws_check_find_sidecar (const char *path, const char *metadata);
-
-/**
- * ws_check_scan_eit:
- * @data: the start of an MPEG-TS file (188-byte packets).
- * @len: bytes at @data.
- * @reg: rating systems.
- * @notes: (nullable) (element-type utf8): receives notes (transfer full).
- *
- * Reassembles the sections of PID 0x12, takes the first EIT
- * present/following section (table 0x4E, section 0: the present event) with
- * a valid CRC and parses its parental_rating_descriptors (tag 0x55).
- * Returns: (transfer full) (element-type WsRating): the ratings found, never
- *   NULL (empty when there is no such section).
- */
-GPtrArray *ws_check_scan_eit (const guint8 *data, gsize len,
-    const WsRatingRegistry *reg, GPtrArray *notes);
 
 G_END_DECLS
 

@@ -1096,6 +1096,95 @@ GST_START_TEST (test_ratingtag_mpegts_eit_parental_rating)
 
 GST_END_TEST;
 
+/* ---- one reader, one conflict rule (issues #13 and #11) ------------------ */
+
+/* No file upstream (the harness): the tag list, with the conflict rule. */
+GST_START_TEST (test_ratingtag_itunextc_tags_conflict)
+{
+  Fixture f = fixture_new ("territory", "GB", NULL);
+  char *warnings, *source = NULL;
+  WsRating *r;
+
+  fail_unless (gst_harness_push_event (f.h,
+      gst_event_new_tag (extended_comments ("iTunEXTC=uk-movie|18|500|",
+          "iTunEXTC=uk-movie|U|100|", NULL))));
+  push_at (&f, 0);
+  r = pull_rating (&f, &source, NULL, NULL);
+  assert_rating (r, "bbfc", "18", 18);
+  fail_unless_equals_string (source, "mp4");
+  warnings = pop_warnings (&f);
+  fail_unless (strstr (warnings,
+                   "rating-conflict: GB has two ratings, "
+                   "bbfc:18 (iTunEXTC) and bbfc:U (iTunEXTC)") != NULL,
+      "warnings: %s", warnings);
+  g_free (warnings);
+  ws_rating_free (r);
+  g_free (source);
+  fixture_free (&f);
+}
+
+GST_END_TEST;
+
+/* An MP4 iTunEXTC, which qtdemux drops, read from the file's own bytes. */
+GST_START_TEST (test_ratingtag_mp4_file_itunextc)
+{
+  char *path = g_build_filename (tmp_dir, "itunes.mp4", NULL);
+  char *out = NULL, *err = NULL, *desc;
+  int status = 0;
+  const GstStructure *s;
+  RunResult res;
+  const char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-y", "-f",
+    "lavfi", "-i", "testsrc=d=1:s=64x48:r=5", "-c:v", "mpeg4", "-movflags",
+    "use_metadata_tags", "-metadata", "iTunEXTC=uk-movie|15|350|", path, NULL };
+
+  fail_unless (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH,
+      NULL, NULL, &out, &err, &status, NULL));
+  fail_unless (g_spawn_check_wait_status (status, NULL), "ffmpeg: %s", err);
+  desc = g_strdup_printf ("filesrc location=\"%s\" ! qtdemux ! ratingtag "
+                          "territory=GB ! fakesink name=sink",
+      path);
+  res = run_pipeline (desc);
+  fail_unless (res.error == NULL, "%s", res.error);
+  fail_unless (res.messages->len >= 1, "no ratingtag message");
+  s = g_ptr_array_index (res.messages, res.messages->len - 1);
+  fail_unless_equals_string (gst_structure_get_string (s, "rating"), "bbfc:15");
+  fail_unless_equals_string (gst_structure_get_string (s, "source"), "mp4");
+  assert_rating (g_ptr_array_index (res.events, res.events->len - 1), "bbfc",
+      "15", 15);
+  run_result_clear (&res);
+  g_unlink (path);
+  g_free (desc);
+  g_free (out);
+  g_free (err);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+/* LAW_RATING=bbfc:18 with no COUNTRY is GB's: nothing for DE. */
+GST_START_TEST (test_ratingtag_matroska_file_other_territory)
+{
+  char *path = g_build_filename (tmp_dir, "bbfc18.mkv", NULL);
+  const char *md[] = { "LAW_RATING=bbfc:18", NULL };
+  char *desc = g_strdup_printf ("filesrc location=\"%s\" ! matroskademux ! "
+                                "ratingtag territory=DE ! fakesink name=sink",
+      path);
+  RunResult res;
+
+  make_mkv (path, md);
+  res = run_pipeline (desc);
+  fail_unless (res.error == NULL, "%s", res.error);
+  fail_unless_equals_int (res.messages->len, 0);
+  fail_unless_equals_int (res.events->len, 0);
+  run_result_clear (&res);
+  check_mkv (path, "GB", "bbfc", "18", 18);
+  g_unlink (path);
+  g_free (desc);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 /* ---- errors -------------------------------------------------------------- */
 
 static char *
@@ -1186,6 +1275,7 @@ ratingtag_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_ratingtag_matroska_nested_tags);
   tcase_add_test (tc, test_ratingtag_itunextc_tag);
+  tcase_add_test (tc, test_ratingtag_itunextc_tags_conflict);
   tcase_add_test (tc, test_ratingtag_prefer_metadata_disagreement);
   tcase_add_test (tc, test_ratingtag_prefer_stream);
 
@@ -1196,6 +1286,8 @@ ratingtag_suite (void)
   tcase_add_test (tc, test_ratingtag_matroska_file_law_rating);
   tcase_add_test (tc, test_ratingtag_matroska_file_nested_country);
   tcase_add_test (tc, test_ratingtag_mpegts_eit_parental_rating);
+  tcase_add_test (tc, test_ratingtag_mp4_file_itunextc);
+  tcase_add_test (tc, test_ratingtag_matroska_file_other_territory);
 
   tc = tcase_create ("errors");
   tcase_add_checked_fixture (tc, tmp_dir_setup, tmp_dir_teardown);

@@ -4,6 +4,8 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 
 #include "ws-embedded.h"
 #include "ws-error.h"
@@ -188,10 +190,12 @@ START_TEST (test_embedded_law_rating_country)
   ck_assert_str_eq (r->element, "LAW_RATING");
   ws_rating_free (r);
 
-  /* SYSTEM:CODE and iTunEXTC forms */
+  /* SYSTEM:CODE and iTunEXTC forms; SYSTEM:CODE with no COUNTRY is for the
+   * system's territory, not the one assumed (issue #13: bbfc:18 must not
+   * count for DE) */
   r = ws_embedded_parse_law_rating (reg, NULL, "csa:-16", "GB", NULL, NULL,
       NULL);
-  assert_rating (r, "csa", "-16", 16, "GB");
+  assert_rating (r, "csa", "-16", 16, "FR");
   ws_rating_free (r);
   r = ws_embedded_parse_law_rating (reg, "US", "mpaa|R|400|", NULL, NULL, NULL,
       NULL);
@@ -443,6 +447,622 @@ START_TEST (test_embedded_dvb_length_errors)
 }
 END_TEST
 
+/* ---- whole files: Matroska Tags from the EBML ---------------------------- */
+
+/* Appends an EBML element: id (1-4 bytes as written), an 8-byte size (or
+ * the 8-byte "unknown" size), the payload. */
+static void
+ebml (GByteArray *out, guint32 id, const void *payload, gsize n,
+    gboolean unknown)
+{
+  guint8 h[12];
+  gsize k = 0;
+
+  for (int shift = 24; shift >= 0; shift -= 8)
+    if (k > 0 || (id >> shift) != 0)
+      h[k++] = (id >> shift) & 0xFF;
+  h[k++] = 0x01;
+  for (int shift = 48; shift >= 0; shift -= 8)
+    h[k++] = unknown ? 0xFF : (guint8) (((guint64) n >> shift) & 0xFF);
+  g_byte_array_append (out, h, k);
+  if (n > 0)
+    g_byte_array_append (out, payload, n);
+}
+
+static void
+ebml_str (GByteArray *out, guint32 id, const char *s)
+{
+  ebml (out, id, s, strlen (s), FALSE);
+}
+
+static void
+ebml_child (GByteArray *out, guint32 id, GByteArray *child)
+{
+  ebml (out, id, child->data, child->len, FALSE);
+  g_byte_array_free (child, TRUE);
+}
+
+/* A SimpleTag NAME=VALUE holding @nested (taken; may be NULL). */
+static GByteArray *
+simple (const char *name, const char *value, GByteArray *nested)
+{
+  GByteArray *st = g_byte_array_new ();
+
+  ebml_str (st, 0x45A3, name);
+  ebml_str (st, 0x4487, value);
+  if (nested != NULL) {
+    g_byte_array_append (st, nested->data, nested->len);
+    g_byte_array_free (nested, TRUE);
+  }
+  return st;
+}
+
+static GByteArray *
+wrap_simple (GByteArray *st)
+{
+  GByteArray *out = g_byte_array_new ();
+
+  ebml_child (out, 0x67C8, st);
+  return out;
+}
+
+/* A Matroska file: EBML header, Segment with a SeekHead pointing at the Tags
+ * (when @seek), a Cluster, then Tags holding one Tag with @simples. With
+ * @live the Segment and Cluster sizes are unknown (Tags before the
+ * Cluster then). */
+static GByteArray *
+make_mkv (GByteArray *simples, gboolean seek, gboolean live)
+{
+  GByteArray *file = g_byte_array_new (), *hdr = g_byte_array_new ();
+  GByteArray *seg = g_byte_array_new (), *tag = g_byte_array_new ();
+  GByteArray *tags = g_byte_array_new (), *cluster = g_byte_array_new ();
+  guint8 zeros[300] = { 0 };
+  guint64 tags_pos;
+
+  ebml_str (hdr, 0x4282, "matroska");
+  ebml_child (file, 0x1A45DFA3, hdr);
+  g_byte_array_append (tag, simples->data, simples->len);
+  g_byte_array_free (simples, TRUE);
+  ebml_child (tags, 0x7373, tag);
+  ebml (cluster, 0xE7, zeros, 1, FALSE); /* Timestamp */
+  ebml (cluster, 0xA3, zeros, sizeof zeros, FALSE);
+  if (live) {
+    g_byte_array_append (seg, tags->data, 0);
+    ebml (seg, 0x1254C367, tags->data, tags->len, FALSE);
+    ebml (seg, 0x1F43B675, NULL, 0, TRUE);
+    g_byte_array_append (seg, cluster->data, cluster->len);
+    ebml (file, 0x18538067, NULL, 0, TRUE);
+    g_byte_array_append (file, seg->data, seg->len);
+  } else {
+    if (seek) {
+      GByteArray *sk = g_byte_array_new (), *sh = g_byte_array_new ();
+      guint8 id[4] = { 0x12, 0x54, 0xC3, 0x67 }, pos[8];
+
+      /* SeekHead (12, Seek 10, SeekID 10+4, SeekPosition 10+8 bytes)
+       * then the Cluster */
+      tags_pos = (12 + 10 + 14 + 18) + 12 + cluster->len;
+      for (int i = 0; i < 8; i++)
+        pos[i] = (tags_pos >> (56 - 8 * i)) & 0xFF;
+      ebml (sk, 0x53AB, id, 4, FALSE);
+      ebml (sk, 0x53AC, pos, 8, FALSE);
+      ebml_child (sh, 0x4DBB, sk);
+      ebml_child (seg, 0x114D9B74, sh);
+    }
+    ebml (seg, 0x1F43B675, cluster->data, cluster->len, FALSE);
+    ebml (seg, 0x1254C367, tags->data, tags->len, FALSE);
+    ebml (file, 0x18538067, seg->data, seg->len, FALSE);
+  }
+  g_byte_array_free (seg, TRUE);
+  g_byte_array_free (tags, TRUE);
+  g_byte_array_free (cluster, TRUE);
+  return file;
+}
+
+static GByteArray *
+join (GByteArray *a, GByteArray *b)
+{
+  g_byte_array_append (a, b->data, b->len);
+  g_byte_array_free (b, TRUE);
+  return a;
+}
+
+static WsEmbeddedResult *
+read_bytes (GByteArray *file, const char *const *territories)
+{
+  WsEmbeddedOptions opts;
+  WsEmbeddedResult *res;
+
+  ws_embedded_options_init (&opts);
+  opts.territories = territories;
+  res = ws_embedded_read_memory (reg, file->data, file->len, &opts);
+  g_byte_array_free (file, TRUE);
+  ck_assert_ptr_nonnull (res);
+  return res;
+}
+
+static const WsRating *
+rating_for (const WsEmbeddedResult *res, const char *territory)
+{
+  for (guint i = 0; i < res->ratings->len; i++) {
+    const WsRating *r = res->ratings->pdata[i];
+
+    if (g_strcmp0 (r->territory, territory) == 0)
+      return r;
+  }
+  return NULL;
+}
+
+static gboolean
+has_warning (const WsEmbeddedResult *res, const char *needle)
+{
+  for (guint i = 0; i < res->warnings->len; i++)
+    if (strstr (res->warnings->pdata[i], needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+START_TEST (test_embedded_file_matroska_every_country)
+{
+  const char *const gbde[] = { "GB", "DE", NULL };
+  /* mkvpropedit's nesting: COUNTRY=GB{LAW_RATING=15}, COUNTRY=DE{16}, after
+   * a Cluster, found through the SeekHead */
+  GByteArray *st = join (wrap_simple (simple ("COUNTRY", "GB",
+                             wrap_simple (simple ("LAW_RATING", "15", NULL)))),
+      wrap_simple (simple ("COUNTRY", "DE",
+          wrap_simple (simple ("LAW_RATING", "16", NULL)))));
+  WsEmbeddedResult *res = read_bytes (make_mkv (st, TRUE, FALSE), gbde);
+
+  ck_assert_int_eq (res->container, WS_EMBEDDED_CONTAINER_MATROSKA);
+  ck_assert_uint_eq (res->ratings->len, 2);
+  assert_rating (rating_for (res, "GB"), "bbfc", "15", 15, "GB");
+  assert_rating (rating_for (res, "DE"), "fsk", "16", 16, "DE");
+  ck_assert_str_eq (rating_for (res, "GB")->element, "COUNTRY/LAW_RATING");
+  ck_assert_msg (res->warnings->len == 0, "%s",
+      res->warnings->len ? (char *) res->warnings->pdata[0] : "");
+  ws_embedded_result_free (res);
+
+  /* no SeekHead: the walk skips the Cluster by its size */
+  st = wrap_simple (simple ("COUNTRY", "DE",
+      wrap_simple (simple ("LAW_RATING", "12", NULL))));
+  res = read_bytes (make_mkv (st, FALSE, FALSE), NULL);
+  assert_rating (rating_for (res, "DE"), "fsk", "12", 12, "DE");
+  ws_embedded_result_free (res);
+
+  /* a live file: unknown sizes, Tags before the first Cluster */
+  st = wrap_simple (simple ("COUNTRY", "FR",
+      wrap_simple (simple ("LAW_RATING", "-16", NULL))));
+  res = read_bytes (make_mkv (st, FALSE, TRUE), NULL);
+  assert_rating (rating_for (res, "FR"), "csa", "-16", 16, "FR");
+  ws_embedded_result_free (res);
+}
+END_TEST
+
+START_TEST (test_embedded_file_matroska_top_level)
+{
+  const char *const gbde[] = { "GB", "DE", NULL };
+  const char *const de[] = { "DE", NULL };
+  const char *const us[] = { "US", NULL };
+  /* ffmpeg -metadata LAW_RATING=15 -metadata COUNTRY=GB */
+  GByteArray *st = join (wrap_simple (simple ("LAW_RATING", "15", NULL)),
+      wrap_simple (simple ("COUNTRY", "GB", NULL)));
+  WsEmbeddedResult *res = read_bytes (make_mkv (st, TRUE, FALSE), gbde);
+
+  ck_assert_uint_eq (res->ratings->len, 1);
+  assert_rating (rating_for (res, "GB"), "bbfc", "15", 15, "GB");
+  ck_assert_str_eq (rating_for (res, "GB")->element, "LAW_RATING");
+  ws_embedded_result_free (res);
+
+  /* no COUNTRY: the system inferred per territory asked about */
+  res = read_bytes (make_mkv (wrap_simple (
+                                  simple ("LAW_RATING", "PG-13", NULL)),
+                        TRUE, FALSE),
+      us);
+  assert_rating (rating_for (res, "US"), "mpa", "PG-13", 13, "US");
+  ws_embedded_result_free (res);
+
+  /* bbfc:18 is GB's whatever territory is asked about */
+  res = read_bytes (make_mkv (wrap_simple (
+                                  simple ("LAW_RATING", "bbfc:18", NULL)),
+                        TRUE, FALSE),
+      de);
+  ck_assert_uint_eq (res->ratings->len, 1);
+  assert_rating (res->ratings->pdata[0], "bbfc", "18", 18, "GB");
+  ck_assert_ptr_null (rating_for (res, "DE"));
+  ws_embedded_result_free (res);
+
+  /* FFmpeg's flattened COUNTRY/LAW_RATING with its COUNTRY, beside a
+   * top-level LAW_RATING for the territory asked about */
+  st = join (join (wrap_simple (simple ("LAW_RATING", "PG-13", NULL)),
+                 wrap_simple (simple ("COUNTRY", "GB", NULL))),
+      wrap_simple (simple ("COUNTRY/LAW_RATING", "15", NULL)));
+  res = read_bytes (make_mkv (st, TRUE, FALSE), us);
+  assert_rating (rating_for (res, "GB"), "bbfc", "15", 15, "GB");
+  assert_rating (rating_for (res, "US"), "mpa", "PG-13", 13, "US");
+  ws_embedded_result_free (res);
+}
+END_TEST
+
+START_TEST (test_embedded_file_matroska_conflict)
+{
+  GByteArray *st = join (wrap_simple (simple ("COUNTRY", "GB",
+                             wrap_simple (simple ("LAW_RATING", "12A", NULL)))),
+      wrap_simple (simple ("COUNTRY", "GB",
+          wrap_simple (simple ("LAW_RATING", "18", NULL)))));
+  WsEmbeddedResult *res = read_bytes (make_mkv (st, TRUE, FALSE), NULL);
+
+  ck_assert_uint_eq (res->ratings->len, 1);
+  assert_rating (res->ratings->pdata[0], "bbfc", "18", 18, "GB");
+  ck_assert (has_warning (res, "rating-conflict: GB has two ratings, "
+                               "bbfc:12A (COUNTRY/LAW_RATING) and bbfc:18"));
+  ws_embedded_result_free (res);
+}
+END_TEST
+
+START_TEST (test_embedded_file_matroska_damaged)
+{
+  GByteArray *st = wrap_simple (simple ("COUNTRY", "GB",
+      wrap_simple (simple ("LAW_RATING", "15", NULL))));
+  GByteArray *file = make_mkv (st, TRUE, FALSE);
+  WsEmbeddedResult *res;
+
+  /* cut inside the Tags: nothing read past the end, a warning */
+  g_byte_array_set_size (file, file->len - 10);
+  res = read_bytes (file, NULL);
+  ck_assert_int_eq (res->container, WS_EMBEDDED_CONTAINER_MATROSKA);
+  ck_assert_uint_eq (res->ratings->len, 0);
+  ck_assert_uint_ge (res->warnings->len, 1);
+  ws_embedded_result_free (res);
+
+  /* a value longer than the bound: skipped with a warning */
+  {
+    char *big = g_strnfill (5000, '1');
+
+    st = wrap_simple (simple ("COUNTRY", "GB",
+        wrap_simple (simple ("LAW_RATING", big, NULL))));
+    res = read_bytes (make_mkv (st, TRUE, FALSE), NULL);
+    ck_assert_uint_eq (res->ratings->len, 0);
+    ck_assert (has_warning (res, "longer than 4096 bytes"));
+    ws_embedded_result_free (res);
+    g_free (big);
+  }
+}
+END_TEST
+
+/* ---- whole files: MP4 iTunEXTC ------------------------------------------- */
+
+static void
+box (GByteArray *out, const char *type, const void *payload, gsize n)
+{
+  guint8 h[8];
+  guint32 size = (guint32) (8 + n);
+
+  h[0] = size >> 24, h[1] = size >> 16, h[2] = size >> 8, h[3] = size;
+  memcpy (h + 4, type, 4);
+  g_byte_array_append (out, h, 8);
+  if (n > 0)
+    g_byte_array_append (out, payload, n);
+}
+
+static void
+box_child (GByteArray *out, const char *type, GByteArray *child)
+{
+  box (out, type, child->data, child->len);
+  g_byte_array_free (child, TRUE);
+}
+
+static GByteArray *
+data_box (const char *value)
+{
+  GByteArray *d = g_byte_array_new ();
+  guint8 hdr[8] = { 0, 0, 0, 1, 0, 0, 0, 0 }; /* UTF-8, no locale */
+
+  g_byte_array_append (d, hdr, 8);
+  g_byte_array_append (d, (const guint8 *) value, strlen (value));
+  return d;
+}
+
+/* ---- mean/name/data, as AtomicParsley writes it */
+static GByteArray *
+freeform (const char *value)
+{
+  GByteArray *item = g_byte_array_new (), *mean = g_byte_array_new ();
+  GByteArray *name = g_byte_array_new ();
+  guint8 vf[4] = { 0 };
+
+  g_byte_array_append (mean, vf, 4);
+  g_byte_array_append (mean, (const guint8 *) "com.apple.iTunes", 16);
+  g_byte_array_append (name, vf, 4);
+  g_byte_array_append (name, (const guint8 *) "iTunEXTC", 8);
+  GByteArray *wrapped = g_byte_array_new ();
+
+  box_child (item, "mean", mean);
+  box_child (item, "name", name);
+  box_child (item, "data", data_box (value));
+  box_child (wrapped, "----", item);
+  return wrapped;
+}
+
+/* ftyp, mdat, moov/udta/meta{hdlr, ilst{@items}} (ISO full-box meta) or,
+ * with @mdta_key, moov/meta{hdlr, keys{@mdta_key}, ilst{1: @items}}. */
+static GByteArray *
+make_mp4 (GByteArray *items, const char *mdta_key)
+{
+  GByteArray *file = g_byte_array_new (), *moov = g_byte_array_new ();
+  GByteArray *meta = g_byte_array_new (), *ilst = g_byte_array_new ();
+  guint8 ftyp[8] = { 'i', 's', 'o', 'm', 0, 0, 2, 0 }, mdat[64] = { 0 };
+  guint8 hdlr[24] = { 0 };
+
+  box (file, "ftyp", ftyp, 8);
+  box (file, "mdat", mdat, sizeof mdat);
+  memcpy (hdlr + 8, mdta_key ? "mdta" : "mdir", 4);
+  if (mdta_key == NULL) {
+    guint8 vf[4] = { 0 };
+    GByteArray *udta = g_byte_array_new ();
+
+    g_byte_array_append (meta, vf, 4);
+    box (meta, "hdlr", hdlr, sizeof hdlr);
+    g_byte_array_append (ilst, items->data, items->len);
+    box_child (meta, "ilst", ilst);
+    box_child (udta, "meta", meta);
+    box_child (moov, "udta", udta);
+  } else {
+    GByteArray *keys = g_byte_array_new (), *item = g_byte_array_new ();
+    guint8 head[8] = { 0, 0, 0, 0, 0, 0, 0, 1 }, e[8];
+    guint32 n = (guint32) (8 + strlen (mdta_key));
+
+    g_byte_array_append (keys, head, 8);
+    e[0] = n >> 24, e[1] = n >> 16, e[2] = n >> 8, e[3] = n;
+    memcpy (e + 4, "mdta", 4);
+    g_byte_array_append (keys, e, 8);
+    g_byte_array_append (keys, (const guint8 *) mdta_key, strlen (mdta_key));
+    box (meta, "hdlr", hdlr, sizeof hdlr);
+    box_child (meta, "keys", keys);
+    g_byte_array_append (item, items->data, items->len);
+    box_child (ilst, "\0\0\0\1", item);
+    box_child (meta, "ilst", ilst);
+    box_child (moov, "meta", meta);
+  }
+  g_byte_array_free (items, TRUE);
+  box_child (file, "moov", moov);
+  return file;
+}
+
+START_TEST (test_embedded_file_mp4_itunextc)
+{
+  GByteArray *items = freeform ("mpaa|PG-13|300|for violence");
+  WsEmbeddedResult *res = read_bytes (make_mp4 (items, NULL), NULL);
+  GByteArray *d;
+
+  ck_assert_int_eq (res->container, WS_EMBEDDED_CONTAINER_MP4);
+  ck_assert_uint_eq (res->ratings->len, 1);
+  assert_rating (res->ratings->pdata[0], "mpa", "PG-13", 13, "US");
+  ck_assert_str_eq (((WsRating *) res->ratings->pdata[0])->element, "iTunEXTC");
+  ws_embedded_result_free (res);
+
+  /* QuickTime mdta key (FFmpeg -movflags use_metadata_tags) */
+  items = g_byte_array_new ();
+  d = data_box ("uk-movie|15|350|");
+  box_child (items, "data", d);
+  res = read_bytes (make_mp4 (items, "com.apple.iTunes.iTunEXTC"), NULL);
+  ck_assert_uint_eq (res->ratings->len, 1);
+  assert_rating (res->ratings->pdata[0], "bbfc", "15", 15, "GB");
+  ws_embedded_result_free (res);
+
+  /* two atoms, 18 then U: the more restrictive with a warning */
+  items = join (freeform ("uk-movie|18|500|"), freeform ("uk-movie|U|100|"));
+  res = read_bytes (make_mp4 (items, NULL), NULL);
+  ck_assert_uint_eq (res->ratings->len, 1);
+  assert_rating (res->ratings->pdata[0], "bbfc", "18", 18, "GB");
+  ck_assert (has_warning (res, "rating-conflict: GB has two ratings, "
+                               "bbfc:18 (iTunEXTC) and bbfc:U (iTunEXTC)"));
+  ws_embedded_result_free (res);
+}
+END_TEST
+
+START_TEST (test_embedded_file_mp4_damaged)
+{
+  GByteArray *file = make_mp4 (freeform ("mpaa|R|400|"), NULL);
+  WsEmbeddedResult *res;
+
+  /* moov claims more bytes than the file has: nothing read past the end */
+  file->data[8 + 8 + 8 + 64 + 3] ^= 0x40;
+  res = read_bytes (file, NULL);
+  ck_assert_uint_eq (res->ratings->len, 0);
+  ck_assert (has_warning (res, "damaged top-level box"));
+  ws_embedded_result_free (res);
+
+  /* not a media file: nothing, no warning */
+  file = g_byte_array_new ();
+  g_byte_array_append (file, (const guint8 *) "hello, world\n", 13);
+  res = read_bytes (file, NULL);
+  ck_assert_int_eq (res->container, WS_EMBEDDED_CONTAINER_UNKNOWN);
+  ck_assert_uint_eq (res->ratings->len, 0);
+  ws_embedded_result_free (res);
+}
+END_TEST
+
+/* ---- whole files: MPEG-TS PAT + EIT --------------------------------------- */
+
+static guint32
+crc32_mpeg (const guint8 *data, gsize len)
+{
+  guint32 crc = 0xFFFFFFFF;
+
+  for (gsize i = 0; i < len; i++) {
+    crc ^= (guint32) data[i] << 24;
+    for (int b = 0; b < 8; b++)
+      crc = (crc & 0x80000000) ? (crc << 1) ^ 0x04C11DB7 : crc << 1;
+  }
+  return crc;
+}
+
+/* One packet on @pid carrying the section @s (@n bytes without CRC; the
+ * CRC is added, then broken when @bad_crc). */
+static void
+ts_section (GByteArray *out, int pid, guint8 *s, gsize n, gboolean bad_crc)
+{
+  guint8 pkt[188];
+  guint32 crc;
+
+  s[1] = (guint8) (0xB0 | ((n + 4 - 3) >> 8));
+  s[2] = (guint8) ((n + 4 - 3) & 0xFF);
+  crc = crc32_mpeg (s, n) ^ (bad_crc ? 1 : 0);
+  s[n++] = crc >> 24, s[n++] = crc >> 16, s[n++] = crc >> 8, s[n++] = crc;
+  memset (pkt, 0xFF, 188);
+  pkt[0] = 0x47;
+  pkt[1] = 0x40 | (pid >> 8);
+  pkt[2] = pid & 0xFF;
+  pkt[3] = 0x10;
+  pkt[4] = 0;
+  memcpy (pkt + 5, s, n);
+  g_byte_array_append (out, pkt, 188);
+}
+
+static void
+ts_pat (GByteArray *out, const guint16 *services, guint n_services)
+{
+  guint8 s[64] = { 0x00, 0, 0, 0x00, 0x01, 0xC1, 0x00, 0x00 };
+  gsize n = 8;
+
+  for (guint i = 0; i < n_services; i++) {
+    s[n++] = services[i] >> 8, s[n++] = services[i] & 0xFF;
+    s[n++] = 0xE1, s[n++] = 0x00 + i; /* PMT PID */
+  }
+  ts_section (out, 0, s, n, FALSE);
+}
+
+static void
+ts_eit (GByteArray *out, guint16 sid, const char *country, guint8 raw,
+    gboolean bad_crc)
+{
+  guint8 s[64] = { 0x4E, 0, 0, sid >> 8, sid & 0xFF, 0xC1, 0x00, 0x01, 0x00,
+    0x01, 0xFF, 0x01, 0x01, 0x4E, 0x00, 0x07, 0xEA, 0x7B, 0x20, 0x00, 0x00,
+    0x01, 0x30, 0x00, 0x80, 0x06, 0x55, 0x04 };
+  gsize n = 28;
+
+  memcpy (s + n, country, 3);
+  n += 3;
+  s[n++] = raw;
+  ts_section (out, 0x12, s, n, bad_crc);
+}
+
+START_TEST (test_embedded_file_ts_programme_eit)
+{
+  const guint16 one[] = { 1 }, two[] = { 1, 3 };
+  GByteArray *ts = g_byte_array_new ();
+  WsEmbeddedResult *res;
+
+  /* issue #11 row 1: service 2 is not in the PAT (age 4); service 1 is
+   * (age 18), its EIT comes later */
+  ts_eit (ts, 2, "GBR", 0x01, FALSE);
+  ts_pat (ts, one, 1);
+  ts_eit (ts, 1, "GBR", 0x0F, FALSE);
+  res = read_bytes (ts, NULL);
+  ck_assert_int_eq (res->container, WS_EMBEDDED_CONTAINER_MPEGTS);
+  ck_assert_uint_eq (res->ratings->len, 1);
+  assert_rating (res->ratings->pdata[0], "dvb", "18", 18, "GB");
+  ck_assert (has_warning (res, "EIT: an EIT present event for service 2, "
+                               "which is not in the PAT: ignored"));
+  ws_embedded_result_free (res);
+
+  /* two services in the PAT both with an EIT: the first programme's, and a
+   * warning naming both */
+  ts = g_byte_array_new ();
+  ts_pat (ts, two, 2);
+  ts_eit (ts, 3, "DEU", 0x0F, FALSE);
+  ts_eit (ts, 1, "DEU", 0x09, FALSE);
+  res = read_bytes (ts, NULL);
+  ck_assert_uint_eq (res->ratings->len, 1);
+  assert_rating (res->ratings->pdata[0], "dvb", "12", 12, "DE");
+  ck_assert (has_warning (res, "several services carry an EIT present event "
+                               "with a rating (3, 1): service 1's is used"));
+  ws_embedded_result_free (res);
+
+  /* no PAT: two services, the most restrictive per territory */
+  ts = g_byte_array_new ();
+  ts_eit (ts, 5, "DEU", 0x09, FALSE);
+  ts_eit (ts, 6, "DEU", 0x0D, FALSE);
+  res = read_bytes (ts, NULL);
+  ck_assert_uint_eq (res->ratings->len, 1);
+  assert_rating (res->ratings->pdata[0], "dvb", "16", 16, "DE");
+  ck_assert (has_warning (res, "rating-conflict: DE"));
+  ws_embedded_result_free (res);
+}
+END_TEST
+
+START_TEST (test_embedded_file_ts_bad_crc_counted_once)
+{
+  const guint16 one[] = { 1 };
+  GByteArray *ts = g_byte_array_new ();
+  WsEmbeddedResult *res;
+
+  /* issue #11 row 13: thousands of bad sections are one warning */
+  ts_pat (ts, one, 1);
+  for (int i = 0; i < 5000; i++)
+    ts_eit (ts, 1, "GBR", 0x0C, TRUE);
+  ts_eit (ts, 1, "GBR", 0x0C, FALSE);
+  res = read_bytes (ts, NULL);
+  assert_rating (res->ratings->pdata[0], "dvb", "15", 15, "GB");
+  ck_assert_uint_eq (res->warnings->len, 1);
+  ck_assert_str_eq (res->warnings->pdata[0],
+      "EIT: 5000 PAT or EIT present/following sections with a bad CRC "
+      "skipped");
+  ws_embedded_result_free (res);
+}
+END_TEST
+
+START_TEST (test_embedded_file_refuses_fifo)
+{
+  char *dir = g_dir_make_tmp ("ws-embedded-XXXXXX", NULL);
+  char *fifo = g_build_filename (dir, "fifo.mkv", NULL);
+  GError *error = NULL;
+
+  ck_assert_int_eq (mkfifo (fifo, 0600), 0);
+  ck_assert_ptr_null (ws_embedded_read_file (reg, fifo, NULL, &error));
+  ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_IO));
+  ck_assert (strstr (error->message, "not a regular file") != NULL);
+  g_clear_error (&error);
+  ck_assert_ptr_null (
+      ws_embedded_read_file (reg, "/nonexistent/x.mkv", NULL, &error));
+  ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_IO));
+  g_clear_error (&error);
+  g_unlink (fifo);
+  g_rmdir (dir);
+  g_free (fifo);
+  g_free (dir);
+}
+END_TEST
+
+START_TEST (test_embedded_resolve_conflicts_rule)
+{
+  GPtrArray *ratings = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) ws_rating_free);
+  GPtrArray *warnings = g_ptr_array_new_with_free_func (g_free);
+  const char *values[][3] = { { "GB", "15", NULL }, { "DE", "12", NULL },
+    { "GB", "12A", NULL }, { "GB", "15", NULL }, { "DE", NULL, "x" } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++) {
+    WsRating *r = ws_embedded_parse_law_rating (reg, values[i][0],
+        values[i][1] ? values[i][1] : values[i][2], NULL, NULL, NULL, NULL);
+
+    g_ptr_array_add (ratings, r);
+  }
+  /* GB 15 beats 12A; the repeat of GB 15 goes silently; DE's unresolved
+   * "x" beats fsk:12 (unknown is the most restrictive) */
+  ck_assert_uint_eq (ws_rating_resolve_conflicts (ratings, warnings), 2);
+  ck_assert_uint_eq (ratings->len, 2);
+  assert_rating (ratings->pdata[0], "bbfc", "15", 15, "GB");
+  assert_rating (ratings->pdata[1], NULL, NULL, -1, "DE");
+  ck_assert_uint_eq (warnings->len, 2);
+  ck_assert_str_eq (warnings->pdata[0],
+      "rating-conflict: GB has two ratings, bbfc:15 (COUNTRY/LAW_RATING) and "
+      "bbfc:12A (COUNTRY/LAW_RATING): using bbfc:15 (COUNTRY/LAW_RATING), the "
+      "more restrictive");
+  g_ptr_array_unref (ratings);
+  g_ptr_array_unref (warnings);
+}
+END_TEST
+
 static Suite *
 embedded_suite (void)
 {
@@ -476,6 +1096,20 @@ embedded_suite (void)
   tcase_add_test (tc, test_embedded_dvb_empty_loop);
   tcase_add_test (tc, test_embedded_dvb_without_registry_system);
   tcase_add_test (tc, test_embedded_dvb_length_errors);
+  suite_add_tcase (s, tc);
+
+  tc = tcase_create ("file");
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_test (tc, test_embedded_file_matroska_every_country);
+  tcase_add_test (tc, test_embedded_file_matroska_top_level);
+  tcase_add_test (tc, test_embedded_file_matroska_conflict);
+  tcase_add_test (tc, test_embedded_file_matroska_damaged);
+  tcase_add_test (tc, test_embedded_file_mp4_itunextc);
+  tcase_add_test (tc, test_embedded_file_mp4_damaged);
+  tcase_add_test (tc, test_embedded_file_ts_programme_eit);
+  tcase_add_test (tc, test_embedded_file_ts_bad_crc_counted_once);
+  tcase_add_test (tc, test_embedded_file_refuses_fifo);
+  tcase_add_test (tc, test_embedded_resolve_conflicts_rule);
   suite_add_tcase (s, tc);
   return s;
 }

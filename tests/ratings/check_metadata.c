@@ -256,6 +256,43 @@ START_TEST (test_cpl_unusable_rating_is_invalid)
 }
 END_TEST
 
+/* Issue #11 row 2: a CPL with PG-13 then R for one territory: a
+ * rating-conflict warning naming both, and R (the more restrictive) picked;
+ * both stay in the list watershed metadata prints. */
+START_TEST (test_cpl_two_ratings_for_one_territory)
+{
+  GError *error = NULL;
+  WsMetadata *md =
+      read_str ("<CompositionPlaylist "
+                "xmlns=\"http://www.smpte-ra.org/schemas/2067-3/"
+                "2016\">\n<Id>urn:uuid:b</Id>\n<LocaleList><Locale>\n"
+                "<RegionList><Region>US</Region></RegionList>\n"
+                "<ContentMaturityRatingList>\n"
+                "<ContentMaturityRating><Agency>http://www.movielabs.com/md/"
+                "ratings/"
+                "US/MPAA/1</Agency><Rating>PG-13</Rating></"
+                "ContentMaturityRating>\n"
+                "<ContentMaturityRating><Agency>http://www.movielabs.com/md/"
+                "ratings/"
+                "US/MPAA/1</Agency><Rating>R</Rating></ContentMaturityRating>\n"
+                "</ContentMaturityRatingList></Locale></LocaleList>"
+                "</CompositionPlaylist>",
+          &error);
+  const WsMetadataWarning *w;
+
+  ck_assert_msg (md != NULL, "%s", error ? error->message : "?");
+  ck_assert_uint_eq (md->ratings->len, 2);
+  w = warning_with (md, "rating-conflict: US has two ratings");
+  ck_assert_int_eq (w->line, 7);
+  ck_assert (strstr (w->message, "mpa:PG-13 (ContentMaturityRating, line 6) "
+                                 "and mpa:R (ContentMaturityRating, line 7): "
+                                 "using mpa:R") != NULL);
+  ck_assert_str_eq (ws_metadata_pick (md, "US", NULL)->code, "R");
+  ck_assert_str_eq (ws_metadata_pick (md, "US", "mpa")->code, "R");
+  ws_metadata_free (md);
+}
+END_TEST
+
 START_TEST (test_cpl_area_beside_countries_is_ignored)
 {
   GError *error = NULL;
@@ -285,7 +322,10 @@ START_TEST (test_cpl_area_beside_countries_is_ignored)
   ck_assert_str_eq (rating_at (md, 0)->programme, "urn:uuid:a");
   /* An agency nobody knows: unrated, still for the listed country. */
   assert_rating (rating_at (md, 1), "GB", NULL, NULL, -1);
-  assert_n_warnings (md, 3);
+  /* two ratings for GB: the unrated one, the more restrictive (#11) */
+  ck_assert (strstr (warning_with (md, "rating-conflict: GB")->message,
+      "bbfc:15 (ContentMaturityRating"));
+  assert_n_warnings (md, 4);
   /* Reported once per Locale, before the ratings' findings. */
   w = g_ptr_array_index (md->warnings, 0);
   ck_assert_int_eq (w->line, 4);
@@ -367,7 +407,11 @@ START_TEST (test_ebucore_reads_rating_and_target_audience)
   /* A targetAudience that is not a rating is reported and skipped. */
   w = warning_with (md, "targetAudience \"Children\" is not an age rating");
   ck_assert_int_eq (w->line, 20);
-  assert_n_warnings (md, 2);
+  /* targetAudience fsk:16 and rating fsk:12 for DE: fsk:16 (#11) */
+  ck_assert (strstr (warning_with (md, "rating-conflict: DE")->message,
+      "using fsk:16"));
+  ck_assert_str_eq (ws_metadata_pick (md, "DE", NULL)->code, "16");
+  assert_n_warnings (md, 3);
 
   ck_assert_ptr_eq (ws_metadata_pick (md, "GB", NULL), rating_at (md, 1));
   ck_assert_ptr_eq (ws_metadata_pick_at (md, "GB", NULL, 42 * 60 * S),
@@ -434,7 +478,9 @@ START_TEST (test_ebucore_lenient_values)
   ck_assert_int_eq (warning_with (md, "ratingExclusionRegion is not applied")
                         ->line,
       7);
-  assert_n_warnings (md, 6);
+  ck_assert (strstr (warning_with (md, "rating-conflict: GB")->message,
+      "using unrated (value 19)"));
+  assert_n_warnings (md, 7);
   ws_metadata_free (md);
 }
 END_TEST
@@ -476,7 +522,11 @@ START_TEST (test_itunes_reads_ratings)
 
   /* Older form: the code as element text. */
   assert_rating (rating_at (md, 7), "US", "mpa", "R", 17);
-  assert_n_warnings (md, 2);
+  /* PG-13, Unrated and R for US; 12A and Not Rated for GB: unrated wins */
+  ck_assert (warning_with (md, "rating-conflict: GB") != NULL);
+  ck_assert_int_eq (ws_metadata_pick (md, "US", NULL)->minimum_age, -1);
+  ck_assert_int_eq (ws_metadata_pick (md, "GB", NULL)->minimum_age, -1);
+  assert_n_warnings (md, 5);
   ws_metadata_free (md);
 }
 END_TEST
@@ -1128,6 +1178,7 @@ metadata_suite (gboolean corpus)
   tcase_add_test (tc, test_cpl_reads_dirty_data_with_warnings);
   tcase_add_test (tc, test_cpl_unusable_rating_is_invalid);
   tcase_add_test (tc, test_cpl_area_beside_countries_is_ignored);
+  tcase_add_test (tc, test_cpl_two_ratings_for_one_territory);
   tcase_add_test (tc, test_cpl_without_ratings_warns);
   suite_add_tcase (s, tc);
 

@@ -466,8 +466,13 @@ START_TEST (test_metadata_tva_dirty_read_leniently)
       "MinimumAge 255 means the rating is given by a "
       "classification scheme",
       FALSE, 62);
+  /* ratings for every territory that disagree: the most restrictive */
+  assert_finding (md,
+      "rating-conflict: the programme (every territory) has two ratings, "
+      "dvb:16",
+      FALSE, 0);
   ck_assert_uint_eq (count_findings (md, TRUE), 9);
-  ck_assert_uint_eq (count_findings (md, FALSE), 4);
+  ck_assert_uint_eq (count_findings (md, FALSE), 8);
   ws_metadata_free (md);
 }
 END_TEST

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include "ws-check.h"
+#include "ws-embedded.h"
 #include "ws-test-cli.h"
 #include "ws-test-util.h"
 
@@ -765,6 +766,23 @@ make_eit_packet (guint8 *pkt, const char *country, guint8 rating, int cc,
   memcpy (pkt + 5, s, n);
 }
 
+/* The library's MPEG-TS reader fed with packets, as watershed check uses it
+ * on a file (ws-embedded.h). */
+static GPtrArray *
+scan_eit (const guint8 *data, gsize len, const WsRatingRegistry *reg,
+    GPtrArray *notes)
+{
+  WsEmbeddedTs *ts = ws_embedded_ts_new (reg, -1);
+  GPtrArray *r;
+
+  ws_embedded_ts_push_packets (ts, data, len);
+  r = ws_embedded_ts_get_ratings (ts, notes);
+  if (notes != NULL)
+    ws_embedded_ts_finish (ts, notes);
+  ws_embedded_ts_free (ts);
+  return r;
+}
+
 START_TEST (test_check_eit_scan_parental_rating)
 {
   const WsRatingRegistry *reg = ws_rating_registry_get_default (NULL);
@@ -779,7 +797,7 @@ START_TEST (test_check_eit_scan_parental_rating)
   memset (buf + 7, 0xFF, 188);
   buf[7] = 0x47, buf[8] = 0x1F, buf[9] = 0xFF, buf[10] = 0x10;
   make_eit_packet (buf + 7 + 188, "DEU", 0x0D, 0, FALSE);
-  r = ws_check_scan_eit (buf, sizeof (buf), reg, notes);
+  r = scan_eit (buf, sizeof (buf), reg, notes);
   ck_assert_int_eq (r->len, 1);
   rating = r->pdata[0];
   ck_assert_str_eq (rating->territory, "DE");
@@ -798,7 +816,7 @@ START_TEST (test_check_eit_scan_rejects_bad_crc_and_undefined)
   GPtrArray *r;
 
   make_eit_packet (pkt, "GBR", 0x0C, 0, TRUE);
-  r = ws_check_scan_eit (pkt, sizeof (pkt), reg, notes);
+  r = scan_eit (pkt, sizeof (pkt), reg, notes);
   ck_assert_int_eq (r->len, 0);
   ck_assert_int_ge (notes->len, 1);
   ck_assert (strstr (notes->pdata[0], "CRC"));
@@ -806,12 +824,12 @@ START_TEST (test_check_eit_scan_rejects_bad_crc_and_undefined)
 
   /* rating 0x00 = undefined: an unrated rating, never an age */
   make_eit_packet (pkt, "GBR", 0x00, 0, FALSE);
-  r = ws_check_scan_eit (pkt, sizeof (pkt), reg, notes);
+  r = scan_eit (pkt, sizeof (pkt), reg, notes);
   ck_assert_int_eq (r->len, 1);
   ck_assert_int_eq (((WsRating *) r->pdata[0])->minimum_age, -1);
   g_ptr_array_unref (r);
 
-  r = ws_check_scan_eit (NULL, 0, reg, NULL);
+  r = scan_eit (NULL, 0, reg, NULL);
   ck_assert_int_eq (r->len, 0);
   g_ptr_array_unref (r);
   g_ptr_array_unref (notes);
@@ -1039,6 +1057,126 @@ make_media (void)
   return ok;
 }
 
+/* ---- embedded ratings: the library reader (issues #13 and #11) ---------- */
+
+static const WsCheckItem *
+item_for (const WsCheckFile *f, const char *id, const char *subject)
+{
+  for (guint i = 0; i < f->checks->len; i++) {
+    const WsCheckItem *it = &g_array_index (f->checks, WsCheckItem, i);
+
+    if (strcmp (it->id, id) == 0 && g_strcmp0 (it->subject, subject) == 0)
+      return it;
+  }
+  return NULL;
+}
+
+static gboolean
+has_warning_with (const WsCheckFile *f, const char *needle)
+{
+  for (guint i = 0; i < f->warnings->len; i++)
+    if (strstr (f->warnings->pdata[i], needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* LAW_RATING=bbfc:18 does not count for DE, and the failure says what was
+ * found; for GB it passes. */
+START_TEST (test_check_embedded_rating_of_another_territory)
+{
+  const WsRatingRegistry *reg = ws_rating_registry_get_default (NULL);
+  const char *const territories[] = { "DE", "GB", NULL };
+  char *good = media ("good/good.mp4"), *path = media ("bbfc18.mkv");
+  const WsCheckItem *it;
+  WsCheckOptions opts;
+  WsCheckFile *f;
+
+  ck_assert (FFMPEG ("-i", good, "-c", "copy", "-metadata",
+      "LAW_RATING=bbfc:18", path));
+  ws_check_options_init (&opts, reg);
+  opts.territories = territories;
+  f = ws_check_file (path, &opts, NULL, NULL);
+  ck_assert_msg (f->status != WS_CHECK_ERROR, "%s", f->error);
+  it = item_for (f, "rating-present", "DE");
+  ck_assert_ptr_nonnull (it);
+  ck_assert_int_eq (it->status, WS_CHECK_FAIL);
+  ck_assert_msg (strstr (it->message, "found only bbfc:18 for GB "
+                                      "(LAW_RATING)") != NULL,
+      "%s", it->message);
+  it = item_for (f, "rating-present", "GB");
+  ck_assert_int_eq (it->status, WS_CHECK_PASS);
+  ck_assert_str_eq (it->message, "GB: bbfc:18 (LAW_RATING)");
+  ws_check_file_free (f);
+  g_unlink (path);
+  g_free (path);
+  g_free (good);
+}
+END_TEST
+
+/* Two GB ratings in one MPEG-TS EIT (#11 row 2) and 3000 bad-CRC sections
+ * (#11 row 13): the more restrictive with a warning naming both; one
+ * counted warning. */
+START_TEST (test_check_embedded_conflict_and_counted_crc)
+{
+  const WsRatingRegistry *reg = ws_rating_registry_get_default (NULL);
+  const char *const territories[] = { "GB", NULL };
+  char *good = media ("good/good.mp4"), *path = media ("conflict.ts");
+  char *data = NULL;
+  gsize len = 0;
+  GString *out;
+  guint n_crc = 0;
+  WsCheckOptions opts;
+  WsCheckFile *f;
+  guint8 pkt[188];
+
+  ck_assert (FFMPEG ("-i", good, "-c", "copy", "-f", "mpegts", path));
+  ck_assert (g_file_get_contents (path, &data, &len, NULL));
+  out = g_string_new (NULL);
+  for (int i = 0; i < 3000; i++) {
+    make_eit_packet (pkt, "GBR", 0x0C, i, TRUE);
+    g_string_append_len (out, (const char *) pkt, 188);
+  }
+  make_eit_packet (pkt, "GBR", 0x0C, 0, FALSE);
+  /* a second descriptor entry in the same event: GBR 0x0F (18) */
+  pkt[5 + 2] += 4, pkt[5 + 25] += 4, pkt[5 + 27] += 4;
+  memmove (pkt + 5 + 32 + 4, pkt + 5 + 32, 4);
+  memcpy (pkt + 5 + 32, "GBR\x0F", 4);
+  {
+    guint32 crc = crc32_mpeg (pkt + 5, 32 + 4);
+
+    pkt[5 + 36] = crc >> 24, pkt[5 + 37] = crc >> 16, pkt[5 + 38] = crc >> 8;
+    pkt[5 + 39] = crc;
+  }
+  g_string_append_len (out, (const char *) pkt, 188);
+  g_string_append_len (out, data, (gssize) len);
+  ck_assert (g_file_set_contents (path, out->str, (gssize) out->len, NULL));
+  g_string_free (out, TRUE);
+  g_free (data);
+
+  ws_check_options_init (&opts, reg);
+  opts.territories = territories;
+  f = ws_check_file (path, &opts, NULL, NULL);
+  ck_assert_msg (f->status != WS_CHECK_ERROR, "%s", f->error);
+  ck_assert_uint_eq (f->ratings->len, 1);
+  ck_assert_int_eq (((WsCheckRating *) f->ratings->pdata[0])
+                        ->rating->minimum_age,
+      18);
+  ck_assert (has_warning_with (f, "rating-conflict: GB has two ratings, "
+                                  "dvb:15 (parental_rating_descriptor) and "
+                                  "dvb:18 (parental_rating_descriptor): "
+                                  "using dvb:18"));
+  for (guint i = 0; i < f->warnings->len; i++)
+    n_crc += strstr (f->warnings->pdata[i], "CRC") != NULL;
+  ck_assert_uint_eq (n_crc, 1);
+  ck_assert (has_warning_with (f, "EIT: 3000 PAT or EIT present/following "
+                                  "sections with a bad CRC skipped"));
+  ws_check_file_free (f);
+  g_unlink (path);
+  g_free (path);
+  g_free (good);
+}
+END_TEST
+
 static Suite *
 check_suite (void)
 {
@@ -1067,6 +1205,8 @@ check_suite (void)
   tcase_add_test (units, test_check_series_are_bounded);
   tcase_add_test (units, test_check_eit_scan_parental_rating);
   tcase_add_test (units, test_check_eit_scan_rejects_bad_crc_and_undefined);
+  tcase_add_test (failures, test_check_embedded_rating_of_another_territory);
+  tcase_add_test (failures, test_check_embedded_conflict_and_counted_crc);
   suite_add_tcase (s, core);
   suite_add_tcase (s, failures);
   suite_add_tcase (s, errors);

@@ -1,0 +1,531 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* watershed: the rating of an MPEG-TS programme, from its PAT (ISO/IEC
+ * 13818-1) and the parental_rating_descriptor of the present event of its
+ * EIT present/following (ETSI EN 300 468). Fed with packets (a file) or
+ * whole sections (what tsparse posts). See ws-embedded.h. */
+#include "ws-embedded-private.h"
+
+#include <string.h>
+
+#include "ws-error.h"
+
+#define TS_PACKET 188
+#define PAT_PID 0x0000
+#define EIT_PID 0x0012
+#define TABLE_PAT 0x00
+#define TABLE_EIT_PF_ACTUAL 0x4E
+#define MAX_SECTION (4096 + 3)
+#define MAX_SERVICES 256
+#define PREFIX "EIT: "
+
+typedef struct {
+  guint8 buf[MAX_SECTION];
+  gsize have;
+  gboolean collecting;
+  int last_cc;
+} Assembler;
+
+typedef struct {
+  guint16 service_id;
+  GPtrArray *ratings; /* (element-type WsRating): the present event's */
+  guint16 event_id;
+} Service;
+
+struct WsEmbeddedTs {
+  const WsRatingRegistry *reg;
+  int service_id;
+  Assembler pat, eit;
+  guint8 carry[TS_PACKET];
+  gsize carry_len;
+  gboolean pat_seen;
+  GArray *pat_services; /* guint16, in PAT order */
+  GPtrArray *services;  /* (element-type Service) in the order seen */
+  GPtrArray *notes;     /* (element-type utf8) descriptor notes, said once */
+  GHashTable *said;     /* warnings already handed out */
+  guint bad_crc;
+  guint dropped_services;
+};
+
+static void
+service_free (gpointer p)
+{
+  Service *s = p;
+
+  g_ptr_array_unref (s->ratings);
+  g_free (s);
+}
+
+WsEmbeddedTs *
+ws_embedded_ts_new (const WsRatingRegistry *reg, int service_id)
+{
+  WsEmbeddedTs *ts;
+
+  g_return_val_if_fail (reg != NULL, NULL);
+  ts = g_new0 (WsEmbeddedTs, 1);
+  ts->reg = reg;
+  ts->service_id = service_id >= 0 && service_id <= 0xFFFF ? service_id : -1;
+  ts->pat.last_cc = -1;
+  ts->eit.last_cc = -1;
+  ts->pat_services = g_array_new (FALSE, FALSE, sizeof (guint16));
+  ts->services = g_ptr_array_new_with_free_func (service_free);
+  ts->notes = g_ptr_array_new_with_free_func (g_free);
+  ts->said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return ts;
+}
+
+void
+ws_embedded_ts_free (WsEmbeddedTs *ts)
+{
+  if (ts == NULL)
+    return;
+  g_array_unref (ts->pat_services);
+  g_ptr_array_unref (ts->services);
+  g_ptr_array_unref (ts->notes);
+  g_hash_table_unref (ts->said);
+  g_free (ts);
+}
+
+/* CRC-32/MPEG-2 over a whole section including its CRC: 0 when intact. */
+static guint32
+crc32_mpeg (const guint8 *data, gsize len)
+{
+  static guint32 table[256];
+  static gsize init = 0;
+  guint32 crc = 0xFFFFFFFFu;
+
+  if (g_once_init_enter (&init)) {
+    for (guint32 i = 0; i < 256; i++) {
+      guint32 c = i << 24;
+
+      for (int b = 0; b < 8; b++)
+        c = c & 0x80000000u ? (c << 1) ^ 0x04C11DB7u : c << 1;
+      table[i] = c;
+    }
+    g_once_init_leave (&init, 1);
+  }
+  for (gsize i = 0; i < len; i++)
+    crc = (crc << 8) ^ table[((crc >> 24) ^ data[i]) & 0xFF];
+  return crc;
+}
+
+static Service *
+find_service (WsEmbeddedTs *ts, guint16 id)
+{
+  for (guint i = 0; i < ts->services->len; i++) {
+    Service *s = ts->services->pdata[i];
+
+    if (s->service_id == id)
+      return s;
+  }
+  return NULL;
+}
+
+static gboolean
+in_pat (const WsEmbeddedTs *ts, guint16 id)
+{
+  for (guint i = 0; i < ts->pat_services->len; i++)
+    if (g_array_index (ts->pat_services, guint16, i) == id)
+      return TRUE;
+  return FALSE;
+}
+
+/* The programme being checked: the one asked for, else the first of the
+ * PAT; -1 while unknown. */
+static int
+chosen_service (const WsEmbeddedTs *ts)
+{
+  if (ts->service_id >= 0)
+    return ts->service_id;
+  if (ts->pat_services->len > 0)
+    return g_array_index (ts->pat_services, guint16, 0);
+  return -1;
+}
+
+static void
+note (WsEmbeddedTs *ts, char *msg)
+{
+  for (guint i = 0; i < ts->notes->len; i++) {
+    if (strcmp (ts->notes->pdata[i], msg) == 0) {
+      g_free (msg);
+      return;
+    }
+  }
+  if (ts->notes->len < 32)
+    g_ptr_array_add (ts->notes, msg);
+  else
+    g_free (msg);
+}
+
+static gboolean
+push_pat (WsEmbeddedTs *ts, const guint8 *s, gsize n)
+{
+  if (n < 12 || !(s[5] & 0x01))
+    return FALSE; /* too short, or not yet current */
+  for (gsize i = 8; i + 4 <= n - 4; i += 4) {
+    guint16 prog = (guint16) (s[i] << 8 | s[i + 1]);
+
+    if (prog == 0 || in_pat (ts, prog))
+      continue; /* 0 is the network PID */
+    if (ts->pat_services->len < MAX_SERVICES)
+      g_array_append_val (ts->pat_services, prog);
+  }
+  ts->pat_seen = TRUE;
+  return TRUE;
+}
+
+static gboolean
+push_eit (WsEmbeddedTs *ts, const guint8 *s, gsize n)
+{
+  guint16 sid = (guint16) (s[3] << 8 | s[4]);
+  GPtrArray *ratings = NULL;
+  gsize pos = 14;
+  Service *svc;
+
+  if (n < 18 || s[6] != 0 || !(s[5] & 0x01))
+    return FALSE; /* section 0 is the present event */
+  /* the present event: the first whose running_status is undefined (0),
+   * starts in a few seconds (2) or running (4) */
+  while (pos + 12 <= n - 4) {
+    int running = s[pos + 10] >> 5;
+    gsize dlen = (gsize) ((s[pos + 10] & 0x0F) << 8 | s[pos + 11]);
+    gsize d = pos + 12, dend = d + dlen;
+    guint16 event_id = (guint16) (s[pos] << 8 | s[pos + 1]);
+
+    if (dend > n - 4) {
+      note (ts, g_strdup_printf ("service %u: the event's descriptor loop "
+                                 "runs past the end of the section: ignored",
+                    sid));
+      return FALSE;
+    }
+    if (running != 0 && running != 2 && running != 4) {
+      pos = dend;
+      continue;
+    }
+    ratings = g_ptr_array_new_with_free_func ((GDestroyNotify) ws_rating_free);
+    while (d + 2 <= dend) {
+      gsize len = s[d + 1];
+
+      if (d + 2 + len > dend)
+        break;
+      if (s[d] == WS_DVB_PARENTAL_RATING_TAG) {
+        GPtrArray *notes = g_ptr_array_new_with_free_func (g_free);
+        GError *error = NULL;
+        GPtrArray *r = ws_embedded_parse_dvb_parental_rating (ts->reg, s + d,
+            2 + len, notes, &error);
+
+        if (r == NULL) {
+          WsRating *unrated = ws_rating_new ();
+
+          /* fail closed: the present event's rating is unknown */
+          note (ts, g_strdup_printf ("service %u event %u: %s: treated as "
+                                     "unrated",
+                        sid, event_id, error->message));
+          g_error_free (error);
+          unrated->source_system = g_strdup ("dvb");
+          unrated->element = g_strdup ("parental_rating_descriptor");
+          g_ptr_array_add (ratings, unrated);
+        } else {
+          for (guint i = 0; i < r->len; i++)
+            g_ptr_array_add (ratings, ws_rating_copy (r->pdata[i]));
+          g_ptr_array_unref (r);
+        }
+        for (guint i = 0; i < notes->len; i++)
+          note (ts, g_strdup (notes->pdata[i]));
+        g_ptr_array_unref (notes);
+      }
+      d += 2 + len;
+    }
+    svc = find_service (ts, sid);
+    if (svc == NULL) {
+      if (ts->services->len >= MAX_SERVICES) {
+        ts->dropped_services++;
+        g_ptr_array_unref (ratings);
+        return FALSE;
+      }
+      svc = g_new0 (Service, 1);
+      svc->service_id = sid;
+      g_ptr_array_add (ts->services, svc);
+    } else {
+      g_ptr_array_unref (svc->ratings);
+    }
+    svc->ratings = ratings;
+    svc->event_id = event_id;
+    return chosen_service (ts) < 0 || chosen_service (ts) == sid;
+  }
+  return FALSE;
+}
+
+gboolean
+ws_embedded_ts_push_section (WsEmbeddedTs *ts, const guint8 *s, gsize len)
+{
+  gsize n;
+
+  g_return_val_if_fail (ts != NULL, FALSE);
+  if (s == NULL || len < 3)
+    return FALSE;
+  if (s[0] != TABLE_PAT && s[0] != TABLE_EIT_PF_ACTUAL)
+    return FALSE;
+  n = 3 + (gsize) ((s[1] & 0x0F) << 8 | s[2]);
+  if (n > len || !(s[1] & 0x80) || n < 12)
+    return FALSE;
+  if (crc32_mpeg (s, n) != 0) {
+    ts->bad_crc++;
+    return FALSE;
+  }
+  if (s[0] == TABLE_PAT) {
+    if (!push_pat (ts, s, n))
+      return FALSE;
+    /* the PAT can make an earlier EIT the programme's, or another's */
+    return TRUE;
+  }
+  return push_eit (ts, s, n);
+}
+
+/* ---- packets ------------------------------------------------------------- */
+
+static void
+assemble (WsEmbeddedTs *ts, Assembler *a, const guint8 *p, gsize n,
+    gboolean start)
+{
+  while (n > 0) {
+    gsize want, take;
+
+    if (start) {
+      if (p[0] == 0xFF)
+        return; /* stuffing */
+      a->collecting = TRUE;
+      a->have = 0;
+      start = FALSE;
+    }
+    if (!a->collecting)
+      return;
+    want = 3;
+    if (a->have >= 3)
+      want = 3 + (gsize) ((a->buf[1] & 0x0F) << 8 | a->buf[2]);
+    take = MIN (n, want - a->have);
+    memcpy (a->buf + a->have, p, take);
+    a->have += take;
+    p += take;
+    n -= take;
+    if (a->have < 3)
+      continue; /* n is 0: wait for the next packet */
+    want = 3 + (gsize) ((a->buf[1] & 0x0F) << 8 | a->buf[2]);
+    if (a->have == want) {
+      ws_embedded_ts_push_section (ts, a->buf, a->have);
+      a->collecting = FALSE;
+      a->have = 0;
+      start = TRUE; /* another section may follow in this packet */
+    }
+  }
+}
+
+static void
+push_packet (WsEmbeddedTs *ts, const guint8 *pkt)
+{
+  int pid = (pkt[1] & 0x1F) << 8 | pkt[2];
+  gboolean pusi = (pkt[1] & 0x40) != 0;
+  int afc = (pkt[3] >> 4) & 3, cc = pkt[3] & 0x0F;
+  gsize off = 4;
+  Assembler *a;
+
+  if (pid == PAT_PID)
+    a = &ts->pat;
+  else if (pid == EIT_PID)
+    a = &ts->eit;
+  else
+    return;
+  if (!(afc & 1) || (pkt[1] & 0x80))
+    return; /* no payload, or transport_error_indicator */
+  if (afc & 2)
+    off += 1 + (gsize) pkt[4];
+  if (off >= TS_PACKET)
+    return;
+  if (a->last_cc >= 0 && cc != ((a->last_cc + 1) & 0x0F) && !pusi)
+    a->collecting = FALSE; /* lost a packet: drop the partial section */
+  a->last_cc = cc;
+  if (pusi) {
+    gsize pointer = pkt[off];
+
+    off++;
+    if (off + pointer > TS_PACKET)
+      return;
+    if (a->collecting)
+      assemble (ts, a, pkt + off, pointer, FALSE);
+    a->collecting = FALSE;
+    assemble (ts, a, pkt + off + pointer, TS_PACKET - off - pointer, TRUE);
+  } else {
+    assemble (ts, a, pkt + off, TS_PACKET - off, FALSE);
+  }
+}
+
+void
+ws_embedded_ts_push_packets (WsEmbeddedTs *ts, const guint8 *data, gsize len)
+{
+  g_return_if_fail (ts != NULL);
+  while (data != NULL && len > 0) {
+    if (ts->carry_len > 0 || len < TS_PACKET) {
+      gsize take = MIN (len, TS_PACKET - ts->carry_len);
+
+      memcpy (ts->carry + ts->carry_len, data, take);
+      ts->carry_len += take;
+      data += take;
+      len -= take;
+      if (ts->carry_len < TS_PACKET)
+        return;
+      ts->carry_len = 0;
+      if (ts->carry[0] == 0x47)
+        push_packet (ts, ts->carry);
+      continue;
+    }
+    if (data[0] != 0x47) {
+      /* resynchronise on the next sync byte */
+      data++;
+      len--;
+      continue;
+    }
+    push_packet (ts, data);
+    data += TS_PACKET;
+    len -= TS_PACKET;
+  }
+}
+
+/* ---- the rule ------------------------------------------------------------- */
+
+gboolean
+ws_embedded_ts_is_complete (const WsEmbeddedTs *ts)
+{
+  int chosen;
+
+  g_return_val_if_fail (ts != NULL, FALSE);
+  chosen = chosen_service (ts);
+  return ts->pat_seen && chosen >= 0 &&
+         find_service ((WsEmbeddedTs *) ts, (guint16) chosen) != NULL;
+}
+
+static void
+say (WsEmbeddedTs *ts, GPtrArray *warnings, char *msg)
+{
+  if (warnings == NULL || g_hash_table_contains (ts->said, msg)) {
+    g_free (msg);
+    return;
+  }
+  g_hash_table_add (ts->said, g_strdup (msg));
+  ws_embedded_warn (warnings, msg);
+}
+
+static char *
+service_list (GPtrArray *ids)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (s, "%s%u", i ? ", " : "",
+        GPOINTER_TO_UINT (ids->pdata[i]));
+  return g_string_free (s, FALSE);
+}
+
+GPtrArray *
+ws_embedded_ts_get_ratings (WsEmbeddedTs *ts, GPtrArray *warnings)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) ws_rating_free);
+  GPtrArray *with_eit = g_ptr_array_new ();
+  GPtrArray *conflicts = g_ptr_array_new_with_free_func (g_free);
+  int chosen;
+
+  g_return_val_if_fail (ts != NULL, out);
+  chosen = chosen_service (ts);
+  for (guint i = 0; i < ts->services->len; i++) {
+    Service *s = ts->services->pdata[i];
+
+    if (ts->pat_seen && !in_pat (ts, s->service_id)) {
+      say (ts, warnings,
+          g_strdup_printf (PREFIX "an EIT present event for service %u, "
+                                  "which is not in the PAT: ignored",
+              s->service_id));
+      continue;
+    }
+    if (s->ratings->len > 0)
+      g_ptr_array_add (with_eit, GUINT_TO_POINTER (s->service_id));
+    if (ts->pat_seen || ts->service_id >= 0) {
+      if ((int) s->service_id != chosen)
+        continue;
+    }
+    for (guint j = 0; j < s->ratings->len; j++)
+      g_ptr_array_add (out, ws_rating_copy (s->ratings->pdata[j]));
+  }
+  if (with_eit->len > 1) {
+    char *list = service_list (with_eit);
+
+    if (chosen >= 0)
+      say (ts, warnings,
+          g_strdup_printf (PREFIX "several services carry an EIT present "
+                                  "event with a rating (%s): service %d's is "
+                                  "used, the programme checked",
+              list, chosen));
+    else
+      say (ts, warnings,
+          g_strdup_printf (PREFIX "several services carry an EIT present "
+                                  "event with a rating (%s) and no PAT says "
+                                  "which is the programme: the most "
+                                  "restrictive is used",
+              list));
+    g_free (list);
+  }
+  for (guint i = 0; i < ts->notes->len; i++)
+    say (ts, warnings, g_strconcat (PREFIX, ts->notes->pdata[i], NULL));
+  ws_rating_resolve_conflicts (out, conflicts);
+  for (guint i = 0; i < conflicts->len; i++)
+    say (ts, warnings, g_strdup (conflicts->pdata[i]));
+  g_ptr_array_unref (conflicts);
+  g_ptr_array_unref (with_eit);
+  return out;
+}
+
+void
+ws_embedded_ts_finish (WsEmbeddedTs *ts, GPtrArray *warnings)
+{
+  g_return_if_fail (ts != NULL);
+  for (guint i = 0; i < ts->notes->len; i++)
+    say (ts, warnings, g_strconcat (PREFIX, ts->notes->pdata[i], NULL));
+  if (ts->bad_crc > 0)
+    say (ts, warnings,
+        g_strdup_printf (PREFIX "%u PAT or EIT present/following section%s "
+                                "with a bad CRC skipped",
+            ts->bad_crc, ts->bad_crc == 1 ? "" : "s"));
+  if (ts->dropped_services > 0)
+    say (ts, warnings,
+        g_strdup_printf (PREFIX "EITs of more than %d services: %u not read",
+            MAX_SERVICES, ts->dropped_services));
+}
+
+/* ---- a file --------------------------------------------------------------- */
+
+void
+ws_embedded_read_ts (WsByteReader *br, const WsRatingRegistry *reg,
+    const WsEmbeddedOptions *opts, GPtrArray *ratings, GPtrArray *warnings)
+{
+  guint64 limit = opts->ts_scan_bytes ? opts->ts_scan_bytes :
+                                        WS_EMBEDDED_TS_SCAN_BYTES;
+  WsEmbeddedTs *ts = ws_embedded_ts_new (reg, opts->service_id);
+  guint8 *buf = g_malloc (WS_BYTE_READER_WINDOW);
+  guint64 off = 0;
+  GPtrArray *r;
+
+  while (off < limit && !ws_embedded_ts_is_complete (ts)) {
+    gssize n = ws_byte_reader_get_some (br, off, buf,
+        (gsize) MIN ((guint64) WS_BYTE_READER_WINDOW, limit - off));
+
+    if (n <= 0)
+      break;
+    ws_embedded_ts_push_packets (ts, buf, (gsize) n);
+    off += (guint64) n;
+  }
+  r = ws_embedded_ts_get_ratings (ts, warnings);
+  for (guint i = 0; i < r->len; i++)
+    g_ptr_array_add (ratings, ws_rating_copy (r->pdata[i]));
+  g_ptr_array_unref (r);
+  ws_embedded_ts_finish (ts, warnings);
+  ws_embedded_ts_free (ts);
+  g_free (buf);
+}
