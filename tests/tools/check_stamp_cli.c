@@ -236,10 +236,9 @@ START_TEST (test_stamp_cli_matroska)
     }
     g_free (xml);
   }
-  /* `watershed check` reads through libavformat, which keeps one value per
-   * tag name: of three COUNTRY/LAW_RATING only the last (FR) reaches it */
+  /* `watershed check` reads the file's own Tags: every COUNTRY counts */
   got = checked_ratings (all);
-  ck_assert_str_eq (got, "FR csa:-16\n");
+  ck_assert_str_eq (got, "GB bbfc:15\nDE fsk:16\nFR csa:-16\n");
   g_free (got);
 
   r = WS_TEST_RUN ("stamp", in, "-o", de, "--metadata", demo_metadata,
