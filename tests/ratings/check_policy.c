@@ -250,9 +250,15 @@ START_TEST (test_policy_uk_service_classes)
   d = check_decide (p, "pay-pin", "bbfc:15", WS_ACCESS_PIN, "2026-07-01T10:00",
       TRUE);
   ck_assert_str_eq (d.rule_id, "uk-pay-pin-daytime");
+  /* 18 films "or their equivalent" not before 21:00 on any service but
+   * PPV: the PIN does not unlock them by day (issue #10; this test had the
+   * PIN unlock them) */
   d = check_decide (p, "pay-pin", "bbfc:18", 0, "2026-07-01T10:00", FALSE);
   ck_assert_str_eq (d.rule_id, "uk-watershed");
-  ck_assert_int_eq (d.missing_access, WS_ACCESS_PIN);
+  ck_assert_int_eq (d.missing_access, WS_ACCESS_NONE);
+  d = check_decide (p, "pay-pin", "bbfc:18", WS_ACCESS_PIN, "2026-07-01T10:00",
+      FALSE);
+  ck_assert_str_eq (d.rule_id, "uk-watershed");
   /* premium film: 20:00 watershed; 15 any time with PIN, 18 not */
   check_decide (p, "premium-film", "bbfc:15", 0, "2026-07-01T19:59", FALSE);
   check_decide (p, "premium-film", "bbfc:15", 0, "2026-07-01T20:00", TRUE);
@@ -314,7 +320,14 @@ START_TEST (test_policy_de_slots)
       TRUE);
   check_decide (p, "telemedien", "fsk:18", WS_ACCESS_AGE_VERIFIED,
       "2026-07-01T12:00", TRUE);
-  check_decide (p, "pay-tv", "fsk:18", WS_ACCESS_PIN, "2026-07-01T12:00", TRUE);
+  /* Vorsperre (JSS s.5): 16 at any time, 18 only from 20:00 (issue #10;
+   * this test had 18 allowed at noon, the audit's row 4) */
+  check_decide (p, "pay-tv", "fsk:16", WS_ACCESS_PIN, "2026-07-01T12:00", TRUE);
+  d = check_decide (p, "pay-tv", "fsk:18", WS_ACCESS_PIN, "2026-07-01T12:00",
+      FALSE);
+  ck_assert_str_eq (d.rule_id, "de-pay-vorsperre-18");
+  assert_time (p, d.next_allowed_us, "2026-07-01T20:00:00+02:00");
+  check_decide (p, "pay-tv", "fsk:18", WS_ACCESS_PIN, "2026-07-01T20:00", TRUE);
   check_decide (p, "pay-tv", "fsk:18", WS_ACCESS_AGE_VERIFIED,
       "2026-07-01T12:00", FALSE);
   ws_policy_free (p);
@@ -424,7 +437,7 @@ easter (int y, GDate *out)
 
 START_TEST (test_policy_fr_public_holidays_follow_easter)
 {
-  char *path = datadir_file ("policies/holidays/fr-public-2026-2027.xml");
+  char *path = datadir_file ("policies/holidays/fr-public-2025-2028.xml");
   xmlDoc *doc = ws_xml_read_file (path, 0, NULL);
   xmlNode *root;
   GPtrArray *dates = g_ptr_array_new_with_free_func (g_free);
@@ -434,8 +447,8 @@ START_TEST (test_policy_fr_public_holidays_follow_easter)
   for (xmlNode *c = ws_xml_first_child (root, NULL, "holiday"); c;
        c = ws_xml_next_sibling (c, NULL, "holiday"))
     g_ptr_array_add (dates, ws_xml_attr (c, "date", NULL));
-  ck_assert_uint_eq (dates->len, 22);
-  for (int y = 2026; y <= 2027; y++) {
+  ck_assert_uint_eq (dates->len, 44);
+  for (int y = 2025; y <= 2028; y++) {
     static const int offsets[] = { 1, 39, 50 };
     GDate e;
     easter (y, &e);

@@ -896,7 +896,16 @@ static const ConvertRow conversions[] = {
   { "bbfc:12A", "kijkwijzer", "kijkwijzer:12", FALSE },
   { "bbfc:12", "kijkwijzer", "kijkwijzer:12", TRUE },
   { "bbfc:18", "csa", "csa:-18", FALSE },
-  { "bbfc:R18", "fsk", "fsk:18", FALSE },
+  /* adult-explicit keeps its class (issue #10): never a plain 18 */
+  { "bbfc:R18", "fsk", NULL, FALSE },
+  { "icaa:X", "bbfc", "bbfc:R18", FALSE },
+  { "bbfc:R18", "icaa", "icaa:X", FALSE },
+  { "acb:X18+", "bbfc", "bbfc:R18", FALSE },
+  { "bbfc:18", "icaa", "icaa:18", TRUE },
+  { "fsk:18", "acb", "acb:R18+", FALSE },
+  /* equivalent systems (acb declares acma): the same symbol, exactly */
+  { "acb:M", "acma", "acma:M", FALSE },
+  { "acma:MA15+", "acb", "acb:MA15+", FALSE },
   { "bbfc:15", "dvb", "dvb:15", TRUE },
   { "fsk:12", "bbfc", "bbfc:12A", TRUE },
   { "csa:-10", "kijkwijzer", "kijkwijzer:12", TRUE },
