@@ -1831,6 +1831,37 @@ ws_policy_judge_rating (const WsPolicy *p, const WsRatingDef *rating,
   return conv.result;
 }
 
+static void
+judgement_text (const WsPolicy *p, const WsRatingDef *original,
+    const WsRatingDef *judged, gboolean approximate, gboolean no_equivalent,
+    char *buf, gsize size)
+{
+  if (size == 0)
+    return;
+  buf[0] = '\0';
+  if (judged != NULL && judged != original)
+    g_snprintf (buf, size, "%s judged as %s%s",
+        ws_rating_def_get_name (original), ws_rating_def_get_name (judged),
+        approximate ? " (approximation)" : "");
+  else if (no_equivalent)
+    g_snprintf (buf, size, "%s has no equivalent in %s: blocked (fail closed)",
+        ws_rating_def_get_name (original),
+        ws_rating_system_get_id (p->systems[0]));
+}
+
+const WsRatingDef *
+ws_policy_describe_judgement (const WsPolicy *p, const WsRatingDef *rating,
+    char *buf, gsize size)
+{
+  gboolean approx = FALSE, none = FALSE;
+  const WsRatingDef *j;
+
+  g_return_val_if_fail (p != NULL && (buf != NULL || size == 0), NULL);
+  j = ws_policy_judge_rating (p, rating, &approx, &none);
+  judgement_text (p, rating, j, approx, none, buf, size);
+  return j != rating ? j : NULL;
+}
+
 guint
 ws_policy_get_n_rule_sets (const WsPolicy *p)
 {
@@ -2241,16 +2272,8 @@ decide_prepare (const WsPolicy *p, const char *service_class,
   out->judged_as = q->judged;
   out->judged_approximate = q->judged != NULL && q->approximate;
   out->no_equivalent = q->no_equivalent;
-  if (q->judged != NULL)
-    g_snprintf (out->judgement, sizeof out->judgement, "%s judged as %s%s",
-        ws_rating_def_get_name (q->original),
-        ws_rating_def_get_name (q->judged),
-        q->approximate ? " (approximation)" : "");
-  else if (q->no_equivalent)
-    g_snprintf (out->judgement, sizeof out->judgement,
-        "%s has no equivalent in %s: blocked (fail closed)",
-        ws_rating_def_get_name (q->original),
-        ws_rating_system_get_id (p->systems[0]));
+  judgement_text (p, q->original, q->judged, q->approximate, q->no_equivalent,
+      out->judgement, sizeof out->judgement);
   if (at_s < MIN_SECONDS || at_s > MAX_SECONDS) {
     out->kind = WS_DECISION_NOT_IN_FORCE;
     out->reason = "the instant is outside the years 1900-9000 this engine "

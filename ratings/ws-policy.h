@@ -333,6 +333,22 @@ const WsRatingDef *ws_policy_judge_rating (const WsPolicy *p,
     const WsRatingDef *rating, gboolean *approximate, gboolean *no_equivalent);
 
 /**
+ * ws_policy_describe_judgement:
+ * @rating: (nullable): a rating.
+ * @buf: (out caller-allocates): receives the sentence a #WsDecision
+ *   carries in @judgement ("" when @rating is judged as itself); 160 bytes
+ *   hold any.
+ * @size: the size of @buf.
+ *
+ * For logs written apart from the decision (an as-run line): the same
+ * judgement ws_policy_decide() makes.
+ * Returns: (transfer none) (nullable): the local equivalent @rating is
+ *   judged as, NULL when it is judged as itself or has none.
+ */
+const WsRatingDef *ws_policy_describe_judgement (const WsPolicy *p,
+    const WsRatingDef *rating, char *buf, gsize size);
+
+/**
  * WsRuleInfo:
  * @id: the rule's id.
  * @rule_set_version: the rule set it belongs to.
