@@ -630,9 +630,9 @@ cmd_show (int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_set_summary (ctx,
       "Prints every rule of a policy in the order they are tried: what it\n"
-      "applies to, what it allows, its reason, its source and how far the\n"
-      "source can be trusted (primary: the regulator's own text; secondary;\n"
-      "assumed), so the file can be audited without reading XML.");
+      "applies to, what it allows, its reason, its source and the confidence\n"
+      "in it (primary: the regulator's own text; secondary; assumed),\n"
+      "so the file can be audited without reading XML.");
   g_option_context_set_description (ctx,
       "Example:\n"
       "  watershed policy show uk-ofcom\n"
