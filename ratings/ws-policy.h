@@ -28,10 +28,16 @@ G_BEGIN_DECLS
  * falls in a DST gap opens at the end of the gap, and a start that falls in a
  * repeated hour opens at its first occurrence) and closes likewise.
  *
- * Fail closed: a missing (NULL), unrated or refused rating, a rating no rule
- * covers, a date no rule set covers and an unknown service class are all
- * blocked, and the decision says why. A policy may allow unrated content
- * explicitly with a rule `kind="unrated"`.
+ * A rating of another system than the policy's own is judged by its local
+ * equivalent (ws_policy_judge_rating(): the registry's conversion, class
+ * carried over, rounded up) before any rule is matched, in every decision
+ * function; the #WsDecision says so.
+ *
+ * Fail closed: a missing (NULL), unrated or refused rating, a foreign
+ * rating without a local equivalent, a rating no rule covers, a date no
+ * rule set covers and an unknown service class are all blocked, and the
+ * decision says why. A policy may allow unrated content explicitly with a
+ * rule `kind="unrated"`.
  *
  * Instants are microseconds since the Unix epoch (UTC), as
  * g_get_real_time() returns. Decisions do not allocate and may be made from
@@ -444,9 +450,10 @@ gboolean ws_policy_decide (const WsPolicy *p, const char *service_class,
 
 /**
  * ws_policy_describe_decision:
- * Returns: (transfer full): @d->reason plus the next allowed instant or the
- *   end of the allowed period in the policy's local time, and the access
- *   that would unlock it. Free with g_free().
+ * Returns: (transfer full): @d->judgement (when the rating was judged by a
+ *   local equivalent), @d->reason, then the next allowed instant or the end
+ *   of the allowed period in the policy's local time, and the access that
+ *   would unlock it. Free with g_free().
  */
 char *ws_policy_describe_decision (const WsPolicy *p, const WsDecision *d);
 
