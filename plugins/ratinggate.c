@@ -804,6 +804,20 @@ write_as_run (WsRatingGate *self, const gchar *instant, GstClockTime rt,
   json_string (s, next);
   g_string_append (s, ", \"kind\": ");
   json_string (s, kind_nick (self->kind));
+  {
+    /* a foreign rating is judged by its local equivalent (issue #10) */
+    char judgement[160] = "";
+    const WsRatingDef *judged = self->rating_def ?
+                                    ws_policy_describe_judgement (self->policy,
+                                        self->rating_def, judgement,
+                                        sizeof judgement) :
+                                    NULL;
+
+    g_string_append (s, ", \"judged_as\": ");
+    json_string (s, judged ? ws_rating_def_get_name (judged) : NULL);
+    g_string_append (s, ", \"judgement\": ");
+    json_string (s, judgement[0] ? judgement : NULL);
+  }
   g_string_append (s, ", \"element\": ");
   json_string (s, name);
   g_string_append (s, "}\n");

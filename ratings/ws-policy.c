@@ -34,11 +34,22 @@ enum {
   DAY_SCHOOL_HOLIDAY = 1 << 2,
   DAY_SCHOOL_HOLIDAY_EVE = 1 << 3,
   DAY_ALL_FLAGS = 0x0f,
+  /* known for certain (the calendar covers the day and lists it): what
+   * `on` windows need, since an unknown day must not open them */
+  DAY_SURE_PUBLIC_HOLIDAY = 1 << 4,
+  DAY_SURE_SCHOOL_HOLIDAY = 1 << 6,
 };
+/* the longest holiday range one <holiday from to> may give, in days */
+#define MAX_HOLIDAY_RANGE_DAYS 366
+/* the most <holiday> entries one calendar file may hold */
+#define MAX_HOLIDAY_ENTRIES 20000
 
 enum {
   MATCH_UNRATED = 1 << 0,
   MATCH_REFUSED = 1 << 1,
+  MATCH_ADULT_EXPLICIT = 1 << 2,
+  /* a foreign rating with no local equivalent: no rule matches it */
+  MATCH_NO_EQUIVALENT = 1 << 3,
 };
 
 typedef enum {
@@ -50,6 +61,7 @@ typedef enum {
 typedef struct {
   guint8 days;   /* bit 0 = Monday ... bit 6 = Sunday */
   guint8 except; /* day flags that close the window */
+  guint8 on;     /* sure day flags the window needs (0: none) */
   gint32 from_s; /* seconds after local midnight of the start day */
   gint32 to_s;   /* may exceed DAY_S: the window ends the next day */
 } Window;
@@ -68,6 +80,10 @@ typedef struct {
   gboolean mandatory;
   char *reason;
   char *citation;
+  char *confidence;   /* primary, secondary, assumed, or NULL when unstated */
+  char *source_note;  /* (nullable) what the source says, in the file */
+  char *classes_text; /* (nullable) the classes attribute as written */
+  char *kinds_text;   /* (nullable) the kind attribute as written */
 } Rule;
 
 typedef struct {
@@ -127,6 +143,10 @@ struct WsPolicy {
   gint64 cal_first;
   guint cal_n;
   guint8 *cal_flags;
+  /* the policy's own rating systems; ratings of others are judged by
+   * their equivalent in systems[0] */
+  const WsRatingSystem **systems;
+  guint n_systems;
 };
 
 /* ---- zones ------------------------------------------------------------- */
@@ -554,6 +574,7 @@ parse_window (const Loader *ld, const xmlNode *node, Window *w, GError **error)
   char *to = ws_xml_attr (node, "to", NULL);
   char *days = ws_xml_attr (node, "days", NULL);
   char *except = ws_xml_attr (node, "except", NULL);
+  char *on = ws_xml_attr (node, "on", NULL);
   gboolean ok = TRUE;
 
   memset (w, 0, sizeof (*w));
@@ -612,11 +633,29 @@ parse_window (const Loader *ld, const xmlNode *node, Window *w, GError **error)
     }
     g_strfreev (parts);
   }
+  if (ok && on != NULL) {
+    char **parts = g_strsplit_set (on, " \t\n", -1);
+    for (char **it = parts; *it && ok; it++) {
+      if (**it == '\0')
+        continue;
+      if (!strcmp (*it, "public-holiday"))
+        w->on |= DAY_SURE_PUBLIC_HOLIDAY;
+      else if (!strcmp (*it, "school-holiday"))
+        w->on |= DAY_SURE_SCHOOL_HOLIDAY;
+      else
+        ok = fail (error, ld, node,
+            "<window>: on \"%s\" is not one of public-holiday "
+            "school-holiday",
+            *it);
+    }
+    g_strfreev (parts);
+  }
 out:
   g_free (from);
   g_free (to);
   g_free (days);
   g_free (except);
+  g_free (on);
   return ok;
 }
 
@@ -658,9 +697,12 @@ parse_rule (const Loader *ld, const xmlNode *node, Rule *r, GError **error)
         r->kinds |= MATCH_UNRATED;
       else if (!strcmp (*it, "refused"))
         r->kinds |= MATCH_REFUSED;
+      else if (!strcmp (*it, "adult-explicit"))
+        r->kinds |= MATCH_ADULT_EXPLICIT;
       else
         ok = fail (error, ld, node,
-            "<rule id=\"%s\">: kind \"%s\"; use \"unrated\" or \"refused\"",
+            "<rule id=\"%s\">: kind \"%s\"; use \"unrated\", \"refused\" "
+            "or \"adult-explicit\"",
             r->id, *it);
     }
     g_strfreev (parts);
@@ -683,6 +725,18 @@ parse_rule (const Loader *ld, const xmlNode *node, Rule *r, GError **error)
         g_clear_error (&e);
       } else {
         g_ptr_array_add (names, g_strdup (ws_rating_def_get_name (def)));
+        /* the same symbol in an equivalent system (acb:M for acma:M) */
+        for (guint si = 0; si < ws_rating_registry_get_n_systems (ld->reg);
+             si++) {
+          const WsRatingSystem *sys = ws_rating_registry_get_system (ld->reg,
+              si);
+          const WsRatingDef *eq;
+          if (sys == ws_rating_def_get_system (def))
+            continue;
+          eq = ws_rating_def_get_equivalent (def, sys);
+          if (eq != NULL)
+            g_ptr_array_add (names, g_strdup (ws_rating_def_get_name (eq)));
+        }
       }
     }
     g_ptr_array_add (names, NULL);
@@ -766,6 +820,19 @@ parse_rule (const Loader *ld, const xmlNode *node, Rule *r, GError **error)
         r->id);
     goto out;
   }
+  r->source_note = ws_xml_text (src);
+  r->confidence = ws_xml_attr (src, "confidence", NULL);
+  if (r->confidence != NULL && strcmp (r->confidence, "primary") != 0 &&
+      strcmp (r->confidence, "secondary") != 0 &&
+      strcmp (r->confidence, "assumed") != 0) {
+    ok = fail (error, ld, src,
+        "<rule id=\"%s\">: <source confidence=\"%s\">; use primary (the "
+        "regulator's or legislator's own text), secondary or assumed",
+        r->id, r->confidence);
+    goto out;
+  }
+  r->classes_text = ws_xml_attr (node, "classes", NULL);
+  r->kinds_text = g_strdup (kind);
 out:
   if (windows)
     g_array_free (windows, TRUE);
@@ -918,8 +985,180 @@ out:
 typedef struct {
   gint64 first, last; /* covered days, inclusive */
   guint8 covers;      /* DAY_PUBLIC_HOLIDAY and/or DAY_SCHOOL_HOLIDAY */
-  GArray *days;       /* gint64 day, guint8 flag pairs as gint64 d*4+f */
+  guint8 *days;       /* per covered day: DAY_PUBLIC_HOLIDAY, _SCHOOL_ */
 } CalendarFile;
+
+static gboolean
+calendar_parse_root (const xmlNode *root, const char *name, gint64 *first,
+    gint64 *last, guint8 *covers, guint *n_holidays, GError **error)
+{
+  char *from = NULL, *to = NULL, *kinds = NULL;
+  gboolean ok = TRUE;
+
+  if (root == NULL || !ws_xml_is (root, POLICY_NS, "holidays")) {
+    g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
+        "%s: the root element must be <holidays xmlns=\"" POLICY_NS "\">",
+        name);
+    return FALSE;
+  }
+  from = ws_xml_attr (root, "from", NULL);
+  to = ws_xml_attr (root, "to", NULL);
+  kinds = ws_xml_attr (root, "covers", NULL);
+  *covers = 0;
+  if (!parse_date_day (from, first) || !parse_date_day (to, last) ||
+      *last < *first || *last - *first > 3700) {
+    g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
+        "%s:%d: <holidays>: from and to must be dates YYYY-MM-DD, in order, "
+        "at most ten years apart",
+        name, ws_xml_line (root));
+    ok = FALSE;
+    goto out;
+  }
+  if (kinds != NULL) {
+    char **parts = g_strsplit_set (kinds, " \t\n", -1);
+    for (char **it = parts; *it && ok; it++) {
+      if (**it == '\0')
+        continue;
+      if (!strcmp (*it, "public"))
+        *covers |= DAY_PUBLIC_HOLIDAY;
+      else if (!strcmp (*it, "school"))
+        *covers |= DAY_SCHOOL_HOLIDAY;
+      else
+        ok = FALSE;
+    }
+    g_strfreev (parts);
+  }
+  if (!ok || *covers == 0) {
+    g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
+        "%s:%d: <holidays>: covers must list \"public\" and/or \"school\"",
+        name, ws_xml_line (root));
+    ok = FALSE;
+    goto out;
+  }
+  if (n_holidays != NULL) {
+    *n_holidays = 0;
+    for (xmlNode *c = ws_xml_first_child (root, POLICY_NS, "holiday"); c;
+         c = ws_xml_next_sibling (c, POLICY_NS, "holiday"))
+      (*n_holidays)++;
+  }
+out:
+  g_free (from);
+  g_free (to);
+  g_free (kinds);
+  return ok;
+}
+
+static gboolean
+calendar_parse_holiday (const xmlNode *c, const char *name, gint64 first,
+    gint64 last, guint8 covers, gint64 *out_a, gint64 *out_b, guint8 *out_flag,
+    GError **error)
+{
+  char *date = ws_xml_attr (c, "date", NULL);
+  char *hf = ws_xml_attr (c, "from", NULL);
+  char *ht = ws_xml_attr (c, "to", NULL);
+  char *kind = ws_xml_attr (c, "kind", NULL);
+  gint64 a = 0, b = 0;
+  guint8 flag = 0;
+  gboolean ok = TRUE;
+
+  if (kind && !strcmp (kind, "public"))
+    flag = DAY_PUBLIC_HOLIDAY;
+  else if (kind && !strcmp (kind, "school"))
+    flag = DAY_SCHOOL_HOLIDAY;
+  if (flag == 0 || !(flag & covers)) {
+    g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
+        "%s:%d: <holiday>: kind must be \"public\" or \"school\" and "
+        "listed in the file's covers",
+        name, ws_xml_line (c));
+    ok = FALSE;
+  } else if (!(date ? hf == NULL && ht == NULL && parse_date_day (date, &a) &&
+                          parse_date_day (date, &b) :
+                      parse_date_day (hf, &a) && parse_date_day (ht, &b) &&
+                          b >= a)) {
+    g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
+        "%s:%d: <holiday>: give date=\"YYYY-MM-DD\", or from and to "
+        "(inclusive, in order)",
+        name, ws_xml_line (c));
+    ok = FALSE;
+  } else if (b - a + 1 > MAX_HOLIDAY_RANGE_DAYS) {
+    g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
+        "%s:%d: <holiday>: a range of %" G_GINT64_FORMAT " days; one "
+        "<holiday> may span at most %d days",
+        name, ws_xml_line (c), b - a + 1, MAX_HOLIDAY_RANGE_DAYS);
+    ok = FALSE;
+  } else if (a < first || b > last) {
+    g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
+        "%s:%d: <holiday>: outside the file's from/to range", name,
+        ws_xml_line (c));
+    ok = FALSE;
+  }
+  if (ok) {
+    *out_a = a;
+    *out_b = b;
+    *out_flag = flag;
+  }
+  g_free (date);
+  g_free (hf);
+  g_free (ht);
+  g_free (kind);
+  return ok;
+}
+
+/* Reads one calendar document in time linear in its size: each <holiday>
+ * range is bounded (MAX_HOLIDAY_RANGE_DAYS) and only marks its two ends in
+ * a difference array; one pass over the covered days (at most ten years)
+ * then sums them up. */
+static gboolean
+calendar_from_doc (xmlDoc *doc, const char *path, CalendarFile *cf,
+    GError **error)
+{
+  xmlNode *root = xmlDocGetRootElement (doc);
+  gint32 *diff;
+  guint n, n_entries = 0;
+  gboolean ok;
+
+  memset (cf, 0, sizeof (*cf));
+  if (!calendar_parse_root (root, path, &cf->first, &cf->last, &cf->covers,
+          NULL, error))
+    return FALSE;
+  n = (guint) (cf->last - cf->first + 1);
+  diff = g_new0 (gint32, 2 * ((gsize) n + 1));
+  ok = TRUE;
+  for (xmlNode *c = ws_xml_first_child (root, POLICY_NS, "holiday"); c && ok;
+       c = ws_xml_next_sibling (c, POLICY_NS, "holiday")) {
+    gint64 a, b;
+    guint8 flag;
+
+    if (++n_entries > MAX_HOLIDAY_ENTRIES) {
+      g_set_error (error, WS_ERROR, WS_ERROR_TOO_LARGE,
+          "%s:%d: <holiday>: more than %d entries; split the calendar", path,
+          ws_xml_line (c), MAX_HOLIDAY_ENTRIES);
+      ok = FALSE;
+      break;
+    }
+    ok = calendar_parse_holiday (c, path, cf->first, cf->last, cf->covers, &a,
+        &b, &flag, error);
+    if (ok) {
+      gint32 *d = diff + (flag == DAY_PUBLIC_HOLIDAY ? 0 : n + 1);
+      d[a - cf->first]++;
+      d[b - cf->first + 1]--;
+    }
+  }
+  if (ok) {
+    gint32 pub = 0, school = 0;
+    cf->days = g_new0 (guint8, n);
+    for (guint i = 0; i < n; i++) {
+      pub += diff[i];
+      school += diff[n + 1 + i];
+      if (pub > 0)
+        cf->days[i] |= DAY_PUBLIC_HOLIDAY;
+      if (school > 0)
+        cf->days[i] |= DAY_SCHOOL_HOLIDAY;
+    }
+  }
+  g_free (diff);
+  return ok;
+}
 
 static gboolean
 load_calendar (const Loader *ld, const xmlNode *ref, const char *href,
@@ -927,10 +1166,8 @@ load_calendar (const Loader *ld, const xmlNode *ref, const char *href,
 {
   char *path;
   xmlDoc *doc;
-  xmlNode *root;
-  CalendarFile cf = { 0 };
-  char *from = NULL, *to = NULL, *kinds = NULL;
-  gboolean ok = TRUE;
+  CalendarFile cf;
+  gboolean ok;
 
   if (ld->dir == NULL)
     return fail (error, ld, ref,
@@ -948,93 +1185,43 @@ load_calendar (const Loader *ld, const xmlNode *ref, const char *href,
     g_free (path);
     return FALSE;
   }
-  root = xmlDocGetRootElement (doc);
-  if (root == NULL || !ws_xml_is (root, POLICY_NS, "holidays")) {
-    g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
-        "%s: the root element must be <holidays xmlns=\"" POLICY_NS "\">",
-        path);
-    ok = FALSE;
-    goto out;
-  }
-  from = ws_xml_attr (root, "from", NULL);
-  to = ws_xml_attr (root, "to", NULL);
-  kinds = ws_xml_attr (root, "covers", NULL);
-  if (!parse_date_day (from, &cf.first) || !parse_date_day (to, &cf.last) ||
-      cf.last < cf.first || cf.last - cf.first > 3700) {
-    g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
-        "%s:%d: <holidays>: from and to must be dates YYYY-MM-DD, in order, "
-        "at most ten years apart",
-        path, ws_xml_line (root));
-    ok = FALSE;
-    goto out;
-  }
-  if (kinds == NULL ||
-      (!strstr (kinds, "public") && !strstr (kinds, "school"))) {
-    g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
-        "%s:%d: <holidays>: covers must list \"public\" and/or \"school\"",
-        path, ws_xml_line (root));
-    ok = FALSE;
-    goto out;
-  }
-  if (strstr (kinds, "public"))
-    cf.covers |= DAY_PUBLIC_HOLIDAY;
-  if (strstr (kinds, "school"))
-    cf.covers |= DAY_SCHOOL_HOLIDAY;
-  cf.days = g_array_new (FALSE, FALSE, sizeof (gint64));
-  for (xmlNode *c = ws_xml_first_child (root, POLICY_NS, "holiday"); c && ok;
-       c = ws_xml_next_sibling (c, POLICY_NS, "holiday")) {
-    char *date = ws_xml_attr (c, "date", NULL);
-    char *hf = ws_xml_attr (c, "from", NULL);
-    char *ht = ws_xml_attr (c, "to", NULL);
-    char *kind = ws_xml_attr (c, "kind", NULL);
-    gint64 a, b;
-    guint8 flag = 0;
-
-    if (kind && !strcmp (kind, "public"))
-      flag = DAY_PUBLIC_HOLIDAY;
-    else if (kind && !strcmp (kind, "school"))
-      flag = DAY_SCHOOL_HOLIDAY;
-    if (flag == 0 || !(flag & cf.covers)) {
-      g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
-          "%s:%d: <holiday>: kind must be \"public\" or \"school\" and "
-          "listed in the file's covers",
-          path, ws_xml_line (c));
-      ok = FALSE;
-    } else if (!(date ? parse_date_day (date, &a) && parse_date_day (date, &b) :
-                        parse_date_day (hf, &a) && parse_date_day (ht, &b) &&
-                            b >= a)) {
-      g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
-          "%s:%d: <holiday>: give date=\"YYYY-MM-DD\", or from and to "
-          "(inclusive, in order)",
-          path, ws_xml_line (c));
-      ok = FALSE;
-    } else if (a < cf.first || b > cf.last) {
-      g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
-          "%s:%d: <holiday>: outside the file's from/to range", path,
-          ws_xml_line (c));
-      ok = FALSE;
-    } else {
-      for (gint64 d = a; d <= b; d++) {
-        gint64 v = d * 4 + (flag == DAY_PUBLIC_HOLIDAY ? 1 : 2);
-        g_array_append_val (cf.days, v);
-      }
-    }
-    g_free (date);
-    g_free (hf);
-    g_free (ht);
-    g_free (kind);
-  }
+  ok = calendar_from_doc (doc, path, &cf, error);
   if (ok)
     g_array_append_val (cals, cf);
-  else
-    g_array_free (cf.days, TRUE);
-out:
-  g_free (from);
-  g_free (to);
-  g_free (kinds);
   g_free (path);
   xmlFreeDoc (doc);
   return ok;
+}
+
+gboolean
+ws_policy_calendar_read_memory (const char *data, gsize len, const char *name,
+    guint *out_n_public, guint *out_n_school, GError **error)
+{
+  xmlDoc *doc;
+  CalendarFile cf;
+  guint np = 0, ns = 0;
+
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  if (name == NULL)
+    name = "<memory>";
+  doc = ws_xml_read_memory (data ? data : "", len, name, error);
+  if (doc == NULL)
+    return FALSE;
+  if (!calendar_from_doc (doc, name, &cf, error)) {
+    xmlFreeDoc (doc);
+    return FALSE;
+  }
+  for (gint64 i = 0; i <= cf.last - cf.first; i++) {
+    np += (cf.days[i] & DAY_PUBLIC_HOLIDAY) != 0;
+    ns += (cf.days[i] & DAY_SCHOOL_HOLIDAY) != 0;
+  }
+  g_free (cf.days);
+  xmlFreeDoc (doc);
+  if (out_n_public)
+    *out_n_public = np;
+  if (out_n_school)
+    *out_n_school = ns;
+  return TRUE;
 }
 
 /* Known holiday state of @d: sets *is for the kinds covered in *known. */
@@ -1049,11 +1236,7 @@ calendar_state (const CalendarFile *cals, guint n, gint64 d, guint8 *known,
     if (d < c->first || d > c->last)
       continue;
     *known |= c->covers;
-    for (guint j = 0; j < c->days->len; j++) {
-      gint64 v = g_array_index (c->days, gint64, j);
-      if (v / 4 == d)
-        *is |= (v % 4) == 1 ? DAY_PUBLIC_HOLIDAY : DAY_SCHOOL_HOLIDAY;
-    }
+    *is |= c->days[d - c->first] & c->covers;
   }
 }
 
@@ -1088,6 +1271,11 @@ compile_calendars (WsPolicy *p, GArray *cals)
     if (!(k1 & DAY_SCHOOL_HOLIDAY) || !(k0 & DAY_SCHOOL_HOLIDAY) ||
         ((h1 & DAY_SCHOOL_HOLIDAY) && !(h0 & DAY_SCHOOL_HOLIDAY)))
       f |= DAY_SCHOOL_HOLIDAY_EVE;
+    /* known and listed: what `on` windows need */
+    if ((k0 & DAY_PUBLIC_HOLIDAY) && (h0 & DAY_PUBLIC_HOLIDAY))
+      f |= DAY_SURE_PUBLIC_HOLIDAY;
+    if ((k0 & DAY_SCHOOL_HOLIDAY) && (h0 & DAY_SCHOOL_HOLIDAY))
+      f |= DAY_SURE_SCHOOL_HOLIDAY;
     p->cal_flags[i] = f;
   }
 }
@@ -1096,7 +1284,7 @@ static void
 free_calendars (GArray *cals)
 {
   for (guint i = 0; i < cals->len; i++)
-    g_array_free (g_array_index (cals, CalendarFile, i).days, TRUE);
+    g_free (g_array_index (cals, CalendarFile, i).days);
   g_array_free (cals, TRUE);
 }
 
@@ -1142,6 +1330,40 @@ parse_policy (Loader *ld, xmlDoc *doc, GError **error)
   p->name = child_text (root, "name");
   if (p->name == NULL)
     p->name = g_strdup (p->id);
+  {
+    char *sys_attr = ws_xml_attr (root, "systems", NULL);
+    GPtrArray *own = g_ptr_array_new ();
+
+    if (sys_attr != NULL) {
+      char **parts = g_strsplit_set (sys_attr, " \t\n", -1);
+      for (char **it = parts; *it && ok; it++) {
+        const WsRatingSystem *sys;
+        if (**it == '\0')
+          continue;
+        sys = ws_rating_registry_lookup_system (ld->reg, *it);
+        if (sys == NULL)
+          ok = fail (error, ld, root,
+              "<policy>: systems lists \"%s\", which is not a loaded rating "
+              "system id (see `watershed rate list`)",
+              *it);
+        else
+          g_ptr_array_add (own, (gpointer) sys);
+      }
+      g_strfreev (parts);
+    } else {
+      /* every system of the jurisdiction */
+      for (guint i = 0; i < ws_rating_registry_get_n_systems (ld->reg); i++) {
+        const WsRatingSystem *sys = ws_rating_registry_get_system (ld->reg, i);
+        if (!g_strcmp0 (ws_rating_system_get_territory (sys), p->jurisdiction))
+          g_ptr_array_add (own, (gpointer) sys);
+      }
+    }
+    g_free (sys_attr);
+    p->n_systems = own->len;
+    p->systems = (const WsRatingSystem **) g_ptr_array_free (own, FALSE);
+    if (!ok)
+      goto out;
+  }
   for (xmlNode *c = ws_xml_first_child (root, POLICY_NS, "service-class"); c;
        c = ws_xml_next_sibling (c, POLICY_NS, "service-class")) {
     ServiceClass sc = { ws_xml_attr (c, "id", NULL), NULL };
@@ -1245,6 +1467,10 @@ rule_clear (Rule *r)
   g_free (r->windows);
   g_free (r->reason);
   g_free (r->citation);
+  g_free (r->confidence);
+  g_free (r->source_note);
+  g_free (r->classes_text);
+  g_free (r->kinds_text);
 }
 
 void
@@ -1272,6 +1498,7 @@ ws_policy_free (WsPolicy *p)
   }
   g_free (p->classes);
   g_free (p->cal_flags);
+  g_free (p->systems);
   zone_release (p->zone);
   g_free (p->id);
   g_free (p->name);
@@ -1554,6 +1781,171 @@ ws_policy_has_service_class (const WsPolicy *p, const char *service_class)
   return service_class != NULL && class_index (p, service_class) >= 0;
 }
 
+guint
+ws_policy_get_n_systems (const WsPolicy *p)
+{
+  g_return_val_if_fail (p != NULL, 0);
+  return p->n_systems;
+}
+
+const WsRatingSystem *
+ws_policy_get_system (const WsPolicy *p, guint index)
+{
+  g_return_val_if_fail (p != NULL && index < p->n_systems, NULL);
+  return p->systems[index];
+}
+
+const WsRatingDef *
+ws_policy_judge_rating (const WsPolicy *p, const WsRatingDef *rating,
+    gboolean *approximate, gboolean *no_equivalent)
+{
+  const WsRatingSystem *sys;
+  WsRatingKind k;
+  WsConversion conv;
+
+  g_return_val_if_fail (p != NULL, NULL);
+  if (approximate)
+    *approximate = FALSE;
+  if (no_equivalent)
+    *no_equivalent = FALSE;
+  if (rating == NULL || p->n_systems == 0)
+    return rating;
+  k = ws_rating_def_get_kind (rating);
+  /* unrated and refused mean the same everywhere: the kind rules match */
+  if (k == WS_RATING_KIND_UNRATED || k == WS_RATING_KIND_REFUSED ||
+      ws_rating_def_get_minimum_age (rating) < 0)
+    return rating;
+  sys = ws_rating_def_get_system (rating);
+  for (guint i = 0; i < p->n_systems; i++) {
+    if (ws_rating_system_is_equivalent (sys, p->systems[i]))
+      return rating;
+  }
+  conv = ws_rating_convert (rating, p->systems[0]);
+  if (conv.result == NULL) {
+    if (no_equivalent)
+      *no_equivalent = TRUE;
+    return NULL;
+  }
+  if (approximate)
+    *approximate = conv.approximate;
+  return conv.result;
+}
+
+static void
+judgement_text (const WsPolicy *p, const WsRatingDef *original,
+    const WsRatingDef *judged, gboolean approximate, gboolean no_equivalent,
+    char *buf, gsize size)
+{
+  if (size == 0)
+    return;
+  buf[0] = '\0';
+  if (judged != NULL && judged != original)
+    g_snprintf (buf, size, "%s judged as %s%s",
+        ws_rating_def_get_name (original), ws_rating_def_get_name (judged),
+        approximate ? " (approximation)" : "");
+  else if (no_equivalent)
+    g_snprintf (buf, size, "%s has no equivalent in %s: blocked (fail closed)",
+        ws_rating_def_get_name (original),
+        ws_rating_system_get_id (p->systems[0]));
+}
+
+const WsRatingDef *
+ws_policy_describe_judgement (const WsPolicy *p, const WsRatingDef *rating,
+    char *buf, gsize size)
+{
+  gboolean approx = FALSE, none = FALSE;
+  const WsRatingDef *j;
+
+  g_return_val_if_fail (p != NULL && (buf != NULL || size == 0), NULL);
+  j = ws_policy_judge_rating (p, rating, &approx, &none);
+  judgement_text (p, rating, j, approx, none, buf, size);
+  return j != rating ? j : NULL;
+}
+
+guint
+ws_policy_get_n_rule_sets (const WsPolicy *p)
+{
+  g_return_val_if_fail (p != NULL, 0);
+  return p->n_rule_sets;
+}
+
+guint
+ws_policy_get_n_rules (const WsPolicy *p, guint set)
+{
+  g_return_val_if_fail (p != NULL, 0);
+  return set < p->n_rule_sets ? p->rule_sets[set].n_rules : 0;
+}
+
+gboolean
+ws_policy_get_rule (const WsPolicy *p, guint set, guint index, WsRuleInfo *out)
+{
+  const Rule *r;
+
+  g_return_val_if_fail (p != NULL && out != NULL, FALSE);
+  if (set >= p->n_rule_sets || index >= p->rule_sets[set].n_rules)
+    return FALSE;
+  r = &p->rule_sets[set].rules[index];
+  out->id = r->id;
+  out->rule_set_version = p->rule_sets[set].version;
+  out->classes = r->classes_text;
+  out->min_age = r->min_age;
+  out->max_age = r->max_age;
+  out->ratings = (const char *const *) r->ratings;
+  out->kinds = r->kinds_text;
+  out->requires = r->requires;
+  out->action = r->action == ACTION_NEVER  ? "never" :
+                r->action == ACTION_ALWAYS ? "anytime" :
+                                             "windows";
+  out->n_windows = r->n_windows;
+  out->mandatory = r->mandatory;
+  out->reason = r->reason;
+  out->citation = r->citation;
+  out->confidence = r->confidence;
+  out->source_note = r->source_note;
+  return TRUE;
+}
+
+char *
+ws_policy_describe_window (const WsPolicy *p, guint set, guint index, guint w)
+{
+  const Rule *r;
+  const Window *win;
+  GString *s;
+  gint32 to;
+
+  g_return_val_if_fail (p != NULL, NULL);
+  if (set >= p->n_rule_sets || index >= p->rule_sets[set].n_rules)
+    return NULL;
+  r = &p->rule_sets[set].rules[index];
+  if (w >= r->n_windows)
+    return NULL;
+  win = &r->windows[w];
+  to = win->to_s % DAY_S == 0 && win->to_s > 0 && win->to_s <= DAY_S ?
+           DAY_S :
+           win->to_s % DAY_S;
+  s = g_string_new (NULL);
+  g_string_append_printf (s, "%02d:%02d-%02d:%02d", win->from_s / 3600,
+      (win->from_s / 60) % 60, to / 3600, (to / 60) % 60);
+  if (win->days != 0x7f) {
+    for (guint i = 0; i < 7; i++) {
+      if (win->days & (1u << i))
+        g_string_append_printf (s, " %s", weekday_names[i]);
+    }
+  }
+  if (win->except) {
+    g_string_append (s, "; not on");
+    for (gsize i = 0; i < G_N_ELEMENTS (day_flag_names); i++) {
+      if (win->except & day_flag_names[i].flag)
+        g_string_append_printf (s, " %s", day_flag_names[i].name);
+    }
+  }
+  if (win->on & DAY_SURE_PUBLIC_HOLIDAY)
+    g_string_append (s, "; only on public-holiday");
+  if (win->on & DAY_SURE_SCHOOL_HOLIDAY)
+    g_string_append (s, "; only on school-holiday");
+  return g_string_free (s, FALSE);
+}
+
 /* ---- the engine -------------------------------------------------------- */
 
 typedef struct {
@@ -1562,6 +1954,11 @@ typedef struct {
   int age;          /* minimum age of a rated rating, else -1 */
   guint8 kind;      /* MATCH_UNRATED, MATCH_REFUSED, or 0 for rated */
   const char *name; /* SYSTEM:CODE or NULL */
+  gboolean adult_explicit;
+  const WsRatingDef *original; /* the rating asked about */
+  const WsRatingDef *judged;   /* its local equivalent, when converted */
+  gboolean approximate;
+  gboolean no_equivalent;
   WsAccessFlags access;
   guint8 resolved[MAX_RULE_SETS];
   const Rule *rule[MAX_RULE_SETS];
@@ -1573,6 +1970,8 @@ rule_matches_rating (const Rule *r, const Query *q)
 {
   if (q->kind != 0)
     return (r->kinds & q->kind) != 0;
+  if ((r->kinds & MATCH_ADULT_EXPLICIT) && q->adult_explicit)
+    return TRUE;
   if (r->ratings != NULL && q->name != NULL) {
     for (char **it = r->ratings; *it; it++) {
       if (!strcmp (*it, q->name))
@@ -1616,7 +2015,16 @@ query_init (Query *q, const WsPolicy *p, int class_index_,
   q->access = access;
   q->age = -1;
   q->name = NULL;
-  if (rating == NULL) {
+  q->adult_explicit = FALSE;
+  q->original = rating;
+  q->judged = NULL;
+  rating = ws_policy_judge_rating (p, rating, &q->approximate,
+      &q->no_equivalent);
+  if (rating != q->original)
+    q->judged = rating;
+  if (q->no_equivalent) {
+    q->kind = MATCH_NO_EQUIVALENT;
+  } else if (rating == NULL) {
     q->kind = MATCH_UNRATED;
   } else {
     WsRatingKind k = ws_rating_def_get_kind (rating);
@@ -1628,6 +2036,8 @@ query_init (Query *q, const WsPolicy *p, int class_index_,
     else {
       q->age = ws_rating_def_get_minimum_age (rating);
       q->kind = q->age < 0 ? MATCH_UNRATED : 0;
+      q->adult_explicit = ws_rating_def_get_class (rating) ==
+                          WS_RATING_CLASS_ADULT_EXPLICIT;
     }
   }
   memset (q->resolved, 0, p->n_rule_sets);
@@ -1638,7 +2048,7 @@ day_flags (const WsPolicy *p, gint64 day)
 {
   if (p->cal_flags == NULL || day < p->cal_first ||
       day >= p->cal_first + (gint64) p->cal_n)
-    return DAY_ALL_FLAGS;
+    return DAY_ALL_FLAGS; /* unknown: closes `except`, never opens `on` */
   return p->cal_flags[day - p->cal_first];
 }
 
@@ -1677,12 +2087,14 @@ day_intervals (Query *q, gint64 day, Span *out)
     const Window *w = &r->windows[i];
     if (!(w->days & (1u << wd)))
       continue;
-    if (w->except) {
+    if (w->except || w->on) {
       if (!have_flags) {
         flags = day_flags (p, day);
         have_flags = TRUE;
       }
       if (w->except & flags)
+        continue;
+      if ((w->on & flags) != w->on)
         continue;
     }
     out[n].a = zone_local_to_utc (z, day * DAY_S + w->from_s);
@@ -1857,6 +2269,11 @@ decide_prepare (const WsPolicy *p, const char *service_class,
     return FALSE;
   }
   query_init (q, p, ci, rating, access);
+  out->judged_as = q->judged;
+  out->judged_approximate = q->judged != NULL && q->approximate;
+  out->no_equivalent = q->no_equivalent;
+  judgement_text (p, q->original, q->judged, q->approximate, q->no_equivalent,
+      out->judgement, sizeof out->judgement);
   if (at_s < MIN_SECONDS || at_s > MAX_SECONDS) {
     out->kind = WS_DECISION_NOT_IN_FORCE;
     out->reason = "the instant is outside the years 1900-9000 this engine "
@@ -1886,6 +2303,11 @@ decide_prepare (const WsPolicy *p, const char *service_class,
       out->citation = q->locked[rsi]->citation;
       out->reason = q->locked[rsi]->reason;
       out->mandatory = q->locked[rsi]->mandatory;
+    } else if (q->kind == MATCH_NO_EQUIVALENT) {
+      out->kind = WS_DECISION_NO_RULE;
+      out->reason = "the rating is of another system and no rating of this "
+                    "policy's system is as restrictive (or of its "
+                    "adult-explicit class): blocked (fail closed)";
     } else if (q->kind == MATCH_REFUSED) {
       out->kind = WS_DECISION_UNRATED;
       out->reason = "the rating is \"refused classification\": blocked (fail "
@@ -2001,7 +2423,10 @@ ws_policy_describe_decision (const WsPolicy *p, const WsDecision *d)
   GString *s;
 
   g_return_val_if_fail (p != NULL && d != NULL, NULL);
-  s = g_string_new (d->reason);
+  s = g_string_new (NULL);
+  if (d->judgement[0] != '\0' && !d->no_equivalent)
+    g_string_append_printf (s, "%s. ", d->judgement);
+  g_string_append (s, d->reason);
   if (d->allowed) {
     if (d->allowed_until_us != WS_TIME_NONE) {
       char *t = ws_policy_format_time (p, d->allowed_until_us);

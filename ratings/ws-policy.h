@@ -28,10 +28,16 @@ G_BEGIN_DECLS
  * falls in a DST gap opens at the end of the gap, and a start that falls in a
  * repeated hour opens at its first occurrence) and closes likewise.
  *
- * Fail closed: a missing (NULL), unrated or refused rating, a rating no rule
- * covers, a date no rule set covers and an unknown service class are all
- * blocked, and the decision says why. A policy may allow unrated content
- * explicitly with a rule `kind="unrated"`.
+ * A rating of another system than the policy's own is judged by its local
+ * equivalent (ws_policy_judge_rating(): the registry's conversion, class
+ * carried over, rounded up) before any rule is matched, in every decision
+ * function; the #WsDecision says so.
+ *
+ * Fail closed: a missing (NULL), unrated or refused rating, a foreign
+ * rating without a local equivalent, a rating no rule covers, a date no
+ * rule set covers and an unknown service class are all blocked, and the
+ * decision says why. A policy may allow unrated content explicitly with a
+ * rule `kind="unrated"`.
  *
  * Instants are microseconds since the Unix epoch (UTC), as
  * g_get_real_time() returns. Decisions do not allocate and may be made from
@@ -173,8 +179,23 @@ typedef enum {
  *   control, the flags it needs; else %WS_ACCESS_NONE.
  * @guidance: (nullable): the on-screen guidance rule for this rating.
  * @rule_set_version: (nullable): the version of the rule set in force.
+ * @judged_as: (nullable): when the rating is not of the policy's own
+ *   systems, the local equivalent it was judged by (ws_rating_convert() to
+ *   the policy's first system: the least restrictive local rating at least
+ *   as old, the adult-explicit class carried over); NULL when the rating is
+ *   the policy's own (or of an equivalent system), missing, unrated or
+ *   refused, or has no local equivalent.
+ * @judged_approximate: TRUE when @judged_as is an approximation (another
+ *   minimum age or kind).
+ * @no_equivalent: TRUE when the rating is foreign and no local rating is
+ *   restrictive enough (e.g. an adult-explicit rating under a system without
+ *   that class): blocked, %WS_DECISION_NO_RULE.
+ * @judgement: "" when the rating was judged as itself; else one English
+ *   sentence for logs: `bbfc:15 judged as icaa:16 (approximation)`, or
+ *   `icaa:X has no equivalent in fsk: blocked (fail closed)`.
  *
- * Every pointer is owned by the policy (or static) and valid as long as it.
+ * Every pointer is owned by the policy (or static) and valid as long as it;
+ * the policy's rating registry must outlive it too.
  */
 typedef struct {
   gboolean allowed;
@@ -188,6 +209,10 @@ typedef struct {
   WsAccessFlags missing_access;
   const WsGuidance *guidance;
   const char *rule_set_version;
+  const WsRatingDef *judged_as;
+  gboolean judged_approximate;
+  gboolean no_equivalent;
+  char judgement[160];
 } WsDecision;
 
 /**
@@ -218,7 +243,10 @@ typedef struct {
  *   overlapping rule-set validity ...).
  *
  * Loads the policy and the holiday calendars it references (paths relative
- * to the policy file), and compiles its windows.
+ * to the policy file), and compiles its windows. The policy's own rating
+ * systems are those its `systems` attribute lists (first = the one foreign
+ * ratings are converted to), else every system of @reg whose territory is
+ * the jurisdiction. @reg must outlive the policy.
  *
  * Returns: (transfer full) (nullable): the policy; free with ws_policy_free().
  */
@@ -282,6 +310,128 @@ const char *ws_policy_get_default_service_class (const WsPolicy *p);
 gboolean ws_policy_has_service_class (const WsPolicy *p,
     const char *service_class);
 
+/**
+ * ws_policy_get_n_systems:
+ * Returns: how many rating systems are the policy's own (0 when none is
+ *   known: then no rating is converted).
+ */
+guint ws_policy_get_n_systems (const WsPolicy *p);
+/** (transfer none): the @index-th own system; index 0 is the one foreign
+ * ratings are judged by. */
+const WsRatingSystem *ws_policy_get_system (const WsPolicy *p, guint index);
+
+/**
+ * ws_policy_judge_rating:
+ * @rating: (nullable): a rating.
+ * @approximate: (out) (optional): TRUE when the result is an approximation.
+ * @no_equivalent: (out) (optional): TRUE when @rating is foreign and has no
+ *   local equivalent (the decision blocks it).
+ *
+ * The one place that decides which rating the policy's rules see: @rating
+ * itself when it is of an own (or equivalent) system, unrated, refused or
+ * NULL; else its conversion to the policy's first system. Every decision
+ * (ws_policy_decide(), ws_policy_windows(), ws_policy_check_programme())
+ * uses it.
+ * Returns: (transfer none) (nullable): the rating the rules are matched
+ *   against; NULL when @rating is NULL or has no local equivalent.
+ */
+const WsRatingDef *ws_policy_judge_rating (const WsPolicy *p,
+    const WsRatingDef *rating, gboolean *approximate, gboolean *no_equivalent);
+
+/**
+ * ws_policy_describe_judgement:
+ * @rating: (nullable): a rating.
+ * @buf: (out caller-allocates): receives the sentence a #WsDecision
+ *   carries in @judgement ("" when @rating is judged as itself); 160 bytes
+ *   hold any.
+ * @size: the size of @buf.
+ *
+ * For logs written apart from the decision (an as-run line): the same
+ * judgement ws_policy_decide() makes.
+ * Returns: (transfer none) (nullable): the local equivalent @rating is
+ *   judged as, NULL when it is judged as itself or has none.
+ */
+const WsRatingDef *ws_policy_describe_judgement (const WsPolicy *p,
+    const WsRatingDef *rating, char *buf, gsize size);
+
+/**
+ * WsRuleInfo:
+ * @id: the rule's id.
+ * @rule_set_version: the rule set it belongs to.
+ * @classes: (nullable): the service classes it applies to as written;
+ *   NULL = all.
+ * @min_age, @max_age: age bounds, -1 when none.
+ * @ratings: (nullable): NULL-terminated `SYSTEM:CODE` list it names (with
+ *   the same symbols of equivalent systems added).
+ * @kinds: (nullable): `unrated`, `refused`, `adult-explicit` as written.
+ * @requires: the access control it needs.
+ * @action: `never`, `anytime` or `windows`.
+ * @n_windows: the number of windows.
+ * @mandatory: FALSE for advisory rules.
+ * @reason: the rule's reason sentence.
+ * @citation: the source URL.
+ * @confidence: (nullable): `primary` (the regulator's or legislator's own
+ *   text), `secondary` or `assumed`; NULL when the file does not say.
+ * @source_note: (nullable): what the source says, as the file records it.
+ *
+ * A rule as the policy file states it, for audits (`watershed policy
+ * show`). Every pointer is owned by the policy.
+ */
+typedef struct {
+  const char *id;
+  const char *rule_set_version;
+  const char *classes;
+  int min_age;
+  int max_age;
+  const char *const *ratings;
+  const char *kinds;
+  WsAccessFlags requires;
+  const char *action;
+  guint n_windows;
+  gboolean mandatory;
+  const char *reason;
+  const char *citation;
+  const char *confidence;
+  const char *source_note;
+} WsRuleInfo;
+
+/** The number of rule sets. */
+guint ws_policy_get_n_rule_sets (const WsPolicy *p);
+/** The number of rules in rule set @set. */
+guint ws_policy_get_n_rules (const WsPolicy *p, guint set);
+/**
+ * ws_policy_get_rule:
+ * @out: (out caller-allocates): filled when the indices are valid.
+ * Returns: FALSE when @set or @index is out of range (@out untouched).
+ */
+gboolean ws_policy_get_rule (const WsPolicy *p, guint set, guint index,
+    WsRuleInfo *out);
+/**
+ * ws_policy_describe_window:
+ * Returns: (transfer full) (nullable): window @w of a rule as text
+ *   (`20:00-05:30 mon tue; not on public-holiday`), NULL when out of
+ *   range. Free with g_free().
+ */
+char *ws_policy_describe_window (const WsPolicy *p, guint set, guint index,
+    guint w);
+
+/**
+ * ws_policy_calendar_read_memory:
+ * @out_n_public, @out_n_school: (out) (optional): how many days the
+ *   calendar marks as public and as school holidays.
+ * @error: WS_ERROR_MALFORMED, _FORBIDDEN, _TOO_LARGE (ws_xml_read_memory();
+ *   more than 20000 entries), WS_ERROR_INVALID (FILE:LINE: a bad date, a
+ *   range over 366 days or outside the file's from/to, more than ten years
+ *   covered, an unknown kind).
+ *
+ * Reads a holiday calendar (`<holidays xmlns="urn:watershed:policy:1">`,
+ * see docs/policies.md) exactly as ws_policy_load() does, in time linear in
+ * its size. For tests and fuzzing.
+ * Returns: TRUE when the calendar is valid.
+ */
+gboolean ws_policy_calendar_read_memory (const char *data, gsize len,
+    const char *name, guint *out_n_public, guint *out_n_school, GError **error);
+
 /* ---- decisions --------------------------------------------------------- */
 
 /**
@@ -300,9 +450,10 @@ gboolean ws_policy_decide (const WsPolicy *p, const char *service_class,
 
 /**
  * ws_policy_describe_decision:
- * Returns: (transfer full): @d->reason plus the next allowed instant or the
- *   end of the allowed period in the policy's local time, and the access
- *   that would unlock it. Free with g_free().
+ * Returns: (transfer full): @d->judgement (when the rating was judged by a
+ *   local equivalent), @d->reason, then the next allowed instant or the end
+ *   of the allowed period in the policy's local time, and the access that
+ *   would unlock it. Free with g_free().
  */
 char *ws_policy_describe_decision (const WsPolicy *p, const WsDecision *d);
 

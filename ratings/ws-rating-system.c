@@ -41,6 +41,7 @@ struct WsRatingDef {
   int minimum_age;
   guint ordinal;
   WsRatingKind kind;
+  WsRatingClass rclass;
   WsBadgeHints badge;
   char *badge_text;
   GPtrArray *aliases; /* RatingAlias * */
@@ -57,6 +58,8 @@ struct WsRatingSystem {
   GPtrArray *aliases;     /* SystemAlias * */
   GPtrArray *ratings;     /* WsRatingDef *, ordinal order */
   GPtrArray *descriptors; /* WsRatingDescriptor * */
+  GPtrArray *equivalents; /* char *: ids of systems sharing our symbols */
+  GPtrArray *sources;     /* char *: URLs for the codes and classes */
   WsBadgeHints badge;
   /* folded code -> def; folded plain alias -> def */
   GHashTable *codes;
@@ -106,6 +109,14 @@ static const struct {
   { "restricted", WS_RATING_KIND_RESTRICTED },
   { "unrated", WS_RATING_KIND_UNRATED },
   { "refused", WS_RATING_KIND_REFUSED },
+};
+
+static const char *const class_names[] = {
+  [WS_RATING_CLASS_ADVISORY] = "advisory",
+  [WS_RATING_CLASS_RESTRICTED] = "restricted",
+  [WS_RATING_CLASS_ADULT_EXPLICIT] = "adult-explicit",
+  [WS_RATING_CLASS_REFUSED] = "refused",
+  [WS_RATING_CLASS_UNRATED] = "unrated",
 };
 
 /* ---- keys ---------------------------------------------------------------- */
@@ -286,6 +297,8 @@ system_free (gpointer p)
   g_ptr_array_unref (s->aliases);
   g_ptr_array_unref (s->ratings);
   g_ptr_array_unref (s->descriptors);
+  g_ptr_array_unref (s->equivalents);
+  g_ptr_array_unref (s->sources);
   g_hash_table_unref (s->codes);
   g_hash_table_unref (s->plain_aliases);
   g_free (s);
@@ -299,6 +312,8 @@ system_new (void)
   s->aliases = g_ptr_array_new_with_free_func (system_alias_free);
   s->ratings = g_ptr_array_new_with_free_func (rating_def_free);
   s->descriptors = g_ptr_array_new_with_free_func (descriptor_free);
+  s->equivalents = g_ptr_array_new_with_free_func (g_free);
+  s->sources = g_ptr_array_new_with_free_func (g_free);
   s->codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   s->plain_aliases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       NULL);
@@ -617,6 +632,52 @@ parse_rating (Ctx *ctx, WsRatingSystem *sys, const xmlNode *node)
     g_free (v);
   }
 
+  /* the regulatory class rules speak of; by default the kind's */
+  switch (r->kind) {
+    case WS_RATING_KIND_ADVISORY:
+      r->rclass = WS_RATING_CLASS_ADVISORY;
+      break;
+    case WS_RATING_KIND_RESTRICTED:
+      r->rclass = WS_RATING_CLASS_RESTRICTED;
+      break;
+    case WS_RATING_KIND_UNRATED:
+      r->rclass = WS_RATING_CLASS_UNRATED;
+      break;
+    case WS_RATING_KIND_REFUSED:
+      r->rclass = WS_RATING_CLASS_REFUSED;
+      break;
+  }
+  v = ws_xml_attr (node, "class", NULL);
+  if (v != NULL) {
+    int c = -1;
+
+    for (guint i = 0; i < G_N_ELEMENTS (class_names); i++) {
+      if (strcmp (v, class_names[i]) == 0)
+        c = (int) i;
+    }
+    if (c < 0) {
+      fail (ctx, node,
+          "rating \"%s\": unknown class \"%s\"; use advisory, restricted, "
+          "adult-explicit, refused or unrated",
+          r->code, v);
+      g_free (v);
+      return FALSE;
+    }
+    /* unrated and refused are kinds as well as classes: they must agree */
+    if ((c == WS_RATING_CLASS_UNRATED) != (r->kind == WS_RATING_KIND_UNRATED) ||
+        (c == WS_RATING_CLASS_REFUSED) != (r->kind == WS_RATING_KIND_REFUSED)) {
+      fail (ctx, node,
+          "rating \"%s\": class \"%s\" does not fit its kind; unrated and "
+          "refused ratings take the class of the same name, rated ones "
+          "advisory, restricted or adult-explicit",
+          r->code, v);
+      g_free (v);
+      return FALSE;
+    }
+    r->rclass = (WsRatingClass) c;
+    g_free (v);
+  }
+
   if (!claim (ctx, node, sys->codes, r->code, r, "code"))
     return FALSE;
   {
@@ -764,6 +825,26 @@ parse_system (Ctx *ctx, xmlNode *root, WsRatingSystem *sys)
       } else {
         g_hash_table_add (alias_keys, key);
       }
+    } else if (strcmp (n, "equivalent") == 0) {
+      char *id = required_attr (ctx, c, "system");
+
+      if (id == NULL)
+        ok = FALSE;
+      else if (!valid_system_id (id) || strcmp (id, sys->id) == 0) {
+        ok = fail (ctx, c,
+            "<equivalent system=\"%s\">: give the id of another system "
+            "whose codes with the same symbol mean the same",
+            id);
+        g_free (id);
+      } else
+        g_ptr_array_add (sys->equivalents, id);
+    } else if (strcmp (n, "source") == 0) {
+      char *href = required_attr (ctx, c, "href");
+
+      if (href == NULL)
+        ok = FALSE;
+      else
+        g_ptr_array_add (sys->sources, href);
     } else if (strcmp (n, "badge") == 0) {
       if (sys->ratings->len > 0)
         ok = fail (ctx, c, "the system badge must come before the ratings");
@@ -776,7 +857,8 @@ parse_system (Ctx *ctx, xmlNode *root, WsRatingSystem *sys)
     } else {
       ok = fail (ctx, c,
           "unknown element; a rating system holds <name>, "
-          "<authority>, <alias>, <badge>, <descriptor> and <rating>");
+          "<authority>, <alias>, <equivalent>, <source>, <badge>, "
+          "<descriptor> and <rating>");
     }
   }
   g_hash_table_unref (descriptor_keys);
@@ -1576,11 +1658,78 @@ ws_rating_def_compare (const WsRatingDef *a, const WsRatingDef *b)
   return 0;
 }
 
+WsRatingClass
+ws_rating_def_get_class (const WsRatingDef *def)
+{
+  g_return_val_if_fail (def != NULL, WS_RATING_CLASS_UNRATED);
+  return def->rclass;
+}
+
+const char *
+ws_rating_class_to_string (WsRatingClass c)
+{
+  if ((guint) c < G_N_ELEMENTS (class_names))
+    return class_names[c];
+  return "unrated";
+}
+
+gboolean
+ws_rating_system_is_equivalent (const WsRatingSystem *a,
+    const WsRatingSystem *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+  if (a == b)
+    return TRUE;
+  for (guint i = 0; i < a->equivalents->len; i++) {
+    if (strcmp (g_ptr_array_index (a->equivalents, i), b->id) == 0)
+      return TRUE;
+  }
+  for (guint i = 0; i < b->equivalents->len; i++) {
+    if (strcmp (g_ptr_array_index (b->equivalents, i), a->id) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+const WsRatingDef *
+ws_rating_def_get_equivalent (const WsRatingDef *def,
+    const WsRatingSystem *target)
+{
+  const WsRatingDef *r;
+
+  g_return_val_if_fail (def != NULL && target != NULL, NULL);
+  if (def->system == target)
+    return def;
+  if (!ws_rating_system_is_equivalent (def->system, target))
+    return NULL;
+  r = ws_rating_system_lookup_rating (target, def->code);
+  /* the same symbol, and the same meaning: same class and age */
+  if (r == NULL || r->rclass != def->rclass ||
+      r->minimum_age != def->minimum_age || strcmp (r->code, def->code) != 0)
+    return NULL;
+  return r;
+}
+
+guint
+ws_rating_system_get_n_sources (const WsRatingSystem *sys)
+{
+  g_return_val_if_fail (sys != NULL, 0);
+  return sys->sources->len;
+}
+
+const char *
+ws_rating_system_get_source (const WsRatingSystem *sys, guint index)
+{
+  g_return_val_if_fail (sys != NULL && index < sys->sources->len, NULL);
+  return g_ptr_array_index (sys->sources, index);
+}
+
 WsConversion
 ws_rating_convert (const WsRatingDef *from, const WsRatingSystem *target)
 {
   WsConversion conv = { NULL, FALSE, NULL };
   const WsRatingDef *best = NULL;
+  gboolean explicit_src;
 
   g_return_val_if_fail (from != NULL, conv);
   g_return_val_if_fail (target != NULL, conv);
@@ -1589,6 +1738,9 @@ ws_rating_convert (const WsRatingDef *from, const WsRatingSystem *target)
     conv.result = from;
     return conv;
   }
+  conv.result = ws_rating_def_get_equivalent (from, target);
+  if (conv.result != NULL)
+    return conv;
 
   if (from->kind == WS_RATING_KIND_UNRATED ||
       from->kind == WS_RATING_KIND_REFUSED) {
@@ -1609,17 +1761,33 @@ ws_rating_convert (const WsRatingDef *from, const WsRatingSystem *target)
     return conv;
   }
 
-  for (guint i = 0; i < target->ratings->len; i++) {
-    const WsRatingDef *r = g_ptr_array_index (target->ratings, i);
+  /* adult-explicit material (R18, X18+, X) converts only to a rating of the
+   * same class: never to a plain 18 */
+  explicit_src = from->rclass == WS_RATING_CLASS_ADULT_EXPLICIT;
+  for (int pass = 0; pass < 2 && best == NULL; pass++) {
+    for (guint i = 0; i < target->ratings->len; i++) {
+      const WsRatingDef *r = g_ptr_array_index (target->ratings, i);
+      gboolean explicit_dst = r->rclass == WS_RATING_CLASS_ADULT_EXPLICIT;
 
-    if (r->minimum_age < 0 || r->minimum_age < from->minimum_age)
-      continue;
-    if (best == NULL || r->minimum_age < best->minimum_age)
-      best = r; /* ties keep the lower ordinal */
+      if (r->minimum_age < 0 || r->minimum_age < from->minimum_age)
+        continue;
+      if (explicit_src && !explicit_dst)
+        continue;
+      /* a plain rating prefers plain targets; an adult-explicit one only
+       * when nothing else is restrictive enough (rounding up) */
+      if (!explicit_src && explicit_dst && pass == 0)
+        continue;
+      if (best == NULL || r->minimum_age < best->minimum_age)
+        best = r; /* ties keep the lower ordinal */
+    }
   }
   if (best == NULL) {
-    conv.note = "No rating of the target system is as restrictive as the "
-                "source; treat it as the most restrictive.";
+    conv.note = explicit_src ?
+                    "The source is adult-explicit (R18 or equivalent) and "
+                    "the target system has no rating of that class; treat "
+                    "it as the most restrictive." :
+                    "No rating of the target system is as restrictive as "
+                    "the source; treat it as the most restrictive.";
     return conv;
   }
   conv.result = best;
@@ -1631,6 +1799,13 @@ ws_rating_convert (const WsRatingDef *from, const WsRatingSystem *target)
     conv.approximate = TRUE;
     conv.note = "The target system has no rating with the same minimum "
                 "age; the next more restrictive rating was chosen.";
+  } else if (best->rclass != from->rclass) {
+    conv.approximate = TRUE;
+    conv.note = best->rclass == WS_RATING_CLASS_ADULT_EXPLICIT ?
+                    "The target system's only rating that restrictive is "
+                    "adult-explicit; rounded up." :
+                    "Same minimum age, but one rating is advisory and the "
+                    "other legally restricted.";
   } else if (best->kind != from->kind) {
     conv.approximate = TRUE;
     conv.note = "Same minimum age, but one rating is advisory and the other "

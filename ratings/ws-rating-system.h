@@ -40,6 +40,27 @@ typedef enum {
 } WsRatingKind;
 
 /**
+ * WsRatingClass:
+ * @WS_RATING_CLASS_ADVISORY: parents decide.
+ * @WS_RATING_CLASS_RESTRICTED: legally restricted by age (15, 18, MA15+).
+ * @WS_RATING_CLASS_ADULT_EXPLICIT: sexually explicit adult material (BBFC
+ *   R18, ACB X18+, ICAA X): what regulators mean by "R18 or equivalent".
+ *   Converts only to a rating of the same class, never to a plain 18.
+ * @WS_RATING_CLASS_REFUSED: refused classification (RC): may not be shown.
+ * @WS_RATING_CLASS_UNRATED: no rating known.
+ *
+ * The regulatory class that rules speak of, declared per rating in the
+ * system file (`class="adult-explicit"`; default: the kind's class).
+ */
+typedef enum {
+  WS_RATING_CLASS_ADVISORY,
+  WS_RATING_CLASS_RESTRICTED,
+  WS_RATING_CLASS_ADULT_EXPLICIT,
+  WS_RATING_CLASS_REFUSED,
+  WS_RATING_CLASS_UNRATED,
+} WsRatingClass;
+
+/**
  * WsBadgeShape: display hint for the on-screen badge.
  */
 typedef enum {
@@ -253,6 +274,47 @@ const char *ws_rating_def_get_name (const WsRatingDef *def);
 const char *ws_rating_def_get_itunes (const WsRatingDef *def);
 
 /**
+ * ws_rating_def_get_class:
+ * Returns: the rating's regulatory class (see #WsRatingClass).
+ */
+WsRatingClass ws_rating_def_get_class (const WsRatingDef *def);
+
+/**
+ * ws_rating_class_to_string:
+ * Returns: (transfer none): `advisory`, `restricted`, `adult-explicit`,
+ *   `refused` or `unrated`.
+ */
+const char *ws_rating_class_to_string (WsRatingClass c);
+
+/**
+ * ws_rating_system_is_equivalent:
+ *
+ * Whether @a and @b are the same system or one declares the other
+ * `<equivalent system="..."/>` in its file: systems of one territory that
+ * share symbols (the Classification Board's `acb` and the broadcast codes'
+ * `acma`), so a code of one means the same as the same code of the other.
+ */
+gboolean ws_rating_system_is_equivalent (const WsRatingSystem *a,
+    const WsRatingSystem *b);
+
+/**
+ * ws_rating_def_get_equivalent:
+ * Returns: (transfer none) (nullable): @def itself when @target is its
+ *   system; the rating of @target with the same code, class and minimum age
+ *   when the systems are equivalent (ws_rating_system_is_equivalent());
+ *   else NULL.
+ */
+const WsRatingDef *ws_rating_def_get_equivalent (const WsRatingDef *def,
+    const WsRatingSystem *target);
+
+/** The number of `<source href>` URLs the system file cites for its codes
+ * and classes. */
+guint ws_rating_system_get_n_sources (const WsRatingSystem *sys);
+/** (transfer none): the @index-th source URL. */
+const char *ws_rating_system_get_source (const WsRatingSystem *sys,
+    guint index);
+
+/**
  * ws_rating_def_compare:
  *
  * Orders by restrictiveness: minimum age, then (same system) ordinal.
@@ -280,8 +342,13 @@ typedef struct {
  *
  * The documented rule: the least restrictive rating of @target whose minimum
  * age is at least the source's minimum age (ties broken by the lower
- * ordinal). An UNRATED source converts to the target's UNRATED rating if it
- * has one, else NULL; REFUSED likewise.
+ * ordinal), with the class carried over: an adult-explicit source converts
+ * only to an adult-explicit target (icaa:X -> bbfc:R18; to fsk: none), and
+ * a plain source takes an adult-explicit target only when no plain one is
+ * restrictive enough (rounding up). A rating of an equivalent system with
+ * the same code converts exactly (acb:M -> acma:M). An UNRATED source
+ * converts to the target's UNRATED rating if it has one, else NULL; REFUSED
+ * likewise.
  * Examples: bbfc:15 -> fsk:16; fsk:16 -> bbfc:18; us-tv:TV-14 -> kijkwijzer:14.
  */
 WsConversion ws_rating_convert (const WsRatingDef *from,

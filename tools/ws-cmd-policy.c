@@ -285,6 +285,15 @@ cmd_decide (int argc, char **argv)
     json_add_subject (b, &o, p, r);
     ws_json_add_age (b, "minimum_age",
         r ? ws_rating_def_get_minimum_age (r) : -1);
+    /* a foreign rating is judged by its local equivalent */
+    ws_json_add_string_or_null (b, "judged_as",
+        d.judged_as ? ws_rating_def_get_name (d.judged_as) : NULL);
+    json_builder_set_member_name (b, "judged_approximate");
+    json_builder_add_boolean_value (b, d.judged_approximate);
+    json_builder_set_member_name (b, "no_equivalent");
+    json_builder_add_boolean_value (b, d.no_equivalent);
+    ws_json_add_string_or_null (b, "judgement",
+        d.judgement[0] ? d.judgement : NULL);
     ws_json_add_time (b, p, "at", t);
     json_add_access (b, "access", ws_cli_access_flags (&o.access));
     json_add_access (b, "missing_access", d.missing_access);
@@ -565,16 +574,184 @@ out:
 }
 
 static void
+print_rule (const WsPolicy *p, guint set, guint i, const WsRuleInfo *ri)
+{
+  char *access = ws_access_flags_to_string (ri->requires);
+
+  printf ("  %s\n", ri->id);
+  printf ("    applies to: %s", ri->classes ? ri->classes : "every class");
+  if (ri->min_age >= 0 && ri->max_age == ri->min_age)
+    printf ("; age %d", ri->min_age);
+  else if (ri->min_age >= 0 && ri->max_age >= 0)
+    printf ("; ages %d-%d", ri->min_age, ri->max_age);
+  else if (ri->min_age >= 0)
+    printf ("; ages %d and over", ri->min_age);
+  if (ri->ratings != NULL) {
+    printf ("; ratings");
+    for (const char *const *it = ri->ratings; *it; it++)
+      printf (" %s", *it);
+  }
+  if (ri->kinds != NULL)
+    printf ("; kind %s", ri->kinds);
+  if (*access)
+    printf ("; with %s", access);
+  printf ("\n    action: %s", ri->action);
+  printf ("\n");
+  for (guint w = 0; w < ri->n_windows; w++) {
+    char *text = ws_policy_describe_window (p, set, i, w);
+    printf ("      %s\n", text);
+    g_free (text);
+  }
+  printf ("    reason: %s\n", ri->reason);
+  printf ("    source: %s\n", ri->citation);
+  printf ("    confidence: %s%s\n",
+      ri->confidence ? ri->confidence : "not stated",
+      ri->mandatory ? "" : " (advisory rule)");
+  if (ri->source_note)
+    printf ("    the source says: %s\n", ri->source_note);
+  g_free (access);
+}
+
+static int
+cmd_show (int argc, char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+        "Print one JSON document on stdout", NULL },
+    { NULL },
+  };
+  GOptionContext *ctx = g_option_context_new ("ID|FILE - a policy's rules, "
+                                              "with sources");
+  const WsRatingRegistry *reg;
+  WsPolicy *p = NULL;
+  int code = WS_EXIT_USAGE;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_summary (ctx,
+      "Prints every rule of a policy in the order they are tried: what it\n"
+      "applies to, what it allows, its reason, its source and the confidence\n"
+      "in it (primary: the regulator's own text; secondary; assumed),\n"
+      "so the file can be audited without reading XML.");
+  g_option_context_set_description (ctx,
+      "Example:\n"
+      "  watershed policy show uk-ofcom\n"
+      "\n"
+      "Exit status: 0, or 2 for a usage or input error.\n");
+  g_set_prgname ("watershed policy show");
+  if (!ws_cli_parse (ctx, &argc, &argv, &code))
+    goto out;
+  code = WS_EXIT_USAGE;
+  if (argc != 2) {
+    ws_cli_error ("give one policy id or file; see --help");
+    goto out;
+  }
+  if ((reg = ws_cli_registry ()) == NULL)
+    goto out;
+  p = ws_cli_load_policy (NULL, argv[1], NULL, reg);
+  if (p == NULL)
+    goto out;
+  code = WS_EXIT_PASS;
+  if (json) {
+    JsonBuilder *b = json_builder_new ();
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "id");
+    json_builder_add_string_value (b, ws_policy_get_id (p));
+    json_builder_set_member_name (b, "name");
+    json_builder_add_string_value (b, ws_policy_get_name (p));
+    json_builder_set_member_name (b, "zone");
+    json_builder_add_string_value (b, ws_policy_get_zone (p));
+    json_builder_set_member_name (b, "systems");
+    json_builder_begin_array (b);
+    for (guint i = 0; i < ws_policy_get_n_systems (p); i++)
+      json_builder_add_string_value (b,
+          ws_rating_system_get_id (ws_policy_get_system (p, i)));
+    json_builder_end_array (b);
+    json_builder_set_member_name (b, "rules");
+    json_builder_begin_array (b);
+    for (guint set = 0; set < ws_policy_get_n_rule_sets (p); set++) {
+      for (guint i = 0; i < ws_policy_get_n_rules (p, set); i++) {
+        WsRuleInfo ri;
+        ws_policy_get_rule (p, set, i, &ri);
+        json_builder_begin_object (b);
+        json_builder_set_member_name (b, "id");
+        json_builder_add_string_value (b, ri.id);
+        json_builder_set_member_name (b, "rule_set");
+        json_builder_add_string_value (b, ri.rule_set_version);
+        ws_json_add_string_or_null (b, "classes", ri.classes);
+        ws_json_add_age (b, "min_age", ri.min_age);
+        ws_json_add_age (b, "max_age", ri.max_age);
+        json_builder_set_member_name (b, "ratings");
+        json_builder_begin_array (b);
+        for (const char *const *it = ri.ratings; it && *it; it++)
+          json_builder_add_string_value (b, *it);
+        json_builder_end_array (b);
+        ws_json_add_string_or_null (b, "kind", ri.kinds);
+        json_add_access (b, "requires", ri.requires);
+        json_builder_set_member_name (b, "action");
+        json_builder_add_string_value (b, ri.action);
+        json_builder_set_member_name (b, "windows");
+        json_builder_begin_array (b);
+        for (guint w = 0; w < ri.n_windows; w++) {
+          char *text = ws_policy_describe_window (p, set, i, w);
+          json_builder_add_string_value (b, text);
+          g_free (text);
+        }
+        json_builder_end_array (b);
+        json_builder_set_member_name (b, "mandatory");
+        json_builder_add_boolean_value (b, ri.mandatory);
+        json_builder_set_member_name (b, "reason");
+        json_builder_add_string_value (b, ri.reason);
+        json_builder_set_member_name (b, "source");
+        json_builder_add_string_value (b, ri.citation);
+        ws_json_add_string_or_null (b, "confidence", ri.confidence);
+        ws_json_add_string_or_null (b, "source_says", ri.source_note);
+        json_builder_end_object (b);
+      }
+    }
+    json_builder_end_array (b);
+    json_builder_end_object (b);
+    ws_cli_print_json_builder (b);
+  } else {
+    printf ("%s: %s (%s, %s)\n", ws_policy_get_id (p), ws_policy_get_name (p),
+        ws_policy_get_jurisdiction (p), ws_policy_get_zone (p));
+    printf ("own rating systems:");
+    for (guint i = 0; i < ws_policy_get_n_systems (p); i++)
+      printf (" %s", ws_rating_system_get_id (ws_policy_get_system (p, i)));
+    printf ("%s\n", ws_policy_get_n_systems (p) ?
+                        " (other systems are judged by their equivalent in "
+                        "the first)" :
+                        "");
+    for (guint set = 0; set < ws_policy_get_n_rule_sets (p); set++) {
+      WsRuleInfo ri;
+      if (!ws_policy_get_rule (p, set, 0, &ri))
+        continue;
+      printf ("\nrule set %s (first matching rule decides):\n",
+          ri.rule_set_version);
+      for (guint i = 0; i < ws_policy_get_n_rules (p, set); i++) {
+        ws_policy_get_rule (p, set, i, &ri);
+        print_rule (p, set, i, &ri);
+      }
+    }
+  }
+out:
+  ws_policy_free (p);
+  g_option_context_free (ctx);
+  return code;
+}
+
+static void
 print_usage (FILE *out)
 {
   fprintf (out,
-      "Usage: watershed policy <decide|windows|list> [options]\n"
+      "Usage: watershed policy <decide|windows|list|show> [options]\n"
       "\n"
       "Time-slot (watershed) and access policies per jurisdiction.\n"
       "\n"
       "  decide   may content with a rating be shown at an instant?\n"
       "  windows  the allowed periods over a date range (VOD windows)\n"
       "  list     the known policies, their zones and service classes\n"
+      "  show     a policy's rules with their sources and confidence\n"
       "\n"
       "`watershed policy <subcommand> --help` describes the options.\n");
 }
@@ -592,8 +769,10 @@ ws_cmd_policy (int argc, char **argv)
     return cmd_windows (argc - 1, argv + 1);
   if (!strcmp (argv[1], "list"))
     return cmd_list (argc - 1, argv + 1);
-  ws_cli_error ("unknown policy subcommand \"%s\"; use decide, windows or "
-                "list",
+  if (!strcmp (argv[1], "show"))
+    return cmd_show (argc - 1, argv + 1);
+  ws_cli_error ("unknown policy subcommand \"%s\"; use decide, windows, "
+                "list or show",
       argv[1]);
   return WS_EXIT_USAGE;
 }

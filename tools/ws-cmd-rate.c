@@ -120,6 +120,8 @@ rate_show (const WsRatingRegistry *reg, const char *name, gboolean json)
       ws_json_add_age (b, "minimum_age", ws_rating_def_get_minimum_age (def));
       ws_json_add_string_or_null (b, "kind",
           kind_to_string (ws_rating_def_get_kind (def)));
+      ws_json_add_string_or_null (b, "class",
+          ws_rating_class_to_string (ws_rating_def_get_class (def)));
       json_builder_set_member_name (b, "ordinal");
       json_builder_add_int_value (b, ws_rating_def_get_ordinal (def));
       json_builder_end_object (b);
@@ -147,13 +149,15 @@ rate_show (const WsRatingRegistry *reg, const char *name, gboolean json)
   printf ("%s: %s (%s, %s)\n", ws_rating_system_get_id (sys),
       ws_rating_system_get_name (sys), ws_rating_system_get_territory (sys),
       ws_rating_system_get_authority (sys));
-  printf ("  %-8s %-4s %-11s %s\n", "CODE", "AGE", "KIND", "LABEL");
+  printf ("  %-8s %-4s %-11s %-15s %s\n", "CODE", "AGE", "KIND", "CLASS",
+      "LABEL");
   for (guint i = 0; i < n; i++) {
     const WsRatingDef *def = ws_rating_system_get_rating (sys, i);
     char *age = age_text (ws_rating_def_get_minimum_age (def));
 
-    printf ("  %-8s %-4s %-11s %s\n", ws_rating_def_get_code (def), age,
+    printf ("  %-8s %-4s %-11s %-15s %s\n", ws_rating_def_get_code (def), age,
         kind_to_string (ws_rating_def_get_kind (def)),
+        ws_rating_class_to_string (ws_rating_def_get_class (def)),
         ws_rating_def_get_label (def));
     g_free (age);
   }
@@ -211,16 +215,31 @@ rate_convert (const WsRatingRegistry *reg, const char *rating, const char *to,
     ws_json_add_string_or_null (b, "note", conv.note);
     ws_json_add_string_or_null (b, "rule",
         "least restrictive target rating whose minimum age is at least the "
-        "source's");
+        "source's; an adult-explicit source only to an adult-explicit "
+        "target");
+    ws_json_add_string_or_null (b, "from_class",
+        ws_rating_class_to_string (ws_rating_def_get_class (from)));
+    ws_json_add_string_or_null (b, "to_class",
+        conv.result ?
+            ws_rating_class_to_string (ws_rating_def_get_class (conv.result)) :
+            NULL);
     json_builder_end_object (b);
     ws_cli_print_json_builder (b);
   } else if (conv.result != NULL) {
     char *a = age_text (ws_rating_def_get_minimum_age (from));
     char *b = age_text (ws_rating_def_get_minimum_age (conv.result));
 
-    printf ("%s (minimum age %s) -> %s (minimum age %s)%s%s\n",
-        ws_rating_def_get_name (from), a, ws_rating_def_get_name (conv.result),
-        b, conv.approximate ? ", approximate: " : "",
+    printf ("%s (minimum age %s%s) -> %s (minimum age %s%s)%s%s\n",
+        ws_rating_def_get_name (from), a,
+        ws_rating_def_get_class (from) == WS_RATING_CLASS_ADULT_EXPLICIT ?
+            ", adult-explicit" :
+            "",
+        ws_rating_def_get_name (conv.result), b,
+        ws_rating_def_get_class (conv.result) ==
+                WS_RATING_CLASS_ADULT_EXPLICIT ?
+            ", adult-explicit" :
+            "",
+        conv.approximate ? ", approximate: " : "",
         conv.approximate && conv.note ? conv.note : "");
     g_free (a);
     g_free (b);
@@ -255,7 +274,9 @@ ws_cmd_rate (int argc, char **argv)
       "  show SYSTEM                 one system: codes, minimum ages, kinds, "
       "descriptors\n"
       "  convert SYSTEM:CODE --to S  the least restrictive rating of S whose\n"
-      "                              minimum age is at least the source's\n\n"
+      "                              minimum age is at least the source's;\n"
+      "                              adult-explicit (R18, X18+, X) only to\n"
+      "                              adult-explicit, never to a plain 18\n\n"
       "Exit status: 0 done, 1 no equivalent rating, 2 usage or input error.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!ws_cli_parse (ctx, &argc, &argv, &code))

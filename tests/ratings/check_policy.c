@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Tests for ratings/ws-policy.c and the policy files. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -250,9 +251,15 @@ START_TEST (test_policy_uk_service_classes)
   d = check_decide (p, "pay-pin", "bbfc:15", WS_ACCESS_PIN, "2026-07-01T10:00",
       TRUE);
   ck_assert_str_eq (d.rule_id, "uk-pay-pin-daytime");
+  /* 18 films "or their equivalent" not before 21:00 on any service but
+   * PPV: the PIN does not unlock them by day (issue #10; this test had the
+   * PIN unlock them) */
   d = check_decide (p, "pay-pin", "bbfc:18", 0, "2026-07-01T10:00", FALSE);
   ck_assert_str_eq (d.rule_id, "uk-watershed");
-  ck_assert_int_eq (d.missing_access, WS_ACCESS_PIN);
+  ck_assert_int_eq (d.missing_access, WS_ACCESS_NONE);
+  d = check_decide (p, "pay-pin", "bbfc:18", WS_ACCESS_PIN, "2026-07-01T10:00",
+      FALSE);
+  ck_assert_str_eq (d.rule_id, "uk-watershed");
   /* premium film: 20:00 watershed; 15 any time with PIN, 18 not */
   check_decide (p, "premium-film", "bbfc:15", 0, "2026-07-01T19:59", FALSE);
   check_decide (p, "premium-film", "bbfc:15", 0, "2026-07-01T20:00", TRUE);
@@ -314,7 +321,14 @@ START_TEST (test_policy_de_slots)
       TRUE);
   check_decide (p, "telemedien", "fsk:18", WS_ACCESS_AGE_VERIFIED,
       "2026-07-01T12:00", TRUE);
-  check_decide (p, "pay-tv", "fsk:18", WS_ACCESS_PIN, "2026-07-01T12:00", TRUE);
+  /* Vorsperre (JSS s.5): 16 at any time, 18 only from 20:00 (issue #10;
+   * this test had 18 allowed at noon, the audit's row 4) */
+  check_decide (p, "pay-tv", "fsk:16", WS_ACCESS_PIN, "2026-07-01T12:00", TRUE);
+  d = check_decide (p, "pay-tv", "fsk:18", WS_ACCESS_PIN, "2026-07-01T12:00",
+      FALSE);
+  ck_assert_str_eq (d.rule_id, "de-pay-vorsperre-18");
+  assert_time (p, d.next_allowed_us, "2026-07-01T20:00:00+02:00");
+  check_decide (p, "pay-tv", "fsk:18", WS_ACCESS_PIN, "2026-07-01T20:00", TRUE);
   check_decide (p, "pay-tv", "fsk:18", WS_ACCESS_AGE_VERIFIED,
       "2026-07-01T12:00", FALSE);
   ws_policy_free (p);
@@ -356,7 +370,9 @@ START_TEST (test_policy_fr_double_lock_and_classes)
   check_decide (p, "cinema-ppv", "csa:-12", 0, "2026-07-01T20:30", TRUE);
   d = check_decide (p, "cinema-ppv", "csa:-12", 0, "2026-07-02T15:00", TRUE);
   /* Wednesday 20:30 until the next Wednesday 00:00 */
-  assert_time (p, d.allowed_until_us, "2026-07-08T00:00:00+02:00");
+  /* until Wednesday 05:00: the night of Tuesday is open to -16 and -18,
+   * so to -12 too (issue #10, property b; this was 00:00) */
+  assert_time (p, d.allowed_until_us, "2026-07-08T05:00:00+02:00");
   /* guidance: persistent pictogram on TV, 5 s card on VOD */
   d = check_decide (p, "general", "csa:-16", 0, "2026-07-01T23:00", TRUE);
   ck_assert_int_eq (d.guidance->mode, WS_GUIDANCE_PERSISTENT);
@@ -424,7 +440,7 @@ easter (int y, GDate *out)
 
 START_TEST (test_policy_fr_public_holidays_follow_easter)
 {
-  char *path = datadir_file ("policies/holidays/fr-public-2026-2027.xml");
+  char *path = datadir_file ("policies/holidays/fr-public-2025-2028.xml");
   xmlDoc *doc = ws_xml_read_file (path, 0, NULL);
   xmlNode *root;
   GPtrArray *dates = g_ptr_array_new_with_free_func (g_free);
@@ -434,8 +450,8 @@ START_TEST (test_policy_fr_public_holidays_follow_easter)
   for (xmlNode *c = ws_xml_first_child (root, NULL, "holiday"); c;
        c = ws_xml_next_sibling (c, NULL, "holiday"))
     g_ptr_array_add (dates, ws_xml_attr (c, "date", NULL));
-  ck_assert_uint_eq (dates->len, 22);
-  for (int y = 2026; y <= 2027; y++) {
+  ck_assert_uint_eq (dates->len, 44);
+  for (int y = 2025; y <= 2028; y++) {
     static const int offsets[] = { 1, 39, 50 };
     GDate e;
     easter (y, &e);
@@ -539,8 +555,16 @@ static const Case boundary_cases[] = {
   { "es-lgca", NULL, "icaa:18", 0, "2026-07-02T05:59", TRUE },
   { "es-lgca", NULL, "icaa:18", 0, "2026-07-02T06:00", FALSE },
   { "es-lgca", NULL, "icaa:X", 0, "2026-07-02T02:00", FALSE },
+  /* coded X never gets more than an 18 (issue #10: this was allowed at
+   * noon, more than an 18 on the same service) */
   { "es-lgca", "conditional-access", "icaa:X", WS_ACCESS_PIN,
-      "2026-07-02T12:00", TRUE },
+      "2026-07-02T12:00", FALSE },
+  { "es-lgca", "conditional-access", "icaa:X", WS_ACCESS_PIN,
+      "2026-07-02T22:00", TRUE },
+  /* bbfc:R18 is judged as icaa:X: the same */
+  { "es-lgca", "conditional-access", "bbfc:R18", WS_ACCESS_PIN,
+      "2026-07-02T22:00", TRUE },
+  { "es-lgca", NULL, "bbfc:R18", 0, "2026-07-02T22:30", FALSE },
   { "es-lgca", NULL, "icaa:12", 0, "2026-07-01T07:59", TRUE }, /* Wed */
   { "es-lgca", NULL, "icaa:12", 0, "2026-07-01T08:00", FALSE },
   { "es-lgca", NULL, "icaa:12", 0, "2026-07-01T09:00", TRUE },
@@ -1293,6 +1317,409 @@ START_TEST (test_policy_calendar_files)
 }
 END_TEST
 
+/* ---- calendars (issue #10) --------------------------------------------- */
+
+/* A calendar of many repeated long ranges is read in time linear in its
+ * size (the difference array): each range only marks its two ends. The
+ * old reader expanded every range into days and then looked each covered
+ * day up in that list: 11 s for 24 KB. Here 20000 entries (the cap), 400
+ * of them year-long, must still count every day once. */
+START_TEST (test_policy_calendar_linear_and_correct)
+{
+  GString *xml = g_string_new (
+      "<holidays xmlns='urn:watershed:policy:1' country='XX' "
+      "from='2025-01-01' to='2028-12-31' covers='public school'>\n");
+  GError *error = NULL;
+  guint n_public = 0, n_school = 0;
+
+  for (guint i = 0; i < 400; i++)
+    g_string_append (xml, "<holiday from='2026-01-01' to='2026-12-31' "
+                          "kind='public' name='y'/>\n");
+  for (guint i = 0; i < 19000; i++)
+    g_string_append_printf (xml,
+        "<holiday from='2027-03-%02u' to='2027-03-%02u' kind='school' "
+        "name='s'/>\n",
+        1 + i % 10, 10 + i % 5);
+  for (guint i = 0; i < 600; i++)
+    g_string_append (xml, "<holiday date='2028-02-29' kind='public' "
+                          "name='leap'/>\n");
+  g_string_append (xml, "</holidays>\n");
+  ck_assert_uint_gt (xml->len, 1000000);
+  ck_assert_msg (ws_policy_calendar_read_memory (xml->str, xml->len, "big.xml",
+                     &n_public, &n_school, &error),
+      "%s", error ? error->message : "?");
+  /* 2026 (365 days) and 29 February 2028; school 1-14 March 2027 */
+  ck_assert_uint_eq (n_public, 366);
+  ck_assert_uint_eq (n_school, 14);
+
+  /* one entry more than the cap: refused, not slow */
+  g_string_truncate (xml, xml->len - strlen ("</holidays>\n"));
+  g_string_append (xml, "<holiday date='2026-05-01' kind='public' name='x'/>\n"
+                        "</holidays>\n");
+  ck_assert (!ws_policy_calendar_read_memory (xml->str, xml->len, "big.xml",
+      NULL, NULL, &error));
+  ck_assert_msg (g_error_matches (error, WS_ERROR, WS_ERROR_TOO_LARGE), "%s",
+      error->message);
+  ck_assert_msg (strstr (error->message, "20000") != NULL, "%s",
+      error->message);
+  g_clear_error (&error);
+  g_string_free (xml, TRUE);
+}
+END_TEST
+
+typedef struct {
+  const char *xml;
+  const char *expect; /* in the message */
+} BadCalendar;
+
+static const BadCalendar bad_calendars[] = {
+  /* a range longer than 366 days */
+  { "<holidays xmlns='urn:watershed:policy:1' country='X' from='2026-01-01' "
+    "to='2028-12-31' covers='school'>\n"
+    "<holiday from='2026-01-01' to='2027-01-02' kind='school' name='x'/>"
+    "</holidays>",
+      "bad.xml:2: <holiday>: a range of 367 days; one <holiday> may span at "
+      "most 366 days" },
+  /* more than ten years covered */
+  { "<holidays xmlns='urn:watershed:policy:1' country='X' from='2020-01-01' "
+    "to='2031-01-01' covers='public'/>",
+      "at most ten years apart" },
+  { "<holidays xmlns='urn:watershed:policy:1' country='X' from='2026-01-01' "
+    "to='2026-12-31' covers='public'>\n"
+    "<holiday date='2027-01-01' kind='public' name='x'/></holidays>",
+      "bad.xml:2: <holiday>: outside the file's from/to range" },
+  { "<holidays xmlns='urn:watershed:policy:1' country='X' from='2026-01-01' "
+    "to='2026-12-31' covers='public'>\n"
+    "<holiday date='2026-03-01' kind='school' name='x'/></holidays>",
+      "listed in the file's covers" },
+  { "<holidays xmlns='urn:watershed:policy:1' country='X' from='2026-01-01' "
+    "to='2026-12-31' covers='public'>\n"
+    "<holiday date='2026-03-01' from='2026-03-01' to='2026-03-02' "
+    "kind='public' name='x'/></holidays>",
+      "give date=" },
+  { "<holidays xmlns='urn:watershed:policy:1' country='X' from='2026-01-01' "
+    "to='2026-12-31' covers='public holidays'/>",
+      "covers must list" },
+  { "<holidays xmlns='urn:watershed:policy:1' country='X' from='2026-02-30' "
+    "to='2026-12-31' covers='public'/>",
+      "from and to must be dates" },
+  { "<policy xmlns='urn:watershed:policy:1'/>", "root element" },
+};
+
+START_TEST (test_policy_calendar_errors)
+{
+  const BadCalendar *c = &bad_calendars[_i];
+  GError *error = NULL;
+
+  ck_assert (!ws_policy_calendar_read_memory (c->xml, strlen (c->xml),
+      "bad.xml", NULL, NULL, &error));
+  ck_assert_ptr_nonnull (error);
+  ck_assert_msg (strstr (error->message, c->expect) != NULL,
+      "expected \"%s\" in \"%s\"", c->expect, error->message);
+  g_clear_error (&error);
+}
+END_TEST
+
+/* Spain's reinforced slots move on national holidays (Ley 13/2022 art. 99);
+ * on a day the calendar does not cover only the hours open on both kinds
+ * of day are open. */
+START_TEST (test_policy_es_national_holidays)
+{
+  WsPolicy *p = load ("es-lgca");
+  WsDecision d;
+
+  /* Tuesday 6 January 2026, Epiphany: closed 09-12, open 08-09, 17-20 */
+  d = check_decide (p, NULL, "icaa:13", 0, "2026-01-06T10:00", FALSE);
+  assert_time (p, d.next_allowed_us, "2026-01-06T12:00:00+01:00");
+  check_decide (p, NULL, "icaa:13", 0, "2026-01-06T08:30", TRUE);
+  check_decide (p, NULL, "icaa:13", 0, "2026-01-06T17:30", TRUE);
+  /* Wednesday 7 January, a working day: closed 08-09 and 17-20 */
+  check_decide (p, NULL, "icaa:13", 0, "2026-01-07T08:30", FALSE);
+  check_decide (p, NULL, "icaa:13", 0, "2026-01-07T10:00", TRUE);
+  d = check_decide (p, NULL, "icaa:13", 0, "2026-01-07T17:30", FALSE);
+  assert_time (p, d.next_allowed_us, "2026-01-07T20:00:00+01:00");
+  /* Good Friday 2027 (26 March) and 8 December 2028 (a Friday) */
+  check_decide (p, NULL, "icaa:12", 0, "2027-03-26T10:00", FALSE);
+  check_decide (p, NULL, "icaa:12", 0, "2028-12-08T11:59", FALSE);
+  check_decide (p, NULL, "icaa:12", 0, "2028-12-08T17:30", TRUE);
+  /* a weekend is as before */
+  check_decide (p, NULL, "icaa:12", 0, "2026-01-10T10:00", FALSE);
+  check_decide (p, NULL, "icaa:12", 0, "2026-01-10T17:30", TRUE);
+  /* 2029 is not covered: closed 08-12 and 17-20 (both readings) */
+  check_decide (p, NULL, "icaa:12", 0, "2029-01-08T08:30", FALSE);
+  check_decide (p, NULL, "icaa:12", 0, "2029-01-08T10:00", FALSE);
+  check_decide (p, NULL, "icaa:12", 0, "2029-01-08T17:30", FALSE);
+  check_decide (p, NULL, "icaa:12", 0, "2029-01-08T12:30", TRUE);
+  /* the same on a foreign rating judged as icaa:12 or 13 */
+  d = check_decide (p, NULL, "fsk:12", 0, "2026-01-06T10:00", FALSE);
+  ck_assert_str_eq (d.rule_id, "es-12-reinforced");
+  ck_assert_str_eq (ws_rating_def_get_name (d.judged_as), "icaa:12");
+  /* same age, but FSK 12 is restricted and ICAA 12 advisory */
+  ck_assert (d.judged_approximate);
+  ck_assert_str_eq (d.judgement, "fsk:12 judged as icaa:12 (approximation)");
+  ws_policy_free (p);
+}
+END_TEST
+
+/* The Ascension bridge of 2026: schools close after lessons on Wednesday
+ * 13 May and reopen on Monday 18 May, so Sunday 17 May is in the school
+ * holidays (the -12 exception is closed) and 20 May is not. */
+START_TEST (test_policy_fr_ascension_bridge_2026)
+{
+  WsPolicy *p = load ("fr-arcom");
+
+  check_decide (p, "general", "csa:-12", WS_ACCESS_EXCEPTION,
+      "2026-05-17T20:45", FALSE);
+  check_decide (p, "general", "csa:-12", WS_ACCESS_EXCEPTION,
+      "2026-05-13T20:45", FALSE);
+  check_decide (p, "general", "csa:-12", WS_ACCESS_EXCEPTION,
+      "2026-05-20T20:45", TRUE);
+  check_decide (p, "general", "csa:-12", WS_ACCESS_EXCEPTION,
+      "2026-05-10T20:45", TRUE);
+  ws_policy_free (p);
+}
+END_TEST
+
+/* Every shipped calendar: valid, within 2025-2028 at least, with sources. */
+START_TEST (test_policy_shipped_calendars)
+{
+  static const struct {
+    const char *file;
+    guint n_public;
+  } cals[] = {
+    { "es-public-2025-2028.xml", 40 },
+    { "fr-public-2025-2028.xml", 44 },
+    { "de-public-2025-2028.xml", 36 },
+    { "ie-public-2025-2028.xml", 40 },
+    { "uk-public-2025-2028.xml", 32 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cals); i++) {
+    char *rel = g_strconcat ("policies/holidays/", cals[i].file, NULL);
+    char *path = datadir_file (rel);
+    char *data = NULL;
+    gsize len = 0;
+    GError *error = NULL;
+    guint np = 0, ns = 0;
+
+    ck_assert (g_file_get_contents (path, &data, &len, NULL));
+    ck_assert_msg (ws_policy_calendar_read_memory (data, len, path, &np, &ns,
+                       &error),
+        "%s", error ? error->message : "?");
+    ck_assert_msg (np == cals[i].n_public, "%s: %u public holidays",
+        cals[i].file, np);
+    ck_assert_uint_eq (ns, 0);
+    ck_assert_msg (strstr (data, "from=\"2025-01-01\" to=\"2028-12-31\"") &&
+                       strstr (data, "<source href=\"https://"),
+        "%s", cals[i].file);
+    g_free (data);
+    g_free (path);
+    g_free (rel);
+  }
+}
+END_TEST
+
+/* ---- properties over every shipped policy (issue #10) ------------------ */
+
+/* Instants over 2026-2027 in @p's zone: every 6 days at a rotating local
+ * time, and on each day the zone's offset changes every 30 minutes from
+ * 00:00 to 04:00 (both sides of the change) and at 20:00, 21:00, 22:00 and
+ * 23:00 local (the evening slots). */
+static GArray *
+property_instants (const WsPolicy *p)
+{
+  GTimeZone *tz = ws_policy_get_time_zone (p);
+  GArray *a = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GDateTime *day = g_date_time_new (tz, 2026, 1, 1, 0, 0, 0);
+
+  for (int i = 0; i < 730; i++) {
+    GDateTime *next = g_date_time_add_days (day, 1);
+    GDateTime *next_mid = g_date_time_new (tz, g_date_time_get_year (next),
+        g_date_time_get_month (next), g_date_time_get_day_of_month (next), 0, 0,
+        0);
+    gint64 mid_us = g_date_time_to_unix (day) * USEC;
+
+    if (i % 6 == 0) {
+      GDateTime *t = g_date_time_new (tz, g_date_time_get_year (day),
+          g_date_time_get_month (day), g_date_time_get_day_of_month (day),
+          (i * 7) % 24, (i * 13) % 60, 0);
+      gint64 v = g_date_time_to_unix (t) * USEC;
+      g_array_append_val (a, v);
+      g_date_time_unref (t);
+    }
+    if (g_date_time_get_utc_offset (day) !=
+        g_date_time_get_utc_offset (next_mid)) {
+      for (int k = 0; k <= 8; k++) {
+        gint64 v = mid_us + k * 30 * 60 * USEC;
+        g_array_append_val (a, v);
+      }
+      for (int k = 0; k < 4; k++) {
+        gint64 v = g_date_time_to_unix (next_mid) * USEC -
+                   (4 - k) * 60 * 60 * USEC;
+        g_array_append_val (a, v);
+      }
+    }
+    g_date_time_unref (day);
+    g_date_time_unref (next);
+    day = next_mid;
+  }
+  g_date_time_unref (day);
+  return a;
+}
+
+/* Every rating of the registry in system order, then ordinal order. */
+static GPtrArray *
+all_ratings (void)
+{
+  GPtrArray *all = g_ptr_array_new ();
+
+  for (guint i = 0; i < ws_rating_registry_get_n_systems (reg ()); i++) {
+    const WsRatingSystem *sys = ws_rating_registry_get_system (reg (), i);
+    for (guint j = 0; j < ws_rating_system_get_n_ratings (sys); j++)
+      g_ptr_array_add (all, (gpointer) ws_rating_system_get_rating (sys, j));
+  }
+  return all;
+}
+
+static gboolean
+is_rated (const WsRatingDef *d)
+{
+  return ws_rating_def_get_minimum_age (d) >= 0;
+}
+
+static int
+index_of (GPtrArray *a, gconstpointer x)
+{
+  guint i;
+  return g_ptr_array_find (a, x, &i) ? (int) i : -1;
+}
+
+/* (a) fail closed under conversion: decide(R) is never more permissive than
+ * decide(convert(R, the policy's system)); (b) monotone within a system: a
+ * more restrictive code of one system is never allowed where a less
+ * restrictive one is blocked; (c) an adult-explicit or refused code is never
+ * allowed where the policy's own adult-explicit code is not (or at all when
+ * the policy's systems have none). Over every shipped policy, service class,
+ * access (none, all), system, code and the instants above. */
+START_TEST (test_policy_properties_all_policies)
+{
+  GPtrArray *ratings = all_ratings ();
+  static const WsAccessFlags accesses[] = { WS_ACCESS_NONE,
+    WS_ACCESS_PIN | WS_ACCESS_AGE_VERIFIED | WS_ACCESS_AUTHORISED_CHANNEL |
+        WS_ACCESS_CONDITIONAL_ACCESS | WS_ACCESS_EXCEPTION };
+  guint64 n_a = 0, n_b = 0, n_c = 0, n_decisions = 0;
+  gboolean *allowed = g_new0 (gboolean, ratings->len);
+  int *local = g_new (int, ratings->len);
+  gboolean *local_none = g_new0 (gboolean, ratings->len);
+
+  for (guint pi = 0; pi < G_N_ELEMENTS (all_policies); pi++) {
+    WsPolicy *p = load (all_policies[pi]);
+    GArray *instants = property_instants (p);
+    const WsRatingSystem *home = ws_policy_get_system (p, 0);
+    GPtrArray *own_explicit = g_ptr_array_new ();
+
+    for (guint k = 0; k < ws_policy_get_n_systems (p); k++) {
+      const WsRatingSystem *sys = ws_policy_get_system (p, k);
+      for (guint j = 0; j < ws_rating_system_get_n_ratings (sys); j++) {
+        const WsRatingDef *d = ws_rating_system_get_rating (sys, j);
+        if (ws_rating_def_get_class (d) == WS_RATING_CLASS_ADULT_EXPLICIT)
+          g_ptr_array_add (own_explicit, (gpointer) d);
+      }
+    }
+    /* the local equivalent of each rating, by the registry's documented
+     * conversion */
+    for (guint r = 0; r < ratings->len; r++) {
+      const WsRatingDef *d = g_ptr_array_index (ratings, r);
+      WsConversion c = ws_rating_convert (d, home);
+      gboolean own = FALSE;
+      for (guint k = 0; k < ws_policy_get_n_systems (p); k++)
+        own |= ws_rating_system_is_equivalent (ws_rating_def_get_system (d),
+            ws_policy_get_system (p, k));
+      /* a rating of one of the policy's own systems is its own local
+       * equivalent */
+      if (own)
+        c.result = d;
+      local[r] = c.result ? index_of (ratings, c.result) : -1;
+      local_none[r] = c.result == NULL && is_rated (d);
+    }
+    for (guint ci = 0; ci < ws_policy_get_n_service_classes (p); ci++) {
+      const char *klass = ws_policy_get_service_class (p, ci);
+      for (guint ai = 0; ai < G_N_ELEMENTS (accesses); ai++) {
+        for (guint ti = 0; ti < instants->len; ti++) {
+          gint64 t = g_array_index (instants, gint64, ti);
+          gboolean ref = own_explicit->len > 0;
+          WsDecision d;
+
+          for (guint r = 0; r < ratings->len; r++) {
+            allowed[r] = ws_policy_decide (p, klass,
+                g_ptr_array_index (ratings, r), t, accesses[ai], &d);
+            n_decisions++;
+          }
+          for (guint r = 0; r < own_explicit->len; r++)
+            ref = ref && allowed[index_of (ratings,
+                             g_ptr_array_index (own_explicit, r))];
+          for (guint r = 0; r < ratings->len; r++) {
+            const WsRatingDef *def = g_ptr_array_index (ratings, r);
+            WsRatingClass cl = ws_rating_def_get_class (def);
+            /* (a) */
+            if (is_rated (def)) {
+              ck_assert_msg (!allowed[r] || (!local_none[r] && local[r] >= 0 &&
+                                                allowed[local[r]]),
+                  "(a) %s: %s allowed on %s at %" G_GINT64_FORMAT
+                  " but its local equivalent is not",
+                  all_policies[pi], ws_rating_def_get_name (def), klass, t);
+              n_a++;
+            }
+            /* (b): the next rated code of the same system */
+            if (is_rated (def) && r + 1 < ratings->len) {
+              const WsRatingDef *nx = g_ptr_array_index (ratings, r + 1);
+              if (ws_rating_def_get_system (nx) ==
+                      ws_rating_def_get_system (def) &&
+                  is_rated (nx) && ws_rating_def_compare (nx, def) >= 0) {
+                ck_assert_msg (!allowed[r + 1] || allowed[r],
+                    "(b) %s on %s (access %d): %s allowed but %s blocked at "
+                    "%" G_GINT64_FORMAT,
+                    all_policies[pi], klass, accesses[ai],
+                    ws_rating_def_get_name (nx), ws_rating_def_get_name (def),
+                    t);
+                n_b++;
+              }
+            }
+            /* (c) */
+            if (cl == WS_RATING_CLASS_ADULT_EXPLICIT ||
+                cl == WS_RATING_CLASS_REFUSED) {
+              ck_assert_msg (!allowed[r] || ref,
+                  "(c) %s on %s (access %d): %s allowed where the policy's "
+                  "own adult-explicit code is not, at %" G_GINT64_FORMAT,
+                  all_policies[pi], klass, accesses[ai],
+                  ws_rating_def_get_name (def), t);
+              n_c++;
+            }
+          }
+        }
+      }
+    }
+    g_ptr_array_unref (own_explicit);
+    g_array_unref (instants);
+    ws_policy_free (p);
+  }
+  /* how much each property covered: (policy x class x access, rating,
+   * instant) triples */
+  printf ("policy properties over %" G_GUINT64_FORMAT " decisions: "
+          "(a) conversion %" G_GUINT64_FORMAT " triples, (b) monotone "
+          "%" G_GUINT64_FORMAT " triples, (c) adult-explicit %" G_GUINT64_FORMAT
+          " triples\n",
+      n_decisions, n_a, n_b, n_c);
+  ck_assert_uint_gt (n_a, 100000);
+  ck_assert_uint_gt (n_b, 100000);
+  ck_assert_uint_gt (n_c, 10000);
+  g_free (allowed);
+  g_free (local);
+  g_free (local_none);
+  g_ptr_array_unref (ratings);
+}
+END_TEST
+
 static Suite *
 policy_suite (void)
 {
@@ -1306,6 +1733,10 @@ policy_suite (void)
   tcase_add_test (tc, test_policy_fr_public_holidays_follow_easter);
   tcase_add_test (tc, test_policy_properties);
   tcase_add_test (tc, test_policy_calendar_files);
+  tcase_add_test (tc, test_policy_calendar_linear_and_correct);
+  tcase_add_loop_test (tc, test_policy_calendar_errors, 0,
+      G_N_ELEMENTS (bad_calendars));
+  tcase_add_test (tc, test_policy_shipped_calendars);
   suite_add_tcase (s, tc);
 
   tc = tcase_create ("core");
@@ -1315,6 +1746,8 @@ policy_suite (void)
   tcase_add_test (tc, test_policy_fr_double_lock_and_classes);
   tcase_add_test (tc, test_policy_fr_minus12_exceptions_and_holidays);
   tcase_add_test (tc, test_policy_au_code_by_date);
+  tcase_add_test (tc, test_policy_es_national_holidays);
+  tcase_add_test (tc, test_policy_fr_ascension_bridge_2026);
   tcase_add_loop_test (tc, test_policy_boundaries_table, 0,
       G_N_ELEMENTS (boundary_cases));
   tcase_add_test (tc, test_policy_describe_decision);
@@ -1330,6 +1763,12 @@ policy_suite (void)
   tcase_add_loop_test (tc, test_policy_zone_offsets_match_gdatetime, 0,
       G_N_ELEMENTS (all_policies));
   tcase_add_test (tc, test_policy_midnight_and_windows_range);
+  suite_add_tcase (s, tc);
+
+  tc = tcase_create ("properties");
+  /* about 10 s plain; leave room for the sanitizer build */
+  tcase_set_timeout (tc, 600);
+  tcase_add_test (tc, test_policy_properties_all_policies);
   suite_add_tcase (s, tc);
 
   tc = tcase_create ("errors");

@@ -896,7 +896,16 @@ static const ConvertRow conversions[] = {
   { "bbfc:12A", "kijkwijzer", "kijkwijzer:12", FALSE },
   { "bbfc:12", "kijkwijzer", "kijkwijzer:12", TRUE },
   { "bbfc:18", "csa", "csa:-18", FALSE },
-  { "bbfc:R18", "fsk", "fsk:18", FALSE },
+  /* adult-explicit keeps its class (issue #10): never a plain 18 */
+  { "bbfc:R18", "fsk", NULL, FALSE },
+  { "icaa:X", "bbfc", "bbfc:R18", FALSE },
+  { "bbfc:R18", "icaa", "icaa:X", FALSE },
+  { "acb:X18+", "bbfc", "bbfc:R18", FALSE },
+  { "bbfc:18", "icaa", "icaa:18", TRUE },
+  { "fsk:18", "acb", "acb:R18+", FALSE },
+  /* equivalent systems (acb declares acma): the same symbol, exactly */
+  { "acb:M", "acma", "acma:M", FALSE },
+  { "acma:MA15+", "acb", "acb:MA15+", FALSE },
   { "bbfc:15", "dvb", "dvb:15", TRUE },
   { "fsk:12", "bbfc", "bbfc:12A", TRUE },
   { "csa:-10", "kijkwijzer", "kijkwijzer:12", TRUE },
@@ -1081,7 +1090,110 @@ static const LoaderErrorRow loader_errors[] = {
            "label='All'>\n    <alias scheme='itunes'>uk-movie</alias>\n"
            "  </rating>\n" TAIL,
       WS_ERROR_INVALID, "is not \"prefix|code|value|\"" },
+  { "class.xml",
+      HEAD "  <rating code='A' ordinal='0' kind='advisory' minimum-age='0' "
+           "class='explicit' label='All'/>\n" TAIL,
+      WS_ERROR_INVALID,
+      "class.xml:5: <rating>: rating \"A\": unknown class \"explicit\"" },
+  { "class-kind.xml",
+      HEAD "  <rating code='NR' ordinal='0' kind='unrated' class='advisory' "
+           "label='Not rated'/>\n" TAIL,
+      WS_ERROR_INVALID, "class \"advisory\" does not fit its kind" },
+  { "class-refused.xml",
+      HEAD "  <rating code='X' ordinal='0' kind='restricted' minimum-age='18' "
+           "class='refused' label='X'/>\n" TAIL,
+      WS_ERROR_INVALID, "class \"refused\" does not fit its kind" },
+  { "equivalent-self.xml", HEAD "  <equivalent system='test'/>\n" RATING_A TAIL,
+      WS_ERROR_INVALID,
+      "equivalent-self.xml:5: <equivalent>: <equivalent system=\"test\">" },
+  { "equivalent-none.xml", HEAD "  <equivalent/>\n" RATING_A TAIL,
+      WS_ERROR_INVALID, "the attribute system is missing" },
+  { "source-none.xml", HEAD "  <source/>\n" RATING_A TAIL, WS_ERROR_INVALID,
+      "the attribute href is missing" },
 };
+
+/* The regulatory classes in the shipped data (issue #10): the
+ * adult-explicit codes are exactly R18, X18+ and X; refused and unrated
+ * match their kinds; every other code's class is its kind's. */
+START_TEST (test_rating_system_classes)
+{
+  const WsRatingRegistry *reg = registry ();
+  guint n_explicit = 0;
+
+  for (guint i = 0; i < ws_rating_registry_get_n_systems (reg); i++) {
+    const WsRatingSystem *sys = ws_rating_registry_get_system (reg, i);
+    for (guint j = 0; j < ws_rating_system_get_n_ratings (sys); j++) {
+      const WsRatingDef *d = ws_rating_system_get_rating (sys, j);
+      WsRatingClass c = ws_rating_def_get_class (d);
+      WsRatingKind k = ws_rating_def_get_kind (d);
+
+      if (c == WS_RATING_CLASS_ADULT_EXPLICIT) {
+        n_explicit++;
+        ck_assert_int_eq (k, WS_RATING_KIND_RESTRICTED);
+        ck_assert_int_eq (ws_rating_def_get_minimum_age (d), 18);
+        /* the most restrictive rated code of its system */
+        for (guint m = j + 1; m < ws_rating_system_get_n_ratings (sys); m++)
+          ck_assert_int_lt (ws_rating_def_get_minimum_age (
+                                ws_rating_system_get_rating (sys, m)),
+              0);
+      } else {
+        ck_assert_int_eq (c,
+            k == WS_RATING_KIND_ADVISORY   ? WS_RATING_CLASS_ADVISORY :
+            k == WS_RATING_KIND_RESTRICTED ? WS_RATING_CLASS_RESTRICTED :
+            k == WS_RATING_KIND_UNRATED    ? WS_RATING_CLASS_UNRATED :
+                                             WS_RATING_CLASS_REFUSED);
+      }
+    }
+  }
+  ck_assert_uint_eq (n_explicit, 3);
+  ck_assert_int_eq (ws_rating_def_get_class (parse_ok ("bbfc:R18")),
+      WS_RATING_CLASS_ADULT_EXPLICIT);
+  ck_assert_int_eq (ws_rating_def_get_class (parse_ok ("acb:X18+")),
+      WS_RATING_CLASS_ADULT_EXPLICIT);
+  ck_assert_int_eq (ws_rating_def_get_class (parse_ok ("icaa:X")),
+      WS_RATING_CLASS_ADULT_EXPLICIT);
+  ck_assert_int_eq (ws_rating_def_get_class (parse_ok ("bbfc:18")),
+      WS_RATING_CLASS_RESTRICTED);
+  ck_assert_int_eq (ws_rating_def_get_class (parse_ok ("acb:RC")),
+      WS_RATING_CLASS_REFUSED);
+  ck_assert_str_eq (ws_rating_class_to_string (WS_RATING_CLASS_ADULT_EXPLICIT),
+      "adult-explicit");
+  ck_assert_str_eq (ws_rating_class_to_string (WS_RATING_CLASS_UNRATED),
+      "unrated");
+  /* the systems that decide adult-explicit cite their sources */
+  ck_assert_uint_ge (ws_rating_system_get_n_sources (system_ok ("bbfc")), 1);
+  ck_assert (
+      g_str_has_prefix (ws_rating_system_get_source (system_ok ("bbfc"), 0),
+          "https://www.bbfc"));
+  ck_assert_uint_ge (ws_rating_system_get_n_sources (system_ok ("acb")), 1);
+  ck_assert_uint_ge (ws_rating_system_get_n_sources (system_ok ("icaa")), 1);
+}
+END_TEST
+
+/* acb declares acma equivalent: the same symbol means the same rating. */
+START_TEST (test_rating_system_equivalent_systems)
+{
+  const WsRatingSystem *acb = system_ok ("acb"), *acma = system_ok ("acma");
+
+  ck_assert (ws_rating_system_is_equivalent (acb, acma));
+  ck_assert (ws_rating_system_is_equivalent (acma, acb));
+  ck_assert (ws_rating_system_is_equivalent (acb, acb));
+  ck_assert (!ws_rating_system_is_equivalent (acb, system_ok ("bbfc")));
+  ck_assert_ptr_eq (ws_rating_def_get_equivalent (parse_ok ("acb:M"), acma),
+      parse_ok ("acma:M"));
+  ck_assert_ptr_eq (ws_rating_def_get_equivalent (parse_ok ("acma:MA15+"), acb),
+      parse_ok ("acb:MA15+"));
+  ck_assert_ptr_eq (ws_rating_def_get_equivalent (parse_ok ("acb:M"), acb),
+      parse_ok ("acb:M"));
+  /* no such symbol, or not equivalent systems */
+  ck_assert_ptr_null (
+      ws_rating_def_get_equivalent (parse_ok ("acb:X18+"), acma));
+  ck_assert_ptr_null (
+      ws_rating_def_get_equivalent (parse_ok ("acma:AV15+"), acb));
+  ck_assert_ptr_null (
+      ws_rating_def_get_equivalent (parse_ok ("bbfc:PG"), acma));
+}
+END_TEST
 
 START_TEST (test_rating_system_loader_errors)
 {
@@ -1324,6 +1436,8 @@ rating_system_suite (void)
   tcase_add_loop_test (tc, test_rating_system_convert_table, 0,
       G_N_ELEMENTS (conversions));
   tcase_add_test (tc, test_rating_system_convert_none_restrictive_enough);
+  tcase_add_test (tc, test_rating_system_classes);
+  tcase_add_test (tc, test_rating_system_equivalent_systems);
   suite_add_tcase (s, tc);
 
   tc = tcase_create ("loader");
