@@ -797,6 +797,25 @@ ws_loudness_preset_limits (WsLoudnessPreset preset, WsLoudnessLimits *out)
   return WS_RESULT_OK;
 }
 
+WsLoudnessChannel
+ws_loudness_mono_channel (WsLoudnessMono mono)
+{
+  return mono == WS_LOUDNESS_MONO_SINGLE ? WS_LOUDNESS_CHANNEL_CENTER :
+                                           WS_LOUDNESS_CHANNEL_DUAL_MONO;
+}
+
+const char *
+ws_loudness_mono_to_string (WsLoudnessMono mono)
+{
+  switch (mono) {
+    case WS_LOUDNESS_MONO_DUAL:
+      return "dual-mono";
+    case WS_LOUDNESS_MONO_SINGLE:
+      return "single";
+  }
+  return "unknown";
+}
+
 const char *
 ws_loudness_preset_to_string (WsLoudnessPreset preset)
 {

@@ -100,6 +100,37 @@ typedef enum {
 } WsLoudnessLayout;
 
 /**
+ * WsLoudnessMono:
+ * @WS_LOUDNESS_MONO_DUAL: a one-channel programme is meant for two
+ *   loudspeakers (the same signal on left and right, as a stereo receiver
+ *   plays it): its channel counts twice (weight 2.0, +3 dB), so it reads
+ *   like the identical signal on stereo. EBU Tech 3343 (section 4.3) asks
+ *   for this "dual mono" measurement of mono programmes in stereo
+ *   broadcasting; it is what %WS_LOUDNESS_LAYOUT_MONO and the default
+ *   layout for one channel do.
+ * @WS_LOUDNESS_MONO_SINGLE: a one-channel programme played on a single
+ *   loudspeaker (e.g. a centre channel): weight 1.0, so it reads 3 LU lower
+ *   than %WS_LOUDNESS_MONO_DUAL.
+ *
+ * The mono rule: how a mono programme is measured. Use
+ * ws_loudness_mono_channel() to build a %WS_LOUDNESS_LAYOUT_MAP map.
+ */
+typedef enum {
+  WS_LOUDNESS_MONO_DUAL = 0,
+  WS_LOUDNESS_MONO_SINGLE,
+} WsLoudnessMono;
+
+/** ws_loudness_mono_channel: the channel position that measures a mono
+ * programme under @mono (%WS_LOUDNESS_CHANNEL_DUAL_MONO or
+ * %WS_LOUDNESS_CHANNEL_CENTER); an unknown value fails closed to dual mono
+ * (the louder reading). */
+WsLoudnessChannel ws_loudness_mono_channel (WsLoudnessMono mono);
+
+/** ws_loudness_mono_to_string: "dual-mono", "single"; "unknown" otherwise.
+ * Static, never NULL. */
+const char *ws_loudness_mono_to_string (WsLoudnessMono mono);
+
+/**
  * WsLoudnessFlags:
  * @WS_LOUDNESS_FLAG_NONE: momentary, short-term, integrated, loudness range,
  *   maximum momentary and short-term, sample peak.

@@ -536,8 +536,8 @@ START_TEST (test_check_junit_and_html_reports)
   ck_assert_str_eq ((const char *) root->name, "testsuites");
   ck_assert_int_eq (count_elements (root, "error"), 4);
   ck_assert_int_eq (count_elements (root, "failure"), 3);
-  /* 8 readable files x 5 checks + 4 unreadable */
-  ck_assert_int_eq (count_elements (root, "testcase"), 8 * 5 + 4);
+  /* 8 readable files x 6 checks (with integrity) + 4 unreadable */
+  ck_assert_int_eq (count_elements (root, "testcase"), 8 * 6 + 4);
   xmlFreeDoc (doc);
 
   ck_assert (g_file_get_contents (html, &text, NULL, NULL));
