@@ -622,6 +622,8 @@ read_sidecar (WsCheckFile *f, const WsCheckOptions *opts)
 #define EARLY_END_S 1.0
 /* problems closer than this merge into one reported range */
 #define RANGE_MERGE_S 1.0
+/* problem spans kept per stream (further ones merge into the last) */
+#define MAX_EVENTS 4096
 /* ranges named in the integrity message */
 #define RANGES_LISTED 8
 /* frames queued from the decoders to the analysis thread */
@@ -647,15 +649,16 @@ typedef struct {
   int64_t next_dts;
   double last_pkt_s;
   gboolean have_out;
-  double next_out_s;        /* where the next decoded frame should start */
-  double out_dur_s;         /* nominal video frame duration */
-  double end_s;             /* end of the last decoded frame */
-  gint64 lost_frames;       /* video: frames that never came out */
-  gint64 gap_frames;        /* video: frames missing between outputs */
-  gint64 ts_gaps, out_gaps; /* packet and output gaps */
-  gint64 backwards;         /* timestamps going back */
-  GArray *events;           /* WsCheckRange */
-  GArray *ts_gap_ranges;    /* WsCheckRange */
+  double next_out_s; /* where the next decoded frame should start */
+  double out_dur_s;  /* nominal video frame duration */
+  double end_s;      /* end of the last decoded frame */
+  double first_pkt_s, last_pkt_end_s; /* the span the packets cover */
+  double first_out_s;                 /* the first decoded frame */
+  gint64 lost_frames;                 /* video: frames missing */
+  gint64 ts_gaps, out_gaps;           /* packet and output gaps */
+  gint64 backwards;                   /* timestamps going back */
+  GArray *events;                     /* WsCheckRange */
+  GArray *ts_gap_ranges;              /* WsCheckRange */
   /* audio analysis, analysis thread */
   WsLoudness *loudness;
   SwrContext *swr;
@@ -876,23 +879,35 @@ log_to_warnings (Decoder *d)
 
 /* ---- integrity ----------------------------------------------------------- */
 
+/* Adds a problem span, merged into the last one when they touch (events
+ * come roughly in time order), so a long run of damage stays one entry;
+ * bounded. */
 static void
 add_event (GArray *events, double start_s, double end_s)
 {
-  WsCheckRange r = { start_s, MAX (start_s, end_s) };
+  WsCheckRange r = { start_s, isnan (end_s) ? start_s : MAX (start_s, end_s) };
+  WsCheckRange *last;
 
   if (isnan (start_s))
     return;
-  if (isnan (end_s))
-    r.end_s = start_s;
+  last = events->len ? &g_array_index (events, WsCheckRange, events->len - 1) :
+                       NULL;
+  if (last != NULL && (events->len >= MAX_EVENTS ||
+                          (r.start_s <= last->end_s + RANGE_MERGE_S &&
+                              r.end_s >= last->start_s - RANGE_MERGE_S))) {
+    last->start_s = MIN (last->start_s, r.start_s);
+    last->end_s = MAX (last->end_s, r.end_s);
+    return;
+  }
   g_array_append_val (events, r);
 }
 
+/* Whether [start, end] touches one of the last spans of @ranges. */
 static gboolean
 overlaps (GArray *ranges, double start_s, double end_s, double slack_s)
 {
-  for (guint i = 0; i < ranges->len; i++) {
-    const WsCheckRange *r = &g_array_index (ranges, WsCheckRange, i);
+  for (guint i = ranges->len; i > 0 && i + 4 > ranges->len; i--) {
+    const WsCheckRange *r = &g_array_index (ranges, WsCheckRange, i - 1);
 
     if (start_s <= r->end_s + slack_s && end_s >= r->start_s - slack_s)
       return TRUE;
@@ -907,10 +922,18 @@ integrity_packet (Track *t, const AVPacket *pkt)
   int64_t dts = pkt->dts != AV_NOPTS_VALUE ? pkt->dts : pkt->pts;
 
   t->packets++;
-  if (pkt->pts != AV_NOPTS_VALUE)
-    t->last_pkt_s = stream_seconds (t, pkt->pts);
-  else if (dts != AV_NOPTS_VALUE)
+  if (pkt->pts != AV_NOPTS_VALUE) {
+    double s = stream_seconds (t, pkt->pts);
+    double e = s + (pkt->duration > 0 ?
+                           to_seconds (pkt->duration, t->st->time_base) :
+                           0.0);
+
+    t->last_pkt_s = s;
+    t->first_pkt_s = t->packets == 1 ? s : MIN (t->first_pkt_s, s);
+    t->last_pkt_end_s = t->packets == 1 ? e : MAX (t->last_pkt_end_s, e);
+  } else if (dts != AV_NOPTS_VALUE) {
     t->last_pkt_s = stream_seconds (t, dts);
+  }
   if (dts == AV_NOPTS_VALUE)
     return;
   if (t->have_dts) {
@@ -938,7 +961,43 @@ integrity_error (Track *t)
   add_event (t->events, t->last_pkt_s, t->last_pkt_s);
 }
 
-/* Demux thread: @frame came out of @t's decoder. */
+/* The nominal duration of one frame of @t (video), in seconds. */
+static double
+video_frame_s (const Track *t, const AVFrame *frame)
+{
+  if (t->out_dur_s > 0)
+    return t->out_dur_s;
+  if (frame != NULL && frame->pkt_duration > 0)
+    return to_seconds (frame->pkt_duration, t->st->time_base);
+  return 0.04;
+}
+
+/* Missing media between @from_s and @to_s (a hole in the decoded output
+ * that no timestamp gap explains): counted as frames (video) or as a hole
+ * (audio, unless an undecodable packet next to it explains it). */
+static void
+missing_span (Track *t, double from_s, double to_s, double dur)
+{
+  double missing = to_s - from_s;
+
+  if (t->audio ? missing <= AUDIO_GAP_S : missing <= dur * 0.5)
+    return;
+  if (overlaps (t->ts_gap_ranges, from_s, to_s, dur))
+    return;
+  if (t->audio) {
+    if (!overlaps (t->events, from_s, to_s, 2 * AUDIO_GAP_S))
+      t->out_gaps++;
+  } else {
+    t->lost_frames += MAX (1, (gint64) llround (missing / dur));
+  }
+  add_event (t->events, from_s, to_s);
+}
+
+/* Demux thread: @frame came out of @t's decoder. Frames come out in
+ * presentation order, so a hole between two of them is missing media,
+ * however it was lost (an undecodable packet, a frame dropped for want of
+ * its reference); counting holes rather than packets also holds for
+ * field-coded video, where two packets make one frame. */
 static void
 integrity_frame (Track *t, const AVFrame *frame)
 {
@@ -953,49 +1012,31 @@ integrity_frame (Track *t, const AVFrame *frame)
               (double) frame->nb_samples / frame->sample_rate :
               0.0;
   else
-    dur = t->out_dur_s > 0 ?
-              t->out_dur_s :
-          frame->pkt_duration > 0 ?
-              to_seconds (frame->pkt_duration, t->st->time_base) :
-              0.04;
-  if (t->have_out) {
-    double missing = s - t->next_out_s;
-    gboolean gap = t->audio ? missing > AUDIO_GAP_S : missing > dur * 0.5;
-
-    /* a hole already counted as a timestamp gap is not counted again */
-    if (gap && !overlaps (t->ts_gap_ranges, t->next_out_s, s, dur)) {
-      if (t->audio) {
-        /* an undecodable packet nearby already explains it */
-        if (!overlaps (t->events, t->next_out_s, s, 2 * AUDIO_GAP_S))
-          t->out_gaps++;
-      } else {
-        t->gap_frames += MAX (1, (gint64) llround (missing / dur));
-        t->out_gaps++;
-      }
-      add_event (t->events, t->next_out_s, s);
-    }
-  }
+    dur = video_frame_s (t, frame);
+  if (t->have_out)
+    missing_span (t, t->next_out_s, s, dur);
+  else
+    t->first_out_s = s;
   if (!t->have_out || s + dur > t->next_out_s - dur * 0.5)
     t->next_out_s = s + dur;
   t->have_out = TRUE;
   t->end_s = MAX (t->end_s, s + dur);
 }
 
-/* Problems of @t once decoding is over; fills @lost for the message. */
+/* Problems of @t once decoding is over: its holes, and what is missing
+ * before its first and after its last decoded frame. */
 static gint64
 integrity_count (Track *t)
 {
-  gint64 n = t->errors + t->ts_gaps;
+  double dur = t->audio ? 0.0 : video_frame_s (t, NULL);
 
-  if (!t->audio) {
-    /* every video packet should give one frame: those that did not were
-     * undecodable or dropped with a reference they needed */
-    t->lost_frames = MAX (0, t->packets - t->frames);
-    n = MAX (t->errors, MAX (t->lost_frames, t->gap_frames)) + t->ts_gaps;
-  } else {
-    n += t->out_gaps;
+  if (t->have_out && t->packets > 0) {
+    missing_span (t, t->first_pkt_s, t->first_out_s, dur);
+    missing_span (t, t->end_s, t->last_pkt_end_s, dur);
   }
-  return n;
+  if (!t->audio)
+    return MAX (t->errors, t->lost_frames) + t->ts_gaps;
+  return t->errors + t->out_gaps + t->ts_gaps;
 }
 
 static int
@@ -1097,8 +1138,8 @@ finish_integrity (Decoder *d)
           t->errors, t->errors == 1 ? "" : "s");
       sep = ", ";
     }
-    if (!t->audio && MAX (t->lost_frames, t->gap_frames) > 0) {
-      gint64 lost = MAX (t->lost_frames, t->gap_frames);
+    if (!t->audio && t->lost_frames > 0) {
+      gint64 lost = t->lost_frames;
 
       g_string_append_printf (msg, "%s%" G_GINT64_FORMAT " frame%s missing",
           sep, lost, lost == 1 ? "" : "s");
