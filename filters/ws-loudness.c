@@ -648,6 +648,33 @@ ws_loudness_get_integrated (const WsLoudness *loudness, double *out_lufs)
 }
 
 WsResult
+ws_loudness_get_recent (const WsLoudness *loudness, double *momentary_lufs,
+    double *shortterm_lufs)
+{
+  double sum = 0.0, m = NAN, s = NAN;
+  size_t i;
+
+  if (loudness == NULL || momentary_lufs == NULL || shortterm_lufs == NULL)
+    return WS_RESULT_INVALID_ARGUMENT;
+  if (loudness->step_frames == 0)
+    return WS_RESULT_UNSUPPORTED_FORMAT;
+  if (loudness->n_steps >= STEPS_M) {
+    for (i = 0; i < STEPS_M; i++)
+      sum += loudness->step_energy[(loudness->n_steps - 1 - i) % STEPS_S];
+    m = energy_to_lufs (sum / STEPS_M);
+  }
+  if (loudness->n_steps >= STEPS_S) {
+    sum = 0.0;
+    for (i = 0; i < STEPS_S; i++)
+      sum += loudness->step_energy[i];
+    s = energy_to_lufs (sum / STEPS_S);
+  }
+  *momentary_lufs = m;
+  *shortterm_lufs = s;
+  return WS_RESULT_OK;
+}
+
+WsResult
 ws_loudness_get_range (const WsLoudness *loudness, double *out_lu)
 {
   double v;

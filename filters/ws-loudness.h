@@ -244,6 +244,28 @@ WsResult ws_loudness_get_shortterm (const WsLoudness *loudness,
     double *out_lufs);
 
 /**
+ * ws_loudness_get_recent:
+ * @loudness: the state.
+ * @momentary_lufs: (out): the momentary loudness (400 ms), in LUFS; NAN
+ *   before 400 ms of input, -HUGE_VAL for digital silence.
+ * @shortterm_lufs: (out): the short-term loudness (3 s), in LUFS; NAN
+ *   before 3 s of input, -HUGE_VAL for digital silence.
+ *
+ * Both readings from the 10 ms energies the state keeps for its maxima
+ * (steps of rate / 100 frames): as of the last complete step, so at a step
+ * boundary they equal ws_loudness_get_momentary() and
+ * ws_loudness_get_shortterm() (within rounding), at a cost of a few hundred
+ * additions instead of a pass over the last 3 s of samples. For meters and
+ * plots read every few steps.
+ *
+ * Returns: %WS_RESULT_OK; %WS_RESULT_INVALID_ARGUMENT for a NULL argument;
+ *   %WS_RESULT_UNSUPPORTED_FORMAT below 100 Hz sample rate (no steps: use
+ *   the two getters). On error the outputs are untouched.
+ */
+WsResult ws_loudness_get_recent (const WsLoudness *loudness,
+    double *momentary_lufs, double *shortterm_lufs);
+
+/**
  * ws_loudness_get_integrated:
  * @loudness: the state.
  * @out_lufs: (out): the gated integrated (programme) loudness, in LUFS.

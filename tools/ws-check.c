@@ -1286,8 +1286,12 @@ loudness_point (Track *t)
 {
   double m = NAN, s = NAN, when;
 
-  ws_loudness_get_momentary (t->loudness, &m);
-  ws_loudness_get_shortterm (t->loudness, &s);
+  /* from the core's 10 ms steps: no pass over the last 3 s of samples
+   * every 100 ms (which cost more than the measurement itself) */
+  if (ws_loudness_get_recent (t->loudness, &m, &s) != WS_RESULT_OK) {
+    ws_loudness_get_momentary (t->loudness, &m);
+    ws_loudness_get_shortterm (t->loudness, &s);
+  }
   when = t->a_start_s + (double) t->a_frames / t->rate_hz;
   series_add (&t->loud, when, m, s);
 }
