@@ -653,6 +653,7 @@ typedef struct {
   double out_dur_s;  /* nominal video frame duration */
   double end_s;      /* end of the last decoded frame */
   double first_pkt_s, last_pkt_end_s; /* the span the packets cover */
+  gint64 shown_packets;               /* packets with a timestamp in it */
   double first_out_s;                 /* the first decoded frame */
   gint64 lost_frames;                 /* video: frames missing */
   gint64 ts_gaps, out_gaps;           /* packet and output gaps */
@@ -929,8 +930,14 @@ integrity_packet (Track *t, const AVPacket *pkt)
                            0.0);
 
     t->last_pkt_s = s;
-    t->first_pkt_s = t->packets == 1 ? s : MIN (t->first_pkt_s, s);
-    t->last_pkt_end_s = t->packets == 1 ? e : MAX (t->last_pkt_end_s, e);
+    /* the span the frames should cover; packets an edit list cuts away
+     * (decoded, then discarded) are not part of it */
+    if (!(pkt->flags & AV_PKT_FLAG_DISCARD)) {
+      t->first_pkt_s = t->shown_packets == 0 ? s : MIN (t->first_pkt_s, s);
+      t->last_pkt_end_s = t->shown_packets == 0 ? e :
+                                                  MAX (t->last_pkt_end_s, e);
+      t->shown_packets++;
+    }
   } else if (dts != AV_NOPTS_VALUE) {
     t->last_pkt_s = stream_seconds (t, dts);
   }
@@ -1030,7 +1037,7 @@ integrity_count (Track *t)
 {
   double dur = t->audio ? 0.0 : video_frame_s (t, NULL);
 
-  if (t->have_out && t->packets > 0) {
+  if (t->have_out && t->shown_packets > 0) {
     missing_span (t, t->first_pkt_s, t->first_out_s, dur);
     missing_span (t, t->end_s, t->last_pkt_end_s, dur);
   }
