@@ -31,6 +31,10 @@
 # Env:   BENCH_SECONDS (default 60): length of the test file.
 #        BENCH_REPEAT (default 3): runs of each side.
 #        BENCH_TRACKS (default 1): 0 skips the extra-track runs.
+#        BENCH_CALLGRIND (default 0): 1 also counts instructions with
+#        valgrind's callgrind on the first BENCH_CALLGRIND_SECONDS
+#        (default 10) of the file, 1 and 4 audio tracks: a measure the
+#        other jobs on the machine do not move.
 # Goals: watershed check <= 1.10x the decode-only time, about 0.65x the
 #        scripted ffmpeg runs; each extra audio track <= 3 %.
 set -eu
@@ -145,8 +149,7 @@ echo "values: integrated ours ${ws_i} LUFS / ebur128 ${ff_i} LUFS;" \
 echo "flash incidents (start_s, end_s): default sampling $(incidents "$tmp/ws.json");" \
   "--flash-sample-step 2 $(incidents "$tmp/ws2.json")"
 
-[ "${BENCH_TRACKS:-1}" = 0 ] && exit 0
-
+if [ "${BENCH_TRACKS:-1}" != 0 ]; then
 # ---- extra audio tracks ----------------------------------------------------
 echo
 echo "making the same file with 1-4 copies of its audio track ..."
@@ -186,3 +189,34 @@ printf 'cost of each extra track, watershed (goal <= 3 %%): wall %s %%, CPU %s %
   "$(calc "($tw4 - $tw1) / 3 / $tw1 * 100")" "$(calc "($tc4 - $tc1) / 3 / $tc1 * 100")"
 printf 'spread of the 4-track watershed runs: wall %s, CPU %s (min median max)\n' \
   "$(stats "$tmp/wst4.wall")" "$(stats "$tmp/wst4.cpu")"
+fi
+
+# ---- instructions (callgrind), independent of the machine's load ----------
+# BENCH_CALLGRIND=1: the first BENCH_CALLGRIND_SECONDS (default 10) of the
+# file, and of its 4-track copy, under valgrind's callgrind (every thread's
+# instructions counted; about 50x slower, so a shorter cut).
+[ "${BENCH_CALLGRIND:-0}" = 1 ] || exit 0
+command -v valgrind >/dev/null || { echo "valgrind not found: no instruction counts"; exit 0; }
+cg_s="${BENCH_CALLGRIND_SECONDS:-10}"
+ffmpeg -nostdin -hide_banner -loglevel error -i "$mp4" -t "$cg_s" -c copy "$tmp/cg1.mp4"
+ffmpeg -nostdin -hide_banner -loglevel error -i "$mp4" -t "$cg_s" -map 0:v \
+  -map 0:a -map 0:a -map 0:a -map 0:a -c copy "$tmp/cg4.mp4"
+# instr CMD...: the instructions callgrind counted
+instr() {
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" >/dev/null 2>"$tmp/cg.log" || true
+  sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$tmp/cg.log"
+}
+echo
+echo "instructions (callgrind) on the first $cg_s s ..."
+i_ff=$(instr ffmpeg -nostdin -nostats -hide_banner -i "$tmp/cg1.mp4" -f null -)
+i_ws=$(instr "$ws" check --jobs 1 --no-progress --json "$tmp/cg1.mp4")
+i_ff4=$(instr ffmpeg -nostdin -nostats -hide_banner -i "$tmp/cg4.mp4" -map 0 -f null -)
+i_ws4=$(instr "$ws" check --jobs 1 --no-progress --json "$tmp/cg4.mp4")
+printf '%-52s %15s\n' "run" "instructions"
+printf '%-52s %15s\n' "ffmpeg -i FILE -f null - (decode only)" "$i_ff"
+printf '%-52s %15s\n' "watershed check" "$i_ws"
+printf '%-52s %15s\n' "ffmpeg -map 0 -f null -, 4 audio tracks" "$i_ff4"
+printf '%-52s %15s\n' "watershed check, 4 audio tracks" "$i_ws4"
+printf '%-52s %14sx\n' "watershed / decode only (goal <= 1.10x)" "$(calc "$i_ws / $i_ff")"
+printf '%-52s %14s%%\n' "each extra audio track, watershed (goal <= 3 %)" \
+  "$(calc "($i_ws4 - $i_ws) / 3 / $i_ws * 100")"
