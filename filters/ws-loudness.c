@@ -648,6 +648,33 @@ ws_loudness_get_integrated (const WsLoudness *loudness, double *out_lufs)
 }
 
 WsResult
+ws_loudness_get_recent (const WsLoudness *loudness, double *momentary_lufs,
+    double *shortterm_lufs)
+{
+  double sum = 0.0, m = NAN, s = NAN;
+  size_t i;
+
+  if (loudness == NULL || momentary_lufs == NULL || shortterm_lufs == NULL)
+    return WS_RESULT_INVALID_ARGUMENT;
+  if (loudness->step_frames == 0)
+    return WS_RESULT_UNSUPPORTED_FORMAT;
+  if (loudness->n_steps >= STEPS_M) {
+    for (i = 0; i < STEPS_M; i++)
+      sum += loudness->step_energy[(loudness->n_steps - 1 - i) % STEPS_S];
+    m = energy_to_lufs (sum / STEPS_M);
+  }
+  if (loudness->n_steps >= STEPS_S) {
+    sum = 0.0;
+    for (i = 0; i < STEPS_S; i++)
+      sum += loudness->step_energy[i];
+    s = energy_to_lufs (sum / STEPS_S);
+  }
+  *momentary_lufs = m;
+  *shortterm_lufs = s;
+  return WS_RESULT_OK;
+}
+
+WsResult
 ws_loudness_get_range (const WsLoudness *loudness, double *out_lu)
 {
   double v;
@@ -795,6 +822,25 @@ ws_loudness_preset_limits (WsLoudnessPreset preset, WsLoudnessLimits *out)
   }
   *out = l;
   return WS_RESULT_OK;
+}
+
+WsLoudnessChannel
+ws_loudness_mono_channel (WsLoudnessMono mono)
+{
+  return mono == WS_LOUDNESS_MONO_SINGLE ? WS_LOUDNESS_CHANNEL_CENTER :
+                                           WS_LOUDNESS_CHANNEL_DUAL_MONO;
+}
+
+const char *
+ws_loudness_mono_to_string (WsLoudnessMono mono)
+{
+  switch (mono) {
+    case WS_LOUDNESS_MONO_DUAL:
+      return "dual-mono";
+    case WS_LOUDNESS_MONO_SINGLE:
+      return "single";
+  }
+  return "unknown";
 }
 
 const char *

@@ -100,6 +100,37 @@ typedef enum {
 } WsLoudnessLayout;
 
 /**
+ * WsLoudnessMono:
+ * @WS_LOUDNESS_MONO_DUAL: a one-channel programme is meant for two
+ *   loudspeakers (the same signal on left and right, as a stereo receiver
+ *   plays it): its channel counts twice (weight 2.0, +3 dB), so it reads
+ *   like the identical signal on stereo. EBU Tech 3343 (section 4.3) asks
+ *   for this "dual mono" measurement of mono programmes in stereo
+ *   broadcasting; it is what %WS_LOUDNESS_LAYOUT_MONO and the default
+ *   layout for one channel do.
+ * @WS_LOUDNESS_MONO_SINGLE: a one-channel programme played on a single
+ *   loudspeaker (e.g. a centre channel): weight 1.0, so it reads 3 LU lower
+ *   than %WS_LOUDNESS_MONO_DUAL.
+ *
+ * The mono rule: how a mono programme is measured. Use
+ * ws_loudness_mono_channel() to build a %WS_LOUDNESS_LAYOUT_MAP map.
+ */
+typedef enum {
+  WS_LOUDNESS_MONO_DUAL = 0,
+  WS_LOUDNESS_MONO_SINGLE,
+} WsLoudnessMono;
+
+/** ws_loudness_mono_channel: the channel position that measures a mono
+ * programme under @mono (%WS_LOUDNESS_CHANNEL_DUAL_MONO or
+ * %WS_LOUDNESS_CHANNEL_CENTER); an unknown value fails closed to dual mono
+ * (the louder reading). */
+WsLoudnessChannel ws_loudness_mono_channel (WsLoudnessMono mono);
+
+/** ws_loudness_mono_to_string: "dual-mono", "single"; "unknown" otherwise.
+ * Static, never NULL. */
+const char *ws_loudness_mono_to_string (WsLoudnessMono mono);
+
+/**
  * WsLoudnessFlags:
  * @WS_LOUDNESS_FLAG_NONE: momentary, short-term, integrated, loudness range,
  *   maximum momentary and short-term, sample peak.
@@ -211,6 +242,28 @@ WsResult ws_loudness_get_momentary (const WsLoudness *loudness,
  * ws_loudness_get_momentary(), but %WS_RESULT_NO_DATA before 3 s. */
 WsResult ws_loudness_get_shortterm (const WsLoudness *loudness,
     double *out_lufs);
+
+/**
+ * ws_loudness_get_recent:
+ * @loudness: the state.
+ * @momentary_lufs: (out): the momentary loudness (400 ms), in LUFS; NAN
+ *   before 400 ms of input, -HUGE_VAL for digital silence.
+ * @shortterm_lufs: (out): the short-term loudness (3 s), in LUFS; NAN
+ *   before 3 s of input, -HUGE_VAL for digital silence.
+ *
+ * Both readings from the 10 ms energies the state keeps for its maxima
+ * (steps of rate / 100 frames): as of the last complete step, so at a step
+ * boundary they equal ws_loudness_get_momentary() and
+ * ws_loudness_get_shortterm() (within rounding), at a cost of a few hundred
+ * additions instead of a pass over the last 3 s of samples. For meters and
+ * plots read every few steps.
+ *
+ * Returns: %WS_RESULT_OK; %WS_RESULT_INVALID_ARGUMENT for a NULL argument;
+ *   %WS_RESULT_UNSUPPORTED_FORMAT below 100 Hz sample rate (no steps: use
+ *   the two getters). On error the outputs are untouched.
+ */
+WsResult ws_loudness_get_recent (const WsLoudness *loudness,
+    double *momentary_lufs, double *shortterm_lufs);
 
 /**
  * ws_loudness_get_integrated:

@@ -20,7 +20,6 @@
 #include <libswscale/swscale.h>
 
 #include "ws-av.h"
-#include "ws-cli.h"
 #include "ws-embedded.h"
 #include "ws-territory.h"
 
@@ -53,6 +52,8 @@ ws_check_options_init (WsCheckOptions *opts, const WsRatingRegistry *reg)
   memset (opts, 0, sizeof (*opts));
   opts->reg = reg;
   opts->preset = WS_LOUDNESS_PRESET_EBU_R128;
+  ws_loudness_preset_limits (opts->preset, &opts->limits);
+  opts->mono = WS_LOUDNESS_MONO_DUAL;
   now = g_get_real_time ();
   opts->from_us = now;
   opts->to_us = now + 7 * G_TIME_SPAN_DAY;
@@ -116,8 +117,13 @@ ws_check_file_free (WsCheckFile *file)
   g_array_unref (file->flash_incidents);
   g_array_unref (file->risk_series);
   check_policy_free (file->policy);
+  g_array_unref (file->audio_tracks);
+  g_array_unref (file->integrity_ranges);
+  g_free (file->integrity_message);
   g_free (file);
 }
+
+static void audio_track_clear (gpointer p);
 
 static WsCheckFile *
 check_file_new (const char *path)
@@ -141,6 +147,11 @@ check_file_new (const char *path)
   f->flash_status = WS_CHECK_NOT_APPLICABLE;
   f->flash_incidents = g_array_new (FALSE, FALSE, sizeof (WsFlashIncident));
   f->risk_series = g_array_new (FALSE, FALSE, sizeof (WsCheckRiskPoint));
+  f->audio_tracks = g_array_new (FALSE, TRUE, sizeof (WsCheckAudioTrack));
+  g_array_set_clear_func (f->audio_tracks, audio_track_clear);
+  f->worst_track = -1;
+  f->integrity_ranges = g_array_new (FALSE, FALSE, sizeof (WsCheckRange));
+  f->integrity_status = WS_CHECK_NOT_APPLICABLE;
   return f;
 }
 
@@ -374,29 +385,87 @@ read_sidecar (WsCheckFile *f, const WsCheckOptions *opts)
 
 /* ---- decoding ------------------------------------------------------------ */
 
+/* Integrity: a gap between packets of one stream longer than this is a
+ * timestamp gap; missing audio longer than this between decoded frames is
+ * lost audio. */
+#define TS_GAP_S 0.25
+#define AUDIO_GAP_S 0.1
+/* a stream ending this much before the others ends early */
+#define EARLY_END_S 1.0
+/* problems closer than this merge into one reported range */
+#define RANGE_MERGE_S 1.0
+/* problem spans kept per stream (further ones merge into the last) */
+#define MAX_EVENTS 4096
+/* ranges named in the integrity message */
+#define RANGES_LISTED 8
+/* frames queued from the decoders to the analysis thread */
+#define QUEUE_MAX_ITEMS 48
+#define QUEUE_MAX_VIDEO 6
+/* distinct libav log messages kept per file (the rest are counted) */
+#define LOG_MAX_DISTINCT 16
+
+typedef struct Decoder Decoder;
+
+/* One decoded stream: its decoder and integrity counters (demux thread),
+ * and for audio its loudness state (analysis thread). */
 typedef struct {
-  const WsCheckOptions *opts;
-  WsCheckFile *f;
-  AVFormatContext *fmt;
-  /* audio */
-  int a_index;
-  AVCodecContext *a_dec;
+  Decoder *d;
+  int index;
+  AVStream *st;
+  AVCodecContext *dec;
+  gboolean audio;
+  int number; /* audio track number, from 1 */
+  /* integrity, demux thread */
+  gint64 packets, frames, errors;
+  gboolean have_dts;
+  int64_t next_dts;
+  double last_pkt_s;
+  gboolean have_out;
+  double next_out_s; /* where the next decoded frame should start */
+  double out_dur_s;  /* nominal video frame duration */
+  double end_s;      /* end of the last decoded frame */
+  double first_pkt_s, last_pkt_end_s; /* the span the packets cover */
+  gint64 shown_packets;               /* packets with a timestamp in it */
+  double first_out_s;                 /* the first decoded frame */
+  gint64 lost_frames;                 /* video: frames missing */
+  gint64 ts_gaps, out_gaps;           /* packet and output gaps */
+  gint64 backwards;                   /* timestamps going back */
+  GArray *events;                     /* WsCheckRange */
+  GArray *ts_gap_ranges;              /* WsCheckRange */
+  /* audio analysis, analysis thread */
   WsLoudness *loudness;
   SwrContext *swr;
   int swr_in_format, swr_in_rate;
   AVChannelLayout swr_in_layout;
-  AVChannelLayout a_layout; /* the measured layout */
+  AVChannelLayout layout; /* the measured layout */
+  int channels, rate_hz;
   float *swr_buf;
   int swr_buf_frames;
   guint64 a_frames;
   unsigned int tick_frames, since_tick;
   double a_start_s;
-  gboolean a_started;
-  gint64 a_decoded;
   Series loud;
-  /* video */
-  int v_index;
-  AVCodecContext *v_dec;
+} Track;
+
+typedef struct {
+  char *key;   /* the message with its digits blanked */
+  char *first; /* the first line as written */
+  gint64 count;
+} LogEntry;
+
+/* An item on the analysis queue: a frame of @t, or (frame NULL) "flush". */
+typedef struct {
+  Track *t;
+  AVFrame *frame;
+} QueueItem;
+
+struct Decoder {
+  const WsCheckOptions *opts;
+  WsCheckFile *f;
+  AVFormatContext *fmt;
+  GPtrArray *tracks; /* Track*: the audio tracks, then the video */
+  Track *video;
+  /* video analysis, analysis thread */
   WsFlash *flash;
   enum AVPixelFormat v_target; /* the pixel format the core is fed */
   WsFlashFormat v_format;
@@ -404,12 +473,24 @@ typedef struct {
   struct SwsContext *sws;
   AVFrame *v_conv;
   int64_t last_pts_ns;
-  double v_end_s;
+  gint64 v_analysed;
   Series risk;
-  /* errors */
-  int decode_errors;
+  /* the queue between the decoders and the analysis thread */
+  GMutex lock;
+  GCond cond;
+  GQueue queue;
+  guint queued_video;
+  gboolean closing;
+  GThread *analysis;
+  /* errors: set by either thread under @lock */
   char *fatal;
-} Decoder;
+  gint failed;
+  /* libav's log lines caused by this file */
+  GMutex log_lock;
+  GHashTable *log_index; /* key -> LogEntry* */
+  GPtrArray *log;        /* LogEntry*, first seen first */
+  gint64 log_lines, log_dropped;
+};
 
 static double
 to_seconds (int64_t ts, AVRational tb)
@@ -424,6 +505,474 @@ file_start_s (const Decoder *d)
              (double) d->fmt->start_time / AV_TIME_BASE :
              0.0;
 }
+
+/* Seconds from the start of the file, NAN when unknown. */
+static double
+stream_seconds (const Track *t, int64_t ts)
+{
+  double s = to_seconds (ts, t->st->time_base);
+
+  return isnan (s) ? s : s - file_start_s (t->d);
+}
+
+static void set_fatal (Decoder *d, const char *format, ...)
+    G_GNUC_PRINTF (2, 3);
+
+/* The first fatal error wins; the demux loop stops at the next packet. */
+static void
+set_fatal (Decoder *d, const char *format, ...)
+{
+  va_list args;
+  char *msg;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_mutex_lock (&d->lock);
+  if (d->fatal == NULL) {
+    d->fatal = msg;
+    msg = NULL;
+  }
+  g_atomic_int_set (&d->failed, 1);
+  g_cond_broadcast (&d->cond);
+  g_mutex_unlock (&d->lock);
+  g_free (msg);
+}
+
+static gboolean
+failed (Decoder *d)
+{
+  return g_atomic_int_get (&d->failed) != 0;
+}
+
+/* ---- libav's log, filed under the file that caused it -------------------- */
+
+static GPrivate current_decoder;
+
+static void
+log_add (Decoder *d, const char *who, const char *line)
+{
+  GString *key = g_string_new (who);
+  LogEntry *e;
+
+  g_string_append_c (key, ':');
+  for (const char *p = line; *p; p++)
+    g_string_append_c (key, g_ascii_isdigit (*p) ? '#' : *p);
+  g_mutex_lock (&d->log_lock);
+  d->log_lines++;
+  e = g_hash_table_lookup (d->log_index, key->str);
+  if (e != NULL) {
+    e->count++;
+  } else if (d->log->len < LOG_MAX_DISTINCT) {
+    e = g_new0 (LogEntry, 1);
+    e->key = g_strdup (key->str);
+    e->first = g_strdup_printf ("%s: %s", who, line);
+    e->count = 1;
+    g_hash_table_insert (d->log_index, e->key, e);
+    g_ptr_array_add (d->log, e);
+  } else {
+    d->log_dropped++;
+  }
+  g_mutex_unlock (&d->log_lock);
+  g_string_free (key, TRUE);
+}
+
+static void
+on_av_log (void *avcl, int level, const char *format, va_list vl)
+{
+  const AVClass *cls = avcl ? *(const AVClass **) avcl : NULL;
+  Decoder *d = NULL;
+  const char *who;
+  char line[512];
+  gsize n;
+
+  if (level > AV_LOG_WARNING)
+    return;
+  if (cls == avcodec_get_class ())
+    d = ((AVCodecContext *) avcl)->opaque;
+  else if (cls == avformat_get_class ())
+    d = ((AVFormatContext *) avcl)->opaque;
+  if (d == NULL)
+    d = g_private_get (&current_decoder);
+  if (d == NULL)
+    return; /* not caused by a check: dropped, never printed */
+  g_vsnprintf (line, sizeof (line), format, vl);
+  n = strlen (line);
+  while (n > 0 && g_ascii_isspace (line[n - 1]))
+    line[--n] = '\0';
+  if (n == 0)
+    return;
+  who = cls && cls->item_name ? cls->item_name (avcl) : NULL;
+  /* libavformat's parsers run a codec context without a codec: "NULL" */
+  if (who == NULL || strcmp (who, "NULL") == 0)
+    who = "parser";
+  log_add (d, who, line);
+}
+
+static gpointer
+install_log (gpointer unused)
+{
+  (void) unused;
+  av_log_set_callback (on_av_log);
+  return NULL;
+}
+
+static void
+log_entry_free (gpointer p)
+{
+  LogEntry *e = p;
+
+  g_free (e->key);
+  g_free (e->first);
+  g_free (e);
+}
+
+/* The log lines, counted, into the file's warnings. */
+static void
+log_to_warnings (Decoder *d)
+{
+  WsCheckFile *f = d->f;
+
+  f->libav_log_lines = d->log_lines;
+  for (guint i = 0; i < d->log->len; i++) {
+    const LogEntry *e = d->log->pdata[i];
+
+    if (e->count == 1)
+      g_ptr_array_add (f->warnings, g_strdup_printf ("libav %s", e->first));
+    else
+      g_ptr_array_add (f->warnings,
+          g_strdup_printf ("libav %s (%" G_GINT64_FORMAT " lines like this)",
+              e->first, e->count));
+  }
+  if (d->log_dropped > 0)
+    g_ptr_array_add (f->warnings,
+        g_strdup_printf ("libav: %" G_GINT64_FORMAT " more log lines",
+            d->log_dropped));
+}
+
+/* ---- integrity ----------------------------------------------------------- */
+
+/* Adds a problem span, merged into the last one when they touch (events
+ * come roughly in time order), so a long run of damage stays one entry;
+ * bounded. */
+static void
+add_event (GArray *events, double start_s, double end_s)
+{
+  WsCheckRange r = { start_s, isnan (end_s) ? start_s : MAX (start_s, end_s) };
+  WsCheckRange *last;
+
+  if (isnan (start_s))
+    return;
+  last = events->len ? &g_array_index (events, WsCheckRange, events->len - 1) :
+                       NULL;
+  if (last != NULL && (events->len >= MAX_EVENTS ||
+                          (r.start_s <= last->end_s + RANGE_MERGE_S &&
+                              r.end_s >= last->start_s - RANGE_MERGE_S))) {
+    last->start_s = MIN (last->start_s, r.start_s);
+    last->end_s = MAX (last->end_s, r.end_s);
+    return;
+  }
+  g_array_append_val (events, r);
+}
+
+/* Whether [start, end] touches one of the last spans of @ranges. */
+static gboolean
+overlaps (GArray *ranges, double start_s, double end_s, double slack_s)
+{
+  for (guint i = ranges->len; i > 0 && i + 4 > ranges->len; i--) {
+    const WsCheckRange *r = &g_array_index (ranges, WsCheckRange, i - 1);
+
+    if (start_s <= r->end_s + slack_s && end_s >= r->start_s - slack_s)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Demux thread: a packet of @t is about to be decoded. */
+static void
+integrity_packet (Track *t, const AVPacket *pkt)
+{
+  int64_t dts = pkt->dts != AV_NOPTS_VALUE ? pkt->dts : pkt->pts;
+
+  t->packets++;
+  if (pkt->pts != AV_NOPTS_VALUE) {
+    double s = stream_seconds (t, pkt->pts);
+    double e = s + (pkt->duration > 0 ?
+                           to_seconds (pkt->duration, t->st->time_base) :
+                           0.0);
+
+    t->last_pkt_s = s;
+    /* the span the frames should cover; packets an edit list cuts away
+     * (decoded, then discarded) are not part of it */
+    if (!(pkt->flags & AV_PKT_FLAG_DISCARD)) {
+      t->first_pkt_s = t->shown_packets == 0 ? s : MIN (t->first_pkt_s, s);
+      t->last_pkt_end_s = t->shown_packets == 0 ? e :
+                                                  MAX (t->last_pkt_end_s, e);
+      t->shown_packets++;
+    }
+  } else if (dts != AV_NOPTS_VALUE) {
+    t->last_pkt_s = stream_seconds (t, dts);
+  }
+  if (dts == AV_NOPTS_VALUE)
+    return;
+  if (t->have_dts) {
+    double gap = (double) (dts - t->next_dts) * av_q2d (t->st->time_base);
+
+    if (gap > TS_GAP_S) {
+      double a = stream_seconds (t, t->next_dts), b = stream_seconds (t, dts);
+
+      t->ts_gaps++;
+      add_event (t->events, a, b);
+      add_event (t->ts_gap_ranges, a, b);
+    } else if (gap < -TS_GAP_S) {
+      t->backwards++;
+    }
+  }
+  t->have_dts = TRUE;
+  t->next_dts = dts + MAX (pkt->duration, 0);
+}
+
+/* Demux thread: a decoder error on @t at its current packet. */
+static void
+integrity_error (Track *t)
+{
+  t->errors++;
+  add_event (t->events, t->last_pkt_s, t->last_pkt_s);
+}
+
+/* The nominal duration of one frame of @t (video), in seconds. */
+static double
+video_frame_s (const Track *t, const AVFrame *frame)
+{
+  if (t->out_dur_s > 0)
+    return t->out_dur_s;
+  if (frame != NULL && frame->pkt_duration > 0)
+    return to_seconds (frame->pkt_duration, t->st->time_base);
+  return 0.04;
+}
+
+/* Missing media between @from_s and @to_s (a hole in the decoded output
+ * that no timestamp gap explains): counted as frames (video) or as a hole
+ * (audio, unless an undecodable packet next to it explains it). */
+static void
+missing_span (Track *t, double from_s, double to_s, double dur)
+{
+  double missing = to_s - from_s;
+
+  if (t->audio ? missing <= AUDIO_GAP_S : missing <= dur * 0.5)
+    return;
+  if (overlaps (t->ts_gap_ranges, from_s, to_s, dur))
+    return;
+  if (t->audio) {
+    if (!overlaps (t->events, from_s, to_s, 2 * AUDIO_GAP_S))
+      t->out_gaps++;
+  } else {
+    t->lost_frames += MAX (1, (gint64) llround (missing / dur));
+  }
+  add_event (t->events, from_s, to_s);
+}
+
+/* Demux thread: @frame came out of @t's decoder. Frames come out in
+ * presentation order, so a hole between two of them is missing media,
+ * however it was lost (an undecodable packet, a frame dropped for want of
+ * its reference); counting holes rather than packets also holds for
+ * field-coded video, where two packets make one frame. */
+static void
+integrity_frame (Track *t, const AVFrame *frame)
+{
+  double s = stream_seconds (t, frame->best_effort_timestamp);
+  double dur;
+
+  t->frames++;
+  if (isnan (s))
+    return;
+  if (t->audio)
+    dur = frame->sample_rate > 0 ?
+              (double) frame->nb_samples / frame->sample_rate :
+              0.0;
+  else
+    dur = video_frame_s (t, frame);
+  if (t->have_out)
+    missing_span (t, t->next_out_s, s, dur);
+  else
+    t->first_out_s = s;
+  if (!t->have_out || s + dur > t->next_out_s - dur * 0.5)
+    t->next_out_s = s + dur;
+  t->have_out = TRUE;
+  t->end_s = MAX (t->end_s, s + dur);
+}
+
+/* Problems of @t once decoding is over: its holes, and what is missing
+ * before its first and after its last decoded frame. */
+static gint64
+integrity_count (Track *t)
+{
+  double dur = t->audio ? 0.0 : video_frame_s (t, NULL);
+
+  if (t->have_out && t->shown_packets > 0) {
+    missing_span (t, t->first_pkt_s, t->first_out_s, dur);
+    missing_span (t, t->end_s, t->last_pkt_end_s, dur);
+  }
+  if (!t->audio)
+    return MAX (t->errors, t->lost_frames) + t->ts_gaps;
+  return t->errors + t->out_gaps + t->ts_gaps;
+}
+
+static int
+compare_ranges (gconstpointer a, gconstpointer b)
+{
+  const WsCheckRange *x = a, *y = b;
+
+  return (x->start_s > y->start_s) - (x->start_s < y->start_s);
+}
+
+static void
+merge_ranges (GArray *in, GArray *out)
+{
+  g_array_sort (in, compare_ranges);
+  for (guint i = 0; i < in->len; i++) {
+    const WsCheckRange *r = &g_array_index (in, WsCheckRange, i);
+    WsCheckRange *last = out->len ?
+                             &g_array_index (out, WsCheckRange, out->len - 1) :
+                             NULL;
+
+    if (last != NULL && r->start_s <= last->end_s + RANGE_MERGE_S)
+      last->end_s = MAX (last->end_s, r->end_s);
+    else
+      g_array_append_val (out, *r);
+  }
+}
+
+static void
+append_ranges (GString *s, GArray *ranges)
+{
+  guint n = MIN (ranges->len, RANGES_LISTED);
+
+  for (guint i = 0; i < n; i++) {
+    const WsCheckRange *r = &g_array_index (ranges, WsCheckRange, i);
+
+    g_string_append_printf (s, "%s%.2f-%.2f s", i ? ", " : "", r->start_s,
+        r->end_s);
+  }
+  if (ranges->len > n)
+    g_string_append_printf (s, " and %u more", ranges->len - n);
+}
+
+static const char *
+track_kind (const Track *t)
+{
+  return t->audio ? "audio" : "video";
+}
+
+/* After decoding: the integrity verdict, or an error when the container
+ * and the media disagree (truncated, or still being written). */
+static void
+finish_integrity (Decoder *d)
+{
+  WsCheckFile *f = d->f;
+  GString *msg = g_string_new (NULL);
+  GArray *all = g_array_new (FALSE, FALSE, sizeof (WsCheckRange));
+  double end_s = 0.0;
+  gint64 total = 0;
+
+  for (guint i = 0; i < d->tracks->len; i++)
+    end_s = MAX (end_s, ((Track *) d->tracks->pdata[i])->end_s);
+  if (f->duration_s > 1.0 &&
+      fabs (end_s - f->duration_s) > MAX (1.0, 0.02 * f->duration_s)) {
+    f->error = g_strdup_printf ("%s: the container says %.2f s but the "
+                                "media decoded to %.2f s: truncated, or still "
+                                "being written?",
+        f->path, f->duration_s, end_s);
+    goto end;
+  }
+  for (guint i = 0; i < d->tracks->len; i++) {
+    Track *t = d->tracks->pdata[i];
+    gint64 n = integrity_count (t);
+    GArray *ranges = g_array_new (FALSE, FALSE, sizeof (WsCheckRange));
+    gboolean early = t->frames > 0 && t->end_s < end_s - EARLY_END_S;
+    const char *sep = "";
+
+    if (t->backwards > 0)
+      g_ptr_array_add (f->warnings,
+          g_strdup_printf ("%s stream #%d: timestamps jump back "
+                           "%" G_GINT64_FORMAT
+                           " time%s (concatenated or restarted stream)",
+              track_kind (t), t->index, t->backwards,
+              t->backwards == 1 ? "" : "s"));
+    if (early) {
+      n++;
+      add_event (t->events, t->end_s, end_s);
+    }
+    if (n == 0) {
+      g_array_unref (ranges);
+      continue;
+    }
+    total += n;
+    g_array_append_vals (all, t->events->data, t->events->len);
+    merge_ranges (t->events, ranges);
+    g_string_append_printf (msg, "%s%s stream #%d (%s): ", msg->len ? "; " : "",
+        track_kind (t), t->index, t->dec->codec->name);
+    if (t->errors > 0) {
+      g_string_append_printf (msg, "%" G_GINT64_FORMAT " undecodable packet%s",
+          t->errors, t->errors == 1 ? "" : "s");
+      sep = ", ";
+    }
+    if (!t->audio && t->lost_frames > 0) {
+      gint64 lost = t->lost_frames;
+
+      g_string_append_printf (msg, "%s%" G_GINT64_FORMAT " frame%s missing",
+          sep, lost, lost == 1 ? "" : "s");
+      sep = ", ";
+    }
+    if (t->audio && t->out_gaps > 0) {
+      g_string_append_printf (msg, "%s%" G_GINT64_FORMAT " hole%s in the audio",
+          sep, t->out_gaps, t->out_gaps == 1 ? "" : "s");
+      sep = ", ";
+    }
+    if (t->ts_gaps > 0) {
+      g_string_append_printf (msg, "%s%" G_GINT64_FORMAT " timestamp gap%s",
+          sep, t->ts_gaps, t->ts_gaps == 1 ? "" : "s");
+      sep = ", ";
+    }
+    if (early) {
+      g_string_append_printf (msg,
+          "%sends at %.2f s, %.2f s before the "
+          "others",
+          sep, t->end_s, end_s - t->end_s);
+    }
+    if (ranges->len > 0) {
+      g_string_append (msg, " at ");
+      append_ranges (msg, ranges);
+    }
+    g_array_unref (ranges);
+  }
+  f->integrity_problems = total;
+  merge_ranges (all, f->integrity_ranges);
+  if (total == 0) {
+    f->integrity_status = WS_CHECK_PASS;
+    f->integrity_message = g_strdup ("every packet decoded; no gap, no "
+                                     "missing frame, no stream ending early");
+  } else if (total <= d->opts->allow_decode_errors) {
+    f->integrity_status = WS_CHECK_WARN;
+    f->integrity_message = g_strdup_printf ("%s (%" G_GINT64_FORMAT
+                                            " problem%s, within "
+                                            "--allow-decode-errors %d)",
+        msg->str, total, total == 1 ? "" : "s", d->opts->allow_decode_errors);
+  } else {
+    f->integrity_status = WS_CHECK_FAIL;
+    f->integrity_message =
+        g_strdup_printf ("damaged media: %s (%" G_GINT64_FORMAT
+                         " problem%s; allowed %d, see "
+                         "--allow-decode-errors)",
+            msg->str, total, total == 1 ? "" : "s",
+            d->opts->allow_decode_errors);
+  }
+end:
+  g_array_unref (all);
+  g_string_free (msg, TRUE);
+}
+
+/* ---- audio analysis (analysis thread) ------------------------------------ */
 
 static WsLoudnessChannel
 map_channel (enum AVChannel ch, gboolean has_side, gboolean has_back)
@@ -462,8 +1011,9 @@ map_channel (enum AVChannel ch, gboolean has_side, gboolean has_back)
 }
 
 static gboolean
-loudness_start (Decoder *d, const AVFrame *frame)
+loudness_start (Track *t, const AVFrame *frame)
 {
+  Decoder *d = t->d;
   const AVChannelLayout *l = &frame->ch_layout;
   unsigned int n = (unsigned int) l->nb_channels;
   WsLoudnessChannel map[WS_LOUDNESS_MAX_CHANNELS];
@@ -471,13 +1021,18 @@ loudness_start (Decoder *d, const AVFrame *frame)
   WsResult res;
 
   if (n == 0 || n > WS_LOUDNESS_MAX_CHANNELS || frame->sample_rate <= 0) {
-    d->fatal = g_strdup_printf ("%s: audio with %u channels at %d Hz cannot "
-                                "be measured",
-        d->f->path, n, frame->sample_rate);
+    set_fatal (d,
+        "%s: audio track %d: %u channels at %d Hz cannot be "
+        "measured",
+        d->f->path, t->number, n, frame->sample_rate);
     return FALSE;
   }
-  if (n > 2 && (l->order == AV_CHANNEL_ORDER_NATIVE ||
-                   l->order == AV_CHANNEL_ORDER_CUSTOM)) {
+  if (n == 1) {
+    /* the mono rule: dual mono (EBU Tech 3343) or a single loudspeaker */
+    map[0] = ws_loudness_mono_channel (d->opts->mono);
+    layout = WS_LOUDNESS_LAYOUT_MAP;
+  } else if (n > 2 && (l->order == AV_CHANNEL_ORDER_NATIVE ||
+                          l->order == AV_CHANNEL_ORDER_CUSTOM)) {
     gboolean has_side = av_channel_layout_index_from_channel (l,
                             AV_CHAN_SIDE_LEFT) >= 0;
     gboolean has_back = av_channel_layout_index_from_channel (l,
@@ -488,59 +1043,65 @@ loudness_start (Decoder *d, const AVFrame *frame)
           has_side, has_back);
     layout = WS_LOUDNESS_LAYOUT_MAP;
   }
-  res = ws_loudness_new (&d->loudness, n, (unsigned int) frame->sample_rate,
+  res = ws_loudness_new (&t->loudness, n, (unsigned int) frame->sample_rate,
       layout, map, WS_LOUDNESS_FLAG_TRUE_PEAK);
   if (res != WS_RESULT_OK) {
-    d->fatal = g_strdup_printf ("%s: audio with %u channels at %d Hz cannot "
-                                "be measured: %s",
-        d->f->path, n, frame->sample_rate, ws_result_to_string (res));
+    set_fatal (d,
+        "%s: audio track %d: %u channels at %d Hz cannot be "
+        "measured: %s",
+        d->f->path, t->number, n, frame->sample_rate,
+        ws_result_to_string (res));
     return FALSE;
   }
-  av_channel_layout_copy (&d->a_layout, l);
-  d->tick_frames = (unsigned int) MAX (1, frame->sample_rate / 10);
-  d->f->audio_channels = (int) n;
-  d->f->audio_rate_hz = frame->sample_rate;
+  av_channel_layout_copy (&t->layout, l);
+  t->tick_frames = (unsigned int) MAX (1, frame->sample_rate / 10);
+  t->channels = (int) n;
+  t->rate_hz = frame->sample_rate;
   return TRUE;
 }
 
 static void
-loudness_point (Decoder *d)
+loudness_point (Track *t)
 {
-  double m = NAN, s = NAN, t;
+  double m = NAN, s = NAN, when;
 
-  ws_loudness_get_momentary (d->loudness, &m);
-  ws_loudness_get_shortterm (d->loudness, &s);
-  t = d->a_start_s + (double) d->a_frames / d->f->audio_rate_hz;
-  series_add (&d->loud, t, m, s);
+  /* from the core's 10 ms steps: no pass over the last 3 s of samples
+   * every 100 ms (which cost more than the measurement itself) */
+  if (ws_loudness_get_recent (t->loudness, &m, &s) != WS_RESULT_OK) {
+    ws_loudness_get_momentary (t->loudness, &m);
+    ws_loudness_get_shortterm (t->loudness, &s);
+  }
+  when = t->a_start_s + (double) t->a_frames / t->rate_hz;
+  series_add (&t->loud, when, m, s);
 }
 
-/* Adds @n frames starting at frame @off of interleaved (@planes[0]) or
- * planar data, in the core's format @fmt, cutting at every 100 ms tick. */
+/* Adds @n frames of interleaved (@planes[0]) or planar data in the core's
+ * format @fmt, cutting at every 100 ms tick. */
 static void
-loudness_add (Decoder *d, int fmt, uint8_t *const *planes, size_t n)
+loudness_add (Track *t, int fmt, uint8_t *const *planes, size_t n)
 {
-  unsigned int ch = ws_loudness_get_channels (d->loudness);
+  unsigned int ch = ws_loudness_get_channels (t->loudness);
   size_t off = 0;
 
   while (off < n) {
-    size_t chunk = MIN (n - off, (size_t) (d->tick_frames - d->since_tick));
+    size_t chunk = MIN (n - off, (size_t) (t->tick_frames - t->since_tick));
     WsResult res = WS_RESULT_OK;
 
     switch (fmt) {
       case AV_SAMPLE_FMT_FLT:
-        res = ws_loudness_add_frames_f32 (d->loudness,
+        res = ws_loudness_add_frames_f32 (t->loudness,
             (const float *) planes[0] + off * ch, chunk);
         break;
       case AV_SAMPLE_FMT_DBL:
-        res = ws_loudness_add_frames_f64 (d->loudness,
+        res = ws_loudness_add_frames_f64 (t->loudness,
             (const double *) planes[0] + off * ch, chunk);
         break;
       case AV_SAMPLE_FMT_S16:
-        res = ws_loudness_add_frames_s16 (d->loudness,
+        res = ws_loudness_add_frames_s16 (t->loudness,
             (const int16_t *) planes[0] + off * ch, chunk);
         break;
       case AV_SAMPLE_FMT_S32:
-        res = ws_loudness_add_frames_s32 (d->loudness,
+        res = ws_loudness_add_frames_s32 (t->loudness,
             (const int32_t *) planes[0] + off * ch, chunk);
         break;
       case AV_SAMPLE_FMT_FLTP: {
@@ -548,21 +1109,21 @@ loudness_add (Decoder *d, int fmt, uint8_t *const *planes, size_t n)
 
         for (unsigned int c = 0; c < ch; c++)
           p[c] = (const float *) planes[c] + off;
-        res = ws_loudness_add_planar_f32 (d->loudness, p, chunk);
+        res = ws_loudness_add_planar_f32 (t->loudness, p, chunk);
         break;
       }
       default:
         g_assert_not_reached ();
     }
-    if (res != WS_RESULT_OK && d->fatal == NULL)
-      d->fatal = g_strdup_printf ("%s: loudness measurement failed: %s",
-          d->f->path, ws_result_to_string (res));
+    if (res != WS_RESULT_OK)
+      set_fatal (t->d, "%s: audio track %d: loudness measurement failed: %s",
+          t->d->f->path, t->number, ws_result_to_string (res));
     off += chunk;
-    d->a_frames += chunk;
-    d->since_tick += (unsigned int) chunk;
-    if (d->since_tick >= d->tick_frames) {
-      d->since_tick = 0;
-      loudness_point (d);
+    t->a_frames += chunk;
+    t->since_tick += (unsigned int) chunk;
+    if (t->since_tick >= t->tick_frames) {
+      t->since_tick = 0;
+      loudness_point (t);
     }
   }
 }
@@ -578,78 +1139,76 @@ direct_sample_format (int fmt)
 /* Converts through libswresample to float interleaved in the measured
  * layout and rate; @frame NULL flushes. */
 static void
-audio_convert (Decoder *d, const AVFrame *frame)
+audio_convert (Track *t, const AVFrame *frame)
 {
   int out_frames, got;
 
   if (frame != NULL &&
-      (d->swr == NULL || d->swr_in_format != frame->format ||
-          d->swr_in_rate != frame->sample_rate ||
-          av_channel_layout_compare (&d->swr_in_layout, &frame->ch_layout))) {
+      (t->swr == NULL || t->swr_in_format != frame->format ||
+          t->swr_in_rate != frame->sample_rate ||
+          av_channel_layout_compare (&t->swr_in_layout, &frame->ch_layout))) {
     int ret;
 
-    swr_free (&d->swr);
-    av_channel_layout_uninit (&d->swr_in_layout);
-    av_channel_layout_copy (&d->swr_in_layout, &frame->ch_layout);
-    ret = swr_alloc_set_opts2 (&d->swr, &d->a_layout, AV_SAMPLE_FMT_FLT,
-        d->f->audio_rate_hz, &d->swr_in_layout, frame->format,
-        frame->sample_rate, 0, NULL);
+    swr_free (&t->swr);
+    av_channel_layout_uninit (&t->swr_in_layout);
+    av_channel_layout_copy (&t->swr_in_layout, &frame->ch_layout);
+    ret = swr_alloc_set_opts2 (&t->swr, &t->layout, AV_SAMPLE_FMT_FLT,
+        t->rate_hz, &t->swr_in_layout, frame->format, frame->sample_rate, 0,
+        NULL);
     if (ret >= 0)
-      ret = swr_init (d->swr);
+      ret = swr_init (t->swr);
     if (ret < 0) {
-      if (d->fatal == NULL)
-        d->fatal = g_strdup_printf ("%s: cannot convert %s audio: %s",
-            d->f->path,
-            av_get_sample_fmt_name (frame->format) ?
-                av_get_sample_fmt_name (frame->format) :
-                "unknown",
-            av_err2str (ret));
-      swr_free (&d->swr);
+      set_fatal (t->d, "%s: audio track %d: cannot convert %s audio: %s",
+          t->d->f->path, t->number,
+          av_get_sample_fmt_name (frame->format) ?
+              av_get_sample_fmt_name (frame->format) :
+              "unknown",
+          av_err2str (ret));
+      swr_free (&t->swr);
       return;
     }
-    d->swr_in_format = frame->format;
-    d->swr_in_rate = frame->sample_rate;
+    t->swr_in_format = frame->format;
+    t->swr_in_rate = frame->sample_rate;
   }
-  if (d->swr == NULL)
+  if (t->swr == NULL)
     return;
-  out_frames = swr_get_out_samples (d->swr, frame ? frame->nb_samples : 0);
+  out_frames = swr_get_out_samples (t->swr, frame ? frame->nb_samples : 0);
   if (out_frames <= 0)
     return;
-  if (out_frames > d->swr_buf_frames) {
-    g_free (d->swr_buf);
-    d->swr_buf = g_new (float, (gsize) out_frames * d->f->audio_channels);
-    d->swr_buf_frames = out_frames;
+  if (out_frames > t->swr_buf_frames) {
+    g_free (t->swr_buf);
+    t->swr_buf = g_new (float, (gsize) out_frames * t->channels);
+    t->swr_buf_frames = out_frames;
   }
-  got = swr_convert (d->swr, (uint8_t **) &d->swr_buf, out_frames,
+  got = swr_convert (t->swr, (uint8_t **) &t->swr_buf, out_frames,
       frame ? (const uint8_t **) frame->extended_data : NULL,
       frame ? frame->nb_samples : 0);
   if (got > 0)
-    loudness_add (d, AV_SAMPLE_FMT_FLT, (uint8_t **) &d->swr_buf, (size_t) got);
+    loudness_add (t, AV_SAMPLE_FMT_FLT, (uint8_t **) &t->swr_buf, (size_t) got);
 }
 
 static void
-on_audio_frame (Decoder *d, AVFrame *frame)
+on_audio_frame (Track *t, AVFrame *frame)
 {
-  if (d->loudness == NULL) {
-    double t;
+  if (t->loudness == NULL) {
+    double s;
 
-    if (!loudness_start (d, frame))
+    if (!loudness_start (t, frame))
       return;
-    t = to_seconds (frame->best_effort_timestamp,
-        d->fmt->streams[d->a_index]->time_base);
-    d->a_start_s = isnan (t) ? 0.0 : MAX (0.0, t - file_start_s (d));
-    series_init (&d->loud, LOUDNESS_TICK_S);
-    d->a_started = TRUE;
+    s = stream_seconds (t, frame->best_effort_timestamp);
+    t->a_start_s = isnan (s) ? 0.0 : MAX (0.0, s);
+    series_init (&t->loud, LOUDNESS_TICK_S);
   }
-  d->a_decoded++;
-  if (direct_sample_format (frame->format) && d->swr == NULL &&
-      frame->sample_rate == d->f->audio_rate_hz &&
-      frame->ch_layout.nb_channels == d->f->audio_channels)
-    loudness_add (d, frame->format, frame->extended_data,
+  if (direct_sample_format (frame->format) && t->swr == NULL &&
+      frame->sample_rate == t->rate_hz &&
+      frame->ch_layout.nb_channels == t->channels)
+    loudness_add (t, frame->format, frame->extended_data,
         (size_t) frame->nb_samples);
   else
-    audio_convert (d, frame);
+    audio_convert (t, frame);
 }
+
+/* ---- video analysis (analysis thread) ------------------------------------ */
 
 static void
 on_flash_frame (const WsFlashFrameInfo *info, void *user_data)
@@ -685,8 +1244,7 @@ flash_start (Decoder *d, const AVFrame *frame)
   res = ws_flash_new (&d->flash, frame->width, frame->height, format, range,
       ws_av_flash_matrix (frame), &params);
   if (res != WS_RESULT_OK) {
-    d->fatal = g_strdup_printf ("%s: %dx%d %s video cannot be analysed for "
-                                "flashing: %s",
+    set_fatal (d, "%s: %dx%d %s video cannot be analysed for flashing: %s",
         d->f->path, frame->width, frame->height,
         av_get_pix_fmt_name (frame->format) ?
             av_get_pix_fmt_name (frame->format) :
@@ -697,8 +1255,6 @@ flash_start (Decoder *d, const AVFrame *frame)
   d->v_format = format;
   d->v_width = frame->width;
   d->v_height = frame->height;
-  d->f->width = frame->width;
-  d->f->height = frame->height;
   series_init (&d->risk, 0.04);
   ws_flash_set_callbacks (d->flash, on_flash_frame, NULL, d);
   return TRUE;
@@ -763,23 +1319,20 @@ video_prepare (Decoder *d, const AVFrame *frame)
   return d->v_conv;
 
 fail:
-  if (d->fatal == NULL)
-    d->fatal = g_strdup_printf ("%s: cannot convert %dx%d %s video for the "
-                                "flash analysis",
-        d->f->path, frame->width, frame->height,
-        av_get_pix_fmt_name (frame->format) ?
-            av_get_pix_fmt_name (frame->format) :
-            "unknown");
+  set_fatal (d, "%s: cannot convert %dx%d %s video for the flash analysis",
+      d->f->path, frame->width, frame->height,
+      av_get_pix_fmt_name (frame->format) ?
+          av_get_pix_fmt_name (frame->format) :
+          "unknown");
   return NULL;
 }
 
 static void
 on_video_frame (Decoder *d, AVFrame *frame)
 {
-  AVRational tb = d->fmt->streams[d->v_index]->time_base;
   const AVFrame *in;
   WsFlashFrame wf;
-  double t;
+  double s;
   int64_t pts_ns;
   WsResult res;
 
@@ -788,84 +1341,206 @@ on_video_frame (Decoder *d, AVFrame *frame)
   in = video_prepare (d, frame);
   if (in == NULL)
     return;
-  t = to_seconds (frame->best_effort_timestamp, tb);
-  if (!isnan (t))
-    t -= file_start_s (d);
-  pts_ns = isnan (t) ? d->last_pts_ns + 40000000 : (int64_t) llround (t * 1e9);
-  if (d->f->video_frames > 0 && pts_ns <= d->last_pts_ns)
+  s = stream_seconds (d->video, frame->best_effort_timestamp);
+  pts_ns = isnan (s) ? d->last_pts_ns + 40000000 : (int64_t) llround (s * 1e9);
+  if (d->v_analysed > 0 && pts_ns <= d->last_pts_ns)
     pts_ns = d->last_pts_ns + 1;
   d->last_pts_ns = pts_ns;
   /* @in has the size and format the analyser was made for */
   ws_av_flash_frame (in, d->v_format, pts_ns, &wf);
   res = ws_flash_push_frame (d->flash, &wf);
-  if (res != WS_RESULT_OK && d->fatal == NULL)
-    d->fatal = g_strdup_printf ("%s: flash analysis failed at %.3f s: %s",
-        d->f->path, (double) pts_ns / 1e9, ws_result_to_string (res));
-  d->f->video_frames++;
-  t = (double) pts_ns / 1e9 +
-      (frame->pkt_duration > 0 ? to_seconds (frame->pkt_duration, tb) : 0.0);
-  d->v_end_s = MAX (d->v_end_s, t);
+  if (res != WS_RESULT_OK)
+    set_fatal (d, "%s: flash analysis failed at %.3f s: %s", d->f->path,
+        (double) pts_ns / 1e9, ws_result_to_string (res));
+  d->v_analysed++;
 }
+
+/* ---- the analysis thread and its queue ----------------------------------- */
+
+static gpointer
+analysis_main (gpointer data)
+{
+  Decoder *d = data;
+
+  g_private_set (&current_decoder, d);
+  for (;;) {
+    QueueItem *item;
+
+    g_mutex_lock (&d->lock);
+    while (g_queue_is_empty (&d->queue) && !d->closing)
+      g_cond_wait (&d->cond, &d->lock);
+    item = g_queue_pop_head (&d->queue);
+    if (item != NULL && item->frame != NULL && !item->t->audio)
+      d->queued_video--;
+    g_cond_broadcast (&d->cond);
+    g_mutex_unlock (&d->lock);
+    if (item == NULL)
+      break; /* closing and drained */
+    if (!failed (d)) {
+      if (item->frame == NULL)
+        audio_convert (item->t, NULL);
+      else if (item->t->audio)
+        on_audio_frame (item->t, item->frame);
+      else
+        on_video_frame (d, item->frame);
+    }
+    av_frame_free (&item->frame);
+    g_free (item);
+  }
+  g_private_set (&current_decoder, NULL);
+  return NULL;
+}
+
+/* Demux thread: hands @frame (moved out, NULL = flush @t's resampler) to
+ * the analysis thread, waiting while the queue is full. */
+static void
+queue_push (Decoder *d, Track *t, AVFrame *frame)
+{
+  QueueItem *item = g_new0 (QueueItem, 1);
+
+  item->t = t;
+  if (frame != NULL) {
+    item->frame = av_frame_alloc ();
+    if (item->frame == NULL) {
+      g_free (item);
+      set_fatal (d, "%s: out of memory", d->f->path);
+      return;
+    }
+    av_frame_move_ref (item->frame, frame);
+  }
+  g_mutex_lock (&d->lock);
+  while (!d->failed && (d->queue.length >= QUEUE_MAX_ITEMS ||
+                           (frame != NULL && !t->audio &&
+                               d->queued_video >= QUEUE_MAX_VIDEO)))
+    g_cond_wait (&d->cond, &d->lock);
+  if (frame != NULL && !t->audio)
+    d->queued_video++;
+  g_queue_push_tail (&d->queue, item);
+  g_cond_broadcast (&d->cond);
+  g_mutex_unlock (&d->lock);
+}
+
+static void
+analysis_stop (Decoder *d)
+{
+  if (d->analysis == NULL)
+    return;
+  g_mutex_lock (&d->lock);
+  d->closing = TRUE;
+  g_cond_broadcast (&d->cond);
+  g_mutex_unlock (&d->lock);
+  g_thread_join (d->analysis);
+  d->analysis = NULL;
+}
+
+/* ---- the demux loop ------------------------------------------------------- */
 
 /* Sends @pkt (NULL: drain) and takes every frame out. EAGAIN and EOF end the
  * loop and are not errors; invalid data is counted and skipped. */
 static void
-decode (Decoder *d, AVCodecContext *dec, const AVPacket *pkt, AVFrame *frame)
+decode (Track *t, const AVPacket *pkt, AVFrame *frame)
 {
-  int ret = avcodec_send_packet (dec, pkt);
+  Decoder *d = t->d;
+  int ret;
 
+  if (pkt != NULL)
+    integrity_packet (t, pkt);
+  ret = avcodec_send_packet (t->dec, pkt);
   if (ret < 0 && ret != AVERROR_EOF) {
-    d->decode_errors++;
+    integrity_error (t);
     return;
   }
-  while (d->fatal == NULL) {
-    ret = avcodec_receive_frame (dec, frame);
+  while (!failed (d)) {
+    ret = avcodec_receive_frame (t->dec, frame);
     if (ret == AVERROR (EAGAIN) || ret == AVERROR_EOF)
       return;
     if (ret < 0) {
-      d->decode_errors++;
+      integrity_error (t);
       return;
     }
-    if (dec == d->a_dec)
-      on_audio_frame (d, frame);
-    else
-      on_video_frame (d, frame);
+    integrity_frame (t, frame);
+    queue_push (d, t, frame);
     av_frame_unref (frame);
   }
 }
 
 static int
-open_decoder (Decoder *d, int index, AVCodecContext **out)
+open_decoder (Decoder *d, Track *t)
 {
-  AVStream *st = d->fmt->streams[index];
-  const AVCodec *codec = avcodec_find_decoder (st->codecpar->codec_id);
+  const AVCodec *codec = avcodec_find_decoder (t->st->codecpar->codec_id);
   AVCodecContext *dec = NULL;
   int ret;
 
   if (codec == NULL) {
-    d->fatal = g_strdup_printf ("%s: stream %d: no decoder for codec %s",
-        d->f->path, index, avcodec_get_name (st->codecpar->codec_id));
+    set_fatal (d, "%s: stream %d: no decoder for codec %s", d->f->path,
+        t->index, avcodec_get_name (t->st->codecpar->codec_id));
     return AVERROR_DECODER_NOT_FOUND;
   }
   dec = avcodec_alloc_context3 (codec);
   if (dec == NULL)
     return AVERROR (ENOMEM);
-  ret = avcodec_parameters_to_context (dec, st->codecpar);
+  ret = avcodec_parameters_to_context (dec, t->st->codecpar);
   if (ret >= 0) {
+    dec->opaque = d; /* for the log; copied into frame threads */
     dec->thread_count = d->opts->decoder_threads;
     dec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
-    dec->pkt_timebase = st->time_base;
+    dec->pkt_timebase = t->st->time_base;
     ret = avcodec_open2 (dec, codec, NULL);
   }
   if (ret < 0) {
-    d->fatal = g_strdup_printf ("%s: stream %d: cannot open the %s decoder: "
-                                "%s",
-        d->f->path, index, codec->name, av_err2str (ret));
+    set_fatal (d, "%s: stream %d: cannot open the %s decoder: %s", d->f->path,
+        t->index, codec->name, av_err2str (ret));
     avcodec_free_context (&dec);
     return ret;
   }
-  *out = dec;
+  t->dec = dec;
   return 0;
+}
+
+static Track *
+track_new (Decoder *d, int index, gboolean audio)
+{
+  Track *t = g_new0 (Track, 1);
+
+  t->d = d;
+  t->index = index;
+  t->st = d->fmt->streams[index];
+  t->audio = audio;
+  t->events = g_array_new (FALSE, FALSE, sizeof (WsCheckRange));
+  t->ts_gap_ranges = g_array_new (FALSE, FALSE, sizeof (WsCheckRange));
+  if (!audio) {
+    AVRational r = t->st->avg_frame_rate.num > 0 ? t->st->avg_frame_rate :
+                                                   t->st->r_frame_rate;
+
+    t->out_dur_s = r.num > 0 && r.den > 0 ? av_q2d (av_inv_q (r)) : 0.0;
+  }
+  return t;
+}
+
+static int
+compare_tracks (gconstpointer a, gconstpointer b)
+{
+  const Track *x = *(Track *const *) a, *y = *(Track *const *) b;
+
+  return x->index - y->index;
+}
+
+static void
+track_free (gpointer p)
+{
+  Track *t = p;
+
+  avcodec_free_context (&t->dec);
+  ws_loudness_free (t->loudness);
+  swr_free (&t->swr);
+  av_channel_layout_uninit (&t->swr_in_layout);
+  av_channel_layout_uninit (&t->layout);
+  g_free (t->swr_buf);
+  if (t->loud.points)
+    g_array_unref (t->loud.points);
+  g_array_unref (t->events);
+  g_array_unref (t->ts_gap_ranges);
+  g_free (t);
 }
 
 static void
@@ -880,52 +1555,156 @@ copy_series (GArray *dest, Series *s)
 }
 
 static void
-finish_loudness (Decoder *d)
+audio_track_clear (gpointer p)
+{
+  WsCheckAudioTrack *a = p;
+
+  g_free (a->language);
+  g_free (a->layout);
+  g_free (a->codec);
+  g_free (a->message);
+}
+
+/* How far outside its limits @a is (LU or dB; negative = inside). */
+static double
+badness (const WsCheckAudioTrack *a, const WsLoudnessLimits *l)
+{
+  double b = -HUGE_VAL;
+
+  if (!isnan (a->integrated_lufs))
+    b = fabs (a->integrated_lufs - l->target_lufs) - l->tolerance_lu;
+  else
+    b = HUGE_VAL; /* no integrated loudness: fails closed */
+  if (!isnan (a->true_peak_dbtp))
+    b = MAX (b, a->true_peak_dbtp - l->max_true_peak_dbtp);
+  return b;
+}
+
+/* Measures and judges audio track @t into the file's audio_tracks. */
+static void
+finish_track (Decoder *d, Track *t)
 {
   WsCheckFile *f = d->f;
+  WsCheckAudioTrack a = { 0 };
+  AVDictionaryEntry *lang = av_dict_get (t->st->metadata, "language", NULL, 0);
   WsLoudnessVerdict verdict;
+  gboolean several = d->video ? d->tracks->len > 2 : d->tracks->len > 1;
+  char name[128], layout[64] = "";
   double v;
 
-  if (d->loudness == NULL)
+  a.stream_index = t->index;
+  a.track = t->number;
+  a.language = lang ? g_strdup (lang->value) : NULL;
+  a.codec = g_strdup (t->dec->codec->name);
+  a.integrated_lufs = a.lra_lu = a.true_peak_dbtp = NAN;
+  a.max_momentary_lufs = a.max_shortterm_lufs = NAN;
+  if (t->loudness != NULL) {
+    if (av_channel_layout_describe (&t->layout, layout, sizeof (layout)) > 0)
+      a.layout = g_strdup (layout);
+    a.channels = t->channels;
+    a.rate_hz = t->rate_hz;
+  }
+  if (several)
+    g_snprintf (name, sizeof (name),
+        "audio track %d (stream #%d, %s, %s): ", t->number, t->index,
+        a.language ? a.language : "und", a.layout ? a.layout : "no layout");
+  else
+    name[0] = '\0';
+  if (t->loudness == NULL) {
+    a.status = WS_CHECK_FAIL;
+    a.message = g_strdup_printf ("%sno audio could be measured", name);
+    g_array_append_val (f->audio_tracks, a);
     return;
-  if (d->since_tick > 0)
-    loudness_point (d);
-  copy_series (f->loudness_series, &d->loud);
-  f->loudness_measured = TRUE;
-  ws_loudness_preset_limits (d->opts->preset, &f->limits);
-  if (ws_loudness_get_integrated (d->loudness, &v) == WS_RESULT_OK)
-    f->integrated_lufs = v;
-  if (ws_loudness_get_range (d->loudness, &v) == WS_RESULT_OK)
-    f->lra_lu = v;
-  if (ws_loudness_get_true_peak (d->loudness, WS_LOUDNESS_ALL_CHANNELS, &v) ==
+  }
+  if (t->since_tick > 0)
+    loudness_point (t);
+  a.measured = TRUE;
+  if (ws_loudness_get_integrated (t->loudness, &v) == WS_RESULT_OK)
+    a.integrated_lufs = v;
+  if (ws_loudness_get_range (t->loudness, &v) == WS_RESULT_OK)
+    a.lra_lu = v;
+  if (ws_loudness_get_true_peak (t->loudness, WS_LOUDNESS_ALL_CHANNELS, &v) ==
       WS_RESULT_OK)
-    f->true_peak_dbtp = v;
-  if (ws_loudness_get_max_momentary (d->loudness, &v) == WS_RESULT_OK)
-    f->max_momentary_lufs = v;
-  if (ws_loudness_get_max_shortterm (d->loudness, &v) == WS_RESULT_OK)
-    f->max_shortterm_lufs = v;
-  if (ws_loudness_judge (d->loudness, &f->limits, &verdict) != WS_RESULT_OK) {
-    f->loudness_status = WS_CHECK_FAIL;
-    f->loudness_message = g_strdup ("the loudness could not be judged");
+    a.true_peak_dbtp = v;
+  if (ws_loudness_get_max_momentary (t->loudness, &v) == WS_RESULT_OK)
+    a.max_momentary_lufs = v;
+  if (ws_loudness_get_max_shortterm (t->loudness, &v) == WS_RESULT_OK)
+    a.max_shortterm_lufs = v;
+  if (ws_loudness_judge (t->loudness, &f->limits, &verdict) != WS_RESULT_OK) {
+    a.status = WS_CHECK_FAIL;
+    a.message = g_strdup_printf ("%sthe loudness could not be judged", name);
   } else if (verdict.pass) {
-    f->loudness_status = WS_CHECK_PASS;
-    f->loudness_message = g_strdup_printf ("%.1f LUFS, %.1f dBTP: within "
-                                           "%s (%.0f LUFS ±%.1f LU, max "
-                                           "%.0f dBTP)",
-        f->integrated_lufs, f->true_peak_dbtp,
+    a.status = WS_CHECK_PASS;
+    a.message = g_strdup_printf ("%s%.1f LUFS, %.1f dBTP: within %s (%.1f "
+                                 "LUFS ±%.1f LU, max %.1f dBTP)",
+        name, a.integrated_lufs, a.true_peak_dbtp,
         ws_loudness_preset_to_string (d->opts->preset), f->limits.target_lufs,
         f->limits.tolerance_lu, f->limits.max_true_peak_dbtp);
   } else {
-    GString *s = g_string_new (NULL);
+    GString *s = g_string_new (name);
 
     for (size_t i = 0; i < verdict.n_failures; i++)
       g_string_append_printf (s, "%s%s", i ? "; " : "",
           verdict.failures[i].reason);
     g_string_append_printf (s, " (%s)",
         ws_loudness_preset_to_string (d->opts->preset));
-    f->loudness_status = WS_CHECK_FAIL;
-    f->loudness_message = g_string_free (s, FALSE);
+    a.status = WS_CHECK_FAIL;
+    a.message = g_string_free (s, FALSE);
   }
+  g_array_append_val (f->audio_tracks, a);
+}
+
+/* Every audio track judged; the worst one becomes the file's summary. */
+static void
+finish_loudness (Decoder *d)
+{
+  WsCheckFile *f = d->f;
+  const WsCheckAudioTrack *w;
+  Track *wt = NULL;
+  int worst = -1;
+
+  if (d->opts->preset == WS_LOUDNESS_PRESET_CUSTOM)
+    f->limits = d->opts->limits;
+  else
+    ws_loudness_preset_limits (d->opts->preset, &f->limits);
+  for (guint i = 0; i < d->tracks->len; i++) {
+    Track *t = d->tracks->pdata[i];
+    const WsCheckAudioTrack *a;
+
+    if (!t->audio)
+      continue;
+    finish_track (d, t);
+    a = &g_array_index (f->audio_tracks, WsCheckAudioTrack,
+        f->audio_tracks->len - 1);
+    if (worst < 0) {
+      worst = (int) f->audio_tracks->len - 1;
+      wt = t;
+    } else {
+      w = &g_array_index (f->audio_tracks, WsCheckAudioTrack, worst);
+      if ((a->status == WS_CHECK_FAIL && w->status != WS_CHECK_FAIL) ||
+          (a->status == w->status &&
+              badness (a, &f->limits) > badness (w, &f->limits))) {
+        worst = (int) f->audio_tracks->len - 1;
+        wt = t;
+      }
+    }
+  }
+  f->worst_track = worst;
+  if (worst < 0)
+    return;
+  w = &g_array_index (f->audio_tracks, WsCheckAudioTrack, worst);
+  f->audio_codec = g_strdup (w->codec);
+  f->audio_channels = w->channels;
+  f->audio_rate_hz = w->rate_hz;
+  f->loudness_measured = w->measured;
+  f->integrated_lufs = w->integrated_lufs;
+  f->lra_lu = w->lra_lu;
+  f->true_peak_dbtp = w->true_peak_dbtp;
+  f->max_momentary_lufs = w->max_momentary_lufs;
+  f->max_shortterm_lufs = w->max_shortterm_lufs;
+  f->loudness_status = w->status;
+  f->loudness_message = g_strdup (w->message);
+  copy_series (f->loudness_series, &wt->loud);
 }
 
 static void
@@ -971,21 +1750,30 @@ finish_flash (Decoder *d)
 static void
 decoder_clear (Decoder *d)
 {
-  avcodec_free_context (&d->a_dec);
-  avcodec_free_context (&d->v_dec);
-  ws_loudness_free (d->loudness);
-  swr_free (&d->swr);
-  av_channel_layout_uninit (&d->swr_in_layout);
-  av_channel_layout_uninit (&d->a_layout);
-  g_free (d->swr_buf);
+  QueueItem *item;
+
+  analysis_stop (d);
+  while ((item = g_queue_pop_head (&d->queue)) != NULL) {
+    av_frame_free (&item->frame);
+    g_free (item);
+  }
+  /* the decoders (and their frame threads) go before the log they write */
+  if (d->tracks)
+    g_ptr_array_unref (d->tracks);
+  avformat_close_input (&d->fmt);
   ws_flash_free (d->flash);
   sws_freeContext (d->sws);
   av_frame_free (&d->v_conv);
-  if (d->loud.points)
-    g_array_unref (d->loud.points);
   if (d->risk.points)
     g_array_unref (d->risk.points);
   g_free (d->fatal);
+  g_private_set (&current_decoder, NULL);
+  log_to_warnings (d);
+  g_hash_table_unref (d->log_index);
+  g_ptr_array_unref (d->log);
+  g_mutex_clear (&d->lock);
+  g_cond_clear (&d->cond);
+  g_mutex_clear (&d->log_lock);
 }
 
 /* The container the first bytes look like, for the message about a file
@@ -1013,22 +1801,58 @@ probe_format (const char *path)
   return fmt->long_name ? fmt->long_name : fmt->name;
 }
 
+/* A file that grows or is rewritten while it is checked is an error: the
+ * verdict would be about a file that no longer exists. */
+static gboolean
+file_changed (const char *path, const GStatBuf *before, char **why)
+{
+  GStatBuf now;
+
+  if (g_stat (path, &now) != 0) {
+    *why = g_strdup_printf ("%s: disappeared while it was checked: %s", path,
+        g_strerror (errno));
+    return TRUE;
+  }
+  if (now.st_size != before->st_size || now.st_mtime != before->st_mtime
+#ifdef __linux__
+      || now.st_mtim.tv_nsec != before->st_mtim.tv_nsec
+#endif
+  ) {
+    *why =
+        g_strdup_printf ("%s: changed while it was checked (%" G_GINT64_FORMAT
+                         " bytes before, %" G_GINT64_FORMAT
+                         " after%s): still being written?",
+            path, (gint64) before->st_size, (gint64) now.st_size,
+            now.st_size == before->st_size ? ", modified" : "");
+    return TRUE;
+  }
+  return FALSE;
+}
+
 static void
 analyse_media (WsCheckFile *f, const WsCheckOptions *opts,
     WsCheckProgressFunc progress, gpointer user_data)
 {
+  static GOnce log_once = G_ONCE_INIT;
   Decoder d = { 0 };
   AVPacket *pkt = NULL;
   AVFrame *frame = NULL;
+  Track **by_index = NULL;
   GStatBuf st;
   gint64 size;
-  double last_fraction = 0.0, end_s;
-  int ret;
+  double last_fraction = 0.0;
+  int v_index, ret;
 
+  g_once (&log_once, install_log, NULL);
   d.opts = opts;
   d.f = f;
-  d.a_index = -1;
-  d.v_index = -1;
+  g_mutex_init (&d.lock);
+  g_cond_init (&d.cond);
+  g_queue_init (&d.queue);
+  g_mutex_init (&d.log_lock);
+  d.log_index = g_hash_table_new (g_str_hash, g_str_equal);
+  d.log = g_ptr_array_new_with_free_func (log_entry_free);
+  g_private_set (&current_decoder, &d);
 
   if (g_stat (f->path, &st) != 0) {
     f->error = g_strdup_printf ("%s: cannot read: %s", f->path,
@@ -1043,6 +1867,12 @@ analyse_media (WsCheckFile *f, const WsCheckOptions *opts,
     f->error = g_strdup_printf ("%s: empty file (0 bytes)", f->path);
     goto end;
   }
+  d.fmt = avformat_alloc_context ();
+  if (d.fmt == NULL) {
+    f->error = g_strdup_printf ("%s: out of memory", f->path);
+    goto end;
+  }
+  d.fmt->opaque = &d;
   ret = avformat_open_input (&d.fmt, f->path, NULL, NULL);
   if (ret < 0) {
     const char *guess = probe_format (f->path);
@@ -1067,28 +1897,41 @@ analyse_media (WsCheckFile *f, const WsCheckOptions *opts,
     f->duration_s = (double) d.fmt->duration / AV_TIME_BASE;
   read_embedded (f, d.fmt, opts);
 
-  d.a_index = av_find_best_stream (d.fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
-  d.v_index = av_find_best_stream (d.fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
-  if (d.v_index >= 0 &&
-      (d.fmt->streams[d.v_index]->disposition & AV_DISPOSITION_ATTACHED_PIC))
-    d.v_index = -1; /* cover art is not programme video */
-  if (d.a_index < 0 && d.v_index < 0) {
+  /* every audio track, and the programme's video */
+  d.tracks = g_ptr_array_new_with_free_func (track_free);
+  by_index = g_new0 (Track *, d.fmt->nb_streams);
+  for (unsigned int i = 0; i < d.fmt->nb_streams; i++)
+    if (d.fmt->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO) {
+      Track *t = track_new (&d, (int) i, TRUE);
+
+      t->number = (int) d.tracks->len + 1;
+      g_ptr_array_add (d.tracks, t);
+      by_index[i] = t;
+    }
+  v_index = av_find_best_stream (d.fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+  if (v_index >= 0 &&
+      (d.fmt->streams[v_index]->disposition & AV_DISPOSITION_ATTACHED_PIC))
+    v_index = -1; /* cover art is not programme video */
+  if (v_index >= 0) {
+    d.video = track_new (&d, v_index, FALSE);
+    g_ptr_array_add (d.tracks, d.video);
+    by_index[v_index] = d.video;
+  }
+  g_ptr_array_sort (d.tracks, compare_tracks);
+  if (d.tracks->len == 0) {
     f->error = g_strdup_printf ("%s: no audio or video stream (%s)", f->path,
         d.fmt->iformat->name);
     goto end;
   }
-  if (d.a_index >= 0 && open_decoder (&d, d.a_index, &d.a_dec) < 0)
-    goto fatal;
-  if (d.v_index >= 0 && open_decoder (&d, d.v_index, &d.v_dec) < 0)
-    goto fatal;
-  f->has_audio = d.a_index >= 0;
-  f->has_video = d.v_index >= 0;
-  if (d.a_dec)
-    f->audio_codec = g_strdup (d.a_dec->codec->name);
-  if (d.v_dec)
-    f->video_codec = g_strdup (d.v_dec->codec->name);
+  for (guint i = 0; i < d.tracks->len; i++)
+    if (open_decoder (&d, d.tracks->pdata[i]) < 0)
+      goto fatal;
+  f->has_audio = d.video ? d.tracks->len > 1 : TRUE;
+  f->has_video = d.video != NULL;
+  if (d.video)
+    f->video_codec = g_strdup (d.video->dec->codec->name);
   for (unsigned int i = 0; i < d.fmt->nb_streams; i++)
-    if ((int) i != d.a_index && (int) i != d.v_index)
+    if (by_index[i] == NULL)
       d.fmt->streams[i]->discard = AVDISCARD_ALL;
 
   pkt = av_packet_alloc ();
@@ -1097,12 +1940,18 @@ analyse_media (WsCheckFile *f, const WsCheckOptions *opts,
     f->error = g_strdup_printf ("%s: out of memory", f->path);
     goto end;
   }
+  d.analysis = g_thread_try_new ("ws-check-analysis", analysis_main, &d, NULL);
+  if (d.analysis == NULL) {
+    f->error = g_strdup_printf ("%s: cannot start the analysis thread",
+        f->path);
+    goto end;
+  }
   size = d.fmt->pb ? avio_size (d.fmt->pb) : -1;
-  while (d.fatal == NULL && (ret = av_read_frame (d.fmt, pkt)) >= 0) {
-    if (pkt->stream_index == d.a_index)
-      decode (&d, d.a_dec, pkt, frame);
-    else if (pkt->stream_index == d.v_index)
-      decode (&d, d.v_dec, pkt, frame);
+  while (!failed (&d) && (ret = av_read_frame (d.fmt, pkt)) >= 0) {
+    if (pkt->stream_index >= 0 &&
+        (unsigned int) pkt->stream_index < d.fmt->nb_streams &&
+        by_index[pkt->stream_index] != NULL)
+      decode (by_index[pkt->stream_index], pkt, frame);
     av_packet_unref (pkt);
     if (progress != NULL && size > 0) {
       double fraction = (double) avio_tell (d.fmt->pb) / (double) size;
@@ -1113,53 +1962,53 @@ analyse_media (WsCheckFile *f, const WsCheckOptions *opts,
       }
     }
   }
-  if (d.fatal != NULL)
+  if (failed (&d))
     goto fatal;
   if (ret < 0 && ret != AVERROR_EOF) {
+    double end_s = 0.0;
+
+    for (guint i = 0; i < d.tracks->len; i++)
+      end_s = MAX (end_s, ((Track *) d.tracks->pdata[i])->end_s);
     f->error = g_strdup_printf ("%s: read error after %.1f s: %s", f->path,
-        MAX (d.v_end_s,
-            d.a_start_s + (d.f->audio_rate_hz ?
-                                  (double) d.a_frames / d.f->audio_rate_hz :
-                                  0.0)),
-        av_err2str (ret));
+        end_s, av_err2str (ret));
     goto end;
   }
-  if (d.a_dec)
-    decode (&d, d.a_dec, NULL, frame);
-  if (d.v_dec)
-    decode (&d, d.v_dec, NULL, frame);
-  if (d.swr != NULL)
-    audio_convert (&d, NULL);
-  if (d.fatal != NULL)
+  for (guint i = 0; i < d.tracks->len; i++) {
+    Track *t = d.tracks->pdata[i];
+
+    decode (t, NULL, frame);
+    if (t->audio)
+      queue_push (&d, t, NULL); /* flush the resampler, if any */
+  }
+  analysis_stop (&d);
+  if (failed (&d))
     goto fatal;
 
-  if (d.a_index >= 0 && d.a_decoded == 0) {
-    f->error = g_strdup_printf ("%s: the %s audio stream has no decodable "
-                                "frame (%d decoding errors)",
-        f->path, f->audio_codec, d.decode_errors);
-    goto end;
+  for (guint i = 0; i < d.tracks->len; i++) {
+    Track *t = d.tracks->pdata[i];
+
+    if (t->frames == 0) {
+      f->error = g_strdup_printf ("%s: the %s %s stream #%d has no decodable "
+                                  "frame (%" G_GINT64_FORMAT
+                                  " decoding errors)",
+          f->path, t->dec->codec->name, track_kind (t), t->index, t->errors);
+      goto end;
+    }
   }
-  if (d.v_index >= 0 && f->video_frames == 0) {
-    f->error = g_strdup_printf ("%s: the %s video stream has no decodable "
-                                "frame (%d decoding errors)",
-        f->path, f->video_codec, d.decode_errors);
+  if (file_changed (f->path, &st, &f->error))
     goto end;
+  f->video_frames = d.v_analysed;
+  if (d.flash) {
+    f->width = d.v_width;
+    f->height = d.v_height;
   }
-  end_s = d.v_end_s;
-  if (d.loudness)
-    end_s = MAX (end_s, d.a_start_s + (double) d.a_frames / f->audio_rate_hz);
-  if (f->duration_s > 1.0 && end_s < f->duration_s * 0.9 - 0.5) {
-    f->error = g_strdup_printf ("%s: truncated: the media ends at %.1f s but "
-                                "the container says %.1f s",
-        f->path, end_s, f->duration_s);
+  finish_integrity (&d);
+  if (f->error != NULL)
     goto end;
-  }
   if (f->duration_s < 0)
-    f->duration_s = end_s;
-  if (d.decode_errors > 0)
-    g_ptr_array_add (f->warnings,
-        g_strdup_printf ("%d packets could not be decoded and were skipped",
-            d.decode_errors));
+    for (guint i = 0; i < d.tracks->len; i++)
+      f->duration_s = MAX (f->duration_s,
+          ((Track *) d.tracks->pdata[i])->end_s);
   finish_loudness (&d);
   finish_flash (&d);
   if (progress != NULL)
@@ -1167,12 +2016,15 @@ analyse_media (WsCheckFile *f, const WsCheckOptions *opts,
   goto end;
 
 fatal:
+  g_mutex_lock (&d.lock);
   f->error = g_strdup (d.fatal);
+  g_mutex_unlock (&d.lock);
 
 end:
+  analysis_stop (&d);
   av_packet_free (&pkt);
   av_frame_free (&frame);
-  avformat_close_input (&d.fmt);
+  g_free (by_index);
   decoder_clear (&d);
 }
 
@@ -1436,6 +2288,18 @@ check_guidance (WsCheckFile *f)
   g_string_free (msg, TRUE);
 }
 
+/* The registry's definition of @r, NULL when unknown. */
+static const WsRatingDef *
+rating_def (const WsRatingRegistry *reg, const WsRating *r)
+{
+  const WsRatingSystem *sys;
+
+  if (r == NULL || r->system == NULL || r->code == NULL)
+    return NULL;
+  sys = ws_rating_registry_lookup_system (reg, r->system);
+  return sys ? ws_rating_system_lookup_rating (sys, r->code) : NULL;
+}
+
 static void
 check_policy (WsCheckFile *f, const WsCheckOptions *opts)
 {
@@ -1448,7 +2312,7 @@ check_policy (WsCheckFile *f, const WsCheckOptions *opts)
 
   if (cr == NULL || !rating_resolved (cr->rating))
     cr = pick (f, NULL, jurisdiction);
-  def = cr ? ws_cli_rating_def (opts->reg, cr->rating) : NULL;
+  def = cr ? rating_def (opts->reg, cr->rating) : NULL;
   cp->policy_id = g_strdup (ws_policy_get_id (p));
   cp->rating = def ? g_strdup (ws_rating_def_get_name (def)) : NULL;
   cp->slot_us = WS_TIME_NONE;
@@ -1509,7 +2373,19 @@ run_checks (WsCheckFile *f, const WsCheckOptions *opts)
   check_guidance (f);
   g_ptr_array_unref (territories);
 
-  if (f->has_audio)
+  add_item (f, "integrity", NULL, f->integrity_status, "%s",
+      f->integrity_message);
+  if (f->has_audio && f->audio_tracks->len > 1) {
+    /* every track judged: one item each, named */
+    for (guint i = 0; i < f->audio_tracks->len; i++) {
+      const WsCheckAudioTrack *a = &g_array_index (f->audio_tracks,
+          WsCheckAudioTrack, i);
+      char *subject = g_strdup_printf ("audio track %d", a->track);
+
+      add_item (f, "loudness", subject, a->status, "%s", a->message);
+      g_free (subject);
+    }
+  } else if (f->has_audio)
     add_item (f, "loudness", NULL, f->loudness_status, "%s",
         f->loudness_message);
   else

@@ -74,6 +74,13 @@ const char *ws_check_status_to_string (WsCheckStatus status);
  * @flash_sample_step: the flash core's #WsFlashParams sample_step (1-16);
  *   0 = by resolution: width / 480, at least 2 (the core's default), so
  *   about 480 to 960 samples per row are read (4 at 1080p, 8 at 2160p).
+ * @limits: the loudness limits when @preset is %WS_LOUDNESS_PRESET_CUSTOM
+ *   (a customer's spec); ignored otherwise.
+ * @mono: how a one-channel audio track is measured (the mono rule;
+ *   default %WS_LOUDNESS_MONO_DUAL, EBU Tech 3343).
+ * @allow_decode_errors: how many integrity problems (undecodable packets,
+ *   lost frames, timestamp gaps, streams ending early) a file may have and
+ *   still pass (its `integrity` check is then "warn"); 0 = none.
  */
 typedef struct {
   const WsRatingRegistry *reg;
@@ -90,6 +97,9 @@ typedef struct {
   int decoder_threads;
   gsize eit_scan_bytes;
   int flash_sample_step;
+  WsLoudnessLimits limits;
+  WsLoudnessMono mono;
+  int allow_decode_errors;
 } WsCheckOptions;
 
 /** ws_check_options_init: defaults (ebu-r128, no policy, slot none,
@@ -158,6 +168,47 @@ typedef struct {
   char *slot_description;
 } WsCheckPolicy;
 
+/** WsCheckRange: a span of the file, in seconds from its start. */
+typedef struct {
+  double start_s;
+  double end_s;
+} WsCheckRange;
+
+/**
+ * WsCheckAudioTrack:
+ * @stream_index: the stream's index in the container.
+ * @track: the audio track number, from 1, in stream order.
+ * @language: (nullable): the stream's language tag ("eng", "fra", "und").
+ * @layout: (nullable): the channel layout as libavutil names it ("stereo",
+ *   "5.1(side)", "mono", "4 channels").
+ * @codec: (nullable): the decoder's name.
+ * @channels, @rate_hz: as measured.
+ * @measured: the loudness core ran (FALSE if the track had no frame).
+ * @integrated_lufs, @lra_lu, @true_peak_dbtp, @max_momentary_lufs,
+ *   @max_shortterm_lufs: the measurements, NAN when not measured.
+ * @status: the verdict against the limits (pass or fail).
+ * @message: an English sentence naming the track and the values.
+ *
+ * One audio track, measured and judged on its own.
+ */
+typedef struct {
+  int stream_index;
+  int track;
+  char *language;
+  char *layout;
+  char *codec;
+  int channels;
+  int rate_hz;
+  gboolean measured;
+  double integrated_lufs;
+  double lra_lu;
+  double true_peak_dbtp;
+  double max_momentary_lufs;
+  double max_shortterm_lufs;
+  WsCheckStatus status;
+  char *message;
+} WsCheckAudioTrack;
+
 /**
  * WsCheckFile:
  * Everything found about one file. Times in seconds from the start of the
@@ -204,6 +255,22 @@ typedef struct {
   GArray *risk_series;     /* WsCheckRiskPoint */
 
   WsCheckPolicy *policy; /* (nullable): with --policy */
+
+  /* every audio track (WsCheckAudioTrack, in stream order); the audio and
+   * loudness fields above (and loudness_series) are the worst track's:
+   * failed before passed, then the furthest from the limits */
+  GArray *audio_tracks;
+  int worst_track; /* index into audio_tracks, -1 without audio */
+
+  /* integrity: undecodable packets, lost frames, timestamp gaps and
+   * streams that end early, counted over all decoded streams */
+  gint64 integrity_problems;
+  GArray *integrity_ranges; /* WsCheckRange, merged, in time order */
+  WsCheckStatus integrity_status;
+  char *integrity_message;
+  /* libav's own log lines (warnings and errors), counted; also summarised
+   * in @warnings */
+  gint64 libav_log_lines;
 } WsCheckFile;
 
 /**
@@ -221,7 +288,19 @@ typedef void (*WsCheckProgressFunc) (const char *path, double fraction,
  * @progress: (nullable): progress callback.
  *
  * Never fails as a call: a file that cannot be read gets status
- * %WS_CHECK_ERROR and @error says what is wrong, naming the file.
+ * %WS_CHECK_ERROR and @error says what is wrong, naming the file. So does
+ * a file whose size or modification time changes while it is checked, or
+ * whose container duration disagrees with what was decoded (truncated, or
+ * still being written).
+ *
+ * Decoding runs on the calling thread (with libavcodec's threads) and the
+ * analysis (loudness of every audio track, flash) on one more thread,
+ * fed through a bounded queue, so the two overlap.
+ *
+ * libav's log is process-wide: the first call installs a log callback
+ * (av_log_set_callback()) that files every line a check causes under that
+ * file (counted, in its warnings) and drops lines not caused by a check, so
+ * nothing reaches the terminal.
  * Returns: (transfer full): free with ws_check_file_free().
  */
 WsCheckFile *ws_check_file (const char *path, const WsCheckOptions *opts,

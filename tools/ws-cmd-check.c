@@ -30,6 +30,11 @@ static const char *const skipped_extensions[] = { "xml", "json", "txt", "md",
   "ssa", "jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "svg", "xsd",
   "yaml", "yml", "ini", "sh", "py", NULL };
 
+/* --jobs not given */
+#define JOBS_UNSET G_MININT
+/* the memory one file being checked may take (see jobs_allowed()) */
+#define JOB_MEMORY ((guint64) 512 * 1024 * 1024)
+
 /* ---- inputs -------------------------------------------------------------- */
 
 static gboolean
@@ -354,7 +359,17 @@ print_text (const WsReportRun *run)
     r = ws_report_ratings_summary (f);
     rating[i] = line (r);
     g_free (r);
-    if (!isnan (f->integrated_lufs))
+    /* the worst audio track, named when there are several */
+    if (f->has_audio && f->audio_tracks->len > 1 && f->worst_track >= 0)
+      loud[i] = g_strdup_printf ("%.1f LUFS %s (track %d of %u)",
+          f->integrated_lufs, ws_check_status_to_string (f->loudness_status),
+          g_array_index (f->audio_tracks, WsCheckAudioTrack, f->worst_track)
+              .track,
+          f->audio_tracks->len);
+    else if (f->has_audio && !isnan (f->integrated_lufs))
+      loud[i] = g_strdup_printf ("%.1f LUFS %s", f->integrated_lufs,
+          ws_check_status_to_string (f->loudness_status));
+    else if (!isnan (f->integrated_lufs))
       loud[i] = g_strdup_printf ("%.1f LUFS %s", f->integrated_lufs,
           li ? ws_check_status_to_string (li->status) : "");
     else
@@ -441,6 +456,76 @@ json_rating (JsonBuilder *b, const WsCheckRating *cr)
   json_builder_end_object (b);
 }
 
+/* "audio_tracks": one entry per audio track, each measured and judged. */
+static void
+json_audio_tracks (JsonBuilder *b, const WsCheckFile *f)
+{
+  json_builder_set_member_name (b, "audio_tracks");
+  json_builder_begin_array (b);
+  for (guint i = 0; f->status != WS_CHECK_ERROR && i < f->audio_tracks->len;
+       i++) {
+    const WsCheckAudioTrack *a = &g_array_index (f->audio_tracks,
+        WsCheckAudioTrack, i);
+
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "track");
+    json_builder_add_int_value (b, a->track);
+    json_builder_set_member_name (b, "stream_index");
+    json_builder_add_int_value (b, a->stream_index);
+    ws_json_add_string_or_null (b, "language", a->language);
+    ws_json_add_string_or_null (b, "layout", a->layout);
+    ws_json_add_string_or_null (b, "codec", a->codec);
+    json_builder_set_member_name (b, "channels");
+    json_builder_add_int_value (b, a->channels);
+    json_builder_set_member_name (b, "sample_rate_hz");
+    json_builder_add_int_value (b, a->rate_hz);
+    add_double_or_null (b, "integrated_lufs", a->integrated_lufs);
+    add_double_or_null (b, "lra_lu", a->lra_lu);
+    add_double_or_null (b, "true_peak_dbtp", a->true_peak_dbtp);
+    add_double_or_null (b, "max_momentary_lufs", a->max_momentary_lufs);
+    add_double_or_null (b, "max_shortterm_lufs", a->max_shortterm_lufs);
+    ws_json_add_string_or_null (b, "verdict",
+        ws_check_status_to_string (a->status));
+    ws_json_add_string_or_null (b, "message", a->message);
+    json_builder_set_member_name (b, "worst");
+    json_builder_add_boolean_value (b, (int) i == f->worst_track);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+}
+
+/* "integrity": damaged media (null for a file that could not be read). */
+static void
+json_integrity (JsonBuilder *b, const WsCheckFile *f)
+{
+  json_builder_set_member_name (b, "integrity");
+  if (f->status == WS_CHECK_ERROR) {
+    json_builder_add_null_value (b);
+    return;
+  }
+  json_builder_begin_object (b);
+  ws_json_add_string_or_null (b, "verdict",
+      ws_check_status_to_string (f->integrity_status));
+  json_builder_set_member_name (b, "problems");
+  json_builder_add_int_value (b, f->integrity_problems);
+  json_builder_set_member_name (b, "ranges");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < f->integrity_ranges->len; i++) {
+    const WsCheckRange *r = &g_array_index (f->integrity_ranges, WsCheckRange,
+        i);
+
+    json_builder_begin_object (b);
+    add_double_or_null (b, "start_s", r->start_s);
+    add_double_or_null (b, "end_s", r->end_s);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+  ws_json_add_string_or_null (b, "message", f->integrity_message);
+  json_builder_set_member_name (b, "libav_log_lines");
+  json_builder_add_int_value (b, f->libav_log_lines);
+  json_builder_end_object (b);
+}
+
 static void
 json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts)
 {
@@ -493,9 +578,24 @@ json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts)
         f->loudness_measured ? f->limits.tolerance_lu : NAN);
     add_double_or_null (b, "max_true_peak_dbtp",
         f->loudness_measured ? f->limits.max_true_peak_dbtp : NAN);
+    /* the worst audio track (every track: audio_tracks) */
     ws_json_add_string_or_null (b, "verdict",
-        li ? ws_check_status_to_string (li->status) : NULL);
-    ws_json_add_string_or_null (b, "message", li ? li->message : NULL);
+        f->has_audio ? ws_check_status_to_string (f->loudness_status) :
+        li           ? ws_check_status_to_string (li->status) :
+                       NULL);
+    ws_json_add_string_or_null (b, "message",
+        f->has_audio ? f->loudness_message :
+        li           ? li->message :
+                       NULL);
+    ws_json_add_string_or_null (b, "mono",
+        ws_loudness_mono_to_string (opts->mono));
+    json_builder_set_member_name (b, "track");
+    if (f->worst_track >= 0)
+      json_builder_add_int_value (b,
+          g_array_index (f->audio_tracks, WsCheckAudioTrack, f->worst_track)
+              .track);
+    else
+      json_builder_add_null_value (b);
     ws_json_add_string_or_null (b, "codec", f->audio_codec);
     json_builder_set_member_name (b, "channels");
     json_builder_add_int_value (b, f->audio_channels);
@@ -503,6 +603,9 @@ json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts)
     json_builder_add_int_value (b, f->audio_rate_hz);
     json_builder_end_object (b);
   }
+
+  json_audio_tracks (b, f);
+  json_integrity (b, f);
 
   json_builder_set_member_name (b, "flash");
   if (!ok) {
@@ -777,6 +880,109 @@ parse_territories (char **values, gboolean *ok)
   return (char **) g_ptr_array_free (out, FALSE);
 }
 
+static gboolean
+parse_mono (const char *name, WsLoudnessMono *out)
+{
+  static const WsLoudnessMono rules[] = { WS_LOUDNESS_MONO_DUAL,
+    WS_LOUDNESS_MONO_SINGLE };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (rules); i++)
+    if (g_ascii_strcasecmp (name, ws_loudness_mono_to_string (rules[i])) == 0) {
+      *out = rules[i];
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* --target, --tolerance, --max-true-peak (NAN when not given) override the
+ * preset's limits: a customer's spec, reported as preset "custom". */
+static gboolean
+parse_limits (WsCheckOptions *opts, double target, double tolerance,
+    double max_true_peak)
+{
+  WsLoudnessLimits l;
+
+  if (isnan (target) && isnan (tolerance) && isnan (max_true_peak))
+    return TRUE;
+  ws_loudness_preset_limits (opts->preset, &l);
+  if (!isnan (target)) {
+    if (!isfinite (target) || target < -70.0 || target > 0.0) {
+      ws_cli_error ("check: --target %g is not a loudness target (-70 to 0 "
+                    "LUFS)",
+          target);
+      return FALSE;
+    }
+    l.target_lufs = target;
+  }
+  if (!isnan (tolerance)) {
+    if (!isfinite (tolerance) || tolerance < 0.0 || tolerance > 20.0) {
+      ws_cli_error ("check: --tolerance %g must be 0 to 20 LU", tolerance);
+      return FALSE;
+    }
+    l.tolerance_lu = tolerance;
+  }
+  if (!isnan (max_true_peak)) {
+    if (!isfinite (max_true_peak) || max_true_peak < -70.0 ||
+        max_true_peak > 6.0) {
+      ws_cli_error ("check: --max-true-peak %g must be -70 to +6 dBTP",
+          max_true_peak);
+      return FALSE;
+    }
+    l.max_true_peak_dbtp = max_true_peak;
+  }
+  opts->preset = WS_LOUDNESS_PRESET_CUSTOM;
+  opts->limits = l;
+  return TRUE;
+}
+
+/* Bytes of memory available to new work (MemAvailable), 0 when unknown. */
+static guint64
+memory_available (void)
+{
+  char *text = NULL;
+  guint64 kib = 0;
+
+  if (g_file_get_contents ("/proc/meminfo", &text, NULL, NULL)) {
+    const char *m = strstr (text, "MemAvailable:");
+
+    if (m != NULL)
+      kib = g_ascii_strtoull (m + strlen ("MemAvailable:"), NULL, 10);
+  }
+  g_free (text);
+  return kib * 1024;
+}
+
+/* How many files may be checked at once: at most one per core (each file's
+ * decoders use threads of their own) and one per JOB_MEMORY of available
+ * memory (a 1080p H.264 decoder with its frame threads, the queue to the
+ * analysis and the cores take about 100-300 MiB; 2160p more); at least
+ * one. --jobs above that is lowered, with a warning. */
+static guint
+jobs_allowed (int requested)
+{
+  guint cores = MAX (1, g_get_num_processors ());
+  guint64 mem = memory_available ();
+  guint limit = cores;
+
+  if (mem > 0)
+    limit = (guint) MAX (1, MIN ((guint64) cores, mem / JOB_MEMORY));
+  if (requested == JOBS_UNSET)
+    return limit;
+  if ((guint) requested > limit) {
+    if (mem > 0)
+      ws_cli_error ("check: warning: --jobs %d lowered to %u (%u core%s, "
+                    "%.1f GiB of memory available, %u MiB per job)",
+          requested, limit, cores, cores == 1 ? "" : "s",
+          (double) mem / (1024.0 * 1024.0 * 1024.0),
+          (guint) (JOB_MEMORY / (1024 * 1024)));
+    else
+      ws_cli_error ("check: warning: --jobs %d lowered to %u (%u core%s)",
+          requested, limit, cores, cores == 1 ? "" : "s");
+    return limit;
+  }
+  return (guint) requested;
+}
+
 static const char summary[] =
     "Checks media files before they go out: the age rating is present for\n"
     "each territory and the same in the file and in its sidecar metadata,\n"
@@ -799,9 +1005,15 @@ static const char summary[] =
     "--metadata FILE|DIR; any format `watershed metadata` reads.\n"
     "Territories checked: --territory, else every territory the metadata\n"
     "names; a file with no rating at all fails.\n"
-    "Audio and video are decoded once; a file without audio (or video) is\n"
-    "\"not applicable\" for loudness (or flash) unless --require-audio\n"
-    "(--require-video). A flash \"warn\" does not fail the file.\n"
+    "Audio and video are decoded once; every audio track is measured and\n"
+    "judged. A file without audio (or video) is \"not applicable\" for\n"
+    "loudness (or flash) unless --require-audio (--require-video). A flash\n"
+    "\"warn\" does not fail the file.\n"
+    "Damaged media (undecodable packets, missing frames, timestamp gaps, a\n"
+    "stream ending early) fails the integrity check; --allow-decode-errors\n"
+    "relaxes it. A file whose container duration disagrees with the decoded\n"
+    "media, or that changes while checked, is an error (still being\n"
+    "written?).\n"
     "\n"
     "Exit status: 0 every file passed; 1 a check failed; 2 a file could not\n"
     "be read (empty, truncated, not media) or a usage error. Every file is\n"
@@ -816,7 +1028,10 @@ ws_cmd_check (int argc, char **argv)
   char *metadata = NULL, *preset = NULL, *policy_id = NULL;
   char *service_class = NULL, *from = NULL, *to = NULL, *slot = NULL;
   char *junit = NULL, *html = NULL;
-  int jobs = 0, flash_step = 0, code = WS_EXIT_USAGE;
+  int jobs = JOBS_UNSET, flash_step = 0, code = WS_EXIT_USAGE;
+  int allow_decode_errors = 0;
+  double target = NAN, tolerance = NAN, max_true_peak = NAN;
+  char *mono = NULL;
   const GOptionEntry entries[] = {
     { "territory", 't', 0, G_OPTION_ARG_STRING_ARRAY, &territory_args,
         "Territory that must have a rating (repeatable or comma-separated; "
@@ -852,8 +1067,29 @@ ws_cmd_check (int argc, char **argv)
         "Flash analysis reads every Nth pixel of every Nth row, 1-16 "
         "(default: width / 480, at least 2)",
         "N" },
+    { "target", 0, 0, G_OPTION_ARG_DOUBLE, &target,
+        "Integrated loudness target in LUFS, for a customer's spec (default: "
+        "the preset's)",
+        "LUFS" },
+    { "tolerance", 0, 0, G_OPTION_ARG_DOUBLE, &tolerance,
+        "Allowed deviation from the target, either side, in LU (default: the "
+        "preset's)",
+        "LU" },
+    { "max-true-peak", 0, 0, G_OPTION_ARG_DOUBLE, &max_true_peak,
+        "Highest allowed true peak in dBTP (default: the preset's)", "DBTP" },
+    { "mono", 0, 0, G_OPTION_ARG_STRING, &mono,
+        "How a one-channel track is measured: dual-mono (default; played on "
+        "two loudspeakers, +3 dB, EBU Tech 3343) or single (one loudspeaker)",
+        "RULE" },
+    { "allow-decode-errors", 0, 0, G_OPTION_ARG_INT, &allow_decode_errors,
+        "Integrity problems (undecodable packets, missing frames, timestamp "
+        "gaps, streams ending early) a file may have and still pass, as a "
+        "warning (default: 0)",
+        "N" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
-        "Files checked in parallel (default: the number of cores)", "N" },
+        "Files checked in parallel, 1 or more (default and maximum: the "
+        "number of cores, and one per 512 MiB of available memory)",
+        "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
         "Print one JSON document on stdout instead of the table", NULL },
     { "junit", 0, 0, G_OPTION_ARG_FILENAME, &junit,
@@ -948,8 +1184,20 @@ ws_cmd_check (int argc, char **argv)
     opts.policy = policy;
     opts.service_class = service_class;
   }
-  if (jobs < 0) {
-    ws_cli_error ("check: --jobs must be 1 or more");
+  if (jobs != JOBS_UNSET && jobs < 1) {
+    ws_cli_error ("check: --jobs must be 1 or more (got %d)", jobs);
+    goto end;
+  }
+  if (allow_decode_errors < 0) {
+    ws_cli_error ("check: --allow-decode-errors must be 0 or more");
+    goto end;
+  }
+  opts.allow_decode_errors = allow_decode_errors;
+  if (!parse_limits (&opts, target, tolerance, max_true_peak))
+    goto end;
+  if (mono != NULL && !parse_mono (mono, &opts.mono)) {
+    ws_cli_error ("check: unknown --mono \"%s\"; use dual-mono or single",
+        mono);
     goto end;
   }
   if (flash_step < 0 || flash_step > 16) {
@@ -1011,7 +1259,7 @@ ws_cmd_check (int argc, char **argv)
   }
 
   {
-    guint n_jobs = jobs > 0 ? (guint) jobs : g_get_num_processors ();
+    guint n_jobs = jobs_allowed (jobs);
     guint cores = g_get_num_processors ();
     guint parallel = MIN (n_jobs, n);
     Batch batch = { &opts, &progress, paths, NULL, NULL, html != NULL, ro.jsonl,
@@ -1032,8 +1280,9 @@ ws_cmd_check (int argc, char **argv)
     progress.current = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
         g_free);
     progress.start_us = g_get_monotonic_time ();
-    /* libav logs from every decoder thread; the report says what matters */
-    av_log_set_level (AV_LOG_QUIET);
+    /* libav's warnings and errors go to the file that caused them (the
+     * check engine's log callback), never to the terminal */
+    av_log_set_level (AV_LOG_WARNING);
     if (parallel <= 1) {
       for (guint i = 0; i < n; i++)
         check_one (GUINT_TO_POINTER (i + 1), &batch);
@@ -1131,6 +1380,7 @@ end:
   g_strfreev (territories);
   g_free (metadata);
   g_free (preset);
+  g_free (mono);
   g_free (policy_id);
   g_free (service_class);
   g_free (from);

@@ -18,11 +18,25 @@
 # other load on the machine); each side runs BENCH_REPEAT times, alternating,
 # and the fastest run counts.
 #
+# Every run is kept: the table gives the fastest (min), the median and the
+# slowest (max) of each side, so the spread under other load is visible.
+#
+# Extra audio tracks: the same file with 1, 2, 3 and 4 copies of its AAC
+# track (remuxed, `-c copy`), each checked by watershed (every track is
+# decoded and measured) and decoded by ffmpeg with every stream mapped
+# (`-map 0 -f null -`); the cost of each extra track is (T_k - T_1) / (k - 1)
+# / T_1, from the fastest runs.
+#
 # Usage: tests/bench/bench-check.sh BUILD_DIR
 # Env:   BENCH_SECONDS (default 60): length of the test file.
 #        BENCH_REPEAT (default 3): runs of each side.
-# Goals: watershed check <= 1.15x the decode-only time, about 0.65x the
-#        scripted ffmpeg runs.
+#        BENCH_TRACKS (default 1): 0 skips the extra-track runs.
+#        BENCH_CALLGRIND (default 0): 1 also counts instructions with
+#        valgrind's callgrind on the first BENCH_CALLGRIND_SECONDS
+#        (default 10) of the file, 1 and 4 audio tracks: a measure the
+#        other jobs on the machine do not move.
+# Goals: watershed check <= 1.10x the decode-only time, about 0.65x the
+#        scripted ffmpeg runs; each extra audio track <= 3 %.
 set -eu
 
 if [ $# -ne 1 ]; then
@@ -53,6 +67,10 @@ ffmpeg -nostdin -hide_banner -loglevel error \
   "$mp4"
 
 calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
+# stats FILE: "min median max" of the numbers in FILE (one a line)
+stats() { sort -n "$1" | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f %.3f %.3f", v[1], m, v[NR] }'; }
+# note NAME: appends this run's $wall and $cpu to the NAME lists
+note() { echo "$wall" >>"$tmp/$1.wall"; echo "$cpu" >>"$tmp/$1.cpu"; }
 holds() { awk "BEGIN { exit !($1) }"; }
 keep_min() { if [ -z "$1" ] || holds "$2 < $1"; then echo "$2"; else echo "$1"; fi; }
 # run CMD...: sets $wall and $cpu; output to $tmp/out
@@ -69,9 +87,11 @@ while [ "$i" -lt "$repeat" ]; do
   echo "run $i/$repeat ..."
   run ffmpeg -nostdin -nostats -hide_banner -i "$mp4" -f null -
   dec_w=$(keep_min "$dec_w" "$wall"); dec_c=$(keep_min "$dec_c" "$cpu")
+  note dec
 
   run "$ws" check --jobs 1 --no-progress --json "$mp4"
   ws_w=$(keep_min "$ws_w" "$wall"); ws_c=$(keep_min "$ws_c" "$cpu")
+  note ws
   cp "$tmp/out" "$tmp/ws.json"
 
   run ffmpeg -nostdin -nostats -hide_banner -i "$mp4" -vn \
@@ -105,7 +125,7 @@ echo
 echo "file: ${seconds} s 1920x1080 25 fps H.264 (libx264 veryfast crf 20) + AAC stereo 48 kHz"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) (1 min) at the end; best of $repeat"
 echo
-printf '%-52s %9s %9s\n' "run" "wall s" "CPU s"
+printf '%-52s %9s %9s\n' "run (fastest)" "wall s" "CPU s"
 printf '%-52s %9s %9s\n' "ffmpeg -i FILE -f null - (decode only, the floor)" "$dec_w" "$dec_c"
 printf '%-52s %9s %9s\n' "watershed check (loudness + flash, one pass)" "$ws_w" "$ws_c"
 printf '%-52s %9s %9s\n' "  the same with --flash-sample-step 2 (one run)" "$ws2_w" "$ws2_c"
@@ -113,8 +133,12 @@ printf '%-52s %9s %9s\n' "ffmpeg -vn -af ebur128=peak=true -f null -" "$eb_w" "$
 printf '%-52s %9s %9s\n' "ffmpeg -an -vf photosensitivity -f null -" "$ph_w" "$ph_c"
 printf '%-52s %9s %9s\n' "scripted: the two ffmpeg runs above" "$sc_w" "$sc_c"
 echo
+printf '%-52s %23s %23s\n' "spread over $repeat runs" "wall min / median / max" "CPU min / median / max"
+printf '%-52s %23s %23s\n' "ffmpeg -i FILE -f null -" "$(stats "$tmp/dec.wall")" "$(stats "$tmp/dec.cpu")"
+printf '%-52s %23s %23s\n' "watershed check" "$(stats "$tmp/ws.wall")" "$(stats "$tmp/ws.cpu")"
+echo
 printf '%-52s %9s %9s\n' "ratio" "wall" "CPU"
-printf '%-52s %8sx %8sx\n' "watershed / decode only (goal <= 1.15x)" \
+printf '%-52s %8sx %8sx\n' "watershed / decode only (goal <= 1.10x)" \
   "$(calc "$ws_w / $dec_w")" "$(calc "$ws_c / $dec_c")"
 printf '%-52s %8sx %8sx\n' "watershed / scripted ffmpeg runs (goal ~0.65x)" \
   "$(calc "$ws_w / $sc_w")" "$(calc "$ws_c / $sc_c")"
@@ -124,3 +148,75 @@ echo "values: integrated ours ${ws_i} LUFS / ebur128 ${ff_i} LUFS;" \
   "flash verdict ${ws_flash}, ${ws_inc} incident(s)"
 echo "flash incidents (start_s, end_s): default sampling $(incidents "$tmp/ws.json");" \
   "--flash-sample-step 2 $(incidents "$tmp/ws2.json")"
+
+if [ "${BENCH_TRACKS:-1}" != 0 ]; then
+# ---- extra audio tracks ----------------------------------------------------
+echo
+echo "making the same file with 1-4 copies of its audio track ..."
+for k in 1 2 3 4; do
+  maps="-map 0:v"
+  j=0
+  while [ "$j" -lt "$k" ]; do maps="$maps -map 0:a"; j=$((j + 1)); done
+  # shellcheck disable=SC2086
+  ffmpeg -nostdin -hide_banner -loglevel error -i "$mp4" $maps -c copy \
+    "$tmp/tracks$k.mp4"
+done
+i=0
+while [ "$i" -lt "$repeat" ]; do
+  i=$((i + 1))
+  echo "tracks run $i/$repeat ..."
+  for k in 1 2 3 4; do
+    run "$ws" check --jobs 1 --no-progress --json "$tmp/tracks$k.mp4"
+    note "wst$k"
+    cp "$tmp/out" "$tmp/wst$k.json"
+    run ffmpeg -nostdin -nostats -hide_banner -i "$tmp/tracks$k.mp4" -map 0 \
+      -f null -
+    note "fft$k"
+  done
+done
+echo
+echo "audio tracks measured by watershed in the 4-track file:" \
+  "$(grep -c '"stream_index" :' "$tmp/wst4.json" || true)"
+echo "audio tracks (fastest of $repeat runs)"
+printf '%-8s %-27s %-27s %-12s\n' "tracks" "watershed wall / CPU s" "ffmpeg -map 0 wall / CPU s" "ws / ffmpeg"
+for k in 1 2 3 4; do
+  w=$(stats "$tmp/wst$k.wall" | cut -d' ' -f1); c=$(stats "$tmp/wst$k.cpu" | cut -d' ' -f1)
+  fw=$(stats "$tmp/fft$k.wall" | cut -d' ' -f1); fc=$(stats "$tmp/fft$k.cpu" | cut -d' ' -f1)
+  eval "tw$k=$w tc$k=$c"
+  printf '%-8s %-27s %-27s %-12s\n' "$k" "$w / $c" "$fw / $fc" "$(calc "$w / $fw")x"
+done
+printf 'cost of each extra track, watershed (goal <= 3 %%): wall %s %%, CPU %s %%\n' \
+  "$(calc "($tw4 - $tw1) / 3 / $tw1 * 100")" "$(calc "($tc4 - $tc1) / 3 / $tc1 * 100")"
+printf 'spread of the 4-track watershed runs: wall %s, CPU %s (min median max)\n' \
+  "$(stats "$tmp/wst4.wall")" "$(stats "$tmp/wst4.cpu")"
+fi
+
+# ---- instructions (callgrind), independent of the machine's load ----------
+# BENCH_CALLGRIND=1: the first BENCH_CALLGRIND_SECONDS (default 10) of the
+# file, and of its 4-track copy, under valgrind's callgrind (every thread's
+# instructions counted; about 50x slower, so a shorter cut).
+[ "${BENCH_CALLGRIND:-0}" = 1 ] || exit 0
+command -v valgrind >/dev/null || { echo "valgrind not found: no instruction counts"; exit 0; }
+cg_s="${BENCH_CALLGRIND_SECONDS:-10}"
+ffmpeg -nostdin -hide_banner -loglevel error -i "$mp4" -t "$cg_s" -c copy "$tmp/cg1.mp4"
+ffmpeg -nostdin -hide_banner -loglevel error -i "$mp4" -t "$cg_s" -map 0:v \
+  -map 0:a -map 0:a -map 0:a -map 0:a -c copy "$tmp/cg4.mp4"
+# instr CMD...: the instructions callgrind counted
+instr() {
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" >/dev/null 2>"$tmp/cg.log" || true
+  sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$tmp/cg.log"
+}
+echo
+echo "instructions (callgrind) on the first $cg_s s ..."
+i_ff=$(instr ffmpeg -nostdin -nostats -hide_banner -i "$tmp/cg1.mp4" -f null -)
+i_ws=$(instr "$ws" check --jobs 1 --no-progress --json "$tmp/cg1.mp4")
+i_ff4=$(instr ffmpeg -nostdin -nostats -hide_banner -i "$tmp/cg4.mp4" -map 0 -f null -)
+i_ws4=$(instr "$ws" check --jobs 1 --no-progress --json "$tmp/cg4.mp4")
+printf '%-52s %15s\n' "run" "instructions"
+printf '%-52s %15s\n' "ffmpeg -i FILE -f null - (decode only)" "$i_ff"
+printf '%-52s %15s\n' "watershed check" "$i_ws"
+printf '%-52s %15s\n' "ffmpeg -map 0 -f null -, 4 audio tracks" "$i_ff4"
+printf '%-52s %15s\n' "watershed check, 4 audio tracks" "$i_ws4"
+printf '%-52s %14sx\n' "watershed / decode only (goal <= 1.10x)" "$(calc "$i_ws / $i_ff")"
+printf '%-52s %14s%%\n' "each extra audio track, watershed (goal <= 3 %)" \
+  "$(calc "($i_ws4 - $i_ws) / 3 / $i_ws * 100")"

@@ -1030,6 +1030,79 @@ START_TEST (test_loudness_no_data_before_enough_input)
 }
 END_TEST
 
+/* ws_loudness_get_recent() reads what the two getters read, at every
+ * 100 ms (a step boundary), on a signal whose loudness moves. */
+START_TEST (test_loudness_recent_matches_getters)
+{
+  unsigned int rate = rates[_i];
+  Signal s;
+  WsLoudness *l = NULL;
+  size_t tick, done = 0;
+  double m, st, m2, st2;
+  int checked = 0;
+
+  signal_init (&s, rate, 2);
+  signal_sine (&s, -30.0, 2.0);
+  signal_sine (&s, -18.0, 3.0);
+  signal_sine (&s, -25.0, 2.0);
+  tick = s.rate / 10;
+  ck_assert_int_eq (ws_loudness_new (&l, 2, rate, WS_LOUDNESS_LAYOUT_DEFAULT,
+                        NULL, 0),
+      WS_RESULT_OK);
+  while (done + tick <= s.frames) {
+    ck_assert_int_eq (ws_loudness_add_frames_f32 (l, s.data + done * 2, tick),
+        WS_RESULT_OK);
+    done += tick;
+    ck_assert_int_eq (ws_loudness_get_recent (l, &m, &st), WS_RESULT_OK);
+    if (done < (size_t) rate * 4 / 10) {
+      ck_assert (isnan (m));
+      continue;
+    }
+    ck_assert_int_eq (ws_loudness_get_momentary (l, &m2), WS_RESULT_OK);
+    if (rate % 100 == 0)
+      assert_near (m, m2, 0.01, "recent momentary", rate);
+    if (done < (size_t) rate * 3) {
+      ck_assert (isnan (st));
+      continue;
+    }
+    ck_assert_int_eq (ws_loudness_get_shortterm (l, &st2), WS_RESULT_OK);
+    if (rate % 100 == 0)
+      assert_near (st, st2, 0.01, "recent short-term", rate);
+    checked++;
+  }
+  ck_assert_int_gt (checked, 30);
+  ws_loudness_free (l);
+  signal_clear (&s);
+}
+END_TEST
+
+/* The mono rule: single reads 3 LU below dual mono; unknown fails closed
+ * to dual mono (the louder reading). */
+START_TEST (test_loudness_mono_rule)
+{
+  unsigned int rate = rates[_i];
+  WsLoudnessChannel dual = ws_loudness_mono_channel (WS_LOUDNESS_MONO_DUAL);
+  WsLoudnessChannel single = ws_loudness_mono_channel (WS_LOUDNESS_MONO_SINGLE);
+  Signal s;
+
+  ck_assert_int_eq (dual, WS_LOUDNESS_CHANNEL_DUAL_MONO);
+  ck_assert_int_eq (single, WS_LOUDNESS_CHANNEL_CENTER);
+  ck_assert_int_eq (ws_loudness_mono_channel ((WsLoudnessMono) 7),
+      WS_LOUDNESS_CHANNEL_DUAL_MONO);
+  ck_assert_str_eq (ws_loudness_mono_to_string (WS_LOUDNESS_MONO_DUAL),
+      "dual-mono");
+  ck_assert_str_eq (ws_loudness_mono_to_string (WS_LOUDNESS_MONO_SINGLE),
+      "single");
+  signal_init (&s, rate, 1);
+  signal_sine (&s, -23.0, 20.0);
+  assert_near (integrated_of (&s, WS_LOUDNESS_LAYOUT_MAP, &dual), -23.0, TOL_LU,
+      "mono, dual-mono rule", rate);
+  assert_near (integrated_of (&s, WS_LOUDNESS_LAYOUT_MAP, &single), -26.01,
+      TOL_LU, "mono, single rule", rate);
+  signal_clear (&s);
+}
+END_TEST
+
 static Suite *
 loudness_suite (void)
 {
@@ -1080,6 +1153,11 @@ loudness_suite (void)
   tcase_add_test (tc, test_loudness_new_rejects_bad_arguments);
   tcase_add_test (tc, test_loudness_calls_reject_null);
   tcase_add_test (tc, test_loudness_no_data_before_enough_input);
+  suite_add_tcase (s, tc);
+
+  tc = tcase_create ("meters");
+  tcase_add_loop_test (tc, test_loudness_recent_matches_getters, 0, n_rates);
+  tcase_add_loop_test (tc, test_loudness_mono_rule, 0, n_rates);
   suite_add_tcase (s, tc);
 
   return s;

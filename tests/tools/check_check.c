@@ -560,10 +560,10 @@ START_TEST (test_check_junit_and_html_reports)
   ck_assert_int_eq (count_elements (root, "testsuite"), 12);
   ck_assert_int_eq (count_elements (root, "error"), 4);
   ck_assert_int_eq (count_elements (root, "failure"), 3);
-  /* 8 readable files x 5 checks + 4 unreadable, less the checks that do
-   * not apply (no skipped noise) */
+  /* 8 readable files x 6 checks (with integrity) + 4 unreadable, less
+   * the checks that do not apply (no skipped noise) */
   ck_assert_int_eq (count_elements (root, "testcase"),
-      8 * 5 + 4 - not_applicable);
+      8 * 6 + 4 - not_applicable);
   ck_assert_int_eq (count_elements (root, "skipped"), 0);
   xmlFreeDoc (doc);
   g_object_unref (parser);
