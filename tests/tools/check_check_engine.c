@@ -774,10 +774,22 @@ END_TEST
 START_TEST (test_check_engine_jobs_clamped)
 {
   char *path = media ("damaged/intact.mp4");
+  char *copy1 = media ("damaged/intact-copy1.mp4");
+  char *copy2 = media ("damaged/intact-copy2.mp4");
   guint cores = g_get_num_processors ();
   char *want = g_strdup_printf (" (%u core%s", cores, cores == 1 ? "" : "s");
-  WsTestRun r = WS_TEST_RUN ("check", "--jobs", "10000", "--no-progress", path,
-      path, path);
+  char *bytes = NULL;
+  gsize len = 0;
+  WsTestRun r;
+
+  /* three distinct files: one file named three times is checked once */
+  ck_assert (g_file_get_contents (path, &bytes, &len, NULL));
+  ck_assert (g_file_set_contents (copy1, bytes, len, NULL));
+  ck_assert (g_file_set_contents (copy2, bytes, len, NULL));
+  ck_assert (sidecar_for (copy1) && sidecar_for (copy2));
+  g_free (bytes);
+  r = WS_TEST_RUN ("check", "--jobs", "10000", "--no-progress", path, copy1,
+      copy2);
 
   ck_assert_msg (r.status == 0, "exit %d: %s %s", r.status, r.out, r.err);
   ck_assert_msg (strstr (r.err, "warning: --jobs 10000 lowered to "), "%s",
@@ -793,7 +805,16 @@ START_TEST (test_check_engine_jobs_clamped)
   ck_assert_msg (strstr (r.out, "3 files: 3 pass, 0 fail, 0 error"), "%s",
       r.out);
   ws_test_run_clear (&r);
+  for (char **c = (char *[]){ copy1, copy2, NULL }; *c; c++) {
+    char *xml = g_strdup_printf ("%.*s.xml", (int) (strlen (*c) - 4), *c);
+
+    g_unlink (*c);
+    g_unlink (xml);
+    g_free (xml);
+  }
   g_free (want);
+  g_free (copy1);
+  g_free (copy2);
   g_free (path);
 }
 END_TEST
