@@ -360,7 +360,7 @@ resolve_candidate (Ebu *e, Candidate *c, WsRating *r, const xmlNode *node)
           "treated as unrated (most restrictive)");
   }
   if (c->reason != NULL)
-    ws_rating_add_text (r, c->lang, NULL, c->reason);
+    ws_metadata_add_text (e->md, r, node, c->lang, NULL, c->reason);
 }
 
 /* watershed has no "every territory except" rating: say so. */
