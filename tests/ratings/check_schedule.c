@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 
 #include "ws-error.h"
+#include "ws-policy.h"
+#include "ws-rating-system.h"
 #include "ws-schedule.h"
 #include "ws-test-util.h"
 
@@ -557,6 +559,32 @@ START_TEST (test_schedule_bounds_and_cut_values)
 }
 END_TEST
 
+/* An event in year 0001 is printed as a date, never "(null)". */
+START_TEST (test_schedule_year_0001_formats)
+{
+  GError *error = NULL;
+  WsRatingRegistry *reg = ws_rating_registry_new (NULL, &error);
+  WsPolicy *p;
+  gint64 us;
+  char *text;
+
+  ck_assert_msg (reg != NULL, "%s", error ? error->message : "?");
+  p = ws_policy_load ("uk-ofcom", reg, &error);
+  ck_assert_msg (p != NULL, "%s", error ? error->message : "?");
+  ck_assert (ws_parse_iso8601_us ("0001-01-01T00:00:00Z", &us, NULL));
+  text = ws_policy_format_time (p, us);
+  /* London's local mean time was 1 min 15 s behind UTC */
+  ck_assert_str_eq (text, "0000-12-31T23:58:45-00:01");
+  g_free (text);
+  ck_assert (ws_parse_iso8601_us ("9999-12-31T23:59:59Z", &us, NULL));
+  text = ws_policy_format_time (p, us + 3600 * US);
+  ck_assert_str_eq (text, "10000-01-01T00:59:59+00:00");
+  g_free (text);
+  ws_policy_free (p);
+  ws_rating_registry_free (reg);
+}
+END_TEST
+
 static Suite *
 schedule_suite (void)
 {
@@ -584,6 +612,7 @@ schedule_suite (void)
   tcase_add_test (errors, test_schedule_non_regular_and_empty);
   tcase_add_test (errors, test_schedule_bounds_and_cut_values);
   tcase_add_test (time, test_schedule_duration_range);
+  tcase_add_test (time, test_schedule_year_0001_formats);
   suite_add_tcase (s, errors);
   return s;
 }
