@@ -657,13 +657,18 @@ ws_xml_push_free (WsXmlPush *push)
 char *
 ws_utf8_cut (const char *text, gsize max_chars)
 {
+  /* look no further than the bytes that can hold max_chars + 1 characters:
+   * a 10 MB text costs no more than a short one */
+  gsize limit = max_chars < G_MAXSIZE / 8 ? 4 * max_chars + 4 : G_MAXSIZE / 2;
+  gsize n;
   char *valid, *end;
   GString *s;
 
   if (text == NULL)
     return NULL;
-  valid = g_utf8_make_valid (text, -1);
-  if (g_utf8_strlen (valid, -1) <= (glong) max_chars)
+  n = strnlen (text, limit + 1);
+  valid = g_utf8_make_valid (text, (gssize) MIN (n, limit));
+  if (n <= limit && g_utf8_strlen (valid, -1) <= (glong) max_chars)
     return valid;
   end = g_utf8_offset_to_pointer (valid, (glong) max_chars);
   s = g_string_new_len (valid, end - valid);
