@@ -447,7 +447,7 @@ static gboolean G_GNUC_PRINTF (4, 5) fail (GError **error, const Loader *ld,
   int line = node ? ws_xml_line (node) : 0;
 
   va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
+  msg = ws_xml_shorten_message (g_strdup_vprintf (format, args));
   va_end (args);
   if (line > 0)
     g_set_error (error, WS_ERROR, WS_ERROR_INVALID, "%s:%d: %s", ld->name, line,

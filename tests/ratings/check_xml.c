@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "ws-error.h"
+#include "ws-policy.h"
+#include "ws-rating-system.h"
 #include "ws-xml.h"
 
 static xmlDoc *
@@ -526,6 +528,33 @@ START_TEST (test_xml_push_guarded)
 }
 END_TEST
 
+/* Every XML reader cuts the values it quotes in its errors: a policy whose
+ * zone is a 900 KB string is refused in a message of a few hundred bytes. */
+START_TEST (test_xml_policy_errors_cut_values)
+{
+  GString *doc = g_string_new ("<policy xmlns=\"urn:watershed:policy:1\" "
+                               "id=\"x\" jurisdiction=\"GB\" zone=\"");
+  GError *error = NULL;
+  WsRatingRegistry *reg = ws_rating_registry_new (NULL, &error);
+
+  ck_assert_msg (reg != NULL, "%s", error ? error->message : "?");
+  for (int i = 0; i < 900 * 1024 / 8; i++)
+    g_string_append (doc, "Europe/X");
+  g_string_append (doc, "\"/>");
+  ck_assert_ptr_null (
+      ws_policy_load_memory (doc->str, doc->len, "p.xml", reg, &error));
+  ck_assert_ptr_nonnull (error);
+  ck_assert_msg (strlen (error->message) < 600, "%zu bytes",
+      strlen (error->message));
+  ck_assert_msg (strstr (error->message, "Europe/XEurope/X") != NULL &&
+                     strstr (error->message, "\u2026") != NULL,
+      "%s", error->message);
+  g_clear_error (&error);
+  ws_rating_registry_free (reg);
+  g_string_free (doc, TRUE);
+}
+END_TEST
+
 static Suite *
 xml_suite (void)
 {
@@ -557,6 +586,7 @@ xml_suite (void)
   tcase_add_test (security, test_xml_non_regular_files_refused);
   tcase_add_test (security, test_xml_messages_cut_values);
   tcase_add_test (security, test_xml_push_guarded);
+  tcase_add_test (security, test_xml_policy_errors_cut_values);
   tcase_add_test (errors, test_xml_empty_file_message);
   suite_add_tcase (s, security);
   return s;
