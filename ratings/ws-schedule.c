@@ -1033,12 +1033,13 @@ all_blank (const char *buf, gsize n)
 }
 
 static WsSchedule *
-parse_stream (const char *name, ReadFunc read, gpointer src, GError **error)
+parse_stream (const char *name, ReadFunc read, gpointer src, gsize buf_size,
+    GError **error)
 {
   xmlSAXHandler sax;
   Parser ps = { 0 };
   WsXmlPush *push = NULL;
-  char *buf = g_malloc (CHUNK);
+  char *buf = g_malloc (MAX (buf_size, 1));
   gssize n;
   gboolean ok = TRUE, blank = TRUE;
 
@@ -1061,7 +1062,7 @@ parse_stream (const char *name, ReadFunc read, gpointer src, GError **error)
   }
   ps.ctxt = ws_xml_push_get_context (push);
 
-  while ((n = read (src, buf, CHUNK)) > 0) {
+  while ((n = read (src, buf, MAX (buf_size, 1))) > 0) {
     blank = blank && all_blank (buf, (gsize) n);
     if (!ws_xml_push_feed (push, buf, (gsize) n, FALSE))
       break;
@@ -1175,7 +1176,7 @@ ws_schedule_read_memory (const char *data, gsize len, const char *name,
         "%s: the file is empty; expected a schedule", name);
     return NULL;
   }
-  return parse_stream (name, read_mem, &m, error);
+  return parse_stream (name, read_mem, &m, MIN (len, CHUNK), error);
 }
 
 WsSchedule *
@@ -1199,7 +1200,7 @@ ws_schedule_read_file (const char *path, GError **error)
         g_strerror (e));
     return NULL;
   }
-  s = parse_stream (path, read_file, f, error);
+  s = parse_stream (path, read_file, f, CHUNK, error);
   fclose (f);
   return s;
 }
