@@ -125,6 +125,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -137,6 +138,7 @@
 #include "ws-rating-event.h"
 #include "ws-rating-system.h"
 #include "ws-territory.h"
+#include "ws-xml.h"
 
 GST_DEBUG_CATEGORY_STATIC (ratinggate_debug);
 #define GST_CAT_DEFAULT ratinggate_debug
@@ -464,13 +466,22 @@ refresh_settings (WsRatingGate *self)
     self->cur_class = g_strdup (
         ws_policy_get_default_service_class (self->policy));
   if (territory != NULL) {
-    self->cur_territory = ws_territory_normalise (territory);
-    if (self->cur_territory == NULL)
-      GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
-          ("territory \"%s\" is not an ISO 3166-1 country code; ratings for "
-           "any territory are used",
-              territory),
+    const gchar *cc = ws_territory_normalise (territory);
+
+    /* start() refused an unknown territory; one set while playing is an
+     * error too, and the territory in force stays */
+    if (cc == NULL) {
+      gchar *shown = ws_utf8_cut (territory, WS_XML_MAX_QUOTED_CHARS);
+
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("territory \"%s\" is not an ISO 3166-1 country code; the "
+           "territory %s stays in force",
+              shown, GST_STR_NULL (self->cur_territory)),
           (NULL));
+      g_free (shown);
+    } else {
+      self->cur_territory = cc;
+    }
   } else if (self->policy != NULL)
     self->cur_territory = ws_territory_normalise (
         ws_policy_get_jurisdiction (self->policy));
@@ -753,27 +764,90 @@ json_string (GString *s, const gchar *v)
   g_free (valid);
 }
 
-/* One write() of the whole line (O_APPEND keeps lines of several writers
- * apart), then fsync(). FALSE with errno set on failure. */
-static gboolean
-write_line (int fd, const gchar *line, gsize len)
+/* Cuts @fd back to the end of its last complete line (nothing when it
+ * already ends with a newline or is empty). Returns the number of bytes
+ * removed, or -1 with errno set. */
+static gssize
+truncate_to_last_line (int fd)
 {
-  while (len > 0) {
-    ssize_t n = write (fd, line, len);
+  struct stat st;
+  char buf[4096];
+  off_t end;
+
+  if (fstat (fd, &st) != 0)
+    return -1;
+  end = st.st_size;
+  while (end > 0) {
+    off_t from = end > (off_t) sizeof (buf) ? end - (off_t) sizeof (buf) : 0;
+    ssize_t n = pread (fd, buf, (size_t) (end - from), from);
 
     if (n < 0) {
       if (errno == EINTR)
         continue;
-      return FALSE;
+      return -1;
     }
-    line += n;
-    len -= (gsize) n;
+    if (n != end - from) {
+      errno = EIO;
+      return -1;
+    }
+    for (ssize_t i = n - 1; i >= 0; i--) {
+      if (buf[i] == '\n') {
+        off_t keep = from + i + 1;
+
+        if (keep == st.st_size)
+          return 0;
+        if (ftruncate (fd, keep) != 0)
+          return -1;
+        return (gssize) (st.st_size - keep);
+      }
+    }
+    end = from;
   }
-  while (fsync (fd) != 0) {
-    if (errno != EINTR)
-      return FALSE;
+  if (st.st_size > 0 && ftruncate (fd, 0) != 0)
+    return -1;
+  return (gssize) st.st_size;
+}
+
+/* Appends the whole line (O_APPEND keeps lines of several writers apart),
+ * then fsync(). A short write - the disk filled up mid-line, or the file
+ * size limit was reached - would leave a torn line for the next decision
+ * to be glued to: the file is cut back to its last complete line and the
+ * line written once more (the space may have been freed meanwhile).
+ * FALSE with errno set when the line could not be written whole; the log
+ * then still ends with a complete line. */
+static gboolean
+write_line (int fd, const gchar *line, gsize len)
+{
+  int e = 0;
+
+  for (int attempt = 0; attempt < 2; attempt++) {
+    gsize done = 0;
+
+    while (done < len) {
+      ssize_t n = write (fd, line + done, len - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0) {
+        e = n < 0 ? errno : ENOSPC;
+        break;
+      }
+      done += (gsize) n;
+    }
+    if (done == len) {
+      while (fsync (fd) != 0) {
+        if (errno != EINTR)
+          return FALSE;
+      }
+      return TRUE;
+    }
+    if (done > 0 && truncate_to_last_line (fd) < 0) {
+      e = errno;
+      break;
+    }
   }
-  return TRUE;
+  errno = e;
+  return FALSE;
 }
 
 static void
@@ -825,10 +899,13 @@ write_as_run (WsRatingGate *self, const gchar *instant, GstClockTime rt,
   if (!write_line (self->log_fd, s->str, s->len)) {
     int e = errno;
 
-    GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
-        ("Could not write the as-run log \"%s\": %s", self->log_path,
-            g_strerror (e)),
-        ("decision: %s", self->reason));
+    /* every decision must be on record: an error, not a warning */
+    GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
+        ("Could not write the as-run log \"%s\": %s; the decision was not "
+         "recorded (the log still ends with its last complete line): free "
+         "space or move the log",
+            self->log_path, g_strerror (e)),
+        ("decision: %s", s->str));
   }
   g_string_free (s, TRUE);
   g_free (name);
@@ -919,17 +996,51 @@ ensure_decision (WsRatingGate *self, gboolean have_time, gint64 instant_ns,
 
 /* ---- the slate --------------------------------------------------------- */
 
+static cairo_status_t
+read_fd (void *closure, unsigned char *data, unsigned int length)
+{
+  int fd = *(int *) closure;
+
+  while (length > 0) {
+    ssize_t n = read (fd, data, length);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return CAIRO_STATUS_READ_ERROR;
+    data += n;
+    length -= (unsigned int) n;
+  }
+  return CAIRO_STATUS_SUCCESS;
+}
+
 static void
 draw_image (WsRatingGate *self, cairo_t *cr, const gchar *path, double dw,
     int h)
 {
-  cairo_surface_t *img = cairo_image_surface_create_from_png (path);
+  cairo_surface_t *img;
+  GError *err = NULL;
   double iw, ih, scale;
+  int fd;
 
+  /* opened like every input (a FIFO cannot hang the streaming thread),
+   * so a missing file is not reported as "not a PNG" */
+  fd = ws_xml_open_regular (path, "slate image", NULL, &err);
+  if (fd < 0) {
+    GST_ELEMENT_WARNING (self, RESOURCE, READ,
+        ("Could not read the slate image: %s; the slate is black",
+            err->message),
+        (NULL));
+    g_error_free (err);
+    return;
+  }
+  img = cairo_image_surface_create_from_png_stream (read_fd, &fd);
+  close (fd);
   if (cairo_surface_status (img) != CAIRO_STATUS_SUCCESS) {
     GST_ELEMENT_WARNING (self, RESOURCE, READ,
-        ("Could not read the slate image \"%s\": %s; the slate is black", path,
-            cairo_status_to_string (cairo_surface_status (img))),
+        ("The slate image \"%s\" is not a PNG image cairo can read (%s); "
+         "the slate is black",
+            path, cairo_status_to_string (cairo_surface_status (img))),
         ("slate-image must be a PNG file"));
     cairo_surface_destroy (img);
     return;
@@ -1447,7 +1558,7 @@ ws_rating_gate_src_event (GstPad *pad, GstObject *parent, GstEvent *event)
 static gboolean
 ws_rating_gate_start (WsRatingGate *self)
 {
-  gchar *policy_id, *start_time, *log_path, *service_class;
+  gchar *policy_id, *start_time, *log_path, *service_class, *territory;
   GError *err = NULL;
   gboolean ok = FALSE;
 
@@ -1456,8 +1567,28 @@ ws_rating_gate_start (WsRatingGate *self)
   start_time = g_strdup (self->start_time);
   log_path = g_strdup (self->as_run_log);
   service_class = g_strdup (self->service_class);
+  territory = g_strdup (self->territory);
   self->clock_mode = self->clock;
   GST_OBJECT_UNLOCK (self);
+
+  /* an unknown territory would match no rating, or every one: refuse it */
+  if (territory != NULL && ws_territory_normalise (territory) == NULL) {
+    gchar *shown = ws_utf8_cut (territory, WS_XML_MAX_QUOTED_CHARS);
+
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("territory \"%s\" is not an ISO 3166-1 country code; give one "
+         "such as GB, DE or FR",
+            shown),
+        (NULL));
+    g_free (shown);
+    g_free (territory);
+    g_free (policy_id);
+    g_free (start_time);
+    g_free (log_path);
+    g_free (service_class);
+    return FALSE;
+  }
+  g_free (territory);
 
   if (policy_id == NULL || *policy_id == '\0') {
     gchar **ids = ws_policy_list_ids (NULL);
@@ -1513,7 +1644,7 @@ ws_rating_gate_start (WsRatingGate *self)
     self->start_ns = us * 1000;
   }
   if (log_path != NULL && *log_path != '\0') {
-    self->log_fd = open (log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+    self->log_fd = open (log_path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC,
         0644);
     if (self->log_fd < 0) {
       int e = errno;
@@ -1525,6 +1656,21 @@ ws_rating_gate_start (WsRatingGate *self)
       goto end;
     }
     self->log_path = g_strdup (log_path);
+    /* a torn last line (the process died mid-write) is cut, so the next
+     * decision does not get glued to it */
+    {
+      gssize cut = truncate_to_last_line (self->log_fd);
+
+      if (cut > 0)
+        GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
+            ("The as-run log \"%s\" ended with an incomplete line of "
+             "%" G_GSSIZE_FORMAT " bytes; it was removed",
+                log_path, cut),
+            (NULL));
+      else if (cut < 0)
+        GST_WARNING_OBJECT (self, "cannot check the end of %s: %s", log_path,
+            g_strerror (errno));
+    }
   }
 
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
@@ -1761,8 +1907,9 @@ ws_rating_gate_class_init (WsRatingGateClass *klass)
               GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_TERRITORY,
       g_param_spec_string ("territory", "Territory",
-          "ISO 3166-1 code of the audience; a rating event for another "
-          "territory counts as unrated. NULL = the policy's jurisdiction",
+          "ISO 3166-1 code of the audience (an unknown code is an error); "
+          "a rating event for another territory counts as unrated. "
+          "NULL = the policy's jurisdiction",
           DEFAULT_TERRITORY,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_PLAYING));
@@ -1815,7 +1962,8 @@ ws_rating_gate_class_init (WsRatingGateClass *klass)
   g_object_class_install_property (gobject_class, PROP_AS_RUN_LOG,
       g_param_spec_string ("as-run-log", "As-Run Log",
           "Path of a file that gets one JSON line per decision change "
-          "(appended, fsync'd); NULL = none",
+          "(appended, fsync'd; a line that cannot be written whole is cut "
+          "back and is an element error); NULL = none",
           DEFAULT_AS_RUN_LOG,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));

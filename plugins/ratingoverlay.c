@@ -112,6 +112,7 @@
 #include "ws-guidance-render.h"
 #include "ws-rating-event.h"
 #include "ws-rating-system.h"
+#include "ws-xml.h"
 
 GST_DEBUG_CATEGORY_STATIC (ratingoverlay_debug);
 #define GST_CAT_DEFAULT ratingoverlay_debug
@@ -414,7 +415,7 @@ content_build (WsRatingOverlay *self, const Props *p)
     c->hints.foreground_argb = 0xffffffff;
     c->hints.border_argb = 0xffffffff;
     if (code && code[0])
-      c->badge_text = g_strdup (code);
+      c->badge_text = ws_utf8_cut (code, WS_XML_MAX_QUOTED_CHARS);
     else if (minimum_age >= 0)
       c->badge_text = g_strdup_printf ("%d+", minimum_age);
     else
@@ -438,7 +439,9 @@ content_build (WsRatingOverlay *self, const Props *p)
     g_free (cats);
   }
   g_ptr_array_add (c->categories, NULL);
-  c->text = g_strdup (text);
+  /* a text from the property or an application's event is bounded like
+   * one read from metadata (ws_rating_add_text) */
+  c->text = ws_utf8_cut (text, WS_GUIDANCE_TEXT_MAX_CHARS);
   if (c->def)
     c->summary = g_strdup_printf ("%s%s%s", ws_rating_def_get_name (c->def),
         c->text ? " " : "", c->text ? c->text : "");

@@ -10,6 +10,7 @@
 #include "ws-error.h"
 #include "ws-metadata.h"
 #include "ws-guidance-render.h"
+#include "ws-xml.h"
 
 #define MAX_IMAGE_SIDE 8192
 #define FONT_FAMILY "Sans"
@@ -64,7 +65,14 @@ make_layout (cairo_t *cr, const char *text, double px, gboolean bold)
   pango_font_description_set_absolute_size (fd, MAX (px, 1.0) * PANGO_SCALE);
   pango_layout_set_font_description (layout, fd);
   pango_font_description_free (fd);
-  pango_layout_set_text (layout, text, -1);
+  {
+    /* pango lays out in time that grows with the text: never more than a
+     * guidance text may hold (the readers already cut there) */
+    char *bounded = ws_utf8_cut (text, WS_GUIDANCE_TEXT_MAX_CHARS);
+
+    pango_layout_set_text (layout, bounded, -1);
+    g_free (bounded);
+  }
   return layout;
 }
 
@@ -834,6 +842,10 @@ text_layout (cairo_t *cr, const char *text, double font_px, double wrap_units,
   layout = make_layout (cr, text, font_px, FALSE);
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
   pango_layout_set_width (layout, (int) (wrap_units * PANGO_SCALE));
+  /* at most WS_GUIDANCE_TEXT_MAX_LINES lines, the last one ellipsized: a
+   * long text cannot push the panel off the frame */
+  pango_layout_set_height (layout, -WS_GUIDANCE_TEXT_MAX_LINES);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
   pango_layout_set_alignment (layout, align);
   pango_layout_get_extents (layout, NULL, &logical);
   /* shrink the box to the longest line, then align within it */

@@ -31,6 +31,9 @@ G_BEGIN_DECLS
  * screen.
  */
 
+/** The most lines of guidance text drawn. */
+#define WS_GUIDANCE_TEXT_MAX_LINES 4
+
 /**
  * WsGuidanceRect:
  * A rectangle in image pixels; @width and @height 0 when absent.
@@ -48,7 +51,10 @@ typedef struct {
  * @categories: (nullable) (array zero-terminated=1): pictogram categories
  *   in display order (see ws_guidance_order_categories()); unknown
  *   categories draw the generic "other" pictogram.
- * @text: (nullable): guidance text, plain UTF-8 (not markup).
+ * @text: (nullable): guidance text, plain UTF-8 (not markup). Only its
+ *   first WS_GUIDANCE_TEXT_MAX_CHARS characters are laid out, on at most
+ *   WS_GUIDANCE_TEXT_MAX_LINES lines (the last ends in an ellipsis when
+ *   the text is longer).
  * @badge_height: badge height in pixels (rows), at least 8.
  * @pixel_aspect: pixel aspect ratio (> 0; 1.0 for square pixels).
  * @max_text_width: the text wraps at this width in pixels (columns);

@@ -30,6 +30,7 @@
  * adultContent are honoured and cross-checked.
  */
 #include "ws-metadata-readers.h"
+#include "ws-schedule.h"
 
 #include <string.h>
 
@@ -359,7 +360,7 @@ resolve_candidate (Ebu *e, Candidate *c, WsRating *r, const xmlNode *node)
           "treated as unrated (most restrictive)");
   }
   if (c->reason != NULL)
-    ws_rating_add_text (r, c->lang, NULL, c->reason);
+    ws_metadata_add_text (e->md, r, node, c->lang, NULL, c->reason);
 }
 
 /* watershed has no "every territory except" rating: say so. */
@@ -423,54 +424,36 @@ read_one (Ebu *e, const xmlNode *node, gboolean audience, gint64 start_ns,
 
 /* ---- parts -------------------------------------------------------------- */
 
-/* normalPlayTime: "HH:MM:SS[.f]" (xs:time) or xs:duration "PT1H2M3.5S". */
+/* The longest part time accepted: 10,000 hours, so start + duration in
+ * nanoseconds stays far from overflow. */
+#define MAX_PART_TIME_US (G_GINT64_CONSTANT (10000) * 3600 * 1000000)
+
+/* normalPlayTime: "HH:MM:SS[.f]" (xs:time, perhaps with a Z) or an
+ * xs:duration "PT1H2M3.5S", read by the one duration parser of ratings/
+ * (ws_parse_duration_us). Returns nanoseconds, or -1. */
 static gint64
 parse_npt (const char *s)
 {
-  double h = 0, m = 0, sec = 0;
-  char *end;
+  char *t;
+  gsize len;
+  gint64 us;
+  gboolean ok;
 
   if (s == NULL)
     return -1;
-  if (s[0] == 'P') {
-    const char *p = strchr (s, 'T');
-
-    if (p == NULL || strchr (s, 'Y') != NULL || strchr (s, 'D') != NULL)
-      return -1;
-    p++;
-    while (*p != '\0') {
-      double v = g_ascii_strtod (p, &end);
-
-      if (end == p || v < 0)
-        return -1;
-      if (*end == 'H')
-        h = v;
-      else if (*end == 'M')
-        m = v;
-      else if (*end == 'S')
-        sec = v;
-      else
-        return -1;
-      p = end + 1;
-    }
-  } else {
-    h = g_ascii_strtod (s, &end);
-    if (end == s || *end != ':')
-      return -1;
-    m = g_ascii_strtod (end + 1, &end);
-    if (*end != ':')
-      return -1;
-    sec = g_ascii_strtod (end + 1, &end);
-    if (*end != '\0' && *end != 'Z')
-      return -1;
-    if (m >= 60 || sec >= 60)
-      return -1;
-  }
-  if (h < 0 || m < 0 || sec < 0 || h > 1e6)
+  t = g_strdup (s);
+  len = strlen (t);
+  if (len > 0 && t[0] != 'P' && (t[len - 1] == 'Z' || t[len - 1] == 'z'))
+    t[len - 1] = '\0';
+  ok = ws_parse_duration_us (t, &us);
+  g_free (t);
+  if (!ok || us < 0 || us > MAX_PART_TIME_US)
     return -1;
-  return (gint64) (((h * 60 + m) * 60 + sec) * 1e9 + 0.5);
+  return us * 1000;
 }
 
+/* -1: no such element; -2: present but unreadable or out of range (with a
+ * warning); else nanoseconds. */
 static gint64
 part_time (Ebu *e, const xmlNode *part, const char *name)
 {
@@ -483,6 +466,14 @@ part_time (Ebu *e, const xmlNode *part, const char *name)
     return -1;
   text = ws_xml_text (npt);
   ns = parse_npt (text);
+  if (ns < 0) {
+    ws_metadata_warn_node (e->md, npt != NULL ? npt : t,
+        "%s normalPlayTime \"%s\" is not a time watershed reads "
+        "(HH:MM:SS.fff or an xs:duration such as PT1H2M3.5S, at most 10000 "
+        "hours): the part's ratings are applied to the whole programme",
+        name, text ? text : "");
+    ns = -2;
+  }
   g_free (text);
   return ns;
 }
@@ -500,10 +491,11 @@ read_part (Ebu *e, const xmlNode *part)
                                                  "type"),
                              e->ns, "targetAudience");
 
-  if (has_ratings && start < 0) {
-    ws_metadata_warn_node (e->md, part,
-        "part has ratings but no partStartTime/normalPlayTime watershed can "
-        "read: its ratings are applied to the whole programme");
+  if (has_ratings && (start < 0 || duration == -2)) {
+    if (start == -1)
+      ws_metadata_warn_node (e->md, part,
+          "part has ratings but no partStartTime/normalPlayTime: its ratings "
+          "are applied to the whole programme");
     read_ratings_of (e, part, -1, -1);
     return;
   }

@@ -118,7 +118,7 @@ read_rating (WsMetadata *md, const WsRatingRegistry *reg, xmlNode *node,
         code);
 
   if (reason != NULL)
-    ws_rating_add_text (r, NULL, NULL, reason);
+    ws_metadata_add_text (md, r, node, NULL, NULL, reason);
 
   territory = ws_metadata_system_territory (ws_metadata_rating_system (reg, r));
   if (territory == NULL)

@@ -65,6 +65,16 @@ void ws_metadata_warn_node (WsMetadata *md, const xmlNode *node,
     const char *format, ...) G_GNUC_PRINTF (3, 4);
 
 /**
+ * ws_metadata_add_text:
+ * ws_rating_add_text() for a reader: when the text is cut at
+ * WS_GUIDANCE_TEXT_MAX_CHARS, also warns at @node.
+ * Returns: TRUE when the text was cut.
+ */
+gboolean ws_metadata_add_text (WsMetadata *md, WsRating *rating,
+    const xmlNode *node, const char *lang, const char *length,
+    const char *text);
+
+/**
  * ws_metadata_take_rating:
  * Appends @rating (transfer full), filling @line and @element from @node
  * when unset.

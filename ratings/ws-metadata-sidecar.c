@@ -197,7 +197,7 @@ read_text (Sidecar *sc, WsRating *r, const xmlNode *node)
     return ws_metadata_set_invalid (sc->error, sc->md, node,
         "empty guidance text; write the text or remove the element");
   }
-  ws_rating_add_text (r, lang, length, text);
+  ws_metadata_add_text (sc->md, r, node, lang, length, text);
   g_free (lang);
   g_free (length);
   g_free (text);

@@ -563,7 +563,7 @@ read_texts (Reader *rd, const xmlNode *pg, WsRating *into)
             "ExplanatoryText has %ld characters: DVB-I "
             "allows at most %d (A177 table 61); shorten it",
             chars, DVBI_MAX_TEXT_CHARS);
-      ws_rating_add_text (into, lang, length, text);
+      ws_metadata_add_text (rd->md, into, e, lang, length, text);
     }
 
     key = g_strdup_printf ("%s/%s", length ? length : "long", lang ? lang : "");

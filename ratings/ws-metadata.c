@@ -138,33 +138,72 @@ ws_rating_set_resolved (WsRating *r, const WsRatingDef *def)
   r->minimum_age = ws_rating_def_get_minimum_age (def);
 }
 
-void
+gboolean
 ws_rating_add_text (WsRating *r, const char *lang, const char *length,
     const char *text)
 {
   WsGuidanceText *t;
-  char **words;
+  GString *s;
+  char *valid, *cut;
+  gboolean space = FALSE, was_cut = FALSE;
+  glong n_chars = 0;
 
-  g_return_if_fail (r != NULL && text != NULL);
+  g_return_val_if_fail (r != NULL && text != NULL, FALSE);
 
   t = g_new0 (WsGuidanceText, 1);
   t->lang = g_strdup (lang);
   t->length = g_strdup (length);
-  /* Collapse runs of white space (multi-line ExplanatoryText). */
-  words = g_strsplit_set (text, " \t\r\n", -1);
-  {
-    GString *s = g_string_new (NULL);
-    for (char **w = words; *w != NULL; w++) {
-      if (**w == '\0')
-        continue;
-      if (s->len > 0)
-        g_string_append_c (s, ' ');
-      g_string_append (s, *w);
+  /* Collapse runs of white space (multi-line ExplanatoryText) in one pass
+   * that stops just past the bound, so a 10 MB text costs no more than a
+   * short one. */
+  s = g_string_sized_new (MIN (strlen (text), 4 * WS_GUIDANCE_TEXT_MAX_CHARS));
+  for (const char *p = text; *p != '\0'; p++) {
+    if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+      space = s->len > 0;
+      continue;
     }
-    t->text = g_string_free (s, FALSE);
+    if (s->len >= 4 * WS_GUIDANCE_TEXT_MAX_CHARS + 4) {
+      was_cut = TRUE; /* also bounds runs of stray continuation bytes */
+      break;
+    }
+    if (((guchar) *p & 0xc0) != 0x80) {
+      if (n_chars + (space ? 1 : 0) >= WS_GUIDANCE_TEXT_MAX_CHARS + 1) {
+        was_cut = TRUE;
+        break;
+      }
+      n_chars += space ? 2 : 1;
+    }
+    if (space)
+      g_string_append_c (s, ' ');
+    space = FALSE;
+    g_string_append_c (s, *p);
   }
-  g_strfreev (words);
+  valid = g_utf8_make_valid (s->str, s->len);
+  g_string_free (s, TRUE);
+  if (was_cut || g_utf8_strlen (valid, -1) > WS_GUIDANCE_TEXT_MAX_CHARS) {
+    cut = g_utf8_substring (valid, 0, WS_GUIDANCE_TEXT_MAX_CHARS);
+    t->text = g_strconcat (g_strchomp (cut), "\u2026", NULL);
+    g_free (cut);
+    g_free (valid);
+    was_cut = TRUE;
+  } else {
+    t->text = valid;
+  }
   g_ptr_array_add (r->texts, t);
+  return was_cut;
+}
+
+gboolean
+ws_metadata_add_text (WsMetadata *md, WsRating *r, const xmlNode *node,
+    const char *lang, const char *length, const char *text)
+{
+  if (!ws_rating_add_text (r, lang, length, text))
+    return FALSE;
+  ws_metadata_warn_node (md, node,
+      "guidance text of more than %d characters cut there (DVB-I allows "
+      "160): shorten the text",
+      WS_GUIDANCE_TEXT_MAX_CHARS);
+  return TRUE;
 }
 
 static void add_warning_valist (WsMetadata *md, int line, const char *element,
@@ -180,9 +219,10 @@ add_warning_valist (WsMetadata *md, int line, const char *element,
 
   w = g_new0 (WsMetadataWarning, 1);
   w->line = line;
-  w->element = g_strdup (element);
+  w->element = ws_utf8_cut (element, WS_XML_MAX_QUOTED_CHARS);
   w->invalid = invalid;
-  w->message = g_strdup_vprintf (format, args);
+  /* values quoted in the message are cut: a 5 MB attribute is not echoed */
+  w->message = ws_xml_shorten_message (g_strdup_vprintf (format, args));
   g_ptr_array_add (md->warnings, w);
 }
 
@@ -245,7 +285,7 @@ ws_metadata_set_invalid (GError **error, const WsMetadata *md,
   char *msg;
 
   va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
+  msg = ws_xml_shorten_message (g_strdup_vprintf (format, args));
   va_end (args);
   if (node != NULL)
     g_set_error (error, WS_ERROR, WS_ERROR_INVALID, "%s:%d: %s: %s", md->path,

@@ -166,8 +166,26 @@ WsRating *ws_rating_copy (const WsRating *rating);
  */
 void ws_rating_set_resolved (WsRating *rating, const WsRatingDef *def);
 
-void ws_rating_add_text (WsRating *rating, const char *lang, const char *length,
-    const char *text);
+/**
+ * WS_GUIDANCE_TEXT_MAX_CHARS:
+ * The longest guidance text kept, in characters (1000). DVB-I allows 160
+ * characters for an ExplanatoryText; TV-Anytime's long form and sidecar
+ * texts run longer, but no guidance a viewer reads on screen runs to
+ * thousands. Longer texts are cut there with an ellipsis ("…"), and the
+ * readers warn.
+ */
+#define WS_GUIDANCE_TEXT_MAX_CHARS 1000
+
+/**
+ * ws_rating_add_text:
+ * @lang, @length: (nullable): copied.
+ * @text: copied with runs of white space collapsed, invalid UTF-8
+ *   replaced, and cut at WS_GUIDANCE_TEXT_MAX_CHARS with an ellipsis.
+ *
+ * Returns: TRUE when @text had to be cut (a reader then warns).
+ */
+gboolean ws_rating_add_text (WsRating *rating, const char *lang,
+    const char *length, const char *text);
 
 /** Appends a warning; @line 0 and @element NULL allowed. printf-style. */
 void ws_metadata_add_warning (WsMetadata *md, int line, const char *element,

@@ -467,7 +467,7 @@ static gboolean G_GNUC_PRINTF (4, 5) fail (GError **error, const Loader *ld,
   int line = node ? ws_xml_line (node) : 0;
 
   va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
+  msg = ws_xml_shorten_message (g_strdup_vprintf (format, args));
   va_end (args);
   if (line > 0)
     g_set_error (error, WS_ERROR, WS_ERROR_INVALID, "%s:%d: %s", ld->name, line,
@@ -2402,10 +2402,28 @@ ws_policy_format_time (const WsPolicy *p, gint64 t_us)
   frac = t_us - s * USEC;
   off = zone_offset (p->zone, s);
   dt = g_date_time_new_from_unix_utc (s + off);
-  if (dt == NULL)
-    return NULL;
-  base = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
-  g_date_time_unref (dt);
+  if (dt != NULL) {
+    base = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
+    g_date_time_unref (dt);
+  } else {
+    /* Outside GDateTime's years 1-9999 (0001-01-01T00:00:00Z is year 0 in
+     * London's LMT): civil date by hand, never a NULL to print as
+     * "(null)". Hinnant's days-to-civil, proleptic Gregorian. */
+    gint64 local = s + off, days = floor_div (local, 86400), sod;
+    gint64 z = days + 719468, era, doe, yoe, y, doy, mp;
+
+    sod = local - days * 86400;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    y = yoe + era * 400 + (mp >= 10);
+    base = g_strdup_printf ("%s%04" G_GINT64_FORMAT "-%02d-%02dT%02d:%02d:%02d",
+        y < 0 ? "-" : "", ABS (y), (int) (mp < 10 ? mp + 3 : mp - 9),
+        (int) (doy - (153 * mp + 2) / 5 + 1), (int) (sod / 3600),
+        (int) (sod % 3600 / 60), (int) (sod % 60));
+  }
   oh = ABS (off) / 3600;
   om = (ABS (off) % 3600) / 60;
   if (frac != 0)

@@ -341,7 +341,7 @@ fail (Ctx *ctx, const xmlNode *node, const char *format, ...)
   char *msg;
 
   va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
+  msg = ws_xml_shorten_message (g_strdup_vprintf (format, args));
   va_end (args);
   g_set_error (ctx->error, WS_ERROR, WS_ERROR_INVALID, "%s:%d: <%s>: %s",
       ctx->name, ws_xml_line (node), node ? (const char *) node->name : "?",

@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
 #include "ws-error.h"
+#include "ws-xml.h"
 
 #define NS_WATERSHED "urn:watershed:schedule:1"
 #define NS_BXF "http://smpte-ra.org/schemas/2021/2008/BXF"
@@ -97,10 +99,13 @@ typedef struct {
   gboolean root_seen;
   gboolean unknown_root;
   char *unknown_root_desc;
-  gboolean forbidden;
-  int forbidden_line;
-  int first_error_line;
-  char *first_error;
+  /* events (or BXF ScheduledEvents) in the format's namespace */
+  gsize n_events_seen;
+  /* look-alikes: our element names in another namespace, per (name, ns) */
+  GHashTable *lookalikes; /* "name\nns" -> WsMetadataWarning (in warnings) */
+  gsize n_lookalikes;
+  int first_lookalike_line;
+  char *first_lookalike;
   /* element stack */
   Elem stack[MAX_DEPTH];
   int depth;
@@ -267,6 +272,8 @@ ws_parse_duration_us (const char *text, gint64 *out_us)
   const char *p = text;
   gint64 total = 0;
   gboolean in_time = FALSE, any = FALSE;
+  int rank = 0; /* D, H, M, S each at most once and in that order, so
+                 * the total (each part at most 10^8) cannot overflow */
 
   if (text == NULL)
     return FALSE;
@@ -324,23 +331,27 @@ ws_parse_duration_us (const char *text, gint64 *out_us)
     }
     switch (*p) {
       case 'D':
-        if (in_time)
+        if (in_time || rank >= 1)
           return FALSE;
+        rank = 1;
         total += value * US_PER_DAY;
         break;
       case 'H':
-        if (!in_time)
+        if (!in_time || rank >= 2)
           return FALSE;
+        rank = 2;
         total += value * 3600 * US_PER_S;
         break;
       case 'M':
-        if (!in_time)
+        if (!in_time || rank >= 3)
           return FALSE; /* months are not a fixed length */
+        rank = 3;
         total += value * 60 * US_PER_S;
         break;
       case 'S':
-        if (!in_time)
+        if (!in_time || rank >= 4)
           return FALSE;
+        rank = 4;
         total += value * US_PER_S + frac;
         break;
       default:
@@ -423,10 +434,10 @@ add_violation (Parser *ps, int line, const char *element, const char *fmt, ...)
   va_list args;
 
   va_start (args, fmt);
-  w->message = g_strdup_vprintf (fmt, args);
+  w->message = ws_xml_shorten_message (g_strdup_vprintf (fmt, args));
   va_end (args);
   w->line = line;
-  w->element = g_strdup (element);
+  w->element = ws_utf8_cut (element, WS_XML_MAX_QUOTED_CHARS);
   w->invalid = TRUE;
   g_ptr_array_add (ps->sched->warnings, w);
 }
@@ -759,13 +770,93 @@ bxf_end (Parser *ps)
 
 /* ---- SAX callbacks ----------------------------------------------------- */
 
+/* One of our element names in another namespace (a default xmlns moved
+ * it, or a typo): ignored, with one warning per name and namespace that
+ * counts them. */
+typedef struct {
+  WsMetadataWarning *w; /* owned by the warnings array */
+  char *ns;
+  const char *want_ns;
+  gsize count;
+  int last_line;
+} Lookalike;
+
+static void
+lookalike_free (gpointer p)
+{
+  Lookalike *l = p;
+
+  g_free (l->ns);
+  g_free (l);
+}
+
+static void
+note_lookalike (Parser *ps, int line, const char *name, const char *ns,
+    const char *want_ns)
+{
+  char *key = g_strconcat (name, "\n", ns, NULL);
+  Lookalike *l = g_hash_table_lookup (ps->lookalikes, key);
+
+  ps->n_lookalikes++;
+  if (ps->first_lookalike == NULL) {
+    char *shown = ws_utf8_cut (ns, WS_XML_MAX_QUOTED_CHARS);
+
+    ps->first_lookalike_line = line;
+    ps->first_lookalike = g_strdup_printf ("<%s> %s%s%s", name,
+        *ns ? "in namespace \"" : "with no namespace", shown, *ns ? "\"" : "");
+    g_free (shown);
+  }
+  if (l == NULL) {
+    l = g_new0 (Lookalike, 1);
+    l->w = g_new0 (WsMetadataWarning, 1);
+    l->w->line = line;
+    l->w->element = ws_utf8_cut (name, WS_XML_MAX_QUOTED_CHARS);
+    l->ns = ws_utf8_cut (ns, WS_XML_MAX_QUOTED_CHARS);
+    l->want_ns = want_ns;
+    g_ptr_array_add (ps->sched->warnings, l->w);
+    g_hash_table_insert (ps->lookalikes, key, l);
+    key = NULL;
+  }
+  l->count++;
+  l->last_line = line;
+  g_free (key);
+}
+
+/* Writes the look-alike warnings' messages once their counts are known. */
+static void
+finish_lookalikes (Parser *ps)
+{
+  GHashTableIter it;
+  gpointer value;
+
+  g_hash_table_iter_init (&it, ps->lookalikes);
+  while (g_hash_table_iter_next (&it, NULL, &value)) {
+    Lookalike *l = value;
+    GString *m = g_string_new (NULL);
+
+    g_string_append_printf (m,
+        "<%s> %s%s%s is not the schedule's <%s> "
+        "(namespace \"%s\"): ignored",
+        l->w->element, *l->ns ? "in namespace \"" : "with no namespace", l->ns,
+        *l->ns ? "\"" : "", l->w->element, l->want_ns);
+    if (l->count > 1)
+      g_string_append_printf (m,
+          " (%" G_GSIZE_FORMAT " such elements, the "
+          "last at line %d)",
+          l->count, l->last_line);
+    g_string_append (m, "; check the document's xmlns declarations");
+    g_free (l->w->message);
+    l->w->message = g_string_free (m, FALSE);
+  }
+}
+
 static void
 on_start (void *ctx, const xmlChar *localname, const xmlChar *prefix,
     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
     int nb_attributes, int nb_defaulted, const xmlChar **attrs)
 {
   xmlParserCtxtPtr ctxt = ctx;
-  Parser *ps = ctxt->_private;
+  Parser *ps = ws_xml_push_user_data (ctx);
   const char *name = (const char *) localname;
   const char *ns = uri ? (const char *) uri : "";
   int line = xmlSAX2GetLineNumber (ctxt);
@@ -790,8 +881,12 @@ on_start (void *ctx, const xmlChar *localname, const xmlChar *prefix,
   if (ps->sched->format == WS_SCHEDULE_FORMAT_WATERSHED) {
     char *owned_id, *owned_class;
 
-    if (strcmp (ns, NS_WATERSHED) != 0)
+    if (strcmp (ns, NS_WATERSHED) != 0) {
+      if (!strcmp (name, "event") || !strcmp (name, "channel") ||
+          !strcmp (name, "watershed-schedule"))
+        note_lookalike (ps, line, name, ns, NS_WATERSHED);
       goto push;
+    }
     if (!strcmp (name, "watershed-schedule") || !strcmp (name, "channel")) {
       attr (attrs, nb_attributes, !strcmp (name, "channel") ? "id" : "channel",
           &owned_id);
@@ -803,6 +898,7 @@ on_start (void *ctx, const xmlChar *localname, const xmlChar *prefix,
       g_free (owned_id);
       g_free (owned_class);
     } else if (!strcmp (name, "event")) {
+      ps->n_events_seen++;
       watershed_event (ps, line, attrs, nb_attributes);
     }
     goto push;
@@ -813,6 +909,10 @@ on_start (void *ctx, const xmlChar *localname, const xmlChar *prefix,
     e = bxf_elem (name);
   else if (!strcmp (ns, NS_WATERSHED) && !strcmp (name, "rating"))
     e = E_WS_RATING;
+  else if (bxf_elem (name) != E_OTHER || !strcmp (name, "BxfMessage"))
+    note_lookalike (ps, line, name, ns, NS_BXF);
+  if (e == E_SCHEDULED_EVENT)
+    ps->n_events_seen++;
 
   if (e == E_CHANNEL && !ps->in_event) {
     char *shortname;
@@ -873,8 +973,7 @@ static void
 on_end (void *ctx, const xmlChar *localname, const xmlChar *prefix,
     const xmlChar *uri)
 {
-  xmlParserCtxtPtr ctxt = ctx;
-  Parser *ps = ctxt->_private;
+  Parser *ps = ws_xml_push_user_data (ctx);
 
   if (ps->depth == 0)
     return;
@@ -889,38 +988,10 @@ on_end (void *ctx, const xmlChar *localname, const xmlChar *prefix,
 static void
 on_characters (void *ctx, const xmlChar *ch, int len)
 {
-  xmlParserCtxtPtr ctxt = ctx;
-  Parser *ps = ctxt->_private;
+  Parser *ps = ws_xml_push_user_data (ctx);
 
   if (ps->capturing && ps->text->len + len <= MAX_TEXT)
     g_string_append_len (ps->text, (const char *) ch, len);
-}
-
-static void
-on_entity_decl (void *ctx, const xmlChar *name, int type,
-    const xmlChar *public_id, const xmlChar *system_id, xmlChar *content)
-{
-  xmlParserCtxtPtr ctxt = ctx;
-  Parser *ps = ctxt->_private;
-
-  if (!ps->forbidden) {
-    ps->forbidden = TRUE;
-    ps->forbidden_line = xmlSAX2GetLineNumber (ctxt);
-  }
-  xmlStopParser (ctxt);
-}
-
-static void
-on_error (void *ctx, xmlErrorPtr e)
-{
-  xmlParserCtxtPtr ctxt = ctx;
-  Parser *ps = ctxt->_private;
-
-  if (ps->first_error != NULL || e == NULL || e->level < XML_ERR_ERROR)
-    return;
-  ps->first_error = g_strchomp (
-      g_strdup (e->message ? e->message : "not well-formed"));
-  ps->first_error_line = e->line;
 }
 
 /* ---- driver ------------------------------------------------------------ */
@@ -951,14 +1022,26 @@ ws_schedule_free (WsSchedule *s)
 
 typedef gssize (*ReadFunc) (gpointer src, char *buf, gsize len);
 
+static gboolean
+all_blank (const char *buf, gsize n)
+{
+  for (gsize i = 0; i < n; i++) {
+    if (!g_ascii_isspace (buf[i]))
+      return FALSE;
+  }
+  return TRUE;
+}
+
 static WsSchedule *
-parse_stream (const char *name, ReadFunc read, gpointer src, GError **error)
+parse_stream (const char *name, ReadFunc read, gpointer src, gsize buf_size,
+    GError **error)
 {
   xmlSAXHandler sax;
   Parser ps = { 0 };
-  char *buf = g_malloc (CHUNK);
+  WsXmlPush *push = NULL;
+  char *buf = g_malloc (MAX (buf_size, 1));
   gssize n;
-  gboolean ok = TRUE;
+  gboolean ok = TRUE, blank = TRUE;
 
   memset (&sax, 0, sizeof (sax));
   sax.initialized = XML_SAX2_MAGIC;
@@ -966,23 +1049,22 @@ parse_stream (const char *name, ReadFunc read, gpointer src, GError **error)
   sax.endElementNs = on_end;
   sax.characters = on_characters;
   sax.cdataBlock = on_characters;
-  sax.entityDecl = on_entity_decl;
-  sax.serror = on_error;
 
   ps.sched = schedule_new (name);
   ps.text = g_string_sized_new (256);
-  ps.ctxt = xmlCreatePushParserCtxt (&sax, NULL, NULL, 0, name);
-  if (ps.ctxt == NULL) {
+  ps.lookalikes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      lookalike_free);
+  push = ws_xml_push_new (&sax, &ps, name);
+  if (push == NULL) {
     g_set_error (error, WS_ERROR, WS_ERROR_IO, "%s: out of memory", name);
     ok = FALSE;
     goto end;
   }
-  ps.ctxt->_private = &ps;
-  xmlCtxtUseOptions (ps.ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                  XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
+  ps.ctxt = ws_xml_push_get_context (push);
 
-  while ((n = read (src, buf, CHUNK)) > 0) {
-    if (xmlParseChunk (ps.ctxt, buf, (int) n, 0) != 0 || ps.ctxt->disableSAX)
+  while ((n = read (src, buf, MAX (buf_size, 1))) > 0) {
+    blank = blank && all_blank (buf, (gsize) n);
+    if (!ws_xml_push_feed (push, buf, (gsize) n, FALSE))
       break;
   }
   if (n < 0) {
@@ -991,15 +1073,15 @@ parse_stream (const char *name, ReadFunc read, gpointer src, GError **error)
     ok = FALSE;
     goto end;
   }
-  if (!ps.ctxt->disableSAX)
-    xmlParseChunk (ps.ctxt, NULL, 0, 1);
+  if (blank) {
+    g_set_error (error, WS_ERROR, WS_ERROR_MALFORMED,
+        "%s: the file is empty; expected a schedule", name);
+    ok = FALSE;
+    goto end;
+  }
+  ws_xml_push_feed (push, NULL, 0, TRUE);
 
-  if (ps.forbidden) {
-    g_set_error (error, WS_ERROR, WS_ERROR_FORBIDDEN,
-        "%s:%d: the document "
-        "declares an entity; entity declarations are never processed: "
-        "remove the DOCTYPE's entity declarations",
-        name, ps.forbidden_line);
+  if (!ws_xml_push_check_refused (push, error)) {
     ok = FALSE;
   } else if (ps.unknown_root) {
     g_set_error (error, WS_ERROR, WS_ERROR_UNKNOWN_FORMAT,
@@ -1008,24 +1090,44 @@ parse_stream (const char *name, ReadFunc read, gpointer src, GError **error)
         "SMPTE BXF <BxfMessage> (%s)",
         name, ps.unknown_root_desc, NS_WATERSHED, NS_BXF);
     ok = FALSE;
-  } else if (!ps.ctxt->wellFormed || !ps.root_seen) {
+  } else if (!ws_xml_push_check_well_formed (push, error)) {
+    ok = FALSE;
+  } else if (!ps.root_seen) {
     g_set_error (error, WS_ERROR, WS_ERROR_MALFORMED,
-        "%s:%d: malformed "
-        "XML: %s; fix the document (xmllint --noout shows every error)",
-        name, ps.first_error_line,
-        ps.first_error ? ps.first_error : "no root element");
+        "%s: malformed XML: no root element; fix the document", name);
+    ok = FALSE;
+  } else if (ps.n_events_seen == 0) {
+    /* "0 events checked, pass" is how a default xmlns that moves every
+     * event out of our namespace would slip through */
+    const char *what = ps.sched->format == WS_SCHEDULE_FORMAT_BXF ?
+                           "<ScheduledEvent>" :
+                           "<event>";
+    const char *want = ps.sched->format == WS_SCHEDULE_FORMAT_BXF ?
+                           NS_BXF :
+                           NS_WATERSHED;
+
+    if (ps.n_lookalikes > 0)
+      g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
+          "%s:%d: the schedule has no %s in namespace \"%s\"; %" G_GSIZE_FORMAT
+          " element(s) with the schedule's names are in "
+          "another namespace, the first %s: check the xmlns declarations",
+          name, ps.first_lookalike_line, what, want, ps.n_lookalikes,
+          ps.first_lookalike);
+    else
+      g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
+          "%s: the schedule has no %s in namespace \"%s\"; an empty "
+          "schedule cannot be checked",
+          name, what, want);
     ok = FALSE;
   }
+  finish_lookalikes (&ps);
 
 end:
-  if (ps.ctxt != NULL) {
-    if (ps.ctxt->myDoc != NULL)
-      xmlFreeDoc (ps.ctxt->myDoc);
-    xmlFreeParserCtxt (ps.ctxt);
-  }
+  ws_xml_push_free (push);
   bxf_event_clear (&ps.ev);
   g_string_free (ps.text, TRUE);
-  g_free (ps.first_error);
+  g_hash_table_unref (ps.lookalikes);
+  g_free (ps.first_lookalike);
   g_free (ps.unknown_root_desc);
   g_free (buf);
   if (!ok) {
@@ -1071,10 +1173,10 @@ ws_schedule_read_memory (const char *data, gsize len, const char *name,
     name = "<memory>";
   if (len == 0) {
     g_set_error (error, WS_ERROR, WS_ERROR_MALFORMED,
-        "%s: the document is empty; expected a schedule", name);
+        "%s: the file is empty; expected a schedule", name);
     return NULL;
   }
-  return parse_stream (name, read_mem, &m, error);
+  return parse_stream (name, read_mem, &m, MIN (len, CHUNK), error);
 }
 
 WsSchedule *
@@ -1082,22 +1184,23 @@ ws_schedule_read_file (const char *path, GError **error)
 {
   FILE *f;
   WsSchedule *s;
+  int fd;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (g_file_test (path, G_FILE_TEST_IS_DIR)) {
-    g_set_error (error, WS_ERROR, WS_ERROR_IO,
-        "%s: is a directory; give a schedule file", path);
+  fd = ws_xml_open_regular (path, "schedule", NULL, error);
+  if (fd < 0)
     return NULL;
-  }
-  f = g_fopen (path, "rb");
+  f = fdopen (fd, "rb");
   if (f == NULL) {
     int e = errno;
+
+    close (fd);
     g_set_error (error, WS_ERROR, WS_ERROR_IO, "%s: cannot read: %s", path,
         g_strerror (e));
     return NULL;
   }
-  s = parse_stream (path, read_file, f, error);
+  s = parse_stream (path, read_file, f, CHUNK, error);
   fclose (f);
   return s;
 }

@@ -70,12 +70,23 @@ typedef struct WsSchedule WsSchedule;
 
 /**
  * ws_schedule_read_file:
- * @error: WS_ERROR_IO; WS_ERROR_MALFORMED (FILE:LINE and libxml2's reason);
- *   WS_ERROR_FORBIDDEN (entity declarations); WS_ERROR_UNKNOWN_FORMAT.
+ * @error: WS_ERROR_IO (also for a path that is not a regular file: a
+ *   FIFO, a directory, a device, refused before any read);
+ *   WS_ERROR_MALFORMED (FILE:LINE and libxml2's reason, or an empty
+ *   file); WS_ERROR_FORBIDDEN (an internal DTD subset, an entity
+ *   declaration, XInclude); WS_ERROR_TOO_LARGE (an element beyond
+ *   WS_XML_MAX_ATTRIBUTES or WS_XML_MAX_TAG_BYTES); WS_ERROR_UNKNOWN_FORMAT;
+ *   WS_ERROR_INVALID when the schedule has no event (`<event>` or
+ *   `<ScheduledEvent>`) in its format's namespace - the message names the
+ *   first look-alike in another namespace, if any.
  *
- * An event that cannot be used (no start, an impossible time such as
- * 25:61:00, a zero or negative duration) does not stop the reading: it is
- * skipped and recorded as a violation in the warnings, naming its line.
+ * The input is read through the guarded ws-xml push parser. An event that
+ * cannot be used (no start, an impossible time such as 25:61:00, a zero or
+ * negative duration) does not stop the reading: it is skipped and
+ * recorded as a violation in the warnings, naming its line. Elements with
+ * the schedule's names in another namespace are ignored with one warning
+ * (not a violation) per name and namespace, counting them. Values quoted
+ * in warnings are cut at WS_XML_MAX_QUOTED_CHARS.
  * Returns: (transfer full) (nullable): free with ws_schedule_free().
  */
 WsSchedule *ws_schedule_read_file (const char *path, GError **error);
@@ -129,7 +140,13 @@ gboolean ws_parse_iso8601_us (const char *text, gint64 *out_us,
  * ws_parse_duration_us:
  * @text: an xs:duration without years or months (`PT1H30M`, `P1DT2H`,
  *   `PT90.5S`) or a clock duration `HH:MM:SS[.frac]`.
- * Returns: FALSE when malformed or negative.
+ *
+ * The one duration parser of ratings/ (schedules, EBUCore part times).
+ * Each of D, H, M and S appears at most once, in that order, with a value
+ * of at most 10^8 (so the total cannot overflow); clock hours are at most
+ * 8784 (366 days).
+ * Returns: FALSE when malformed, negative or out of those ranges;
+ *   @out_us is untouched then.
  */
 gboolean ws_parse_duration_us (const char *text, gint64 *out_us);
 

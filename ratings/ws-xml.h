@@ -4,6 +4,7 @@
 #define WS_RATINGS_WS_XML_H
 
 #include <glib.h>
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 G_BEGIN_DECLS
@@ -12,17 +13,98 @@ G_BEGIN_DECLS
 #define WS_XML_DEFAULT_MAX_BYTES ((gsize) 256 * 1024 * 1024)
 
 /**
+ * WS_XML_MAX_ATTRIBUTES:
+ * Most attributes (namespace declarations included) one element may carry.
+ * libxml2 compares every attribute of an element with every other, so
+ * 200,000 attributes cost minutes of CPU; no real document has more than a
+ * few dozen. Checked on the bytes before the parser sees the element.
+ */
+#define WS_XML_MAX_ATTRIBUTES 1024
+
+/**
+ * WS_XML_MAX_TAG_BYTES:
+ * Longest start tag (its name and all its attributes with their values),
+ * in bytes (1 MiB). Checked on the bytes before the parser sees it.
+ */
+#define WS_XML_MAX_TAG_BYTES ((gsize) 1024 * 1024)
+
+/**
+ * WS_XML_MAX_QUOTED_CHARS:
+ * Values quoted in warnings and errors are cut to this many characters
+ * with an ellipsis, so a 5 MB attribute is never echoed whole.
+ */
+#define WS_XML_MAX_QUOTED_CHARS 80
+
+/** The XInclude namespaces (2001 recommendation and the 2003 draft). */
+#define WS_XML_NS_XINCLUDE "http://www.w3.org/2001/XInclude"
+#define WS_XML_NS_XINCLUDE_2003 "http://www.w3.org/2003/XInclude"
+
+/**
+ * ws_xml_open_regular:
+ * @path: a file to read.
+ * @what: what the file is for, used in messages ("metadata", "schedule").
+ * @out_size: (out) (optional): the file's size in bytes.
+ * @error: (out) (optional): WS_ERROR_IO naming @path: it does not exist,
+ *   cannot be opened, or is not a regular file (a directory, a FIFO, a
+ *   socket or a device such as /dev/zero).
+ *
+ * The one way ratings/ opens an input file. The file is opened with
+ * O_NONBLOCK and checked with fstat() before anything is read, so a FIFO
+ * with no writer cannot hang the caller and a device cannot feed endless
+ * bytes. A symbolic link to a regular file is followed.
+ *
+ * Returns: a file descriptor opened for reading (blocking again; the caller
+ *   closes it), or -1.
+ */
+int ws_xml_open_regular (const char *path, const char *what, gsize *out_size,
+    GError **error);
+
+/**
+ * ws_utf8_cut:
+ * @text: (nullable): any bytes, NUL-terminated.
+ * @max_chars: the most characters to keep.
+ *
+ * Invalid UTF-8 is replaced (U+FFFD); text longer than @max_chars
+ * characters is cut after @max_chars characters and an ellipsis ("…") is
+ * appended.
+ *
+ * Returns: (transfer full) (nullable): the text (NULL for NULL); free with
+ *   g_free().
+ */
+char *ws_utf8_cut (const char *text, gsize max_chars);
+
+/**
+ * ws_xml_shorten_message:
+ * @message: (transfer full): a formatted warning or error message.
+ *
+ * Cuts every double-quoted value in @message longer than
+ * WS_XML_MAX_QUOTED_CHARS characters with an ellipsis (and the whole
+ * message at 4 times that plus 1000 characters), and replaces invalid
+ * UTF-8. Every reader passes its messages through this.
+ *
+ * Returns: (transfer full): the message, perhaps reallocated.
+ */
+char *ws_xml_shorten_message (char *message);
+
+/**
  * ws_xml_read_file:
  * @path: file to read.
  * @max_bytes: refuse larger files (0 = WS_XML_DEFAULT_MAX_BYTES).
  * @error: (out) (optional): WS_ERROR_IO, WS_ERROR_TOO_LARGE,
- *   WS_ERROR_MALFORMED (message names FILE:LINE and libxml2's reason) or
- *   WS_ERROR_FORBIDDEN (a DTD declaring entities, external or internal).
+ *   WS_ERROR_MALFORMED (message names FILE:LINE and libxml2's reason),
+ *   WS_ERROR_FORBIDDEN (an internal DTD subset, an entity declaration,
+ *   XInclude) or WS_ERROR_TOO_LARGE (also for an element beyond the
+ *   bounds above).
  *
  * Parses with no network access, no DTD loading, no entity substitution;
- * a document that declares any entity is refused as soon as the declaration
- * is seen, so neither "billion laughs" nor an external entity pointing at a
- * local file is ever expanded. Line numbers above 65535 are kept.
+ * a document with an internal DTD subset (entity, attribute-default or
+ * element declarations) is refused as soon as it is seen, so neither
+ * "billion laughs", an external entity pointing at a local file nor an
+ * <!ATTLIST> default that adds attributes the document does not show
+ * is ever used. XInclude elements are refused, not silently ignored.
+ * Before the parser sees an element, its start tag is checked against
+ * WS_XML_MAX_ATTRIBUTES and WS_XML_MAX_TAG_BYTES. The file is opened with
+ * ws_xml_open_regular(). Line numbers above 65535 are kept.
  *
  * Returns: (transfer full): the document (free with xmlFreeDoc()), or NULL.
  */
@@ -38,6 +120,65 @@ xmlDoc *ws_xml_read_file (const char *path, gsize max_bytes, GError **error);
  */
 xmlDoc *ws_xml_read_memory (const char *data, gsize len, const char *name,
     GError **error);
+
+/**
+ * WsXmlPush:
+ *
+ * A streaming (SAX push) parse with the same protections as
+ * ws_xml_read_file(): for readers that must not build a tree (schedules
+ * of a million events). The SAX callbacks receive the parser context as
+ * their first argument; ws_xml_push_user_data() gives the @user_data.
+ */
+typedef struct WsXmlPush WsXmlPush;
+
+/**
+ * ws_xml_push_new:
+ * @sax: the reader's callbacks (copied). Its entity, DTD declaration and
+ *   error callbacks are replaced by ours; startElementNs is wrapped.
+ * @user_data: handed back by ws_xml_push_user_data().
+ * @name: the input's name in messages.
+ *
+ * Returns: (transfer full) (nullable): NULL when out of memory. Free with
+ *   ws_xml_push_free().
+ */
+WsXmlPush *ws_xml_push_new (const xmlSAXHandler *sax, gpointer user_data,
+    const char *name);
+
+/** Returns: (transfer none): the libxml2 context, for line numbers. */
+xmlParserCtxtPtr ws_xml_push_get_context (WsXmlPush *push);
+
+/** Returns: the @user_data of the WsXmlPush whose context is @ctx. */
+gpointer ws_xml_push_user_data (void *ctx);
+
+/**
+ * ws_xml_push_feed:
+ * @data: the next bytes (any split); @len 0 with @terminate TRUE ends.
+ *
+ * Scans the bytes against the bounds, then parses them.
+ * Returns: FALSE when parsing has stopped (a refusal, a fatal XML error,
+ *   or a callback called xmlStopParser()).
+ */
+gboolean ws_xml_push_feed (WsXmlPush *push, const char *data, gsize len,
+    gboolean terminate);
+
+/**
+ * ws_xml_push_check_refused:
+ * @error: WS_ERROR_FORBIDDEN (an entity or DTD declaration, an internal
+ *   subset, XInclude) or WS_ERROR_TOO_LARGE (an element beyond
+ *   WS_XML_MAX_ATTRIBUTES or WS_XML_MAX_TAG_BYTES), naming NAME:LINE.
+ * Returns: FALSE (with @error) when the input was refused.
+ */
+gboolean ws_xml_push_check_refused (WsXmlPush *push, GError **error);
+
+/**
+ * ws_xml_push_check_well_formed:
+ * @error: WS_ERROR_MALFORMED with NAME:LINE and libxml2's reason.
+ * Returns: FALSE (with @error) unless the whole input was well-formed.
+ */
+gboolean ws_xml_push_check_well_formed (WsXmlPush *push, GError **error);
+
+/** NULL is a no-op. Frees any document libxml2 built as well. */
+void ws_xml_push_free (WsXmlPush *push);
 
 /**
  * ws_xml_ns_has_prefix:

@@ -334,7 +334,11 @@ find_sidecar (const char *path, const char *metadata)
 
     candidate = g_build_filename (dir, file, NULL);
     g_free (file);
-    if (g_file_test (candidate, G_FILE_TEST_IS_REGULAR))
+    /* anything by that name counts, regular or not (a directory, a FIFO,
+     * /dev/zero): the reader refuses what it cannot read, and the file is
+     * an error, as docs/check.md says - never skipped */
+    if (g_file_test (candidate, G_FILE_TEST_EXISTS) ||
+        g_file_test (candidate, G_FILE_TEST_IS_SYMLINK))
       goto end;
     g_clear_pointer (&candidate, g_free);
   }

@@ -15,6 +15,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1416,6 +1418,241 @@ GST_START_TEST (test_ratinggate_access_flags)
 
 GST_END_TEST;
 
+/* ---- issue 11: hostile conditions -------------------------------------- */
+
+static gsize
+file_size (const gchar *path)
+{
+  GStatBuf st;
+
+  fail_unless (g_stat (path, &st) == 0);
+  return (gsize) st.st_size;
+}
+
+/* the text of the first bus message of @type, or NULL */
+static gchar *
+pop_text (GstBus *bus, GstMessageType type, gchar **debug)
+{
+  GstMessage *msg = gst_bus_pop_filtered (bus, type);
+  GError *err = NULL;
+  gchar *text;
+
+  if (msg == NULL)
+    return NULL;
+  if (type == GST_MESSAGE_ERROR)
+    gst_message_parse_error (msg, &err, debug);
+  else
+    gst_message_parse_warning (msg, &err, debug);
+  text = g_strdup (err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  return text;
+}
+
+/* The file system fills up mid-line, then frees: the short write is cut
+ * back to the last complete line (no torn line), the lost decision is an
+ * element error, and the next decision is a clean line of its own. The
+ * full disk is a real one as far as write() can tell: RLIMIT_FSIZE with
+ * SIGXFSZ ignored gives a short write, then EFBIG (check runs each test in
+ * its own process; the limit is restored anyway). */
+GST_START_TEST (test_ratinggate_as_run_log_short_write)
+{
+  gchar *caps = video_caps ("I420");
+  GstCaps *c = gst_caps_from_string (caps);
+  gchar *log = temp_path ("full.jsonl");
+  gchar *text, *debug = NULL, *before;
+  struct rlimit saved, lim;
+  GstVideoInfo info;
+  GPtrArray *lines;
+  void (*old_handler) (int);
+  gsize size;
+  guint i;
+  Gate g;
+
+  fail_unless (gst_video_info_from_caps (&info, c));
+  gate_start (&g, new_gate ("as-run-log", log, NULL), caps, "15");
+  push_video_checked (g.h, &info, 0, 1, BOUNDARY);
+  size = file_size (log);
+  fail_unless (size > 100);
+  fail_unless (g_file_get_contents (log, &before, NULL, NULL));
+
+  /* room for 40 more bytes: the 21:00 line (about 300) is torn */
+  fail_unless (getrlimit (RLIMIT_FSIZE, &saved) == 0);
+  old_handler = signal (SIGXFSZ, SIG_IGN);
+  lim = saved;
+  lim.rlim_cur = size + 40;
+  fail_unless (setrlimit (RLIMIT_FSIZE, &lim) == 0);
+  push_video_checked (g.h, &info, 1, 10 * VIDEO_FPS + 1, BOUNDARY);
+  fail_unless (setrlimit (RLIMIT_FSIZE, &saved) == 0);
+  signal (SIGXFSZ, old_handler);
+
+  text = pop_text (g.bus, GST_MESSAGE_ERROR, &debug);
+  fail_unless (text != NULL, "no element error");
+  fail_unless (strstr (text, log) && strstr (text, "File too large") &&
+                   strstr (text, "last complete line"),
+      "%s", text);
+  /* the lost decision is in the error's details */
+  fail_unless (debug && strstr (debug, "\"allowed\": true"), "%s", debug);
+  g_free (text);
+  g_free (debug);
+  /* nothing torn: the file is exactly what it was */
+  {
+    gchar *after;
+
+    fail_unless (g_file_get_contents (log, &after, NULL, NULL));
+    fail_unless_equals_string (after, before);
+    g_free (after);
+  }
+
+  /* space again: the next decision is written whole, on its own line */
+  fail_unless (gst_harness_push_event (g.h, rating_event ("bbfc", "12", "GB")));
+  for (i = 10 * VIDEO_FPS + 1; i < 10 * VIDEO_FPS + 3; i++)
+    push_video_checked (g.h, &info, i, i + 1, 0);
+  lines = read_log (log);
+  fail_unless_equals_int (lines->len, 2);
+  fail_if (json_object_get_boolean_member (log_line (lines, 0), "allowed"));
+  fail_unless_equals_string (json_object_get_string_member (log_line (lines, 1),
+                                 "rating"),
+      "bbfc:12");
+  g_ptr_array_unref (lines);
+  gate_stop (&g);
+
+  g_free (before);
+  remove_temp (log);
+  gst_caps_unref (c);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* A log whose last line was torn by a crash is cut back at start, with a
+ * warning, so the next decision is not glued to the torn bytes. */
+GST_START_TEST (test_ratinggate_as_run_log_torn_tail_cut)
+{
+  gchar *caps = video_caps ("I420");
+  GstCaps *c = gst_caps_from_string (caps);
+  gchar *log = temp_path ("torn.jsonl");
+  const gchar *good = "{\"instant\": \"2026-07-01T20:00:00+01:00\"}\n";
+  const gchar *torn = "{\"instant\": \"2026-07-01T20:3";
+  gchar *contents = g_strconcat (good, torn, NULL), *text;
+  GstVideoInfo info;
+  GPtrArray *lines;
+  Gate g;
+
+  fail_unless (gst_video_info_from_caps (&info, c));
+  fail_unless (g_file_set_contents (log, contents, -1, NULL));
+  gate_start (&g, new_gate ("as-run-log", log, NULL), caps, "15");
+  push_video_checked (g.h, &info, 0, 1, BOUNDARY);
+  text = pop_text (g.bus, GST_MESSAGE_WARNING, NULL);
+  fail_unless (text != NULL);
+  fail_unless (strstr (text, "incomplete line of 28 bytes") != NULL, "%s",
+      text);
+  g_free (text);
+  lines = read_log (log);
+  fail_unless_equals_int (lines->len, 2);
+  fail_unless_equals_string (json_object_get_string_member (log_line (lines, 0),
+                                 "instant"),
+      "2026-07-01T20:00:00+01:00");
+  fail_unless_equals_string (json_object_get_string_member (log_line (lines, 1),
+                                 "instant"),
+      START);
+  g_ptr_array_unref (lines);
+  gate_stop (&g);
+
+  g_free (contents);
+  remove_temp (log);
+  gst_caps_unref (c);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* territory=XX used to mean "ratings for any territory": an error now, at
+ * start and when set while playing (the territory in force stays). */
+GST_START_TEST (test_ratinggate_unknown_territory_is_error)
+{
+  gchar *caps = video_caps ("I420");
+  GstCaps *c = gst_caps_from_string (caps);
+  GstVideoInfo info;
+  gchar *m;
+  Gate g;
+
+  m = start_error (new_gate ("territory", "XX", NULL));
+  fail_unless (strstr (m, "\"XX\"") && strstr (m, "ISO 3166-1"), "%s", m);
+  g_free (m);
+  m = start_error (new_gate ("territory", "Narnia", NULL));
+  fail_unless (strstr (m, "\"Narnia\"") != NULL, "%s", m);
+  g_free (m);
+
+  fail_unless (gst_video_info_from_caps (&info, c));
+  gate_start (&g, new_gate ("territory", "GB", NULL), caps, "15");
+  push_video_checked (g.h, &info, 0, 1, BOUNDARY);
+  g_object_set (g.h->element, "territory", "XX", NULL);
+  /* still judged as GB: blocked before 21:00, open after */
+  push_video_checked (g.h, &info, 1, 10 * VIDEO_FPS + 2, BOUNDARY);
+  m = pop_text (g.bus, GST_MESSAGE_ERROR, NULL);
+  fail_unless (m != NULL && strstr (m, "\"XX\"") &&
+                   strstr (m, "territory GB stays in force"),
+      "%s", m);
+  g_free (m);
+  gate_stop (&g);
+  gst_caps_unref (c);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* A missing slate image is "cannot open ...: No such file", not "must be a
+ * PNG file"; a FIFO as the slate does not hang the streaming thread. */
+GST_START_TEST (test_ratinggate_slate_image_errors)
+{
+  gchar *caps = video_caps ("I420");
+  GstCaps *c = gst_caps_from_string (caps);
+  gchar *fifo = temp_path ("slate.png");
+  gchar *notpng = g_strconcat (fifo, ".txt", NULL);
+  GstVideoInfo info;
+  GstBuffer *out;
+  gchar *m, *debug = NULL;
+  Gate g;
+  struct {
+    const gchar *path, *want;
+  } cases[] = {
+    { "/nonexistent/slate.png", "No such file or directory" },
+    { fifo, "is a FIFO (named pipe), not a regular file" },
+    { "/dev/zero", "is a character device" },
+    { notpng, "is not a PNG image" },
+  };
+
+  fail_unless (gst_video_info_from_caps (&info, c));
+  fail_unless (mkfifo (fifo, 0600) == 0);
+  fail_unless (g_file_set_contents (notpng, "GIF89a", -1, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    gate_start (&g, new_gate ("slate-image", cases[i].path, NULL), caps, "15");
+    gst_harness_push (g.h, video_frame (&info, 0));
+    out = gst_harness_pull (g.h);
+    fail_unless (is_black (out, &info));
+    gst_buffer_unref (out);
+    m = pop_text (g.bus, GST_MESSAGE_WARNING, &debug);
+    fail_unless (m != NULL);
+    fail_unless (strstr (m, cases[i].path) && strstr (m, cases[i].want), "%s",
+        m);
+    /* "must be a PNG file" only when it is a file that is not a PNG */
+    fail_unless ((i == 3) == (debug && strstr (debug, "must be a PNG")), "%s",
+        debug);
+    g_free (m);
+    g_free (debug);
+    debug = NULL;
+    gate_stop (&g);
+  }
+  g_unlink (notpng);
+  g_free (notpng);
+  remove_temp (fifo);
+  gst_caps_unref (c);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
 static Suite *
 ratinggate_suite (void)
 {
@@ -1424,6 +1661,7 @@ ratinggate_suite (void)
   TCase *formats = tcase_create ("formats");
   TCase *log = tcase_create ("as-run-log");
   TCase *errors = tcase_create ("errors");
+  TCase *hostile;
 
   /* generous: the machine may be shared; nothing here measures speed */
   tcase_set_timeout (core, 300);
@@ -1462,6 +1700,14 @@ ratinggate_suite (void)
 
   suite_add_tcase (s, errors);
   tcase_add_test (errors, test_ratinggate_errors_name_the_setting);
+
+  hostile = tcase_create ("hostile");
+  tcase_set_timeout (hostile, 300);
+  suite_add_tcase (s, hostile);
+  tcase_add_test (hostile, test_ratinggate_as_run_log_short_write);
+  tcase_add_test (hostile, test_ratinggate_as_run_log_torn_tail_cut);
+  tcase_add_test (hostile, test_ratinggate_unknown_territory_is_error);
+  tcase_add_test (hostile, test_ratinggate_slate_image_errors);
   return s;
 }
 

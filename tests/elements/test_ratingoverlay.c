@@ -1133,6 +1133,99 @@ GST_START_TEST (test_ratingoverlay_reference_pictograms)
 
 GST_END_TEST;
 
+/* ---- issue 11: hostile texts --------------------------------------------- */
+
+/* A 100,000-character guidance text (property or application event) used
+ * to stall the streaming thread for seconds in pango, then fail to draw:
+ * it is cut at WS_GUIDANCE_TEXT_MAX_CHARS with an ellipsis and drawn, and
+ * the text box stays inside the frame. */
+GST_START_TEST (test_ratingoverlay_huge_text_bounded)
+{
+  GString *big = g_string_new (NULL);
+  GstHarness *h;
+  GstVideoInfo info;
+  GstStructure *l;
+  GstVideoRectangle text;
+  GstMessage *msg;
+  GstBus *bus;
+  const char *summary, *tail;
+  WsRating *r;
+
+  for (int i = 0; i < 100000 / 10; i++)
+    g_string_append (big, "violence  ");
+  info_for (&info, GST_VIDEO_FORMAT_RGBA, W, H, 1, 1);
+
+  for (int path = 0; path < 2; path++) {
+    h = harness_rgba ("ratingoverlay mode=persistent fade=0");
+    bus = gst_bus_new ();
+    gst_element_set_bus (h->element, bus);
+    if (path == 0) {
+      g_object_set (overlay_of (h), "text", big->str, NULL);
+      push_rating (h, "bbfc", "15", NULL);
+    } else {
+      /* an application builds the event itself: the text is cut there */
+      r = ws_rating_new ();
+      r->system = g_strdup ("bbfc");
+      r->code = g_strdup ("15");
+      fail_unless (ws_rating_add_text (r, "en", "long", big->str));
+      fail_unless (gst_harness_push_event (h, ws_rating_event_new (r, NULL)));
+      ws_rating_free (r);
+    }
+    gst_buffer_unref (push_frame (h, &info, 0));
+    l = get_layout (h);
+    fail_unless (l != NULL, "nothing drawn");
+    summary = gst_structure_get_string (l, "rating");
+    /* "BBFC 15 violence violence ... v…": the text part is bounded */
+    tail = strstr (summary, "violence");
+    fail_unless (tail != NULL, "%s", summary);
+    fail_unless_equals_int (g_utf8_strlen (tail, -1),
+        WS_GUIDANCE_TEXT_MAX_CHARS + 1);
+    fail_unless (g_str_has_suffix (summary, "\u2026"), "%s", summary);
+    layout_rect (l, "text", &text);
+    fail_unless (text.w > 0 && text.h > 0);
+    fail_unless (text.x >= 0 && text.y >= 0 && text.x + text.w <= W &&
+                     text.y + text.h <= H,
+        "text box %d,%d %dx%d", text.x, text.y, text.w, text.h);
+    gst_structure_free (l);
+    /* no "cannot draw" */
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING | GST_MESSAGE_ERROR);
+    fail_unless (msg == NULL);
+    gst_element_set_bus (h->element, NULL);
+    gst_object_unref (bus);
+    gst_harness_teardown (h);
+  }
+  g_string_free (big, TRUE);
+}
+
+GST_END_TEST;
+
+/* An unknown code of 100,000 characters is a generic badge with the code
+ * cut, not a layout of the whole string. */
+GST_START_TEST (test_ratingoverlay_huge_code_bounded)
+{
+  GString *code = g_string_new (NULL);
+  GstHarness *h = harness_rgba ("ratingoverlay mode=persistent fade=0");
+  GstVideoInfo info;
+  GstStructure *l;
+  const char *summary;
+
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (code, 'X');
+  info_for (&info, GST_VIDEO_FORMAT_RGBA, W, H, 1, 1);
+  push_rating (h, "nowhere", code->str, NULL);
+  gst_buffer_unref (push_frame (h, &info, 0));
+  l = get_layout (h);
+  fail_unless (l != NULL);
+  summary = gst_structure_get_string (l, "rating");
+  fail_unless (strlen (summary) < 200, "%zu bytes", strlen (summary));
+  fail_unless (g_str_has_suffix (summary, "XXXX\u2026"), "%s", summary);
+  gst_structure_free (l);
+  gst_harness_teardown (h);
+  g_string_free (code, TRUE);
+}
+
+GST_END_TEST;
+
 static Suite *
 ratingoverlay_suite (void)
 {
@@ -1141,6 +1234,7 @@ ratingoverlay_suite (void)
   TCase *timing = tcase_create ("timing");
   TCase *paths = tcase_create ("paths");
   TCase *style = tcase_create ("style");
+  TCase *hostile;
 
   tcase_set_timeout (core, 120);
   tcase_set_timeout (paths, 300);
@@ -1166,6 +1260,12 @@ ratingoverlay_suite (void)
   suite_add_tcase (s, timing);
   suite_add_tcase (s, paths);
   suite_add_tcase (s, style);
+
+  hostile = tcase_create ("hostile");
+  tcase_set_timeout (hostile, 300);
+  tcase_add_test (hostile, test_ratingoverlay_huge_text_bounded);
+  tcase_add_test (hostile, test_ratingoverlay_huge_code_bounded);
+  suite_add_tcase (s, hostile);
   return s;
 }
 

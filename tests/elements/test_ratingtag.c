@@ -9,6 +9,7 @@
 #include <gst/tag/tag.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ws-rating-event.h"
 
@@ -1252,6 +1253,30 @@ GST_START_TEST (test_ratingtag_bad_metadata_file_error)
 
 GST_END_TEST;
 
+/* issue 11, row 10: a FIFO as location used to hang the element's start
+ * for ever; it, a directory and /dev/zero are refused at once. */
+GST_START_TEST (test_ratingtag_location_not_a_file)
+{
+  char *fifo = g_build_filename (tmp_dir, "fifo.xml", NULL);
+  const char *paths[] = { fifo, tmp_dir, "/dev/zero" };
+  const char *kinds[] = { "is a FIFO", "is a directory",
+    "is a character device" };
+  char *msg;
+
+  fail_unless (mkfifo (fifo, 0600) == 0);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++) {
+    msg = start_and_get_error (paths[i]);
+    fail_unless (strstr (msg, paths[i]) && strstr (msg, kinds[i]) &&
+                     strstr (msg, "not a regular file"),
+        "%s", msg);
+    g_free (msg);
+  }
+  g_unlink (fifo);
+  g_free (fifo);
+}
+
+GST_END_TEST;
+
 static Suite *
 ratingtag_suite (void)
 {
@@ -1293,6 +1318,11 @@ ratingtag_suite (void)
   tcase_add_checked_fixture (tc, tmp_dir_setup, tmp_dir_teardown);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_ratingtag_bad_metadata_file_error);
+
+  tc = tcase_create ("hostile");
+  tcase_add_checked_fixture (tc, tmp_dir_setup, tmp_dir_teardown);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_ratingtag_location_not_a_file);
   return s;
 }
 

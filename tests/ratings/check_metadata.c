@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <libxml/xmlschemas.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ws-error.h"
 #include "ws-metadata.h"
@@ -1166,6 +1167,232 @@ END_TEST
 
 /* ---- suite -------------------------------------------------------------- */
 
+/* ---- issue 11: hostile metadata ---------------------------------------- */
+
+static char *
+sidecar_with_text (const char *text)
+{
+  return g_strdup_printf ("<watershed-metadata xmlns=\"urn:watershed:"
+                          "metadata:1\" version=\"1\">\n<programme id=\"p\">\n"
+                          "<rating territory=\"GB\" system=\"bbfc\" "
+                          "code=\"15\">\n<text xml:lang=\"en\">%s</text>\n"
+                          "</rating></programme></watershed-metadata>",
+      text);
+}
+
+/* A 100,000-character guidance text is cut at the documented bound, with
+ * an ellipsis and a warning naming the line; the rating itself stands. */
+START_TEST (test_metadata_guidance_text_capped)
+{
+  GString *big = g_string_new (NULL);
+  char *doc;
+  WsMetadata *md;
+  const WsRating *r;
+  const WsMetadataWarning *w;
+  const char *t;
+
+  for (int i = 0; i < 100000 / 10; i++)
+    g_string_append (big, "violence  ");
+  doc = sidecar_with_text (big->str);
+  md = read_str (doc, NULL);
+  ck_assert_ptr_nonnull (md);
+  r = rating_at (md, 0);
+  assert_rating (r, "GB", "bbfc", "15", 15);
+  t = text_at (r, 0)->text;
+  ck_assert_int_eq (g_utf8_strlen (t, -1), WS_GUIDANCE_TEXT_MAX_CHARS + 1);
+  {
+    /* 111 words and their spaces are 999 characters; one more is kept */
+    GString *want = g_string_new (NULL);
+
+    for (int i = 0; i < 111; i++)
+      g_string_append (want, "violence ");
+    g_string_append (want, "v\u2026");
+    ck_assert_str_eq (t, want->str);
+    g_string_free (want, TRUE);
+  }
+  w = warning_with (md, "guidance text of more than 1000 characters");
+  ck_assert_int_eq (w->line, 4);
+  ws_metadata_free (md);
+  g_free (doc);
+
+  /* exactly the bound: kept whole, no warning */
+  g_string_truncate (big, 0);
+  for (int i = 0; i < WS_GUIDANCE_TEXT_MAX_CHARS; i++)
+    g_string_append (big, "\xc3\xa9");
+  doc = sidecar_with_text (big->str);
+  md = read_str (doc, NULL);
+  ck_assert_str_eq (text_at (rating_at (md, 0), 0)->text, big->str);
+  assert_n_warnings (md, 0);
+  ws_metadata_free (md);
+  g_free (doc);
+  g_string_free (big, TRUE);
+}
+END_TEST
+
+/* The same bound whatever the reader: TV-Anytime ExplanatoryText, EBUCore
+ * and iTunes reasons all go through ws_rating_add_text(). */
+START_TEST (test_metadata_text_cap_is_shared)
+{
+  GString *big = g_string_new (NULL);
+  WsRating *r = ws_rating_new ();
+
+  for (int i = 0; i < 3000; i++)
+    g_string_append (big, "ab\n");
+  ck_assert (ws_rating_add_text (r, "en", NULL, big->str));
+  ck_assert_int_eq (g_utf8_strlen (text_at (r, 0)->text, -1),
+      WS_GUIDANCE_TEXT_MAX_CHARS + 1);
+  ck_assert (!ws_rating_add_text (r, NULL, NULL, "  short \n text "));
+  ck_assert_str_eq (text_at (r, 1)->text, "short text");
+  /* invalid UTF-8 replaced, never passed on */
+  ck_assert (!ws_rating_add_text (r, NULL, NULL, "bad \xff byte"));
+  ck_assert_str_eq (text_at (r, 2)->text, "bad \xef\xbf\xbd byte");
+  ws_rating_free (r);
+  g_string_free (big, TRUE);
+}
+END_TEST
+
+static WsMetadata *
+ebucore_part (const char *start, const char *duration)
+{
+  char *doc =
+      g_strdup_printf ("<ebucore:ebuCoreMain "
+                       "xmlns:ebucore=\"urn:ebu:metadata-schema:"
+                       "ebuCore_2014\">\n<ebucore:coreMetadata>\n"
+                       "<ebucore:part partId=\"s\">\n"
+                       "<ebucore:rating "
+                       "formatLabel=\"BBFC\"><ebucore:ratingValue>18"
+                       "</"
+                       "ebucore:ratingValue><ebucore:ratingRegion><ebucore:"
+                       "country "
+                       "typeLabel=\"GB\"/></ebucore:ratingRegion></"
+                       "ebucore:rating>\n"
+                       "<ebucore:partStartTime><ebucore:normalPlayTime>%s"
+                       "</ebucore:normalPlayTime></ebucore:partStartTime>\n"
+                       "<ebucore:partDuration><ebucore:normalPlayTime>%s"
+                       "</ebucore:normalPlayTime></ebucore:partDuration>\n"
+                       "</ebucore:part></ebucore:coreMetadata></"
+                       "ebucore:ebuCoreMain>",
+          start, duration);
+  GError *error = NULL;
+  WsMetadata *md = read_str (doc, &error);
+
+  ck_assert_msg (md != NULL, "%s", error ? error->message : "?");
+  g_free (doc);
+  return md;
+}
+
+/* PT1e100M and PT9000000000S used to overflow (UBSan) and make a segment
+ * "9000000000.000--1.000 s": now they are refused with a warning and the
+ * part's rating covers the whole programme (fail closed). */
+START_TEST (test_ebucore_part_times_range_checked)
+{
+  const char *bad[][2] = {
+    { "00:00:10", "PT1e100M" },
+    { "00:00:10", "PT9000000000S" },
+    { "PT9000000000S", "PT1M" },
+    { "PT1e100M", "PT1M" },
+    { "00:00:10", "PT10001H" },
+  };
+  WsMetadata *md;
+  const WsRating *r;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++) {
+    md = ebucore_part (bad[i][0], bad[i][1]);
+    r = rating_at (md, 0);
+    assert_rating (r, "GB", "bbfc", "18", 18);
+    ck_assert_int_eq (r->start_ns, -1);
+    ck_assert_int_eq (r->end_ns, -1);
+    ck_assert_int_eq (warning_with (md, "is not a time watershed reads")->line,
+        (i < 2 || i == 4) ? 6 : 5);
+    ws_metadata_free (md);
+  }
+
+  /* in range: read exactly, the same parser as schedules */
+  md = ebucore_part ("01:00:00.25Z", "PT1H30M0.5S");
+  r = rating_at (md, 0);
+  ck_assert_int_eq (r->start_ns, G_GINT64_CONSTANT (3600250000000));
+  ck_assert_int_eq (r->end_ns,
+      G_GINT64_CONSTANT (3600250000000) + G_GINT64_CONSTANT (5400500000000));
+  assert_n_warnings (md, 0);
+  ws_metadata_free (md);
+}
+END_TEST
+
+/* A 5 MB attribute value in a warning is quoted cut, not whole. */
+START_TEST (test_metadata_messages_cut_values)
+{
+  GString *doc = g_string_new ("<watershed-metadata xmlns=\"urn:watershed:"
+                               "metadata:1\" version=\"1\">\n<programme "
+                               "id=\"p\">\n<rating territory=\"GB\" "
+                               "system=\"bbfc\" code=\"");
+  GError *error = NULL;
+
+  for (int i = 0; i < 900 * 1024 / 4; i++)
+    g_string_append (doc, "XV15");
+  g_string_append (doc, "\"/></programme></watershed-metadata>");
+  ck_assert_ptr_null (
+      ws_metadata_read_memory (doc->str, doc->len, "mem.xml", reg, &error));
+  ck_assert_ptr_nonnull (error);
+  ck_assert_msg (strlen (error->message) < 600, "%zu bytes",
+      strlen (error->message));
+  ck_assert_msg (strstr (error->message, "XV15XV15\u2026\"") != NULL, "%s",
+      error->message);
+  g_clear_error (&error);
+  g_string_free (doc, TRUE);
+}
+END_TEST
+
+/* `ratingtag location`, the sidecar and every metadata file go through one
+ * loader: a FIFO does not hang it, /dev/zero and directories are refused. */
+START_TEST (test_metadata_non_regular_files_refused)
+{
+  char *dir = g_dir_make_tmp ("ws-md-XXXXXX", NULL);
+  char *fifo = g_build_filename (dir, "p.xml", NULL);
+  const char *paths[] = { fifo, dir, "/dev/zero" };
+  GError *error = NULL;
+
+  ck_assert_int_eq (mkfifo (fifo, 0600), 0);
+  for (gsize i = 0; i < G_N_ELEMENTS (paths); i++) {
+    ck_assert_ptr_null (ws_metadata_read_file (paths[i], reg, &error));
+    ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_IO));
+    ck_assert_msg (g_str_has_prefix (error->message, paths[i]) &&
+                       strstr (error->message, "not a regular file"),
+        "%s", error->message);
+    g_clear_error (&error);
+  }
+  g_unlink (fifo);
+  g_rmdir (dir);
+  g_free (fifo);
+  g_free (dir);
+}
+END_TEST
+
+/* The DOM readers refuse what the schedule reader refuses. */
+START_TEST (test_metadata_refuses_attlist_and_xinclude)
+{
+  GError *error = NULL;
+  const char *attlist = "<!DOCTYPE watershed-metadata [\n"
+                        "<!ATTLIST rating code CDATA \"U\">\n]>\n"
+                        "<watershed-metadata xmlns=\"urn:watershed:metadata:"
+                        "1\" version=\"1\"><programme id=\"p\"><rating "
+                        "territory=\"GB\" system=\"bbfc\"/></programme>"
+                        "</watershed-metadata>";
+  const char *xi = "<watershed-metadata xmlns=\"urn:watershed:metadata:1\" "
+                   "version=\"1\" xmlns:xi=\"http://www.w3.org/2001/"
+                   "XInclude\">\n<xi:include href=\"ratings.xml\"/>\n"
+                   "</watershed-metadata>";
+
+  ck_assert_ptr_null (read_str (attlist, &error));
+  ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_FORBIDDEN));
+  ck_assert (g_str_has_prefix (error->message, "mem.xml:2:"));
+  g_clear_error (&error);
+  ck_assert_ptr_null (read_str (xi, &error));
+  ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_FORBIDDEN));
+  ck_assert (strstr (error->message, "XInclude"));
+  g_clear_error (&error);
+}
+END_TEST
+
 static Suite *
 metadata_suite (gboolean corpus)
 {
@@ -1225,6 +1452,12 @@ metadata_suite (gboolean corpus)
   tcase_add_test (tc, test_metadata_refuses_billion_laughs);
   tcase_add_test (tc, test_metadata_refuses_oversized_file);
   tcase_add_test (tc, test_metadata_malformed_names_line);
+  tcase_add_test (tc, test_metadata_guidance_text_capped);
+  tcase_add_test (tc, test_metadata_text_cap_is_shared);
+  tcase_add_test (tc, test_ebucore_part_times_range_checked);
+  tcase_add_test (tc, test_metadata_messages_cut_values);
+  tcase_add_test (tc, test_metadata_non_regular_files_refused);
+  tcase_add_test (tc, test_metadata_refuses_attlist_and_xinclude);
   suite_add_tcase (s, tc);
 
   if (corpus) {

@@ -4,8 +4,12 @@
 #include <glib.h>
 #include <libxml/xmlschemas.h>
 #include <string.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
 
 #include "ws-error.h"
+#include "ws-policy.h"
+#include "ws-rating-system.h"
 #include "ws-schedule.h"
 #include "ws-test-util.h"
 
@@ -307,6 +311,280 @@ START_TEST (test_schedule_file_validates)
 }
 END_TEST
 
+/* ---- issue 11: hostile schedules --------------------------------------- */
+
+#define WS_NS "urn:watershed:schedule:1"
+#define BXF_NS "http://smpte-ra.org/schemas/2021/2008/BXF"
+
+/* An <!ATTLIST> default would rate the unrated event bbfc:U. */
+START_TEST (test_schedule_attlist_default_refused)
+{
+  GError *error = NULL;
+  const char *doc = "<?xml version=\"1.0\"?>\n"
+                    "<!DOCTYPE watershed-schedule [\n"
+                    "<!ATTLIST event rating CDATA \"bbfc:U\">\n]>\n"
+                    "<watershed-schedule xmlns=\"" WS_NS "\">\n"
+                    "<event id=\"e1\" start=\"2026-07-01T20:00:00Z\" "
+                    "duration=\"PT1H\"/>\n</watershed-schedule>\n";
+
+  ck_assert_ptr_null (
+      ws_schedule_read_memory (doc, strlen (doc), "s.xml", &error));
+  ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_FORBIDDEN));
+  ck_assert_msg (strstr (error->message, "s.xml:3:") != NULL, "%s",
+      error->message);
+  ck_assert (strstr (error->message, "ATTLIST event rating"));
+  g_clear_error (&error);
+}
+END_TEST
+
+/* A default xmlns on <channel> moves every event out of our namespace:
+ * that is an error naming the first look-alike, not "0 events, pass". */
+START_TEST (test_schedule_no_events_in_namespace)
+{
+  GError *error = NULL;
+  const char *moved = "<watershed-schedule xmlns=\"" WS_NS "\">\n"
+                      "<channel id=\"c\" xmlns=\"urn:example:other\">\n"
+                      "<event id=\"e1\" start=\"2026-07-01T20:00:00Z\" "
+                      "duration=\"PT1H\"/>\n"
+                      "<event id=\"e2\" start=\"2026-07-01T21:00:00Z\" "
+                      "duration=\"PT1H\"/>\n"
+                      "</channel></watershed-schedule>\n";
+  const char *empty = "<watershed-schedule xmlns=\"" WS_NS "\">\n"
+                      "<channel id=\"c\"/></watershed-schedule>\n";
+  const char *bxf_empty = "<BxfMessage xmlns=\"" BXF_NS "\"><BxfData>"
+                          "<Schedule/></BxfData></BxfMessage>";
+
+  ck_assert_ptr_null (
+      ws_schedule_read_memory (moved, strlen (moved), "m.xml", &error));
+  ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_INVALID));
+  ck_assert_msg (g_str_has_prefix (error->message, "m.xml:2:"), "%s",
+      error->message);
+  ck_assert (strstr (error->message, "no <event> in namespace"));
+  ck_assert (strstr (error->message, "3 element(s)"));
+  ck_assert (strstr (error->message, "\"urn:example:other\""));
+  g_clear_error (&error);
+
+  ck_assert_ptr_null (
+      ws_schedule_read_memory (empty, strlen (empty), "e.xml", &error));
+  ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_INVALID));
+  ck_assert (strstr (error->message, "an empty schedule cannot be checked"));
+  g_clear_error (&error);
+
+  ck_assert_ptr_null (
+      ws_schedule_read_memory (bxf_empty, strlen (bxf_empty), "b.xml", &error));
+  ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_INVALID));
+  ck_assert (strstr (error->message, "no <ScheduledEvent>"));
+  g_clear_error (&error);
+}
+END_TEST
+
+/* Some events in our namespace and some look-alikes: read, with one
+ * warning per (name, namespace) that counts them. */
+START_TEST (test_schedule_lookalikes_warned)
+{
+  GError *error = NULL;
+  GString *doc = g_string_new (
+      "<watershed-schedule xmlns=\"" WS_NS "\" "
+      "xmlns:o=\"urn:example:other\">\n"
+      "<event id=\"real\" start=\"2026-07-01T20:00:"
+      "00Z\" duration=\"PT1H\" rating=\"bbfc:15\"/>\n");
+  WsSchedule *s;
+  const GPtrArray *w;
+  const WsMetadataWarning *first;
+  int n_look = 0;
+
+  for (int i = 0; i < 5; i++)
+    g_string_append (doc, "<o:event id=\"fake\" start=\"2026-07-01T21:00:00Z\""
+                          " duration=\"PT1H\" rating=\"bbfc:U\"/>\n");
+  g_string_append (doc, "<event xmlns=\"\" id=\"bare\"/>\n");
+  g_string_append (doc, "</watershed-schedule>\n");
+  s = ws_schedule_read_memory (doc->str, doc->len, "l.xml", &error);
+  ck_assert_ptr_nonnull (s);
+  ck_assert_int_eq (ws_schedule_get_n_events (s), 1);
+  ck_assert_str_eq (ws_schedule_get_events (s)[0].id, "real");
+  w = ws_schedule_get_warnings (s);
+  for (guint i = 0; i < w->len; i++) {
+    const WsMetadataWarning *x = g_ptr_array_index (w, i);
+
+    if (strstr (x->message, "is not the schedule's <event>") != NULL) {
+      ck_assert (!x->invalid);
+      n_look++;
+    }
+  }
+  ck_assert_int_eq (n_look, 2);
+  first = g_ptr_array_index (w, 0);
+  ck_assert_int_eq (first->line, 3);
+  ck_assert_str_eq (first->element, "event");
+  ck_assert_msg (strstr (first->message,
+                     "in namespace \"urn:example:other\"") &&
+                     strstr (first->message,
+                         "(5 such elements, the last at line 7)"),
+      "%s", first->message);
+  ws_schedule_free (s);
+  g_string_free (doc, TRUE);
+}
+END_TEST
+
+START_TEST (test_schedule_bxf_lookalike_warned)
+{
+  const char *doc =
+      "<BxfMessage xmlns=\"" BXF_NS "\"><BxfData><Schedule>\n"
+      "<ScheduledEvent><EventData eventType=\"Primary\"><EventId><EventId>"
+      "A</EventId></EventId><StartDateTime>2026-07-01T20:00:00Z"
+      "</StartDateTime><LengthOption><Duration>PT1H</Duration>"
+      "</LengthOption></EventData></ScheduledEvent>\n"
+      "<ScheduledEvent xmlns=\"urn:example:x\"/>\n"
+      "</Schedule></BxfData></BxfMessage>";
+  WsSchedule *s = ws_schedule_read_memory (doc, strlen (doc), "b.xml", NULL);
+  const GPtrArray *w;
+  const WsMetadataWarning *x;
+
+  ck_assert_ptr_nonnull (s);
+  ck_assert_int_eq (ws_schedule_get_n_events (s), 1);
+  w = ws_schedule_get_warnings (s);
+  ck_assert_int_eq (w->len, 1);
+  x = g_ptr_array_index (w, 0);
+  ck_assert_int_eq (x->line, 3);
+  ck_assert (strstr (x->message, "is not the schedule's <ScheduledEvent>"));
+  ws_schedule_free (s);
+}
+END_TEST
+
+/* Durations that would overflow (repeated designators, huge values) are
+ * refused rather than wrapped. */
+START_TEST (test_schedule_duration_range)
+{
+  gint64 us;
+
+  ck_assert (!ws_parse_duration_us ("PT9000000000S", &us));
+  ck_assert (!ws_parse_duration_us ("PT1e100M", &us));
+  ck_assert (!ws_parse_duration_us ("P100000000DT100000000H100000000H", &us));
+  ck_assert (!ws_parse_duration_us ("P1D1D", &us));
+  ck_assert (!ws_parse_duration_us ("PT1M1H", &us));
+  ck_assert (!ws_parse_duration_us ("PT99999999999999999999999S", &us));
+  ck_assert (ws_parse_duration_us ("P100000000DT100000000H100000000M"
+                                   "100000000.999999S",
+      &us));
+  ck_assert_int_eq (us,
+      G_GINT64_CONSTANT (100000000) * (86400 + 3600 + 60 + 1) * US + 999999);
+}
+END_TEST
+
+/* Non-regular files are refused up front: a FIFO with no writer does not
+ * hang; /dev/zero is not read for ever; an empty file says so. */
+START_TEST (test_schedule_non_regular_and_empty)
+{
+  char *dir = g_dir_make_tmp ("ws-sched-XXXXXX", NULL);
+  char *fifo = g_build_filename (dir, "fifo.xml", NULL);
+  char *empty = g_build_filename (dir, "empty.xml", NULL);
+  GError *error = NULL;
+  const char *paths[] = { fifo, dir, "/dev/zero" };
+
+  ck_assert_int_eq (mkfifo (fifo, 0600), 0);
+  for (gsize i = 0; i < G_N_ELEMENTS (paths); i++) {
+    ck_assert_ptr_null (ws_schedule_read_file (paths[i], &error));
+    ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_IO));
+    ck_assert_msg (strstr (error->message, "not a regular file; give the "
+                                           "schedule as a regular file"),
+        "%s", error->message);
+    g_clear_error (&error);
+  }
+  ck_assert (g_file_set_contents (empty, "\n", 1, NULL));
+  ck_assert_ptr_null (ws_schedule_read_file (empty, &error));
+  ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_MALFORMED));
+  ck_assert_msg (strstr (error->message, "the file is empty"), "%s",
+      error->message);
+  g_clear_error (&error);
+  g_unlink (fifo);
+  g_unlink (empty);
+  g_rmdir (dir);
+  g_free (fifo);
+  g_free (empty);
+  g_free (dir);
+}
+END_TEST
+
+/* 200,000 attributes on one event, and a 5 MB attribute value echoed in a
+ * violation: the first is refused before parsing, the second cut. */
+START_TEST (test_schedule_bounds_and_cut_values)
+{
+  GError *error = NULL;
+  GString *doc = g_string_new ("<watershed-schedule xmlns=\"" WS_NS "\">\n"
+                               "<event");
+  WsSchedule *s;
+  const WsMetadataWarning *w;
+
+  for (int i = 0; i < 200000; i++)
+    g_string_append_printf (doc, " a%d=\"1\"", i);
+  g_string_append (doc, "/></watershed-schedule>");
+  ck_assert_ptr_null (
+      ws_schedule_read_memory (doc->str, doc->len, "a.xml", &error));
+  ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_TOO_LARGE));
+  ck_assert_msg (g_str_has_prefix (error->message, "a.xml:2:"), "%s",
+      error->message);
+  g_clear_error (&error);
+
+  g_string_assign (doc, "<watershed-schedule xmlns=\"" WS_NS "\">\n"
+                        "<event id=\"e\" start=\"2026-07-01T20:00:00Z\" "
+                        "duration=\"");
+  for (int i = 0; i < 5 * 1024 * 1024 / 8 - 64; i++)
+    g_string_append (doc, "PT1HPT1H");
+  g_string_append (doc, "\"/>\n<event id=\"ok\" start=\"2026-07-01T20:00:00Z\""
+                        " duration=\"PT1H\"/></watershed-schedule>");
+  /* over the start-tag bound: refused without echoing the value */
+  ck_assert_ptr_null (
+      ws_schedule_read_memory (doc->str, doc->len, "v.xml", &error));
+  ck_assert (g_error_matches (error, WS_ERROR, WS_ERROR_TOO_LARGE));
+  ck_assert_uint_lt (strlen (error->message), 400);
+  g_clear_error (&error);
+
+  /* under it: read, the violation quotes 80 characters and an ellipsis */
+  g_string_assign (doc, "<watershed-schedule xmlns=\"" WS_NS "\">\n"
+                        "<event id=\"e\" start=\"2026-07-01T20:00:00Z\" "
+                        "duration=\"");
+  for (int i = 0; i < 100000; i++)
+    g_string_append (doc, "PT1HPT1H");
+  g_string_append (doc, "\"/>\n<event id=\"ok\" start=\"2026-07-01T20:00:00Z\""
+                        " duration=\"PT1H\"/></watershed-schedule>");
+  s = ws_schedule_read_memory (doc->str, doc->len, "v.xml", &error);
+  ck_assert_ptr_nonnull (s);
+  ck_assert_int_eq (ws_schedule_get_n_events (s), 1);
+  w = g_ptr_array_index (ws_schedule_get_warnings (s), 0);
+  ck_assert (w->invalid);
+  ck_assert_uint_lt (strlen (w->message), 400);
+  ck_assert_msg (strstr (w->message, "PT1HPT1H\u2026\" is not an"), "%s",
+      w->message);
+  ws_schedule_free (s);
+  g_string_free (doc, TRUE);
+}
+END_TEST
+
+/* An event in year 0001 is printed as a date, never "(null)". */
+START_TEST (test_schedule_year_0001_formats)
+{
+  GError *error = NULL;
+  WsRatingRegistry *reg = ws_rating_registry_new (NULL, &error);
+  WsPolicy *p;
+  gint64 us;
+  char *text;
+
+  ck_assert_msg (reg != NULL, "%s", error ? error->message : "?");
+  p = ws_policy_load ("uk-ofcom", reg, &error);
+  ck_assert_msg (p != NULL, "%s", error ? error->message : "?");
+  ck_assert (ws_parse_iso8601_us ("0001-01-01T00:00:00Z", &us, NULL));
+  text = ws_policy_format_time (p, us);
+  /* London's local mean time was 1 min 15 s behind UTC */
+  ck_assert_str_eq (text, "0000-12-31T23:58:45-00:01");
+  g_free (text);
+  ck_assert (ws_parse_iso8601_us ("9999-12-31T23:59:59Z", &us, NULL));
+  text = ws_policy_format_time (p, us + 3600 * US);
+  ck_assert_str_eq (text, "10000-01-01T00:59:59+00:00");
+  g_free (text);
+  ws_policy_free (p);
+  ws_rating_registry_free (reg);
+}
+END_TEST
+
 static Suite *
 schedule_suite (void)
 {
@@ -327,6 +605,14 @@ schedule_suite (void)
   suite_add_tcase (s, formats);
 
   tcase_add_test (errors, test_schedule_errors);
+  tcase_add_test (errors, test_schedule_attlist_default_refused);
+  tcase_add_test (errors, test_schedule_no_events_in_namespace);
+  tcase_add_test (errors, test_schedule_lookalikes_warned);
+  tcase_add_test (errors, test_schedule_bxf_lookalike_warned);
+  tcase_add_test (errors, test_schedule_non_regular_and_empty);
+  tcase_add_test (errors, test_schedule_bounds_and_cut_values);
+  tcase_add_test (time, test_schedule_duration_range);
+  tcase_add_test (time, test_schedule_year_0001_formats);
   suite_add_tcase (s, errors);
   return s;
 }
