@@ -76,6 +76,20 @@ ws_embedded_warn (GPtrArray *warnings, char *msg)
   g_ptr_array_add (warnings, msg);
 }
 
+void
+ws_embedded_warnf (GPtrArray *warnings, const char *prefix, const char *format,
+    ...)
+{
+  va_list args;
+  char *msg;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  ws_embedded_warn (warnings, g_strconcat (prefix, msg, NULL));
+  g_free (msg);
+}
+
 const char *
 ws_embedded_territory_of_system (const WsRatingRegistry *reg,
     const char *system)

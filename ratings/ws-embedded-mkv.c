@@ -72,20 +72,7 @@ simple_tag_free (gpointer p)
   g_free (st);
 }
 
-static void warn (Mkv *m, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static void
-warn (Mkv *m, const char *format, ...)
-{
-  va_list args;
-  char *msg;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-  ws_embedded_warn (m->warnings, g_strconcat (PREFIX, msg, NULL));
-  g_free (msg);
-}
+#define warn(m, ...) ws_embedded_warnf ((m)->warnings, PREFIX, __VA_ARGS__)
 
 /* ---- EBML ---------------------------------------------------------------- */
 

@@ -30,20 +30,7 @@ typedef struct {
   guint n_boxes;
 } Mp4;
 
-static void warn (Mp4 *m, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static void
-warn (Mp4 *m, const char *format, ...)
-{
-  va_list args;
-  char *msg;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-  ws_embedded_warn (m->warnings, g_strconcat (PREFIX, msg, NULL));
-  g_free (msg);
-}
+#define warn(m, ...) ws_embedded_warnf ((m)->warnings, PREFIX, __VA_ARGS__)
 
 static guint32
 be32 (const guint8 *b)

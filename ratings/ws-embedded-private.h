@@ -48,6 +48,10 @@ void ws_embedded_read_ts (WsByteReader *br, const WsRatingRegistry *reg,
  * problem are said once). Takes @msg. */
 void ws_embedded_warn (GPtrArray *warnings, char *msg);
 
+/* As ws_embedded_warn() on @prefix followed by the formatted text. */
+void ws_embedded_warnf (GPtrArray *warnings, const char *prefix,
+    const char *format, ...) G_GNUC_PRINTF (3, 4);
+
 G_END_DECLS
 
 #endif /* WS_RATINGS_WS_EMBEDDED_PRIVATE_H */

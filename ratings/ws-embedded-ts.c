@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "ws-dvb-si.h"
 #include "ws-error.h"
 
 #define TS_PACKET 188
@@ -83,29 +84,6 @@ ws_embedded_ts_free (WsEmbeddedTs *ts)
   g_ptr_array_unref (ts->notes);
   g_hash_table_unref (ts->said);
   g_free (ts);
-}
-
-/* CRC-32/MPEG-2 over a whole section including its CRC: 0 when intact. */
-static guint32
-crc32_mpeg (const guint8 *data, gsize len)
-{
-  static guint32 table[256];
-  static gsize init = 0;
-  guint32 crc = 0xFFFFFFFFu;
-
-  if (g_once_init_enter (&init)) {
-    for (guint32 i = 0; i < 256; i++) {
-      guint32 c = i << 24;
-
-      for (int b = 0; b < 8; b++)
-        c = c & 0x80000000u ? (c << 1) ^ 0x04C11DB7u : c << 1;
-      table[i] = c;
-    }
-    g_once_init_leave (&init, 1);
-  }
-  for (gsize i = 0; i < len; i++)
-    crc = (crc << 8) ^ table[((crc >> 24) ^ data[i]) & 0xFF];
-  return crc;
 }
 
 static Service *
@@ -268,7 +246,7 @@ ws_embedded_ts_push_section (WsEmbeddedTs *ts, const guint8 *s, gsize len)
   n = 3 + (gsize) ((s[1] & 0x0F) << 8 | s[2]);
   if (n > len || !(s[1] & 0x80) || n < 12)
     return FALSE;
-  if (crc32_mpeg (s, n) != 0) {
+  if (ws_dvb_crc32 (s, n) != 0) { /* 0 over a section with its CRC */
     ts->bad_crc++;
     return FALSE;
   }
