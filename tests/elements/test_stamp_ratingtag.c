@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Round trip: what ws_stamp_file() writes into a Matroska file that
  * GStreamer's matroskamux made, ratingtag reads back after matroskademux,
- * for every territory. (MP4: qtdemux 1.22 drops the iTunEXTC item, so
- * ratingtag cannot read it there; check_stamp and check_stamp_cli read it
- * with FFmpeg, ffprobe and AtomicParsley.) */
+ * for every territory; and the iTunEXTC item it writes into an MP4 that
+ * mp4mux made, after qtdemux (which drops the item itself: ratingtag reads
+ * the upstream file's own bytes through the library reader). */
 #include <gst/check/gstcheck.h>
 #include <glib/gstdio.h>
 
@@ -158,6 +158,65 @@ GST_START_TEST (test_stamp_matroska_ratingtag_round_trip)
 }
 GST_END_TEST;
 
+GST_START_TEST (test_stamp_mp4_ratingtag_round_trip)
+{
+  static const char *const cases[][3] = { { "GB", "bbfc:15", "15" },
+    { "US", "mpa:R", "17" }, { "DE", "fsk:16", "16" } };
+  const WsRatingRegistry *reg = ws_rating_registry_get_default (NULL);
+  char *in = g_build_filename (tmp_dir, "gst.mp4", NULL);
+  char *desc;
+
+  fail_unless (reg != NULL);
+  desc = g_strdup_printf ("videotestsrc num-buffers=10 ! "
+                          "video/x-raw,width=64,height=48,framerate=10/1 ! "
+                          "x264enc ! h264parse ! mp4mux ! "
+                          "filesink location=%s",
+      in);
+  launch (desc, NULL);
+  g_free (desc);
+
+  /* iTunEXTC carries one rating: one stamped file per territory */
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+    char *out = g_build_filename (tmp_dir, "gst-rated.mp4", NULL);
+    WsStampRequest req = { reg, NULL, NULL, NULL };
+    GPtrArray *msgs = g_ptr_array_new_with_free_func (
+        (GDestroyNotify) gst_structure_free);
+    WsStampContainer c;
+    GError *error = NULL;
+    const GstStructure *s;
+    int age = 0;
+
+    req.ratings = g_ptr_array_new_with_free_func (
+        (GDestroyNotify) ws_rating_free);
+    g_ptr_array_add (req.ratings, rating (reg, cases[i][1], cases[i][0]));
+    fail_unless (ws_stamp_file (in, out, &req, &c, &error), "%s: %s",
+        cases[i][1], error ? error->message : "");
+    fail_unless_equals_int (c, WS_STAMP_CONTAINER_MP4);
+    desc = g_strdup_printf ("filesrc location=%s ! qtdemux ! "
+                            "ratingtag territory=%s post-messages=true ! "
+                            "fakesink",
+        out, cases[i][0]);
+    launch (desc, msgs);
+    g_free (desc);
+    fail_unless (msgs->len >= 1, "no ratingtag message for %s", cases[i][0]);
+    s = g_ptr_array_index (msgs, 0);
+    fail_unless_equals_string (gst_structure_get_string (s, "rating"),
+        cases[i][1]);
+    fail_unless_equals_string (gst_structure_get_string (s, "territory"),
+        cases[i][0]);
+    fail_unless_equals_string (gst_structure_get_string (s, "source"), "mp4");
+    fail_unless (gst_structure_get_int (s, "minimum-age", &age));
+    fail_unless_equals_int (age, atoi (cases[i][2]));
+    g_ptr_array_free (msgs, TRUE);
+    g_ptr_array_free (req.ratings, TRUE);
+    g_unlink (out);
+    g_free (out);
+  }
+  g_unlink (in);
+  g_free (in);
+}
+GST_END_TEST;
+
 static Suite *
 stamp_ratingtag_suite (void)
 {
@@ -166,6 +225,10 @@ stamp_ratingtag_suite (void)
 
   tcase_set_timeout (tc, 120);
   tcase_add_test (tc, test_stamp_matroska_ratingtag_round_trip);
+  suite_add_tcase (s, tc);
+  tc = tcase_create ("mp4");
+  tcase_set_timeout (tc, 120);
+  tcase_add_test (tc, test_stamp_mp4_ratingtag_round_trip);
   suite_add_tcase (s, tc);
   return s;
 }
