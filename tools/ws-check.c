@@ -581,6 +581,10 @@ log_add (Decoder *d, const char *who, const char *line)
   g_string_free (key, TRUE);
 }
 
+/* libav's log callback: @format is libav's printf format for @vl */
+static void on_av_log (void *avcl, int level, const char *format, va_list vl)
+    G_GNUC_PRINTF (3, 0);
+
 static void
 on_av_log (void *avcl, int level, const char *format, va_list vl)
 {
