@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <stdio.h>
 #include <sys/wait.h>
 
 /** What a finished program left: its exit status, stdout and stderr. */
@@ -109,5 +110,49 @@ ws_test_remove_tree (const char *path)
   g_dir_close (dir);
   g_rmdir (path);
 }
+
+/**
+ * ws_test_tool:
+ * @tool: an outside program looked up in $PATH (`ffmpeg`, `ffprobe`, ...).
+ * @args: (array zero-terminated=1): its arguments, after `-v error` (and,
+ *   for ffmpeg, `-nostdin -y`).
+ * @out: (out) (optional): its standard output.
+ *
+ * Runs @tool quietly to the end. Never asserts, so it also serves in
+ * main() to make the media a suite works on; on failure it prints the
+ * tool's error output.
+ * Returns: TRUE when @tool exited 0.
+ */
+static inline gboolean
+ws_test_tool (const char *tool, const char *const *args, char **out)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  char *err = NULL;
+  int status = 0;
+  gboolean ok;
+
+  g_ptr_array_add (argv, (gpointer) tool);
+  if (g_strcmp0 (tool, "ffmpeg") == 0) {
+    g_ptr_array_add (argv, (gpointer) "-nostdin");
+    g_ptr_array_add (argv, (gpointer) "-y");
+  }
+  g_ptr_array_add (argv, (gpointer) "-v");
+  g_ptr_array_add (argv, (gpointer) "error");
+  for (const char *const *a = args; *a; a++)
+    g_ptr_array_add (argv, (gpointer) *a);
+  g_ptr_array_add (argv, NULL);
+  ok = g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH,
+           NULL, NULL, out, &err, &status, NULL) &&
+       WIFEXITED (status) && WEXITSTATUS (status) == 0;
+  if (!ok)
+    fprintf (stderr, "%s failed: %s\n", tool, err ? err : "");
+  g_free (err);
+  g_ptr_array_free (argv, TRUE);
+  return ok;
+}
+
+/** WS_TEST_FFMPEG: ws_test_tool() for ffmpeg with the arguments listed. */
+#define WS_TEST_FFMPEG(...) \
+  ws_test_tool ("ffmpeg", (const char *const[]){ __VA_ARGS__, NULL }, NULL)
 
 #endif /* WS_TESTS_WS_TEST_CLI_H */

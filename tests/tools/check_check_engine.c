@@ -31,36 +31,7 @@ media (const char *relative)
 
 /* ---- tools --------------------------------------------------------------- */
 
-static gboolean
-run_tool (const char *tool, const char *const *args, char **out)
-{
-  GPtrArray *argv = g_ptr_array_new ();
-  char *err = NULL;
-  int status = 0;
-  gboolean ok;
-
-  g_ptr_array_add (argv, (gpointer) tool);
-  if (strcmp (tool, "ffmpeg") == 0) {
-    g_ptr_array_add (argv, (gpointer) "-nostdin");
-    g_ptr_array_add (argv, (gpointer) "-y");
-  }
-  g_ptr_array_add (argv, (gpointer) "-v");
-  g_ptr_array_add (argv, (gpointer) "error");
-  for (const char *const *a = args; *a; a++)
-    g_ptr_array_add (argv, (gpointer) *a);
-  g_ptr_array_add (argv, NULL);
-  ok = g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH,
-           NULL, NULL, out, &err, &status, NULL) &&
-       WIFEXITED (status) && WEXITSTATUS (status) == 0;
-  if (!ok)
-    fprintf (stderr, "%s failed: %s\n", tool, err ? err : "");
-  g_free (err);
-  g_ptr_array_free (argv, TRUE);
-  return ok;
-}
-
-#define FFMPEG(...) \
-  run_tool ("ffmpeg", (const char *const[]){ __VA_ARGS__, NULL }, NULL)
+#define FFMPEG WS_TEST_FFMPEG
 
 #define VIDEO6 "testsrc2=size=320x180:rate=25:duration=6"
 #define TONE6 "sine=frequency=1000:sample_rate=48000:duration=6"
@@ -178,7 +149,7 @@ probe_counts (const char *path, int index, gint64 *packets, gint64 *frames)
   char *sel = g_strdup_printf ("%d", index), *out = NULL;
   const char *p;
 
-  ck_assert (run_tool ("ffprobe",
+  ck_assert (ws_test_tool ("ffprobe",
       (const char *const[]){ "-count_frames", "-count_packets",
           "-select_streams", sel, "-show_entries",
           "stream=nb_read_frames,nb_read_packets", "-of", "flat", path, NULL },
@@ -203,7 +174,7 @@ probe_damaged_span (const char *path, int index, gsize at, gsize len,
   char **lines;
   gboolean found = FALSE;
 
-  ck_assert (run_tool ("ffprobe",
+  ck_assert (ws_test_tool ("ffprobe",
       (const char *const[]){ "-select_streams", sel, "-show_entries",
           "packet=pts_time,pos,size", "-of", "csv=p=0", path, NULL },
       &out));

@@ -33,33 +33,7 @@ media (const char *relative)
 
 /* ---- making media ---------------------------------------------------------- */
 
-static gboolean
-ffmpeg (const char *const *args)
-{
-  GPtrArray *argv = g_ptr_array_new ();
-  char *err = NULL;
-  int status = 0;
-  gboolean ok;
-
-  g_ptr_array_add (argv, (gpointer) "ffmpeg");
-  g_ptr_array_add (argv, (gpointer) "-nostdin");
-  g_ptr_array_add (argv, (gpointer) "-v");
-  g_ptr_array_add (argv, (gpointer) "error");
-  g_ptr_array_add (argv, (gpointer) "-y");
-  for (const char *const *a = args; *a; a++)
-    g_ptr_array_add (argv, (gpointer) *a);
-  g_ptr_array_add (argv, NULL);
-  ok = g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH,
-           NULL, NULL, NULL, &err, &status, NULL) &&
-       WIFEXITED (status) && WEXITSTATUS (status) == 0;
-  if (!ok)
-    fprintf (stderr, "ffmpeg failed: %s\n", err ? err : "");
-  g_free (err);
-  g_ptr_array_free (argv, TRUE);
-  return ok;
-}
-
-#define FFMPEG(...) ffmpeg ((const char *const[]){ __VA_ARGS__, NULL })
+#define FFMPEG WS_TEST_FFMPEG
 
 #define VIDEO "testsrc2=size=160x90:rate=25:duration=3"
 #define TONE "sine=frequency=1000:sample_rate=48000:duration=3"
