@@ -565,6 +565,23 @@ ws_metadata_pick_at (const WsMetadata *md, const char *territory,
 
 /* ---- two ratings for one territory -------------------------------------- */
 
+/* ws_rating_def_compare() of two resolved ratings of the default
+ * registry, the one every reader resolves with; 0 when either is not
+ * found there. */
+static int
+rating_def_compare (const WsRating *a, const WsRating *b)
+{
+  const WsRatingRegistry *reg = ws_rating_registry_get_default (NULL);
+  const WsRatingDef *da, *db;
+
+  if (reg == NULL || a->system == NULL || a->code == NULL ||
+      b->system == NULL || b->code == NULL)
+    return 0;
+  da = ws_rating_registry_resolve (reg, a->system, a->code);
+  db = ws_rating_registry_resolve (reg, b->system, b->code);
+  return da != NULL && db != NULL ? ws_rating_def_compare (da, db) : 0;
+}
+
 gboolean
 ws_rating_is_more_restrictive (const WsRating *a, const WsRating *b)
 {
@@ -573,7 +590,11 @@ ws_rating_is_more_restrictive (const WsRating *a, const WsRating *b)
     return b->minimum_age >= 0;
   if (b->minimum_age < 0)
     return FALSE;
-  return a->minimum_age > b->minimum_age;
+  if (a->minimum_age != b->minimum_age)
+    return a->minimum_age > b->minimum_age;
+  /* one age (bbfc:18 and bbfc:R18, 12A and 12): the rating systems' own
+   * order, so the first in a file does not win a tie by position */
+  return rating_def_compare (a, b) > 0;
 }
 
 char *
@@ -646,7 +667,8 @@ ws_rating_resolve_conflicts (GPtrArray *ratings, GPtrArray *warnings)
         g_ptr_array_remove_index (ratings, j);
         continue;
       }
-      if (a->minimum_age == b->minimum_age) {
+      if (!ws_rating_is_more_restrictive (a, b) &&
+          !ws_rating_is_more_restrictive (b, a)) {
         j++; /* equally restrictive: both stay (a system preference picks) */
         continue;
       }

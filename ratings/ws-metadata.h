@@ -214,7 +214,9 @@ gboolean ws_metadata_is_valid (const WsMetadata *md);
  * @b: another.
  *
  * Unresolved (@minimum_age -1: unknown, fail closed) is the most
- * restrictive; otherwise the higher minimum age.
+ * restrictive; otherwise the higher minimum age; at one age, the order of
+ * ws_rating_def_compare() in the default registry (bbfc:R18 above
+ * bbfc:18, bbfc:12 above 12A).
  * Returns: %TRUE when @a is strictly more restrictive than @b.
  */
 gboolean ws_rating_is_more_restrictive (const WsRating *a, const WsRating *b);

@@ -1655,6 +1655,11 @@ ws_rating_def_compare (const WsRatingDef *a, const WsRatingDef *b)
     return ra < rb ? -1 : 1;
   if (a->system == b->system && a->ordinal != b->ordinal)
     return a->ordinal < b->ordinal ? -1 : 1;
+  /* one age in two systems: adult-explicit material (R18, X18+) is above
+   * any other rating of its age, whatever the system */
+  if ((a->rclass == WS_RATING_CLASS_ADULT_EXPLICIT) !=
+      (b->rclass == WS_RATING_CLASS_ADULT_EXPLICIT))
+    return a->rclass == WS_RATING_CLASS_ADULT_EXPLICIT ? 1 : -1;
   return 0;
 }
 

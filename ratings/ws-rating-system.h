@@ -317,7 +317,8 @@ const char *ws_rating_system_get_source (const WsRatingSystem *sys,
 /**
  * ws_rating_def_compare:
  *
- * Orders by restrictiveness: minimum age, then (same system) ordinal.
+ * Orders by restrictiveness: minimum age, then (same system) ordinal,
+ * then (one age in two systems) an adult-explicit rating above any other.
  * UNRATED and REFUSED sort above every age (fail closed).
  * Returns: <0, 0, >0 like strcmp().
  */

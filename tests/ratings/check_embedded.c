@@ -1063,6 +1063,57 @@ START_TEST (test_embedded_resolve_conflicts_rule)
 }
 END_TEST
 
+/* Two ratings of one age: the registry's order decides (bbfc:R18 is above
+ * bbfc:18 in its system; acb:X18+ is adult-explicit), never the order in
+ * the file, so "18 then R18" cannot keep the less restrictive one. */
+START_TEST (test_embedded_resolve_conflicts_same_age)
+{
+  const char *pairs[][2] = { { "bbfc:18", "bbfc:R18" },
+    { "bbfc:R18", "bbfc:18" }, { "acb:R18+", "acb:X18+" },
+    { "bbfc:12A", "bbfc:12" } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pairs); i++) {
+    GPtrArray *ratings = g_ptr_array_new_with_free_func (
+        (GDestroyNotify) ws_rating_free);
+    GPtrArray *warnings = g_ptr_array_new_with_free_func (g_free);
+    const WsRatingDef *want = NULL;
+
+    for (guint k = 0; k < 2; k++) {
+      const WsRatingDef *def = ws_rating_registry_parse (reg, pairs[i][k],
+          NULL);
+      WsRating *r = ws_rating_new ();
+
+      ck_assert_ptr_nonnull (def);
+      ws_rating_set_resolved (r, def);
+      r->territory = g_strdup ("GB");
+      if (want == NULL || ws_rating_def_compare (def, want) > 0)
+        want = def;
+      g_ptr_array_add (ratings, r);
+    }
+    ck_assert_uint_eq (ws_rating_resolve_conflicts (ratings, warnings), 1);
+    ck_assert_uint_eq (ratings->len, 1);
+    ck_assert_str_eq (((WsRating *) ratings->pdata[0])->code,
+        ws_rating_def_get_code (want));
+    ck_assert_uint_eq (warnings->len, 1);
+    g_ptr_array_unref (ratings);
+    g_ptr_array_unref (warnings);
+  }
+  /* and the expected winners themselves */
+  ck_assert_int_gt (ws_rating_def_compare (ws_rating_registry_parse (reg,
+                                               "bbfc:R18", NULL),
+                        ws_rating_registry_parse (reg, "bbfc:18", NULL)),
+      0);
+  ck_assert_int_gt (ws_rating_def_compare (ws_rating_registry_parse (reg,
+                                               "acb:X18+", NULL),
+                        ws_rating_registry_parse (reg, "bbfc:18", NULL)),
+      0);
+  ck_assert_int_gt (ws_rating_def_compare (ws_rating_registry_parse (reg,
+                                               "bbfc:12", NULL),
+                        ws_rating_registry_parse (reg, "bbfc:12A", NULL)),
+      0);
+}
+END_TEST
+
 static Suite *
 embedded_suite (void)
 {
@@ -1110,6 +1161,7 @@ embedded_suite (void)
   tcase_add_test (tc, test_embedded_file_ts_bad_crc_counted_once);
   tcase_add_test (tc, test_embedded_file_refuses_fifo);
   tcase_add_test (tc, test_embedded_resolve_conflicts_rule);
+  tcase_add_test (tc, test_embedded_resolve_conflicts_same_age);
   suite_add_tcase (s, tc);
   return s;
 }
