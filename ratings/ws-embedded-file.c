@@ -90,23 +90,6 @@ ws_embedded_warnf (GPtrArray *warnings, const char *prefix, const char *format,
   g_free (msg);
 }
 
-const char *
-ws_embedded_territory_of_system (const WsRatingRegistry *reg,
-    const char *system)
-{
-  const WsRatingSystem *sys;
-  const char *t;
-
-  g_return_val_if_fail (reg != NULL, NULL);
-  if (system == NULL)
-    return NULL;
-  sys = ws_rating_registry_lookup_system (reg, system);
-  t = sys ? ws_rating_system_get_territory (sys) : NULL;
-  if (t == NULL || strlen (t) != 2)
-    return NULL;
-  return ws_territory_normalise (t);
-}
-
 /* ---- the byte reader ------------------------------------------------------ */
 
 gssize

@@ -376,17 +376,6 @@ GPtrArray *ws_embedded_ts_get_ratings (WsEmbeddedTs *ts, GPtrArray *warnings);
  */
 void ws_embedded_ts_finish (WsEmbeddedTs *ts, GPtrArray *warnings);
 
-/**
- * ws_embedded_territory_of_system:
- * @reg: rating systems.
- * @system: a system id.
- *
- * Returns: (transfer none) (nullable): the ISO 3166 alpha-2 territory the
- *   system belongs to, NULL when unknown or not one country.
- */
-const char *ws_embedded_territory_of_system (const WsRatingRegistry *reg,
-    const char *system);
-
 G_END_DECLS
 
 #endif /* WS_RATINGS_WS_EMBEDDED_H */
