@@ -53,6 +53,7 @@
  *    the window; its end is the latest transition in the flagged cells.
  */
 #include "ws-flash.h"
+#include "ws-pattern.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -65,6 +66,7 @@
 #define NS_PER_S INT64_C (1000000000)
 #define EXT_RING_MAX 16384
 #define N_KINDS 2
+#define N_INCIDENT_KINDS 3 /* luminance, red, pattern */
 
 typedef struct {
   float anchor;
@@ -143,16 +145,22 @@ struct WsFlash {
   size_t ext_cap, ext_head, ext_len;
   int64_t near_ns[N_KINDS];
 
-  int open[N_KINDS];
-  int pass_run[N_KINDS];
-  int64_t pass_since[N_KINDS];
-  WsFlashIncident cur[N_KINDS];
+  int open[N_INCIDENT_KINDS];
+  int pass_run[N_INCIDENT_KINDS];
+  int64_t pass_since[N_INCIDENT_KINDS];
+  WsFlashIncident cur[N_INCIDENT_KINDS];
   WsFlashIncident *incidents;
   size_t n_incidents, incidents_cap;
   WsFlashVerdict worst;
   int finished;
 
   WsFlashFrameInfo info;
+
+  /* regular patterns: a luminance plane for ws-pattern */
+  WsPattern *pattern;
+  float *pat_plane;
+  int pat_w, pat_h, pat_step;
+  float pat_lut[1024]; /* luma code -> cd/m^2 */
 
   WsFlashFrameFunc frame_func;
   WsFlashIncidentFunc incident_func;
@@ -180,6 +188,13 @@ ws_flash_params_init (WsFlashParams *params)
   params->grid_columns = 96;
   params->grid_rows = 0;
   params->sample_step = 2;
+  params->pattern = 1;
+  params->pattern_min_pairs = 6;
+  params->pattern_delta_cd_m2 = 20.0;
+  params->pattern_min_contrast = 0.5;
+  params->pattern_area_limit = 0.25;
+  params->pattern_stationary_s = 0.5;
+  params->pattern_step = 0;
 }
 
 static const char *const format_names[WS_FLASH_FORMAT_LAST] = {
@@ -525,7 +540,50 @@ params_valid (const WsFlashParams *p)
          p->extended_window_s > 0.0 && p->extended_window_s <= 60.0 &&
          p->extended_fraction > 0.0 && p->extended_fraction <= 1.0 &&
          p->grid_columns >= 1 && p->grid_columns <= 1024 && p->grid_rows >= 0 &&
-         p->grid_rows <= 1024 && p->sample_step >= 1 && p->sample_step <= 16;
+         p->grid_rows <= 1024 && p->sample_step >= 1 && p->sample_step <= 16 &&
+         p->pattern_step >= 0 && p->pattern_step <= 64;
+}
+
+/* The pattern plane: one sample per pat_step x pat_step pixels, about 480
+ * across; its luminance uses the same display model as the cells (the luma
+ * LUT, so neutral colours are exact). Frames too small for an 8 x 8 plane
+ * are not searched. */
+static WsResult
+setup_pattern (WsFlash *f)
+{
+  WsPatternParams pp;
+  WsResult r;
+  int step = f->p.pattern_step;
+  int n = 1 << f->depth;
+
+  if (step == 0) {
+    step = (int) lrint (f->width / 480.0);
+    if (step < 2)
+      step = 2;
+  }
+  while (step > 1 && (f->width / step < 8 || f->height / step < 8))
+    step--;
+  if (f->width / step < 8 || f->height / step < 8)
+    return WS_RESULT_OK;
+  ws_pattern_params_init (&pp);
+  pp.min_pairs = f->p.pattern_min_pairs;
+  pp.delta_cd_m2 = f->p.pattern_delta_cd_m2;
+  pp.min_contrast = f->p.pattern_min_contrast;
+  pp.area_limit = f->p.pattern_area_limit;
+  pp.stationary_s = f->p.pattern_stationary_s;
+  f->pat_step = step;
+  f->pat_w = f->width / step;
+  f->pat_h = f->height / step;
+  r = ws_pattern_new (&f->pattern, f->pat_w, f->pat_h, &pp);
+  if (r != WS_RESULT_OK)
+    return r;
+  f->pat_plane = malloc (
+      (size_t) f->pat_w * (size_t) f->pat_h * sizeof (float));
+  if (f->pat_plane == NULL)
+    return WS_RESULT_NO_MEMORY;
+  for (int i = 0; i < n; i++)
+    f->pat_lut[i] = (float) (f->lut[i] / LIN_ONE * f->p.peak_cd_m2);
+  return WS_RESULT_OK;
 }
 
 WsResult
@@ -626,6 +684,13 @@ ws_flash_new (WsFlash **out, int width, int height, WsFlashFormat format,
       goto oom;
   }
   setup_tables (f);
+  if (f->p.pattern) {
+    WsResult r = setup_pattern (f);
+    if (r != WS_RESULT_OK) {
+      ws_flash_free (f);
+      return r;
+    }
+  }
   f->worst = WS_FLASH_VERDICT_PASS;
   *out = f;
   return WS_RESULT_OK;
@@ -658,6 +723,8 @@ ws_flash_free (WsFlash *flash)
   free (flash->hist);
   free (flash->ext);
   free (flash->incidents);
+  ws_pattern_free (flash->pattern);
+  free (flash->pat_plane);
   free (flash);
 }
 
@@ -868,6 +935,45 @@ sample_rgb (WsFlash *f, const WsFlashFrame *fr)
       else
         span_rgb (p, n, bs, o0, o1, o2, lut, acc + col * 4);
     }
+  }
+}
+
+/* Luminance (cd/m^2) of one pixel for the pattern plane: the neutral
+ * luminance of the luma code for Y'CbCr, exact for RGB. */
+static inline float
+pattern_pixel (const WsFlash *f, const uint8_t *row, int x)
+{
+  const Comp *c = &f->comps[0];
+  const uint8_t *q = row + (size_t) x * (size_t) c->pixel_bytes + c->offset;
+  if (f->yuv)
+    return f->pat_lut[f->depth == 8 ? q[0] : rd16 (q, f->msb)];
+  return 0.2126f * f->pat_lut[q[0]] +
+         0.7152f * f->pat_lut[q[f->comps[1].offset - c->offset]] +
+         0.0722f * f->pat_lut[q[f->comps[2].offset - c->offset]];
+}
+
+/* The pattern plane: each sample the mean of 2 x 2 pixels pat_step / 2
+ * apart (one pixel when pat_step is 1). */
+static void
+sample_pattern (WsFlash *f, const WsFlashFrame *fr)
+{
+  const uint8_t *base = fr->planes[f->comps[0].plane];
+  size_t stride = fr->strides[f->comps[0].plane];
+  int step = f->pat_step, o = step / 2;
+
+  for (int py = 0; py < f->pat_h; py++) {
+    const uint8_t *r0 = base + (size_t) (py * step) * stride;
+    const uint8_t *r1 = base + (size_t) (py * step + o) * stride;
+    float *out = f->pat_plane + (size_t) py * (size_t) f->pat_w;
+    if (o == 0) {
+      for (int px = 0; px < f->pat_w; px++)
+        out[px] = pattern_pixel (f, r0, px);
+      continue;
+    }
+    for (int px = 0, x = 0; px < f->pat_w; px++, x += step)
+      out[px] = 0.25f *
+                (pattern_pixel (f, r0, x) + pattern_pixel (f, r0, x + o) +
+                    pattern_pixel (f, r1, x) + pattern_pixel (f, r1, x + o));
   }
 }
 
@@ -1138,6 +1244,88 @@ update_extended (WsFlash *f, int64_t pts, int64_t dur, const int *near)
   f->ext_len++;
 }
 
+/* One frame of incident kind @k with verdict @v. A passing frame (@seen
+ * NULL) closes the open incident after 1 s of passing frames, so a short
+ * lull (or the fail -> extended hand-over) does not split it; its end_ns is
+ * its last transition either way. A warn or fail frame opens the incident
+ * or widens it with @seen (its span, verdict and peaks). */
+static WsResult
+track_incident (WsFlash *f, int k, WsFlashVerdict v, int64_t pts,
+    const WsFlashIncident *seen)
+{
+  WsFlashIncident *inc = &f->cur[k];
+
+  if (seen == NULL) {
+    if (f->open[k] && !f->pass_run[k]) {
+      f->pass_run[k] = 1;
+      f->pass_since[k] = pts;
+    }
+    if (f->open[k] && pts - f->pass_since[k] >= NS_PER_S)
+      return close_incident (f, k);
+    return WS_RESULT_OK;
+  }
+  f->pass_run[k] = 0;
+  if (!f->open[k]) {
+    *inc = *seen;
+    inc->kind = (WsFlashKind) k;
+    inc->verdict = v;
+    f->open[k] = 1;
+    if (f->incident_func != NULL)
+      f->incident_func (inc, WS_FLASH_INCIDENT_STARTED, f->user_data);
+  } else {
+    int escalated = v > inc->verdict || (seen->extended && !inc->extended);
+    if (seen->start_ns < inc->start_ns)
+      inc->start_ns = seen->start_ns;
+    if (seen->end_ns > inc->end_ns)
+      inc->end_ns = seen->end_ns;
+    if (v > inc->verdict)
+      inc->verdict = v;
+    inc->extended |= seen->extended;
+    inc->peak_flash_rate = fmax (inc->peak_flash_rate, seen->peak_flash_rate);
+    inc->peak_area = fmax (inc->peak_area, seen->peak_area);
+    inc->peak_risk = fmax (inc->peak_risk, seen->peak_risk);
+    if (seen->pattern_pairs > inc->pattern_pairs)
+      inc->pattern_pairs = seen->pattern_pairs;
+    if (escalated && f->incident_func != NULL)
+      f->incident_func (inc, WS_FLASH_INCIDENT_ESCALATED, f->user_data);
+  }
+  if (v > f->worst)
+    f->worst = v;
+  return WS_RESULT_OK;
+}
+
+/* Regular patterns: the luminance plane to ws-pattern, its result into the
+ * frame trace and the pattern incident (which ends with the end of its last
+ * failing frame, @dur after its pts). */
+static WsResult
+push_pattern (WsFlash *f, const WsFlashFrame *frame, int64_t dur)
+{
+  const int k = WS_FLASH_KIND_PATTERN;
+  WsPatternResult pr;
+  WsFlashIncident seen;
+  WsResult r;
+
+  sample_pattern (f, frame);
+  r = ws_pattern_push (f->pattern, f->pat_plane, (size_t) f->pat_w,
+      frame->pts_ns, &pr);
+  if (r != WS_RESULT_OK)
+    return r;
+  f->info.risk[k] = pr.risk;
+  f->info.area[k] = pr.area;
+  f->info.flash_rate[k] = pr.reversals / 2.0;
+  f->info.verdict[k] = pr.fail ? WS_FLASH_VERDICT_FAIL : WS_FLASH_VERDICT_PASS;
+  if (!pr.fail)
+    return track_incident (f, k, WS_FLASH_VERDICT_PASS, frame->pts_ns, NULL);
+  memset (&seen, 0, sizeof (seen));
+  seen.start_ns = pr.onset_ns;
+  seen.end_ns = frame->pts_ns + dur;
+  seen.peak_flash_rate = pr.reversals / 2.0;
+  seen.peak_area = pr.area;
+  seen.peak_risk = pr.risk;
+  seen.pattern_pairs = pr.pairs;
+  return track_incident (f, k, WS_FLASH_VERDICT_FAIL, frame->pts_ns, &seen);
+}
+
 static int
 frame_valid (const WsFlash *f, const WsFlashFrame *fr)
 {
@@ -1259,7 +1447,8 @@ ws_flash_push_frame (WsFlash *flash, const WsFlashFrame *frame)
     double a_q;
     int64_t first, last;
     WsFlashVerdict v;
-    WsFlashIncident *inc = &f->cur[k];
+    WsFlashIncident seen;
+    WsResult r;
 
     if (fail || (extended && f->p.extended_is_failure))
       v = WS_FLASH_VERDICT_FAIL;
@@ -1270,21 +1459,11 @@ ws_flash_push_frame (WsFlash *flash, const WsFlashFrame *frame)
     f->info.verdict[k] = v;
 
     if (v == WS_FLASH_VERDICT_PASS) {
-      /* an incident closes after 1 s of passing frames, so a short lull
-       * (or the fail -> extended hand-over) does not split it; its end_ns
-       * is its last transition either way */
-      if (f->open[k] && !f->pass_run[k]) {
-        f->pass_run[k] = 1;
-        f->pass_since[k] = frame->pts_ns;
-      }
-      if (f->open[k] && frame->pts_ns - f->pass_since[k] >= NS_PER_S) {
-        WsResult r = close_incident (f, k);
-        if (r != WS_RESULT_OK)
-          res = r;
-      }
+      r = track_incident (f, k, v, frame->pts_ns, NULL);
+      if (r != WS_RESULT_OK)
+        res = r;
       continue;
     }
-    f->pass_run[k] = 0;
     /* the flagged cells: those that make this frame fail, warn, or be close
      * to failing */
     if (fail) {
@@ -1309,36 +1488,23 @@ ws_flash_push_frame (WsFlash *flash, const WsFlashFrame *frame)
         }
       }
     }
-    if (!f->open[k]) {
-      memset (inc, 0, sizeof (*inc));
-      inc->kind = (WsFlashKind) k;
-      inc->start_ns = first;
-      inc->end_ns = last;
-      inc->verdict = v;
-      inc->extended = extended;
-      inc->peak_flash_rate = maxc / 2.0;
-      inc->peak_area = a_q;
-      inc->peak_risk = f->info.risk[k];
-      f->open[k] = 1;
-      if (f->incident_func != NULL)
-        f->incident_func (inc, WS_FLASH_INCIDENT_STARTED, f->user_data);
-    } else {
-      int escalated = v > inc->verdict || (extended && !inc->extended);
-      if (first < inc->start_ns)
-        inc->start_ns = first;
-      if (last > inc->end_ns)
-        inc->end_ns = last;
-      if (v > inc->verdict)
-        inc->verdict = v;
-      inc->extended |= extended;
-      inc->peak_flash_rate = fmax (inc->peak_flash_rate, maxc / 2.0);
-      inc->peak_area = fmax (inc->peak_area, a_q);
-      inc->peak_risk = fmax (inc->peak_risk, f->info.risk[k]);
-      if (escalated && f->incident_func != NULL)
-        f->incident_func (inc, WS_FLASH_INCIDENT_ESCALATED, f->user_data);
-    }
-    if (v > f->worst)
-      f->worst = v;
+    memset (&seen, 0, sizeof (seen));
+    seen.verdict = v;
+    seen.extended = extended;
+    seen.start_ns = first;
+    seen.end_ns = last;
+    seen.peak_flash_rate = maxc / 2.0;
+    seen.peak_area = a_q;
+    seen.peak_risk = f->info.risk[k];
+    r = track_incident (f, k, v, frame->pts_ns, &seen);
+    if (r != WS_RESULT_OK)
+      res = r;
+  }
+
+  if (f->pattern != NULL) {
+    WsResult r = push_pattern (f, frame, dur);
+    if (r != WS_RESULT_OK)
+      res = r;
   }
 
   if (f->frame_func != NULL)
@@ -1352,7 +1518,7 @@ ws_flash_finish (WsFlash *flash)
   WsResult res = WS_RESULT_OK;
   if (flash == NULL)
     return WS_RESULT_INVALID_ARGUMENT;
-  for (int k = 0; k < N_KINDS; k++) {
+  for (int k = 0; k < N_INCIDENT_KINDS; k++) {
     WsResult r = close_incident (flash, k);
     if (r != WS_RESULT_OK)
       res = r;

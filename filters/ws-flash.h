@@ -3,8 +3,9 @@
  *
  * Plain C, no GLib. The caller pushes decoded video frames (plane pointers
  * and byte strides, so a GstVideoFrame or an AVFrame maps onto WsFlashFrame
- * without a copy); the core reports incidents (luminance and red flashing)
- * and a per-frame risk trace.
+ * without a copy); the core reports incidents (luminance and red flashing,
+ * and regular spatial patterns through ws-pattern.h) and a per-frame risk
+ * trace.
  *
  * Display model: SDR, peak white 200 cd/m^2, black 0 cd/m^2, with the sRGB
  * (IEC 61966-2-1) EOTF by default or a pure 2.4 power law (BT.1886 with a
@@ -22,6 +23,13 @@
  * resolution. A cell counts whole once its mean changes enough, so a region's
  * area is over- rather than under-estimated by at most one ring of cells
  * (fail closed).
+ *
+ * Patterns: each frame is also reduced to a plane of display luminance in
+ * cd/m^2 (the same display model, luma only: mean of 2 x 2 samples at
+ * pattern_step / 2 spacing, one plane sample per pattern_step x
+ * pattern_step pixels, about 480 samples across by default), which
+ * ws-pattern.h searches for regular stripes. Stripes with a period below
+ * about 3 plane samples (12 pixels at 1080p) are not resolved.
  */
 #ifndef WS_FILTERS_WS_FLASH_H
 #define WS_FILTERS_WS_FLASH_H
@@ -95,7 +103,8 @@ typedef enum {
   WS_FLASH_EOTF_GAMMA24,
 } WsFlashEotf;
 
-/** WsFlashKind: what flashed. Pattern detection is not implemented. */
+/** WsFlashKind: what flashed; WS_FLASH_KIND_PATTERN is a regular spatial
+ * pattern (stripes) that stays, reverses or flashes (see ws-pattern.h). */
 typedef enum {
   WS_FLASH_KIND_LUMINANCE = 0,
   WS_FLASH_KIND_RED,
@@ -136,6 +145,19 @@ typedef enum {
  *   4 * @sample_step pixels wide.
  * @grid_rows: analysis grid rows; 0 = from the aspect ratio (square cells).
  * @sample_step: read every Nth pixel of every Nth row (2); 1 reads all.
+ * @pattern: non-zero (default) to look for regular patterns.
+ * @pattern_min_pairs: a pattern has at least this many light-dark pairs
+ *   (6: "more than five").
+ * @pattern_delta_cd_m2: a stripe is at least this much lighter than its
+ *   neighbours (20, as a flash).
+ * @pattern_min_contrast: ... with at least this Michelson contrast (0.5,
+ *   "high contrast").
+ * @pattern_area_limit: a pattern matters over more than this share of the
+ *   screen (0.25).
+ * @pattern_stationary_s: a stationary pattern fails after more than this
+ *   (0.5 s); a reversing or flashing one at once.
+ * @pattern_step: pixels per pattern plane sample; 0 (default) = width / 480
+ *   rounded, at least 2.
  *
  * Fill with ws_flash_params_init() and change what you need.
  */
@@ -155,6 +177,13 @@ typedef struct {
   int grid_columns;
   int grid_rows;
   int sample_step;
+  int pattern;
+  int pattern_min_pairs;
+  double pattern_delta_cd_m2;
+  double pattern_min_contrast;
+  double pattern_area_limit;
+  double pattern_stationary_s;
+  int pattern_step;
 } WsFlashParams;
 
 /**
@@ -184,7 +213,7 @@ typedef struct {
  * WsFlashIncident: a run of frames of one kind that fail or warn; passing
  * gaps shorter than 1 s do not split it, and it is closed (and reported by
  * the incident callback) after 1 s of passing frames or by ws_flash_finish().
- * @kind: luminance or red.
+ * @kind: luminance, red or pattern.
  * @verdict: the worst verdict reached during the incident (warn or fail).
  * @extended: non-zero when extended flashing was detected in it.
  * @start_ns: time of the first transition of the flashing that raised it.
@@ -196,6 +225,14 @@ typedef struct {
  *   @max_flashes times per second on fail frames, at least @max_flashes times
  *   on warn frames, at least @near_flashes times on extended-only frames.
  * @peak_risk: largest per-frame risk (see WsFlashFrameInfo) in the incident.
+ * @pattern_pairs: pattern incidents: the most light-dark stripe pairs counted
+ *   along one line; 0 for the other kinds.
+ *
+ * For pattern incidents @start_ns is when the pattern appeared, @end_ns
+ * when it was last seen failing (the end of that frame), @peak_area the
+ * largest share of the screen it covered, @peak_flash_rate its phase
+ * reversals and reappearances in 1 s divided by 2 (0 for a stationary
+ * pattern), and @extended is 0.
  */
 typedef struct {
   WsFlashKind kind;
@@ -206,18 +243,21 @@ typedef struct {
   double peak_flash_rate;
   double peak_area;
   double peak_risk;
+  int pattern_pairs;
 } WsFlashIncident;
 
 /**
  * WsFlashFrameInfo: the per-frame trace.
- * @risk: per kind (index with WsFlashKind; [WS_FLASH_KIND_PATTERN] is 0):
+ * @risk: per kind (index with WsFlashKind; [WS_FLASH_KIND_PATTERN] is the
+ *   pattern risk of ws-pattern.h's WsPatternResult):
  *   max over k of min (k / (2 * max_flashes), A(k) / area_limit), where A(k)
  *   is the share of the screen with at least k transitions in the last 1 s.
  *   It is 1.0 at the limit and above 1.0 exactly when the frame fails the
  *   rate-and-area rule; 0 for steady content.
  * @area: per kind, share of the screen flashing more than max_flashes times
- *   in the last second.
- * @flash_rate: per kind, highest flash rate (flashes/s) of any cell.
+ *   in the last second; for patterns, the share covered by regular patterns.
+ * @flash_rate: per kind, highest flash rate (flashes/s) of any cell; for
+ *   patterns, reversals and reappearances in the last 1 s divided by 2.
  * @verdict: per kind, this frame's status (extended flashing included).
  * @luminance_cd_m2: mean display luminance of the frame.
  */
