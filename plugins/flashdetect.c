@@ -34,7 +34,9 @@
  * found in it, `incident-end` after 1 s of frames that neither fail nor
  * warn, or at EOS) add:
  *
- * * `kind` (#gchararray): `luminance` or `red`.
+ * * `kind` (#gchararray): `luminance`, `red` or `pattern` (a regular
+ *   pattern of stripes over more than a quarter of the screen, stationary
+ *   for more than 0.5 s, or reversing or flashing).
  * * `verdict` (#gchararray): `warn` or `fail` (worst so far).
  * * `extended` (#gboolean): extended flashing was seen.
  * * `start`, `end` (#guint64): buffer time of the first and last transition
@@ -43,13 +45,18 @@
  * * `peak-rate` (#gdouble): highest flash rate, flashes per second.
  * * `area` (#gdouble): largest flagged share of the screen, 0..1.
  * * `risk` (#gdouble): largest risk value (above 1.0 means fail).
+ * * `stripe-pairs` (#gint): `pattern` incidents only: the most light-dark
+ *   stripe pairs counted along one row or column. For patterns `start` is
+ *   when the pattern appeared, `end` the end of its last failing frame and
+ *   `peak-rate` its reversals per second divided by 2.
  *
  * With #WsFlashDetect:post-frames, a `frame` message per frame adds
  * `luminance-risk`, `red-risk` (#gdouble, 1.0 is the limit),
  * `luminance-area`, `red-area` (#gdouble, share flashing more than 3 times
  * per second), `luminance-rate`, `red-rate` (#gdouble, flashes per second of
  * the fastest cell), `luminance` (#gdouble, mean cd/m²) and `verdict`
- * (#gchararray).
+ * (#gchararray), then `pattern-risk` and `pattern-area` (#gdouble, share of
+ * the screen covered by regular patterns).
  *
  * On EOS a `summary` message adds `verdict` (#gchararray: `pass`, `warn` or
  * `fail`) and `incident-count` (#guint).
@@ -367,6 +374,9 @@ post_pending (WsFlashDetect *self, GstClockTime timestamp,
         (guint64) MAX (inc->end_ns, 0), "peak-rate", G_TYPE_DOUBLE,
         inc->peak_flash_rate, "area", G_TYPE_DOUBLE, inc->peak_area, "risk",
         G_TYPE_DOUBLE, inc->peak_risk, NULL);
+    if (inc->kind == WS_FLASH_KIND_PATTERN)
+      gst_structure_set (s, "stripe-pairs", G_TYPE_INT, inc->pattern_pairs,
+          NULL);
     GST_INFO_OBJECT (self,
         "%s: %s incident (%s): %" GST_TIME_FORMAT " - %" GST_TIME_FORMAT
         ", %.1f flashes/s over %.0f%%",
@@ -657,6 +667,7 @@ ws_flash_detect_transform_frame_ip (GstVideoFilter *filter,
     ws_flash_get_frame_info (self->flash, &info);
     v = MAX (info.verdict[WS_FLASH_KIND_LUMINANCE],
         info.verdict[WS_FLASH_KIND_RED]);
+    v = MAX (v, info.verdict[WS_FLASH_KIND_PATTERN]);
     s = new_message_structure (self, GST_BUFFER_PTS (buf),
         GST_BUFFER_DURATION (buf), "frame");
     gst_structure_set (s, "luminance-risk", G_TYPE_DOUBLE,
@@ -667,7 +678,9 @@ ws_flash_detect_transform_frame_ip (GstVideoFilter *filter,
         info.flash_rate[WS_FLASH_KIND_LUMINANCE], "red-rate", G_TYPE_DOUBLE,
         info.flash_rate[WS_FLASH_KIND_RED], "luminance", G_TYPE_DOUBLE,
         info.luminance_cd_m2, "verdict", G_TYPE_STRING,
-        ws_flash_verdict_to_string (v), NULL);
+        ws_flash_verdict_to_string (v), "pattern-risk", G_TYPE_DOUBLE,
+        info.risk[WS_FLASH_KIND_PATTERN], "pattern-area", G_TYPE_DOUBLE,
+        info.area[WS_FLASH_KIND_PATTERN], NULL);
     post_structure (self, s);
   }
   return GST_FLOW_OK;

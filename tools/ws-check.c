@@ -1745,13 +1745,25 @@ finish_flash (Decoder *d)
     for (size_t i = 1; i < n; i++)
       if (inc[i].verdict > worst->verdict)
         worst = &inc[i];
-    f->flash_message = g_strdup_printf ("%zu incident%s; worst: %s %s "
-                                        "flashing %.3f-%.3f s, %.1f "
-                                        "flashes/s over %.0f%% of the screen",
-        n, n == 1 ? "" : "s", ws_flash_verdict_to_string (worst->verdict),
-        ws_flash_kind_to_string (worst->kind), (double) worst->start_ns / 1e9,
-        (double) worst->end_ns / 1e9, worst->peak_flash_rate,
-        worst->peak_area * 100.0);
+    if (worst->kind == WS_FLASH_KIND_PATTERN)
+      f->flash_message = g_strdup_printf ("%zu incident%s; worst: %s "
+                                          "regular pattern %.3f-%.3f s, %d "
+                                          "light-dark stripe pairs over "
+                                          "%.0f%% of the screen%s",
+          n, n == 1 ? "" : "s", ws_flash_verdict_to_string (worst->verdict),
+          (double) worst->start_ns / 1e9, (double) worst->end_ns / 1e9,
+          worst->pattern_pairs, worst->peak_area * 100.0,
+          worst->peak_flash_rate > 0.0 ? ", reversing or flashing" :
+                                         ", stationary for more than 0.5 s");
+    else
+      f->flash_message = g_strdup_printf ("%zu incident%s; worst: %s %s "
+                                          "flashing %.3f-%.3f s, %.1f "
+                                          "flashes/s over %.0f%% of the "
+                                          "screen",
+          n, n == 1 ? "" : "s", ws_flash_verdict_to_string (worst->verdict),
+          ws_flash_kind_to_string (worst->kind), (double) worst->start_ns / 1e9,
+          (double) worst->end_ns / 1e9, worst->peak_flash_rate,
+          worst->peak_area * 100.0);
   }
 }
 

@@ -327,6 +327,97 @@ GST_START_TEST (test_flashdetect_rejects_other_formats)
 
 GST_END_TEST;
 
+/* ---- regular patterns ---------------------------------------------------
+ * Kept together: other blocks of tests are appended after this one. */
+
+#define PW 320
+#define PH 240
+
+/* I420 (limited range) of vertical black/white stripes @period pixels apart,
+ * or flat grey when @period is 0. */
+static GstBuffer *
+stripes_buffer (guint period, guint64 index)
+{
+  gsize ysize = PW * PH, csize = (PW / 2) * (PH / 2);
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, ysize + 2 * csize, NULL);
+  GstMapInfo map;
+
+  fail_unless (gst_buffer_map (buf, &map, GST_MAP_WRITE));
+  for (guint y = 0; y < PH; y++)
+    for (guint x = 0; x < PW; x++)
+      map.data[y * PW + x] = period == 0            ? 126 :
+                             (x / (period / 2)) % 2 ? 16 :
+                                                      235;
+  memset (map.data + ysize, 128, 2 * csize);
+  gst_buffer_unmap (buf, &map);
+  GST_BUFFER_PTS (buf) = index * FRAME_NS;
+  GST_BUFFER_DURATION (buf) = FRAME_NS;
+  return buf;
+}
+
+GST_START_TEST (test_flashdetect_pattern_posts_incident)
+{
+  GstBus *bus;
+  GstHarness *h = gst_harness_new ("flashdetect");
+  GList *msgs;
+  const GstStructure *s;
+  guint64 start, end, ts;
+  gdouble area;
+  gint pairs;
+
+  bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  gst_harness_set_src_caps_str (h,
+      "video/x-raw, format=I420, width=320, height=240, framerate=25/1, "
+      "colorimetry=bt709, interlace-mode=progressive");
+  g_object_set (h->element, "post-frames", TRUE, NULL);
+  /* 0.2 s grey, 1 s of stationary stripes (20 pairs of 16 px), 1.2 s grey */
+  for (guint64 i = 0; i < 60; i++) {
+    fail_unless_equals_int (gst_harness_push (h,
+                                stripes_buffer (i >= 5 && i < 30 ? 16 : 0, i)),
+        GST_FLOW_OK);
+    gst_buffer_unref (gst_harness_pull (h));
+  }
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  msgs = collect_messages (bus);
+
+  s = find_event (msgs, "incident-start", "pattern");
+  fail_unless (s != NULL);
+  assert_timing_quartet (s);
+  /* fails once stationary for more than 0.5 s: the 13th frame of it */
+  fail_unless (gst_structure_get_uint64 (s, "timestamp", &ts));
+  fail_unless_equals_uint64 (ts, 17 * FRAME_NS);
+  fail_unless_equals_string (gst_structure_get_string (s, "verdict"), "fail");
+  fail_unless (gst_structure_get_uint64 (s, "start", &start));
+  fail_unless_equals_uint64 (start, 5 * FRAME_NS);
+  fail_unless (gst_structure_get_int (s, "stripe-pairs", &pairs));
+  fail_unless_equals_int (pairs, 20);
+  fail_unless (gst_structure_get_double (s, "area", &area));
+  fail_unless (area > 0.95 && area <= 1.0);
+
+  s = find_event (msgs, "incident-end", "pattern");
+  fail_unless (s != NULL);
+  fail_unless (gst_structure_get_uint64 (s, "end", &end));
+  fail_unless_equals_uint64 (end, 30 * FRAME_NS);
+  fail_unless (find_event (msgs, "incident-start", "luminance") == NULL);
+
+  s = find_event (msgs, "frame", NULL);
+  fail_unless (s != NULL);
+  fail_unless (
+      gst_structure_has_field_typed (s, "pattern-area", G_TYPE_DOUBLE));
+  s = find_event (msgs, "summary", NULL);
+  fail_unless (s != NULL);
+  fail_unless_equals_string (gst_structure_get_string (s, "verdict"), "fail");
+  g_list_free_full (msgs, (GDestroyNotify) gst_message_unref);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* ---- end of the regular-pattern block ---------------------------------- */
+
 static Suite *
 flashdetect_suite (void)
 {
@@ -340,6 +431,7 @@ flashdetect_suite (void)
   tcase_add_test (tc, test_flashdetect_passthrough_unchanged);
   tcase_add_test (tc, test_flashdetect_formats_negotiate);
   tcase_add_test (tc, test_flashdetect_rejects_other_formats);
+  tcase_add_test (tc, test_flashdetect_pattern_posts_incident);
   return s;
 }
 
