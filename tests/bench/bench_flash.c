@@ -13,8 +13,15 @@
  *                                  memory (the first 50, converted with
  *                                  swscale for the other formats), pushed
  *                                  BENCH_CORE_FRAMES times (default 1500)
+ *   core_i420_nopattern_ms_per_frame  the same on I420 with the regular
+ *                                  pattern detector off
+ *   core_i420_stripes_ms_per_frame the core on I420 frames of full-screen
+ *                                  stripes (the pattern detector's worst
+ *                                  case: extremes everywhere), reversing
+ *                                  every 4 frames
  *
- * Env: BENCH_SAMPLE_STEP overrides WsFlashParams.sample_step (default 2).
+ * Env: BENCH_SAMPLE_STEP overrides WsFlashParams.sample_step (default 2);
+ *      BENCH_PATTERN=0 turns the pattern detector off everywhere.
  *
  * Usage: bench_flash FILE. Run by tests/bench/bench-flash.sh, which compares
  * it with `ffmpeg -vf photosensitivity`. Exit 0, or 2 on error. */
@@ -24,6 +31,7 @@
 #include <libswscale/swscale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "ws-av.h"
@@ -40,17 +48,50 @@ cpu_s (void)
   return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
 }
 
-/* Defaults, with BENCH_SAMPLE_STEP overriding sample_step. */
+static int no_pattern;
+
+/* Defaults, with BENCH_SAMPLE_STEP overriding sample_step and
+ * BENCH_PATTERN=0 (or no_pattern) turning the pattern detector off. */
 static const WsFlashParams *
 bench_params (void)
 {
   static WsFlashParams params;
   const char *step = getenv ("BENCH_SAMPLE_STEP");
+  const char *pattern = getenv ("BENCH_PATTERN");
 
   ws_flash_params_init (&params);
   if (step != NULL && atoi (step) > 0)
     params.sample_step = atoi (step);
+  if (no_pattern || (pattern != NULL && atoi (pattern) == 0))
+    params.pattern = 0;
   return &params;
+}
+
+/* @n I420 frames like @like of full-screen vertical stripes, 16 pixels
+ * apart, the phase reversing every 4 frames. NULL on failure. */
+static int
+make_stripes (const AVFrame *like, AVFrame **out, int n)
+{
+  for (int i = 0; i < n; i++) {
+    AVFrame *f = av_frame_alloc ();
+    out[i] = f;
+    if (f == NULL)
+      return 0;
+    f->format = AV_PIX_FMT_YUV420P;
+    f->width = like->width;
+    f->height = like->height;
+    if (av_frame_get_buffer (f, 64) < 0)
+      return 0;
+    for (int y = 0; y < f->height; y++)
+      for (int x = 0; x < f->width; x++)
+        f->data[0][(size_t) y * f->linesize[0] + x] = (((x / 8) + (i / 4)) &
+                                                          1) ?
+                                                          16 :
+                                                          235;
+    for (int p = 1; p < 3; p++)
+      memset (f->data[p], 128, (size_t) f->linesize[p] * ((f->height + 1) / 2));
+  }
+  return 1;
 }
 
 typedef struct {
@@ -298,14 +339,28 @@ main (int argc, char **argv)
   printf ("verdict: %s\nincidents: %zu\n", ws_flash_verdict_to_string (verdict),
       n_inc);
   for (size_t i = 0; i < n_inc; i++)
-    printf ("incident: %s %s %.2f-%.2f s rate %.1f area %.2f\n",
+    printf ("incident: %s %s %.2f-%.2f s rate %.1f area %.2f pairs %d\n",
         ws_flash_kind_to_string (inc[i].kind),
         ws_flash_verdict_to_string (inc[i].verdict), inc[i].start_ns / 1e9,
-        inc[i].end_ns / 1e9, inc[i].peak_flash_rate, inc[i].peak_area);
+        inc[i].end_ns / 1e9, inc[i].peak_flash_rate, inc[i].peak_area,
+        inc[i].pattern_pairs);
 
   ws_av_flash_format (analyse.keep[0]->format, &range);
   printf ("core_%s_ms_per_frame: %.3f\n", "i420",
       bench_core (analyse.keep, analyse.n_keep, analyse.format, range, core_n));
+  no_pattern = 1;
+  printf ("core_%s_ms_per_frame: %.3f\n", "i420_nopattern",
+      bench_core (analyse.keep, analyse.n_keep, analyse.format, range, core_n));
+  no_pattern = 0;
+  {
+    AVFrame *stripes[8] = { NULL };
+    if (make_stripes (analyse.keep[0], stripes, 8))
+      printf ("core_%s_ms_per_frame: %.3f\n", "i420_stripes",
+          bench_core (stripes, 8, WS_FLASH_FORMAT_I420, WS_FLASH_RANGE_LIMITED,
+              core_n));
+    for (int i = 0; i < 8; i++)
+      av_frame_free (&stripes[i]);
+  }
   for (size_t k = 0; k < sizeof (others) / sizeof (others[0]); k++) {
     AVFrame *conv[N_KEEP] = { NULL };
     WsFlashRange r;

@@ -3,7 +3,9 @@
  * dimensions (including impossible ones), format, range, matrix, grid,
  * sampling and strides, then supplies pixel data for several frames. Each
  * plane is allocated with exactly the bytes the header documents as read,
- * so AddressSanitizer catches any read outside them. */
+ * so AddressSanitizer catches any read outside them. The upper bits of
+ * byte 11 drive the regular-pattern detector (on/off, plane step, pairs),
+ * and its incidents are checked against what the header promises. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -102,6 +104,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   params.sample_step = data[9] % 18;  /* 0 and 17: out of range */
   params.grid_columns = data[10] * 5; /* 0: out of range */
   params.extended_is_failure = data[11] & 1;
+  params.pattern = !(data[11] & 2);
+  params.pattern_step = (data[11] >> 2) % 9;      /* 0 = auto */
+  params.pattern_min_pairs = 2 + (data[11] >> 5); /* 2..9 */
 
   if (ws_flash_new (&flash, width, height, (WsFlashFormat) format,
           (WsFlashRange) (data[5] % 3), (WsFlashMatrix) (data[6] % 3),
@@ -158,7 +163,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   (void) ws_flash_finish (flash);
   {
     WsFlashVerdict v;
+    const WsFlashIncident *inc = NULL;
+    size_t n = 0;
     (void) ws_flash_get_verdict (flash, &v);
+    (void) ws_flash_get_incidents (flash, &inc, &n);
+    for (size_t i = 0; i < n; i++) {
+      if (inc[i].kind != WS_FLASH_KIND_PATTERN)
+        continue;
+      if (!params.pattern || inc[i].pattern_pairs < params.pattern_min_pairs ||
+          inc[i].start_ns > inc[i].end_ns || !(inc[i].peak_area > 0.25) ||
+          inc[i].peak_area > 1.0 || inc[i].verdict != WS_FLASH_VERDICT_FAIL)
+        abort (); /* a pattern incident breaks the documented rule */
+    }
   }
 
 end:
