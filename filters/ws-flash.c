@@ -970,6 +970,14 @@ sample_pattern (WsFlash *f, const WsFlashFrame *fr)
         out[px] = pattern_pixel (f, r0, px);
       continue;
     }
+    if (f->yuv && f->depth == 8 && f->comps[0].pixel_bytes == 1) {
+      /* planar 8-bit luma (I420, NV12, ...): the common case, unrolled */
+      const float *lut = f->pat_lut;
+      for (int px = 0, x = 0; px < f->pat_w; px++, x += step)
+        out[px] = 0.25f *
+                  (lut[r0[x]] + lut[r0[x + o]] + lut[r1[x]] + lut[r1[x + o]]);
+      continue;
+    }
     for (int px = 0, x = 0; px < f->pat_w; px++, x += step)
       out[px] = 0.25f *
                 (pattern_pixel (f, r0, x) + pattern_pixel (f, r0, x + o) +

@@ -3,8 +3,8 @@
  *
  * Per frame:
  *
- * 1. Lines. Every second row and every second column of the plane is read
- *    into a buffer. Stripes at any angle cross rows or columns at no more
+ * 1. Lines. Every fourth row and every fourth column of the plane is
+ *    scanned (columns from a contiguous copy). Stripes at any angle cross rows or columns at no more
  *    than 1.41 times their period, so two directions see every orientation.
  *    Diagonal scans were tried and dropped: a diagonal crosses lines of text
  *    as a regular burst per line (the words average out along it), so text
@@ -28,7 +28,8 @@
  *    is marked on the plane from its first extreme to its last plus the last
  *    half period (the last stripe's width), each sample as light or dark
  *    against the middle of the run's extremes. The mark covers the scanned
- *    line and its neighbour (the lines are two samples apart).
+ *    line and the lines around it up to the next scanned one, so the
+ *    marks of a pattern tile its area.
  *
  * 4. Area. Marks are counted in 8 x 8 blocks; a block at least half marked
  *    counts its marks, as does a partly marked block next to one (the
@@ -50,18 +51,25 @@
 #define BLOCK 8
 #define MIN_PERIOD 3
 #define EVENT_RING 64
+#define LINE_STEP 4 /* scan every 4th row and column (1, 5, 9, ...) ... */
+#define LINE_LO 1   /* ... and mark from 1 before ... */
+#define LINE_HI 2   /* ... to 2 after it, so the marks tile the plane */
 
 struct WsPattern {
   WsPatternParams p;
   int w, h;
   double kd, ku; /* contrast factors of a light-dark step */
 
-  float *line;      /* [max (w, h)] values along the line */
-  int *epos;        /* [max (w, h)] extreme positions */
-  float *eval;      /* [max (w, h)] extreme values */
-  uint8_t *marks;   /* [w * h] this frame */
-  uint8_t *prev;    /* [w * h] the last frame */
-  uint32_t *blocks; /* [bw * bh] marks per block */
+  float *cols;     /* [w / LINE_STEP + 1 columns][h] the scanned columns */
+  int *epos;       /* [max (w, h)] extreme positions */
+  float *eval;     /* [max (w, h)] extreme values */
+  uint8_t *marks;  /* [w * h] this frame */
+  uint8_t *prev;   /* [w * h] the last frame */
+  size_t n_writes; /* marks written this frame (0: marks all 0) */
+  size_t n_prev_writes;
+  uint8_t *rows;      /* [h] rows of @marks with a mark */
+  uint8_t *prev_rows; /* [h] rows of @prev with a mark */
+  uint32_t *blocks;   /* [bw * bh] marks per block */
   int bw, bh;
   int max_pairs;
 
@@ -127,14 +135,18 @@ ws_pattern_new (WsPattern **out, int width, int height,
   p->bh = (height + BLOCK - 1) / BLOCK;
   n = (size_t) width * (size_t) height;
   longest = (size_t) (width > height ? width : height);
-  p->line = malloc (longest * sizeof (float));
+  p->cols = malloc (
+      (size_t) (width / LINE_STEP + 1) * (size_t) height * sizeof (float));
   p->epos = malloc (longest * sizeof (int));
   p->eval = malloc (longest * sizeof (float));
   p->marks = calloc (n, 1);
   p->prev = calloc (n, 1);
   p->blocks = malloc ((size_t) p->bw * (size_t) p->bh * sizeof (uint32_t));
-  if (p->line == NULL || p->epos == NULL || p->eval == NULL ||
-      p->marks == NULL || p->prev == NULL || p->blocks == NULL) {
+  p->rows = calloc ((size_t) height, 1);
+  p->prev_rows = calloc ((size_t) height, 1);
+  if (p->rows == NULL || p->prev_rows == NULL || p->cols == NULL ||
+      p->epos == NULL || p->eval == NULL || p->marks == NULL ||
+      p->prev == NULL || p->blocks == NULL) {
     ws_pattern_free (p);
     return WS_RESULT_NO_MEMORY;
   }
@@ -147,7 +159,9 @@ ws_pattern_free (WsPattern *pattern)
 {
   if (pattern == NULL)
     return;
-  free (pattern->line);
+  free (pattern->cols);
+  free (pattern->rows);
+  free (pattern->prev_rows);
   free (pattern->epos);
   free (pattern->eval);
   free (pattern->marks);
@@ -164,51 +178,80 @@ ws_pattern_get_marks (const WsPattern *pattern)
   return pattern->marks;
 }
 
+/* fminf / fmaxf are library calls (NaN rules) unless -ffast-math. A NaN
+ * sample (outside the API's promise) only makes comparisons false: no
+ * extreme, no crash. */
+static inline float
+min_f (float a, float b)
+{
+  return a < b ? a : b;
+}
+
+static inline float
+max_f (float a, float b)
+{
+  return a > b ? a : b;
+}
+
 /* ---- one line --------------------------------------------------------- */
 
-/* Confirmed extremes of line[0..n) into epos/eval; returns their number.
+/* Confirmed extremes of @v[0..n) into epos/eval; returns their number.
  * The pending extreme at the end of the line counts: it was reached by a
- * full light-dark step. */
+ * full light-dark step. A plateau's position is where it starts: the
+ * extreme's position moves on only when the value goes clearly beyond the
+ * level it had there (a darker background after the last dark stripe is
+ * still that stripe). Thresholds are recomputed only when the extreme
+ * moves, so a sample inside the band costs two comparisons. */
 static int
-find_extremes (WsPattern *p, int n)
+find_extremes (WsPattern *p, const float *v, int n)
 {
-  const float *v = p->line;
-  float delta = (float) p->p.delta_cd_m2;
-  float kd = (float) p->kd, ku = (float) p->ku;
-  float lo = v[0], hi = v[0], ext = v[0];
+  const float delta = (float) p->p.delta_cd_m2;
+  const float kd = (float) p->kd, ku = (float) p->ku;
+  const float tol_abs = 0.25f * delta;
+  float lo = v[0], hi = v[0], ext = v[0], thr = 0.0f, beyond = 0.0f;
   int lo_pos = 0, hi_pos = 0, pos = 0, dir = 0, ne = 0;
+
+#define TURN(new_dir)                      \
+  do {                                     \
+    dir = (new_dir);                       \
+    ext = x;                               \
+    pos = i;                               \
+    if (dir > 0) {                         \
+      thr = min_f (ext - delta, ext * kd); \
+      beyond = ext + tol_abs + 0.1f * ext; \
+    } else {                               \
+      thr = max_f (ext + delta, ext * ku); \
+      beyond = ext - tol_abs - 0.1f * ext; \
+    }                                      \
+  } while (0)
 
   for (int i = 1; i < n; i++) {
     float x = v[i];
-    /* a plateau's position is where it starts: the extreme moves on only
-     * when the value goes clearly beyond it (a darker background after the
-     * last dark stripe is still that stripe) */
-    float tol = 0.25f * delta + 0.1f * ext;
     if (dir > 0) {
-      if (x > ext + tol) {
+      if (x > ext) {
         ext = x;
-        pos = i;
-      } else if (x > ext) {
-        ext = x;
-      } else if (x <= fminf (ext - delta, ext * kd)) {
+        thr = min_f (ext - delta, ext * kd);
+        if (x > beyond) {
+          pos = i;
+          beyond = x + tol_abs + 0.1f * x;
+        }
+      } else if (x <= thr) {
         p->epos[ne] = pos;
         p->eval[ne++] = ext;
-        dir = -1;
-        ext = x;
-        pos = i;
+        TURN (-1);
       }
     } else if (dir < 0) {
-      if (x < ext - tol) {
+      if (x < ext) {
         ext = x;
-        pos = i;
-      } else if (x < ext) {
-        ext = x;
-      } else if (x >= fmaxf (ext + delta, ext * ku)) {
+        thr = max_f (ext + delta, ext * ku);
+        if (x < beyond) {
+          pos = i;
+          beyond = x - tol_abs - 0.1f * x;
+        }
+      } else if (x >= thr) {
         p->epos[ne] = pos;
         p->eval[ne++] = ext;
-        dir = 1;
-        ext = x;
-        pos = i;
+        TURN (1);
       }
     } else {
       if (x < lo) {
@@ -219,21 +262,18 @@ find_extremes (WsPattern *p, int n)
         hi = x;
         hi_pos = i;
       }
-      if (x >= fmaxf (lo + delta, lo * ku) && lo_pos < i) {
+      if (x >= max_f (lo + delta, lo * ku) && lo_pos < i) {
         p->epos[ne] = lo_pos;
         p->eval[ne++] = lo;
-        dir = 1;
-        ext = x;
-        pos = i;
-      } else if (x <= fminf (hi - delta, hi * kd) && hi_pos < i) {
+        TURN (1);
+      } else if (x <= min_f (hi - delta, hi * kd) && hi_pos < i) {
         p->epos[ne] = hi_pos;
         p->eval[ne++] = hi;
-        dir = -1;
-        ext = x;
-        pos = i;
+        TURN (-1);
       }
     }
   }
+#undef TURN
   if (dir != 0) {
     p->epos[ne] = pos;
     p->eval[ne++] = ext;
@@ -250,11 +290,11 @@ periods_agree (int a, int b)
 }
 
 /* Marks the run of extremes [a, b] of the line starting at (x0, y0) with
- * step (dx, dy), and the same samples of the next row (@nb_down, for rows)
- * or column (for columns). */
+ * step (dx, dy), and the same samples of the rows (@nb_down) or columns
+ * LINE_LO before to LINE_HI after it. */
 static void
-mark_run (WsPattern *p, int a, int b, int n, int x0, int y0, int dx, int dy,
-    int nb_down)
+mark_run (WsPattern *p, const float *v, int a, int b, int n, int x0, int y0,
+    int dx, int dy, int nb_down)
 {
   int pairs = (b - a + 1) / 2;
   int start = p->epos[a];
@@ -274,30 +314,40 @@ mark_run (WsPattern *p, int a, int b, int n, int x0, int y0, int dx, int dy,
   for (int k = start; k < end; k++) {
     int x = x0 + k * dx, y = y0 + k * dy;
     size_t m = (size_t) y * (size_t) p->w + (size_t) x;
-    uint8_t bit = p->line[k] > mid ? 2 : 1;
-    p->marks[m] = bit;
+    uint8_t bit = v[k] > mid ? 2 : 1;
+    p->n_writes++;
     if (nb_down) {
-      if (y + 1 < p->h)
-        p->marks[m + (size_t) p->w] = bit;
-    } else if (x + 1 < p->w) {
-      p->marks[m + 1] = bit;
+      int y1 = y - LINE_LO, y2 = y + LINE_HI < p->h ? y + LINE_HI : p->h - 1;
+      for (int yy = y1 < 0 ? 0 : y1; yy <= y2; yy++) {
+        p->marks[(size_t) yy * (size_t) p->w + (size_t) x] = bit;
+        p->rows[yy] = 1;
+      }
+    } else {
+      p->rows[y] = 1;
+      int x1 = x - LINE_LO, x2 = x + LINE_HI < p->w ? x + LINE_HI : p->w - 1;
+      for (int xx = x1 < 0 ? 0 : x1; xx <= x2; xx++)
+        p->marks[m - (size_t) x + (size_t) xx] = bit;
     }
   }
 }
 
+/* One line: @v[0..n) are the samples from (x0, y0) on, step (dx, dy). */
 static void
-scan_line (WsPattern *p, const float *plane, size_t stride, int x0, int y0,
-    int dx, int dy, int n)
+scan_line (WsPattern *p, const float *v, int x0, int y0, int dx, int dy, int n)
 {
   int ne, a;
+  float lo = v[0], hi = v[0];
 
-  if (n < 2 * p->p.min_pairs * MIN_PERIOD / 2)
+  if (n < p->p.min_pairs * MIN_PERIOD)
     return;
-  for (int k = 0; k < n; k++) {
-    float v = plane[(size_t) (y0 + k * dy) * stride + (size_t) (x0 + k * dx)];
-    p->line[k] = v > 0.0f ? v : 0.0f; /* NaN and negatives read as 0 */
+  for (int k = 1; k < n; k++) {
+    lo = min_f (lo, v[k]);
+    hi = max_f (hi, v[k]);
   }
-  ne = find_extremes (p, n);
+  /* no light-dark step anywhere on the line */
+  if (hi - lo < (float) p->p.delta_cd_m2 || hi < lo * (float) p->ku)
+    return;
+  ne = find_extremes (p, v, n);
   if (ne < 2 * p->p.min_pairs)
     return;
   /* runs of agreeing periods; period i spans extremes i - 2 .. i */
@@ -307,10 +357,31 @@ scan_line (WsPattern *p, const float *plane, size_t stride, int x0, int y0,
                            p->epos[i - 1] - p->epos[i - 3]);
     if (!ok) {
       if (p->epos[a + 2] - p->epos[a] >= MIN_PERIOD)
-        mark_run (p, a, i - 1, n, x0, y0, dx, dy, dy == 0);
+        mark_run (p, v, a, i - 1, n, x0, y0, dx, dy, dy == 0);
       a = i - 2;
     }
   }
+}
+
+/* Scans every LINE_STEP-th row in place, then every LINE_STEP-th column
+ * from a contiguous copy (made row by row, so the plane is read once, in
+ * order). */
+static void
+scan_plane (WsPattern *p, const float *plane, size_t stride)
+{
+  int w = p->w, h = p->h, nc = (w - LINE_LO + LINE_STEP - 1) / LINE_STEP;
+
+  for (int y = 0; y < h; y++) {
+    const float *row = plane + (size_t) y * stride;
+    float *col = p->cols + (size_t) y;
+    for (int c = 0; c < nc; c++)
+      col[(size_t) c * (size_t) h] = row[LINE_LO + LINE_STEP * c];
+    if (y % LINE_STEP == LINE_LO)
+      scan_line (p, row, 0, y, 1, 0, w);
+  }
+  for (int c = 0; c < nc; c++)
+    scan_line (p, p->cols + (size_t) c * (size_t) h, LINE_LO + LINE_STEP * c, 0,
+        0, 1, h);
 }
 
 /* ---- area and time ---------------------------------------------------- */
@@ -325,8 +396,15 @@ measure_area (WsPattern *p)
   for (int y = 0; y < h; y++) {
     const uint8_t *row = p->marks + (size_t) y * (size_t) w;
     uint32_t *brow = p->blocks + (size_t) (y / BLOCK) * (size_t) bw;
-    for (int x = 0; x < w; x++)
-      brow[x / BLOCK] += row[x] != 0;
+    if (!p->rows[y])
+      continue;
+    for (int bx = 0; bx < bw; bx++) {
+      int x1 = (bx + 1) * BLOCK < w ? (bx + 1) * BLOCK : w;
+      uint32_t c = 0;
+      for (int x = bx * BLOCK; x < x1; x++)
+        c += row[x] != 0;
+      brow[bx] += c;
+    }
   }
   for (int by = 0; by < bh; by++) {
     for (int bx = 0; bx < bw; bx++) {
@@ -394,27 +472,47 @@ ws_pattern_push (WsPattern *pattern, const float *lum_cd_m2, size_t stride,
   t = p->prev;
   p->prev = p->marks;
   p->marks = t;
-  memset (p->marks, 0, (size_t) w * (size_t) h);
+  t = p->prev_rows;
+  p->prev_rows = p->rows;
+  p->rows = t;
+  for (int y = 0; y < h && p->n_prev_writes > 0; y++) {
+    /* clear the rows of the reused buffer that have marks */
+    if (p->rows[y])
+      memset (p->marks + (size_t) y * (size_t) w, 0, (size_t) w);
+    p->rows[y] = 0;
+  }
+  p->n_prev_writes = p->n_writes;
+  p->n_writes = 0;
   p->max_pairs = 0;
 
-  for (int y = 0; y < h; y += 2)
-    scan_line (p, lum_cd_m2, stride, 0, y, 1, 0, w);
-  for (int x = 0; x < w; x += 2)
-    scan_line (p, lum_cd_m2, stride, x, 0, 0, 1, h);
+  scan_plane (p, lum_cd_m2, stride);
 
   memset (&r, 0, sizeof (r));
-  r.area = measure_area (p);
+  r.area = p->n_writes > 0 ? measure_area (p) : 0.0;
   r.pairs = p->max_pairs;
   present = r.area > p->p.area_limit && r.pairs >= p->p.min_pairs;
 
-  for (size_t i = 0, n = (size_t) w * (size_t) h; i < n; i++) {
-    uint8_t c = p->marks[i], q = p->prev[i];
-    n_cur += c != 0;
-    n_prev += q != 0;
-    if (c != 0 && q != 0) {
-      same += c == q;
-      opp += c != q;
+  for (int y = 0; y < h && (p->n_writes > 0 || p->n_prev_writes > 0); y++) {
+    const uint8_t *mc;
+    const uint8_t *mq;
+    uint32_t rc = 0, rq = 0, rs = 0, ro = 0;
+    if (!p->rows[y] && !p->prev_rows[y])
+      continue;
+    mc = p->marks + (size_t) y * (size_t) w;
+    mq = p->prev + (size_t) y * (size_t) w;
+    for (int x = 0; x < w; x++) {
+      /* marks are 0, 1 (dark) or 2 (light): c * q is 1 or 4 when they
+       * agree, 2 when they are opposite, 0 when either is unmarked */
+      unsigned c = mc[x], q = mq[x], cq = c * q;
+      rc += c != 0;
+      rq += q != 0;
+      rs += (cq & 5) != 0;
+      ro += cq == 2;
     }
+    n_cur += rc;
+    n_prev += rq;
+    same += rs;
+    opp += ro;
   }
 
   interval = p->n_frames > 0 ? pts_ns - p->last_pts : 0;

@@ -127,7 +127,8 @@ void ws_pattern_free (WsPattern *pattern);
 /**
  * ws_pattern_push:
  * @lum_cd_m2: (transfer none): @height rows of @width display luminances in
- *   cd/m^2 (finite, >= 0; NaN and negative values are read as 0), rows
+ *   cd/m^2 (finite, >= 0; other values give unspecified results but are
+ *   read safely), rows
  *   @stride floats apart.
  * @pts_ns: presentation time, strictly increasing.
  * @result: (out) (nullable): this frame's result.
