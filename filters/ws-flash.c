@@ -952,8 +952,9 @@ pattern_pixel (const WsFlash *f, const uint8_t *row, int x)
          0.0722f * f->pat_lut[q[f->comps[2].offset - c->offset]];
 }
 
-/* The pattern plane: each sample the mean of 2 x 2 pixels pat_step / 2
- * apart (one pixel when pat_step is 1). */
+/* The pattern plane: each sample the mean of two pixels on a diagonal,
+ * pat_step / 2 apart in x and y (one pixel when pat_step is 1): half the
+ * reads of a 2 x 2 mean, still some smoothing along both axes. */
 static void
 sample_pattern (WsFlash *f, const WsFlashFrame *fr)
 {
@@ -974,14 +975,12 @@ sample_pattern (WsFlash *f, const WsFlashFrame *fr)
       /* planar 8-bit luma (I420, NV12, ...): the common case, unrolled */
       const float *lut = f->pat_lut;
       for (int px = 0, x = 0; px < f->pat_w; px++, x += step)
-        out[px] = 0.25f *
-                  (lut[r0[x]] + lut[r0[x + o]] + lut[r1[x]] + lut[r1[x + o]]);
+        out[px] = 0.5f * (lut[r0[x]] + lut[r1[x + o]]);
       continue;
     }
     for (int px = 0, x = 0; px < f->pat_w; px++, x += step)
-      out[px] = 0.25f *
-                (pattern_pixel (f, r0, x) + pattern_pixel (f, r0, x + o) +
-                    pattern_pixel (f, r1, x) + pattern_pixel (f, r1, x + o));
+      out[px] = 0.5f *
+                (pattern_pixel (f, r0, x) + pattern_pixel (f, r1, x + o));
   }
 }
 

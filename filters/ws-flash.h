@@ -25,8 +25,8 @@
  * (fail closed).
  *
  * Patterns: each frame is also reduced to a plane of display luminance in
- * cd/m^2 (the same display model, luma only: mean of 2 x 2 samples at
- * pattern_step / 2 spacing, one plane sample per pattern_step x
+ * cd/m^2 (the same display model, luma only: mean of 2 pixels on a
+ * diagonal pattern_step / 2 apart, one plane sample per pattern_step x
  * pattern_step pixels, about 480 samples across by default), which
  * ws-pattern.h searches for regular stripes. Stripes with a period below
  * about 3 plane samples (12 pixels at 1080p) are not resolved.

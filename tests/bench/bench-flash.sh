@@ -22,6 +22,10 @@
 # Usage: tests/bench/bench-flash.sh BUILD_DIR
 # Env:   BENCH_SECONDS (default 60): length of the test file.
 #        BENCH_REPEAT (default 1): runs of each side; the fastest counts.
+#        IRIS_APP: path of EA IRIS's example IrisApp (built as
+#        tests/bench/README.md says); when set, IRIS runs on the same file
+#        without and with its pattern detection (CPU s from /usr/bin/time;
+#        IRIS decodes with OpenCV on its own threads).
 # Goal:  core <= 1 ms per 1080p frame on one core, pattern detection
 #        included.
 set -eu
@@ -80,6 +84,20 @@ while [ "$i" -lt "$repeat" ]; do
   i=$((i + 1))
 done
 
+iris_cpu() { # -p 0|1: CPU s of an IrisApp run on the file, in $tmp/iris
+  mkdir -p "$tmp/iris"
+  cp "$(dirname "$IRIS_APP")/appsettings.json" "$tmp/iris/"
+  (cd "$tmp/iris" && /usr/bin/time -f '%U %S' -o "$tmp/iris.time" \
+    "$IRIS_APP" -v "$mp4" -p "$1" >"$tmp/iris/log" 2>&1)
+  awk '{ printf "%.3f", $1 + $2 }' "$tmp/iris.time"
+}
+iris0=""
+iris1=""
+if [ -n "${IRIS_APP:-}" ] && [ -x "$IRIS_APP" ] && [ -x /usr/bin/time ]; then
+  iris0=$(iris_cpu 0)
+  iris1=$(iris_cpu 1)
+fi
+
 frames=$(echo "$best_ours_txt" | sed -n 's/^frames: //p')
 echo "$best_ours_txt" | sed 's/^/  ours: /'
 echo
@@ -91,6 +109,10 @@ row "watershed decode + flash" "$ours_flash"
 row "ffmpeg decode only" "$ff_dec"
 row "ffmpeg -vf format=rgb24" "$ff_rgb"
 row "ffmpeg -vf photosensitivity" "$ff_ps"
+if [ -n "$iris0" ]; then
+  row "IRIS (decode + luminance + red)" "$iris0"
+  row "IRIS with pattern detection (-p 1)" "$iris1"
+fi
 ours_cost=$(calc "($ours_flash - $ours_dec) * 1000 / $frames")
 ps_cost=$(calc "($ff_ps - $ff_rgb) * 1000 / $frames")
 ps_all=$(calc "($ff_ps - $ff_dec) * 1000 / $frames")
@@ -104,6 +126,9 @@ echo "  of which regular patterns:              $(calc "$core - $core_np") ms/fr
 echo "flash core alone on full-screen stripes:  $core_st ms/frame (pattern worst case)"
 echo "photosensitivity filter alone:            $ps_cost ms/frame"
 echo "photosensitivity + its RGB conversion:    $ps_all ms/frame"
+if [ -n "$iris0" ]; then
+  echo "IRIS pattern detection alone:             $(calc "($iris1 - $iris0) * 1000 / $frames") ms/frame"
+fi
 echo "ratio decode+flash / decode:              $(calc "$ours_flash / $ours_dec")"
 echo "ratio photosensitivity run / ffmpeg decode: $(calc "$ff_ps / $ff_dec")"
 if holds "$ours_cost > 0"; then
