@@ -156,26 +156,25 @@ gate_change_free (gpointer p)
  */
 
 /* Puts our plugin on GStreamer's path before gst_init(): the build tree's
- * plugins/ when this binary runs from a build tree (tools/watershed next to
- * plugins/libgstwatershed.so), else the installed plugin folder. Returns
- * the folder used, or NULL. */
+ * plugins/ when this binary runs from its build tree (ws_data_build_root(),
+ * the rule the data files follow too), else the installed plugin folder.
+ * Returns the folder used, or NULL. */
 static char *
-setup_plugin_path (const char *self_exe)
+setup_plugin_path (void)
 {
+  const char *build_root = ws_data_build_root ();
   char *found = NULL;
 
-  if (self_exe != NULL) {
-    char *dir = g_path_get_dirname (self_exe);
-    char *cand = g_build_filename (dir, "..", "plugins", NULL);
+  if (build_root != NULL) {
+    char *cand = g_build_filename (build_root, "plugins", NULL);
     char *so = g_build_filename (cand, "libgstwatershed.so", NULL);
 
     if (g_file_test (so, G_FILE_TEST_IS_REGULAR))
-      found = g_canonicalize_filename (cand, NULL);
+      found = g_strdup (cand);
     g_free (so);
     g_free (cand);
-    g_free (dir);
   }
-  if (found == NULL && WS_PLUGINDIR != NULL) {
+  if (found == NULL && build_root == NULL && WS_PLUGINDIR != NULL) {
     char *so = g_build_filename (WS_PLUGINDIR, "libgstwatershed.so", NULL);
 
     if (g_file_test (so, G_FILE_TEST_IS_REGULAR))
@@ -1621,7 +1620,7 @@ ws_cmd_demo (int argc, char **argv)
                   "check`");
     goto end;
   }
-  d.plugin_dir = setup_plugin_path (d.self_exe);
+  d.plugin_dir = setup_plugin_path ();
   gst_init (NULL, NULL);
   if (!check_needs (common_needs, G_N_ELEMENTS (common_needs), d.plugin_dir))
     goto end;
