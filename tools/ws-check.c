@@ -106,6 +106,7 @@ ws_check_file_free (WsCheckFile *file)
   g_free (file->format_name);
   g_free (file->sidecar_path);
   g_free (file->sidecar_format);
+  g_free (file->title);
   g_ptr_array_unref (file->ratings);
   g_ptr_array_unref (file->warnings);
   g_array_unref (file->checks);
@@ -375,6 +376,7 @@ read_sidecar (WsCheckFile *f, const WsCheckOptions *opts)
   }
   f->sidecar_path = path;
   f->sidecar_format = g_strdup (ws_metadata_format_to_string (md->format));
+  f->title = g_strdup (md->title);
   for (guint i = 0; i < md->ratings->len; i++)
     add_rating (f, "sidecar", path, ws_rating_copy (md->ratings->pdata[i]));
   for (guint i = 0; i < md->warnings->len; i++) {
@@ -1240,6 +1242,7 @@ flash_start (Decoder *d, const AVFrame *frame)
                            d->opts->flash_sample_step :
                            MAX (params.sample_step, frame->width / 480);
   params.sample_step = MIN (params.sample_step, 16);
+  d->f->flash_sample_step = params.sample_step;
   d->v_target = frame->format;
   if (format == WS_FLASH_FORMAT_UNKNOWN) {
     /* Formats the core does not take go through libswscale to BGRx. */
@@ -1936,8 +1939,10 @@ analyse_media (WsCheckFile *f, const WsCheckOptions *opts,
       goto fatal;
   f->has_audio = d.video ? d.tracks->len > 1 : TRUE;
   f->has_video = d.video != NULL;
-  if (d.video)
+  if (d.video) {
     f->video_codec = g_strdup (d.video->dec->codec->name);
+    f->frame_rate = d.video->out_dur_s > 0 ? 1.0 / d.video->out_dur_s : 0.0;
+  }
   for (unsigned int i = 0; i < d.fmt->nb_streams; i++)
     if (by_index[i] == NULL)
       d.fmt->streams[i]->discard = AVDISCARD_ALL;

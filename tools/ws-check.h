@@ -222,6 +222,7 @@ typedef struct {
   double duration_s;    /* container duration, or decoded; -1 unknown */
   char *sidecar_path;   /* (nullable) */
   char *sidecar_format; /* (nullable) */
+  char *title;          /* (nullable): the sidecar's programme title */
   GPtrArray *ratings;   /* WsCheckRating*: embedded, then sidecar */
   GPtrArray *warnings;  /* char*: lenient readings, decode problems */
   GArray *checks;       /* WsCheckItem, in check order */
@@ -248,6 +249,8 @@ typedef struct {
   int width;
   int height;
   gint64 video_frames;
+  double frame_rate;     /* frames per second the stream declares; 0 unknown */
+  int flash_sample_step; /* the flash core's sample step used; 0 not run */
   WsFlashVerdict flash_verdict;
   WsCheckStatus flash_status;
   char *flash_message;

@@ -996,9 +996,10 @@ static const char summary[] =
     ".xml, which is listed as sidecar metadata). Each real file (device and\n"
     "inode) is checked once; links to folders are followed, each folder\n"
     "walked once, so link loops end. --exclude GLOB leaves files out.\n"
-    "Reports (--junit, --html, --csv) never replace an input or a file that\n"
-    "is not a watershed report (--force for the latter); they are written\n"
-    "to temporary files first and renamed together.\n"
+    "Reports (--junit, --html, --csv, --pse-certificate) never replace an\n"
+    "input or a file that is not a watershed report (--force for the\n"
+    "latter); they are written to temporary files first and renamed\n"
+    "together.\n"
     "Ratings are read from the file (MP4 iTunEXTC, Matroska LAW_RATING and\n"
     "COUNTRY/LAW_RATING, MPEG-TS EIT parental_rating_descriptor) and from\n"
     "the sidecar: NAME.xml next to NAME.mp4 (or NAME.mp4.xml), or\n"
@@ -1027,7 +1028,7 @@ ws_cmd_check (int argc, char **argv)
   char **territory_args = NULL, **territories = NULL;
   char *metadata = NULL, *preset = NULL, *policy_id = NULL;
   char *service_class = NULL, *from = NULL, *to = NULL, *slot = NULL;
-  char *junit = NULL, *html = NULL;
+  char *junit = NULL, *html = NULL, *pse_certificate = NULL;
   int jobs = JOBS_UNSET, flash_step = 0, code = WS_EXIT_USAGE;
   int allow_decode_errors = 0;
   double target = NAN, tolerance = NAN, max_true_peak = NAN;
@@ -1099,6 +1100,11 @@ ws_cmd_check (int argc, char **argv)
     { "html", 0, 0, G_OPTION_ARG_FILENAME, &html,
         "Also write an HTML report with loudness and flash-risk plots",
         "FILE" },
+    { "pse-certificate", 0, 0, G_OPTION_ARG_FILENAME, &pse_certificate,
+        "Also write a photosensitive-epilepsy test certificate (PDF, a page "
+        "per file: verdict, file hash, standard, transfer function, "
+        "incidents with timecodes, risk plot)",
+        "FILE.pdf" },
     { "no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress,
         "No progress bar (it is shown only when stderr is a terminal)", NULL },
     { NULL }
@@ -1241,6 +1247,8 @@ ws_cmd_check (int argc, char **argv)
       { "--junit", junit, "JUnit", WS_REPORT_JUNIT },
       { "--html", html, "HTML", WS_REPORT_HTML },
       { "--csv", ro.csv, "CSV", WS_REPORT_CSV },
+      { "--pse-certificate", pse_certificate, "PSE certificate",
+          WS_REPORT_PDF },
     };
 
     for (gsize i = 0; i < G_N_ELEMENTS (reports); i++) {
@@ -1262,8 +1270,8 @@ ws_cmd_check (int argc, char **argv)
     guint n_jobs = jobs_allowed (jobs);
     guint cores = g_get_num_processors ();
     guint parallel = MIN (n_jobs, n);
-    Batch batch = { &opts, &progress, paths, NULL, NULL, html != NULL, ro.jsonl,
-      ro.failures_only };
+    Batch batch = { &opts, &progress, paths, NULL, NULL,
+      html != NULL || pse_certificate != NULL, ro.jsonl, ro.failures_only };
     GThreadPool *pool;
 
     /* One file: its decoders take every core. Several at once: the cores
@@ -1355,6 +1363,23 @@ ws_cmd_check (int argc, char **argv)
       g_free (safe);
       code = WS_EXIT_USAGE;
     }
+    if (staged && pse_certificate != NULL) {
+      GBytes *pdf = ws_report_pse_pdf (&run, &error);
+
+      staged = pdf != NULL && ws_report_set_stage_bytes (report_set,
+                                  pse_certificate, pdf, &error);
+      if (pdf != NULL)
+        g_bytes_unref (pdf);
+      if (!staged) {
+        char *safe = ws_cli_safe_text (pse_certificate, WS_CLI_TEXT_LINE);
+
+        ws_cli_error ("check: --pse-certificate %s: cannot write the PSE "
+                      "certificate: %s",
+            safe, error->message);
+        g_free (safe);
+        code = WS_EXIT_USAGE;
+      }
+    }
     if (staged && !ws_report_set_commit (report_set, &error)) {
       ws_cli_error ("check: cannot write the reports: %s", error->message);
       code = WS_EXIT_USAGE;
@@ -1388,6 +1413,7 @@ end:
   g_free (slot);
   g_free (junit);
   g_free (html);
+  g_free (pse_certificate);
   g_option_context_free (ctx);
   return code;
 }

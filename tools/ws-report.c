@@ -2,7 +2,9 @@
 /* watershed check: what the reports share, the JUnit XML and CSV reports. */
 #include "ws-report.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ws-cli.h"
@@ -44,6 +46,73 @@ ws_report_ratings_summary (const WsCheckFile *f)
     }
   }
   return g_string_free (s, FALSE);
+}
+
+double
+ws_report_file_span (const WsCheckFile *f)
+{
+  double end = f->duration_s > 0 ? f->duration_s : 0.0;
+  GArray *l = f->loudness_series, *r = f->risk_series;
+
+  if (l != NULL && l->len)
+    end = MAX (end, g_array_index (l, WsCheckLoudnessPoint, l->len - 1).t_s);
+  if (r != NULL && r->len)
+    end = MAX (end, g_array_index (r, WsCheckRiskPoint, r->len - 1).t_s);
+  return end > 0 ? end : 1.0;
+}
+
+double
+ws_report_time_step (double span_s)
+{
+  static const double steps[] = { 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600,
+    900, 1800, 3600, 7200 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (span_s / steps[i] <= 10)
+      return steps[i];
+  return steps[G_N_ELEMENTS (steps) - 1];
+}
+
+double
+ws_report_risk_top (const WsCheckFile *f)
+{
+  const GArray *r = f->risk_series;
+  double top = 1.5;
+
+  for (guint i = 0; r != NULL && i < r->len; i++) {
+    const WsCheckRiskPoint *p = &g_array_index (r, WsCheckRiskPoint, i);
+
+    top = MAX (top, MAX (p->luminance, p->red) * 1.1);
+  }
+  return MIN (top, 10.0);
+}
+
+char *
+ws_report_file_sha256 (const char *path, GError **error)
+{
+  FILE *fp = fopen (path, "rb");
+  GChecksum *sum;
+  guint8 buf[1 << 16];
+  size_t got;
+  char *hex = NULL;
+
+  if (fp == NULL) {
+    int saved = errno;
+
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s",
+        path, g_strerror (saved));
+    return NULL;
+  }
+  sum = g_checksum_new (G_CHECKSUM_SHA256);
+  while ((got = fread (buf, 1, sizeof buf, fp)) > 0)
+    g_checksum_update (sum, buf, got);
+  if (ferror (fp))
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "%s: read error", path);
+  else
+    hex = g_strdup (g_checksum_get_string (sum));
+  g_checksum_free (sum);
+  fclose (fp);
+  return hex;
 }
 
 char *

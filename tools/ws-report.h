@@ -26,7 +26,12 @@ typedef enum {
   WS_REPORT_JUNIT,
   WS_REPORT_HTML,
   WS_REPORT_CSV,
+  WS_REPORT_PDF,
 } WsReportKind;
+
+/** What the PSE certificate's PDF Creator starts with (followed by the
+ * version): how a later run knows the file is ours. */
+#define WS_REPORT_PDF_CREATOR "watershed check PSE certificate"
 
 /* ---- what the writers are given ------------------------------------------ */
 
@@ -72,6 +77,18 @@ const WsCheckItem *ws_report_find_item (const WsCheckFile *f, const char *id);
  * full), not made safe (see ws_cli_safe_text()). */
 char *ws_report_ratings_summary (const WsCheckFile *f);
 
+/** The time span the plots of @f cover, in seconds: the duration, or the
+ * last plotted point; at least 1. */
+double ws_report_file_span (const WsCheckFile *f);
+
+/** The step between time-axis marks for a plot of @span_s seconds (0.5 s
+ * up to 2 h): at most ten marks. */
+double ws_report_time_step (double span_s);
+
+/** The top of the flash-risk axis of @f: 1.5, or 10 % above the highest
+ * risk plotted, at most 10. */
+double ws_report_risk_top (const WsCheckFile *f);
+
 /**
  * ws_report_command_line:
  * Returns: (transfer full): @argv quoted as a POSIX shell would need it,
@@ -108,6 +125,29 @@ char *ws_report_html (const WsReportRun *run);
  * Returns: (transfer full): the CSV text.
  */
 char *ws_report_csv (const WsReportRun *run);
+
+/**
+ * ws_report_pse_pdf:
+ * The photosensitive-epilepsy test certificate: for each file a page (more
+ * when its incidents do not fit) with the verdict, the programme, the
+ * file's SHA-256, duration and video, the standard and the display model
+ * (transfer function) applied, the analysis settings, when and by which
+ * version it was tested, the flash-risk trace and every incident with its
+ * kind and timecodes. A4, drawn with cairo's PDF surface; Creator
+ * %WS_REPORT_PDF_CREATOR and the version. Reads each file once more for
+ * its hash.
+ * Returns: (transfer full) (nullable): the PDF, or NULL with @error when
+ *   cairo fails.
+ */
+GBytes *ws_report_pse_pdf (const WsReportRun *run, GError **error);
+
+/**
+ * ws_report_file_sha256:
+ * Returns: (transfer full) (nullable): the SHA-256 of the file's content in
+ *   lower-case hex, or NULL with @error (G_FILE_ERROR, naming the file)
+ *   when it cannot be read.
+ */
+char *ws_report_file_sha256 (const char *path, GError **error);
 
 /* ---- the report options of watershed check --------------------------- */
 
@@ -177,6 +217,10 @@ gboolean ws_report_set_add (WsReportSet *set, const char *option,
  */
 gboolean ws_report_set_stage (WsReportSet *set, const char *path,
     const char *text, GError **error);
+
+/** As ws_report_set_stage() for binary content (the PDF certificate). */
+gboolean ws_report_set_stage_bytes (WsReportSet *set, const char *path,
+    GBytes *bytes, GError **error);
 
 /**
  * ws_report_set_commit:
