@@ -331,13 +331,316 @@ GST_START_TEST (test_render_slate_reference)
 
 GST_END_TEST;
 
+/* ---- badge styling from the rating-system files --------------------------- */
+
+/* The badge alone (no pictograms, no text), @height pixels high. */
+static WsGuidanceImage *
+render_badge (const WsBadgeHints *hints, int height)
+{
+  WsGuidanceSpec spec = { 0 };
+  GError *err = NULL;
+  WsGuidanceImage *img;
+
+  spec.badge = *hints;
+  spec.badge_height = height;
+  spec.pixel_aspect = 1.0;
+  img = ws_guidance_render (&spec, &err);
+  fail_unless (img != NULL, "%s", err ? err->message : "?");
+  return img;
+}
+
+/* Pixels that differ between @a and @b in the rows [@y0, @y1) of the
+ * badge. */
+static guint
+badge_diff (const WsGuidanceImage *a, const WsGuidanceImage *b, int y0, int y1)
+{
+  guint n = 0;
+
+  fail_unless (a->width == b->width && a->height == b->height);
+  for (int y = y0; y < y1; y++)
+    for (int x = a->badge.x; x < a->badge.x + a->badge.width; x++)
+      if (memcmp (a->pixels + y * a->stride + 4 * x,
+              b->pixels + y * b->stride + 4 * x, 4) != 0)
+        n++;
+  return n;
+}
+
+/* Pixels of the badge in colour @argb (opaque), give or take 8 a channel. */
+static guint
+count_colour (const WsGuidanceImage *img, guint32 argb)
+{
+  guint n = 0;
+
+  for (int y = 0; y < img->height; y++)
+    for (int x = 0; x < img->width; x++) {
+      guint32 v;
+      gboolean near = TRUE;
+
+      memcpy (&v, img->pixels + y * img->stride + 4 * x, 4);
+      for (int c = 0; c < 32; c += 8)
+        near = near &&
+               ABS ((int) ((v >> c) & 0xff) - (int) ((argb >> c) & 0xff)) <= 8;
+      if (near)
+        n++;
+    }
+  return n;
+}
+
+/* Draws the badge of @hints with and without its caption: the caption
+ * shows in the upper half of the badge. */
+static void
+check_caption_drawn (const WsBadgeHints *hints, const char *name)
+{
+  WsBadgeHints bare = *hints;
+  WsGuidanceImage *with, *without;
+  guint diff;
+
+  bare.caption = NULL;
+  with = render_badge (hints, 64);
+  without = render_badge (&bare, 64);
+  diff = badge_diff (with, without, with->badge.y,
+      with->badge.y + with->badge.height / 2);
+  fail_unless (diff > 40, "%s: the caption \"%s\" changed %u pixels", name,
+      hints->caption, diff);
+  ws_guidance_image_free (with);
+  ws_guidance_image_free (without);
+}
+
+/* The captions the shipped files give, and that each is drawn: FSK, PEGI
+ * and TV as small captions, long codes broken in two lines. No system id
+ * appears in the renderer. */
+GST_START_TEST (test_render_system_captions)
+{
+  static const struct {
+    const char *rating, *caption, *text;
+    WsBadgeCaptionStyle style;
+  } want[] = {
+    { "fsk:16", "FSK", NULL, WS_BADGE_CAPTION_SMALL },
+    { "fsk:0", "FSK", NULL, WS_BADGE_CAPTION_SMALL },
+    { "pegi:18", "PEGI", NULL, WS_BADGE_CAPTION_SMALL },
+    { "us-tv:TV-14", "TV", "14", WS_BADGE_CAPTION_SMALL },
+    { "us-tv:TV-Y7", "TV", "Y7", WS_BADGE_CAPTION_SMALL },
+    { "acb:MA15+", "MA", "15+", WS_BADGE_CAPTION_LINE },
+    { "acma:AV15+", "AV", "15+", WS_BADGE_CAPTION_LINE },
+    { "agcom:VM14", "VM", "14", WS_BADGE_CAPTION_LINE },
+    { "cbfc:UA13+", "UA", "13+", WS_BADGE_CAPTION_LINE },
+    { "eirin:PG12", "PG", "12", WS_BADGE_CAPTION_LINE },
+    { "mpa:PG-13", "PG", "13", WS_BADGE_CAPTION_LINE },
+    { "mpa:NC-17", "NC", "17", WS_BADGE_CAPTION_LINE },
+  };
+  static const char *const plain[] = { "bbfc:15", "mpa:R", "csa:-16",
+    "kijkwijzer:12", "acb:M" };
+  const WsRatingRegistry *reg = ws_rating_registry_get_default (NULL);
+  guint n_captioned = 0;
+
+  fail_unless (reg != NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++) {
+    const WsRatingDef *def = ws_rating_registry_parse (reg, want[i].rating,
+        NULL);
+    const WsBadgeHints *h;
+
+    fail_unless (def != NULL, "%s", want[i].rating);
+    h = ws_rating_def_get_badge (def);
+    fail_unless_equals_string (h->caption, want[i].caption);
+    fail_unless_equals_int (h->caption_style, want[i].style);
+    fail_unless_equals_string (h->text, want[i].text);
+  }
+  /* no caption where the file gives none */
+  for (guint i = 0; i < G_N_ELEMENTS (plain); i++) {
+    const WsRatingDef *def = ws_rating_registry_parse (reg, plain[i], NULL);
+
+    fail_unless (def != NULL, "%s", plain[i]);
+    fail_unless (ws_rating_def_get_badge (def)->caption == NULL, "%s",
+        plain[i]);
+  }
+  /* every captioned rating of every system draws its caption */
+  for (guint s = 0; s < ws_rating_registry_get_n_systems (reg); s++) {
+    const WsRatingSystem *sys = ws_rating_registry_get_system (reg, s);
+
+    for (guint r = 0; r < ws_rating_system_get_n_ratings (sys); r++) {
+      const WsRatingDef *def = ws_rating_system_get_rating (sys, r);
+      WsBadgeHints h = *ws_rating_def_get_badge (def);
+
+      if (h.text == NULL)
+        h.text = ws_rating_def_get_code (def);
+      if (h.caption == NULL)
+        continue;
+      check_caption_drawn (&h, ws_rating_def_get_name (def));
+      n_captioned++;
+    }
+  }
+  /* 5 FSK + 5 PEGI + 6 TV + 16 two-line codes */
+  fail_unless_equals_int (n_captioned, 32);
+  /* the pictogram limits are data too */
+  fail_unless_equals_int (ws_rating_system_get_badge (
+                              ws_rating_registry_lookup_system (reg,
+                                  "kijkwijzer"))
+                              ->max_pictograms,
+      3);
+  fail_unless_equals_int (ws_rating_system_get_badge (
+                              ws_rating_registry_lookup_system (reg, "bbfc"))
+                              ->max_pictograms,
+      WS_BADGE_DEFAULT_MAX_PICTOGRAMS);
+}
+
+GST_END_TEST;
+
+static const char new_system_xml[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<rating-system xmlns=\"urn:watershed:rating-system:1\" id=\"zz-test\"\n"
+    "    territory=\"NL\">\n"
+    "  <name>A test system</name>\n"
+    "  <authority>watershed tests</authority>\n"
+    "  <badge shape=\"diamond\" background=\"#1E5AA0\" foreground=\"#FFFFFF\"\n"
+    "      border=\"#1E5AA0\" caption=\"ZZ\" max-pictograms=\"2\"/>\n"
+    "  <rating code=\"A\" ordinal=\"0\" kind=\"advisory\" minimum-age=\"0\"\n"
+    "      label=\"All ages\"/>\n"
+    "  <rating code=\"XL-21\" ordinal=\"1\" kind=\"restricted\"\n"
+    "      minimum-age=\"18\" label=\"Adults\">\n"
+    "    <badge background=\"#B01010\" border=\"#B01010\" caption=\"XL\"\n"
+    "        caption-style=\"line\" text=\"21\"/>\n"
+    "  </rating>\n"
+    "</rating-system>\n";
+
+/* A system the code has never heard of, as one file in a temporary
+ * folder: loaded, valid against the schema, and its badges drawn with its
+ * colours and captions exactly as hand-written hints would be. */
+GST_START_TEST (test_render_new_system_from_file)
+{
+  gchar *dir = g_dir_make_tmp ("ws-render-system-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "zz-test.xml", NULL);
+  gchar *xmllint = g_find_program_in_path ("xmllint");
+  WsRatingRegistry *reg;
+  const WsRatingSystem *sys;
+  const WsRatingDef *a, *xl;
+  WsBadgeHints hand = { 0 };
+  WsGuidanceImage *from_file, *by_hand;
+  GError *err = NULL;
+
+  fail_unless (g_file_set_contents (path, new_system_xml, -1, NULL));
+  if (xmllint != NULL) {
+    gchar *xsd = g_build_filename (g_getenv ("WATERSHED_DATADIR"), "schemas",
+        "rating-system.xsd", NULL);
+    const gchar *argv[] = { xmllint, "--noout", "--schema", xsd, path, NULL };
+    gchar *out = NULL;
+    gint status = -1;
+
+    fail_unless (g_spawn_sync (NULL, (gchar **) argv, NULL,
+        G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &out, &status, NULL));
+    fail_unless (g_spawn_check_wait_status (status, NULL), "%s", out);
+    g_free (out);
+    g_free (xsd);
+  } else {
+    g_print ("xmllint not found: the schema check of the new file is "
+             "skipped\n");
+  }
+  reg = ws_rating_registry_new (dir, &err);
+  fail_unless (reg != NULL, "%s", err ? err->message : "?");
+  sys = ws_rating_registry_lookup_system (reg, "zz-test");
+  fail_unless (sys != NULL);
+  fail_unless_equals_int (ws_rating_system_get_badge (sys)->max_pictograms, 2);
+  a = ws_rating_system_lookup_rating (sys, "A");
+  xl = ws_rating_system_lookup_rating (sys, "XL-21");
+  fail_unless (a != NULL && xl != NULL);
+  fail_unless_equals_string (ws_rating_def_get_badge (a)->caption, "ZZ");
+  fail_unless_equals_string (ws_rating_def_get_badge (xl)->caption, "XL");
+  fail_unless_equals_string (ws_rating_def_get_badge (xl)->text, "21");
+
+  /* the inherited caption, drawn as hand-written hints would be */
+  hand.shape = WS_BADGE_SHAPE_DIAMOND;
+  hand.background_argb = 0xff1e5aa0;
+  hand.foreground_argb = 0xffffffff;
+  hand.border_argb = 0xff1e5aa0;
+  hand.text = "A";
+  hand.caption = "ZZ";
+  {
+    WsBadgeHints h = *ws_rating_def_get_badge (a);
+
+    h.text = "A";
+    from_file = render_badge (&h, 64);
+  }
+  by_hand = render_badge (&hand, 64);
+  fail_unless (from_file->stride == by_hand->stride &&
+               from_file->height == by_hand->height);
+  fail_unless (memcmp (from_file->pixels, by_hand->pixels,
+                   (gsize) by_hand->stride * by_hand->height) == 0);
+  fail_unless (count_colour (from_file, 0xff1e5aa0) > 64 * 64 / 4);
+  check_caption_drawn (&hand, "zz-test:A");
+  ws_guidance_image_free (from_file);
+  ws_guidance_image_free (by_hand);
+
+  /* the rating's own colours and two-line code */
+  from_file = render_badge (ws_rating_def_get_badge (xl), 64);
+  fail_unless (count_colour (from_file, 0xffb01010) > 64 * 64 / 4);
+  fail_unless (count_colour (from_file, 0xff1e5aa0) == 0);
+  check_caption_drawn (ws_rating_def_get_badge (xl), "zz-test:XL-21");
+  ws_guidance_image_free (from_file);
+
+  ws_rating_registry_free (reg);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (xmllint);
+  g_free (path);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+/* The renderer itself refuses what cairo cannot draw: an error, no
+ * crash, for the card, the slate and the badge. */
+GST_START_TEST (test_render_refuses_huge_images)
+{
+  WsGuidanceSpec spec = { 0 };
+  WsSlateSpec slate = { NULL, "text", 1.0 };
+  GError *err = NULL;
+
+  spec.badge.text = "15";
+  spec.pixel_aspect = 1.0;
+  spec.badge_height = 64;
+  fail_unless (ws_guidance_render_card (&spec, 33000, 16, &err) == NULL);
+  fail_unless (g_error_matches (err, WS_ERROR, WS_ERROR_TOO_LARGE));
+  g_clear_error (&err);
+  fail_unless (
+      ws_guidance_render_slate (&slate, 16, 33000, NULL, &err) == NULL);
+  fail_unless (g_error_matches (err, WS_ERROR, WS_ERROR_TOO_LARGE));
+  fail_unless (strstr (err->message, "8192") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  slate.pixel_aspect = 100;
+  fail_unless (ws_guidance_render_slate (&slate, 64, 64, NULL, &err) == NULL);
+  fail_unless (g_error_matches (err, WS_ERROR, WS_ERROR_ARGUMENT));
+  g_clear_error (&err);
+  /* a text 8 times the widest image */
+  spec.text = "a";
+  spec.badge_height = WS_GUIDANCE_MAX_SIDE / 2;
+  spec.max_text_width = 8 * WS_GUIDANCE_MAX_SIDE;
+  {
+    gchar *long_text = g_strnfill (WS_GUIDANCE_TEXT_MAX_CHARS, 'W');
+    WsGuidanceImage *img;
+
+    spec.text = long_text;
+    img = ws_guidance_render (&spec, &err);
+    fail_unless (img == NULL);
+    fail_unless (g_error_matches (err, WS_ERROR, WS_ERROR_TOO_LARGE), "%s",
+        err->message);
+    g_clear_error (&err);
+    g_free (long_text);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 render_suite (void)
 {
   Suite *s = suite_create ("render");
   TCase *slate = tcase_create ("slate");
+  TCase *styling = tcase_create ("styling");
 
   suite_add_tcase (s, slate);
+  suite_add_tcase (s, styling);
+  tcase_add_test (styling, test_render_system_captions);
+  tcase_add_test (styling, test_render_new_system_from_file);
+  tcase_add_test (styling, test_render_refuses_huge_images);
   tcase_add_test (slate, test_render_gate_huge_frame);
   tcase_add_test (slate, test_render_slate_reference);
   return s;
