@@ -130,10 +130,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cairo.h>
 #include <gst/audio/audio.h>
 #include <gst/video/video.h>
-#include <pango/pangocairo.h>
 
 #include "ws-policy.h"
 #include "ws-rating-event.h"
@@ -1028,8 +1026,10 @@ render_slate (WsRatingGate *self)
 
   spec.image_path = image;
   spec.text = self->want_text;
-  /* a slate pixel covers w / rw by h / rh frame pixels */
-  spec.pixel_aspect = par * ((gdouble) w / rw) / ((gdouble) h / rh);
+  /* a slate pixel covers w / rw by h / rh frame pixels; a frame of
+   * absurd shape gets its slate distorted rather than none */
+  spec.pixel_aspect = CLAMP (par * ((gdouble) w / rw) / ((gdouble) h / rh),
+      0.06, 19.0);
   img = ws_guidance_render_slate (&spec, rw, rh, &image_err, &err);
   if (image_err != NULL) {
     if (g_error_matches (image_err, WS_ERROR, WS_ERROR_INVALID))

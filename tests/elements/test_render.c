@@ -121,14 +121,15 @@ pop_warning (GstBus *bus)
  * gate crashed on it. Now the slate is drawn at the renderer's limit and
  * scaled, with a warning naming both sizes; the frame out is the slate
  * (black), of the full size, with the input's timestamps. The same for a
- * frame that is too tall. */
+ * frame that is too tall, and for one so wide that the slate is
+ * distorted. */
 GST_START_TEST (test_render_gate_huge_frame)
 {
   static const struct {
     int w, h;
     const char *format;
   } sizes[] = { { 33000, 16, "I420" }, { 16, 33000, "I420" },
-    { 33000, 2, "RGBA" } };
+    { 33000, 2, "RGBA" }, { 400000, 2, "I420" } };
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++) {
     gchar *caps = g_strdup_printf ("video/x-raw, format=%s, width=%d, "
