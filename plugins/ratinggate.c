@@ -122,6 +122,7 @@
 
 #include "ratinggate.h"
 #include "ws-element.h"
+#include "ws-guidance-render.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -129,10 +130,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cairo.h>
 #include <gst/audio/audio.h>
 #include <gst/video/video.h>
-#include <pango/pangocairo.h>
 
 #include "ws-policy.h"
 #include "ws-rating-event.h"
@@ -996,116 +995,25 @@ ensure_decision (WsRatingGate *self, gboolean have_time, gint64 instant_ns,
 
 /* ---- the slate --------------------------------------------------------- */
 
-static cairo_status_t
-read_fd (void *closure, unsigned char *data, unsigned int length)
-{
-  int fd = *(int *) closure;
-
-  while (length > 0) {
-    ssize_t n = read (fd, data, length);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return CAIRO_STATUS_READ_ERROR;
-    data += n;
-    length -= (unsigned int) n;
-  }
-  return CAIRO_STATUS_SUCCESS;
-}
-
-static void
-draw_image (WsRatingGate *self, cairo_t *cr, const gchar *path, double dw,
-    int h)
-{
-  cairo_surface_t *img;
-  GError *err = NULL;
-  double iw, ih, scale;
-  int fd;
-
-  /* opened like every input (a FIFO cannot hang the streaming thread),
-   * so a missing file is not reported as "not a PNG" */
-  fd = ws_xml_open_regular (path, "slate image", NULL, &err);
-  if (fd < 0) {
-    GST_ELEMENT_WARNING (self, RESOURCE, READ,
-        ("Could not read the slate image: %s; the slate is black",
-            err->message),
-        (NULL));
-    g_error_free (err);
-    return;
-  }
-  img = cairo_image_surface_create_from_png_stream (read_fd, &fd);
-  close (fd);
-  if (cairo_surface_status (img) != CAIRO_STATUS_SUCCESS) {
-    GST_ELEMENT_WARNING (self, RESOURCE, READ,
-        ("The slate image \"%s\" is not a PNG image cairo can read (%s); "
-         "the slate is black",
-            path, cairo_status_to_string (cairo_surface_status (img))),
-        ("slate-image must be a PNG file"));
-    cairo_surface_destroy (img);
-    return;
-  }
-  iw = cairo_image_surface_get_width (img);
-  ih = cairo_image_surface_get_height (img);
-  if (iw > 0 && ih > 0) {
-    scale = MIN (dw / iw, h / ih);
-    cairo_save (cr);
-    cairo_translate (cr, (dw - iw * scale) / 2, (h - ih * scale) / 2);
-    cairo_scale (cr, scale, scale);
-    cairo_set_source_surface (cr, img, 0, 0);
-    cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
-    cairo_paint (cr);
-    cairo_restore (cr);
-  }
-  cairo_surface_destroy (img);
-}
-
-static void
-draw_text (cairo_t *cr, const gchar *text, double dw, int h)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *fd = pango_font_description_from_string ("Sans Bold");
-  PangoRectangle logical;
-  double margin = dw * 0.05;
-
-  pango_font_description_set_absolute_size (fd, MAX (6, h / 18) * PANGO_SCALE);
-  pango_layout_set_font_description (layout, fd);
-  pango_layout_set_width (layout, (int) ((dw - 2 * margin) * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_get_pixel_extents (layout, NULL, &logical);
-
-  cairo_move_to (cr, margin, (h - logical.height) / 2.0);
-  pango_cairo_layout_path (cr, layout);
-  cairo_set_source_rgb (cr, 0, 0, 0);
-  cairo_set_line_width (cr, MAX (1.0, h / 180.0));
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_stroke_preserve (cr);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_fill (cr);
-
-  pango_font_description_free (fd);
-  g_object_unref (layout);
-}
-
-/* Renders the slate with cairo (ARGB32) and converts it once to the
- * negotiated format. */
+/* Renders the slate with the shared renderer (ARGB32) and converts it once
+ * to the negotiated format. A frame larger than the renderer draws is
+ * drawn at its limit and scaled by the converter, with a warning. */
 static gboolean
 render_slate (WsRatingGate *self)
 {
   GstVideoInfo *vi = &self->vinfo;
   gint w = GST_VIDEO_INFO_WIDTH (vi);
   gint h = GST_VIDEO_INFO_FIELD_HEIGHT (vi);
+  gint rw = MIN (w, WS_GUIDANCE_MAX_SIDE), rh = MIN (h, WS_GUIDANCE_MAX_SIDE);
   gdouble par = 1.0;
-  cairo_surface_t *surface;
-  cairo_t *cr;
+  WsSlateSpec spec = { NULL, NULL, 1.0 };
+  WsGuidanceImage *img;
+  GError *image_err = NULL, *err = NULL;
   GstVideoInfo sinfo;
   GstBuffer *src = NULL, *dst = NULL;
   GstVideoFrame sframe, dframe;
   GstVideoConverter *conv;
   gchar *image;
-  gint stride;
   gboolean ok = FALSE;
 
   GST_OBJECT_LOCK (self);
@@ -1116,34 +1024,56 @@ render_slate (WsRatingGate *self)
   if (GST_VIDEO_INFO_PAR_N (vi) > 0 && GST_VIDEO_INFO_PAR_D (vi) > 0)
     par = (gdouble) GST_VIDEO_INFO_PAR_N (vi) / GST_VIDEO_INFO_PAR_D (vi);
 
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
-  cr = cairo_create (surface);
-  cairo_set_source_rgb (cr, 0, 0, 0);
-  cairo_paint (cr);
-  /* draw in square display units: a pixel is @par wide */
-  cairo_scale (cr, 1.0 / par, 1.0);
-  if (image != NULL && *image != '\0')
-    draw_image (self, cr, image, w * par, h);
-  if (self->want_text != NULL && *self->want_text != '\0')
-    draw_text (cr, self->want_text, w * par, h);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  stride = cairo_image_surface_get_stride (surface);
+  spec.image_path = image;
+  spec.text = self->want_text;
+  /* a slate pixel covers w / rw by h / rh frame pixels; a frame of
+   * absurd shape gets its slate distorted rather than none */
+  spec.pixel_aspect = CLAMP (par * ((gdouble) w / rw) / ((gdouble) h / rh),
+      0.06, 19.0);
+  img = ws_guidance_render_slate (&spec, rw, rh, &image_err, &err);
+  if (image_err != NULL) {
+    if (g_error_matches (image_err, WS_ERROR, WS_ERROR_INVALID))
+      GST_ELEMENT_WARNING (self, RESOURCE, READ,
+          ("The slate image %s; the slate is black", image_err->message),
+          ("slate-image must be a PNG file"));
+    else
+      GST_ELEMENT_WARNING (self, RESOURCE, READ,
+          ("Could not read the slate image: %s; the slate is black",
+              image_err->message),
+          (NULL));
+    g_error_free (image_err);
+  }
+  if (img == NULL) {
+    GST_ELEMENT_WARNING (self, STREAM, FAILED,
+        ("Could not draw the slate for a %dx%d frame: %s", w, h, err->message),
+        (NULL));
+    g_error_free (err);
+    g_free (image);
+    return FALSE;
+  }
+  if (rw != w || rh != h)
+    GST_ELEMENT_WARNING (self, STREAM, FAILED,
+        ("The frame is %dx%d, larger than the slate renderer's %dx%d: the "
+         "slate is drawn at %dx%d and scaled to the frame",
+            w, h, WS_GUIDANCE_MAX_SIDE, WS_GUIDANCE_MAX_SIDE, rw, rh),
+        (NULL));
 
   gst_video_info_set_interlaced_format (&sinfo,
       G_BYTE_ORDER == G_LITTLE_ENDIAN ? GST_VIDEO_FORMAT_BGRA :
                                         GST_VIDEO_FORMAT_ARGB,
-      GST_VIDEO_INFO_INTERLACE_MODE (vi), w, GST_VIDEO_INFO_HEIGHT (vi));
+      GST_VIDEO_INFO_INTERLACE_MODE (vi), rw,
+      rh * (GST_VIDEO_INFO_HEIGHT (vi) / MAX (h, 1)));
   GST_VIDEO_INFO_PAR_N (&sinfo) = GST_VIDEO_INFO_PAR_N (vi);
   GST_VIDEO_INFO_PAR_D (&sinfo) = GST_VIDEO_INFO_PAR_D (vi);
   GST_VIDEO_INFO_FPS_N (&sinfo) = GST_VIDEO_INFO_FPS_N (vi);
   GST_VIDEO_INFO_FPS_D (&sinfo) = GST_VIDEO_INFO_FPS_D (vi);
-  GST_VIDEO_INFO_PLANE_STRIDE (&sinfo, 0) = stride;
-  GST_VIDEO_INFO_SIZE (&sinfo) = (gsize) stride * h;
+  GST_VIDEO_INFO_PLANE_STRIDE (&sinfo, 0) = img->stride;
+  GST_VIDEO_INFO_SIZE (&sinfo) = (gsize) img->stride * img->height;
 
-  src = gst_buffer_new_wrapped_full (GST_MEMORY_FLAG_READONLY,
-      cairo_image_surface_get_data (surface), (gsize) stride * h, 0,
-      (gsize) stride * h, NULL, NULL);
+  /* the buffer owns the pixels from here */
+  src = gst_buffer_new_wrapped (img->pixels, GST_VIDEO_INFO_SIZE (&sinfo));
+  img->pixels = NULL;
+  ws_guidance_image_free (img);
   dst = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (vi), NULL);
   if (dst == NULL)
     goto end;
@@ -1175,9 +1105,7 @@ end:
   }
   if (dst != NULL)
     gst_buffer_unref (dst);
-  if (src != NULL)
-    gst_buffer_unref (src);
-  cairo_surface_destroy (surface);
+  gst_buffer_unref (src);
   g_free (image);
   return ok;
 }

@@ -425,7 +425,8 @@ content_build (WsRatingOverlay *self, const Props *p)
   }
   c->hints.text = c->badge_text;
 
-  /* pictograms: categories, ordered, at most 3 for Kijkwijzer */
+  /* pictograms: categories, ordered, at most what the system's file says
+   * (Kijkwijzer: 3) */
   c->categories = g_ptr_array_new ();
   if (p->show_descriptors && codes->len > 0) {
     cats = g_new0 (const char *, codes->len);
@@ -433,7 +434,8 @@ content_build (WsRatingOverlay *self, const Props *p)
       cats[i] = category_of (sys, g_ptr_array_index (codes, i));
     n = codes->len;
     kept = ws_guidance_order_categories (cats, n,
-        c->system_id && g_str_equal (c->system_id, "kijkwijzer") ? 3 : 5);
+        sys ? ws_rating_system_get_badge (sys)->max_pictograms :
+              WS_BADGE_DEFAULT_MAX_PICTOGRAMS);
     for (guint i = 0; i < kept; i++)
       g_ptr_array_add (c->categories, (gpointer) cats[i]);
     g_free (cats);
@@ -696,7 +698,6 @@ render (WsRatingOverlay *self, const Props *p, const Content *c)
   mx = (int) round (p->margin * height / par);
 
   spec.badge = c->hints;
-  spec.system_id = c->system_id;
   spec.categories = (const char *const *) c->categories->pdata;
   spec.text = c->text;
   spec.pixel_aspect = par;
