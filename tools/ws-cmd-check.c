@@ -1506,9 +1506,14 @@ result_options (const WsCheckOptions *opts, const char *policy_id,
 
   g_ptr_array_add (o, g_strconcat ("territory=", t, NULL));
   g_free (t);
+  /* a --metadata file by its content (below), so nodes that mount it at
+   * different places agree; a folder by its path */
   g_ptr_array_add (o,
       g_strconcat ("metadata=",
-          opts->metadata ? opts->metadata : "(next to each file)", NULL));
+          opts->metadata == NULL ? "(next to each file)" :
+          g_file_test (opts->metadata, G_FILE_TEST_IS_REGULAR) ? "(a file)" :
+                                                                 opts->metadata,
+          NULL));
   g_ptr_array_add (o, g_strconcat ("preset=",
                           ws_loudness_preset_to_string (opts->preset), NULL));
   if (opts->preset == WS_LOUDNESS_PRESET_CUSTOM)
