@@ -27,6 +27,7 @@ typedef struct {
   cairo_t *cr;
   const WsReportRun *run;
   const WsCheckFile *f;
+  gint64 started_us; /* when the file's check started; 0 unknown */
   char *file_label; /* the file's path, safe, for the page footer */
   guint file_no;
   guint page_of_file;
@@ -251,7 +252,9 @@ facts (Pdf *p, const char *sha256, const char *hash_error)
     s = g_strdup ("not run");
   fact (p, "Analysis", s);
   g_free (s);
-  dt = g_date_time_new_from_unix_utc (g_get_real_time () / G_USEC_PER_SEC);
+  dt = g_date_time_new_from_unix_utc (
+      (p->started_us > 0 ? p->started_us : g_get_real_time ()) /
+      G_USEC_PER_SEC);
   when = g_date_time_format (dt, "%Y-%m-%d %H:%M:%S UTC");
   s = g_strdup_printf ("%s on %s by watershed %s", when,
       p->run->hostname != NULL ? p->run->hostname : "?", p->run->version);
@@ -524,6 +527,7 @@ ws_report_pse_pdf (const WsReportRun *run, GError **error)
   p.run = run;
   for (guint i = 0; i < run->n_entries; i++) {
     p.f = run->entries[i].file;
+    p.started_us = run->entries[i].started_us;
     p.file_no = i + 1;
     p.page_of_file = 1;
     p.file_label = ws_cli_safe_text (p.f->path, WS_CLI_TEXT_LINE);
