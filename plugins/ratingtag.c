@@ -130,6 +130,7 @@
 #include "ws-embedded.h"
 #include "ws-error.h"
 #include "ws-rating-event.h"
+#include "ws-rating.h"
 #include "ws-territory.h"
 
 GST_DEBUG_CATEGORY_STATIC (ws_rating_tag_debug);
@@ -474,65 +475,6 @@ ws_rating_tag_get_property (GObject *object, guint prop_id, GValue *value,
 }
 
 /* ---- helpers ------------------------------------------------------------- */
-
-static char *
-rating_name (const WsRating *r)
-{
-  if (r->system != NULL && r->code != NULL)
-    return g_strdup_printf ("%s:%s", r->system, r->code);
-  if (r->source_code != NULL)
-    return g_strdup_printf ("unrated (%s)", r->source_code);
-  return g_strdup ("unrated");
-}
-
-static gboolean
-rating_equal (const WsRating *a, const WsRating *b)
-{
-  if (a == NULL || b == NULL)
-    return a == b;
-  return g_strcmp0 (a->system, b->system) == 0 &&
-         g_strcmp0 (a->code, b->code) == 0 &&
-         a->minimum_age == b->minimum_age &&
-         g_strcmp0 (a->territory, b->territory) == 0 &&
-         g_strcmp0 (a->source_code, b->source_code) == 0 &&
-         g_strcmp0 (a->programme, b->programme) == 0 &&
-         a->start_ns == b->start_ns && a->end_ns == b->end_ns &&
-         a->texts->len == b->texts->len &&
-         a->descriptors->len == b->descriptors->len;
-}
-
-/* The stream rating for @territory: exact territory (preferring @system,
- * then a resolved one), then one for every territory. NULL @territory: the
- * first. */
-static const WsRating *
-pick_stream (GPtrArray *ratings, const char *territory, const char *system)
-{
-  const char *t = territory ? ws_territory_normalise (territory) : NULL;
-  const WsRating *exact = NULL, *resolved = NULL, *any = NULL;
-
-  if (ratings->len == 0)
-    return NULL;
-  if (territory == NULL)
-    return g_ptr_array_index (ratings, 0);
-  for (guint i = 0; i < ratings->len; i++) {
-    const WsRating *r = g_ptr_array_index (ratings, i);
-
-    if (r->territory == NULL) {
-      if (any == NULL)
-        any = r;
-    } else if (t != NULL && strcmp (r->territory, t) == 0) {
-      if (system != NULL && g_strcmp0 (r->system, system) == 0)
-        return r;
-      if (exact == NULL)
-        exact = r;
-      if (resolved == NULL && r->system != NULL)
-        resolved = r;
-    }
-  }
-  if (resolved != NULL)
-    return resolved;
-  return exact ? exact : any;
-}
 
 /* Replaces the stream ratings (object lock held). Takes @ratings. */
 static void
@@ -1127,9 +1069,7 @@ build_message (WsRatingTag *self, const WsRating *r, const char *source,
     GstClockTime running_time, GstClockTime duration)
 {
   GstStructure *s;
-  char *name = r->system && r->code ?
-                   g_strdup_printf ("%s:%s", r->system, r->code) :
-                   g_strdup ("unrated");
+  char *name = ws_rating_to_string (r);
 
   s = ws_timed_structure_new ("ratingtag", ts, stream_time, running_time,
       duration);
@@ -1243,7 +1183,7 @@ ws_rating_tag_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   if (self->md != NULL)
     from_md = ws_metadata_pick_at (self->md, self->territory, self->system,
         position);
-  from_stream = pick_stream (self->stream_ratings, self->territory,
+  from_stream = ws_ratings_pick (self->stream_ratings, self->territory,
       self->system);
 
   if (from_md != NULL &&
@@ -1264,7 +1204,7 @@ ws_rating_tag_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
                                    (self->stream_source ? self->stream_source :
                                                           "application") :
                                    "metadata";
-    char *a = rating_name (other), *b = rating_name (chosen);
+    char *a = ws_rating_describe (other), *b = ws_rating_describe (chosen);
 
     disagreement = g_strdup_printf ("%s (%s)", a, other_source);
     if (g_strcmp0 (disagreement, self->last_disagreement) != 0) {
@@ -1286,7 +1226,7 @@ ws_rating_tag_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   }
 
   if (chosen != NULL &&
-      (self->resend || !rating_equal (chosen, self->current) ||
+      (self->resend || !ws_rating_equal (chosen, self->current) ||
           g_strcmp0 (chosen_source, self->current_source) != 0)) {
     ws_rating_free (self->current);
     self->current = ws_rating_copy (chosen);
@@ -1312,7 +1252,7 @@ ws_rating_tag_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
 
   if (send != NULL) {
     GstPad *srcpad = GST_BASE_TRANSFORM_SRC_PAD (trans);
-    char *name = rating_name (send);
+    char *name = ws_rating_describe (send);
 
     GST_INFO_OBJECT (self, "rating %s (%s) from stream time %" GST_TIME_FORMAT,
         name, send_source, GST_TIME_ARGS (stream_time));

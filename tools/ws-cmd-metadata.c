@@ -41,7 +41,7 @@ static void
 build_rating_json (JsonBuilder *b, const WsRatingRegistry *reg,
     const WsRating *r)
 {
-  const WsRatingDef *def = ws_cli_rating_def (reg, r);
+  const WsRatingDef *def = ws_rating_lookup (reg, r, NULL, NULL);
   char *name = r->system && r->code ?
                    g_strdup_printf ("%s:%s", r->system, r->code) :
                    NULL;
@@ -142,7 +142,7 @@ print_file_text (const WsRatingRegistry *reg, const char *path,
       md->title ? ", title: " : "", md->title ? md->title : "");
   for (guint i = 0; i < md->ratings->len; i++) {
     const WsRating *r = g_ptr_array_index (md->ratings, i);
-    const WsRatingDef *def = ws_cli_rating_def (reg, r);
+    const WsRatingDef *def = ws_rating_lookup (reg, r, NULL, NULL);
 
     if (!rating_selected (r, opt))
       continue;
