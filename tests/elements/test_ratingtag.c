@@ -570,13 +570,18 @@ GST_END_TEST;
 
 GST_START_TEST (test_ratingtag_prefer_stream)
 {
-  Fixture f = fixture_new ("metadata", SIDECAR, "prefer", 1, NULL);
+  Fixture f = fixture_new ("metadata", SIDECAR, NULL);
   char *warnings, *source = NULL, *nick = NULL;
   GstStructure *s;
   GParamSpec *ps;
   GEnumValue *ev;
   WsRating *r;
+  int prefer = -1;
 
+  /* set by nick, as gst-launch-1.0 does */
+  gst_util_set_object_arg (G_OBJECT (f.h->element), "prefer", "stream");
+  g_object_get (f.h->element, "prefer", &prefer, NULL);
+  fail_unless_equals_int (prefer, 1);
   /* the enum's nicks are the documented values */
   ps = g_object_class_find_property (G_OBJECT_GET_CLASS (f.h->element),
       "prefer");
