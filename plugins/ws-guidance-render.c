@@ -590,13 +590,6 @@ pictogram_index (const char *category)
   return -1;
 }
 
-gboolean
-ws_guidance_has_pictogram (const char *category)
-{
-  int i = pictogram_index (category);
-  return i >= 0 && !g_str_equal (pictograms[i].category, "other");
-}
-
 void
 ws_guidance_draw_pictogram (cairo_t *cr, const char *category, double x,
     double y, double size)

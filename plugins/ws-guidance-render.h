@@ -168,12 +168,6 @@ guint ws_guidance_order_categories (const char **categories, guint n,
 void ws_guidance_draw_pictogram (cairo_t *cr, const char *category, double x,
     double y, double size);
 
-/**
- * ws_guidance_has_pictogram:
- * Returns: TRUE when @category has its own design (not the generic one).
- */
-gboolean ws_guidance_has_pictogram (const char *category);
-
 G_END_DECLS
 
 #endif /* WS_PLUGINS_WS_GUIDANCE_RENDER_H */
