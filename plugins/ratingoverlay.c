@@ -249,7 +249,8 @@ typedef struct {
   const WsRatingDef *def;
   GPtrArray *categories; /* char*, NULL-terminated */
   char *text;
-  char *summary; /* for logs and messages: "bbfc:15 text" */
+  char *summary;    /* for logs and messages: "bbfc:15 text" */
+  char *split_code; /* the code of the rating property */
 } Content;
 
 static void
@@ -263,6 +264,7 @@ content_free (Content *c)
     g_ptr_array_unref (c->categories);
   g_free (c->text);
   g_free (c->summary);
+  g_free (c->split_code);
   g_free (c);
 }
 
@@ -354,11 +356,9 @@ content_build (WsRatingOverlay *self, const Props *p)
     if (p->show_text)
       text = ws_guidance_pick_text (ev->texts, p->language);
   } else {
-    const char *colon = strchr (p->rating, ':');
-    if (colon) {
-      c->system_id = g_strndup (p->rating, colon - p->rating);
+    if (ws_rating_split (p->rating, &c->system_id, &c->split_code)) {
       system = c->system_id;
-      code = colon + 1;
+      code = c->split_code;
     } else {
       code = p->rating;
     }

@@ -144,14 +144,14 @@ ws_rating_event_parse (GstEvent *event, char **source)
   r->code = dup_string (s, "code");
   if (r->system == NULL || r->code == NULL) {
     /* an application may send only "rating": SYSTEM:CODE */
-    const char *name = gst_structure_get_string (s, "rating");
-    const char *colon = name ? strchr (name, ':') : NULL;
+    char *system, *code;
 
-    if (colon != NULL && colon > name && colon[1] != '\0') {
+    if (ws_rating_split (gst_structure_get_string (s, "rating"), &system,
+            &code)) {
       g_free (r->system);
       g_free (r->code);
-      r->system = g_strndup (name, colon - name);
-      r->code = g_strdup (colon + 1);
+      r->system = system;
+      r->code = code;
     }
   }
   if (!gst_structure_get_int (s, "minimum-age", &r->minimum_age))

@@ -65,6 +65,19 @@ ws_rating_to_string (const WsRating *rating)
 }
 
 gboolean
+ws_rating_split (const char *text, char **system, char **code)
+{
+  const char *colon = text ? strchr (text, ':') : NULL;
+
+  g_return_val_if_fail (system != NULL && code != NULL, FALSE);
+  if (colon == NULL || colon == text || colon[1] == '\0')
+    return FALSE;
+  *system = g_strndup (text, colon - text);
+  *code = g_strdup (colon + 1);
+  return TRUE;
+}
+
+gboolean
 ws_rating_is_resolved (const WsRating *rating)
 {
   g_return_val_if_fail (rating != NULL, FALSE);

@@ -80,6 +80,19 @@ gboolean ws_rating_equal (const WsRating *a, const WsRating *b);
 char *ws_rating_to_string (const WsRating *rating);
 
 /**
+ * ws_rating_split:
+ * @text: a rating written `SYSTEM:CODE` (`bbfc:15`, `csa:-16`).
+ * @system: (out) (transfer full): the part before the first `:`.
+ * @code: (out) (transfer full): the part after it.
+ *
+ * Splits the contract's way of writing a rating, without asking the
+ * registry whether it exists (see ws_rating_registry_parse() for that).
+ * Returns: FALSE, with @system and @code untouched, when @text is NULL or
+ *   has no `:`, or an empty system or code.
+ */
+gboolean ws_rating_split (const char *text, char **system, char **code);
+
+/**
  * ws_rating_is_resolved:
  * @rating: a rating.
  *

@@ -134,6 +134,31 @@ START_TEST (test_rating_to_string_and_resolved)
 }
 END_TEST
 
+START_TEST (test_rating_split)
+{
+  char *system = NULL, *code = NULL;
+
+  ck_assert (ws_rating_split ("csa:-16", &system, &code));
+  ck_assert_str_eq (system, "csa");
+  ck_assert_str_eq (code, "-16");
+  g_free (system);
+  g_free (code);
+  /* the first colon splits */
+  ck_assert (ws_rating_split ("x:a:b", &system, &code));
+  ck_assert_str_eq (system, "x");
+  ck_assert_str_eq (code, "a:b");
+  g_free (system);
+  g_free (code);
+  system = code = NULL;
+  ck_assert (!ws_rating_split ("15", &system, &code));
+  ck_assert (!ws_rating_split (":15", &system, &code));
+  ck_assert (!ws_rating_split ("bbfc:", &system, &code));
+  ck_assert (!ws_rating_split (NULL, &system, &code));
+  ck_assert_ptr_null (system);
+  ck_assert_ptr_null (code);
+}
+END_TEST
+
 /* ---- the pick ------------------------------------------------------------ */
 
 START_TEST (test_ratings_pick_territory_missing)
@@ -581,6 +606,7 @@ rating_suite (void)
 
   tcase_add_test (tc, test_rating_equal_fields);
   tcase_add_test (tc, test_rating_to_string_and_resolved);
+  tcase_add_test (tc, test_rating_split);
   tcase_add_test (tc, test_ratings_pick_territory_missing);
   tcase_add_test (tc, test_ratings_pick_exact_over_every_territory);
   tcase_add_test (tc, test_ratings_pick_preferred_system);
