@@ -2072,7 +2072,7 @@ static char *
 rating_name (const WsRating *r)
 {
   if (ws_rating_is_resolved (r))
-    return g_strdup_printf ("%s:%s", r->system, r->code);
+    return ws_rating_to_string (r);
   return g_strdup_printf ("unresolved \"%s%s%s\"",
       r->source_system ? r->source_system : "",
       r->source_system && r->source_code ? " " : "",

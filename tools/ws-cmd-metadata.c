@@ -42,9 +42,7 @@ build_rating_json (JsonBuilder *b, const WsRatingRegistry *reg,
     const WsRating *r)
 {
   const WsRatingDef *def = ws_rating_lookup (reg, r, NULL, NULL);
-  char *name = r->system && r->code ?
-                   g_strdup_printf ("%s:%s", r->system, r->code) :
-                   NULL;
+  char *name = r->system && r->code ? ws_rating_to_string (r) : NULL;
 
   json_builder_begin_object (b);
   ws_json_add_string_or_null (b, "programme", r->programme);
@@ -152,9 +150,8 @@ print_file_text (const WsRatingRegistry *reg, const char *path,
       last_programme = r->programme;
     }
     {
-      char *name = r->system && r->code ?
-                       g_strdup_printf ("%s:%s", r->system, r->code) :
-                       g_strdup ("(unresolved)");
+      char *name = r->system && r->code ? ws_rating_to_string (r) :
+                                          g_strdup ("(unresolved)");
       printf ("    %-3s %-16s", r->territory ? r->territory : "*", name);
       g_free (name);
     }
