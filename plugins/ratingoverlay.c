@@ -354,7 +354,7 @@ content_build (WsRatingOverlay *self, const Props *p)
       g_ptr_array_add (codes,
           g_strdup (g_ptr_array_index (ev->descriptors, i)));
     if (p->show_text)
-      text = ws_guidance_pick_text (ev->texts, p->language);
+      text = ws_rating_pick_text (ev->texts, p->language);
   } else {
     if (ws_rating_split (p->rating, &c->system_id, &c->split_code)) {
       system = c->system_id;

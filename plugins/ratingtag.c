@@ -1259,11 +1259,9 @@ build_message (WsRatingTag *self, const WsRating *r, const char *source,
   if (r->territory != NULL)
     gst_structure_set (s, "territory", G_TYPE_STRING, r->territory, NULL);
   gst_structure_set (s, "source", G_TYPE_STRING, source, NULL);
-  if (r->texts->len > 0) {
-    const WsGuidanceText *t = g_ptr_array_index (r->texts, 0);
-
-    gst_structure_set (s, "text", G_TYPE_STRING, t->text, NULL);
-  }
+  if (ws_rating_pick_text (r->texts, NULL) != NULL)
+    gst_structure_set (s, "text", G_TYPE_STRING,
+        ws_rating_pick_text (r->texts, NULL), NULL);
   if (r->programme != NULL)
     gst_structure_set (s, "programme", G_TYPE_STRING, r->programme, NULL);
   gst_structure_set (s, "segment-start", G_TYPE_INT64, r->start_ns,

@@ -141,6 +141,20 @@ const WsRating *ws_ratings_pick_at (const GPtrArray *ratings,
     const char *territory, const char *system, gint64 position_ns);
 
 /**
+ * ws_rating_pick_text:
+ * @texts: (element-type WsGuidanceText) (nullable): the rating's texts.
+ * @language: (nullable): a BCP 47 tag (`fr`, `en-GB`).
+ *
+ * Picks the text for @language: an exact (case-insensitive) tag match,
+ * then the same primary language (`en` for `en-GB`, `en-US` for `en`),
+ * then the first text. Empty texts are skipped.
+ *
+ * Returns: (transfer none) (nullable): the text, or NULL when there is
+ *   none.
+ */
+const char *ws_rating_pick_text (const GPtrArray *texts, const char *language);
+
+/**
  * ws_rating_lookup:
  * @reg: (nullable): the registry; NULL = ws_rating_registry_get_default().
  * @rating: (nullable): the rating to look up; NULL is "no rating".

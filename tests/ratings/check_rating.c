@@ -159,6 +159,29 @@ START_TEST (test_rating_split)
 }
 END_TEST
 
+START_TEST (test_rating_pick_text)
+{
+  WsRating *r = ws_rating_new ();
+
+  ck_assert_ptr_null (ws_rating_pick_text (NULL, "en"));
+  ck_assert_ptr_null (ws_rating_pick_text (r->texts, "en"));
+  ws_rating_add_text (r, "fr", NULL, "");
+  ws_rating_add_text (r, "fr", NULL, "Violence");
+  ws_rating_add_text (r, "en-US", NULL, "Violence (US)");
+  ws_rating_add_text (r, "en-GB", NULL, "Violence (GB)");
+  ws_rating_add_text (r, NULL, NULL, "Unstated");
+  /* the exact tag, any case */
+  ck_assert_str_eq (ws_rating_pick_text (r->texts, "EN-gb"), "Violence (GB)");
+  /* the primary language: the first of it */
+  ck_assert_str_eq (ws_rating_pick_text (r->texts, "en"), "Violence (US)");
+  ck_assert_str_eq (ws_rating_pick_text (r->texts, "en-AU"), "Violence (US)");
+  /* none in the language, or none asked: the first non-empty text */
+  ck_assert_str_eq (ws_rating_pick_text (r->texts, "de"), "Violence");
+  ck_assert_str_eq (ws_rating_pick_text (r->texts, NULL), "Violence");
+  ws_rating_free (r);
+}
+END_TEST
+
 /* ---- the pick ------------------------------------------------------------ */
 
 START_TEST (test_ratings_pick_territory_missing)
@@ -607,6 +630,7 @@ rating_suite (void)
   tcase_add_test (tc, test_rating_equal_fields);
   tcase_add_test (tc, test_rating_to_string_and_resolved);
   tcase_add_test (tc, test_rating_split);
+  tcase_add_test (tc, test_rating_pick_text);
   tcase_add_test (tc, test_ratings_pick_territory_missing);
   tcase_add_test (tc, test_ratings_pick_exact_over_every_territory);
   tcase_add_test (tc, test_ratings_pick_preferred_system);
