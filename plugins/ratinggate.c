@@ -135,6 +135,7 @@
 
 #include "ws-policy.h"
 #include "ws-rating-event.h"
+#include "ws-rating.h"
 #include "ws-rating-system.h"
 #include "ws-territory.h"
 #include "ws-xml.h"
@@ -388,55 +389,23 @@ kind_nick (WsDecisionKind kind)
 static void
 resolve_rating (WsRatingGate *self)
 {
-  const WsRating *r = self->rating;
-  const WsRatingRegistry *reg;
-  const WsRatingSystem *sys;
-  const gchar *territory;
   GError *err = NULL;
 
-  self->rating_def = NULL;
   g_clear_pointer (&self->rating_name, g_free);
   g_clear_pointer (&self->rating_problem, g_free);
-  if (r == NULL)
+  self->rating_def = NULL;
+  if (self->rating == NULL)
     return;
-
-  if (r->system != NULL && r->code != NULL)
-    self->rating_name = g_strdup_printf ("%s:%s", r->system, r->code);
-  else {
-    self->rating_problem = g_strdup ("The rating event names no rating "
-                                     "system and code: treated as unrated "
-                                     "(fail closed).");
-    return;
-  }
-
-  territory = r->territory != NULL ? ws_territory_normalise (r->territory) :
-                                     NULL;
-  if (r->territory != NULL && self->cur_territory != NULL &&
-      g_strcmp0 (territory, self->cur_territory) != 0) {
-    self->rating_problem = g_strdup_printf ("The rating %s is for territory "
-                                            "%s, not %s: treated as unrated "
-                                            "(fail closed).",
-        self->rating_name, r->territory, self->cur_territory);
-    return;
-  }
-
-  reg = ws_rating_registry_get_default (&err);
-  if (reg == NULL) {
-    self->rating_problem = g_strdup_printf ("No rating systems could be "
-                                            "loaded (%s): treated as unrated "
-                                            "(fail closed).",
+  if (self->rating->system != NULL && self->rating->code != NULL)
+    self->rating_name = ws_rating_to_string (self->rating);
+  self->rating_def = ws_rating_lookup (NULL, self->rating, self->cur_territory,
+      &err);
+  if (self->rating_def == NULL) {
+    self->rating_problem = g_strdup_printf ("%s: treated as unrated (fail "
+                                            "closed).",
         err->message);
     g_clear_error (&err);
-    return;
   }
-  sys = ws_rating_registry_lookup_system (reg, r->system);
-  if (sys != NULL)
-    self->rating_def = ws_rating_system_lookup_rating (sys, r->code);
-  if (self->rating_def == NULL)
-    self->rating_problem = g_strdup_printf ("%s is not a known rating: "
-                                            "treated as unrated (fail "
-                                            "closed).",
-        self->rating_name);
 }
 
 static gboolean

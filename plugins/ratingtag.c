@@ -88,6 +88,17 @@
  * own). Readers' warnings about dirty metadata and notes about embedded
  * values read leniently are posted as warning messages.
  *
+ * What the metadata lacks is said once per metadata, territory and system
+ * (a GST_MESSAGE_WARNING with #GST_RESOURCE_ERROR_NOT_FOUND, and the same
+ * text in the debug log), naming the file: "FILE has no rating for
+ * territory US; it has ratings for GB, DE, FR"; a #WsRatingTag:territory
+ * that is not a territory code; a #WsRatingTag:system that is not a known
+ * rating system (the message lists those there are) or in which the file
+ * has no rating for the territory ("FILE has no fsk rating for GB; using
+ * bbfc:15"); and a rating whose system or code is not known ("FILE:LINE:
+ * the rating for US has the code "XYZ", which is not one of mpa (G, PG,
+ * ...): treated as unrated (fail closed)").
+ *
  * A bad metadata file is an error (GST_MESSAGE_ERROR, "FILE:LINE: ..." as
  * the reader words it) when the element starts, or at the next buffer when
  * the property was set while playing.
@@ -130,6 +141,7 @@
 #include "ws-embedded.h"
 #include "ws-error.h"
 #include "ws-rating-event.h"
+#include "ws-rating.h"
 #include "ws-territory.h"
 
 GST_DEBUG_CATEGORY_STATIC (ws_rating_tag_debug);
@@ -200,6 +212,11 @@ struct _WsRatingTag {
   WsRating *current;                  /* what went out last */
   char *current_source;
   char *last_disagreement;
+  /* what the metadata lacks, said once (see missing_rating_message) */
+  const WsMetadata *checked_md;
+  const WsRating *checked_pick;
+  char *checked_territory, *checked_system;
+  GHashTable *said;            /* (element-type utf8) warnings already posted */
   GPtrArray *pending_warnings; /* (element-type utf8) posted at next buffer */
 
   /* bus watch for MPEG-TS sections */
@@ -344,9 +361,22 @@ ws_rating_tag_init (WsRatingTag *self)
   self->stream_ratings = g_ptr_array_new_with_free_func (
       (GDestroyNotify) ws_rating_free);
   self->pending_warnings = g_ptr_array_new_with_free_func (g_free);
+  self->said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->programme_start_time = 0;
   gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), TRUE);
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
+}
+
+/* New metadata (or a new run): what it lacks is said again. Object lock
+ * held. */
+static void
+forget_checked (WsRatingTag *self)
+{
+  self->checked_md = NULL;
+  self->checked_pick = NULL;
+  g_clear_pointer (&self->checked_territory, g_free);
+  g_clear_pointer (&self->checked_system, g_free);
+  g_hash_table_remove_all (self->said);
 }
 
 /* Everything that belongs to one run; called with the object lock held or
@@ -367,6 +397,7 @@ reset_state (WsRatingTag *self)
   g_clear_pointer (&self->current, ws_rating_free);
   g_clear_pointer (&self->current_source, g_free);
   g_clear_pointer (&self->last_disagreement, g_free);
+  forget_checked (self);
   g_ptr_array_set_size (self->pending_warnings, 0);
   self->reload = FALSE;
   self->programme_start = FALSE;
@@ -383,10 +414,13 @@ ws_rating_tag_finalize (GObject *object)
   reset_state (self);
   g_ptr_array_free (self->stream_ratings, TRUE);
   g_ptr_array_free (self->pending_warnings, TRUE);
+  g_hash_table_unref (self->said);
   g_free (self->location);
   g_free (self->metadata);
   g_free (self->territory);
   g_free (self->system);
+  g_free (self->checked_territory);
+  g_free (self->checked_system);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -474,65 +508,6 @@ ws_rating_tag_get_property (GObject *object, guint prop_id, GValue *value,
 }
 
 /* ---- helpers ------------------------------------------------------------- */
-
-static char *
-rating_name (const WsRating *r)
-{
-  if (r->system != NULL && r->code != NULL)
-    return g_strdup_printf ("%s:%s", r->system, r->code);
-  if (r->source_code != NULL)
-    return g_strdup_printf ("unrated (%s)", r->source_code);
-  return g_strdup ("unrated");
-}
-
-static gboolean
-rating_equal (const WsRating *a, const WsRating *b)
-{
-  if (a == NULL || b == NULL)
-    return a == b;
-  return g_strcmp0 (a->system, b->system) == 0 &&
-         g_strcmp0 (a->code, b->code) == 0 &&
-         a->minimum_age == b->minimum_age &&
-         g_strcmp0 (a->territory, b->territory) == 0 &&
-         g_strcmp0 (a->source_code, b->source_code) == 0 &&
-         g_strcmp0 (a->programme, b->programme) == 0 &&
-         a->start_ns == b->start_ns && a->end_ns == b->end_ns &&
-         a->texts->len == b->texts->len &&
-         a->descriptors->len == b->descriptors->len;
-}
-
-/* The stream rating for @territory: exact territory (preferring @system,
- * then a resolved one), then one for every territory. NULL @territory: the
- * first. */
-static const WsRating *
-pick_stream (GPtrArray *ratings, const char *territory, const char *system)
-{
-  const char *t = territory ? ws_territory_normalise (territory) : NULL;
-  const WsRating *exact = NULL, *resolved = NULL, *any = NULL;
-
-  if (ratings->len == 0)
-    return NULL;
-  if (territory == NULL)
-    return g_ptr_array_index (ratings, 0);
-  for (guint i = 0; i < ratings->len; i++) {
-    const WsRating *r = g_ptr_array_index (ratings, i);
-
-    if (r->territory == NULL) {
-      if (any == NULL)
-        any = r;
-    } else if (t != NULL && strcmp (r->territory, t) == 0) {
-      if (system != NULL && g_strcmp0 (r->system, system) == 0)
-        return r;
-      if (exact == NULL)
-        exact = r;
-      if (resolved == NULL && r->system != NULL)
-        resolved = r;
-    }
-  }
-  if (resolved != NULL)
-    return resolved;
-  return exact ? exact : any;
-}
 
 /* Replaces the stream ratings (object lock held). Takes @ratings. */
 static void
@@ -1121,15 +1096,156 @@ ws_rating_tag_sink_event (GstBaseTransform *trans, GstEvent *event)
 
 /* ---- buffers ------------------------------------------------------------- */
 
+/* "GB, DE, FR": the territories @md has ratings for, in document order. */
+static char *
+metadata_territories (const WsMetadata *md)
+{
+  GString *s = g_string_new (NULL);
+  GPtrArray *seen = g_ptr_array_new ();
+
+  for (guint i = 0; i < md->ratings->len; i++) {
+    const WsRating *r = g_ptr_array_index (md->ratings, i);
+
+    if (r->territory == NULL || g_ptr_array_find_with_equal_func (seen,
+                                    r->territory, g_str_equal, NULL))
+      continue;
+    g_ptr_array_add (seen, r->territory);
+    g_string_append_printf (s, "%s%s", s->len ? ", " : "", r->territory);
+  }
+  g_ptr_array_free (seen, TRUE);
+  return g_string_free (s, FALSE);
+}
+
+/* "acb, acma, bbfc, ...": the ids of @reg's systems. */
+static char *
+known_systems (const WsRatingRegistry *reg)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < ws_rating_registry_get_n_systems (reg); i++)
+    g_string_append_printf (s, "%s%s", i ? ", " : "",
+        ws_rating_system_get_id (ws_rating_registry_get_system (reg, i)));
+  return g_string_free (s, FALSE);
+}
+
+/* What the metadata lacks for the territory and system asked for, as a
+ * warning naming the file: no rating for the territory (and the
+ * territories it does have), an unknown territory code, an unknown
+ * system property, a rating of an unknown system or code, or no rating in
+ * the preferred system. NULL when nothing is missing. Object lock held. */
+static char *
+missing_rating_message (WsRatingTag *self, const WsRating *picked)
+{
+  const WsMetadata *md = self->md;
+  const WsRatingSystem *sys;
+  const char *cc = self->territory ? ws_territory_normalise (self->territory) :
+                                     NULL;
+  char *has, *known, *msg, *where;
+
+  if (self->territory != NULL && cc == NULL)
+    return g_strdup_printf ("territory \"%s\" is not an ISO 3166-1 country "
+                            "code (GB, DEU, 250): no rating of %s applies",
+        self->territory, md->path);
+  if (self->system != NULL &&
+      ws_rating_registry_lookup_system (self->reg, self->system) == NULL) {
+    known = known_systems (self->reg);
+    msg = g_strdup_printf ("system \"%s\" is not a known rating system "
+                           "(known: %s); no preference is applied to %s",
+        self->system, known, md->path);
+    g_free (known);
+    return msg;
+  }
+  if (picked == NULL) {
+    has = metadata_territories (md);
+    if (*has != '\0')
+      msg = g_strdup_printf ("%s has no rating for territory %s; it has "
+                             "ratings for %s",
+          md->path, cc ? cc : "any territory", has);
+    else
+      msg = g_strdup_printf ("%s has no rating for territory %s; it has no "
+                             "rating for any territory",
+          md->path, cc ? cc : "any territory");
+    g_free (has);
+    return msg;
+  }
+  if (picked->system == NULL) {
+    where = picked->line > 0 ?
+                g_strdup_printf ("%s:%d", md->path, picked->line) :
+                g_strdup (md->path);
+    sys = picked->source_system != NULL ?
+              ws_rating_registry_lookup_system (self->reg,
+                  picked->source_system) :
+              NULL;
+    if (sys == NULL) {
+      known = known_systems (self->reg);
+      msg = g_strdup_printf ("%s: the rating for %s names the rating "
+                             "system \"%s\", which is not known (known: %s): "
+                             "treated as unrated (fail closed)",
+          where, picked->territory ? picked->territory : "every territory",
+          picked->source_system ? picked->source_system : "", known);
+      g_free (known);
+    } else {
+      GString *codes = g_string_new (NULL);
+
+      for (guint i = 0; i < ws_rating_system_get_n_ratings (sys); i++)
+        g_string_append_printf (codes, "%s%s", i ? ", " : "",
+            ws_rating_def_get_code (ws_rating_system_get_rating (sys, i)));
+      msg = g_strdup_printf ("%s: the rating for %s has the code \"%s\", "
+                             "which is not one of %s (%s): treated as "
+                             "unrated (fail closed)",
+          where, picked->territory ? picked->territory : "every territory",
+          picked->source_code ? picked->source_code : "",
+          ws_rating_system_get_id (sys), codes->str);
+      g_string_free (codes, TRUE);
+    }
+    g_free (where);
+    return msg;
+  }
+  if (self->system != NULL && strcmp (picked->system, self->system) != 0) {
+    char *name = ws_rating_to_string (picked);
+
+    msg = g_strdup_printf ("%s has no %s rating for %s; using %s", md->path,
+        self->system, cc ? cc : "the programme", name);
+    g_free (name);
+    return msg;
+  }
+  return NULL;
+}
+
+/* Checks what the metadata lacks when the pick or the properties changed
+ * (no string is built otherwise); returns the warning to post, once per
+ * metadata. Object lock held. */
+static char *
+check_missing (WsRatingTag *self, const WsRating *picked)
+{
+  char *msg;
+
+  if (self->md == NULL ||
+      (self->md == self->checked_md && picked == self->checked_pick &&
+          g_strcmp0 (self->territory, self->checked_territory) == 0 &&
+          g_strcmp0 (self->system, self->checked_system) == 0))
+    return NULL;
+  self->checked_md = self->md;
+  self->checked_pick = picked;
+  g_free (self->checked_territory);
+  self->checked_territory = g_strdup (self->territory);
+  g_free (self->checked_system);
+  self->checked_system = g_strdup (self->system);
+  msg = missing_rating_message (self, picked);
+  if (msg != NULL && g_hash_table_contains (self->said, msg))
+    g_clear_pointer (&msg, g_free);
+  if (msg != NULL)
+    g_hash_table_add (self->said, g_strdup (msg));
+  return msg;
+}
+
 static GstMessage *
 build_message (WsRatingTag *self, const WsRating *r, const char *source,
     const char *disagreement, GstClockTime ts, GstClockTime stream_time,
     GstClockTime running_time, GstClockTime duration)
 {
   GstStructure *s;
-  char *name = r->system && r->code ?
-                   g_strdup_printf ("%s:%s", r->system, r->code) :
-                   g_strdup ("unrated");
+  char *name = ws_rating_to_string (r);
 
   s = ws_timed_structure_new ("ratingtag", ts, stream_time, running_time,
       duration);
@@ -1143,11 +1259,9 @@ build_message (WsRatingTag *self, const WsRating *r, const char *source,
   if (r->territory != NULL)
     gst_structure_set (s, "territory", G_TYPE_STRING, r->territory, NULL);
   gst_structure_set (s, "source", G_TYPE_STRING, source, NULL);
-  if (r->texts->len > 0) {
-    const WsGuidanceText *t = g_ptr_array_index (r->texts, 0);
-
-    gst_structure_set (s, "text", G_TYPE_STRING, t->text, NULL);
-  }
+  if (ws_rating_pick_text (r->texts, NULL) != NULL)
+    gst_structure_set (s, "text", G_TYPE_STRING,
+        ws_rating_pick_text (r->texts, NULL), NULL);
   if (r->programme != NULL)
     gst_structure_set (s, "programme", G_TYPE_STRING, r->programme, NULL);
   gst_structure_set (s, "segment-start", G_TYPE_INT64, r->start_ns,
@@ -1184,6 +1298,7 @@ reload_metadata (WsRatingTag *self, GstClockTime stream_time)
   GST_OBJECT_LOCK (self);
   ws_metadata_free (self->md);
   self->md = md;
+  forget_checked (self);
   queue_metadata_warnings (self, md);
   /* a new programme: the old one's stream ratings no longer apply */
   g_ptr_array_set_size (self->stream_ratings, 0);
@@ -1207,6 +1322,7 @@ ws_rating_tag_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   const char *chosen_source = NULL;
   WsRating *send = NULL;
   char *send_source = NULL, *disagreement = NULL, *warn = NULL;
+  char *missing;
   GPtrArray *warnings;
   gboolean post;
   gint64 position = 0;
@@ -1243,7 +1359,8 @@ ws_rating_tag_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   if (self->md != NULL)
     from_md = ws_metadata_pick_at (self->md, self->territory, self->system,
         position);
-  from_stream = pick_stream (self->stream_ratings, self->territory,
+  missing = check_missing (self, from_md);
+  from_stream = ws_ratings_pick (self->stream_ratings, self->territory,
       self->system);
 
   if (from_md != NULL &&
@@ -1264,7 +1381,7 @@ ws_rating_tag_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
                                    (self->stream_source ? self->stream_source :
                                                           "application") :
                                    "metadata";
-    char *a = rating_name (other), *b = rating_name (chosen);
+    char *a = ws_rating_describe (other), *b = ws_rating_describe (chosen);
 
     disagreement = g_strdup_printf ("%s (%s)", a, other_source);
     if (g_strcmp0 (disagreement, self->last_disagreement) != 0) {
@@ -1286,7 +1403,7 @@ ws_rating_tag_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   }
 
   if (chosen != NULL &&
-      (self->resend || !rating_equal (chosen, self->current) ||
+      (self->resend || !ws_rating_equal (chosen, self->current) ||
           g_strcmp0 (chosen_source, self->current_source) != 0)) {
     ws_rating_free (self->current);
     self->current = ws_rating_copy (chosen);
@@ -1305,6 +1422,11 @@ ws_rating_tag_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     GST_ELEMENT_WARNING (self, STREAM, FORMAT,
         ("%s", (char *) warnings->pdata[i]), (NULL));
   g_ptr_array_free (warnings, TRUE);
+  if (missing != NULL) {
+    GST_WARNING_OBJECT (self, "%s", missing);
+    GST_ELEMENT_WARNING (self, RESOURCE, NOT_FOUND, ("%s", missing), (NULL));
+    g_free (missing);
+  }
   if (warn != NULL) {
     GST_ELEMENT_WARNING (self, STREAM, FORMAT, ("%s", warn), (NULL));
     g_free (warn);
@@ -1312,7 +1434,7 @@ ws_rating_tag_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
 
   if (send != NULL) {
     GstPad *srcpad = GST_BASE_TRANSFORM_SRC_PAD (trans);
-    char *name = rating_name (send);
+    char *name = ws_rating_describe (send);
 
     GST_INFO_OBJECT (self, "rating %s (%s) from stream time %" GST_TIME_FORMAT,
         name, send_source, GST_TIME_ARGS (stream_time));

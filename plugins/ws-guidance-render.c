@@ -556,13 +556,6 @@ pictogram_index (const char *category)
   return -1;
 }
 
-gboolean
-ws_guidance_has_pictogram (const char *category)
-{
-  int i = pictogram_index (category);
-  return i >= 0 && !g_str_equal (pictograms[i].category, "other");
-}
-
 void
 ws_guidance_draw_pictogram (cairo_t *cr, const char *category, double x,
     double y, double size)
@@ -626,43 +619,6 @@ ws_guidance_order_categories (const char **categories, guint n, guint max)
 }
 
 /* ---- text -------------------------------------------------------------- */
-
-const char *
-ws_guidance_pick_text (const GPtrArray *texts, const char *language)
-{
-  const WsGuidanceText *first = NULL, *prefix = NULL;
-  char primary[16] = "";
-
-  if (texts == NULL)
-    return NULL;
-  if (language && language[0]) {
-    gsize n = strcspn (language, "-_");
-    if (n < sizeof (primary)) {
-      memcpy (primary, language, n);
-      primary[n] = '\0';
-    }
-  }
-  for (guint i = 0; i < texts->len; i++) {
-    const WsGuidanceText *t = g_ptr_array_index ((GPtrArray *) texts, i);
-    if (t == NULL || t->text == NULL || t->text[0] == '\0')
-      continue;
-    if (first == NULL)
-      first = t;
-    if (language == NULL || language[0] == '\0' || t->lang == NULL)
-      continue;
-    if (g_ascii_strcasecmp (t->lang, language) == 0)
-      return t->text;
-    if (prefix == NULL && primary[0]) {
-      gsize n = strcspn (t->lang, "-_");
-      if (n == strlen (primary) &&
-          g_ascii_strncasecmp (t->lang, primary, n) == 0)
-        prefix = t;
-    }
-  }
-  if (prefix)
-    return prefix->text;
-  return first ? first->text : NULL;
-}
 
 /* ---- composition ------------------------------------------------------- */
 

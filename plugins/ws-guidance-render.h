@@ -176,21 +176,6 @@ WsGuidanceImage *ws_guidance_render_slate (const WsSlateSpec *spec, int width,
 void ws_guidance_image_free (WsGuidanceImage *image);
 
 /**
- * ws_guidance_pick_text:
- * @texts: (element-type WsGuidanceText) (nullable): the rating's texts.
- * @language: (nullable): a BCP 47 tag (`fr`, `en-GB`).
- *
- * Picks the text for @language: an exact (case-insensitive) tag match,
- * then the same primary language (`en` for `en-GB`, `en-US` for `en`),
- * then the first text. Empty texts are skipped.
- *
- * Returns: (transfer none) (nullable): the text, or NULL when there is
- *   none.
- */
-const char *ws_guidance_pick_text (const GPtrArray *texts,
-    const char *language);
-
-/**
  * ws_guidance_order_categories:
  * @categories: (inout) (array length=n): category names; reordered in
  *   place.
@@ -217,12 +202,6 @@ guint ws_guidance_order_categories (const char **categories, guint n,
  */
 void ws_guidance_draw_pictogram (cairo_t *cr, const char *category, double x,
     double y, double size);
-
-/**
- * ws_guidance_has_pictogram:
- * Returns: TRUE when @category has its own design (not the generic one).
- */
-gboolean ws_guidance_has_pictogram (const char *category);
 
 G_END_DECLS
 

@@ -91,6 +91,16 @@ static const char *const categories[] = {
   "other",
 };
 
+const char *
+ws_rating_category_lookup (const char *name)
+{
+  g_return_val_if_fail (name != NULL, "other");
+  for (guint i = 0; i < G_N_ELEMENTS (categories); i++)
+    if (g_ascii_strcasecmp (categories[i], name) == 0)
+      return categories[i];
+  return "other";
+}
+
 static const struct {
   const char *name;
   WsBadgeShape shape;

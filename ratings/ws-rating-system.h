@@ -410,6 +410,15 @@ const char *ws_rating_descriptor_get_label (const WsRatingDescriptor *d);
  */
 const char *ws_rating_descriptor_get_category (const WsRatingDescriptor *d);
 
+/**
+ * ws_rating_category_lookup:
+ * @name: a category name, any case (`Violence`).
+ *
+ * Returns: (transfer none): the category of the list above that @name
+ *   names (a static string), or `other` when it names none.
+ */
+const char *ws_rating_category_lookup (const char *name);
+
 G_END_DECLS
 
 #endif /* WS_RATINGS_WS_RATING_SYSTEM_H */

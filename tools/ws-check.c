@@ -21,6 +21,7 @@
 
 #include "ws-av.h"
 #include "ws-embedded.h"
+#include "ws-rating.h"
 #include "ws-territory.h"
 
 #define LOUDNESS_TICK_S 0.1
@@ -2049,66 +2050,40 @@ end:
 
 /* ---- checks -------------------------------------------------------------- */
 
-static gboolean
-rating_resolved (const WsRating *r)
-{
-  return r->system != NULL && r->code != NULL && r->minimum_age >= 0;
-}
-
 /* The rating of @source ("embedded", "sidecar", NULL = either) for
- * @territory (NULL = any): an exact territory first, then one for every
- * territory; among those of one source and territory, the most restrictive
- * (ws_rating_is_more_restrictive(): two ratings for one territory are a
- * conflict, the readers warn about it); otherwise resolved ones before
- * unresolved. Segment ratings are skipped. */
+ * @territory (NULL = any), by the library's one rule (ws_ratings_pick():
+ * an exact territory before one for every territory, resolved before
+ * unresolved, ties and two ratings for one territory to the most
+ * restrictive). Segment ratings are skipped. */
 static const WsCheckRating *
 pick (const WsCheckFile *f, const char *source, const char *territory)
 {
+  GPtrArray *candidates = g_ptr_array_new ();
   const WsCheckRating *best = NULL;
-  int best_score = -1;
+  const WsRating *r;
 
   for (guint i = 0; i < f->ratings->len; i++) {
     const WsCheckRating *cr = f->ratings->pdata[i];
-    const WsRating *r = cr->rating;
-    int score;
 
-    if (source != NULL && strcmp (cr->source, source) != 0)
-      continue;
-    if (r->start_ns >= 0 || r->end_ns >= 0)
-      continue;
-    if (territory == NULL)
-      score = 1;
-    else if (r->territory != NULL && strcmp (r->territory, territory) == 0)
-      score = 2;
-    else if (r->territory == NULL)
-      score = 1;
-    else
-      continue;
-    score = score * 2 + (rating_resolved (r) ? 1 : 0);
-    if (score > best_score) {
-      best = cr;
-      best_score = score;
-    }
+    if (source == NULL || strcmp (cr->source, source) == 0)
+      g_ptr_array_add (candidates, cr->rating);
   }
-  for (guint i = 0; best != NULL && i < f->ratings->len; i++) {
+  r = ws_ratings_pick (candidates, territory, NULL);
+  for (guint i = 0; r != NULL && best == NULL && i < f->ratings->len; i++) {
     const WsCheckRating *cr = f->ratings->pdata[i];
-    const WsRating *r = cr->rating;
 
-    if (r->start_ns >= 0 || r->end_ns >= 0 ||
-        strcmp (cr->source, best->source) != 0 ||
-        g_strcmp0 (r->territory, best->rating->territory) != 0)
-      continue;
-    if (ws_rating_is_more_restrictive (r, best->rating))
+    if (cr->rating == r)
       best = cr;
   }
+  g_ptr_array_free (candidates, TRUE);
   return best;
 }
 
 static char *
 rating_name (const WsRating *r)
 {
-  if (rating_resolved (r))
-    return g_strdup_printf ("%s:%s", r->system, r->code);
+  if (ws_rating_is_resolved (r))
+    return ws_rating_to_string (r);
   return g_strdup_printf ("unresolved \"%s%s%s\"",
       r->source_system ? r->source_system : "",
       r->source_system && r->source_code ? " " : "",
@@ -2186,7 +2161,7 @@ check_rating_present (WsCheckFile *f, GPtrArray *territories)
     char *name = rating_name (cr->rating);
 
     add_item (f, "rating-present", NULL,
-        rating_resolved (cr->rating) ? WS_CHECK_PASS : WS_CHECK_FAIL,
+        ws_rating_is_resolved (cr->rating) ? WS_CHECK_PASS : WS_CHECK_FAIL,
         "%s (%s), for every territory", name, short_origin (cr));
     g_free (name);
     return;
@@ -2207,7 +2182,7 @@ check_rating_present (WsCheckFile *f, GPtrArray *territories)
       continue;
     }
     name = rating_name (cr->rating);
-    if (rating_resolved (cr->rating))
+    if (ws_rating_is_resolved (cr->rating))
       add_item (f, "rating-present", t, WS_CHECK_PASS, "%s: %s (%s)", t, name,
           short_origin (cr));
     else
@@ -2237,7 +2212,8 @@ check_agreement_one (WsCheckFile *f, const char *t)
   }
   en = rating_name (e->rating);
   sn = rating_name (s->rating);
-  same = rating_resolved (e->rating) && rating_resolved (s->rating) &&
+  same = ws_rating_is_resolved (e->rating) &&
+         ws_rating_is_resolved (s->rating) &&
          ((g_ascii_strcasecmp (e->rating->system, s->rating->system) == 0 &&
               g_ascii_strcasecmp (e->rating->code, s->rating->code) == 0) ||
              e->rating->minimum_age == s->rating->minimum_age);
@@ -2307,18 +2283,6 @@ check_guidance (WsCheckFile *f)
   g_string_free (msg, TRUE);
 }
 
-/* The registry's definition of @r, NULL when unknown. */
-static const WsRatingDef *
-rating_def (const WsRatingRegistry *reg, const WsRating *r)
-{
-  const WsRatingSystem *sys;
-
-  if (r == NULL || r->system == NULL || r->code == NULL)
-    return NULL;
-  sys = ws_rating_registry_lookup_system (reg, r->system);
-  return sys ? ws_rating_system_lookup_rating (sys, r->code) : NULL;
-}
-
 static void
 check_policy (WsCheckFile *f, const WsCheckOptions *opts)
 {
@@ -2329,9 +2293,9 @@ check_policy (WsCheckFile *f, const WsCheckOptions *opts)
   WsCheckPolicy *cp = g_new0 (WsCheckPolicy, 1);
   GError *error = NULL;
 
-  if (cr == NULL || !rating_resolved (cr->rating))
+  if (cr == NULL || !ws_rating_is_resolved (cr->rating))
     cr = pick (f, NULL, jurisdiction);
-  def = cr ? rating_def (opts->reg, cr->rating) : NULL;
+  def = cr ? ws_rating_lookup (opts->reg, cr->rating, NULL, NULL) : NULL;
   cp->policy_id = g_strdup (ws_policy_get_id (p));
   cp->rating = def ? g_strdup (ws_rating_def_get_name (def)) : NULL;
   cp->slot_us = WS_TIME_NONE;

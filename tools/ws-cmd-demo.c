@@ -385,7 +385,7 @@ resolve_metadata (Demo *d)
       ws_cli_error ("warning: %s: %s", d->metadata_path, w->message);
   }
   d->rating = ws_metadata_pick (d->md, d->territory, NULL);
-  d->def = ws_cli_rating_def (d->reg, d->rating);
+  d->def = ws_rating_lookup (d->reg, d->rating, NULL, NULL);
   return TRUE;
 }
 

@@ -53,13 +53,23 @@ new_gate (const gchar *first_property, ...)
   va_list args;
 
   fail_unless (gate != NULL);
-  g_object_set (gate, "policy", "uk-ofcom", "clock", 1 /* scheduled */,
-      "start-time", START, "slate-text", "", NULL);
+  g_object_set (gate, "policy", "uk-ofcom", "start-time", START, "slate-text",
+      "", NULL);
+  gst_util_set_object_arg (G_OBJECT (gate), "clock", "scheduled");
   if (first_property != NULL) {
     va_start (args, first_property);
     g_object_set_valist (G_OBJECT (gate), first_property, args);
     va_end (args);
   }
+  return gate;
+}
+
+/* @gate with its enum or flags property @name set by nick, as
+ * gst-launch-1.0 sets it */
+static GstElement *
+with_nick (GstElement *gate, const gchar *name, const gchar *nick)
+{
+  gst_util_set_object_arg (G_OBJECT (gate), name, nick);
   return gate;
 }
 
@@ -778,7 +788,8 @@ GST_START_TEST (test_ratinggate_unrated_action_allow)
   Gate g;
 
   fail_unless (gst_video_info_from_caps (&info, c));
-  gate_start (&g, new_gate ("unrated-action", 1 /* allow */, NULL), caps, NULL);
+  gate_start (&g, with_nick (new_gate (NULL), "unrated-action", "allow"), caps,
+      NULL);
   push_video_checked (g.h, &info, 0, 5, 0);
   msgs = pop_gate_messages (g.bus);
   fail_unless_equals_int (g_list_length (msgs), 1);
@@ -811,8 +822,8 @@ GST_START_TEST (test_ratinggate_drop_mode_sends_gaps)
 
   fail_unless (gst_video_info_from_caps (&info, c));
   gate_start (&g,
-      new_gate ("mode", 1 /* drop */, "start-time", "2026-07-01T20:59:58+01:00",
-          NULL),
+      with_nick (new_gate ("start-time", "2026-07-01T20:59:58+01:00", NULL),
+          "mode", "drop"),
       caps, "15");
   for (i = 0; i < 3 * VIDEO_FPS; i++) {
     GstBuffer *in = video_frame (&info, i);
@@ -1133,7 +1144,8 @@ GST_START_TEST (test_ratinggate_reference_meta_clock)
   Gate g;
 
   fail_unless (gst_video_info_from_caps (&info, c));
-  gate_start (&g, new_gate ("clock", 2 /* reference-meta */, NULL), caps, "15");
+  gate_start (&g, with_nick (new_gate (NULL), "clock", "reference-meta"), caps,
+      "15");
   /* the from frame has no meta yet: closed */
   push_video_checked (g.h, &info, 0, 1, G_MAXUINT64);
   msgs = pop_gate_messages (g.bus);
@@ -1197,7 +1209,7 @@ GST_START_TEST (test_ratinggate_wall_clock)
   Gate g;
 
   fail_unless (gst_video_info_from_caps (&info, c));
-  gate_start (&g, new_gate ("clock", 0 /* wall */, NULL), caps, "R18");
+  gate_start (&g, with_nick (new_gate (NULL), "clock", "wall"), caps, "R18");
   push_video_checked (g.h, &info, 0, 3, G_MAXUINT64);
   msgs = pop_gate_messages (g.bus);
   fail_unless_equals_int (g_list_length (msgs), 1);
@@ -1409,7 +1421,7 @@ GST_START_TEST (test_ratinggate_access_flags)
   gate_start (&g, gate, caps, "15");
   push_video_checked (g.h, &info, 0, 3, 0);
   /* the same without the PIN is blocked; the change applies live */
-  g_object_set (g.h->element, "access", 0, NULL);
+  gst_util_set_object_arg (G_OBJECT (g.h->element), "access", "");
   push_video_checked (g.h, &info, 3, 6, G_MAXUINT64);
   gate_stop (&g);
   gst_caps_unref (c);

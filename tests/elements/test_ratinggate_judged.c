@@ -83,9 +83,9 @@ GST_START_TEST (test_ratinggate_as_run_judged)
   JsonObject *o;
 
   fail_unless (gate != NULL && dir != NULL);
-  g_object_set (gate, "policy", "es-lgca", "clock", 1 /* scheduled */,
-      "start-time", "2026-07-01T10:00:00+02:00", "slate-text", "", "as-run-log",
-      log, NULL);
+  g_object_set (gate, "policy", "es-lgca", "start-time",
+      "2026-07-01T10:00:00+02:00", "slate-text", "", "as-run-log", log, NULL);
+  gst_util_set_object_arg (G_OBJECT (gate), "clock", "scheduled");
   h = gst_harness_new_with_element (gate, "sink", "src");
   gst_object_unref (gate);
   gst_harness_set_src_caps_str (h, CAPS);

@@ -329,7 +329,8 @@ GST_START_TEST (test_ratingoverlay_corners)
   l = get_layout (h);
   layout_rect (l, "badge", &tl);
   gst_structure_free (l);
-  g_object_set (overlay_of (h), "position", 3 /* bottom-right */, NULL);
+  gst_util_set_object_arg (G_OBJECT (overlay_of (h)), "position",
+      "bottom-right");
   gst_buffer_unref (push_frame (h, &info, GST_SECOND / 25));
   l = get_layout (h);
   layout_rect (l, "badge", &br);

@@ -570,13 +570,18 @@ GST_END_TEST;
 
 GST_START_TEST (test_ratingtag_prefer_stream)
 {
-  Fixture f = fixture_new ("metadata", SIDECAR, "prefer", 1, NULL);
+  Fixture f = fixture_new ("metadata", SIDECAR, NULL);
   char *warnings, *source = NULL, *nick = NULL;
   GstStructure *s;
   GParamSpec *ps;
   GEnumValue *ev;
   WsRating *r;
+  int prefer = -1;
 
+  /* set by nick, as gst-launch-1.0 does */
+  gst_util_set_object_arg (G_OBJECT (f.h->element), "prefer", "stream");
+  g_object_get (f.h->element, "prefer", &prefer, NULL);
+  fail_unless_equals_int (prefer, 1);
   /* the enum's nicks are the documented values */
   ps = g_object_class_find_property (G_OBJECT_GET_CLASS (f.h->element),
       "prefer");
@@ -603,6 +608,208 @@ GST_START_TEST (test_ratingtag_prefer_stream)
   ws_rating_free (r);
   g_free (source);
   fixture_free (&f);
+}
+
+GST_END_TEST;
+
+/* ---- what the metadata lacks ---------------------------------------------- */
+
+/* The warnings not yet taken that contain @needle, joined by "\n". */
+static char *
+warnings_with (Fixture *f, const char *needle)
+{
+  char *all = pop_warnings (f);
+  char **lines = g_strsplit (all, "\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (char **l = lines; *l != NULL; l++)
+    if (strstr (*l, needle) != NULL)
+      g_string_append_printf (out, "%s\n", *l);
+  g_strfreev (lines);
+  g_free (all);
+  return g_string_free (out, FALSE);
+}
+
+GST_START_TEST (test_ratingtag_warns_territory_missing)
+{
+  char *dir = g_dir_make_tmp ("ws-ratingtag-XXXXXX", NULL);
+  char *path = g_build_filename (dir, "night-crossing.xml", NULL);
+  Fixture f;
+  char *w, *expect;
+  guint n;
+
+  fail_unless (g_file_set_contents (path, SIDECAR, -1, NULL));
+  f = fixture_new ("location", path, "territory", "US", NULL);
+  push_at (&f, 0);
+  fail_unless (pull_rating (&f, NULL, &n, NULL) == NULL);
+  fail_unless_equals_int (n, 0);
+  /* the file, the territory asked for, and those the file has */
+  expect = g_strdup_printf ("%s has no rating for territory US; it has "
+                            "ratings for GB, DE, FR\n",
+      path);
+  w = warnings_with (&f, "has no rating");
+  fail_unless_equals_string (w, expect);
+  g_free (w);
+  g_free (expect);
+
+  /* said once, not at every buffer */
+  push_at (&f, SECOND / 2);
+  w = pop_warnings (&f);
+  fail_unless_equals_string (w, "");
+  g_free (w);
+
+  /* another territory the file lacks: said for it too (alpha-3 asked) */
+  g_object_set (f.h->element, "territory", "JPN", NULL);
+  push_at (&f, SECOND);
+  w = warnings_with (&f, "has no rating");
+  fail_unless (strstr (w, "has no rating for territory JP; it has ratings "
+                          "for GB, DE, FR") != NULL,
+      "%s", w);
+  g_free (w);
+
+  /* one it has: nothing missing, the rating goes out */
+  g_object_set (f.h->element, "territory", "DE", NULL);
+  push_at (&f, 3 * SECOND / 2);
+  w = pop_warnings (&f);
+  fail_unless_equals_string (w, "");
+  g_free (w);
+  fixture_free (&f);
+
+  /* not a territory code at all */
+  f = fixture_new ("metadata", SIDECAR, "territory", "XQ", NULL);
+  push_at (&f, 0);
+  w = warnings_with (&f, "territory \"XQ\"");
+  fail_unless_equals_string (w,
+      "territory \"XQ\" is not an ISO 3166-1 country code (GB, DEU, 250): no "
+      "rating of metadata property applies\n");
+  g_free (w);
+  fixture_free (&f);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_ratingtag_warns_unknown_system)
+{
+  Fixture f = fixture_new ("metadata", SIDECAR, "territory", "GB", "system",
+      "nosuch", NULL);
+  WsRating *r;
+  char *w;
+
+  push_at (&f, 0);
+  /* no preference: the territory's rating still goes out */
+  r = pull_rating (&f, NULL, NULL, NULL);
+  assert_rating (r, "bbfc", "15", 15);
+  ws_rating_free (r);
+  w = warnings_with (&f, "nosuch");
+  fail_unless (g_str_has_prefix (w, "system \"nosuch\" is not a known rating "
+                                    "system (known: acb, "),
+      "%s", w);
+  fail_unless (strstr (w, "bbfc") != NULL && strstr (w, "fsk") != NULL);
+  fail_unless (g_str_has_suffix (w,
+                   "); no preference is applied to metadata property\n"),
+      "%s", w);
+  g_free (w);
+  fixture_free (&f);
+
+  /* a known system the file has no rating in for the territory */
+  f = fixture_new ("metadata", SIDECAR, "territory", "GB", "system", "fsk",
+      NULL);
+  push_at (&f, 0);
+  r = pull_rating (&f, NULL, NULL, NULL);
+  assert_rating (r, "bbfc", "15", 15);
+  ws_rating_free (r);
+  w = warnings_with (&f, "has no fsk rating");
+  fail_unless_equals_string (w,
+      "metadata property has no fsk rating for GB; using bbfc:15\n");
+  g_free (w);
+  fixture_free (&f);
+}
+
+GST_END_TEST;
+
+/* An IMF CPL (read leniently) with an unknown code for the US and an
+ * unknown agency for GB. */
+static const char *CPL_UNKNOWN =
+    "<CompositionPlaylist "
+    "xmlns=\"http://www.smpte-ra.org/schemas/2067-3/2016\">\n"
+    "<Id>urn:uuid:b</Id>\n"
+    "<LocaleList><Locale>\n"
+    "<RegionList><Region>US</Region></RegionList>\n"
+    "<ContentMaturityRatingList>\n"
+    "<ContentMaturityRating><Agency>http://www.movielabs.com/md/ratings/US/"
+    "MPAA/2</Agency><Rating>XYZ</Rating></ContentMaturityRating>\n"
+    "</ContentMaturityRatingList></Locale>\n"
+    "<Locale><RegionList><Region>GB</Region></RegionList>\n"
+    "<ContentMaturityRatingList>\n"
+    "<ContentMaturityRating><Agency>http://example.com/ratings/QQ</Agency>"
+    "<Rating>15</Rating></ContentMaturityRating>\n"
+    "</ContentMaturityRatingList></Locale>\n"
+    "</LocaleList></CompositionPlaylist>\n";
+
+GST_START_TEST (test_ratingtag_warns_unknown_code)
+{
+  Fixture f = fixture_new ("metadata", CPL_UNKNOWN, "territory", "US", NULL);
+  WsRating *r;
+  char *w;
+
+  push_at (&f, 0);
+  /* unrated goes out (the gate fails closed on it) */
+  r = pull_rating (&f, NULL, NULL, NULL);
+  fail_unless (r != NULL);
+  fail_unless (r->system == NULL);
+  fail_unless_equals_int (r->minimum_age, -1);
+  ws_rating_free (r);
+  w = warnings_with (&f, "the rating for US");
+  fail_unless_equals_string (w,
+      "metadata property:6: the rating for US has the code \"XYZ\", which is "
+      "not one of mpa (G, PG, PG-13, R, NC-17, NR): treated as unrated (fail "
+      "closed)\n");
+  g_free (w);
+  fixture_free (&f);
+
+  f = fixture_new ("metadata", CPL_UNKNOWN, "territory", "GB", NULL);
+  push_at (&f, 0);
+  w = warnings_with (&f, "the rating for GB");
+  fail_unless (g_str_has_prefix (w, "metadata property:10: the rating for GB "
+                                    "names the rating system "
+                                    "\"http://example.com/ratings/QQ\", which "
+                                    "is not known (known: acb, "),
+      "%s", w);
+  fail_unless (g_str_has_suffix (w, "): treated as unrated (fail closed)\n"),
+      "%s", w);
+  g_free (w);
+  fixture_free (&f);
+}
+
+GST_END_TEST;
+
+/* Two stream ratings of one age in two systems: the system property picks
+ * (the branch of the one pick rule for ratings carried in the stream). */
+GST_START_TEST (test_ratingtag_stream_preferred_system)
+{
+  const char *systems[] = { "fvc", "bbfc" };
+  const char *codes[] = { "fifteen", "15" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (systems); i++) {
+    Fixture f = fixture_new ("territory", "GB", "system", systems[i], NULL);
+    char *source = NULL;
+    WsRating *r;
+
+    fail_unless (gst_harness_push_event (f.h,
+        gst_event_new_tag (extended_comments ("LAW_RATING=bbfc:15",
+            "LAW_RATING=fvc:fifteen", NULL))));
+    push_at (&f, 0);
+    r = pull_rating (&f, &source, NULL, NULL);
+    assert_rating (r, systems[i], codes[i], 15);
+    fail_unless_equals_string (source, "matroska");
+    ws_rating_free (r);
+    g_free (source);
+    fixture_free (&f);
+  }
 }
 
 GST_END_TEST;
@@ -1288,6 +1495,9 @@ ratingtag_suite (void)
   tcase_add_test (tc, test_ratingtag_metadata_event_tags_message);
   tcase_add_test (tc, test_ratingtag_territory_and_system);
   tcase_add_test (tc, test_ratingtag_no_rating_sends_nothing);
+  tcase_add_test (tc, test_ratingtag_warns_territory_missing);
+  tcase_add_test (tc, test_ratingtag_warns_unknown_system);
+  tcase_add_test (tc, test_ratingtag_warns_unknown_code);
 
   tc = tcase_create ("programmes");
   suite_add_tcase (s, tc);
@@ -1303,6 +1513,7 @@ ratingtag_suite (void)
   tcase_add_test (tc, test_ratingtag_itunextc_tags_conflict);
   tcase_add_test (tc, test_ratingtag_prefer_metadata_disagreement);
   tcase_add_test (tc, test_ratingtag_prefer_stream);
+  tcase_add_test (tc, test_ratingtag_stream_preferred_system);
 
   tc = tcase_create ("files");
   tcase_set_timeout (tc, 120);

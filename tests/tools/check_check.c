@@ -1151,6 +1151,62 @@ START_TEST (test_check_embedded_conflict_and_counted_crc)
 }
 END_TEST
 
+/* The embedded LAW_RATING=bbfc:15 (GB) and a sidecar IMF CPL whose GB
+ * rating is a code BBFC does not have: the policy judges the resolved one
+ * (ws_ratings_pick(): resolved over unresolved, as they are two readings
+ * of two programme ids, not two ratings of one), and the agreement check
+ * says the two disagree. */
+START_TEST (test_check_resolved_over_unresolved)
+{
+  const WsRatingRegistry *reg = ws_rating_registry_get_default (NULL);
+  const char *const territories[] = { "GB", NULL };
+  char *good = media ("good/good.mp4"), *path = media ("resolved.mkv");
+  char *sidecar = media ("resolved.xml");
+  const WsCheckItem *it;
+  WsCheckOptions opts;
+  WsPolicy *policy;
+  WsCheckFile *f;
+
+  ck_assert (FFMPEG ("-i", good, "-c", "copy", "-metadata",
+      "LAW_RATING=bbfc:15", path));
+  ck_assert (g_file_set_contents (sidecar,
+      "<CompositionPlaylist "
+      "xmlns=\"http://www.smpte-ra.org/schemas/2067-3/2016\">\n"
+      "<Id>urn:uuid:c</Id>\n"
+      "<LocaleList><Locale><RegionList><Region>GB</Region></RegionList>\n"
+      "<ContentMaturityRatingList><ContentMaturityRating><Agency>"
+      "http://www.movielabs.com/md/ratings/GB/BBFC/1</Agency>"
+      "<Rating>XYZ</Rating></ContentMaturityRating>\n"
+      "</ContentMaturityRatingList></Locale></LocaleList>"
+      "</CompositionPlaylist>\n",
+      -1, NULL));
+  policy = ws_policy_load ("uk-ofcom", reg, NULL);
+  ck_assert_ptr_nonnull (policy);
+  ws_check_options_init (&opts, reg);
+  opts.territories = territories;
+  opts.policy = policy;
+  f = ws_check_file (path, &opts, NULL, NULL);
+  ck_assert_msg (f->status != WS_CHECK_ERROR, "%s", f->error);
+  ck_assert_uint_eq (f->ratings->len, 2);
+  ck_assert_ptr_nonnull (f->policy);
+  ck_assert_str_eq (f->policy->rating, "bbfc:15");
+  it = item_for (f, "rating-present", "GB");
+  ck_assert_ptr_nonnull (it);
+  ck_assert_int_eq (it->status, WS_CHECK_PASS);
+  ck_assert_str_eq (it->message, "GB: bbfc:15 (LAW_RATING)");
+  it = item_for (f, "rating-agreement", "GB");
+  ck_assert_ptr_nonnull (it);
+  ck_assert_int_eq (it->status, WS_CHECK_FAIL);
+  ws_check_file_free (f);
+  ws_policy_free (policy);
+  g_unlink (path);
+  g_unlink (sidecar);
+  g_free (sidecar);
+  g_free (path);
+  g_free (good);
+}
+END_TEST
+
 static Suite *
 check_suite (void)
 {
@@ -1181,6 +1237,7 @@ check_suite (void)
   tcase_add_test (units, test_check_eit_scan_rejects_bad_crc_and_undefined);
   tcase_add_test (failures, test_check_embedded_rating_of_another_territory);
   tcase_add_test (failures, test_check_embedded_conflict_and_counted_crc);
+  tcase_add_test (failures, test_check_resolved_over_unresolved);
   suite_add_tcase (s, core);
   suite_add_tcase (s, failures);
   suite_add_tcase (s, errors);
