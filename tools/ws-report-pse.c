@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ws-cli.h"
+#include "ws-farm.h"
 
 /* A4 portrait, in points; margins */
 #define PAGE_W 595.0
@@ -469,7 +470,7 @@ certificate (Pdf *p)
   double r, g, b;
   GError *error = NULL;
 
-  sha256 = ws_report_file_sha256 (f->path, &error);
+  sha256 = ws_farm_file_sha256 (f->path, &error);
   if (sha256 == NULL) {
     hash_error = g_strdup_printf ("not computed: %s", error->message);
     g_clear_error (&error);

@@ -2,9 +2,7 @@
 /* watershed check: what the reports share, the JUnit XML and CSV reports. */
 #include "ws-report.h"
 
-#include <errno.h>
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "ws-cli.h"
@@ -85,34 +83,6 @@ ws_report_risk_top (const WsCheckFile *f)
     top = MAX (top, MAX (p->luminance, p->red) * 1.1);
   }
   return MIN (top, 10.0);
-}
-
-char *
-ws_report_file_sha256 (const char *path, GError **error)
-{
-  FILE *fp = fopen (path, "rb");
-  GChecksum *sum;
-  guint8 buf[1 << 16];
-  size_t got;
-  char *hex = NULL;
-
-  if (fp == NULL) {
-    int saved = errno;
-
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s",
-        path, g_strerror (saved));
-    return NULL;
-  }
-  sum = g_checksum_new (G_CHECKSUM_SHA256);
-  while ((got = fread (buf, 1, sizeof buf, fp)) > 0)
-    g_checksum_update (sum, buf, got);
-  if (ferror (fp))
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "%s: read error", path);
-  else
-    hex = g_strdup (g_checksum_get_string (sum));
-  g_checksum_free (sum);
-  fclose (fp);
-  return hex;
 }
 
 char *

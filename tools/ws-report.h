@@ -179,12 +179,6 @@ char *ws_report_csv (const WsReportRun *run);
 GBytes *ws_report_pse_pdf (const WsReportRun *run, GError **error);
 
 /**
- * ws_report_file_sha256:
- * Returns: (transfer full) (nullable): the SHA-256 of the file's content in
- *   lower-case hex, or NULL with @error (G_FILE_ERROR, naming the file)
- *   when it cannot be read.
- */
-char *ws_report_file_sha256 (const char *path, GError **error);
  * ws_report_json:
  * The JSON report of `watershed check --json` (tools/ws-cmd-check.c):
  * "files", "sidecars", "summary"; with @run's @part also "part" (see
