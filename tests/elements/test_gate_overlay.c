@@ -613,9 +613,38 @@ live_sample (GstElement *sink, gpointer user_data)
   return GST_FLOW_OK;
 }
 
+/* The live test's folder, made and removed by the parent process (an
+ * unchecked fixture), so it goes even when the forked test fails. */
+static gchar *live_dir;
+
+static void
+live_setup (void)
+{
+  live_dir = g_dir_make_tmp ("ws-live-XXXXXX", NULL);
+}
+
+static void
+live_teardown (void)
+{
+  GDir *d = live_dir ? g_dir_open (live_dir, 0, NULL) : NULL;
+  const gchar *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
+    gchar *path = g_build_filename (live_dir, name, NULL);
+
+    g_unlink (path);
+    g_free (path);
+  }
+  if (d != NULL)
+    g_dir_close (d);
+  if (live_dir != NULL)
+    g_rmdir (live_dir);
+  g_clear_pointer (&live_dir, g_free);
+}
+
 GST_START_TEST (test_gate_overlay_live_wall_clock)
 {
-  gchar *dir = g_dir_make_tmp ("ws-live-XXXXXX", NULL);
+  const gchar *dir = live_dir;
   gchar *sidecar = g_build_filename (dir, "live.xml", NULL);
   /* the window opens at the next whole second plus one: ~1-2 s in */
   gint64 open_s = g_get_real_time () / G_USEC_PER_SEC + 2;
@@ -725,13 +754,9 @@ GST_START_TEST (test_gate_overlay_live_wall_clock)
   gst_object_unref (overlay);
   gst_object_unref (sink);
   gst_object_unref (pipe);
-  g_unlink (policy);
-  g_unlink (sidecar);
-  g_rmdir (dir);
   g_free (policy);
   g_free (sidecar);
   g_free (launch);
-  g_free (dir);
 }
 
 GST_END_TEST;
@@ -752,6 +777,7 @@ gate_overlay_suite (void)
   tcase_add_test (seek, test_gate_reference_meta_flushing_seek);
   suite_add_tcase (s, live);
   tcase_set_timeout (live, 120);
+  tcase_add_unchecked_fixture (live, live_setup, live_teardown);
   tcase_add_test (live, test_gate_overlay_live_wall_clock);
   return s;
 }
