@@ -274,56 +274,57 @@ gate_harness (const gchar *mode, const gchar *start)
   return h;
 }
 
+/* Pushes frames @n... while their time is before @until (pulling the
+ * slates in slate mode) and returns the next frame number. */
+static guint
+push_closed (GstHarness *h, const gchar *mode, guint n, GstClockTime until)
+{
+  for (; n * FRAME_NS < until; n++) {
+    fail_unless_equals_int (gst_harness_push (h, programme_frame (n)),
+        GST_FLOW_OK);
+    if (g_str_equal (mode, "slate"))
+      gst_buffer_unref (gst_harness_pull (h));
+  }
+  return n;
+}
+
+/* the custom events queued on @h's sink are @want */
+static void
+expect_events (GstHarness *h, const gchar *want)
+{
+  gchar *got = custom_events (h);
+
+  fail_unless_equals_string (got, want);
+  g_free (got);
+}
+
 GST_START_TEST (test_gate_announces_each_opening)
 {
   const gchar *modes[] = { "slate", "drop" };
 
   for (guint m = 0; m < G_N_ELEMENTS (modes); m++) {
     GstHarness *h = gate_harness (modes[m], START);
-    gchar *got;
     guint n;
 
     fail_unless (gst_harness_push_event (h, bbfc_event ("15")));
     /* closed for 2 s: nothing announced */
-    for (n = 0; n < 2 * FPS; n++) {
-      fail_unless_equals_int (gst_harness_push (h, programme_frame (n)),
-          GST_FLOW_OK);
-      if (g_str_equal (modes[m], "slate"))
-        gst_buffer_unref (gst_harness_pull (h));
-    }
-    got = custom_events (h);
-    fail_unless_equals_string (got, "rating(bbfc:15) ");
-    g_free (got);
+    n = push_closed (h, modes[m], 0, 2 * GST_SECOND);
+    expect_events (h, "rating(bbfc:15) ");
 
     /* a 12 may run at any time: the gate opens at the next frame */
     fail_unless (gst_harness_push_event (h, bbfc_event ("12")));
-    got = custom_events (h);
-    fail_unless_equals_string (got, "rating(bbfc:12) ");
-    g_free (got);
+    expect_events (h, "rating(bbfc:12) ");
     push_and_drop (h, n++);
-    got = custom_events (h);
-    fail_unless_equals_string (got, "start(gate0) rating(bbfc:12) ");
-    g_free (got);
+    expect_events (h, "start(gate0) rating(bbfc:12) ");
     push_and_drop (h, n++);
-    got = custom_events (h);
-    fail_unless_equals_string (got, "");
-    g_free (got);
+    expect_events (h, "");
 
     /* back to 15: closed again, then open at 21:00 (running time 10 s) */
     fail_unless (gst_harness_push_event (h, bbfc_event ("15")));
-    for (; n * FRAME_NS < OPEN_NS; n++) {
-      fail_unless_equals_int (gst_harness_push (h, programme_frame (n)),
-          GST_FLOW_OK);
-      if (g_str_equal (modes[m], "slate"))
-        gst_buffer_unref (gst_harness_pull (h));
-    }
-    got = custom_events (h);
-    fail_unless_equals_string (got, "rating(bbfc:15) ");
-    g_free (got);
+    n = push_closed (h, modes[m], n, OPEN_NS);
+    expect_events (h, "rating(bbfc:15) ");
     push_and_drop (h, n++);
-    got = custom_events (h);
-    fail_unless_equals_string (got, "start(gate0) rating(bbfc:15) ");
-    g_free (got);
+    expect_events (h, "start(gate0) rating(bbfc:15) ");
     gst_harness_teardown (h);
   }
 }
@@ -334,14 +335,11 @@ GST_END_TEST;
 GST_START_TEST (test_gate_open_from_start_announces_nothing)
 {
   GstHarness *h = gate_harness ("slate", "2026-07-01T21:30:00+01:00");
-  gchar *got;
 
   fail_unless (gst_harness_push_event (h, bbfc_event ("15")));
   for (guint n = 0; n < FPS; n++)
     push_and_drop (h, n);
-  got = custom_events (h);
-  fail_unless_equals_string (got, "rating(bbfc:15) ");
-  g_free (got);
+  expect_events (h, "rating(bbfc:15) ");
   gst_harness_teardown (h);
 }
 
@@ -585,14 +583,6 @@ write_policy (const gchar *dir, gint64 open_s)
   return path;
 }
 
-static const gchar *SIDECAR =
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    "<watershed-metadata xmlns=\"urn:watershed:metadata:1\" version=\"1\">\n"
-    "  <programme id=\"LIVE-1\" title=\"Live at the opening\">\n"
-    "    <rating territory=\"GB\" system=\"bbfc\" code=\"15\"/>\n"
-    "  </programme>\n"
-    "</watershed-metadata>\n";
-
 typedef struct {
   GMutex lock;
   GPtrArray *frames; /* GstSample* */
@@ -645,7 +635,9 @@ live_teardown (void)
 GST_START_TEST (test_gate_overlay_live_wall_clock)
 {
   const gchar *dir = live_dir;
-  gchar *sidecar = g_build_filename (dir, "live.xml", NULL);
+  /* the shipped sample: bbfc:15 for GB (WATERSHED_DATADIR: meson sets it) */
+  gchar *sidecar = g_build_filename (g_getenv ("WATERSHED_DATADIR"), "samples",
+      "demo-bbfc15.xml", NULL);
   /* the window opens at the next whole second plus one: ~1-2 s in */
   gint64 open_s = g_get_real_time () / G_USEC_PER_SEC + 2;
   gchar *policy = write_policy (dir, open_s);
@@ -658,8 +650,7 @@ GST_START_TEST (test_gate_overlay_live_wall_clock)
   gboolean seen_prog = FALSE;
   gint64 deadline;
 
-  fail_unless (dir != NULL);
-  fail_unless (g_file_set_contents (sidecar, SIDECAR, -1, NULL));
+  fail_unless (dir != NULL && g_getenv ("WATERSHED_DATADIR") != NULL);
   launch =
       g_strdup_printf ("videotestsrc is-live=true pattern=solid-color "
                        "foreground-color=0xff%02x%02x%02x ! "
@@ -668,7 +659,7 @@ GST_START_TEST (test_gate_overlay_live_wall_clock)
                        "ratingtag location=\"%s\" territory=GB ! "
                        "ratinggate policy=\"%s\" clock=wall slate-text=\"\" ! "
                        "ratingoverlay name=overlay mode=at-start fade=0 "
-                       "show-text=false "
+                       "show-text=false show-descriptors=false "
                        "duration=1000000000 ! appsink name=sink "
                        "emit-signals=true sync=false",
           PR, PG, PB, W, H, FPS, sidecar, policy);

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* watershed: an hour on air, simulated (issue #14 acceptance).
  *
- * ratingtag ! ratinggate ! ratingoverlay on a 160x90 video at 10 fps and
+ * ratingtag (the shipped sample, ratings/samples/demo-bbfc15.xml) !
+ * ratinggate ! ratingoverlay on a 160x90 video at 10 fps and
  * ratingtag ! ratinggate on 48 kHz audio, clock=scheduled from 20:30 on a
  * summer evening under uk-ofcom (a BBFC 15: the gate opens at 21:00, half
  * an hour in), the overlay showing after every break (an application sends
- * `watershed-break-end` every five minutes from 2.5 minutes in), both gates writing one as-run
- * log. One hour of stream time runs as fast as the machine goes.
+ * `watershed-break-end` every five minutes from 2.5 minutes in), both
+ * gates writing one as-run log. One hour of stream time runs as fast as
+ * the machine goes.
  *
  * The hour runs in a child process (this program with --run-hour) under
  * GStreamer's leaks tracer (GST_TRACERS=leaks, its records logged with
@@ -55,17 +57,6 @@
  * few bytes per frame (36 000 frames and 36 000 audio buffers) */
 #define RSS_BOUND_KB (8 * 1024)
 
-static const gchar *SIDECAR =
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    "<watershed-metadata xmlns=\"urn:watershed:metadata:1\" version=\"1\">\n"
-    "  <programme id=\"SOAK-1\" title=\"An hour on air\">\n"
-    "    <rating territory=\"GB\" system=\"bbfc\" code=\"15\">\n"
-    "      <descriptor>language</descriptor>\n"
-    "      <text xml:lang=\"en\">Contains strong language</text>\n"
-    "    </rating>\n"
-    "  </programme>\n"
-    "</watershed-metadata>\n";
-
 /* made and removed by the parent process (an unchecked fixture), so the
  * files go even when the forked test fails */
 static gchar *soak_dir;
@@ -73,13 +64,8 @@ static gchar *soak_dir;
 static void
 soak_setup (void)
 {
-  gchar *sidecar;
-
   soak_dir = g_dir_make_tmp ("ws-soak-XXXXXX", NULL);
   g_assert (soak_dir != NULL);
-  sidecar = g_build_filename (soak_dir, "soak.xml", NULL);
-  g_assert (g_file_set_contents (sidecar, SIDECAR, -1, NULL));
-  g_free (sidecar);
 }
 
 static void
@@ -168,14 +154,17 @@ typedef struct {
   }                                          \
   G_STMT_END
 
-/* The child: runs the hour in @dir (with soak.xml), prints what it saw. */
+/* The child: runs the hour with its as-run log in @dir, prints what it
+ * saw. The rating: the shipped sample, bbfc:15 for GB. */
 static int
 run_hour (const gchar *dir)
 {
   GstClockTime duration_ns = HOUR_NS;
   Soak soak_data = { 0 }, *soak = &soak_data;
   Seen seen_data = { 0 }, *seen = &seen_data;
-  gchar *sidecar = g_build_filename (dir, "soak.xml", NULL);
+  const gchar *data = g_getenv ("WATERSHED_DATADIR");
+  gchar *sidecar = g_build_filename (data != NULL ? data : "ratings", "samples",
+      "demo-bbfc15.xml", NULL);
   gchar *log = g_build_filename (dir, "as-run.jsonl", NULL);
   guint n_frames = (guint) (duration_ns / (GST_SECOND / FPS));
   guint n_audio = (guint) (duration_ns / (GST_SECOND / 10));

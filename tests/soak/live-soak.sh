@@ -65,17 +65,8 @@ cat > "$tmp/policy.xml" <<XML
   </rule-set>
 </policy>
 XML
-cat > "$tmp/programme.xml" <<XML
-<?xml version="1.0" encoding="UTF-8"?>
-<watershed-metadata xmlns="urn:watershed:metadata:1" version="1">
-  <programme id="SOAK-LIVE" title="Half an hour on air">
-    <rating territory="GB" system="bbfc" code="15">
-      <descriptor>language</descriptor>
-      <text xml:lang="en">Contains strong language</text>
-    </rating>
-  </programme>
-</watershed-metadata>
-XML
+# the rating: the shipped sample, bbfc:15 for GB
+programme="$src/ratings/samples/demo-bbfc15.xml"
 
 echo "live-soak: ${seconds} s on the wall clock; the gates open at $open_at and close at $close_at UTC"
 GST_PLUGIN_PATH="$build/plugins${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}" \
@@ -84,11 +75,11 @@ GST_DEBUG_FILE="$tmp/tracer.log" \
 WATERSHED_DATADIR="${WATERSHED_DATADIR:-$src/ratings}" \
 gst-launch-1.0 -e \
   videotestsrc is-live=true ! video/x-raw,format=I420,width=1280,height=720,framerate=25/1 ! \
-    ratingtag location="$tmp/programme.xml" territory=GB ! \
+    ratingtag location="$programme" territory=GB ! \
     ratinggate name=vgate policy="$tmp/policy.xml" clock=wall as-run-log="$tmp/as-run.jsonl" ! \
     ratingoverlay mode=at-start duration=10000000000 ! fakesink sync=true \
   audiotestsrc is-live=true ! audio/x-raw,rate=48000,channels=2 ! \
-    ratingtag location="$tmp/programme.xml" territory=GB ! \
+    ratingtag location="$programme" territory=GB ! \
     ratinggate name=agate policy="$tmp/policy.xml" clock=wall as-run-log="$tmp/as-run.jsonl" ! \
     fakesink sync=true \
   > "$tmp/launch.out" 2> "$tmp/launch.err" &
