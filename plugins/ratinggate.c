@@ -57,6 +57,27 @@
  *   one continue from the last one by running time. Until the first one
  *   arrives the gate is closed.
  *
+ * ## Openings and the on-screen guidance
+ *
+ * When the gate opens (the first buffer that passes after blocked ones: at
+ * the window start, after a rating change that allows the programme, after
+ * a seek out of a closed period) it sends a `watershed-programme-start`
+ * custom downstream event (see plugins/ws-rating-event.h) just before that
+ * buffer, with a string field `opened-by` naming the gate, and then the
+ * current `watershed-rating` event once more. The event is serialized with
+ * the buffers, so it reaches ratingoverlay exactly at the opening frame
+ * (through queues and encoders too), and ratingoverlay starts a showing
+ * there: the badge is on screen for its whole duration while the viewer
+ * can see the programme. A stream that is allowed from its first buffer
+ * gets no event (the overlay shows at the stream start anyway).
+ *
+ * So put the gate before the overlay in live pipelines:
+ * `ratingtag ! ratinggate ! ratingoverlay`. With the overlay before the
+ * gate, the showing at the stream start is drawn into frames the gate then
+ * replaces by the slate, and the overlay never learns of the opening (an
+ * upstream event from the gate would reach it only after the opening
+ * frames had passed it, one queue late).
+ *
  * On every change of the decision (allowed, why, which rule, which rating)
  * and for the first buffer, when #WsRatingGate:post-messages is %TRUE, the
  * element posts an element message named "ratinggate" with these fields,
@@ -101,10 +122,12 @@
  *     video/x-raw,width=1280,height=720,framerate=25/1 ! \
  *     ratingtag location=ratings/samples/demo-bbfc15.xml territory=GB ! \
  *     ratinggate policy=uk-ofcom clock=wall as-run-log=/tmp/as-run.jsonl ! \
+ *     ratingoverlay mode=at-start duration=5000000000 ! \
  *     videoconvert ! autovideosink
  * ]| Live playout: a BBFC 15 programme on a free-to-air service is shown
  * only from 21:00 to 05:30 UK time; before that the screen shows "This
- * programme is available from 21:00".
+ * programme is available from 21:00", and at 21:00 the badge is shown for
+ * 5 s as the programme appears.
  * |[
  * gst-launch-1.0 -m videotestsrc num-buffers=500 ! \
  *     video/x-raw,width=640,height=360,framerate=25/1 ! \
@@ -259,6 +282,10 @@ struct _WsRatingGate {
   gboolean have_ref;
   gint64 ref_ns;
   GstClockTime ref_rt;
+
+  /* the last buffer out ended blocked (slate, silence or a gap): the next
+   * one that passes is an opening (announce_opening) */
+  gboolean out_blocked;
 };
 
 #define VIDEO_CAPS GST_VIDEO_CAPS_MAKE (GST_VIDEO_FORMATS_ALL)
@@ -1214,6 +1241,50 @@ push_gap (WsRatingGate *self, GstBuffer *buf)
   return GST_FLOW_OK;
 }
 
+/* ---- openings ---------------------------------------------------------- */
+
+static gboolean
+copy_rating_event (GstPad *pad, GstEvent **event, gpointer user_data)
+{
+  GstEvent **found = user_data;
+
+  if (ws_rating_event_is (*event)) {
+    gst_event_replace (found, *event);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Announces that the gate opens: before the first buffer that passes
+ * after blocked ones, a `watershed-programme-start` event goes downstream
+ * (serialized, so it arrives just before that buffer, through queues and
+ * encoders alike), followed by the current rating event once more, so an
+ * element that starts a new programme on it (ratingsignal) keeps the
+ * rating. Call with @passes whether any of the buffer about to go out
+ * passes and @ends_blocked whether its end is blocked. */
+static void
+announce_opening (WsRatingGate *self, gboolean passes, gboolean ends_blocked)
+{
+  if (self->out_blocked && passes) {
+    GstEvent *start = ws_programme_start_event_new ();
+    GstEvent *rating = NULL;
+    gchar *name = gst_object_get_name (GST_OBJECT_CAST (self));
+
+    gst_structure_set (gst_event_writable_structure (start), "opened-by",
+        G_TYPE_STRING, name, NULL);
+    g_free (name);
+    GST_INFO_OBJECT (self, "the gate opens: announcing the programme start");
+    gst_pad_push_event (self->srcpad, start);
+    gst_pad_sticky_events_foreach (self->srcpad, copy_rating_event, &rating);
+    if (rating != NULL) {
+      /* a new event, so the pad sends it on again */
+      gst_pad_push_event (self->srcpad, gst_event_copy (rating));
+      gst_event_unref (rating);
+    }
+  }
+  self->out_blocked = ends_blocked;
+}
+
 /* audio in slate mode whose buffer crosses the end of the cached decision:
  * cut at the boundary sample */
 static GstFlowReturn
@@ -1271,6 +1342,7 @@ chain_audio_split (WsRatingGate *self, GstBuffer *buf, gint64 instant_ns,
     s = e;
   }
 
+  announce_opening (self, blocked < n, !self->allowed);
   if (blocked == 0)
     return gst_pad_push (self->srcpad, buf);
   if (blocked >= n)
@@ -1334,6 +1406,12 @@ ws_rating_gate_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
       instant_ns + (gint64) dur > self->valid_until_ns)
     return chain_audio_split (self, buf, instant_ns, pts, rt);
 
+  {
+    gboolean passes = self->allowed || (mode != WS_RATING_GATE_MODE_SLATE &&
+                                           mode != WS_RATING_GATE_MODE_DROP);
+
+    announce_opening (self, passes, !passes);
+  }
   if (G_LIKELY (self->allowed))
     return gst_pad_push (self->srcpad, buf);
   if (mode == WS_RATING_GATE_MODE_DROP)
@@ -1575,6 +1653,7 @@ ws_rating_gate_start (WsRatingGate *self)
   self->have_decision = FALSE;
   self->reported = FALSE;
   self->have_ref = FALSE;
+  self->out_blocked = FALSE;
   g_atomic_int_set (&self->settings_dirty, 1);
   ok = TRUE;
 

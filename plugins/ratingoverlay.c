@@ -55,7 +55,13 @@
  * `after-breaks` mode or when the rule says so, a `watershed-break-end`
  * event. Playout automation sends these two as custom downstream events
  * (ws_programme_start_event_new(), ws_break_end_event_new()) at the
- * buffer where the programme resumes. A flushing seek continues the
+ * buffer where the programme resumes. ratinggate sends
+ * `watershed-programme-start` itself just before the first frame that
+ * passes when it opens, so put the overlay after the gate
+ * (`ratingtag ! ratinggate ! ratingoverlay`): the badge is then seen for its
+ * whole duration from the first frame of the programme. Before the gate,
+ * the showing would be drawn into frames the gate replaces with its
+ * slate. A flushing seek continues the
  * showing in progress rather than starting a new one. The badge fades in
  * and out over #WsRatingOverlay:fade.
  *

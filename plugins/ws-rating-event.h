@@ -40,7 +40,11 @@ G_BEGIN_DECLS
  * Two more custom events, not sticky, let playout automation drive the
  * on-screen guidance: `watershed-break-end` (a break has ended: show the
  * guidance again where the territory's rule says so) and
- * `watershed-programme-start` (a new programme starts now).
+ * `watershed-programme-start` (a new programme starts now). ratinggate
+ * sends `watershed-programme-start` itself, with a string field
+ * `opened-by` (its element name), just before the first buffer that passes
+ * when it opens, and then the current rating event again; ratingoverlay
+ * after the gate starts a showing there.
  */
 
 #define WS_RATING_EVENT_NAME "watershed-rating"
