@@ -6,6 +6,8 @@
  * - the rating event and tags every watershed element reads and an
  *   application may send (ws-rating-event.h, DESIGN.md contract 1);
  * - rating systems, conversion and the rating order (ws-rating-system.h);
+ * - which rating applies, comparing, formatting and resolving ratings
+ *   (ws-rating.h);
  * - metadata readers: IMF CPL, TV-Anytime / DVB-I, EBUCore, iTunes, XMLTV,
  *   the sidecar (ws-metadata.h), and ratings embedded in media files
  *   (ws-embedded.h);
@@ -22,6 +24,7 @@
 #include "ws-metadata.h"
 #include "ws-policy.h"
 #include "ws-rating-event.h"
+#include "ws-rating.h"
 #include "ws-rating-system.h"
 #include "ws-schedule.h"
 #include "ws-territory.h"
