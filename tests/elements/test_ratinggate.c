@@ -23,6 +23,7 @@
 
 #include "ws-metadata.h"
 #include "ws-rating-event.h"
+#include "ws-test-util.h"
 
 #define START "2026-07-01T20:59:50+01:00"
 #define BOUNDARY (10 * GST_SECOND)
@@ -897,7 +898,9 @@ GST_START_TEST (test_ratinggate_messages_and_as_run_log)
   fail_unless (strlen (gst_structure_get_string (s, "reason")) > 10);
   free_messages (msgs);
 
-  /* the line is in the file as soon as the decision is made */
+  /* the writer thread appends the line at once (no I/O in the streaming
+   * thread) */
+  fail_unless_equals_int (ws_test_wait_lines (log, 1), 1);
   lines = read_log (log);
   fail_unless_equals_int (lines->len, 1);
   o = log_line (lines, 0);
@@ -940,6 +943,9 @@ GST_START_TEST (test_ratinggate_messages_and_as_run_log)
   fail_unless_equals_string (gst_structure_get_string (s, "rule"),
       "uk-watershed");
   free_messages (msgs);
+  /* lines keep their order: a line for the frames without a change would
+   * have come before this one */
+  fail_unless_equals_int (ws_test_wait_lines (log, 2), 2);
   lines = read_log (log);
   fail_unless_equals_int (lines->len, 2);
   o = log_line (lines, 1);
@@ -964,6 +970,7 @@ GST_START_TEST (test_ratinggate_messages_and_as_run_log)
       "uk-any-time");
   fail_unless (!gst_structure_has_field (s, "next-change"));
   free_messages (msgs);
+  fail_unless_equals_int (ws_test_wait_lines (log, 3), 3);
   lines = read_log (log);
   fail_unless_equals_int (lines->len, 3);
   o = log_line (lines, 2);
@@ -1033,6 +1040,8 @@ GST_START_TEST (test_ratinggate_as_run_log_survives_kill)
       gst_harness_push (g.h, video_frame (&info, i));
       gst_buffer_unref (gst_harness_pull (g.h));
     }
+    /* the writer thread has appended both lines; no EOS, no stop */
+    ws_test_wait_lines (log, 2);
     kill (getpid (), SIGKILL);
     _exit (3);
   }
@@ -1429,11 +1438,13 @@ file_size (const gchar *path)
   return (gsize) st.st_size;
 }
 
-/* the text of the first bus message of @type, or NULL */
+/* the text of the first bus message of @type, waiting up to @timeout for
+ * it (one posted by the as-run writer thread), or NULL */
 static gchar *
-pop_text (GstBus *bus, GstMessageType type, gchar **debug)
+wait_text (GstBus *bus, GstMessageType type, gchar **debug,
+    GstClockTime timeout)
 {
-  GstMessage *msg = gst_bus_pop_filtered (bus, type);
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, timeout, type);
   GError *err = NULL;
   gchar *text;
 
@@ -1447,6 +1458,13 @@ pop_text (GstBus *bus, GstMessageType type, gchar **debug)
   g_error_free (err);
   gst_message_unref (msg);
   return text;
+}
+
+/* the text of the first bus message of @type, or NULL */
+static gchar *
+pop_text (GstBus *bus, GstMessageType type, gchar **debug)
+{
+  return wait_text (bus, type, debug, 0);
 }
 
 /* The file system fills up mid-line, then frees: the short write is cut
@@ -1472,6 +1490,7 @@ GST_START_TEST (test_ratinggate_as_run_log_short_write)
   fail_unless (gst_video_info_from_caps (&info, c));
   gate_start (&g, new_gate ("as-run-log", log, NULL), caps, "15");
   push_video_checked (g.h, &info, 0, 1, BOUNDARY);
+  fail_unless_equals_int (ws_test_wait_lines (log, 1), 1);
   size = file_size (log);
   fail_unless (size > 100);
   fail_unless (g_file_get_contents (log, &before, NULL, NULL));
@@ -1483,10 +1502,10 @@ GST_START_TEST (test_ratinggate_as_run_log_short_write)
   lim.rlim_cur = size + 40;
   fail_unless (setrlimit (RLIMIT_FSIZE, &lim) == 0);
   push_video_checked (g.h, &info, 1, 10 * VIDEO_FPS + 1, BOUNDARY);
+  /* the writer thread meets the limit: its error, then space again */
+  text = wait_text (g.bus, GST_MESSAGE_ERROR, &debug, 30 * GST_SECOND);
   fail_unless (setrlimit (RLIMIT_FSIZE, &saved) == 0);
   signal (SIGXFSZ, old_handler);
-
-  text = pop_text (g.bus, GST_MESSAGE_ERROR, &debug);
   fail_unless (text != NULL, "no element error");
   fail_unless (strstr (text, log) && strstr (text, "File too large") &&
                    strstr (text, "last complete line"),
@@ -1508,6 +1527,7 @@ GST_START_TEST (test_ratinggate_as_run_log_short_write)
   fail_unless (gst_harness_push_event (g.h, rating_event ("bbfc", "12", "GB")));
   for (i = 10 * VIDEO_FPS + 1; i < 10 * VIDEO_FPS + 3; i++)
     push_video_checked (g.h, &info, i, i + 1, 0);
+  fail_unless_equals_int (ws_test_wait_lines (log, 2), 2);
   lines = read_log (log);
   fail_unless_equals_int (lines->len, 2);
   fail_if (json_object_get_boolean_member (log_line (lines, 0), "allowed"));
@@ -1548,6 +1568,7 @@ GST_START_TEST (test_ratinggate_as_run_log_torn_tail_cut)
   fail_unless (strstr (text, "incomplete line of 28 bytes") != NULL, "%s",
       text);
   g_free (text);
+  fail_unless_equals_int (ws_test_wait_lines (log, 2), 2);
   lines = read_log (log);
   fail_unless_equals_int (lines->len, 2);
   fail_unless_equals_string (json_object_get_string_member (log_line (lines, 0),

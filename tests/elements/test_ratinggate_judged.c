@@ -11,6 +11,7 @@
 
 #include "ws-metadata.h"
 #include "ws-rating-event.h"
+#include "ws-test-util.h"
 
 #define CAPS "video/x-raw,format=I420,width=64,height=48,framerate=25/1"
 
@@ -94,6 +95,7 @@ GST_START_TEST (test_ratinggate_as_run_judged)
   fail_unless (gst_harness_push_event (h, rating_event ("bbfc", "15", NULL)));
   push_frame (h, 0);
 
+  fail_unless_equals_int (ws_test_wait_lines (log, 1), 1);
   lines = read_lines (log);
   fail_unless_equals_int (lines->len, 1);
   o = line (lines, 0);
@@ -113,6 +115,7 @@ GST_START_TEST (test_ratinggate_as_run_judged)
   /* the policy's own rating: judged as itself; 7 may run at any time */
   fail_unless (gst_harness_push_event (h, rating_event ("icaa", "7", "ES")));
   push_frame (h, 1);
+  fail_unless_equals_int (ws_test_wait_lines (log, 2), 2);
   lines = read_lines (log);
   fail_unless_equals_int (lines->len, 2);
   o = line (lines, 1);
