@@ -17,7 +17,10 @@
  * silence, with the original timestamps, durations and caps: no gap and no
  * stall, so a live pipeline keeps running. With
  * #WsRatingGate:mode=drop blocked buffers are dropped and GAP events sent
- * in their place (file jobs that should output nothing).
+ * in their place (file jobs that should output nothing). With
+ * #WsRatingGate:mode=monitor the gate decides, posts its messages and
+ * writes the as-run log exactly as in the other modes, but every buffer
+ * passes untouched (to try a policy on air).
  *
  * One element class handles raw video and raw audio in all formats (the
  * caps decide, as for identity); put one gate on each stream. The decision
@@ -86,14 +89,39 @@
  *   "unknown-service-class", "no-time" or "unrated-allowed"
  * - `policy` (#G_TYPE_STRING), `service-class` (#G_TYPE_STRING): the ids
  *   decided with
+ * - `mode` (#G_TYPE_STRING): "slate", "drop" or "monitor"; a change of
+ *   #WsRatingGate:mode is reported like a change of decision
+ * - under an operator's override (`kind` "override-open" or
+ *   "override-closed") only: `override` (#G_TYPE_STRING, "open" or
+ *   "closed"), `operator` and `override-reason` (#G_TYPE_STRING, when
+ *   given) and `override-set-at` (#G_TYPE_STRING, when it was set, ISO 8601
+ *   UTC)
  *
  * With #WsRatingGate:as-run-log set, each change also appends one JSON line
  * to that file: `{"instant", "running_time_ns", "allowed", "reason",
  * "rule", "rating", "policy", "service_class", "next_change", "kind",
- * "element"}` (absent values are null). Each line is written with one
- * write() to a file opened with O_APPEND and fsync()'d before the buffer
- * goes on, so the log is intact up to the last decision after a crash and
- * several gates may share one file.
+ * "judged_as", "judgement", "mode", "override", "operator",
+ * "override_reason", "override_set_at", "element"}` (absent values are
+ * null). The streaming thread never writes or fsync()s: it queues the line
+ * (bounded, 256 lines) for a writer thread (ratings/ws-asrun.h), which
+ * appends each line with one write() to a file opened with O_APPEND and
+ * fsync()s after each batch, so lines are never torn and several gates may
+ * share one file. EOS and the change to READY wait until the log is
+ * durable. A line that cannot be written whole (disk full) is cut back and
+ * tried once more, then is an element error with the line in its details;
+ * when the queue is full the line is dropped without waiting, a warning is
+ * posted and the log records the number of dropped lines
+ * (`{"dropped_lines": N, "reason": ...}`) before its next line.
+ *
+ * Operator control: #WsRatingGate:override forces the gate "open" (only
+ * with #WsRatingGate:override-operator and #WsRatingGate:override-reason;
+ * otherwise a warning and the policy decides) or "closed" until it is set
+ * back to "none"; the #WsRatingGate::set-override action signal sets all
+ * three at once. The read-only #WsRatingGate:allowed (the decision in
+ * force; notify::allowed on each change, from the streaming thread) and
+ * #WsRatingGate:next-change (ISO 8601 in the policy's zone, in programme
+ * time: the civil time #WsRatingGate:clock gives the buffers) can be
+ * polled.
  *
  * ## Example launch lines
  * |[
@@ -2163,7 +2191,8 @@ ws_rating_gate_class_init (WsRatingGateClass *klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_MODE,
-      g_param_spec_enum ("mode", "Mode", "What a closed gate outputs",
+      g_param_spec_enum ("mode", "Mode",
+          "What a closed gate outputs (monitor: nothing is blocked)",
           WS_TYPE_RATING_GATE_MODE, DEFAULT_MODE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_PLAYING));
@@ -2191,8 +2220,10 @@ ws_rating_gate_class_init (WsRatingGateClass *klass)
   g_object_class_install_property (gobject_class, PROP_AS_RUN_LOG,
       g_param_spec_string ("as-run-log", "As-Run Log",
           "Path of a file that gets one JSON line per decision change "
-          "(appended, fsync'd; a line that cannot be written whole is cut "
-          "back and is an element error); NULL = none",
+          "(appended and fsync'd by a writer thread, durable at EOS and "
+          "stop; a line that cannot be written whole is cut back and is an "
+          "element error; lines dropped on a full queue are counted in the "
+          "log); NULL = none",
           DEFAULT_AS_RUN_LOG,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
@@ -2269,7 +2300,15 @@ ws_rating_gate_class_init (WsRatingGateClass *klass)
   gst_element_class_set_static_metadata (element_class, "Rating gate",
       "Filter/Video;Filter/Audio",
       "Passes a programme only in the time slots its rating allows; shows a "
-      "slate and silence otherwise",
+      "slate and silence otherwise (mode=monitor: decides and reports but "
+      "never blocks). Operator control: override, override-operator, "
+      "override-reason or the set-override action signal; poll allowed and "
+      "next-change. Bus: a \"ratinggate\" element message on every change "
+      "of decision with timestamp, stream-time, running-time, duration "
+      "(guint64 ns), allowed (gboolean), reason, rule, rating, instant, "
+      "next-change (ISO 8601), kind, policy, service-class, mode and, under "
+      "an override, override, operator, override-reason, override-set-at "
+      "(strings). See docs/ratinggate.md",
       "watershed");
 
   gst_type_mark_as_plugin_api (WS_TYPE_RATING_GATE_CLOCK, 0);
