@@ -646,7 +646,7 @@ ws_flash_detect_transform_frame_ip (GstVideoFilter *filter,
 
   res = ws_flash_push_frame (self->flash, &wf);
   if (res != WS_RESULT_OK) {
-    GST_ELEMENT_ERROR (self, STREAM, FAILED, (NULL),
+    GST_ELEMENT_ERROR (self, LIBRARY, FAILED, (NULL),
         ("flash analysis of the frame at %" GST_TIME_FORMAT " failed: %s",
             GST_TIME_ARGS (pts), ws_result_to_string (res)));
     return GST_FLOW_ERROR;

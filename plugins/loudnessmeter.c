@@ -524,7 +524,7 @@ ws_loudness_meter_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     }
     res = feed (self, gap ? NULL : map.data + done * (guint64) bpf, n, format);
     if (res != WS_RESULT_OK) {
-      GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Loudness measurement failed"),
+      GST_ELEMENT_ERROR (self, LIBRARY, FAILED, ("Loudness measurement failed"),
           ("%s", ws_result_to_string (res)));
       ret = GST_FLOW_ERROR;
       break;

@@ -163,6 +163,7 @@
 #include <pango/pangocairo.h>
 
 #include "ws-asrun.h"
+#include "ws-error.h"
 #include "ws-policy.h"
 #include "ws-rating-event.h"
 #include "ws-rating-system.h"
@@ -1705,6 +1706,25 @@ ws_rating_gate_src_event (GstPad *pad, GstObject *parent, GstEvent *event)
 
 /* ---- start / stop ------------------------------------------------------ */
 
+/* A policy that cannot be used: not found (no such id or file), not
+ * readable, or a file that is not a valid policy. */
+static void
+post_policy_error (WsRatingGate *self, const gchar *policy_id, GError *err)
+{
+  if (g_error_matches (err, WS_ERROR, WS_ERROR_NOT_FOUND))
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+        ("Could not load the policy \"%s\": %s", policy_id, err->message),
+        (NULL));
+  else if (g_error_matches (err, WS_ERROR, WS_ERROR_IO))
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+        ("Could not load the policy \"%s\": %s", policy_id, err->message),
+        (NULL));
+  else
+    GST_ELEMENT_ERROR (self, RESOURCE, READ,
+        ("Could not load the policy \"%s\": %s", policy_id, err->message),
+        ("the file is not a valid policy: fix it or give a policy id"));
+}
+
 static gboolean
 ws_rating_gate_start (WsRatingGate *self)
 {
@@ -1755,9 +1775,7 @@ ws_rating_gate_start (WsRatingGate *self)
   }
   self->policy = ws_policy_load (policy_id, NULL, &err);
   if (self->policy == NULL) {
-    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-        ("Could not load the policy \"%s\": %s", policy_id, err->message),
-        (NULL));
+    post_policy_error (self, policy_id, err);
     goto end;
   }
   if (service_class != NULL &&

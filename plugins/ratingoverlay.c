@@ -413,7 +413,7 @@ content_build (WsRatingOverlay *self, const Props *p)
   if (sys && code)
     c->def = ws_rating_system_lookup_rating (sys, code);
   if (ev == NULL && p->rating && c->def == NULL)
-    GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, (NULL),
         ("rating=\"%s\": not a known SYSTEM:CODE rating (e.g. bbfc:15, "
          "csa:-16); drawing a generic badge",
             p->rating));

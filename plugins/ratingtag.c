@@ -820,10 +820,14 @@ post_error (WsRatingTag *self, const char *location, GError *error)
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ, ("%s", error->message),
         ("could not read the rating metadata %s",
             location ? location : "(inline)"));
-  else
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("%s", error->message),
+  else if (location != NULL)
+    GST_ELEMENT_ERROR (self, RESOURCE, READ, ("%s", error->message),
         ("bad rating metadata %s; fix the file or clear the property",
-            location ? location : "(inline)"));
+            location));
+  else
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", error->message),
+        ("bad rating metadata in the metadata property; fix it or clear "
+         "it"));
 }
 
 static gboolean

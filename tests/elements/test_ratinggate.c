@@ -1346,6 +1346,48 @@ start_error (GstElement *gate)
   return text;
 }
 
+/* the domain and code of the error a failing start posts */
+static void
+start_error_is (GstElement *gate, GQuark domain, gint code)
+{
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GError *err = NULL;
+
+  gst_element_set_bus (gate, bus);
+  fail_unless_equals_int (gst_element_set_state (gate, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (g_error_matches (err, domain, code), "%s %d: %s",
+      g_quark_to_string (err->domain), err->code, err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_state (gate, GST_STATE_NULL);
+  gst_element_set_bus (gate, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (gate);
+}
+
+/* files are resources: a policy that does not exist, one that is not a
+ * policy, an as-run log that cannot be opened */
+GST_START_TEST (test_ratinggate_error_domains)
+{
+  gchar *bad = temp_path ("bad-policy.xml");
+
+  start_error_is (new_gate ("policy", "xx-nowhere", NULL), GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_NOT_FOUND);
+  fail_unless (g_file_set_contents (bad, "<notapolicy/>", -1, NULL));
+  start_error_is (new_gate ("policy", bad, NULL), GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_READ);
+  start_error_is (new_gate ("as-run-log", "/nonexistent/dir/log.jsonl", NULL),
+      GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_WRITE);
+  remove_temp (bad);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_ratinggate_errors_name_the_setting)
 {
   gchar *m;
@@ -2164,6 +2206,7 @@ ratinggate_suite (void)
 
   suite_add_tcase (s, errors);
   tcase_add_test (errors, test_ratinggate_errors_name_the_setting);
+  tcase_add_test (errors, test_ratinggate_error_domains);
 
   hostile = tcase_create ("hostile");
   tcase_set_timeout (hostile, 300);
