@@ -756,6 +756,12 @@ tap_element (WsRatingTag *self, GstElement *element)
 }
 
 static void
+tap_item (const GValue *item, gpointer self)
+{
+  tap_element (WS_RATING_TAG (self), g_value_get_object (item));
+}
+
+static void
 on_deep_element_added (GstBin *bin, GstBin *sub_bin, GstElement *element,
     gpointer user_data)
 {
@@ -772,8 +778,6 @@ tap_pipeline (WsRatingTag *self)
 {
   GstObject *top = gst_object_ref (GST_OBJECT (self)), *parent;
   GstIterator *it;
-  GValue item = G_VALUE_INIT;
-  gboolean done = FALSE;
 
   while ((parent = gst_object_get_parent (top)) != NULL) {
     gst_object_unref (top);
@@ -787,21 +791,9 @@ tap_pipeline (WsRatingTag *self)
   self->deep_added_id = g_signal_connect (top, "deep-element-added",
       G_CALLBACK (on_deep_element_added), self);
   it = gst_bin_iterate_recurse (GST_BIN (top));
-  while (!done) {
-    switch (gst_iterator_next (it, &item)) {
-      case GST_ITERATOR_OK:
-        tap_element (self, g_value_get_object (&item));
-        g_value_reset (&item);
-        break;
-      case GST_ITERATOR_RESYNC:
-        gst_iterator_resync (it);
-        break;
-      default:
-        done = TRUE;
-        break;
-    }
-  }
-  g_value_unset (&item);
+  /* an element seen twice after a resync is tapped once */
+  while (gst_iterator_foreach (it, tap_item, self) == GST_ITERATOR_RESYNC)
+    gst_iterator_resync (it);
   gst_iterator_free (it);
 }
 

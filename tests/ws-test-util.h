@@ -4,6 +4,7 @@
 #define WS_TESTS_WS_TEST_UTIL_H
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -92,6 +93,44 @@ ws_test_wait_lines (const char *path, guint n)
       return found;
     g_usleep (1000);
   }
+}
+
+/**
+ * ws_test_temp_path:
+ * @name: a file name
+ *
+ * Returns: (transfer full): @name in a new private temporary folder (the
+ *   file is not created); remove both with ws_test_remove_temp(). Aborts
+ *   when no folder can be made.
+ */
+static inline gchar *
+ws_test_temp_path (const char *name)
+{
+  gchar *dir = g_dir_make_tmp ("watershed-XXXXXX", NULL);
+  gchar *path;
+
+  if (dir == NULL)
+    g_error ("cannot make a temporary folder");
+  path = g_build_filename (dir, name, NULL);
+  g_free (dir);
+  return path;
+}
+
+/**
+ * ws_test_remove_temp:
+ * @path: (transfer full): from ws_test_temp_path()
+ *
+ * Removes the file and its folder, and frees @path.
+ */
+static inline void
+ws_test_remove_temp (gchar *path)
+{
+  gchar *dir = g_path_get_dirname (path);
+
+  g_remove (path);
+  g_rmdir (dir);
+  g_free (dir);
+  g_free (path);
 }
 
 #endif /* WS_TESTS_WS_TEST_UTIL_H */

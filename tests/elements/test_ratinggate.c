@@ -23,6 +23,7 @@
 
 #include "ws-metadata.h"
 #include "ws-rating-event.h"
+#include "ws-test-json.h"
 #include "ws-test-util.h"
 
 #define START "2026-07-01T20:59:50+01:00"
@@ -397,65 +398,21 @@ audio_caps (const gchar *format, gint rate, gint channels, const gchar *layout)
       format, rate, channels, layout);
 }
 
-static gchar *
-temp_path (const gchar *name)
-{
-  gchar *dir = g_dir_make_tmp ("ratinggate-XXXXXX", NULL);
-  gchar *path;
-
-  fail_unless (dir != NULL);
-  path = g_build_filename (dir, name, NULL);
-  g_free (dir);
-  return path;
-}
-
-static void
-remove_temp (gchar *path)
-{
-  gchar *dir = g_path_get_dirname (path);
-
-  g_unlink (path);
-  g_rmdir (dir);
-  g_free (dir);
-  g_free (path);
-}
+#define temp_path ws_test_temp_path
+#define remove_temp ws_test_remove_temp
 
 /* the lines of @path, each parsed as a JSON object */
 static GPtrArray *
 read_log (const gchar *path)
 {
-  GPtrArray *lines = g_ptr_array_new_with_free_func (g_object_unref);
-  gchar *text = NULL, **parts;
-  gsize len;
-  guint i;
+  gchar *problem = NULL;
+  GPtrArray *lines = ws_test_read_json_lines (path, &problem);
 
-  if (!g_file_get_contents (path, &text, &len, NULL))
-    return lines;
-  fail_unless (len == 0 || text[len - 1] == '\n', "last line incomplete");
-  parts = g_strsplit (text, "\n", -1);
-  for (i = 0; parts[i] != NULL; i++) {
-    JsonParser *p;
-    GError *err = NULL;
-
-    if (*parts[i] == '\0')
-      continue;
-    p = json_parser_new ();
-    fail_unless (json_parser_load_from_data (p, parts[i], -1, &err),
-        "line %u: %s", i + 1, err ? err->message : "");
-    fail_unless (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p)));
-    g_ptr_array_add (lines, p);
-  }
-  g_strfreev (parts);
-  g_free (text);
+  fail_unless (lines != NULL, "%s", problem);
   return lines;
 }
 
-static JsonObject *
-log_line (GPtrArray *lines, guint i)
-{
-  return json_node_get_object (
-      json_parser_get_root (g_ptr_array_index (lines, i)));
-}
+#define log_line ws_test_json_line
 
 /* ---- the boundary, video ----------------------------------------------- */
 

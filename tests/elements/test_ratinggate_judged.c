@@ -11,6 +11,7 @@
 
 #include "ws-metadata.h"
 #include "ws-rating-event.h"
+#include "ws-test-json.h"
 #include "ws-test-util.h"
 
 #define CAPS "video/x-raw,format=I420,width=64,height=48,framerate=25/1"
@@ -48,31 +49,14 @@ push_frame (GstHarness *h, guint n)
 static GPtrArray *
 read_lines (const gchar *path)
 {
-  gchar *text = NULL;
-  gchar **lines;
-  GPtrArray *res = g_ptr_array_new_with_free_func (g_object_unref);
+  gchar *problem = NULL;
+  GPtrArray *lines = ws_test_read_json_lines (path, &problem);
 
-  fail_unless (g_file_get_contents (path, &text, NULL, NULL));
-  lines = g_strsplit (text, "\n", -1);
-  for (gchar **l = lines; *l; l++) {
-    JsonParser *p;
-    if (**l == '\0')
-      continue;
-    p = json_parser_new ();
-    fail_unless (json_parser_load_from_data (p, *l, -1, NULL), "%s", *l);
-    g_ptr_array_add (res, p);
-  }
-  g_strfreev (lines);
-  g_free (text);
-  return res;
+  fail_unless (lines != NULL, "%s", problem);
+  return lines;
 }
 
-static JsonObject *
-line (GPtrArray *lines, guint i)
-{
-  return json_node_get_object (
-      json_parser_get_root (g_ptr_array_index (lines, i)));
-}
+#define line ws_test_json_line
 
 GST_START_TEST (test_ratinggate_as_run_judged)
 {

@@ -13,67 +13,23 @@
 #include <sys/resource.h>
 
 #include "ws-asrun.h"
+#include "ws-test-json.h"
+#include "ws-test-util.h"
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static gchar *
-temp_log (void)
-{
-  gchar *dir = g_dir_make_tmp ("asrun-XXXXXX", NULL);
-  gchar *path;
-
-  ck_assert_ptr_nonnull (dir);
-  path = g_build_filename (dir, "as-run.jsonl", NULL);
-  g_free (dir);
-  return path;
-}
-
-static void
-remove_log (gchar *path)
-{
-  gchar *dir = g_path_get_dirname (path);
-
-  g_unlink (path);
-  g_rmdir (dir);
-  g_free (dir);
-  g_free (path);
-}
 
 /* the lines of @path, each checked to be one whole JSON object */
 static GPtrArray *
 read_lines (const gchar *path)
 {
-  GPtrArray *lines = g_ptr_array_new_with_free_func (g_object_unref);
-  gchar *text = NULL, **parts;
-  gsize len = 0;
+  gchar *problem = NULL;
+  GPtrArray *lines = ws_test_read_json_lines (path, &problem);
 
-  ck_assert (g_file_get_contents (path, &text, &len, NULL));
-  ck_assert_msg (len == 0 || text[len - 1] == '\n', "last line incomplete");
-  parts = g_strsplit (text, "\n", -1);
-  for (guint i = 0; parts[i] != NULL; i++) {
-    JsonParser *p;
-    GError *err = NULL;
-
-    if (*parts[i] == '\0')
-      continue;
-    p = json_parser_new ();
-    ck_assert_msg (json_parser_load_from_data (p, parts[i], -1, &err),
-        "line %u is torn or not JSON: %s: %s", i + 1, parts[i],
-        err ? err->message : "");
-    ck_assert (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p)));
-    g_ptr_array_add (lines, p);
-  }
-  g_strfreev (parts);
-  g_free (text);
+  ck_assert_msg (lines != NULL, "%s", problem);
   return lines;
 }
 
-static JsonObject *
-obj (GPtrArray *lines, guint i)
-{
-  return json_node_get_object (
-      json_parser_get_root (g_ptr_array_index (lines, i)));
-}
+#define obj ws_test_json_line
 
 static gchar *
 numbered_line (guint thread, guint n)
@@ -168,7 +124,7 @@ push_lines (gpointer data)
  * one file: every line arrives whole, once, each thread's in its order. */
 START_TEST (test_asrun_writer_threads_never_torn)
 {
-  gchar *path = temp_log ();
+  gchar *path = ws_test_temp_path ("as-run.jsonl");
   WsAsRunWriter *w[2];
   GThread *threads[8];
   Pusher pushers[8];
@@ -210,7 +166,7 @@ START_TEST (test_asrun_writer_threads_never_torn)
 
   ws_asrun_writer_close (w[0]);
   ws_asrun_writer_close (w[1]);
-  remove_log (path);
+  ws_test_remove_temp (path);
 }
 END_TEST
 
@@ -218,7 +174,7 @@ END_TEST
  * appends */
 START_TEST (test_asrun_writer_close_writes_all)
 {
-  gchar *path = temp_log ();
+  gchar *path = ws_test_temp_path ("as-run.jsonl");
   WsAsRunWriter *w = ws_asrun_writer_open (path, 0, NULL, NULL, NULL, NULL);
   GPtrArray *lines;
 
@@ -236,7 +192,7 @@ START_TEST (test_asrun_writer_close_writes_all)
   ck_assert_int_eq (json_object_get_int_member (obj (lines, 199), "n"), 199);
   ck_assert_int_eq (json_object_get_int_member (obj (lines, 200), "thread"), 1);
   g_ptr_array_unref (lines);
-  remove_log (path);
+  ws_test_remove_temp (path);
 }
 END_TEST
 
@@ -271,7 +227,7 @@ hold_writer (const gchar *line, int err, gpointer data)
 
 START_TEST (test_asrun_writer_queue_full)
 {
-  gchar *path = temp_log ();
+  gchar *path = ws_test_temp_path ("as-run.jsonl");
   Gatekeeper k = { 0 };
   struct rlimit saved, lim;
   void (*old_handler) (int);
@@ -331,14 +287,14 @@ START_TEST (test_asrun_writer_queue_full)
   g_free (k.line);
   g_mutex_clear (&k.lock);
   g_cond_clear (&k.cond);
-  remove_log (path);
+  ws_test_remove_temp (path);
 }
 END_TEST
 
 /* a torn last line is cut when the log is opened, and said so */
 START_TEST (test_asrun_writer_cuts_torn_tail)
 {
-  gchar *path = temp_log ();
+  gchar *path = ws_test_temp_path ("as-run.jsonl");
   const gchar *good = "{\"n\": 1}\n{\"n\": 2}\n";
   gchar *contents = g_strconcat (good, "{\"n\": 3, \"rea", NULL);
   WsAsRunWriter *w;
@@ -361,7 +317,7 @@ START_TEST (test_asrun_writer_cuts_torn_tail)
   ck_assert_int_eq (cut, 0);
   ws_asrun_writer_close (w);
   g_free (contents);
-  remove_log (path);
+  ws_test_remove_temp (path);
 }
 END_TEST
 
