@@ -185,7 +185,7 @@ struct _WsRatingTag {
   /* MPEG-TS taps (TsTap): the EIT read from the packets of the TS
    * demuxers of the pipeline, from READY to PAUSED */
   GMutex taps_lock;
-  GPtrArray *taps; /* under taps_lock */
+  GPtrArray *taps; /* (element-type TsTap) owned, under taps_lock */
   GstBin *top_bin;
   gulong deep_added_id;
 };
@@ -809,16 +809,18 @@ untap_pipeline (WsRatingTag *self)
   }
   g_mutex_lock (&self->taps_lock);
   taps = self->taps;
-  self->taps = g_ptr_array_new_with_free_func (ts_tap_unref);
+  self->taps = g_ptr_array_new ();
   g_mutex_unlock (&self->taps_lock);
   for (guint i = 0; i < taps->len; i++) {
     TsTap *tap = taps->pdata[i];
     GstPad *pad = g_weak_ref_get (&tap->pad);
 
+    /* drops the probe's reference, now or when a running probe returns */
     if (pad != NULL) {
       gst_pad_remove_probe (pad, tap->probe_id);
       gst_object_unref (pad);
     }
+    ts_tap_unref (tap); /* this element's */
   }
   g_ptr_array_unref (taps);
 }
