@@ -192,7 +192,17 @@ ws_flash_detect_class_init (WsFlashDetectClass *klass)
   gst_element_class_set_static_metadata (element_class,
       "Photosensitive flash detector", "Filter/Analyzer/Video",
       "Finds luminance and red flashing that breaks ITU-R BT.1702 / Ofcom "
-      "photosensitive epilepsy limits",
+      "photosensitive epilepsy limits. Bus: element messages "
+      "\"flashdetect\" with timestamp, stream-time, running-time, duration "
+      "(guint64 ns) and event: \"incident-start\", \"incident-update\", "
+      "\"incident-end\" add kind (\"luminance\" or \"red\"), verdict "
+      "(\"warn\" or \"fail\"), extended (gboolean), start, end (guint64 "
+      "ns), peak-rate (flashes/s), area (0..1), risk (above 1.0 fails); "
+      "\"frame\" (post-frames) adds luminance-risk, red-risk, "
+      "luminance-area, red-area, luminance-rate, red-rate, luminance "
+      "(cd/m2) and verdict; \"summary\" on EOS adds verdict (\"pass\", "
+      "\"warn\" or \"fail\") and incident-count (guint). See "
+      "docs/flashdetect.md",
       "watershed");
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -636,7 +646,7 @@ ws_flash_detect_transform_frame_ip (GstVideoFilter *filter,
 
   res = ws_flash_push_frame (self->flash, &wf);
   if (res != WS_RESULT_OK) {
-    GST_ELEMENT_ERROR (self, STREAM, FAILED, (NULL),
+    GST_ELEMENT_ERROR (self, LIBRARY, FAILED, (NULL),
         ("flash analysis of the frame at %" GST_TIME_FORMAT " failed: %s",
             GST_TIME_ARGS (pts), ws_result_to_string (res)));
     return GST_FLOW_ERROR;

@@ -323,6 +323,29 @@ props_clear (Props *p)
   g_free (p->descriptors);
 }
 
+/* The properties for the streaming thread: copied only after one was set,
+ * so no strings are copied per frame. (transfer none) */
+static const Props *
+props_in_use (WsRatingOverlay *self)
+{
+  Props *p = self->props_in_use;
+  guint serial;
+
+  GST_OBJECT_LOCK (self);
+  serial = self->props_serial;
+  GST_OBJECT_UNLOCK (self);
+  if (p != NULL && serial == self->props_in_use_serial)
+    return p;
+  if (p == NULL)
+    p = self->props_in_use = g_new0 (Props, 1);
+  else
+    props_clear (p);
+  /* a set in between is taken now and again at the next frame */
+  props_take (self, p);
+  self->props_in_use_serial = serial;
+  return p;
+}
+
 /* What to show: from the rating event, else the fallback properties.
  * NULL when there is no rating at all. */
 static Content *
@@ -384,7 +407,7 @@ content_build (WsRatingOverlay *self, const Props *p)
   if (sys && code)
     c->def = ws_rating_system_lookup_rating (sys, code);
   if (ev == NULL && p->rating && c->def == NULL)
-    GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, (NULL),
         ("rating=\"%s\": not a known SYSTEM:CODE rating (e.g. bbfc:15, "
          "csa:-16); drawing a generic badge",
             p->rating));
@@ -977,17 +1000,6 @@ ws_rating_overlay_sink_event (GstBaseTransform *trans, GstEvent *event)
       ->sink_event (trans, event);
 }
 
-static gboolean
-ws_rating_overlay_src_event (GstBaseTransform *trans, GstEvent *event)
-{
-  WsRatingOverlay *self = WS_RATING_OVERLAY (trans);
-
-  if (GST_EVENT_TYPE (event) == GST_EVENT_RECONFIGURE)
-    self->check_allocation = TRUE;
-  return GST_BASE_TRANSFORM_CLASS (ws_rating_overlay_parent_class)
-      ->src_event (trans, event);
-}
-
 static const char *
 mode_nick (WsRatingOverlayMode mode)
 {
@@ -1026,15 +1038,18 @@ ws_rating_overlay_before_transform (GstBaseTransform *trans, GstBuffer *buf)
   WsRatingOverlay *self = WS_RATING_OVERLAY (trans);
   GstClockTime pts = GST_BUFFER_PTS (buf), rt = GST_CLOCK_TIME_NONE;
   gboolean dirty;
-  Props p;
+  Props p = *props_in_use (self); /* borrowed */
 
-  props_take (self, &p);
   GST_OBJECT_LOCK (self);
   dirty = self->dirty;
   self->dirty = FALSE;
   GST_OBJECT_UNLOCK (self);
 
-  if (self->check_allocation)
+  /* downstream asked for a renegotiation (a RECONFIGURE event marked the
+   * source pad): ask it again whether it takes the composition meta. The
+   * pad's flag is only read here: the base class clears it when it
+   * renegotiates, after this. */
+  if (self->check_allocation || gst_pad_needs_reconfigure (trans->srcpad))
     check_downstream (self);
   if (dirty) {
     Content *c = content_build (self, &p);
@@ -1074,7 +1089,6 @@ ws_rating_overlay_before_transform (GstBaseTransform *trans, GstBuffer *buf)
     if (p.post_messages)
       post_message (self, buf, rt);
   }
-  props_clear (&p);
 }
 
 /* How a view into a frame of format @f must be aligned so that its
@@ -1291,6 +1305,7 @@ ws_rating_overlay_set_property (GObject *object, guint prop_id,
   WsRatingOverlay *self = WS_RATING_OVERLAY (object);
 
   GST_OBJECT_LOCK (self);
+  self->props_serial++;
   switch (prop_id) {
     case PROP_POSITION:
       self->position = g_value_get_enum (value);
@@ -1432,6 +1447,10 @@ ws_rating_overlay_finalize (GObject *object)
   WsRatingOverlay *self = WS_RATING_OVERLAY (object);
 
   clear_cache (self);
+  if (self->props_in_use != NULL) {
+    props_clear (self->props_in_use);
+    g_free (self->props_in_use);
+  }
   ws_rating_free (self->event_rating);
   ws_policy_free (self->policy);
   g_free (self->policy_key);
@@ -1556,7 +1575,6 @@ ws_rating_overlay_class_init (WsRatingOverlayClass *klass)
       ws_rating_overlay_transform_caps);
   trans_class->set_caps = GST_DEBUG_FUNCPTR (ws_rating_overlay_set_caps);
   trans_class->sink_event = GST_DEBUG_FUNCPTR (ws_rating_overlay_sink_event);
-  trans_class->src_event = GST_DEBUG_FUNCPTR (ws_rating_overlay_src_event);
   trans_class->before_transform = GST_DEBUG_FUNCPTR (
       ws_rating_overlay_before_transform);
   trans_class->transform_ip = GST_DEBUG_FUNCPTR (
