@@ -1557,10 +1557,9 @@ ws_rating_gate_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
 
     announce_opening (self, passes, !passes);
   }
-  if (G_LIKELY (self->allowed))
-    /* monitor: decided and reported above, never blocked */
-    if (G_LIKELY (self->allowed) || mode == WS_RATING_GATE_MODE_MONITOR)
-      return gst_pad_push (self->srcpad, buf);
+  /* monitor: decided and reported above, never blocked */
+  if (G_LIKELY (self->allowed) || mode == WS_RATING_GATE_MODE_MONITOR)
+    return gst_pad_push (self->srcpad, buf);
   if (mode == WS_RATING_GATE_MODE_DROP)
     return push_gap (self, buf);
   if (self->is_video) {
