@@ -2302,7 +2302,11 @@ ws_rating_gate_class_init (WsRatingGateClass *klass)
       "(guint64 ns), allowed (gboolean), reason, rule, rating, instant, "
       "next-change (ISO 8601), kind, policy, service-class, mode and, under "
       "an override, override, operator, override-reason, override-set-at "
-      "(strings). See docs/ratinggate.md",
+      "(strings). Downstream, before the first buffer that passes after "
+      "blocked ones, a watershed-programme-start event (field opened-by), "
+      "then the rating event again: put ratingoverlay after the gate "
+      "(ratingtag ! ratinggate ! ratingoverlay) so the badge is shown when "
+      "the programme is seen. See docs/ratinggate.md",
       "watershed");
 
   gst_type_mark_as_plugin_api (WS_TYPE_RATING_GATE_CLOCK, 0);
