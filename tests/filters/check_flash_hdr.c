@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ws-flash.h"
+#include "ws-test-hdr.h"
 
 #define W 192
 #define H 108
@@ -18,35 +19,10 @@
 
 /* ---- signal encoding (the inverse of what the core does) ---------------- */
 
-/* SMPTE ST 2084 inverse EOTF: cd/m^2 -> signal 0..1. */
-static double
-pq_encode (double cd_m2)
-{
-  const double m1 = 2610.0 / 16384.0, m2 = 2523.0 / 4096.0 * 128.0;
-  const double c1 = 3424.0 / 4096.0, c2 = 2413.0 / 4096.0 * 32.0;
-  const double c3 = 2392.0 / 4096.0 * 32.0;
-  double y = pow (fmax (cd_m2, 0.0) / 10000.0, m1);
-  return pow ((c1 + c2 * y) / (1.0 + c3 * y), m2);
-}
-
-/* BT.2100 HLG OETF: scene light 0..1 -> signal. */
-static double
-hlg_oetf (double e)
-{
-  const double a = 0.17883277, b = 1.0 - 4.0 * a;
-  const double c = 0.5 - a * log (4.0 * a);
-  if (e <= 1.0 / 12.0)
-    return sqrt (3.0 * e);
-  return a * log (12.0 * e - b) + c;
-}
-
-/* A neutral grey of display luminance @cd_m2 on an HLG display of nominal
- * peak @lw (OOTF inverted: E = (L / L_W)^(1 / gamma)). */
 static double
 hlg_encode (double cd_m2, double lw)
 {
-  double gamma = ws_flash_hlg_system_gamma (lw);
-  return hlg_oetf (pow (fmin (cd_m2 / lw, 1.0), 1.0 / gamma));
+  return ws_test_hlg_encode (cd_m2, lw, ws_flash_hlg_system_gamma (lw));
 }
 
 /* sRGB inverse EOTF for a 200 cd/m^2 SDR display. */
@@ -243,7 +219,7 @@ run_flash (const Layout *lay, WsFlashEotf eotf, double hlg_peak,
   double lv[2] = { dark_cd_m2, bright_cd_m2 };
 
   for (int i = 0; i < 2; i++) {
-    grey (eotf == WS_FLASH_EOTF_PQ ? pq_encode (lv[i]) :
+    grey (eotf == WS_FLASH_EOTF_PQ ? ws_test_pq_encode (lv[i]) :
                                      hlg_encode (lv[i], hlg_peak),
         c[i]);
     render (lay, c[i], c[i], 1.0, &img[i]);
@@ -509,7 +485,7 @@ pq_colour_from_709 (const double c709[3], double sig[3])
   static const double m[9] = { 0.6274, 0.3293, 0.0433, 0.0691, 0.9195, 0.0114,
     0.0164, 0.0880, 0.8956 };
   for (int i = 0; i < 3; i++)
-    sig[i] = pq_encode (200.0 * (m[3 * i] * c709[0] + m[3 * i + 1] * c709[1] +
+    sig[i] = ws_test_pq_encode (200.0 * (m[3 * i] * c709[0] + m[3 * i + 1] * c709[1] +
                                     m[3 * i + 2] * c709[2]));
 }
 
