@@ -485,8 +485,9 @@ pq_colour_from_709 (const double c709[3], double sig[3])
   static const double m[9] = { 0.6274, 0.3293, 0.0433, 0.0691, 0.9195, 0.0114,
     0.0164, 0.0880, 0.8956 };
   for (int i = 0; i < 3; i++)
-    sig[i] = ws_test_pq_encode (200.0 * (m[3 * i] * c709[0] + m[3 * i + 1] * c709[1] +
-                                    m[3 * i + 2] * c709[2]));
+    sig[i] = ws_test_pq_encode (
+        200.0 *
+        (m[3 * i] * c709[0] + m[3 * i + 1] * c709[1] + m[3 * i + 2] * c709[2]));
 }
 
 /* Red flashing in BT.2020: a BT.709 red of (1, 0.05, 0.05) is saturated
