@@ -111,7 +111,7 @@ enum {
 #define DEFAULT_POST_FRAMES FALSE
 #define DEFAULT_EXTENDED_IS_FAILURE FALSE
 #define DEFAULT_GRID_COLUMNS 96
-#define DEFAULT_SAMPLE_STEP 2
+#define DEFAULT_SAMPLE_STEP 0
 #define DEFAULT_PEAK_LUMINANCE 200.0
 #define DEFAULT_HLG_PEAK_LUMINANCE 1000.0
 
@@ -197,8 +197,9 @@ ws_flash_detect_class_init (WsFlashDetectClass *klass)
               GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_SAMPLE_STEP,
       g_param_spec_int ("sample-step", "Sample Step",
-          "Read every Nth pixel of every Nth row (pixels)", 1, 16,
-          DEFAULT_SAMPLE_STEP,
+          "Read every Nth pixel of every Nth row (pixels); 0 = by "
+          "resolution: width / 960, at least 2 (2 up to 1080p, 4 at 2160p)",
+          0, 16, DEFAULT_SAMPLE_STEP,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_PEAK_LUMINANCE,
@@ -476,7 +477,9 @@ ensure_analyser (WsFlashDetect *self)
   GST_OBJECT_LOCK (self);
   params.extended_is_failure = self->extended_is_failure;
   params.grid_columns = self->grid_columns;
-  params.sample_step = self->sample_step;
+  /* auto: about the same samples per picture whatever the resolution */
+  params.sample_step = self->sample_step > 0 ? self->sample_step :
+                                               CLAMP (self->width / 960, 2, 16);
   params.peak_cd_m2 = self->peak_luminance;
   params.hlg_peak_cd_m2 = self->hlg_peak_luminance;
   params.eotf = self->eotf;
