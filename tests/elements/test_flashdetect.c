@@ -4,7 +4,7 @@
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
 
-#include "ws-test-hdr.h"
+#include "ws-test-video.h"
 
 #define W 64
 #define H 48

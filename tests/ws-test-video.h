@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* watershed tests: HDR signals from display light (the inverse of what the
- * flash core computes), to build PQ and HLG frames at known cd/m^2.
+/* watershed tests: video signals for the flash tests: code values of a
+ * signal, and HDR signals from display light (the inverse of what the flash
+ * core computes), to build PQ and HLG frames at known cd/m^2.
  * Header-only; needs libm. */
-#ifndef WS_TESTS_WS_TEST_HDR_H
-#define WS_TESTS_WS_TEST_HDR_H
+#ifndef WS_TESTS_WS_TEST_VIDEO_H
+#define WS_TESTS_WS_TEST_VIDEO_H
 
 #include <math.h>
 
@@ -38,11 +39,20 @@ ws_test_hlg_encode (double cd_m2, double lw, double gamma)
   return ws_test_hlg_oetf (pow (fmin (cd_m2 / lw, 1.0), 1.0 / gamma));
 }
 
-/* A 10-bit limited-range luma code for the signal @v (0..1). */
+/* The @bits-bit code of signal @v (luma 0..1, or chroma -0.5..0.5 with
+ * @chroma), limited range or @full, rounded and clipped. */
 static inline unsigned
-ws_test_code10 (double v)
+ws_test_quant (double v, int bits, int full, int chroma)
 {
-  return (unsigned) lrint (64.0 + 876.0 * v);
+  double k = (double) (1 << (bits - 8));
+  double maxv = (double) ((1 << bits) - 1);
+  double q;
+  if (chroma)
+    q = !full ? (128.0 + 224.0 * v) * k : 128.0 * k + v * maxv;
+  else
+    q = !full ? (16.0 + 219.0 * v) * k : v * maxv;
+  q = floor (q + 0.5);
+  return (unsigned) fmin (fmax (q, 0.0), maxv);
 }
 
-#endif /* WS_TESTS_WS_TEST_HDR_H */
+#endif /* WS_TESTS_WS_TEST_VIDEO_H */
