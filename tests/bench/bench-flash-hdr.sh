@@ -10,7 +10,8 @@
 #   core alone, ms per frame (10-bit frames in memory, PQ, BT.2020) at
 #     sample step 2 (the core's default), 4 (flashdetect's default at
 #     2160p) and 8 (watershed check's default at 2160p)
-#   decode only and decode + flash (step 4) with libavcodec
+#   the time inside ws_flash_push_frame in the decode loop (step 4), and
+#     decode only / decode + flash with libavcodec
 #   ffmpeg decode only, -vf format=rgb24 and -vf photosensitivity
 #
 # Usage: tests/bench/bench-flash-hdr.sh BUILD_DIR
@@ -38,17 +39,12 @@ ffmpeg -nostdin -hide_banner -loglevel error \
   -x265-params log-level=error:hdr-opt=1:repeat-headers=1:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc \
   "$mp4"
 
-ff() {
-  ffmpeg -nostdin -nostats -hide_banner -benchmark -threads 1 -i "$mp4" \
-    -filter_threads 1 "$@" -f null - >"$tmp/out" 2>&1
-  sed -n 's/^bench: utime=\([0-9.]*\)s stime=\([0-9.]*\)s.*/\1 \2/p' "$tmp/out" |
-    awk '{ printf "%.3f", $1 + $2 }'
-}
+ff() { ffmpeg_cpu "$mp4" "$@"; }
 ours() { # STEP: runs bench_flash, keeps its output in $tmp/ours-STEP.txt
   BENCH_SAMPLE_STEP="$1" BENCH_KEEP_FRAMES=8 BENCH_CORE_FRAMES=200 \
     "$bench" "$mp4" >"$tmp/ours-$1.txt"
 }
-val() { sed -n "s/^$2: //p" "$tmp/ours-$1.txt"; }
+val() { sed -n "s/^$2: //p" "$tmp/ours-$1.txt" | head -n 1; }
 
 core2="" core4="" core8="" dec="" decflash="" ff_dec="" ff_rgb="" ff_ps=""
 i=0

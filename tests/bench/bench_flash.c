@@ -349,6 +349,8 @@ main (int argc, char **argv)
     AVFrame *conv[N_KEEP] = { NULL };
     WsFlashRange r;
     WsFlashFormat f = ws_av_flash_format (others[k].fmt, &r);
+    if (f == analyse.format)
+      continue; /* measured above, as decoded */
     if (convert_all (analyse.keep, analyse.n_keep, others[k].fmt, conv))
       printf ("core_%s_ms_per_frame: %.3f\n", others[k].name,
           bench_core (conv, analyse.n_keep, f, r, core_n));
