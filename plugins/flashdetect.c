@@ -588,27 +588,28 @@ map_format (GstVideoFormat format)
   }
 }
 
-/* Transfer function and primaries from the caps' colorimetry. Untagged
- * deep video (no colorimetry field, or an unknown transfer) is analysed as
- * SDR BT.709, with a warning: never a silent guess. */
+/* Transfer function and primaries from the caps' colorimetry string (not
+ * GstVideoInfo's, which fills unknown fields with defaults). Untagged deep
+ * video (no colorimetry field, or an unknown transfer, as decoders give
+ * for streams that do not say: "2:0:0:0") is analysed as SDR BT.709, with
+ * a warning: never a silent guess. */
 static void
-set_display (WsFlashDetect *self, GstCaps *caps, const GstVideoInfo *info,
-    WsFlashFormat format)
+set_display (WsFlashDetect *self, GstCaps *caps, WsFlashFormat format)
 {
-  const GstVideoColorimetry *cm = &info->colorimetry;
   const GstStructure *st = gst_caps_get_structure (caps, 0);
-  gboolean tagged = gst_structure_has_field (st, "colorimetry") &&
-                    cm->transfer != GST_VIDEO_TRANSFER_UNKNOWN;
+  const gchar *str = gst_structure_get_string (st, "colorimetry");
+  GstVideoColorimetry cm;
+  gboolean parsed = str != NULL && gst_video_colorimetry_from_string (&cm, str);
+  gboolean tagged = parsed && cm.transfer != GST_VIDEO_TRANSFER_UNKNOWN;
   WsFlashEotf eotf = WS_FLASH_EOTF_SRGB;
   WsFlashPrimaries primaries = WS_FLASH_PRIMARIES_BT709;
   gdouble sdr_peak;
 
-  if (tagged && cm->transfer == GST_VIDEO_TRANSFER_SMPTE2084)
+  if (tagged && cm.transfer == GST_VIDEO_TRANSFER_SMPTE2084)
     eotf = WS_FLASH_EOTF_PQ;
-  else if (tagged && cm->transfer == GST_VIDEO_TRANSFER_ARIB_STD_B67)
+  else if (tagged && cm.transfer == GST_VIDEO_TRANSFER_ARIB_STD_B67)
     eotf = WS_FLASH_EOTF_HLG;
-  if (gst_structure_has_field (st, "colorimetry") &&
-      cm->primaries == GST_VIDEO_COLOR_PRIMARIES_BT2020)
+  if (parsed && cm.primaries == GST_VIDEO_COLOR_PRIMARIES_BT2020)
     primaries = WS_FLASH_PRIMARIES_BT2020;
   GST_OBJECT_LOCK (self);
   self->eotf = eotf;
@@ -674,7 +675,7 @@ ws_flash_detect_set_info (GstVideoFilter *filter, GstCaps *incaps,
   else
     self->frame_duration = 40 * GST_MSECOND;
 
-  set_display (self, incaps, in_info, format);
+  set_display (self, incaps, format);
 
   GST_DEBUG_OBJECT (self, "%dx%d %s, %s range, matrix %d, %s, %s", self->width,
       self->height, ws_flash_format_to_string (format),

@@ -573,6 +573,14 @@ GST_START_TEST (test_flashdetect_hdr_untagged_warns)
   } cases[] = {
     { "video/x-raw, format=I420_10LE, width=64, height=48, framerate=25/1", 1 },
     { "video/x-raw, format=P012_LE, width=64, height=48, framerate=25/1", 1 },
+    /* what avdec_h265 gives for an HEVC stream that does not say */
+    { "video/x-raw, format=I420_10LE, width=64, height=48, framerate=25/1, "
+      "colorimetry=2:0:0:0",
+        1 },
+    /* SDR BT.2020 (transfer bt2020-10) is tagged */
+    { "video/x-raw, format=I420_10LE, width=64, height=48, framerate=25/1, "
+      "colorimetry=bt2020",
+        0 },
     { "video/x-raw, format=I420_10LE, width=64, height=48, framerate=25/1, "
       "colorimetry=bt709",
         0 },
