@@ -24,6 +24,14 @@
  *    cancel). Only cells that mix very different saturated colours are
  *    approximate, and a flashing region's cells are uniform except on its
  *    border. tests/filters/check_flash.c checks both exact cases.
+ *    The tables follow the display model (setup_display()): SDR EOTFs
+ *    relative to the peak, PQ relative to 10000 cd/m^2; for HLG the
+ *    per-component tables hold scene light and the OOTF (a function of the
+ *    pixel's luminance, not per component) is applied per cell, through a
+ *    table of x^gamma, while the luma table holds a neutral pixel's display
+ *    light (E^gamma), so the formula above stays exact for neutral and
+ *    uniform cells. BT.2020 primaries change the luminance weights; the red
+ *    value is taken on BT.709 components (tests/filters/check_flash_hdr.c).
  *
  * 3. Transitions. Each cell runs a zig-zag (peak/trough) detector per kind:
  *    a leg is a run in one direction, ended when the value moves back by more
