@@ -63,6 +63,7 @@
 #include "ws-flash.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -900,6 +901,41 @@ ws_flash_get_display (const WsFlash *flash, WsFlashDisplay *display)
   display->hlg_gamma = flash->hlg_gamma;
   display->standard = WS_FLASH_STANDARD;
   return WS_RESULT_OK;
+}
+
+int
+ws_flash_display_describe (const WsFlashDisplay *d, char *buf, size_t size)
+{
+  const char *prim;
+  char tail[64];
+
+  if (d == NULL || (buf == NULL && size > 0))
+    return -1;
+  prim = d->primaries == WS_FLASH_PRIMARIES_BT2020 ? "BT.2020" : "BT.709";
+  snprintf (tail, sizeof (tail), "%s primaries; %d-bit", prim, d->bit_depth);
+  switch (d->eotf) {
+    case WS_FLASH_EOTF_PQ:
+      return snprintf (buf, size,
+          "HDR: SMPTE ST 2084 (BT.2100 PQ) EOTF, absolute luminance, no tone "
+          "mapping; %s",
+          tail);
+    case WS_FLASH_EOTF_HLG:
+      return snprintf (buf, size,
+          "HDR: BT.2100 HLG on a display of nominal peak %.0f cd/m\u00b2, "
+          "system gamma %.2f; %s",
+          d->peak_cd_m2, d->hlg_gamma, tail);
+    case WS_FLASH_EOTF_GAMMA24:
+      return snprintf (buf, size,
+          "SDR display model: BT.1886 EOTF (gamma 2.4, black 0), peak white "
+          "%.0f cd/m\u00b2; %s",
+          d->peak_cd_m2, tail);
+    case WS_FLASH_EOTF_SRGB:
+      break;
+  }
+  return snprintf (buf, size,
+      "SDR display model: sRGB (IEC 61966-2-1) EOTF, peak white %.0f "
+      "cd/m\u00b2; %s",
+      d->peak_cd_m2, tail);
 }
 
 WsResult

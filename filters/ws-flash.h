@@ -456,6 +456,20 @@ typedef struct {
  */
 WsResult ws_flash_get_display (const WsFlash *flash, WsFlashDisplay *display);
 
+/**
+ * ws_flash_display_describe: one English line for a report or certificate
+ * saying what the verdict assumed, e.g. "HDR: SMPTE ST 2084 (BT.2100 PQ)
+ * EOTF, absolute luminance, no tone mapping; BT.2020 primaries; 10-bit",
+ * "HDR: BT.2100 HLG on a display of nominal peak 1000 cd/m², system gamma
+ * 1.20; ...", "SDR display model: sRGB (IEC 61966-2-1) EOTF, peak white
+ * 200 cd/m²; BT.709 primaries; 8-bit" (UTF-8).
+ * @buf: (out): filled as snprintf() does (NUL-terminated when @size > 0).
+ * Returns: the length of the whole line (as snprintf()); -1 when @display
+ * is NULL, or @buf is NULL with @size > 0 (nothing written).
+ */
+int ws_flash_display_describe (const WsFlashDisplay *display, char *buf,
+    size_t size);
+
 /** ws_flash_kind_to_string: "luminance", "red", "pattern"; never NULL. */
 const char *ws_flash_kind_to_string (WsFlashKind kind);
 

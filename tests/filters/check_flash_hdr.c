@@ -528,6 +528,19 @@ START_TEST (test_flash_hdr_display_reported)
   ck_assert_double_eq_tol (d.peak_cd_m2, 2000.0, 1e-9);
   ck_assert_double_eq_tol (d.hlg_gamma, 1.2 + 0.42 * log10 (2.0), 1e-9);
   ck_assert_str_eq (d.standard, "ITU-R BT.1702-3");
+  {
+    char line[256];
+    int n = ws_flash_display_describe (&d, line, sizeof (line));
+
+    ck_assert_int_eq (n, (int) strlen (line));
+    ck_assert_str_eq (line, "HDR: BT.2100 HLG on a display of nominal peak "
+                            "2000 cd/m\u00b2, system gamma 1.33; BT.2020 "
+                            "primaries; 12-bit");
+    /* truncated as snprintf does, the full length returned */
+    ck_assert_int_eq (ws_flash_display_describe (&d, line, 5), n);
+    ck_assert_str_eq (line, "HDR:");
+    ck_assert_int_eq (ws_flash_display_describe (NULL, line, 5), -1);
+  }
   ck_assert_int_eq (ws_flash_get_display (NULL, &d),
       WS_RESULT_INVALID_ARGUMENT);
   ck_assert_int_eq (ws_flash_get_display (f, NULL), WS_RESULT_INVALID_ARGUMENT);
@@ -539,6 +552,31 @@ START_TEST (test_flash_hdr_display_reported)
   ck_assert_double_eq_tol (d.peak_cd_m2, 10000.0, 1e-9);
   ck_assert_double_eq_tol (d.hlg_gamma, 0.0, 1e-12);
   ck_assert_int_eq (d.bit_depth, 10);
+  {
+    char line[256];
+
+    ws_flash_display_describe (&d, line, sizeof (line));
+    ck_assert_str_eq (line, "HDR: SMPTE ST 2084 (BT.2100 PQ) EOTF, absolute "
+                            "luminance, no tone mapping; BT.2020 primaries; "
+                            "10-bit");
+  }
+  ws_flash_free (f);
+
+  /* the SDR default, as before HDR */
+  ck_assert_int_eq (ws_flash_new (&f, W, H, WS_FLASH_FORMAT_I420,
+                        WS_FLASH_RANGE_LIMITED, WS_FLASH_MATRIX_BT709, NULL),
+      WS_RESULT_OK);
+  ws_flash_get_display (f, &d);
+  {
+    char line[256];
+
+    ws_flash_display_describe (&d, line, sizeof (line));
+    ck_assert_str_eq (line, "SDR display model: sRGB (IEC 61966-2-1) EOTF, "
+                            "peak white 200 cd/m\u00b2; BT.709 primaries; "
+                            "8-bit");
+  }
+  ck_assert_int_eq (d.eotf, WS_FLASH_EOTF_SRGB);
+  ck_assert_double_eq_tol (d.peak_cd_m2, 200.0, 1e-9);
   ws_flash_free (f);
 
   ck_assert_str_eq (ws_flash_eotf_to_string (WS_FLASH_EOTF_SRGB), "sdr-srgb");
