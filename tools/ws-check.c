@@ -59,6 +59,7 @@ ws_check_options_init (WsCheckOptions *opts, const WsRatingRegistry *reg)
   opts->from_us = now;
   opts->to_us = now + 7 * G_TIME_SPAN_DAY;
   opts->slot_us = WS_TIME_NONE;
+  opts->hlg_peak_cd_m2 = 1000.0;
 }
 
 /* ---- results ------------------------------------------------------------ */
@@ -1236,6 +1237,24 @@ on_flash_frame (const WsFlashFrameInfo *info, void *user_data)
       info->risk[WS_FLASH_KIND_LUMINANCE], info->risk[WS_FLASH_KIND_RED]);
 }
 
+/* Transfer function and primaries: the frame's, else the stream's codec
+ * parameters. Records whether the transfer was tagged. */
+static void
+flash_display_params (Decoder *d, const AVFrame *frame, WsFlashParams *params)
+{
+  const AVCodecParameters *par = d->video != NULL ? d->video->st->codecpar :
+                                                    NULL;
+  int trc = frame->color_trc, pri = frame->color_primaries;
+
+  if (trc == AVCOL_TRC_UNSPECIFIED && par != NULL)
+    trc = par->color_trc;
+  if (pri == AVCOL_PRI_UNSPECIFIED && par != NULL)
+    pri = par->color_primaries;
+  if (d->opts->hlg_peak_cd_m2 > 0.0)
+    params->hlg_peak_cd_m2 = d->opts->hlg_peak_cd_m2;
+  d->f->flash_transfer_tagged = ws_av_flash_display (trc, pri, params);
+}
+
 static gboolean
 flash_start (Decoder *d, const AVFrame *frame)
 {
@@ -1245,6 +1264,7 @@ flash_start (Decoder *d, const AVFrame *frame)
   WsResult res;
 
   ws_flash_params_init (&params);
+  flash_display_params (d, frame, &params);
   params.sample_step = d->opts->flash_sample_step > 0 ?
                            d->opts->flash_sample_step :
                            MAX (params.sample_step, frame->width / 480);
@@ -1269,6 +1289,14 @@ flash_start (Decoder *d, const AVFrame *frame)
             "unknown",
         ws_result_to_string (res));
     return FALSE;
+  }
+  ws_flash_get_display (d->flash, &d->f->flash_display);
+  {
+    /* the decoded video's depth, also when swscale feeds the core 8 bits */
+    const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get (frame->format);
+
+    if (desc != NULL)
+      d->f->flash_display.bit_depth = desc->comp[0].depth;
   }
   d->v_format = format;
   d->v_width = frame->width;
@@ -1725,6 +1753,28 @@ finish_loudness (Decoder *d)
   copy_series (f->loudness_series, &wt->loud);
 }
 
+/* Deep video that does not say its transfer function: the SDR analysis is
+ * an assumption, so it is a warning in the report and the flash check is
+ * at least "warn" (never a silent guess). */
+static void
+flash_untagged_warning (WsCheckFile *f)
+{
+  const WsFlashDisplay *dp = &f->flash_display;
+
+  if (f->flash_transfer_tagged || dp->bit_depth <= 8)
+    return;
+  g_ptr_array_add (f->warnings,
+      g_strdup_printf ("%s: %d-bit video does not say its transfer function "
+                       "(color_trc unspecified): the flash analysis assumed "
+                       "SDR (%s, %.0f cd/m2 peak, %s primaries); if it is "
+                       "HDR, tag the stream (e.g. ffmpeg -color_trc "
+                       "smpte2084 or arib-std-b67) and check it again",
+          f->path, dp->bit_depth, ws_flash_eotf_describe (dp->eotf),
+          dp->peak_cd_m2, ws_flash_primaries_to_string (dp->primaries)));
+  if (f->flash_status == WS_CHECK_PASS)
+    f->flash_status = WS_CHECK_WARN;
+}
+
 static void
 finish_flash (Decoder *d)
 {
@@ -1745,6 +1795,7 @@ finish_flash (Decoder *d)
   f->flash_status = v == WS_FLASH_VERDICT_FAIL ? WS_CHECK_FAIL :
                     v == WS_FLASH_VERDICT_WARN ? WS_CHECK_WARN :
                                                  WS_CHECK_PASS;
+  flash_untagged_warning (f);
   if (n == 0) {
     f->flash_message = g_strdup_printf ("no flashing over %" G_GINT64_FORMAT
                                         " frames",
@@ -1762,6 +1813,24 @@ finish_flash (Decoder *d)
         ws_flash_kind_to_string (worst->kind), (double) worst->start_ns / 1e9,
         (double) worst->end_ns / 1e9, worst->peak_flash_rate,
         worst->peak_area * 100.0);
+  }
+  {
+    /* the display model the verdict rests on */
+    const WsFlashDisplay *dp = &f->flash_display;
+    char *m = f->flash_message;
+    char *hlg = dp->eotf == WS_FLASH_EOTF_HLG ?
+                    g_strdup_printf (" on a %.0f cd/m2 display",
+                        dp->peak_cd_m2) :
+                    g_strdup ("");
+
+    f->flash_message = g_strdup_printf ("%s (%s%s, %s, %d-bit%s)", m,
+        ws_flash_eotf_to_string (dp->eotf), hlg,
+        ws_flash_primaries_to_string (dp->primaries), dp->bit_depth,
+        f->flash_transfer_tagged || dp->bit_depth <= 8 ?
+            "" :
+            ", transfer not tagged: assumed");
+    g_free (hlg);
+    g_free (m);
   }
 }
 

@@ -556,6 +556,35 @@ json_rating (JsonBuilder *b, const WsCheckRating *cr)
   json_builder_end_object (b);
 }
 
+/* The display model the flash verdict rests on: "transfer" ("sdr-srgb",
+ * "pq", "hlg"), "transfer_tagged" (FALSE: the stream did not say, the SDR
+ * model is an assumption), "primaries", "bit_depth", "hlg_peak_cd_m2" (HLG
+ * only) and "standard"; nulls when no video was analysed. */
+static void
+json_flash_display (JsonBuilder *b, const WsCheckFile *f)
+{
+  const WsFlashDisplay *dp = &f->flash_display;
+  gboolean known = dp->standard != NULL;
+
+  ws_json_add_string_or_null (b, "transfer",
+      known ? ws_flash_eotf_to_string (dp->eotf) : NULL);
+  json_builder_set_member_name (b, "transfer_tagged");
+  if (known)
+    json_builder_add_boolean_value (b, f->flash_transfer_tagged);
+  else
+    json_builder_add_null_value (b);
+  ws_json_add_string_or_null (b, "primaries",
+      known ? ws_flash_primaries_to_string (dp->primaries) : NULL);
+  json_builder_set_member_name (b, "bit_depth");
+  if (known)
+    json_builder_add_int_value (b, dp->bit_depth);
+  else
+    json_builder_add_null_value (b);
+  add_double_or_null (b, "hlg_peak_cd_m2",
+      known && dp->eotf == WS_FLASH_EOTF_HLG ? dp->peak_cd_m2 : NAN);
+  ws_json_add_string_or_null (b, "standard", known ? dp->standard : NULL);
+}
+
 /* "audio_tracks": one entry per audio track, each measured and judged. */
 static void
 json_audio_tracks (JsonBuilder *b, const WsCheckFile *f)
@@ -732,6 +761,7 @@ json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts,
         f->frame_rate > 0 ? f->frame_rate : NAN);
     json_builder_set_member_name (b, "sample_step");
     json_builder_add_int_value (b, f->flash_sample_step);
+    json_flash_display (b, f);
     json_builder_set_member_name (b, "incidents");
     json_builder_begin_array (b);
     for (guint i = 0; i < f->flash_incidents->len; i++) {
@@ -1490,8 +1520,8 @@ ws_report_emit (const WsReportEntry *entries, guint n, const WsReportRun *base,
   if (staged && out->pse_certificate != NULL) {
     GBytes *pdf = ws_report_pse_pdf (&run, &error);
 
-    staged = pdf != NULL && ws_report_set_stage_bytes (set,
-                                out->pse_certificate, pdf, &error);
+    staged = pdf != NULL &&
+             ws_report_set_stage_bytes (set, out->pse_certificate, pdf, &error);
     if (pdf != NULL)
       g_bytes_unref (pdf);
     if (!staged) {
@@ -1611,6 +1641,12 @@ static const char summary[] =
     "judged. A file without audio (or video) is \"not applicable\" for\n"
     "loudness (or flash) unless --require-audio (--require-video). A flash\n"
     "\"warn\" does not fail the file.\n"
+    "Flashing is judged to ITU-R BT.1702-3 in absolute luminance. The\n"
+    "transfer function comes from the stream: PQ (smpte2084) through the\n"
+    "SMPTE ST 2084 EOTF, HLG (arib-std-b67) on a --hlg-peak display, other\n"
+    "transfers as SDR on a 200 cd/m2 display; BT.2020 primaries are\n"
+    "honoured. 10- and 12-bit video that does not say its transfer is\n"
+    "analysed as SDR with a warning (flash at least \"warn\").\n"
     "Damaged media (undecodable packets, missing frames, timestamp gaps, a\n"
     "stream ending early) fails the integrity check; --allow-decode-errors\n"
     "relaxes it. A file whose container duration disagrees with the decoded\n"
@@ -1642,6 +1678,7 @@ ws_cmd_check (int argc, char **argv)
   int jobs = JOBS_UNSET, flash_step = 0, code = WS_EXIT_USAGE;
   int allow_decode_errors = 0;
   double target = NAN, tolerance = NAN, max_true_peak = NAN;
+  double hlg_peak = 1000.0;
   char *mono = NULL;
   const GOptionEntry entries[] = {
     { "territory", 't', 0, G_OPTION_ARG_STRING_ARRAY, &territory_args,
@@ -1678,6 +1715,11 @@ ws_cmd_check (int argc, char **argv)
         "Flash analysis reads every Nth pixel of every Nth row, 1-16 "
         "(default: width / 480, at least 2)",
         "N" },
+    { "hlg-peak", 0, 0, G_OPTION_ARG_DOUBLE, &hlg_peak,
+        "Nominal peak luminance of the display HLG video is judged on, "
+        "100-10000 cd/m2; sets the HLG system gamma (default: 1000, gamma "
+        "1.2)",
+        "CD_M2" },
     { "target", 0, 0, G_OPTION_ARG_DOUBLE, &target,
         "Integrated loudness target in LUFS, for a customer's spec (default: "
         "the preset's)",
@@ -1846,6 +1888,11 @@ ws_cmd_check (int argc, char **argv)
     goto end;
   }
   opts.flash_sample_step = flash_step;
+  if (!(hlg_peak >= 100.0 && hlg_peak <= 10000.0)) {
+    ws_cli_error ("check: --hlg-peak must be 100 to 10000 (cd/m2)");
+    goto end;
+  }
+  opts.hlg_peak_cd_m2 = hlg_peak;
 
   if (shard_count < 0) {
     ws_cli_error ("check: --shard-count must be 1 or more");
@@ -1949,8 +1996,8 @@ ws_cmd_check (int argc, char **argv)
     guint cores = g_get_num_processors ();
     guint parallel = MIN (n_jobs, n);
     Batch batch = { &opts, &progress, paths, NULL, NULL,
-      html != NULL || pse_certificate != NULL || keep_plots, ro.jsonl, ro.failures_only, { 0 }, resume,
-      resume_hash, fingerprint, in.rels, 0 };
+      html != NULL || pse_certificate != NULL || keep_plots, ro.jsonl,
+      ro.failures_only, { 0 }, resume, resume_hash, fingerprint, in.rels, 0 };
     GThreadPool *pool;
 
     /* One file: its decoders take every core. Several at once: the cores

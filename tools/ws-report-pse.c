@@ -29,7 +29,7 @@ typedef struct {
   const WsReportRun *run;
   const WsCheckFile *f;
   gint64 started_us; /* when the file's check started; 0 unknown */
-  char *file_label; /* the file's path, safe, for the page footer */
+  char *file_label;  /* the file's path, safe, for the page footer */
   guint file_no;
   guint page_of_file;
   double y;
@@ -235,15 +235,30 @@ facts (Pdf *p, const char *sha256, const char *hash_error)
   } else {
     fact (p, "Video", "none: the flash test does not apply");
   }
-  fact (p, "Standard applied",
-      "ITU-R BT.1702-3 (2023), as Ofcom's Guidance Note on Section 2 of "
-      "the Broadcasting Code, Annex 1 applies it: more than 3 flashes "
-      "(pairs of opposing changes of at least 20 cd/m², the darker state "
-      "below 160 cd/m²) or red flashes in any 1 s over more than 25 % of "
-      "the screen fail");
-  fact (p, "Transfer function",
-      "SDR display model: sRGB (IEC 61966-2-1) EOTF, peak white "
-      "200 cd/m², BT.709 primaries");
+  if (f->flash_display.standard != NULL) {
+    char line[512];
+
+    s = g_strdup_printf ("%s, as Ofcom's Guidance Note on Section 2 of the "
+                         "Broadcasting Code, Annex 1 applies it: more than 3 "
+                         "flashes (pairs of opposing changes of at least "
+                         "20 cd/m², the darker state below "
+                         "160 cd/m²) or red flashes in any 1 s over "
+                         "more than 25 %% of the screen fail",
+        f->flash_display.standard);
+    fact (p, "Standard applied", s);
+    g_free (s);
+    ws_flash_display_describe (&f->flash_display, line, sizeof line);
+    s = f->flash_transfer_tagged ?
+            g_strdup (line) :
+            g_strdup_printf ("%s. ASSUMED: the stream does not say its "
+                             "transfer function; tag it and test again",
+                line);
+    fact (p, "Transfer function", s);
+    g_free (s);
+  } else {
+    fact (p, "Standard applied", WS_FLASH_STANDARD);
+    fact (p, "Transfer function", "none: the video was not analysed");
+  }
   if (f->flash_sample_step > 0)
     s = g_strdup_printf ("one pixel in each %d x %d block "
                          "(--flash-sample-step %d); a screen area counts "

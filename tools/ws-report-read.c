@@ -236,6 +236,18 @@ flash_kind_name (int v)
   return ws_flash_kind_to_string ((WsFlashKind) v);
 }
 
+static const char *
+flash_eotf_name (int v)
+{
+  return ws_flash_eotf_to_string ((WsFlashEotf) v);
+}
+
+static const char *
+flash_primaries_name (int v)
+{
+  return ws_flash_primaries_to_string ((WsFlashPrimaries) v);
+}
+
 static WsCheckStatus
 status_member (Reader *r, JsonObject *o, const char *key,
     WsCheckStatus fallback)
@@ -587,6 +599,38 @@ read_flash (Reader *r, JsonObject *v, WsCheckFile *f)
   if (!(f->frame_rate > 0 && f->frame_rate < 1e6))
     f->frame_rate = 0.0;
   f->flash_sample_step = (int) int_member (r, v, "sample_step", 0, 16, 0);
+  /* the display model the verdict assumed (json_flash_display()) */
+  {
+    char *standard = string_member (r, v, "standard");
+    WsFlashDisplay *dp = &f->flash_display;
+
+    if (standard != NULL) {
+      double hlg_peak = double_member (r, v, "hlg_peak_cd_m2");
+
+      dp->standard = g_intern_string (standard);
+      dp->eotf = (WsFlashEotf) enum_member (r, v, "transfer", flash_eotf_name,
+          WS_FLASH_EOTF_HLG + 1, WS_FLASH_EOTF_SRGB);
+      dp->primaries = (WsFlashPrimaries) enum_member (r, v, "primaries",
+          flash_primaries_name, WS_FLASH_PRIMARIES_BT2020 + 1,
+          WS_FLASH_PRIMARIES_BT709);
+      dp->bit_depth = (int) int_member (r, v, "bit_depth", 8, 16, 8);
+      f->flash_transfer_tagged = bool_member (r, v, "transfer_tagged");
+      if (dp->eotf == WS_FLASH_EOTF_HLG) {
+        if (!(hlg_peak >= 100 && hlg_peak <= 10000))
+          fail (r, "hlg_peak_cd_m2", "must be 100 to 10000 for hlg");
+        else
+          dp->peak_cd_m2 = hlg_peak;
+        dp->hlg_gamma = ws_flash_hlg_system_gamma (dp->peak_cd_m2);
+      } else {
+        WsFlashParams defaults;
+
+        ws_flash_params_init (&defaults);
+        dp->peak_cd_m2 = dp->eotf == WS_FLASH_EOTF_PQ ? 10000.0 :
+                                                        defaults.peak_cd_m2;
+      }
+      g_free (standard);
+    }
+  }
   f->has_video = f->video_codec != NULL;
   each_object (r, v, "incidents", read_incident, f->flash_incidents);
   leave (r, at);

@@ -9,12 +9,20 @@
  *   decode_flash_s: 7.90           decode + ws_flash_push_frame on each frame
  *   flash_in_decode_ms_per_frame   time inside ws_flash_push_frame
  *   verdict, incidents             what the core found in the file
+ *   transfer: pq                   the transfer function the stream states
+ *                                  (sdr-srgb when it says none), used for
+ *                                  every analysis below, with its primaries
  *   core_<fmt>_ms_per_frame        the core alone on frames decoded once into
  *                                  memory (the first 50, converted with
  *                                  swscale for the other formats), pushed
- *                                  BENCH_CORE_FRAMES times (default 1500)
+ *                                  BENCH_CORE_FRAMES times (default 1500);
+ *                                  <fmt> is i420 for 8-bit 4:2:0 and the
+ *                                  decoded format's name otherwise
+ *                                  (i420_10le for HEVC Main10)
  *
  * Env: BENCH_SAMPLE_STEP overrides WsFlashParams.sample_step (default 2).
+ *      BENCH_KEEP_FRAMES: frames kept for the core alone (1-50, default 50;
+ *      fewer for 2160p, whose 10-bit frames are 25 MB each).
  *
  * Usage: bench_flash FILE. Run by tests/bench/bench-flash.sh, which compares
  * it with `ffmpeg -vf photosensitivity`. Exit 0, or 2 on error. */
@@ -22,6 +30,7 @@
 #include <libavformat/avformat.h>
 #include <libavutil/imgutils.h>
 #include <libswscale/swscale.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -40,17 +49,28 @@ cpu_s (void)
   return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
 }
 
-/* Defaults, with BENCH_SAMPLE_STEP overriding sample_step. */
+/* Defaults, with BENCH_SAMPLE_STEP overriding sample_step, and the
+ * transfer function and primaries of the stream (set from its first frame,
+ * as `watershed check` does). */
+static WsFlashParams params;
+static WsFlashMatrix matrix = WS_FLASH_MATRIX_BT709;
+
 static const WsFlashParams *
 bench_params (void)
 {
-  static WsFlashParams params;
   const char *step = getenv ("BENCH_SAMPLE_STEP");
 
-  ws_flash_params_init (&params);
   if (step != NULL && atoi (step) > 0)
     params.sample_step = atoi (step);
   return &params;
+}
+
+static void
+set_display (const AVFrame *frame)
+{
+  ws_flash_params_init (&params);
+  ws_av_flash_display (frame->color_trc, frame->color_primaries, &params);
+  matrix = ws_av_flash_matrix (frame);
 }
 
 typedef struct {
@@ -113,6 +133,8 @@ typedef struct {
   int error;
 } Run;
 
+static int keep_max = N_KEEP;
+
 static void
 on_frame (Run *run, AVFrame *frame, AVRational tb)
 {
@@ -125,12 +147,12 @@ on_frame (Run *run, AVFrame *frame, AVRational tb)
   if (!run->analyse)
     return;
   if (run->flash == NULL) {
+    set_display (frame);
     run->format = ws_av_flash_format (frame->format, &range);
     if (frame->color_range == AVCOL_RANGE_JPEG)
       range = WS_FLASH_RANGE_FULL;
     if (ws_flash_new (&run->flash, frame->width, frame->height, run->format,
-            range, ws_av_flash_matrix (frame),
-            bench_params ()) != WS_RESULT_OK) {
+            range, matrix, bench_params ()) != WS_RESULT_OK) {
       fprintf (stderr, "bench_flash: cannot analyse %s %dx%d\n",
           av_get_pix_fmt_name (frame->format), frame->width, frame->height);
       run->error = 1;
@@ -149,7 +171,7 @@ on_frame (Run *run, AVFrame *frame, AVRational tb)
   if (ws_flash_push_frame (run->flash, &wf) != WS_RESULT_OK)
     run->error = 1;
   run->push_s += cpu_s () - t0;
-  if (run->n_keep < N_KEEP)
+  if (run->n_keep < keep_max)
     run->keep[run->n_keep++] = av_frame_clone (frame);
 }
 
@@ -203,7 +225,7 @@ bench_core (AVFrame **frames, int n_frames, WsFlashFormat format,
   double t0, t;
 
   if (ws_flash_new (&f, frames[0]->width, frames[0]->height, format, range,
-          WS_FLASH_MATRIX_BT709, bench_params ()) != WS_RESULT_OK)
+          matrix, bench_params ()) != WS_RESULT_OK)
     return -1.0;
   t0 = cpu_s ();
   for (long i = 0; i < n; i++) {
@@ -273,6 +295,9 @@ main (int argc, char **argv)
   }
   if (env != NULL && atol (env) > 0)
     core_n = atol (env);
+  env = getenv ("BENCH_KEEP_FRAMES");
+  if (env != NULL && atoi (env) > 0 && atoi (env) < N_KEEP)
+    keep_max = atoi (env);
 
   t0 = cpu_s ();
   if (!decode_file (argv[1], &decode))
@@ -291,6 +316,9 @@ main (int argc, char **argv)
   printf ("frames: %ld\n", analyse.frames);
   printf ("width: %d\nheight: %d\nformat: %s\n", analyse.keep[0]->width,
       analyse.keep[0]->height, ws_flash_format_to_string (analyse.format));
+  printf ("transfer: %s\nprimaries: %s\n",
+      ws_flash_eotf_to_string (params.eotf),
+      ws_flash_primaries_to_string (params.primaries));
   printf ("decode_s: %.3f\n", decode_s);
   printf ("decode_flash_s: %.3f\n", flash_s);
   printf ("flash_in_decode_ms_per_frame: %.3f\n",
@@ -304,12 +332,25 @@ main (int argc, char **argv)
         inc[i].end_ns / 1e9, inc[i].peak_flash_rate, inc[i].peak_area);
 
   ws_av_flash_format (analyse.keep[0]->format, &range);
-  printf ("core_%s_ms_per_frame: %.3f\n", "i420",
-      bench_core (analyse.keep, analyse.n_keep, analyse.format, range, core_n));
+  {
+    /* "i420" for 8-bit 4:2:0, the decoded format's name otherwise */
+    char name[32];
+    const char *fmt = ws_flash_format_to_string (analyse.format);
+    size_t i = 0;
+
+    for (; fmt[i] != '\0' && i + 1 < sizeof (name); i++)
+      name[i] = (char) tolower ((unsigned char) fmt[i]);
+    name[i] = '\0';
+    printf ("core_%s_ms_per_frame: %.3f\n", name,
+        bench_core (analyse.keep, analyse.n_keep, analyse.format, range,
+            core_n));
+  }
   for (size_t k = 0; k < sizeof (others) / sizeof (others[0]); k++) {
     AVFrame *conv[N_KEEP] = { NULL };
     WsFlashRange r;
     WsFlashFormat f = ws_av_flash_format (others[k].fmt, &r);
+    if (f == analyse.format)
+      continue; /* measured above, as decoded */
     if (convert_all (analyse.keep, analyse.n_keep, others[k].fmt, conv))
       printf ("core_%s_ms_per_frame: %.3f\n", others[k].name,
           bench_core (conv, analyse.n_keep, f, r, core_n));

@@ -599,7 +599,7 @@ END_TEST
 /* The conversion paths: unsigned 8-bit audio goes through libswresample,
  * 5.1 FLAC is measured with its channel weights (L R C = 1, LFE excluded,
  * surrounds 1.41: the same tone on all six reads 4.6 LU above stereo),
- * 10-bit 4:4:4 video goes through libswscale, and a size change mid-stream
+ * 10-bit 4:4:4 GBR video goes through libswscale, and a size change mid-stream
  * is scaled back to the first size. */
 START_TEST (test_check_decoder_formats)
 {
@@ -990,8 +990,10 @@ make_media (void)
        FFMPEG ("-f", "lavfi", "-i", TONE, "-af",
            "volume=-5dB,pan=5.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0", "-c:a",
            "flac", surround) &&
+       /* 10-bit GBR (the core takes 10-bit 4:4:4 Y'CbCr directly since
+        * issue 16), tagged BT.709 so that the SDR analysis is no guess */
        FFMPEG ("-f", "lavfi", "-i", VIDEO, "-c:v", "ffv1", "-pix_fmt",
-           "yuv444p10le", ffv1) &&
+           "gbrp10le", "-color_trc", "bt709", ffv1) &&
        FFMPEG ("-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25:duration=2",
            "-c:v", "mpeg4", small) &&
        FFMPEG ("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=2",
