@@ -391,9 +391,10 @@ cmd_merge (int argc, char **argv)
     if (html != NULL || pse_certificate != NULL)
       for (guint i = 0; i < parts->len; i++)
         if (!((const WsReportReadPart *) parts->pdata[i])->plots) {
-          ws_cli_error ("report merge: warning: the shards ran without "
-                        "--keep-plots: the HTML report and the certificate have no "
-                        "plots");
+          ws_cli_error (
+              "report merge: warning: the shards ran without "
+              "--keep-plots: the HTML report and the certificate have no "
+              "plots");
           break;
         }
     for (guint i = 0; i < first->input_errors->len; i++) {

@@ -40,6 +40,7 @@ make_media (void)
 {
   char *flash = media ("flash.mp4"), *steady = media ("steady.mp4");
   char *flash_xml = media ("flash.xml"), *broken = media ("broken.mp4");
+  char *pq = media ("pq.mp4");
   /* full-screen black/white at 5 Hz from 2 s to 4 s: 5 flashes/s */
   gboolean ok = WS_TEST_FFMPEG ("-f", "lavfi", "-i",
                     "color=black:size=320x180:rate=25:duration=8", "-f",
@@ -53,12 +54,22 @@ make_media (void)
                     "testsrc2=size=320x180:rate=25:duration=4", "-c:v",
                     "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
                     steady) &&
-                g_file_set_contents (broken, "not a video\n", -1, NULL);
+                g_file_set_contents (broken, "not a video\n", -1, NULL) &&
+                /* HEVC Main10, BT.2100 PQ */
+                WS_TEST_FFMPEG ("-f", "lavfi", "-i",
+                    "testsrc2=size=320x180:rate=25:duration=2", "-c:v",
+                    "libx265", "-preset", "ultrafast", "-pix_fmt",
+                    "yuv420p10le", "-color_primaries", "bt2020", "-color_trc",
+                    "smpte2084", "-colorspace", "bt2020nc", "-x265-params",
+                    "log-level=error:repeat-headers=1:colorprim=bt2020:"
+                    "transfer=smpte2084:colormatrix=bt2020nc",
+                    pq);
 
   g_free (flash);
   g_free (steady);
   g_free (flash_xml);
   g_free (broken);
+  g_free (pq);
   return ok;
 }
 
@@ -229,6 +240,50 @@ START_TEST (test_pse_certificate_never_replaces_foreign_file)
 }
 END_TEST
 
+/* The transfer function the verdict assumed, from the stream: HDR PQ;
+ * the same certificate again through report merge. */
+START_TEST (test_pse_certificate_names_the_transfer)
+{
+  char *pq = media ("pq.mp4"), *pdf = media ("pq-cert.pdf");
+  char *part = media ("pq-part.json"), *merged = media ("pq-merged.pdf");
+  WsTestRun r = WS_TEST_RUN ("check", "--no-progress", "--pse-certificate", pdf,
+      pq);
+  char *text, *text_merged;
+
+  ck_assert_msg (r.status != 2, "exit %d: %s", r.status, r.err);
+  text = pdf_text (pdf);
+  ck_assert_msg (strstr (text, "SMPTE ST 2084") &&
+                     strstr (text, "2020 primaries") &&
+                     strstr (text, "10-bit") && !strstr (text, "ASSUMED"),
+      "%s", text);
+  ws_test_run_clear (&r);
+
+  /* one shard of one, merged: the certificate says the same */
+  r = WS_TEST_RUN ("check", "--no-progress", "--shard", "0/1", "--keep-plots",
+      "--json", pq);
+  ck_assert_msg (r.status != 2, "exit %d: %s", r.status, r.err);
+  ck_assert (g_file_set_contents (part, r.out, -1, NULL));
+  ws_test_run_clear (&r);
+  r = WS_TEST_RUN ("report", "merge", part, "--pse-certificate", merged);
+  ck_assert_msg (r.status != 2, "exit %d: %s", r.status, r.err);
+  text_merged = pdf_text (merged);
+  ck_assert_msg (strstr (text_merged, "SMPTE ST 2084") &&
+                     strstr (text_merged, "2020 primaries") &&
+                     strstr (text_merged, "10-bit"),
+      "%s", text_merged);
+  g_unlink (pdf);
+  g_unlink (part);
+  g_unlink (merged);
+  g_free (text);
+  g_free (text_merged);
+  ws_test_run_clear (&r);
+  g_free (pq);
+  g_free (pdf);
+  g_free (part);
+  g_free (merged);
+}
+END_TEST
+
 /* Built in memory: 150 incidents need continuation pages, each with the
  * table's header again, and every incident is listed. */
 START_TEST (test_pse_certificate_continuation_pages)
@@ -299,6 +354,7 @@ pse_suite (void)
   tcase_add_test (tc, test_pse_certificate_page_per_file);
   tcase_add_test (tc, test_pse_certificate_never_replaces_foreign_file);
   tcase_add_test (tc, test_pse_certificate_continuation_pages);
+  tcase_add_test (tc, test_pse_certificate_names_the_transfer);
   suite_add_tcase (s, tc);
   return s;
 }
