@@ -155,6 +155,12 @@ check_file_new (const char *path)
   return f;
 }
 
+WsCheckFile *
+ws_check_file_new (const char *path)
+{
+  return check_file_new (path);
+}
+
 static void add_item (WsCheckFile *f, const char *id, const char *subject,
     WsCheckStatus status, const char *format, ...) G_GNUC_PRINTF (5, 6);
 

@@ -306,6 +306,17 @@ typedef void (*WsCheckProgressFunc) (const char *path, double fraction,
 WsCheckFile *ws_check_file (const char *path, const WsCheckOptions *opts,
     WsCheckProgressFunc progress, gpointer user_data);
 
+/**
+ * ws_check_file_new:
+ * @path: the media file's path (copied).
+ *
+ * An empty result as ws_check_file() starts it (no checks, every
+ * measurement NAN, every array empty), for readers of saved results
+ * (ws-report-read.h).
+ * Returns: (transfer full): free with ws_check_file_free().
+ */
+WsCheckFile *ws_check_file_new (const char *path);
+
 /** ws_check_file_free: NULL is a no-op. */
 void ws_check_file_free (WsCheckFile *file);
 

@@ -18,6 +18,7 @@
 #include "ws-cli.h"
 #include "ws-config.h"
 #include "ws-error.h"
+#include "ws-farm.h"
 #include "ws-report.h"
 #include "ws-territory.h"
 
@@ -64,6 +65,7 @@ compare_names (gconstpointer a, gconstpointer b)
  * loop (`ln -s . loop`) ends at the folder already walked. */
 typedef struct {
   GPtrArray *paths;     /* media files to check */
+  GPtrArray *rels;      /* each one's path relative to its argument */
   GPtrArray *named_xml; /* .xml files named on the command line */
   GPtrArray *errors;    /* messages, made safe for the terminal */
   GHashTable *seen_files;
@@ -104,19 +106,36 @@ excluded (const Inputs *in, const char *path)
   return out;
 }
 
-/* Adds a regular file unless a path to it was added before. */
+/* Adds a regular file unless a path to it was added before; a media file
+ * with its path relative to the argument it was found under (@rel). */
 static void
-add_file (Inputs *in, GPtrArray *to, const char *path, const GStatBuf *st)
+add_file (Inputs *in, GPtrArray *to, const char *path, const char *rel,
+    const GStatBuf *st)
 {
   char *key = stat_key (st);
 
-  if (g_hash_table_add (in->seen_files, key))
-    g_ptr_array_add (to, g_strdup (path));
+  if (!g_hash_table_add (in->seen_files, key))
+    return;
+  g_ptr_array_add (to, g_strdup (path));
+  if (to == in->paths)
+    g_ptr_array_add (in->rels, g_strdup (rel));
 }
 
-/* Adds the media files under @dir, sorted by name, recursively. */
+/* A media path named on the command line, and its relative path: its
+ * name, the same whatever folder each node reaches it from. */
 static void
-walk_dir (Inputs *in, const char *dir, const GStatBuf *dir_st)
+add_named (Inputs *in, const char *path)
+{
+  g_ptr_array_add (in->paths, g_strdup (path));
+  g_ptr_array_add (in->rels, g_path_get_basename (path));
+}
+
+/* Adds the media files under @dir, sorted by name (bytes, strcmp: no
+ * locale), recursively; @rel_dir is @dir relative to the argument (NULL for
+ * the argument itself). */
+static void
+walk_dir (Inputs *in, const char *dir, const char *rel_dir,
+    const GStatBuf *dir_st)
 {
   GError *error = NULL;
   GDir *d;
@@ -139,6 +158,8 @@ walk_dir (Inputs *in, const char *dir, const GStatBuf *dir_st)
   g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len; i++) {
     char *path = g_build_filename (dir, names->pdata[i], NULL);
+    char *rel = rel_dir ? g_strconcat (rel_dir, "/", names->pdata[i], NULL) :
+                          g_strdup (names->pdata[i]);
     GStatBuf st;
 
     if (excluded (in, path)) {
@@ -146,15 +167,16 @@ walk_dir (Inputs *in, const char *dir, const GStatBuf *dir_st)
     } else if (g_stat (path, &st) != 0) {
       input_error (in, path, g_strerror (errno)); /* a broken link */
     } else if (S_ISDIR (st.st_mode)) {
-      walk_dir (in, path, &st);
+      walk_dir (in, path, rel, &st);
     } else if (skipped_name (names->pdata[i])) {
       /* a sidecar, report or document */
     } else if (!S_ISREG (st.st_mode)) {
       input_error (in, path,
           "not a regular file (a FIFO, device or socket); not checked");
     } else {
-      add_file (in, in->paths, path, &st);
+      add_file (in, in->paths, path, rel, &st);
     }
+    g_free (rel);
     g_free (path);
   }
   g_ptr_array_unref (names);
@@ -176,23 +198,28 @@ add_argument (Inputs *in, const char *arg)
 
   if (excluded (in, arg))
     return;
-  if (g_stat (arg, &st) != 0)
-    g_ptr_array_add (in->paths, g_strdup (arg)); /* an error row says why */
-  else if (S_ISDIR (st.st_mode))
-    walk_dir (in, arg, &st);
-  else if (!S_ISREG (st.st_mode))
+  if (g_stat (arg, &st) != 0) {
+    add_named (in, arg); /* an error row says why */
+  } else if (S_ISDIR (st.st_mode)) {
+    walk_dir (in, arg, NULL, &st);
+  } else if (!S_ISREG (st.st_mode)) {
     input_error (in, arg,
         "not a regular file (a FIFO, device or socket); not checked");
-  else if (has_extension (arg, "xml"))
-    add_file (in, in->named_xml, arg, &st); /* metadata, not media */
-  else
-    add_file (in, in->paths, arg, &st);
+  } else if (has_extension (arg, "xml")) {
+    add_file (in, in->named_xml, arg, NULL, &st); /* metadata, not media */
+  } else {
+    char *rel = g_path_get_basename (arg);
+
+    add_file (in, in->paths, arg, rel, &st);
+    g_free (rel);
+  }
 }
 
 static void
 inputs_clear (Inputs *in)
 {
   g_clear_pointer (&in->paths, g_ptr_array_unref);
+  g_clear_pointer (&in->rels, g_ptr_array_unref);
   g_clear_pointer (&in->named_xml, g_ptr_array_unref);
   g_clear_pointer (&in->errors, g_ptr_array_unref);
   g_clear_pointer (&in->seen_files, g_hash_table_unref);
@@ -434,14 +461,100 @@ print_text (const WsReportRun *run)
 
 /* ---- JSON ---------------------------------------------------------------- */
 
+/* Set on the builder of a part report (--shard) or a resume record: numbers
+ * at full precision, so `watershed report merge` and --resume give back the
+ * very values a single run reports (rounded the same way there). */
+#define EXACT_KEY "ws-exact"
+
 static void
 add_double_or_null (JsonBuilder *b, const char *key, double v)
 {
+  gboolean exact = g_object_get_data (G_OBJECT (b), EXACT_KEY) != NULL;
+
   json_builder_set_member_name (b, key);
   if (isfinite (v))
-    json_builder_add_double_value (b, round (v * 1000.0) / 1000.0);
+    json_builder_add_double_value (b, exact ? v : round (v * 1000.0) / 1000.0);
   else
     json_builder_add_null_value (b);
+}
+
+/* A number of a series: NAN null, an infinity "inf" or "-inf". */
+static void
+add_series_value (JsonBuilder *b, double v)
+{
+  if (isnan (v))
+    json_builder_add_null_value (b);
+  else if (isinf (v))
+    json_builder_add_string_value (b, v < 0 ? "-inf" : "inf");
+  else
+    json_builder_add_double_value (b, v);
+}
+
+/* What a part report (and a resume record) adds to a file: its place in the
+ * batch, when it ran, the engine's state that the public members do not
+ * show, and the plotted series. */
+static void
+json_file_part_members (JsonBuilder *b, const WsReportEntry *e)
+{
+  const WsCheckFile *f = e->file;
+
+  json_builder_set_member_name (b, "index");
+  json_builder_add_int_value (b, e->index);
+  json_builder_set_member_name (b, "started_us");
+  json_builder_add_int_value (b, e->started_us);
+  json_builder_set_member_name (b, "elapsed_s");
+  json_builder_add_double_value (b, e->elapsed_s);
+  json_builder_set_member_name (b, "engine");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "has_audio");
+  json_builder_add_boolean_value (b, f->has_audio);
+  json_builder_set_member_name (b, "has_video");
+  json_builder_add_boolean_value (b, f->has_video);
+  json_builder_set_member_name (b, "loudness_measured");
+  json_builder_add_boolean_value (b, f->loudness_measured);
+  add_double_or_null (b, "target_lufs", f->limits.target_lufs);
+  add_double_or_null (b, "tolerance_lu", f->limits.tolerance_lu);
+  add_double_or_null (b, "max_true_peak_dbtp", f->limits.max_true_peak_dbtp);
+  ws_json_add_string_or_null (b, "loudness_status",
+      ws_check_status_to_string (f->loudness_status));
+  ws_json_add_string_or_null (b, "loudness_message", f->loudness_message);
+  ws_json_add_string_or_null (b, "flash_verdict",
+      ws_flash_verdict_to_string (f->flash_verdict));
+  ws_json_add_string_or_null (b, "flash_status",
+      ws_check_status_to_string (f->flash_status));
+  ws_json_add_string_or_null (b, "flash_message", f->flash_message);
+  ws_json_add_string_or_null (b, "slot_description",
+      f->policy ? f->policy->slot_description : NULL);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "series");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "loudness");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < f->loudness_series->len; i++) {
+    const WsCheckLoudnessPoint *p = &g_array_index (f->loudness_series,
+        WsCheckLoudnessPoint, i);
+
+    json_builder_begin_array (b);
+    add_series_value (b, p->t_s);
+    add_series_value (b, p->momentary_lufs);
+    add_series_value (b, p->shortterm_lufs);
+    json_builder_end_array (b);
+  }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "risk");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < f->risk_series->len; i++) {
+    const WsCheckRiskPoint *p = &g_array_index (f->risk_series,
+        WsCheckRiskPoint, i);
+
+    json_builder_begin_array (b);
+    add_series_value (b, p->t_s);
+    add_series_value (b, p->luminance);
+    add_series_value (b, p->red);
+    json_builder_end_array (b);
+  }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
 }
 
 static void
@@ -526,8 +639,11 @@ json_integrity (JsonBuilder *b, const WsCheckFile *f)
   json_builder_end_object (b);
 }
 
+/* One file; with @part (a part report or a resume record), also
+ * json_file_part_members(). */
 static void
-json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts)
+json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts,
+    const WsReportEntry *part)
 {
   gboolean ok = f->status != WS_CHECK_ERROR;
   char *path_bytes;
@@ -697,20 +813,73 @@ json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts)
   for (guint i = 0; i < f->warnings->len; i++)
     ws_json_add_string (b, f->warnings->pdata[i]);
   json_builder_end_array (b);
+  if (part != NULL)
+    json_file_part_members (b, part);
   json_builder_end_object (b);
 }
 
-static void
-write_json (const WsReportRun *run)
+JsonNode *
+ws_report_json_entry (const WsReportEntry *e, const WsCheckOptions *opts)
 {
   JsonBuilder *b = json_builder_new ();
-  const guint *counts = run->counts;
+  JsonNode *root;
 
+  g_object_set_data (G_OBJECT (b), EXACT_KEY, GINT_TO_POINTER (1));
+  json_file (b, e->file, opts, e);
+  root = json_builder_get_root (b);
+  g_object_unref (b);
+  return root;
+}
+
+/* "part": where a shard's report belongs (see #WsReportPart). */
+static void
+json_part (JsonBuilder *b, const WsReportRun *run)
+{
+  const WsReportPart *part = run->part;
+
+  json_builder_set_member_name (b, "part");
+  json_builder_begin_object (b);
+  ws_json_add_string_or_null (b, "watershed_version", run->version);
+  json_builder_set_member_name (b, "shard_index");
+  json_builder_add_int_value (b, part->shard_index);
+  json_builder_set_member_name (b, "shard_count");
+  json_builder_add_int_value (b, part->shard_count);
+  json_builder_set_member_name (b, "files_total");
+  json_builder_add_int_value (b, part->files_total);
+  ws_json_add_string_or_null (b, "files_digest", part->files_digest);
+  ws_json_add_string_or_null (b, "options_fingerprint", part->fingerprint);
+  json_builder_set_member_name (b, "options");
+  json_builder_begin_array (b);
+  for (const char *const *o = part->options; o && *o; o++)
+    ws_json_add_string (b, *o);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "input_errors");
+  json_builder_begin_array (b);
+  for (guint i = 0; part->input_errors && i < part->input_errors->len; i++)
+    ws_json_add_string (b, part->input_errors->pdata[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "plots");
+  json_builder_add_boolean_value (b, part->plots);
+  json_builder_end_object (b);
+}
+
+char *
+ws_report_json (const WsReportRun *run)
+{
+  JsonBuilder *b = json_builder_new ();
+  JsonGenerator *gen = json_generator_new ();
+  const guint *counts = run->counts;
+  JsonNode *root;
+  char *text, *out;
+
+  if (run->part != NULL)
+    g_object_set_data (G_OBJECT (b), EXACT_KEY, GINT_TO_POINTER (1));
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "files");
   json_builder_begin_array (b);
   for (guint i = 0; i < run->n_entries; i++)
-    json_file (b, run->entries[i].file, run->opts);
+    json_file (b, run->entries[i].file, run->opts,
+        run->part ? &run->entries[i] : NULL);
   json_builder_end_array (b);
   json_builder_set_member_name (b, "sidecars");
   json_builder_begin_array (b);
@@ -737,8 +906,20 @@ write_json (const WsReportRun *run)
   json_builder_set_member_name (b, "error");
   json_builder_add_int_value (b, counts[WS_CHECK_ERROR]);
   json_builder_end_object (b);
+  if (run->part != NULL)
+    json_part (b, run);
   json_builder_end_object (b);
-  ws_cli_print_json_builder (b);
+  root = json_builder_get_root (b);
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_indent (gen, 2);
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, NULL);
+  json_node_unref (root);
+  g_object_unref (gen);
+  g_object_unref (b);
+  out = g_strconcat (text, "\n", NULL);
+  g_free (text);
+  return out;
 }
 
 /* The --jsonl line of @f: one compact JSON object, no newline inside.
@@ -751,7 +932,7 @@ json_line (const WsCheckFile *f, const WsCheckOptions *opts)
   JsonNode *root;
   char *text;
 
-  json_file (b, f, opts);
+  json_file (b, f, opts, NULL);
   root = json_builder_get_root (b);
   json_generator_set_root (gen, root);
   text = json_generator_to_data (gen, NULL);
@@ -983,6 +1164,148 @@ jobs_allowed (int requested)
   return (guint) requested;
 }
 
+int
+ws_report_emit (const WsReportEntry *entries, guint n, const WsReportRun *base,
+    WsReportSet *set, const WsReportOutputs *out)
+{
+  WsReportEntry *listed = g_new0 (WsReportEntry, MAX (n, 1));
+  guint counts[WS_CHECK_ERROR + 1] = { 0 };
+  WsReportRun run = *base;
+  const struct {
+    const char *option, *path, *name;
+    char *(*write) (const WsReportRun *run);
+  } reports[] = {
+    { "--json", out->json, "JSON", ws_report_json },
+    { "--junit", out->junit, "JUnit", ws_report_junit },
+    { "--html", out->html, "HTML", ws_report_html },
+    { "--csv", out->csv, "CSV", ws_report_csv },
+  };
+  gboolean staged = TRUE;
+  GError *error = NULL;
+  int code;
+
+  for (guint i = 0; i < n; i++)
+    counts[entries[i].file->status]++;
+  run.entries = listed;
+  run.n_entries = 0;
+  run.counts = counts;
+  run.n_checked = n;
+  for (guint i = 0; i < n; i++)
+    if (!out->failures_only || entries[i].file->status != WS_CHECK_PASS)
+      listed[run.n_entries++] = entries[i];
+  if (out->json_stdout) {
+    char *text = ws_report_json (&run);
+
+    fputs (text, stdout);
+    g_free (text);
+  } else if (out->table) {
+    print_text (&run);
+  }
+  fflush (stdout);
+  for (guint i = 0; i < n; i++)
+    if (entries[i].file->status == WS_CHECK_ERROR) {
+      char *e = ws_cli_safe_text (entries[i].file->error, WS_CLI_TEXT_LINE);
+
+      ws_cli_error ("%s", e);
+      g_free (e);
+    }
+
+  code = counts[WS_CHECK_ERROR] > 0 || out->input_errors > 0 ? WS_EXIT_USAGE :
+         counts[WS_CHECK_FAIL] > 0                           ? WS_EXIT_FAIL :
+                                                               WS_EXIT_PASS;
+  /* every report to a temporary file first, then all renamed: a run
+   * replaces the reports of the last one as a set, or none of them */
+  for (gsize i = 0; staged && i < G_N_ELEMENTS (reports); i++) {
+    char *text, *safe;
+
+    if (reports[i].path == NULL)
+      continue;
+    text = reports[i].write (&run);
+    staged = ws_report_set_stage (set, reports[i].path, text, &error);
+    g_free (text);
+    if (staged)
+      continue;
+    safe = ws_cli_safe_text (reports[i].path, WS_CLI_TEXT_LINE);
+    ws_cli_error ("%s: %s %s: cannot write the %s report: %s", out->command,
+        reports[i].option, safe, reports[i].name, error->message);
+    g_free (safe);
+    g_clear_error (&error);
+    code = WS_EXIT_USAGE;
+  }
+  if (staged && !ws_report_set_commit (set, &error)) {
+    ws_cli_error ("%s: cannot write the reports: %s", out->command,
+        error->message);
+    g_clear_error (&error);
+    code = WS_EXIT_USAGE;
+  }
+  g_free (listed);
+  return code;
+}
+
+/* "name=value" for every option that changes a result, in a fixed order
+ * (the options fingerprint of a part report and of --resume records; the
+ * file list itself is the part's files digest). A policy or --metadata
+ * given as a file is named by its content too. */
+static char **
+result_options (const WsCheckOptions *opts, const char *policy_id,
+    const char *service_class)
+{
+  GPtrArray *o = g_ptr_array_new ();
+  char *t = opts->territories ? g_strjoinv (",", (char **) opts->territories) :
+                                g_strdup ("(from the metadata)");
+  char buf[3][G_ASCII_DTOSTR_BUF_SIZE];
+  const char *named[] = { "policy", policy_id, "metadata", opts->metadata };
+
+  g_ptr_array_add (o, g_strconcat ("territory=", t, NULL));
+  g_free (t);
+  g_ptr_array_add (o,
+      g_strconcat ("metadata=",
+          opts->metadata ? opts->metadata : "(next to each file)", NULL));
+  g_ptr_array_add (o, g_strconcat ("preset=",
+                          ws_loudness_preset_to_string (opts->preset), NULL));
+  if (opts->preset == WS_LOUDNESS_PRESET_CUSTOM)
+    g_ptr_array_add (o,
+        g_strdup_printf ("limits=%s,%s,%s",
+            g_ascii_dtostr (buf[0], sizeof (buf[0]), opts->limits.target_lufs),
+            g_ascii_dtostr (buf[1], sizeof (buf[1]), opts->limits.tolerance_lu),
+            g_ascii_dtostr (buf[2], sizeof (buf[2]),
+                opts->limits.max_true_peak_dbtp)));
+  g_ptr_array_add (o,
+      g_strconcat ("mono=", ws_loudness_mono_to_string (opts->mono), NULL));
+  g_ptr_array_add (o,
+      g_strconcat ("policy=", policy_id ? policy_id : "(none)", NULL));
+  g_ptr_array_add (o, g_strconcat ("service-class=",
+                          service_class ? service_class : "(default)", NULL));
+  if (policy_id != NULL) {
+    g_ptr_array_add (o,
+        g_strdup_printf ("from=%" G_GINT64_FORMAT, opts->from_us));
+    g_ptr_array_add (o, g_strdup_printf ("to=%" G_GINT64_FORMAT, opts->to_us));
+    g_ptr_array_add (o,
+        g_strdup_printf ("slot=%" G_GINT64_FORMAT, opts->slot_us));
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS (named); i += 2)
+    if (named[i + 1] != NULL &&
+        g_file_test (named[i + 1], G_FILE_TEST_IS_REGULAR)) {
+      char *sum = ws_farm_file_sha256 (named[i + 1], NULL);
+
+      g_ptr_array_add (o, g_strdup_printf ("%s-sha256=%s", named[i],
+                              sum ? sum : "(unreadable)"));
+      g_free (sum);
+    }
+  g_ptr_array_add (o,
+      g_strdup_printf ("require-audio=%d", opts->require_audio ? 1 : 0));
+  g_ptr_array_add (o,
+      g_strdup_printf ("require-video=%d", opts->require_video ? 1 : 0));
+  g_ptr_array_add (o,
+      g_strdup_printf ("allow-decode-errors=%d", opts->allow_decode_errors));
+  g_ptr_array_add (o,
+      g_strdup_printf ("flash-sample-step=%d", opts->flash_sample_step));
+  g_ptr_array_add (o, g_strdup_printf ("eit-scan-bytes=%" G_GSIZE_FORMAT,
+                          opts->eit_scan_bytes));
+  g_ptr_array_add (o, NULL);
+  return (char **) g_ptr_array_free (o, FALSE);
+}
+
 static const char summary[] =
     "Checks media files before they go out: the age rating is present for\n"
     "each territory and the same in the file and in its sidecar metadata,\n"
@@ -1028,6 +1351,9 @@ ws_cmd_check (int argc, char **argv)
   char *metadata = NULL, *preset = NULL, *policy_id = NULL;
   char *service_class = NULL, *from = NULL, *to = NULL, *slot = NULL;
   char *junit = NULL, *html = NULL;
+  char *shard = NULL;
+  int shard_count = 0;
+  gboolean keep_plots = FALSE;
   int jobs = JOBS_UNSET, flash_step = 0, code = WS_EXIT_USAGE;
   int allow_decode_errors = 0;
   double target = NAN, tolerance = NAN, max_true_peak = NAN;
@@ -1099,6 +1425,20 @@ ws_cmd_check (int argc, char **argv)
     { "html", 0, 0, G_OPTION_ARG_FILENAME, &html,
         "Also write an HTML report with loudness and flash-risk plots",
         "FILE" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
+        "Check only shard K of N (from 0) of the files, for a farm: each "
+        "file always falls in the same shard; auto = the Slurm array task "
+        "or Kubernetes Indexed Job this runs in. --json then writes a part "
+        "for watershed report merge",
+        "K/N|auto" },
+    { "shard-count", 0, 0, G_OPTION_ARG_INT, &shard_count,
+        "The number of shards, with --shard auto in a Kubernetes Indexed Job "
+        "(its completions)",
+        "N" },
+    { "keep-plots", 0, 0, G_OPTION_ARG_NONE, &keep_plots,
+        "With --shard: put the loudness and flash-risk series in the JSON "
+        "part, so the HTML report of report merge has its plots",
+        NULL },
     { "no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress,
         "No progress bar (it is shown only when stderr is a terminal)", NULL },
     { NULL }
@@ -1118,9 +1458,11 @@ ws_cmd_check (int argc, char **argv)
   char *command_line = NULL;
   Progress progress = { 0 };
   GError *error = NULL;
-  guint counts[5] = { 0 };
   gboolean territories_ok = TRUE;
-  guint n = 0;
+  guint n = 0, shard_k = 0, shard_n = 0, n_all = 0;
+  guint *index_of = NULL;
+  char **result_opts = NULL;
+  char *fingerprint = NULL, *files_digest = NULL;
 
   /* Numbers in messages, the table and every report are written with a
    * '.': a comma-decimal locale would make "-23,0 LUFS" in English
@@ -1206,11 +1548,41 @@ ws_cmd_check (int argc, char **argv)
   }
   opts.flash_sample_step = flash_step;
 
+  if (shard_count < 0) {
+    ws_cli_error ("check: --shard-count must be 1 or more");
+    goto end;
+  }
+  if (shard == NULL && (shard_count > 0 || keep_plots)) {
+    ws_cli_error ("check: --shard-count and --keep-plots go with --shard");
+    goto end;
+  }
+  if (shard != NULL) {
+    if (!ws_farm_parse_shard (shard, (guint) shard_count, NULL, &shard_k,
+            &shard_n, &error)) {
+      ws_cli_error ("check: %s", error->message);
+      goto end;
+    }
+    if (ro.failures_only) {
+      ws_cli_error ("check: --failures-only with --shard would leave files "
+                    "out of the part; give it to watershed report merge");
+      goto end;
+    }
+    if (policy != NULL && from == NULL) {
+      ws_cli_error ("check: --policy with --shard needs --from: every shard "
+                    "must list the windows from the same instant");
+      goto end;
+    }
+  }
+  result_opts = result_options (&opts, policy_id, service_class);
+  fingerprint = ws_farm_fingerprint (WS_VERSION,
+      (const char *const *) result_opts);
+
   if (json && ro.jsonl) {
     ws_cli_error ("check: --json and --jsonl both print on stdout; give one");
     goto end;
   }
   in.paths = g_ptr_array_new_with_free_func (g_free);
+  in.rels = g_ptr_array_new_with_free_func (g_free);
   in.named_xml = g_ptr_array_new_with_free_func (g_free);
   in.errors = g_ptr_array_new_with_free_func (g_free);
   in.seen_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1222,11 +1594,24 @@ ws_cmd_check (int argc, char **argv)
   errors = in.errors;
   for (guint i = 0; i < errors->len; i++)
     ws_cli_error ("check: %s", (char *) errors->pdata[i]);
-  n = paths->len;
+  n = n_all = paths->len;
   if (n == 0) {
     ws_cli_error ("check: no media file found in the given files and "
                   "folders");
     goto end;
+  }
+  index_of = g_new (guint, n_all);
+  for (guint i = 0; i < n_all; i++)
+    index_of[i] = i;
+  if (shard != NULL) {
+    files_digest = ws_farm_list_digest (in.rels);
+    paths = g_ptr_array_new_with_free_func (g_free);
+    n = 0;
+    for (guint i = 0; i < n_all; i++)
+      if (ws_farm_shard_of (in.rels->pdata[i], shard_n) == shard_k) {
+        g_ptr_array_add (paths, g_strdup (in.paths->pdata[i]));
+        index_of[n++] = i;
+      }
   }
 
   /* the reports: refused now, before an hour of checking, when they would
@@ -1262,8 +1647,8 @@ ws_cmd_check (int argc, char **argv)
     guint n_jobs = jobs_allowed (jobs);
     guint cores = g_get_num_processors ();
     guint parallel = MIN (n_jobs, n);
-    Batch batch = { &opts, &progress, paths, NULL, NULL, html != NULL, ro.jsonl,
-      ro.failures_only };
+    Batch batch = { &opts, &progress, paths, NULL, NULL,
+      html != NULL || keep_plots, ro.jsonl, ro.failures_only };
     GThreadPool *pool;
 
     /* One file: its decoders take every core. Several at once: the cores
@@ -1272,6 +1657,8 @@ ws_cmd_check (int argc, char **argv)
     results = g_new0 (WsCheckFile *, n);
     batch.results = results;
     report_entries = g_new0 (WsReportEntry, n);
+    for (guint i = 0; i < n; i++)
+      report_entries[i].index = index_of[i];
     batch.entries = report_entries;
     g_mutex_init (&batch.out_lock);
     g_mutex_init (&progress.lock);
@@ -1302,64 +1689,15 @@ ws_cmd_check (int argc, char **argv)
     g_mutex_clear (&batch.out_lock);
   }
 
-  for (guint i = 0; i < n; i++)
-    counts[results[i]->status]++;
   {
-    WsReportEntry *listed = g_new0 (WsReportEntry, n);
-    WsReportRun run = { listed, 0, counts, n, &opts, sidecars, WS_VERSION,
-      command_line, g_get_host_name () };
-    const struct {
-      const char *option, *path, *name;
-      char *(*write) (const WsReportRun *run);
-    } reports[] = {
-      { "--junit", junit, "JUnit", ws_report_junit },
-      { "--html", html, "HTML", ws_report_html },
-      { "--csv", ro.csv, "CSV", ws_report_csv },
-    };
-    gboolean staged = TRUE;
+    WsReportPart part = { shard_k, shard_n, n_all, files_digest, fingerprint,
+      (const char *const *) result_opts, errors, keep_plots };
+    WsReportRun run = { NULL, 0, NULL, 0, &opts, sidecars, WS_VERSION,
+      command_line, g_get_host_name (), shard ? &part : NULL };
+    WsReportOutputs out = { "check", json, !json && !ro.jsonl, NULL, junit,
+      html, ro.csv, ro.failures_only, errors->len };
 
-    for (guint i = 0; i < n; i++)
-      if (!ro.failures_only || results[i]->status != WS_CHECK_PASS)
-        listed[run.n_entries++] = report_entries[i];
-    if (json)
-      write_json (&run);
-    else if (!ro.jsonl)
-      print_text (&run);
-    fflush (stdout);
-    for (guint i = 0; i < n; i++)
-      if (results[i]->status == WS_CHECK_ERROR) {
-        char *e = ws_cli_safe_text (results[i]->error, WS_CLI_TEXT_LINE);
-
-        ws_cli_error ("%s", e);
-        g_free (e);
-      }
-
-    code = counts[WS_CHECK_ERROR] > 0 || errors->len > 0 ? WS_EXIT_USAGE :
-           counts[WS_CHECK_FAIL] > 0                     ? WS_EXIT_FAIL :
-                                                           WS_EXIT_PASS;
-    /* every report to a temporary file first, then all renamed: a run
-     * replaces the reports of the last one as a set, or none of them */
-    for (gsize i = 0; staged && i < G_N_ELEMENTS (reports); i++) {
-      char *text, *safe;
-
-      if (reports[i].path == NULL)
-        continue;
-      text = reports[i].write (&run);
-      staged = ws_report_set_stage (report_set, reports[i].path, text, &error);
-      g_free (text);
-      if (staged)
-        continue;
-      safe = ws_cli_safe_text (reports[i].path, WS_CLI_TEXT_LINE);
-      ws_cli_error ("check: %s %s: cannot write the %s report: %s",
-          reports[i].option, safe, reports[i].name, error->message);
-      g_free (safe);
-      code = WS_EXIT_USAGE;
-    }
-    if (staged && !ws_report_set_commit (report_set, &error)) {
-      ws_cli_error ("check: cannot write the reports: %s", error->message);
-      code = WS_EXIT_USAGE;
-    }
-    g_free (listed);
+    code = ws_report_emit (report_entries, n, &run, report_set, &out);
   }
 
 end:
@@ -1367,6 +1705,8 @@ end:
   for (guint i = 0; results && i < n; i++)
     ws_check_file_free (results[i]);
   g_free (results);
+  if (paths != NULL && paths != in.paths)
+    g_ptr_array_unref (paths); /* this shard's */
   inputs_clear (&in);
   ws_report_set_free (report_set);
   if (protected)
@@ -1388,6 +1728,11 @@ end:
   g_free (slot);
   g_free (junit);
   g_free (html);
+  g_free (shard);
+  g_free (index_of);
+  g_strfreev (result_opts);
+  g_free (fingerprint);
+  g_free (files_digest);
   g_option_context_free (ctx);
   return code;
 }

@@ -37,7 +37,8 @@ struct WsReportSet {
 
 static const char *const kind_names[] = { [WS_REPORT_JUNIT] = "JUnit",
   [WS_REPORT_HTML] = "HTML",
-  [WS_REPORT_CSV] = "CSV" };
+  [WS_REPORT_CSV] = "CSV",
+  [WS_REPORT_JSON] = "JSON" };
 
 static void
 entry_free (gpointer data)
@@ -101,6 +102,7 @@ ws_report_is_ours (const char *path, WsReportKind kind)
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" WS_REPORT_MARKER "\n",
     [WS_REPORT_HTML] = "<!DOCTYPE html>\n" WS_REPORT_MARKER "\n",
     [WS_REPORT_CSV] = WS_REPORT_CSV_HEADER "\r\n",
+    [WS_REPORT_JSON] = WS_REPORT_JSON_START,
   };
   const char *start = starts[kind];
   size_t n = strlen (start);

@@ -7,6 +7,7 @@
 #define WS_TOOLS_WS_REPORT_H
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "ws-check.h"
 
@@ -17,6 +18,9 @@ G_BEGIN_DECLS
   "path,status,ratings,integrated_lufs,lra_lu,true_peak_dbtp,loudness,flash," \
   "error,path_bytes"
 
+/** The first bytes of our JSON reports (ws_report_json()). */
+#define WS_REPORT_JSON_START "{\n  \"files\" : ["
+
 /** What a temporary report file's name holds after ".NAME": it is
  * ".NAME.ws-tmp-HOST-PID-XXXXXX" in the folder of NAME. */
 #define WS_REPORT_TMP_TAG ".ws-tmp-"
@@ -26,6 +30,7 @@ typedef enum {
   WS_REPORT_JUNIT,
   WS_REPORT_HTML,
   WS_REPORT_CSV,
+  WS_REPORT_JSON,
 } WsReportKind;
 
 /* ---- what the writers are given ------------------------------------------ */
@@ -35,6 +40,7 @@ typedef struct {
   const WsCheckFile *file;
   gint64 started_us; /* wall clock, microseconds since 1970 (UTC) */
   double elapsed_s;
+  guint index; /* its place in the whole batch (all shards), from 0 */
 } WsReportEntry;
 
 /** A media-less input: a sidecar metadata file named on the command line. */
@@ -42,6 +48,33 @@ typedef struct {
   char *path;
   char *used_by; /* (nullable): the first input it is the sidecar of */
 } WsReportSidecar;
+
+/**
+ * WsReportPart:
+ * @shard_index, @shard_count: shard K of N.
+ * @files_total: the files of the whole batch, before sharding.
+ * @files_digest: ws_farm_list_digest() of the whole batch.
+ * @fingerprint: ws_farm_fingerprint() of the version and @options.
+ * @options: (array zero-terminated=1): "name=value" of every option that
+ *   changes a result.
+ * @input_errors: (element-type utf8): what could not be walked (the same
+ *   in every shard).
+ * @plots: the files carry their plotted series (--keep-plots).
+ *
+ * What a shard's JSON report says about its place in a farm run, so that
+ * `watershed report merge` can put the shards together and refuse parts
+ * that do not belong together.
+ */
+typedef struct {
+  guint shard_index;
+  guint shard_count;
+  guint files_total;
+  const char *files_digest;
+  const char *fingerprint;
+  const char *const *options;
+  const GPtrArray *input_errors;
+  gboolean plots;
+} WsReportPart;
 
 /**
  * WsReportRun:
@@ -63,6 +96,7 @@ typedef struct {
   const char *version;
   const char *command_line;
   const char *hostname;
+  const WsReportPart *part; /* (nullable): a shard's report (--shard) */
 } WsReportRun;
 
 /** The check named @id of @f, or NULL. (transfer none) */
@@ -108,6 +142,27 @@ char *ws_report_html (const WsReportRun *run);
  * Returns: (transfer full): the CSV text.
  */
 char *ws_report_csv (const WsReportRun *run);
+
+/**
+ * ws_report_json:
+ * The JSON report of `watershed check --json` (tools/ws-cmd-check.c):
+ * "files", "sidecars", "summary"; with @run's @part also "part" (see
+ * #WsReportPart) and, in each file, its "index" in the batch, when it
+ * ran, the engine's state and (with @plots) its series, with every number
+ * at full precision, so ws_report_read_part() gives back the same values.
+ * Returns: (transfer full): the document, pretty-printed, ending in a
+ *   newline.
+ */
+char *ws_report_json (const WsReportRun *run);
+
+/**
+ * ws_report_json_entry:
+ * One file of a part report (as ws_report_json() writes it with a
+ * @part, series included): what --resume keeps per file.
+ * Returns: (transfer full): the JSON object (a new node).
+ */
+JsonNode *ws_report_json_entry (const WsReportEntry *e,
+    const WsCheckOptions *opts);
 
 /* ---- the report options of watershed check --------------------------- */
 
@@ -204,6 +259,47 @@ gboolean ws_report_is_ours (const char *path, WsReportKind kind);
  *   names (links followed), NULL when it cannot be stat()ed.
  */
 char *ws_report_file_key (const char *path);
+
+/* ---- the end of a run --------------------------------------------------- */
+
+/**
+ * WsReportOutputs:
+ * @command: "check" or "report merge", to start messages with.
+ * @json_stdout: print the JSON report on stdout; else, with @table, the
+ *   table.
+ * @json, @junit, @html, @csv: (nullable): report files, each added to the
+ *   #WsReportSet before.
+ * @failures_only: list only files that did not pass.
+ * @input_errors: how many inputs could not be walked (the exit status is
+ *   then 2).
+ */
+typedef struct {
+  const char *command;
+  gboolean json_stdout;
+  gboolean table;
+  const char *json;
+  const char *junit;
+  const char *html;
+  const char *csv;
+  gboolean failures_only;
+  guint input_errors;
+} WsReportOutputs;
+
+/**
+ * ws_report_emit:
+ * @entries: (array length=n): every file of the run, in check order.
+ * @base: the run's version, options, sidecars, command line, host and
+ *   part; its entries and counts are ignored (made from @entries).
+ *
+ * The end of `watershed check` and of `watershed report merge`: prints the
+ * table or the JSON report, each unreadable file's error on stderr, and
+ * writes the report files through @set (all or none).
+ * Returns: the exit status: 2 when a file could not be read, an input
+ *   could not be walked or a report not written; else 1 when a file
+ *   failed; else 0.
+ */
+int ws_report_emit (const WsReportEntry *entries, guint n,
+    const WsReportRun *base, WsReportSet *set, const WsReportOutputs *out);
 
 G_END_DECLS
 
