@@ -19,6 +19,7 @@
 #include "ws-config.h"
 #include "ws-error.h"
 #include "ws-farm.h"
+#include "ws-report-read.h"
 #include "ws-report.h"
 #include "ws-territory.h"
 
@@ -954,6 +955,12 @@ typedef struct {
   gboolean jsonl;         /* print each file's line as it finishes */
   gboolean failures_only;
   GMutex out_lock;
+  /* --resume */
+  const char *resume_dir; /* (nullable) */
+  gboolean resume_hash;
+  const char *fingerprint;
+  const GPtrArray *rels; /* of the whole batch, by entries[i].index */
+  gint resumed;          /* atomic */
 } Batch;
 
 /* Without plots the series are dropped as soon as a file is done, so a
@@ -968,6 +975,203 @@ drop_series (WsCheckFile *f)
   f->risk_series = g_array_new (FALSE, FALSE, sizeof (WsCheckRiskPoint));
 }
 
+/* ---- --resume: each file's result kept as it finishes ------------------- */
+
+/* What a kept result is valid for: the file (and its sidecar) as they were
+ * when it was checked. */
+typedef struct {
+  gint64 size;
+  gint64 mtime_ns;
+  gboolean has_sidecar;
+  gint64 sidecar_size;
+  gint64 sidecar_mtime_ns;
+  char *sha256; /* (nullable): with --resume-hash */
+} ResumeStamp;
+
+static gboolean
+stat_ns (const char *path, gint64 *size, gint64 *mtime_ns)
+{
+  struct stat st;
+
+  if (stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+    return FALSE;
+  *size = st.st_size;
+  *mtime_ns = (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) +
+              st.st_mtim.tv_nsec;
+  return TRUE;
+}
+
+/* The stamp of @path now; FALSE when it cannot be read (then it is checked,
+ * and its error is not kept). */
+static gboolean
+resume_stamp (const Batch *b, const char *path, ResumeStamp *st)
+{
+  char *sidecar = ws_check_find_sidecar (path, b->opts->metadata);
+
+  memset (st, 0, sizeof (*st));
+  if (!stat_ns (path, &st->size, &st->mtime_ns)) {
+    g_free (sidecar);
+    return FALSE;
+  }
+  st->has_sidecar = sidecar != NULL &&
+                    stat_ns (sidecar, &st->sidecar_size, &st->sidecar_mtime_ns);
+  g_free (sidecar);
+  if (b->resume_hash && (st->sha256 = ws_farm_file_sha256 (path, NULL)) == NULL)
+    return FALSE;
+  return TRUE;
+}
+
+/* The record of the file with relative path @rel:
+ * DIR/<hex SHA-256 of the fingerprint and @rel>.json. (transfer full) */
+static char *
+resume_record_path (const Batch *b, const char *rel)
+{
+  const char *parts[] = { rel, NULL };
+  char *key = ws_farm_fingerprint (b->fingerprint, parts);
+  char *name = g_strconcat (key + strlen ("sha256:"), ".json", NULL);
+  char *path = g_build_filename (b->resume_dir, name, NULL);
+
+  g_free (key);
+  g_free (name);
+  return path;
+}
+
+static gint64
+member_int (JsonObject *o, const char *key)
+{
+  JsonNode *n = json_object_get_member (o, key);
+
+  return n && JSON_NODE_HOLDS_VALUE (n) &&
+                 json_node_get_value_type (n) == G_TYPE_INT64 ?
+             json_node_get_int (n) :
+             G_MININT64;
+}
+
+/* The kept result of @rel when it still holds: same version, options,
+ * relative path, size and modification time (and content hash with
+ * --resume-hash) of the file and its sidecar; a result that was an error
+ * is checked again. FALSE otherwise (a missing, stale, damaged or foreign
+ * record is simply not used). */
+static gboolean
+resume_load (const Batch *b, const char *rel, const ResumeStamp *st,
+    WsReportReadEntry *out)
+{
+  char *path = resume_record_path (b, rel), *data = NULL;
+  JsonParser *parser = json_parser_new_immutable ();
+  JsonObject *o, *r, *sc;
+  gboolean ok = FALSE;
+  gsize len;
+
+  if (!g_file_get_contents (path, &data, &len, NULL) ||
+      len > WS_REPORT_READ_MAX_BYTES ||
+      !json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    goto end;
+  o = json_node_get_object (json_parser_get_root (parser));
+  if (!json_object_has_member (o, "resume") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "resume")))
+    goto end;
+  r = json_object_get_object_member (o, "resume");
+  if (g_strcmp0 (json_object_get_string_member_with_default (r,
+                     "watershed_version", ""),
+          WS_VERSION) != 0 ||
+      g_strcmp0 (json_object_get_string_member_with_default (r,
+                     "options_fingerprint", ""),
+          b->fingerprint) != 0 ||
+      g_strcmp0 (json_object_get_string_member_with_default (r, "relative_path",
+                     ""),
+          rel) != 0 ||
+      member_int (r, "size") != st->size ||
+      member_int (r, "mtime_ns") != st->mtime_ns)
+    goto end;
+  if (st->sha256 != NULL &&
+      g_strcmp0 (json_object_get_string_member_with_default (r, "sha256", ""),
+          st->sha256) != 0)
+    goto end;
+  sc = json_object_has_member (r, "sidecar") &&
+               JSON_NODE_HOLDS_OBJECT (json_object_get_member (r, "sidecar")) ?
+           json_object_get_object_member (r, "sidecar") :
+           NULL;
+  if ((sc != NULL) != st->has_sidecar ||
+      (sc != NULL && (member_int (sc, "size") != st->sidecar_size ||
+                         member_int (sc, "mtime_ns") != st->sidecar_mtime_ns)))
+    goto end;
+  if (!ws_report_read_entry (json_object_get_member (o, "file"), out, NULL))
+    goto end;
+  if (out->file->status == WS_CHECK_ERROR) {
+    ws_report_read_entry_clear (out);
+    goto end;
+  }
+  ok = TRUE;
+
+end:
+  g_object_unref (parser);
+  g_free (data);
+  g_free (path);
+  return ok;
+}
+
+/* Keeps @e's result: written to a temporary file, synced and renamed over
+ * the record, so a kill at any moment leaves the old record or the new
+ * one, never half of one. Not for a file that could not be read. */
+static void
+resume_save (const Batch *b, const char *rel, const ResumeStamp *st,
+    const WsReportEntry *e)
+{
+  JsonBuilder *jb = json_builder_new ();
+  JsonGenerator *gen = json_generator_new ();
+  JsonNode *root;
+  char *path, *text;
+  GError *error = NULL;
+
+  if (e->file->status == WS_CHECK_ERROR)
+    return;
+  json_builder_begin_object (jb);
+  json_builder_set_member_name (jb, "resume");
+  json_builder_begin_object (jb);
+  ws_json_add_string_or_null (jb, "watershed_version", WS_VERSION);
+  ws_json_add_string_or_null (jb, "options_fingerprint", b->fingerprint);
+  ws_json_add_string_or_null (jb, "relative_path", rel);
+  json_builder_set_member_name (jb, "size");
+  json_builder_add_int_value (jb, st->size);
+  json_builder_set_member_name (jb, "mtime_ns");
+  json_builder_add_int_value (jb, st->mtime_ns);
+  ws_json_add_string_or_null (jb, "sha256", st->sha256);
+  json_builder_set_member_name (jb, "sidecar");
+  if (st->has_sidecar) {
+    json_builder_begin_object (jb);
+    json_builder_set_member_name (jb, "size");
+    json_builder_add_int_value (jb, st->sidecar_size);
+    json_builder_set_member_name (jb, "mtime_ns");
+    json_builder_add_int_value (jb, st->sidecar_mtime_ns);
+    json_builder_end_object (jb);
+  } else {
+    json_builder_add_null_value (jb);
+  }
+  json_builder_end_object (jb);
+  json_builder_set_member_name (jb, "file");
+  json_builder_add_value (jb, ws_report_json_entry (e, b->opts));
+  json_builder_end_object (jb);
+  root = json_builder_get_root (jb);
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, NULL);
+  path = resume_record_path (b, rel);
+  if (!g_file_set_contents_full (path, text, -1,
+          G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0644,
+          &error)) {
+    char *safe = ws_cli_safe_text (error->message, WS_CLI_TEXT_LINE);
+
+    ws_cli_error ("check: warning: --resume: %s", safe);
+    g_free (safe);
+    g_error_free (error);
+  }
+  g_free (path);
+  g_free (text);
+  json_node_unref (root);
+  g_object_unref (gen);
+  g_object_unref (jb);
+}
+
 static void
 check_one (gpointer data, gpointer user_data)
 {
@@ -977,7 +1181,25 @@ check_one (gpointer data, gpointer user_data)
   Progress *p = b->progress;
   gint64 start_mono = g_get_monotonic_time ();
   WsCheckFile *f;
+  ResumeStamp stamp = { 0 };
+  gboolean stamped = FALSE;
+  const char *rel = b->rels->pdata[b->entries[i].index];
+  WsReportReadEntry kept;
 
+  if (b->resume_dir != NULL) {
+    stamped = resume_stamp (b, path, &stamp);
+    if (stamped && resume_load (b, rel, &stamp, &kept)) {
+      /* the result of the run that was stopped, as it was */
+      f = kept.file;
+      g_free (f->path);
+      f->path = g_strdup (path);
+      b->entries[i].started_us = kept.started_us;
+      b->entries[i].elapsed_s = kept.elapsed_s;
+      g_atomic_int_inc (&b->resumed);
+      g_free (stamp.sha256);
+      goto done;
+    }
+  }
   b->entries[i].started_us = g_get_real_time ();
   if (p->enabled) {
     g_mutex_lock (&p->lock);
@@ -987,6 +1209,15 @@ check_one (gpointer data, gpointer user_data)
   f = ws_check_file (path, b->opts, p->enabled ? on_progress : NULL, p);
   b->entries[i].elapsed_s = (double) (g_get_monotonic_time () - start_mono) /
                             G_USEC_PER_SEC;
+  if (stamped) {
+    WsReportEntry e = b->entries[i];
+
+    e.file = f;
+    resume_save (b, rel, &stamp, &e);
+    g_free (stamp.sha256);
+  }
+
+done:
   if (!b->keep_series)
     drop_series (f);
   b->results[i] = f;
@@ -1351,9 +1582,9 @@ ws_cmd_check (int argc, char **argv)
   char *metadata = NULL, *preset = NULL, *policy_id = NULL;
   char *service_class = NULL, *from = NULL, *to = NULL, *slot = NULL;
   char *junit = NULL, *html = NULL;
-  char *shard = NULL;
+  char *shard = NULL, *resume = NULL;
   int shard_count = 0;
-  gboolean keep_plots = FALSE;
+  gboolean keep_plots = FALSE, resume_hash = FALSE;
   int jobs = JOBS_UNSET, flash_step = 0, code = WS_EXIT_USAGE;
   int allow_decode_errors = 0;
   double target = NAN, tolerance = NAN, max_true_peak = NAN;
@@ -1438,6 +1669,15 @@ ws_cmd_check (int argc, char **argv)
     { "keep-plots", 0, 0, G_OPTION_ARG_NONE, &keep_plots,
         "With --shard: put the loudness and flash-risk series in the JSON "
         "part, so the HTML report of report merge has its plots",
+        NULL },
+    { "resume", 0, 0, G_OPTION_ARG_FILENAME, &resume,
+        "Keep each file's result in DIR as it finishes; a rerun (after a "
+        "node failure or preemption) checks only the files missing there "
+        "or changed since (size, modification time, sidecar)",
+        "DIR" },
+    { "resume-hash", 0, 0, G_OPTION_ARG_NONE, &resume_hash,
+        "With --resume: also compare each file's content (SHA-256; reads "
+        "every file once more)",
         NULL },
     { "no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress,
         "No progress bar (it is shown only when stderr is a terminal)", NULL },
@@ -1573,6 +1813,18 @@ ws_cmd_check (int argc, char **argv)
       goto end;
     }
   }
+  if (resume_hash && resume == NULL) {
+    ws_cli_error ("check: --resume-hash goes with --resume DIR");
+    goto end;
+  }
+  if (resume != NULL && g_mkdir_with_parents (resume, 0755) != 0) {
+    char *safe = ws_cli_safe_text (resume, WS_CLI_TEXT_LINE);
+
+    ws_cli_error ("check: --resume %s: cannot make the folder: %s", safe,
+        g_strerror (errno));
+    g_free (safe);
+    goto end;
+  }
   result_opts = result_options (&opts, policy_id, service_class);
   fingerprint = ws_farm_fingerprint (WS_VERSION,
       (const char *const *) result_opts);
@@ -1648,7 +1900,8 @@ ws_cmd_check (int argc, char **argv)
     guint cores = g_get_num_processors ();
     guint parallel = MIN (n_jobs, n);
     Batch batch = { &opts, &progress, paths, NULL, NULL,
-      html != NULL || keep_plots, ro.jsonl, ro.failures_only };
+      html != NULL || keep_plots, ro.jsonl, ro.failures_only, { 0 }, resume,
+      resume_hash, fingerprint, in.rels, 0 };
     GThreadPool *pool;
 
     /* One file: its decoders take every core. Several at once: the cores
@@ -1687,6 +1940,14 @@ ws_cmd_check (int argc, char **argv)
     g_free (progress.last_path);
     g_mutex_clear (&progress.lock);
     g_mutex_clear (&batch.out_lock);
+    if (resume != NULL) {
+      char *safe = ws_cli_safe_text (resume, WS_CLI_TEXT_LINE);
+
+      ws_cli_error ("check: --resume %s: %d of %u file%s kept from an "
+                    "earlier run, %u checked",
+          safe, batch.resumed, n, n == 1 ? "" : "s", n - (guint) batch.resumed);
+      g_free (safe);
+    }
   }
 
   {
@@ -1729,6 +1990,7 @@ end:
   g_free (junit);
   g_free (html);
   g_free (shard);
+  g_free (resume);
   g_free (index_of);
   g_strfreev (result_opts);
   g_free (fingerprint);
