@@ -1569,6 +1569,12 @@ static const char summary[] =
     "media, or that changes while checked, is an error (still being\n"
     "written?).\n"
     "\n"
+    "On a farm: --shard K/N (or auto, in a Slurm array or Kubernetes\n"
+    "Indexed Job) checks the files whose relative path hashes to shard K;\n"
+    "--json then writes a part for `watershed report merge`. --resume DIR\n"
+    "keeps each result as it finishes, so a rerun checks only the files\n"
+    "missing or changed (docs/farm.md).\n"
+    "\n"
     "Exit status: 0 every file passed; 1 a check failed; 2 a file could not\n"
     "be read (empty, truncated, not media) or a usage error. Every file is\n"
     "checked and reported either way.";

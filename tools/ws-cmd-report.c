@@ -282,7 +282,8 @@ place_files (GPtrArray *parts, char **names, WsReportEntry *entries,
 static int
 cmd_merge (int argc, char **argv)
 {
-  char *json = NULL, *junit = NULL, *html = NULL;
+  char *json = NULL, *junit = NULL, *html = NULL, *csv = NULL;
+  gboolean failures_only = FALSE, force = FALSE;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &json,
         "Write the merged JSON report to FILE, or print it on stdout "
@@ -294,10 +295,19 @@ cmd_merge (int argc, char **argv)
         "Also write an HTML report (with plots when the shards ran with "
         "--keep-plots)",
         "FILE" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv,
+        "Also write a CSV report (a row per file)", "FILE" },
+    { "failures-only", 0, 0, G_OPTION_ARG_NONE, &failures_only,
+        "List only files that failed or could not be read (the counts "
+        "still cover every file)",
+        NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+        "Replace an existing report file even when it is not a report of "
+        "watershed (never a part)",
+        NULL },
     { NULL }
   };
   GOptionContext *ctx = g_option_context_new ("PART.json...");
-  WsReportOptions ro = { 0 };
   GPtrArray *parts = g_ptr_array_new_with_free_func (
       (GDestroyNotify) ws_report_read_part_free);
   WsPolicy *policy = NULL;
@@ -317,17 +327,11 @@ cmd_merge (int argc, char **argv)
   }
   g_option_context_set_summary (ctx, merge_summary);
   g_option_context_add_main_entries (ctx, entries, NULL);
-  ws_report_add_entries (ctx, &ro);
   if (!ws_cli_parse (ctx, &argc, &argv, &code))
     goto end;
   if (argc < 2) {
     ws_cli_error ("report merge: give the JSON part of every shard; see "
                   "watershed report merge --help");
-    goto end;
-  }
-  if (ro.jsonl || ro.excludes != NULL) {
-    ws_cli_error ("report merge: --jsonl and --exclude belong to watershed "
-                  "check (the shards)");
     goto end;
   }
   json_stdout = json != NULL && strcmp (json, "-") == 0;
@@ -350,7 +354,7 @@ cmd_merge (int argc, char **argv)
     WsReportRun run = { NULL, 0, NULL, 0, &opts, sidecars, first->version,
       command_line, g_get_host_name (), NULL };
     WsReportOutputs out = { "report merge", json_stdout, !json_stdout,
-      json_stdout ? NULL : json, junit, html, ro.csv, ro.failures_only,
+      json_stdout ? NULL : json, junit, html, csv, failures_only,
       first->input_errors->len };
     const struct {
       const char *option, *path, *name;
@@ -359,7 +363,7 @@ cmd_merge (int argc, char **argv)
       { "--json", out.json, "JSON", WS_REPORT_JSON },
       { "--junit", junit, "JUnit", WS_REPORT_JUNIT },
       { "--html", html, "HTML", WS_REPORT_HTML },
-      { "--csv", ro.csv, "CSV", WS_REPORT_CSV },
+      { "--csv", csv, "CSV", WS_REPORT_CSV },
     };
     GHashTable *protected = g_hash_table_new_full (g_str_hash, g_str_equal,
         g_free, NULL);
@@ -380,7 +384,7 @@ cmd_merge (int argc, char **argv)
       if (key != NULL)
         g_hash_table_add (protected, key);
     }
-    set = ws_report_set_new (protected, ro.force);
+    set = ws_report_set_new (protected, force);
     g_hash_table_unref (protected);
     for (gsize i = 0; i < G_N_ELEMENTS (reports); i++) {
       char *safe;
@@ -421,7 +425,7 @@ end:
   ws_report_set_free (set);
   ws_policy_free (policy);
   g_ptr_array_unref (parts);
-  ws_report_options_clear (&ro);
+  g_free (csv);
   g_free (command_line);
   g_free (json);
   g_free (junit);

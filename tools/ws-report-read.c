@@ -431,9 +431,11 @@ read_check (Reader *r, JsonObject *o, gpointer data)
   item.id = required_string (r, o, "id");
   item.subject = string_member (r, o, "subject");
   item.status = status_member (r, o, "status", WS_CHECK_FAIL);
-  item.message = string_member (r, o, "message");
+  item.message = required_string (r, o, "message");
   if (item.id == NULL)
     item.id = g_strdup ("");
+  if (item.message == NULL)
+    item.message = g_strdup ("");
   g_array_append_val (checks, item);
 }
 
@@ -609,6 +611,8 @@ read_file (Reader *r, JsonObject *o, WsReportReadEntry *entry)
       f->status != WS_CHECK_ERROR)
     fail (r, "status", "must be pass, fail or error");
   f->error = string_member (r, o, "error");
+  if (f->status == WS_CHECK_ERROR && f->error == NULL)
+    fail (r, "error", "a file that could not be read must say why");
   f->format_name = string_member (r, o, "format");
   f->duration_s = double_member (r, o, "duration_s");
   if ((sub = object_member (r, o, "rating")) != NULL) {
