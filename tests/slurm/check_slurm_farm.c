@@ -205,16 +205,6 @@ load_json (const char *path)
   return root;
 }
 
-static char *
-read_text (const char *path)
-{
-  char *text = NULL;
-
-  ck_assert_msg (g_file_get_contents (path, &text, NULL, NULL),
-      "%s: not written", path);
-  return text;
-}
-
 /* The "files"[*]."path" of a report, in order. */
 static GPtrArray *
 file_paths (JsonNode *root)
@@ -285,7 +275,8 @@ assert_same_report (const char *out, const char *single_json,
   char *merged_csv = g_build_filename (out, "report.csv", NULL);
   JsonNode *a = load_json (single_json), *b = load_json (merged_json);
   char *diff = json_diff (a, b, "$");
-  char *ca = read_text (single_csv), *cb = read_text (merged_csv);
+  char *ca = ws_test_read_text (single_csv),
+       *cb = ws_test_read_text (merged_csv);
 
   ck_assert_msg (diff == NULL, "merged report differs from the single run: %s",
       diff);
@@ -366,7 +357,7 @@ START_TEST (test_slurm_farm_equals_single_run)
   ck_assert_msg (dir != NULL, "%s: no log folder", logs);
   while ((name = g_dir_read_name (dir)) != NULL) {
     char *path = g_build_filename (logs, name, NULL);
-    char *text = read_text (path);
+    char *text = ws_test_read_text (path);
 
     if (g_str_has_suffix (name, "-merge.log")) {
       merge_logs++;
@@ -392,7 +383,7 @@ START_TEST (test_slurm_farm_equals_single_run)
   {
     char *html = g_build_filename (out, "report.html", NULL);
     char *junit = g_build_filename (out, "report.xml", NULL);
-    char *text = read_text (html), *xml = read_text (junit);
+    char *text = ws_test_read_text (html), *xml = ws_test_read_text (junit);
 
     ck_assert_msg (strstr (text, "ep04.mp4") != NULL, "%s", html);
     ck_assert_msg (strstr (xml, "<testsuites") != NULL, "%s", junit);
@@ -426,7 +417,7 @@ START_TEST (test_slurm_farm_equals_single_run)
     ck_assert (dir != NULL);
     while ((name = g_dir_read_name (dir)) != NULL) {
       char *path = g_build_filename (logs, name, NULL);
-      char *text = read_text (path);
+      char *text = ws_test_read_text (path);
       GMatchInfo *m = NULL;
 
       if (!g_str_has_suffix (name, "-merge.log")) {
