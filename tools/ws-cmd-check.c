@@ -227,16 +227,6 @@ inputs_clear (Inputs *in)
   g_clear_pointer (&in->seen_dirs, g_hash_table_unref);
 }
 
-static void
-sidecar_free (gpointer data)
-{
-  WsReportSidecar *sc = data;
-
-  g_free (sc->path);
-  g_free (sc->used_by);
-  g_free (sc);
-}
-
 /* The files no report may replace: every input, every sidecar it reads,
  * the --metadata file; and the .xml files named as inputs, each with the
  * input it is the sidecar of. */
@@ -491,6 +481,24 @@ add_series_value (JsonBuilder *b, double v)
     json_builder_add_double_value (b, v);
 }
 
+/* "KEY": [[a, b, c], ...] from @n points of three doubles each
+ * (WsCheckLoudnessPoint, WsCheckRiskPoint). */
+static void
+add_series (JsonBuilder *b, const char *key, const GArray *points)
+{
+  const double *v = (const double *) (gconstpointer) points->data;
+
+  json_builder_set_member_name (b, key);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < points->len; i++) {
+    json_builder_begin_array (b);
+    for (guint k = 0; k < 3; k++)
+      add_series_value (b, v[3 * i + k]);
+    json_builder_end_array (b);
+  }
+  json_builder_end_array (b);
+}
+
 /* What a part report (and a resume record) adds to a file: its place in the
  * batch, when it ran, the engine's state that the public members do not
  * show, and the plotted series. */
@@ -529,32 +537,10 @@ json_file_part_members (JsonBuilder *b, const WsReportEntry *e)
   json_builder_end_object (b);
   json_builder_set_member_name (b, "series");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "loudness");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < f->loudness_series->len; i++) {
-    const WsCheckLoudnessPoint *p = &g_array_index (f->loudness_series,
-        WsCheckLoudnessPoint, i);
-
-    json_builder_begin_array (b);
-    add_series_value (b, p->t_s);
-    add_series_value (b, p->momentary_lufs);
-    add_series_value (b, p->shortterm_lufs);
-    json_builder_end_array (b);
-  }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "risk");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < f->risk_series->len; i++) {
-    const WsCheckRiskPoint *p = &g_array_index (f->risk_series,
-        WsCheckRiskPoint, i);
-
-    json_builder_begin_array (b);
-    add_series_value (b, p->t_s);
-    add_series_value (b, p->luminance);
-    add_series_value (b, p->red);
-    json_builder_end_array (b);
-  }
-  json_builder_end_array (b);
+  G_STATIC_ASSERT (sizeof (WsCheckLoudnessPoint) == 3 * sizeof (double));
+  G_STATIC_ASSERT (sizeof (WsCheckRiskPoint) == 3 * sizeof (double));
+  add_series (b, "loudness", f->loudness_series);
+  add_series (b, "risk", f->risk_series);
   json_builder_end_object (b);
 }
 
@@ -1395,6 +1381,37 @@ jobs_allowed (int requested)
   return (guint) requested;
 }
 
+gboolean
+ws_report_outputs_add (WsReportSet *set, const WsReportOutputs *out)
+{
+  const struct {
+    const char *option, *path, *name;
+    WsReportKind kind;
+  } reports[] = {
+    { "--json", out->json, "JSON", WS_REPORT_JSON },
+    { "--junit", out->junit, "JUnit", WS_REPORT_JUNIT },
+    { "--html", out->html, "HTML", WS_REPORT_HTML },
+    { "--csv", out->csv, "CSV", WS_REPORT_CSV },
+  };
+  GError *error = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (reports); i++) {
+    char *safe;
+
+    if (reports[i].path == NULL ||
+        ws_report_set_add (set, reports[i].option, reports[i].path,
+            reports[i].kind, &error))
+      continue;
+    safe = ws_cli_safe_text (reports[i].path, WS_CLI_TEXT_LINE);
+    ws_cli_error ("%s: %s %s: cannot write the %s report: %s", out->command,
+        reports[i].option, safe, reports[i].name, error->message);
+    g_free (safe);
+    g_error_free (error);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 int
 ws_report_emit (const WsReportEntry *entries, guint n, const WsReportRun *base,
     WsReportSet *set, const WsReportOutputs *out)
@@ -1489,9 +1506,14 @@ result_options (const WsCheckOptions *opts, const char *policy_id,
 
   g_ptr_array_add (o, g_strconcat ("territory=", t, NULL));
   g_free (t);
+  /* a --metadata file by its content (below), so nodes that mount it at
+   * different places agree; a folder by its path */
   g_ptr_array_add (o,
       g_strconcat ("metadata=",
-          opts->metadata ? opts->metadata : "(next to each file)", NULL));
+          opts->metadata == NULL ? "(next to each file)" :
+          g_file_test (opts->metadata, G_FILE_TEST_IS_REGULAR) ? "(a file)" :
+                                                                 opts->metadata,
+          NULL));
   g_ptr_array_add (o, g_strconcat ("preset=",
                           ws_loudness_preset_to_string (opts->preset), NULL));
   if (opts->preset == WS_LOUDNESS_PRESET_CUSTOM)
@@ -1697,7 +1719,7 @@ ws_cmd_check (int argc, char **argv)
   WsCheckFile **results = NULL;
   WsReportOptions ro = { 0 };
   Inputs in = { 0 };
-  GPtrArray *sidecars = g_ptr_array_new_with_free_func (sidecar_free);
+  GPtrArray *sidecars = g_ptr_array_new_with_free_func (ws_report_sidecar_free);
   GHashTable *protected = NULL;
   WsReportSet *report_set = NULL;
   WsReportEntry *report_entries = NULL;
@@ -1846,6 +1868,13 @@ ws_cmd_check (int argc, char **argv)
   in.seen_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   in.seen_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   in.excludes = ro.excludes;
+  if (resume != NULL) {
+    GStatBuf st;
+
+    /* the records are never walked as media, even inside a folder given */
+    if (g_stat (resume, &st) == 0)
+      g_hash_table_add (in.seen_dirs, stat_key (&st));
+  }
   for (int i = 1; i < argc; i++)
     add_argument (&in, argv[i]);
   paths = in.paths;
@@ -1877,28 +1906,11 @@ ws_cmd_check (int argc, char **argv)
   protected = protected_files (&in, metadata, sidecars);
   report_set = ws_report_set_new (protected, ro.force);
   {
-    const struct {
-      const char *option, *path, *name;
-      WsReportKind kind;
-    } reports[] = {
-      { "--junit", junit, "JUnit", WS_REPORT_JUNIT },
-      { "--html", html, "HTML", WS_REPORT_HTML },
-      { "--csv", ro.csv, "CSV", WS_REPORT_CSV },
-    };
+    WsReportOutputs out = { "check", json, FALSE, NULL, junit, html, ro.csv,
+      FALSE, 0 };
 
-    for (gsize i = 0; i < G_N_ELEMENTS (reports); i++) {
-      char *safe;
-
-      if (reports[i].path == NULL ||
-          ws_report_set_add (report_set, reports[i].option, reports[i].path,
-              reports[i].kind, &error))
-        continue;
-      safe = ws_cli_safe_text (reports[i].path, WS_CLI_TEXT_LINE);
-      ws_cli_error ("check: %s %s: cannot write the %s report: %s",
-          reports[i].option, safe, reports[i].name, error->message);
-      g_free (safe);
+    if (!ws_report_outputs_add (report_set, &out))
       goto end;
-    }
   }
 
   {

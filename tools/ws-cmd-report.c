@@ -356,15 +356,6 @@ cmd_merge (int argc, char **argv)
     WsReportOutputs out = { "report merge", json_stdout, !json_stdout,
       json_stdout ? NULL : json, junit, html, csv, failures_only,
       first->input_errors->len };
-    const struct {
-      const char *option, *path, *name;
-      WsReportKind kind;
-    } reports[] = {
-      { "--json", out.json, "JSON", WS_REPORT_JSON },
-      { "--junit", junit, "JUnit", WS_REPORT_JUNIT },
-      { "--html", html, "HTML", WS_REPORT_HTML },
-      { "--csv", csv, "CSV", WS_REPORT_CSV },
-    };
     GHashTable *protected = g_hash_table_new_full (g_str_hash, g_str_equal,
         g_free, NULL);
 
@@ -386,19 +377,8 @@ cmd_merge (int argc, char **argv)
     }
     set = ws_report_set_new (protected, force);
     g_hash_table_unref (protected);
-    for (gsize i = 0; i < G_N_ELEMENTS (reports); i++) {
-      char *safe;
-
-      if (reports[i].path == NULL ||
-          ws_report_set_add (set, reports[i].option, reports[i].path,
-              reports[i].kind, &error))
-        continue;
-      safe = ws_cli_safe_text (reports[i].path, WS_CLI_TEXT_LINE);
-      ws_cli_error ("report merge: %s %s: cannot write the %s report: %s",
-          reports[i].option, safe, reports[i].name, error->message);
-      g_free (safe);
+    if (!ws_report_outputs_add (set, &out))
       goto end;
-    }
     merged = g_new0 (WsReportEntry, MAX (first->files_total, 1));
     if (!place_files (parts, argv + 1, merged, first->files_total))
       goto end;

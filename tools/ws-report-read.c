@@ -522,6 +522,14 @@ read_series (Reader *r, JsonObject *o, const char *key, GArray *to)
   leave (r, at);
 }
 
+static void
+read_limits (Reader *r, JsonObject *o, WsLoudnessLimits *limits)
+{
+  limits->target_lufs = double_member (r, o, "target_lufs");
+  limits->tolerance_lu = double_member (r, o, "tolerance_lu");
+  limits->max_true_peak_dbtp = double_member (r, o, "max_true_peak_dbtp");
+}
+
 /* "engine": what the public members do not show (part reports only). */
 static void
 read_engine (Reader *r, JsonObject *e, WsCheckFile *f)
@@ -531,9 +539,7 @@ read_engine (Reader *r, JsonObject *e, WsCheckFile *f)
   f->has_audio = bool_member (r, e, "has_audio");
   f->has_video = bool_member (r, e, "has_video");
   f->loudness_measured = bool_member (r, e, "loudness_measured");
-  f->limits.target_lufs = double_member (r, e, "target_lufs");
-  f->limits.tolerance_lu = double_member (r, e, "tolerance_lu");
-  f->limits.max_true_peak_dbtp = double_member (r, e, "max_true_peak_dbtp");
+  read_limits (r, e, &f->limits);
   f->loudness_status = status_member (r, e, "loudness_status",
       WS_CHECK_NOT_APPLICABLE);
   g_free (f->loudness_message);
@@ -558,9 +564,7 @@ read_loudness (Reader *r, JsonObject *l, WsCheckFile *f)
   f->true_peak_dbtp = double_member (r, l, "true_peak_dbtp");
   f->max_momentary_lufs = double_member (r, l, "max_momentary_lufs");
   f->max_shortterm_lufs = double_member (r, l, "max_shortterm_lufs");
-  f->limits.target_lufs = double_member (r, l, "target_lufs");
-  f->limits.tolerance_lu = double_member (r, l, "tolerance_lu");
-  f->limits.max_true_peak_dbtp = double_member (r, l, "max_true_peak_dbtp");
+  read_limits (r, l, &f->limits);
   f->loudness_measured = !isnan (f->limits.target_lufs);
   f->loudness_status = status_member (r, l, "verdict", WS_CHECK_NOT_APPLICABLE);
   f->loudness_message = string_member (r, l, "message");
@@ -692,11 +696,13 @@ entry_free (gpointer data)
   g_free (e);
 }
 
-static void
-sidecar_free (gpointer data)
+void
+ws_report_sidecar_free (gpointer sidecar)
 {
-  WsReportSidecar *sc = data;
+  WsReportSidecar *sc = sidecar;
 
+  if (sc == NULL)
+    return;
   g_free (sc->path);
   g_free (sc->used_by);
   g_free (sc);
@@ -792,7 +798,7 @@ ws_report_read_part (const char *data, gsize len, const char *name,
   part = g_new0 (WsReportReadPart, 1);
   part->input_errors = g_ptr_array_new_with_free_func (g_free);
   part->files = g_ptr_array_new_with_free_func (entry_free);
-  part->sidecars = g_ptr_array_new_with_free_func (sidecar_free);
+  part->sidecars = g_ptr_array_new_with_free_func (ws_report_sidecar_free);
   r.where = g_string_new (NULL);
   info = object_member (&r, o, "part");
   if (info == NULL && !r.failed)

@@ -99,6 +99,9 @@ typedef struct {
   const WsReportPart *part; /* (nullable): a shard's report (--shard) */
 } WsReportRun;
 
+/** Frees a #WsReportSidecar (a GDestroyNotify); NULL is a no-op. */
+void ws_report_sidecar_free (gpointer sidecar);
+
 /** The check named @id of @f, or NULL. (transfer none) */
 const WsCheckItem *ws_report_find_item (const WsCheckFile *f, const char *id);
 
@@ -284,6 +287,14 @@ typedef struct {
   gboolean failures_only;
   guint input_errors;
 } WsReportOutputs;
+
+/**
+ * ws_report_outputs_add:
+ * Adds the report files of @out (--json, --junit, --html, --csv) to @set
+ * (ws_report_set_add()), before the work that fills them.
+ * Returns: FALSE, having said why on stderr, when one is refused.
+ */
+gboolean ws_report_outputs_add (WsReportSet *set, const WsReportOutputs *out);
 
 /**
  * ws_report_emit:

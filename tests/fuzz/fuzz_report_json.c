@@ -49,8 +49,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     guint counts[WS_CHECK_ERROR + 1] = { 0 };
     WsCheckOptions opts;
     WsReportRun run = { entries, part->files->len, counts, part->files->len,
-      &opts, part->sidecars, "fuzz", "watershed report merge fuzz.json",
-      "fuzz", NULL };
+      &opts, part->sidecars, "fuzz", "watershed report merge fuzz.json", "fuzz",
+      NULL };
     char *text;
 
     ws_check_options_init (&opts, NULL);
