@@ -181,6 +181,14 @@ verdict() {
 v_farm=$(verdict "$tmp/farm")
 v_turn=$(verdict "$tmp/turn")
 n_checked=$(grep -c '"path" :' "$tmp/single/report.json" || true)
+# files per shard: a file's shard is a hash of its path, so a small batch
+# splits unevenly, and the shards at once last as long as the largest
+per_shard=""
+k=0
+while [ "$k" -lt "$shards" ]; do
+  per_shard="$per_shard $(grep -c '"path" :' "$tmp/farm/parts/part-$k.json" || true)"
+  k=$((k + 1))
+done
 
 sw=$(fastest single.wall) sc=$(fastest single.cpu)
 fw=$(fastest farm.wall) fc=$(fastest farm.cpu)
@@ -189,6 +197,7 @@ mw=$(fastest merge.wall) mc=$(fastest merge.cpu)
 
 echo
 echo "files: $files x ${seconds} s 640x360 25 fps H.264 + AAC ($n_checked checked), exit $(cat "$tmp/single/status")"
+echo "files per shard:$per_shard"
 echo "machine: $cores cores, load $(cut -d' ' -f1 /proc/loadavg) (1 min) at the end; best of $repeat"
 echo
 printf '%-58s %9s %9s\n' "run (fastest)" "wall s" "CPU s"
