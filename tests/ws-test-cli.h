@@ -155,4 +155,19 @@ ws_test_tool (const char *tool, const char *const *args, char **out)
 #define WS_TEST_FFMPEG(...) \
   ws_test_tool ("ffmpeg", (const char *const[]){ __VA_ARGS__, NULL }, NULL)
 
+/**
+ * ws_test_read_text:
+ * Reads the whole file @path and fails the test when it cannot.
+ * Returns: (transfer full): its content.
+ */
+static inline char *
+ws_test_read_text (const char *path)
+{
+  char *text = NULL;
+
+  ck_assert_msg (g_file_get_contents (path, &text, NULL, NULL),
+      "cannot read %s", path);
+  return text;
+}
+
 #endif /* WS_TESTS_WS_TEST_CLI_H */
