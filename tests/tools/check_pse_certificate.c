@@ -362,36 +362,10 @@ pse_suite (void)
 int
 main (void)
 {
-  SRunner *sr;
-  const char *tools[] = { "ffmpeg", "pdftoppm", "pdftotext", "pdfinfo" };
-  int failed;
+  static const char *const tools[] = { "ffmpeg", "pdftoppm", "pdftotext",
+    "pdfinfo", NULL };
+  int status = ws_test_media_main (tools, "ws-pse-XXXXXX", &tmp_dir, make_media,
+      pse_suite);
 
-  for (gsize i = 0; i < G_N_ELEMENTS (tools); i++) {
-    char *path = g_find_program_in_path (tools[i]);
-
-    if (path == NULL) {
-      fprintf (stderr,
-          "%s is not installed (ffmpeg, poppler-utils): "
-          "skipped\n",
-          tools[i]);
-      return 77;
-    }
-    g_free (path);
-  }
-  tmp_dir = g_dir_make_tmp ("ws-pse-XXXXXX", NULL);
-  if (tmp_dir == NULL || !make_media ()) {
-    fprintf (stderr, "cannot make the test media in %s\n",
-        tmp_dir ? tmp_dir : "(no temporary folder)");
-    if (tmp_dir)
-      ws_test_remove_tree (tmp_dir);
-    g_free (tmp_dir);
-    return 1;
-  }
-  sr = srunner_create (pse_suite ());
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  ws_test_remove_tree (tmp_dir);
-  g_free (tmp_dir);
-  return failed == 0 ? 0 : 1;
+  return status;
 }
