@@ -1404,12 +1404,19 @@ announce_opening (WsRatingGate *self, gboolean passes, gboolean ends_blocked)
   if (self->out_blocked && passes) {
     GstEvent *start = ws_programme_start_event_new ();
     GstEvent *rating = NULL;
+    GstEvent *up = ws_programme_start_upstream_event_new ();
     gchar *name = gst_object_get_name (GST_OBJECT_CAST (self));
 
     gst_structure_set (gst_event_writable_structure (start), "opened-by",
         G_TYPE_STRING, name, NULL);
+    gst_structure_set (gst_event_writable_structure (up), "opened-by",
+        G_TYPE_STRING, name, NULL);
     g_free (name);
     GST_INFO_OBJECT (self, "the gate opens: announcing the programme start");
+    /* upstream too, for an overlay before the gate (ratingoverlay !
+     * ratinggate): not serialized, it starts its showing at its next
+     * frame */
+    gst_pad_push_event (self->sinkpad, up);
     gst_pad_push_event (self->srcpad, start);
     gst_pad_sticky_events_foreach (self->srcpad, copy_rating_event, &rating);
     if (rating != NULL) {

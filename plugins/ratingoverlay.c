@@ -1000,6 +1000,23 @@ ws_rating_overlay_sink_event (GstBaseTransform *trans, GstEvent *event)
       ->sink_event (trans, event);
 }
 
+/* A ratinggate after us opened (ratingoverlay ! ratinggate): the upstream
+ * announcement arrives on our source pad, maybe from another thread
+ * (through a queue), so it is only noted here and taken at the next frame. */
+static gboolean
+ws_rating_overlay_src_event (GstBaseTransform *trans, GstEvent *event)
+{
+  WsRatingOverlay *self = WS_RATING_OVERLAY (trans);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_CUSTOM_UPSTREAM &&
+      ws_event_has_name (event, WS_PROGRAMME_START_EVENT_NAME)) {
+    GST_INFO_OBJECT (self, "programme start from downstream (a gate opened)");
+    g_atomic_int_set (&self->upstream_start, 1);
+  }
+  return GST_BASE_TRANSFORM_CLASS (ws_rating_overlay_parent_class)
+      ->src_event (trans, event);
+}
+
 static const char *
 mode_nick (WsRatingOverlayMode mode)
 {
@@ -1074,6 +1091,8 @@ ws_rating_overlay_before_transform (GstBaseTransform *trans, GstBuffer *buf)
       self->trigger = TRUE;
     self->break_end = FALSE;
   }
+  if (g_atomic_int_compare_and_exchange (&self->upstream_start, 1, 0))
+    self->trigger = TRUE;
   if (self->trigger) {
     GST_INFO_OBJECT (self, "showing the guidance from %" GST_TIME_FORMAT,
         GST_TIME_ARGS (rt));
@@ -1257,6 +1276,7 @@ ws_rating_overlay_start (GstBaseTransform *trans)
 
   self->trigger = TRUE;
   self->break_end = FALSE;
+  g_atomic_int_set (&self->upstream_start, 0);
   self->episode = FALSE;
   self->rebase = FALSE;
   self->episode_start = 0;
@@ -1575,6 +1595,7 @@ ws_rating_overlay_class_init (WsRatingOverlayClass *klass)
       ws_rating_overlay_transform_caps);
   trans_class->set_caps = GST_DEBUG_FUNCPTR (ws_rating_overlay_set_caps);
   trans_class->sink_event = GST_DEBUG_FUNCPTR (ws_rating_overlay_sink_event);
+  trans_class->src_event = GST_DEBUG_FUNCPTR (ws_rating_overlay_src_event);
   trans_class->before_transform = GST_DEBUG_FUNCPTR (
       ws_rating_overlay_before_transform);
   trans_class->transform_ip = GST_DEBUG_FUNCPTR (

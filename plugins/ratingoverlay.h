@@ -103,6 +103,7 @@ struct _WsRatingOverlay {
 
   /* timing, in running time */
   gboolean trigger;     /* start an episode at the next buffer */
+  gint upstream_start;  /* atomic: a gate after us opened (src pad) */
   gboolean break_end;   /* a break ended: start one if the rule says so */
   gboolean episode;     /* an episode has started */
   gint64 episode_start; /* may be negative after a flush */

@@ -49,6 +49,7 @@ ws_event_has_name (GstEvent *event, const char *name)
     case GST_EVENT_CUSTOM_DOWNSTREAM:
     case GST_EVENT_CUSTOM_DOWNSTREAM_STICKY:
     case GST_EVENT_CUSTOM_DOWNSTREAM_OOB:
+    case GST_EVENT_CUSTOM_UPSTREAM:
     case GST_EVENT_CUSTOM_BOTH:
     case GST_EVENT_CUSTOM_BOTH_OOB:
       break;
@@ -231,5 +232,12 @@ GstEvent *
 ws_programme_start_event_new (void)
 {
   return gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM,
+      gst_structure_new_empty (WS_PROGRAMME_START_EVENT_NAME));
+}
+
+GstEvent *
+ws_programme_start_upstream_event_new (void)
+{
+  return gst_event_new_custom (GST_EVENT_CUSTOM_UPSTREAM,
       gst_structure_new_empty (WS_PROGRAMME_START_EVENT_NAME));
 }

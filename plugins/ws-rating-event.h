@@ -105,6 +105,16 @@ GstEvent *ws_break_end_event_new (void);
 /** Returns: (transfer full): a `watershed-programme-start` event. */
 GstEvent *ws_programme_start_event_new (void);
 
+/**
+ * ws_programme_start_upstream_event_new:
+ * The same announcement travelling upstream (GST_EVENT_CUSTOM_UPSTREAM),
+ * which ratinggate also sends when it opens, for a ratingoverlay placed
+ * before it (`ratingoverlay ! ratinggate`): not serialized, so the overlay
+ * starts its showing at the next frame it draws.
+ * Returns: (transfer full): an upstream `watershed-programme-start` event.
+ */
+GstEvent *ws_programme_start_upstream_event_new (void);
+
 /** Returns: TRUE when @event is a custom event whose structure is @name. */
 gboolean ws_event_has_name (GstEvent *event, const char *name);
 

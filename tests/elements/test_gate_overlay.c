@@ -220,6 +220,61 @@ GST_START_TEST (test_gate_overlay_badge_seen_after_opening)
 
 GST_END_TEST;
 
+/* The order the issue names, the overlay before the gate: the gate's
+ * upstream announcement reaches the overlay within a frame (not
+ * serialized: the frame at the opening has already been drawn), so the
+ * badge is seen for its whole duration from the next frame. */
+GST_START_TEST (test_overlay_before_gate_badge_seen_after_opening)
+{
+  GstHarness *h = gst_harness_new_parse (
+      "ratingoverlay mode=at-start fade=0 show-text=false "
+      "duration=5000000000 ! ratinggate policy=uk-ofcom clock=scheduled "
+      "start-time=" START " slate-text=\"\"");
+  GstVideoInfo info;
+  GstVideoRectangle badge = { 0, 0, 0, 0 };
+  guint n_frames = (guint) ((OPEN_NS + BADGE_NS + 2 * GST_SECOND) / FRAME_NS);
+  guint seen_badge = 0;
+  GstClockTime after_open = OPEN_NS +
+                            FRAME_NS; /* the frame after the opening */
+
+  rgba_info (&info);
+  gst_harness_set_src_caps (h, gst_video_info_to_caps (&info));
+  fail_unless (gst_harness_push_event (h, bbfc_event ("15")));
+
+  for (guint n = 0; n < n_frames; n++) {
+    GstClockTime t = n * FRAME_NS;
+    GstBuffer *out;
+    Look look;
+
+    fail_unless_equals_int (gst_harness_push (h, programme_frame (n)),
+        GST_FLOW_OK);
+    out = gst_harness_pull (h);
+    if (n == 0)
+      badge_box (find_in_bin (h->element, "ratingoverlay"), &badge);
+    look = look_at (out, &badge);
+    gst_buffer_unref (out);
+
+    /* the gate's slate hides the showing at the stream start */
+    fail_unless_equals_int (look.kind,
+        t < OPEN_NS ? FRAME_SLATE : FRAME_PROGRAMME);
+    if (t < OPEN_NS) {
+      fail_unless_equals_int (look.badge_pixels, 0);
+    } else if (t >= after_open && t < after_open + BADGE_NS) {
+      fail_unless (look.badge_pixels > (guint) (badge.w * badge.h / 4),
+          "no badge at %" GST_TIME_FORMAT " (%u pixels)", GST_TIME_ARGS (t),
+          look.badge_pixels);
+      seen_badge++;
+    } else {
+      fail_unless_equals_int (look.badge_pixels, 0);
+    }
+  }
+  /* the showing's whole duration, every frame with the programme */
+  fail_unless_equals_int (seen_badge, BADGE_NS / FRAME_NS);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 /* ---- the events the gate sends ---------------------------------------- */
 
 /* the custom events of @h's sink queue, by name, in order ("" for others) */
@@ -638,7 +693,7 @@ live_teardown (void)
  * machine, or a sanitizer build), for the caller to try again with a
  * longer lead; otherwise checks every frame on the pixels. */
 static gboolean
-live_run (gint lead_s)
+live_run (gint lead_s, gboolean overlay_first)
 {
   const gchar *dir = live_dir;
   /* the shipped sample: bbfc:15 for GB (WATERSHED_DATADIR: meson sets it) */
@@ -655,19 +710,28 @@ live_run (gint lead_s)
   gboolean seen_prog = FALSE;
   gint64 deadline;
 
+  /* the issue's order (overlay, then gate: the gate's upstream
+   * announcement, a frame late) or the documented one (gate, then overlay:
+   * serialized, on the frame) */
+  gchar *gate_desc = g_strdup_printf ("ratinggate policy=\"%s\" clock=wall "
+                                      "slate-text=\"\"",
+      policy);
+  const gchar *overlay_desc = "ratingoverlay name=overlay mode=at-start fade=0 "
+                              "show-text=false show-descriptors=false "
+                              "duration=1000000000";
+  guint late = overlay_first ? 1 : 0;
+
   fail_unless (dir != NULL && g_getenv ("WATERSHED_DATADIR") != NULL);
   launch =
       g_strdup_printf ("videotestsrc is-live=true pattern=solid-color "
                        "foreground-color=0xff%02x%02x%02x ! "
                        "video/"
                        "x-raw,format=RGBA,width=%d,height=%d,framerate=%d/1 ! "
-                       "ratingtag location=\"%s\" territory=GB ! "
-                       "ratinggate policy=\"%s\" clock=wall slate-text=\"\" ! "
-                       "ratingoverlay name=overlay mode=at-start fade=0 "
-                       "show-text=false show-descriptors=false "
-                       "duration=1000000000 ! appsink name=sink "
-                       "emit-signals=true sync=false",
-          PR, PG, PB, W, H, FPS, sidecar, policy);
+                       "ratingtag location=\"%s\" territory=GB ! %s ! %s ! "
+                       "appsink name=sink emit-signals=true sync=false",
+          PR, PG, PB, W, H, FPS, sidecar,
+          overlay_first ? overlay_desc : gate_desc,
+          overlay_first ? gate_desc : overlay_desc);
   pipe = gst_parse_launch (launch, NULL);
   fail_unless (pipe != NULL);
   sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
@@ -736,7 +800,9 @@ live_run (gint lead_s)
       continue;
     }
     fail_unless_equals_int (look.kind, FRAME_PROGRAMME);
-    if (i < first_prog + FPS) {
+    if (i < first_prog + late) {
+      fail_unless_equals_int (look.badge_pixels, 0);
+    } else if (i < first_prog + late + FPS) {
       fail_unless (look.badge_pixels > (guint) (badge.w * badge.h / 4),
           "frame %u: no badge", i);
       n_badge++;
@@ -756,6 +822,7 @@ end:
   gst_object_unref (sink);
   gst_object_unref (pipe);
   g_free (policy);
+  g_free (gate_desc);
   g_free (sidecar);
   g_free (launch);
   return first_prog > 0;
@@ -765,12 +832,14 @@ end:
  * again with a longer lead */
 GST_START_TEST (test_gate_overlay_live_wall_clock)
 {
-  gint lead_s = 2;
+  for (gint overlay_first = 0; overlay_first < 2; overlay_first++) {
+    gint lead_s = 2;
 
-  while (!live_run (lead_s)) {
-    lead_s *= 2;
-    fail_unless (lead_s <= 16, "the pipeline never started before the "
-                               "opening");
+    while (!live_run (lead_s, overlay_first)) {
+      lead_s *= 2;
+      fail_unless (lead_s <= 16, "the pipeline never started before the "
+                                 "opening");
+    }
   }
 }
 
@@ -786,6 +855,7 @@ gate_overlay_suite (void)
 
   suite_add_tcase (s, step);
   tcase_add_test (step, test_gate_overlay_badge_seen_after_opening);
+  tcase_add_test (step, test_overlay_before_gate_badge_seen_after_opening);
   tcase_add_test (step, test_gate_announces_each_opening);
   tcase_add_test (step, test_gate_open_from_start_announces_nothing);
   suite_add_tcase (s, seek);
