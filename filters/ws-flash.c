@@ -24,6 +24,14 @@
  *    cancel). Only cells that mix very different saturated colours are
  *    approximate, and a flashing region's cells are uniform except on its
  *    border. tests/filters/check_flash.c checks both exact cases.
+ *    The tables follow the display model (setup_display()): SDR EOTFs
+ *    relative to the peak, PQ relative to 10000 cd/m^2; for HLG the
+ *    per-component tables hold scene light and the OOTF (a function of the
+ *    pixel's luminance, not per component) is applied per cell, through a
+ *    table of x^gamma, while the luma table holds a neutral pixel's display
+ *    light (E^gamma), so the formula above stays exact for neutral and
+ *    uniform cells. BT.2020 primaries change the luminance weights; the red
+ *    value is taken on BT.709 components (tests/filters/check_flash_hdr.c).
  *
  * 3. Transitions. Each cell runs a zig-zag (peak/trough) detector per kind:
  *    a leg is a run in one direction, ended when the value moves back by more
@@ -56,6 +64,7 @@
 #include "ws-pattern.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,8 +118,9 @@ struct WsFlash {
   WsFlashMatrix matrix;
 
   int yuv;
-  int depth; /* 8 or 10 */
-  int msb;   /* P010: 10 bits in the high bits */
+  int depth;     /* 8, 10 or 12 */
+  int msb;       /* P010 / P012: right shift to the code (6 or 4), else 0 */
+  unsigned mask; /* (1 << depth) - 1 */
   int n_planes;
   size_t row_bytes[4];
   int plane_rows[4];
@@ -125,9 +135,18 @@ struct WsFlash {
   double *inv_n1; /* 1 / chroma samples per cell */
 
   uint64_t *acc;       /* [n_cells * 4] */
-  uint16_t lut[1024];  /* code -> linear light * LIN_ONE */
-  uint64_t lutc[1024]; /* lut | code << 32 */
+  uint16_t lut[4096];  /* code -> linear light * LIN_ONE (HLG: scene) */
+  uint64_t lutc[4096]; /* neutral display light * LIN_ONE | code << 32 */
   float eotf_tab[EOTF_STEPS + 2];
+  float gamma_tab[EOTF_STEPS + 2]; /* HLG: x^gamma (the OOTF) */
+
+  /* display model */
+  double scale_cd_m2; /* cd/m^2 of linear 1.0: SDR peak, 10000, L_W */
+  double hlg_gamma;   /* 0 unless HLG */
+  double kl[3];       /* luminance coefficients of the primaries */
+  int to709;          /* BT.2020 primaries: convert for the red rule */
+  double m709[9];     /* BT.2020 -> BT.709 linear RGB */
+  double red_scale;   /* linear 1.0 in units of the SDR peak */
 
   /* Y'CbCr normalisation and matrix */
   double y_off, y_scale, c_off, c_scale;
@@ -160,7 +179,7 @@ struct WsFlash {
   WsPattern *pattern;
   float *pat_plane;
   int pat_w, pat_h, pat_step;
-  float pat_lut[1024]; /* luma code -> cd/m^2 */
+  float pat_lut[4096]; /* luma code -> cd/m^2 (neutral display light) */
 
   WsFlashFrameFunc frame_func;
   WsFlashIncidentFunc incident_func;
@@ -195,6 +214,8 @@ ws_flash_params_init (WsFlashParams *params)
   params->pattern_area_limit = 0.25;
   params->pattern_stationary_s = 0.5;
   params->pattern_step = 0;
+  params->primaries = WS_FLASH_PRIMARIES_BT709;
+  params->hlg_peak_cd_m2 = 1000.0;
 }
 
 static const char *const format_names[WS_FLASH_FORMAT_LAST] = {
@@ -219,6 +240,12 @@ static const char *const format_names[WS_FLASH_FORMAT_LAST] = {
   "BGRA",
   "ARGB",
   "ABGR",
+  "I422_10LE",
+  "Y444_10LE",
+  "I420_12LE",
+  "I422_12LE",
+  "Y444_12LE",
+  "P012_LE",
 };
 
 const char *
@@ -232,7 +259,85 @@ ws_flash_format_to_string (WsFlashFormat format)
 int
 ws_flash_format_is_yuv (WsFlashFormat format)
 {
-  return format >= WS_FLASH_FORMAT_I420 && format <= WS_FLASH_FORMAT_P010;
+  return (format >= WS_FLASH_FORMAT_I420 && format <= WS_FLASH_FORMAT_P010) ||
+         (format >= WS_FLASH_FORMAT_I422_10LE &&
+             format <= WS_FLASH_FORMAT_P012);
+}
+
+int
+ws_flash_format_bit_depth (WsFlashFormat format)
+{
+  switch (format) {
+    case WS_FLASH_FORMAT_UNKNOWN:
+    case WS_FLASH_FORMAT_LAST:
+      return 0;
+    case WS_FLASH_FORMAT_I420_10LE:
+    case WS_FLASH_FORMAT_P010:
+    case WS_FLASH_FORMAT_I422_10LE:
+    case WS_FLASH_FORMAT_Y444_10LE:
+      return 10;
+    case WS_FLASH_FORMAT_I420_12LE:
+    case WS_FLASH_FORMAT_I422_12LE:
+    case WS_FLASH_FORMAT_Y444_12LE:
+    case WS_FLASH_FORMAT_P012:
+      return 12;
+    default:
+      return (int) format > 0 && format < WS_FLASH_FORMAT_LAST ? 8 : 0;
+  }
+}
+
+const char *
+ws_flash_eotf_to_string (WsFlashEotf eotf)
+{
+  switch (eotf) {
+    case WS_FLASH_EOTF_SRGB:
+      return "sdr-srgb";
+    case WS_FLASH_EOTF_GAMMA24:
+      return "sdr-bt1886";
+    case WS_FLASH_EOTF_PQ:
+      return "pq";
+    case WS_FLASH_EOTF_HLG:
+      return "hlg";
+  }
+  return "unknown";
+}
+
+const char *
+ws_flash_eotf_describe (WsFlashEotf eotf)
+{
+  switch (eotf) {
+    case WS_FLASH_EOTF_SRGB:
+      return "SDR, sRGB (IEC 61966-2-1) EOTF";
+    case WS_FLASH_EOTF_GAMMA24:
+      return "SDR, BT.1886 EOTF (gamma 2.4, black 0)";
+    case WS_FLASH_EOTF_PQ:
+      return "HDR, SMPTE ST 2084 (BT.2100 PQ) EOTF";
+    case WS_FLASH_EOTF_HLG:
+      return "HDR, BT.2100 HLG (inverse OETF and OOTF)";
+  }
+  return "unknown";
+}
+
+const char *
+ws_flash_primaries_to_string (WsFlashPrimaries primaries)
+{
+  switch (primaries) {
+    case WS_FLASH_PRIMARIES_BT709:
+      return "bt709";
+    case WS_FLASH_PRIMARIES_BT2020:
+      return "bt2020";
+  }
+  return "unknown";
+}
+
+double
+ws_flash_hlg_system_gamma (double peak_cd_m2)
+{
+  if (!(peak_cd_m2 > 0.0))
+    return 1.2;
+  if (peak_cd_m2 >= 400.0 && peak_cd_m2 <= 2000.0)
+    return 1.2 + 0.42 * log10 (peak_cd_m2 / 1000.0);
+  return 1.2 * pow (1.111, log2 (peak_cd_m2 / 1000.0));
 }
 
 const char *
@@ -284,7 +389,7 @@ setup_layout (WsFlash *f)
   int h = f->height, ch = (h + 1) / 2;
   int o[3];
 
-  f->depth = 8;
+  f->depth = ws_flash_format_bit_depth (f->format);
   f->msb = 0;
   f->yuv = ws_flash_format_is_yuv (f->format);
   switch (f->format) {
@@ -338,22 +443,33 @@ setup_layout (WsFlash *f)
       break;
     }
     case WS_FLASH_FORMAT_I420_10LE:
+    case WS_FLASH_FORMAT_I420_12LE:
+    case WS_FLASH_FORMAT_I422_10LE:
+    case WS_FLASH_FORMAT_I422_12LE:
+    case WS_FLASH_FORMAT_Y444_10LE:
+    case WS_FLASH_FORMAT_Y444_12LE: {
+      int hs = f->format == WS_FLASH_FORMAT_Y444_10LE ||
+                       f->format == WS_FLASH_FORMAT_Y444_12LE ?
+                   0 :
+                   1;
+      int vs = f->format == WS_FLASH_FORMAT_I420_10LE ||
+               f->format == WS_FLASH_FORMAT_I420_12LE;
       set_comp (&f->comps[0], 0, 0, 2, 0, 0);
-      set_comp (&f->comps[1], 1, 0, 2, 1, 1);
-      set_comp (&f->comps[2], 2, 0, 2, 1, 1);
-      f->depth = 10;
+      set_comp (&f->comps[1], 1, 0, 2, hs, vs);
+      set_comp (&f->comps[2], 2, 0, 2, hs, vs);
       f->n_planes = 3;
       f->row_bytes[0] = 2 * w;
-      f->row_bytes[1] = f->row_bytes[2] = 2 * cw;
+      f->row_bytes[1] = f->row_bytes[2] = 2 * (hs ? cw : w);
       f->plane_rows[0] = h;
-      f->plane_rows[1] = f->plane_rows[2] = ch;
+      f->plane_rows[1] = f->plane_rows[2] = vs ? ch : h;
       break;
+    }
     case WS_FLASH_FORMAT_P010:
+    case WS_FLASH_FORMAT_P012:
       set_comp (&f->comps[0], 0, 0, 2, 0, 0);
       set_comp (&f->comps[1], 1, 0, 4, 1, 1);
       set_comp (&f->comps[2], 1, 2, 4, 1, 1);
-      f->depth = 10;
-      f->msb = 1;
+      f->msb = 16 - f->depth;
       f->n_planes = 2;
       f->row_bytes[0] = 2 * w;
       f->row_bytes[1] = 4 * cw;
@@ -400,6 +516,7 @@ setup_layout (WsFlash *f)
     default:
       return 0;
   }
+  f->mask = (1u << f->depth) - 1u;
   return 1;
 }
 
@@ -464,6 +581,34 @@ fill_inverse_counts (WsFlash *f, const Grid *g, double *inv)
   return 1;
 }
 
+/* SMPTE ST 2084: normalised signal -> luminance / 10000 cd/m^2. */
+static double
+pq_eotf (double v)
+{
+  const double m1 = 2610.0 / 16384.0, m2 = 2523.0 / 4096.0 * 128.0;
+  const double c1 = 3424.0 / 4096.0, c2 = 2413.0 / 4096.0 * 32.0;
+  const double c3 = 2392.0 / 4096.0 * 32.0;
+  double e = pow (v, 1.0 / m2);
+  double num = e - c1;
+  if (num <= 0.0)
+    return 0.0;
+  return pow (num / (c2 - c3 * e), 1.0 / m1);
+}
+
+/* BT.2100 HLG inverse OETF: signal -> normalised scene light. */
+static double
+hlg_inverse_oetf (double v)
+{
+  const double a = 0.17883277, b = 1.0 - 4.0 * a;
+  const double c = 0.5 - a * log (4.0 * a);
+  if (v <= 0.5)
+    return v * v / 3.0;
+  return (exp ((v - c) / a) + b) / 12.0;
+}
+
+/* One component's linear light, 0..1: display light (relative to the
+ * display model's scale) or, for HLG, scene light (the OOTF follows once
+ * per cell, see display_rgb()). */
 static double
 eotf_exact (WsFlashEotf eotf, double v)
 {
@@ -471,13 +616,22 @@ eotf_exact (WsFlashEotf eotf, double v)
     return 0.0;
   if (v >= 1.0)
     return 1.0;
-  if (eotf == WS_FLASH_EOTF_GAMMA24)
-    return pow (v, 2.4);
+  switch (eotf) {
+    case WS_FLASH_EOTF_GAMMA24:
+      return pow (v, 2.4);
+    case WS_FLASH_EOTF_PQ:
+      return pq_eotf (v);
+    case WS_FLASH_EOTF_HLG:
+      return hlg_inverse_oetf (v);
+    case WS_FLASH_EOTF_SRGB:
+      break;
+  }
   return v <= 0.04045 ? v / 12.92 : pow ((v + 0.055) / 1.055, 2.4);
 }
 
+/* Linear interpolation in a table of EOTF_STEPS + 2 values over 0..1. */
 static inline double
-eotf_fast (const WsFlash *f, double v)
+table_fast (const float *tab, double v)
 {
   double x;
   int i;
@@ -487,7 +641,55 @@ eotf_fast (const WsFlash *f, double v)
     return 1.0;
   x = v * EOTF_STEPS;
   i = (int) x;
-  return f->eotf_tab[i] + (f->eotf_tab[i + 1] - f->eotf_tab[i]) * (x - i);
+  return tab[i] + (tab[i + 1] - tab[i]) * (x - i);
+}
+
+static inline double
+eotf_fast (const WsFlash *f, double v)
+{
+  return table_fast (f->eotf_tab, v);
+}
+
+/* The display model: scale, luminance coefficients, HLG OOTF, red rule. */
+static void
+setup_display (WsFlash *f)
+{
+  /* BT.2020 -> BT.709 linear RGB (ITU-R BT.2407, the inverse of BT.2087's
+   * BT.709 -> BT.2020 matrix) */
+  static const double m709[9] = { 1.6605, -0.5876, -0.0728, -0.1246, 1.1329,
+    -0.0083, -0.0182, -0.1006, 1.1187 };
+
+  switch (f->p.eotf) {
+    case WS_FLASH_EOTF_PQ:
+      f->scale_cd_m2 = 10000.0;
+      break;
+    case WS_FLASH_EOTF_HLG:
+      f->scale_cd_m2 = f->p.hlg_peak_cd_m2;
+      f->hlg_gamma = ws_flash_hlg_system_gamma (f->p.hlg_peak_cd_m2);
+      for (int i = 0; i <= EOTF_STEPS; i++)
+        f->gamma_tab[i] = (float) pow ((double) i / EOTF_STEPS, f->hlg_gamma);
+      f->gamma_tab[EOTF_STEPS + 1] = 1.0f;
+      break;
+    default:
+      f->scale_cd_m2 = f->p.peak_cd_m2;
+      break;
+  }
+  /* the red rule's R, G, B in units of the SDR peak: 1 in SDR */
+  f->red_scale = f->p.eotf == WS_FLASH_EOTF_PQ ||
+                         f->p.eotf == WS_FLASH_EOTF_HLG ?
+                     f->scale_cd_m2 / f->p.peak_cd_m2 :
+                     1.0;
+  if (f->p.primaries == WS_FLASH_PRIMARIES_BT2020) {
+    f->kl[0] = 0.2627;
+    f->kl[1] = 0.6780;
+    f->kl[2] = 0.0593;
+    f->to709 = 1;
+    memcpy (f->m709, m709, sizeof (m709));
+  } else {
+    f->kl[0] = 0.2126;
+    f->kl[1] = 0.7152;
+    f->kl[2] = 0.0722;
+  }
 }
 
 static void
@@ -497,6 +699,7 @@ setup_tables (WsFlash *f)
   double maxv = (double) ((1 << f->depth) - 1);
   int n = 1 << f->depth;
 
+  setup_display (f);
   for (int i = 0; i <= EOTF_STEPS; i++)
     f->eotf_tab[i] = (float) eotf_exact (f->p.eotf, (double) i / EOTF_STEPS);
   f->eotf_tab[EOTF_STEPS + 1] = 1.0f;
@@ -513,12 +716,18 @@ setup_tables (WsFlash *f)
   f->c_off = 128.0 * k;
   for (int i = 0; i < n; i++) {
     double v = eotf_exact (f->p.eotf, (i - f->y_off) / f->y_scale);
+    /* a neutral pixel's display light: for HLG the OOTF of Y_S = E */
+    double d = f->hlg_gamma > 0.0 ? pow (v, f->hlg_gamma) : v;
     f->lut[i] = (uint16_t) lrint (v * LIN_ONE);
-    f->lutc[i] = f->lut[i] | ((uint64_t) i << 32);
+    f->lutc[i] = (uint64_t) lrint (d * LIN_ONE) | ((uint64_t) i << 32);
   }
   {
-    double kr = f->matrix == WS_FLASH_MATRIX_BT601 ? 0.299 : 0.2126;
-    double kb = f->matrix == WS_FLASH_MATRIX_BT601 ? 0.114 : 0.0722;
+    double kr = f->matrix == WS_FLASH_MATRIX_BT601  ? 0.299 :
+                f->matrix == WS_FLASH_MATRIX_BT2020 ? 0.2627 :
+                                                      0.2126;
+    double kb = f->matrix == WS_FLASH_MATRIX_BT601  ? 0.114 :
+                f->matrix == WS_FLASH_MATRIX_BT2020 ? 0.0593 :
+                                                      0.0722;
     double kg = 1.0 - kr - kb;
     f->cr_r = 2.0 * (1.0 - kr);
     f->cb_b = 2.0 * (1.0 - kb);
@@ -531,7 +740,11 @@ static int
 params_valid (const WsFlashParams *p)
 {
   return p->peak_cd_m2 > 0.0 && p->peak_cd_m2 <= 10000.0 &&
-         (p->eotf == WS_FLASH_EOTF_SRGB || p->eotf == WS_FLASH_EOTF_GAMMA24) &&
+         (p->eotf == WS_FLASH_EOTF_SRGB || p->eotf == WS_FLASH_EOTF_GAMMA24 ||
+             p->eotf == WS_FLASH_EOTF_PQ || p->eotf == WS_FLASH_EOTF_HLG) &&
+         (p->primaries == WS_FLASH_PRIMARIES_BT709 ||
+             p->primaries == WS_FLASH_PRIMARIES_BT2020) &&
+         p->hlg_peak_cd_m2 >= 100.0 && p->hlg_peak_cd_m2 <= 10000.0 &&
          p->flash_delta_cd_m2 > 0.0 && p->dark_limit_cd_m2 > 0.0 &&
          p->red_delta > 0.0 && p->max_flashes >= 1 &&
          2 * p->max_flashes + 1 <= WINDOW_FRAMES && p->area_limit > 0.0 &&
@@ -581,8 +794,12 @@ setup_pattern (WsFlash *f)
       (size_t) f->pat_w * (size_t) f->pat_h * sizeof (float));
   if (f->pat_plane == NULL)
     return WS_RESULT_NO_MEMORY;
+  /* the neutral display light of each code, in cd/m^2 of the display
+   * model (SDR peak, PQ absolute, HLG after its OOTF): patterns are judged
+   * in absolute luminance as flashes are */
   for (int i = 0; i < n; i++)
-    f->pat_lut[i] = (float) (f->lut[i] / LIN_ONE * f->p.peak_cd_m2);
+    f->pat_lut[i] = (float) ((double) (f->lutc[i] & 0xffffffffu) / LIN_ONE *
+                             f->scale_cd_m2);
   return WS_RESULT_OK;
 }
 
@@ -598,7 +815,8 @@ ws_flash_new (WsFlash **out, int width, int height, WsFlashFormat format,
   if (out == NULL || width < 2 || height < 2 ||
       width > WS_FLASH_MAX_DIMENSION || height > WS_FLASH_MAX_DIMENSION ||
       (range != WS_FLASH_RANGE_LIMITED && range != WS_FLASH_RANGE_FULL) ||
-      (matrix != WS_FLASH_MATRIX_BT709 && matrix != WS_FLASH_MATRIX_BT601))
+      (matrix != WS_FLASH_MATRIX_BT709 && matrix != WS_FLASH_MATRIX_BT601 &&
+          matrix != WS_FLASH_MATRIX_BT2020))
     return WS_RESULT_INVALID_ARGUMENT;
   if (params == NULL) {
     ws_flash_params_init (&defaults);
@@ -740,6 +958,58 @@ ws_flash_set_callbacks (WsFlash *flash, WsFlashFrameFunc frame_func,
 }
 
 WsResult
+ws_flash_get_display (const WsFlash *flash, WsFlashDisplay *display)
+{
+  if (flash == NULL || display == NULL)
+    return WS_RESULT_INVALID_ARGUMENT;
+  memset (display, 0, sizeof (*display));
+  display->eotf = flash->p.eotf;
+  display->primaries = flash->p.primaries;
+  display->matrix = flash->matrix;
+  display->range = flash->range;
+  display->bit_depth = flash->depth;
+  display->peak_cd_m2 = flash->scale_cd_m2;
+  display->hlg_gamma = flash->hlg_gamma;
+  display->standard = WS_FLASH_STANDARD;
+  return WS_RESULT_OK;
+}
+
+int
+ws_flash_display_describe (const WsFlashDisplay *d, char *buf, size_t size)
+{
+  const char *prim;
+  char tail[64];
+
+  if (d == NULL || (buf == NULL && size > 0))
+    return -1;
+  prim = d->primaries == WS_FLASH_PRIMARIES_BT2020 ? "BT.2020" : "BT.709";
+  snprintf (tail, sizeof (tail), "%s primaries; %d-bit", prim, d->bit_depth);
+  switch (d->eotf) {
+    case WS_FLASH_EOTF_PQ:
+      return snprintf (buf, size,
+          "HDR: SMPTE ST 2084 (BT.2100 PQ) EOTF, absolute luminance, no tone "
+          "mapping; %s",
+          tail);
+    case WS_FLASH_EOTF_HLG:
+      return snprintf (buf, size,
+          "HDR: BT.2100 HLG on a display of nominal peak %.0f cd/m\u00b2, "
+          "system gamma %.2f; %s",
+          d->peak_cd_m2, d->hlg_gamma, tail);
+    case WS_FLASH_EOTF_GAMMA24:
+      return snprintf (buf, size,
+          "SDR display model: BT.1886 EOTF (gamma 2.4, black 0), peak white "
+          "%.0f cd/m\u00b2; %s",
+          d->peak_cd_m2, tail);
+    case WS_FLASH_EOTF_SRGB:
+      break;
+  }
+  return snprintf (buf, size,
+      "SDR display model: sRGB (IEC 61966-2-1) EOTF, peak white %.0f "
+      "cd/m\u00b2; %s",
+      d->peak_cd_m2, tail);
+}
+
+WsResult
 ws_flash_get_grid (const WsFlash *flash, int *columns, int *rows)
 {
   if (flash == NULL)
@@ -753,11 +1023,14 @@ ws_flash_get_grid (const WsFlash *flash, int *columns, int *rows)
 
 /* ---- sampling kernels ------------------------------------------------- */
 
+/* A 10- or 12-bit code from a little-endian word: @shift is 16 - depth for
+ * the high-bit layouts (P010, P012), 0 otherwise; @mask keeps the code in
+ * the LUT whatever the unused bits hold. */
 static inline unsigned
-rd16 (const uint8_t *p, int msb)
+rd16 (const uint8_t *p, int shift, unsigned mask)
 {
   unsigned v = (unsigned) p[0] | ((unsigned) p[1] << 8);
-  return msb ? v >> 6 : v & 0x3ff;
+  return (v >> shift) & mask;
 }
 
 /* Luma kernel: lutc[] packs the neutral linear luminance (low 32 bits) and
@@ -779,23 +1052,17 @@ span_luma8 (const uint8_t *p, int n, size_t bs, const uint64_t *lutc)
 }
 
 static inline uint64_t
-span_luma16 (const uint8_t *p, int n, size_t bs, const uint64_t *lutc, int msb)
+span_luma16 (const uint8_t *p, int n, size_t bs, const uint64_t *lutc,
+    int shift, unsigned mask)
 {
   uint64_t s0 = 0, s1 = 0;
   int i = 0;
-  if (msb) {
-    for (; i + 1 < n; i += 2) {
-      s0 += lutc[rd16 (p + (size_t) i * bs, 1)];
-      s1 += lutc[rd16 (p + (size_t) (i + 1) * bs, 1)];
-    }
-  } else {
-    for (; i + 1 < n; i += 2) {
-      s0 += lutc[rd16 (p + (size_t) i * bs, 0)];
-      s1 += lutc[rd16 (p + (size_t) (i + 1) * bs, 0)];
-    }
+  for (; i + 1 < n; i += 2) {
+    s0 += lutc[rd16 (p + (size_t) i * bs, shift, mask)];
+    s1 += lutc[rd16 (p + (size_t) (i + 1) * bs, shift, mask)];
   }
   if (i < n)
-    s0 += lutc[rd16 (p + (size_t) i * bs, msb)];
+    s0 += lutc[rd16 (p + (size_t) i * bs, shift, mask)];
   return s0 + s1;
 }
 
@@ -833,9 +1100,9 @@ sample_luma (WsFlash *f, const WsFlashFrame *fr)
           s = span_luma8 (p, n, bs, lutc);
       } else {
         if (bs == 4)
-          s = span_luma16 (p, n, 4, lutc, f->msb);
+          s = span_luma16 (p, n, 4, lutc, f->msb, f->mask);
         else
-          s = span_luma16 (p, n, bs, lutc, f->msb);
+          s = span_luma16 (p, n, bs, lutc, f->msb, f->mask);
       }
       acc[col * 4 + 0] += s & 0xffffffffu;
       acc[col * 4 + 1] += s >> 32;
@@ -876,8 +1143,8 @@ sample_chroma (WsFlash *f, const WsFlashFrame *fr)
         }
       } else {
         for (int i = 0; i < n; i++) {
-          s1 += rd16 (pb + (size_t) i * bs, f->msb);
-          s2 += rd16 (pr + (size_t) i * bs, f->msb);
+          s1 += rd16 (pb + (size_t) i * bs, f->msb, f->mask);
+          s2 += rd16 (pr + (size_t) i * bs, f->msb, f->mask);
         }
       }
       acc[col * 4 + 2] += s1;
@@ -946,7 +1213,7 @@ pattern_pixel (const WsFlash *f, const uint8_t *row, int x)
   const Comp *c = &f->comps[0];
   const uint8_t *q = row + (size_t) x * (size_t) c->pixel_bytes + c->offset;
   if (f->yuv)
-    return f->pat_lut[f->depth == 8 ? q[0] : rd16 (q, f->msb)];
+    return f->pat_lut[f->depth == 8 ? q[0] : rd16 (q, f->msb, f->mask)];
   return 0.2126f * f->pat_lut[q[0]] +
          0.7152f * f->pat_lut[q[f->comps[1].offset - c->offset]] +
          0.0722f * f->pat_lut[q[f->comps[2].offset - c->offset]];
@@ -999,41 +1266,81 @@ clamp01 (double v)
   return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v);
 }
 
+/* @c: a cell's linear R, G, B (eotf_exact()'s outputs). Makes them display
+ * light (the HLG OOTF: F_D = Y_S^(gamma - 1) * E, relative to L_W) and
+ * returns the luminance, relative to scale_cd_m2. */
+static inline double
+display_rgb (const WsFlash *f, double c[3])
+{
+  double y = f->kl[0] * c[0] + f->kl[1] * c[1] + f->kl[2] * c[2];
+  if (f->hlg_gamma > 0.0) {
+    double yd = table_fast (f->gamma_tab, y);
+    double k = y > 0.0 ? yd / y : 0.0;
+    c[0] *= k;
+    c[1] *= k;
+    c[2] *= k;
+    return yd;
+  }
+  return y;
+}
+
+/* The red value of display-linear @c (see ws-flash.h: BT.709 primaries, in
+ * units of the SDR peak). */
+static inline float
+cell_red (const WsFlash *f, const double c[3])
+{
+  double r = c[0], g = c[1], b = c[2];
+  if (f->to709) {
+    const double *m = f->m709;
+    r = fmax (0.0, m[0] * c[0] + m[1] * c[1] + m[2] * c[2]);
+    g = fmax (0.0, m[3] * c[0] + m[4] * c[1] + m[5] * c[2]);
+    b = fmax (0.0, m[6] * c[0] + m[7] * c[1] + m[8] * c[2]);
+  }
+  if (f->red_scale != 1.0) {
+    r *= f->red_scale;
+    g *= f->red_scale;
+    b *= f->red_scale;
+  }
+  return red_value (r, g, b);
+}
+
 /* Per cell luminance (cd/m^2) and red value; returns the frame's mean
  * luminance. */
 static double
 evaluate_cells (WsFlash *f)
 {
-  double peak = f->p.peak_cd_m2;
+  double peak = f->scale_cd_m2;
   double sum = 0.0;
   float *lum = f->value[WS_FLASH_KIND_LUMINANCE];
   float *red = f->value[WS_FLASH_KIND_RED];
 
   for (int i = 0; i < f->n_cells; i++) {
     const uint64_t *a = f->acc + (size_t) i * 4;
-    double r, g, b, l;
+    double c[3], l;
     if (f->yuv) {
       double ym = a[1] * f->inv_n0[i];
       double yl = a[0] * f->inv_n0[i] / LIN_ONE;
       double yn = (ym - f->y_off) / f->y_scale;
       double cbn = (a[2] * f->inv_n1[i] - f->c_off) / f->c_scale;
       double crn = (a[3] * f->inv_n1[i] - f->c_off) / f->c_scale;
-      r = eotf_fast (f, clamp01 (yn + f->cr_r * crn));
-      g = eotf_fast (f, clamp01 (yn - f->cb_g * cbn - f->cr_g * crn));
-      b = eotf_fast (f, clamp01 (yn + f->cb_b * cbn));
-      l = yl + (0.2126 * r + 0.7152 * g + 0.0722 * b) -
-          eotf_fast (f, clamp01 (yn));
+      double neutral = eotf_fast (f, clamp01 (yn));
+      c[0] = eotf_fast (f, clamp01 (yn + f->cr_r * crn));
+      c[1] = eotf_fast (f, clamp01 (yn - f->cb_g * cbn - f->cr_g * crn));
+      c[2] = eotf_fast (f, clamp01 (yn + f->cb_b * cbn));
+      if (f->hlg_gamma > 0.0)
+        neutral = table_fast (f->gamma_tab, neutral);
+      l = yl + display_rgb (f, c) - neutral;
       if (l < 0.0)
         l = 0.0;
     } else {
       double inv = f->inv_n0[i] / LIN_ONE;
-      r = a[0] * inv;
-      g = a[1] * inv;
-      b = a[2] * inv;
-      l = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      c[0] = a[0] * inv;
+      c[1] = a[1] * inv;
+      c[2] = a[2] * inv;
+      l = display_rgb (f, c);
     }
     lum[i] = (float) (l * peak);
-    red[i] = red_value (r, g, b);
+    red[i] = cell_red (f, c);
     sum += l * peak * f->cell_area[i];
   }
   return sum / f->total_area;

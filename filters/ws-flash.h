@@ -7,12 +7,29 @@
  * and regular spatial patterns through ws-pattern.h) and a per-frame risk
  * trace.
  *
- * Display model: SDR, peak white 200 cd/m^2, black 0 cd/m^2, with the sRGB
- * (IEC 61966-2-1) EOTF by default or a pure 2.4 power law (BT.1886 with a
- * zero black level) on request. Luminance is computed from linear R, G, B
- * with the BT.709/sRGB coefficients (0.2126, 0.7152, 0.0722): the display's
- * primaries. The YUV matrix (BT.601 or BT.709) only selects how Y'CbCr is
- * turned back into R'G'B'.
+ * Display model (ws_flash_get_display() reports the one in use):
+ * - SDR: peak white 200 cd/m^2, black 0 cd/m^2, with the sRGB
+ *   (IEC 61966-2-1) EOTF by default or a pure 2.4 power law (BT.1886 with a
+ *   zero black level) on request.
+ * - HDR, BT.2100 PQ: the SMPTE ST 2084 EOTF, absolute (code 1.0 = 10000
+ *   cd/m^2), no tone mapping (the reference display of BT.2100).
+ * - HDR, BT.2100 HLG: the inverse OETF then the OOTF of a display of
+ *   nominal peak L_W (hlg_peak_cd_m2, 1000 cd/m^2 by default) and black 0,
+ *   system gamma 1.2 + 0.42 log10 (L_W / 1000) (BT.2100 Table 5, for L_W
+ *   of 400 to 2000 cd/m^2; outside that, BT.2390's extension
+ *   1.2 * 1.111^log2 (L_W / 1000)).
+ * In HDR the flash thresholds (20 cd/m^2, darker state below 160 cd/m^2)
+ * apply to this absolute luminance, as ITU-R BT.1702-3 does for HDR.
+ * Luminance is computed from display-linear R, G, B with the coefficients
+ * of the primaries: BT.709 (0.2126, 0.7152, 0.0722) or BT.2020 (0.2627,
+ * 0.6780, 0.0593). The YUV matrix (BT.601, BT.709 or BT.2020 non-constant
+ * luminance) only selects how Y'CbCr is turned back into R'G'B'. The red
+ * rule (saturated red, R / (R + G + B) >= 0.8) is defined on sRGB / BT.709
+ * primaries, so BT.2020 colours are converted to BT.709 linear RGB first
+ * (negative components, colours outside BT.709, count as 0: more
+ * saturated, fail closed); in HDR its R, G, B are in units of the SDR
+ * peak (peak_cd_m2), so the same light gives the same red value in SDR
+ * and HDR.
  *
  * Area: the picture is cut into a grid of cells (96 columns by default, rows
  * from the aspect ratio, about 20 x 20 pixels at 1080p). Each cell has its own
@@ -51,7 +68,9 @@ extern "C" {
  *
  * Pixel layouts, named as GStreamer names them (GST_VIDEO_FORMAT_*); the
  * FFmpeg equivalent is given where it exists. 10-bit formats are little
- * endian 16-bit words.
+ * endian 16-bit words, as are the 12-bit ones. Values after
+ * WS_FLASH_FORMAT_ABGR were added for HDR; ws_flash_format_is_yuv() and
+ * ws_flash_format_bit_depth() describe every value.
  */
 typedef enum {
   WS_FLASH_FORMAT_UNKNOWN = 0,
@@ -77,6 +96,14 @@ typedef enum {
   WS_FLASH_FORMAT_BGRA,      /* (bgra) */
   WS_FLASH_FORMAT_ARGB,      /* (argb) */
   WS_FLASH_FORMAT_ABGR,      /* (abgr) */
+  WS_FLASH_FORMAT_I422_10LE, /* 3 planes, 4:2:2, 10 bits (yuv422p10le) */
+  WS_FLASH_FORMAT_Y444_10LE, /* 3 planes, 4:4:4, 10 bits (yuv444p10le) */
+  WS_FLASH_FORMAT_I420_12LE, /* 3 planes, 4:2:0, 12 bits in the low bits
+                               * (yuv420p12le) */
+  WS_FLASH_FORMAT_I422_12LE, /* 3 planes, 4:2:2, 12 bits (yuv422p12le) */
+  WS_FLASH_FORMAT_Y444_12LE, /* 3 planes, 4:4:4, 12 bits (yuv444p12le) */
+  WS_FLASH_FORMAT_P012,      /* Y plane + interleaved UV, 12 bits in the
+                               * high bits (GStreamer P012_LE) */
   WS_FLASH_FORMAT_LAST       /* not a format: the number of values */
 } WsFlashFormat;
 
@@ -86,10 +113,12 @@ typedef enum {
   WS_FLASH_RANGE_FULL,
 } WsFlashRange;
 
-/** WsFlashMatrix: the Y'CbCr matrix (ignored for RGB formats). */
+/** WsFlashMatrix: the Y'CbCr matrix (ignored for RGB formats);
+ * @WS_FLASH_MATRIX_BT2020 is BT.2020 / BT.2100 non-constant luminance. */
 typedef enum {
   WS_FLASH_MATRIX_BT709 = 0,
   WS_FLASH_MATRIX_BT601,
+  WS_FLASH_MATRIX_BT2020,
 } WsFlashMatrix;
 
 /**
@@ -97,11 +126,32 @@ typedef enum {
  * @WS_FLASH_EOTF_SRGB: IEC 61966-2-1 piecewise curve (what WCAG, IRIS and
  *   the relative thresholds 0.1 / 0.8 assume). The default.
  * @WS_FLASH_EOTF_GAMMA24: BT.1886 with a zero black level, a 2.4 power law.
+ * @WS_FLASH_EOTF_PQ: BT.2100 PQ, the SMPTE ST 2084 EOTF (absolute).
+ * @WS_FLASH_EOTF_HLG: BT.2100 HLG (ARIB STD-B67): inverse OETF and OOTF for
+ *   a display of nominal peak @hlg_peak_cd_m2.
+ *
+ * Names (ws_flash_eotf_to_string()): "sdr-srgb", "sdr-bt1886", "pq",
+ * "hlg".
  */
 typedef enum {
   WS_FLASH_EOTF_SRGB = 0,
   WS_FLASH_EOTF_GAMMA24,
+  WS_FLASH_EOTF_PQ,
+  WS_FLASH_EOTF_HLG,
 } WsFlashEotf;
+
+/** WsFlashPrimaries: the colour primaries (white D65 for both). Names
+ * (ws_flash_primaries_to_string()): "bt709", "bt2020". */
+typedef enum {
+  WS_FLASH_PRIMARIES_BT709 = 0,
+  WS_FLASH_PRIMARIES_BT2020,
+} WsFlashPrimaries;
+
+/**
+ * WS_FLASH_STANDARD: the guideline whose thresholds the defaults apply, as
+ * a report or certificate names it.
+ */
+#define WS_FLASH_STANDARD "ITU-R BT.1702-3"
 
 /** WsFlashKind: what flashed; WS_FLASH_KIND_PATTERN is a regular spatial
  * pattern (stripes) that stays, reverses or flashes (see ws-pattern.h). */
@@ -120,7 +170,8 @@ typedef enum {
 
 /**
  * WsFlashParams:
- * @peak_cd_m2: display peak white (200).
+ * @peak_cd_m2: SDR display peak white (200); in HDR the unit of the red
+ *   rule's R, G, B.
  * @eotf: display transfer function (sRGB).
  * @flash_delta_cd_m2: a luminance transition is a change of at least this
  *   much (20).
@@ -158,6 +209,9 @@ typedef enum {
  *   (0.5 s); a reversing or flashing one at once.
  * @pattern_step: pixels per pattern plane sample; 0 (default) = width / 480
  *   rounded, at least 2.
+ * @primaries: colour primaries (BT.709).
+ * @hlg_peak_cd_m2: HLG display nominal peak luminance L_W (1000), 100 to
+ *   10000; used with WS_FLASH_EOTF_HLG only.
  *
  * Fill with ws_flash_params_init() and change what you need.
  */
@@ -184,6 +238,8 @@ typedef struct {
   double pattern_area_limit;
   double pattern_stationary_s;
   int pattern_step;
+  WsFlashPrimaries primaries;
+  double hlg_peak_cd_m2;
 } WsFlashParams;
 
 /**
@@ -307,6 +363,30 @@ int ws_flash_format_is_yuv (WsFlashFormat format);
  * values out of range. Never NULL. */
 const char *ws_flash_format_to_string (WsFlashFormat format);
 
+/** ws_flash_format_bit_depth: bits per component (8, 10 or 12); 0 for
+ * unknown values. */
+int ws_flash_format_bit_depth (WsFlashFormat format);
+
+/** ws_flash_eotf_to_string: "sdr-srgb", "sdr-bt1886", "pq", "hlg";
+ * "unknown" for other values. Never NULL. */
+const char *ws_flash_eotf_to_string (WsFlashEotf eotf);
+
+/** ws_flash_eotf_describe: a static English description for a report
+ * ("SMPTE ST 2084 (BT.2100 PQ)", ...). Never NULL. */
+const char *ws_flash_eotf_describe (WsFlashEotf eotf);
+
+/** ws_flash_primaries_to_string: "bt709", "bt2020"; "unknown" otherwise.
+ * Never NULL. */
+const char *ws_flash_primaries_to_string (WsFlashPrimaries primaries);
+
+/**
+ * ws_flash_hlg_system_gamma: the HLG OOTF's system gamma for a display of
+ * nominal peak @peak_cd_m2: 1.2 + 0.42 log10 (L_W / 1000) from 400 to
+ * 2000 cd/m^2 (BT.2100), 1.2 * 1.111^log2 (L_W / 1000) outside (BT.2390).
+ * Returns 1.2 for values <= 0.
+ */
+double ws_flash_hlg_system_gamma (double peak_cd_m2);
+
 /**
  * ws_flash_new:
  * @out: (out) (transfer full): the new analyser, free with ws_flash_free().
@@ -388,6 +468,47 @@ WsResult ws_flash_get_verdict (const WsFlash *flash, WsFlashVerdict *verdict);
  * WS_RESULT_NO_DATA before the first frame. *@info is untouched on error.
  */
 WsResult ws_flash_get_frame_info (const WsFlash *flash, WsFlashFrameInfo *info);
+
+/**
+ * WsFlashDisplay: the display model an analyser assumes, for reports.
+ * @eotf, @primaries, @matrix, @range: as given to ws_flash_new().
+ * @bit_depth: of the pixel format (8, 10 or 12).
+ * @peak_cd_m2: luminance of code value 1.0: the SDR peak, 10000 for PQ,
+ *   L_W for HLG.
+ * @hlg_gamma: the HLG system gamma (0 for other transfers).
+ * @standard: WS_FLASH_STANDARD (static).
+ */
+typedef struct {
+  WsFlashEotf eotf;
+  WsFlashPrimaries primaries;
+  WsFlashMatrix matrix;
+  WsFlashRange range;
+  int bit_depth;
+  double peak_cd_m2;
+  double hlg_gamma;
+  const char *standard;
+} WsFlashDisplay;
+
+/**
+ * ws_flash_get_display: the display model @flash assumes.
+ * Returns: WS_RESULT_OK, or WS_RESULT_INVALID_ARGUMENT when an argument is
+ * NULL (*@display untouched).
+ */
+WsResult ws_flash_get_display (const WsFlash *flash, WsFlashDisplay *display);
+
+/**
+ * ws_flash_display_describe: one English line for a report or certificate
+ * saying what the verdict assumed, e.g. "HDR: SMPTE ST 2084 (BT.2100 PQ)
+ * EOTF, absolute luminance, no tone mapping; BT.2020 primaries; 10-bit",
+ * "HDR: BT.2100 HLG on a display of nominal peak 1000 cd/m², system gamma
+ * 1.20; ...", "SDR display model: sRGB (IEC 61966-2-1) EOTF, peak white
+ * 200 cd/m²; BT.709 primaries; 8-bit" (UTF-8).
+ * @buf: (out): filled as snprintf() does (NUL-terminated when @size > 0).
+ * Returns: the length of the whole line (as snprintf()); -1 when @display
+ * is NULL, or @buf is NULL with @size > 0 (nothing written).
+ */
+int ws_flash_display_describe (const WsFlashDisplay *display, char *buf,
+    size_t size);
 
 /** ws_flash_kind_to_string: "luminance", "red", "pattern"; never NULL. */
 const char *ws_flash_kind_to_string (WsFlashKind kind);

@@ -16,8 +16,23 @@
  * of the screen) and for extended flashing (more than 80 % of the last 5 s
  * close to failing). Spatial patterns are not analysed.
  *
- * Range and matrix come from the caps' colorimetry (BT.601 or BT.709; other
- * matrices are treated as BT.709, unknown ranges as limited for YUV).
+ * Range, matrix, primaries and transfer function come from the caps'
+ * colorimetry (matrices BT.601, BT.709 and BT.2020; other matrices are
+ * treated as BT.709, unknown ranges as limited for YUV).
+ *
+ * HDR: with the transfer `smpte2084` (colorimetry `bt2100-pq`) luminance
+ * is the SMPTE ST 2084 EOTF's absolute cd/m²; with `arib-std-b67`
+ * (`bt2100-hlg`) it is the BT.2100 HLG inverse OETF and OOTF on a display
+ * of #WsFlashDetect:hlg-peak-luminance (system gamma 1.2 at 1000 cd/m²,
+ * 1.2 + 0.42 log10 (L_W / 1000)). The thresholds (20 cd/m², darker state
+ * below 160 cd/m²) then apply to that absolute luminance, as ITU-R
+ * BT.1702-3 does for HDR. BT.2020 primaries weight luminance with 0.2627,
+ * 0.6780, 0.0593, and the red rule converts them to BT.709 first. Every
+ * other transfer is SDR on the #WsFlashDetect:peak-luminance display
+ * (sRGB EOTF). 10- and 12-bit video whose caps carry no colorimetry (or an
+ * unknown transfer) is analysed as SDR BT.709 and the element posts a
+ * warning message saying so: tag the caps (e.g. with `capssetter` or at
+ * the decoder) for a real HDR analysis.
  *
  * When #WsFlashDetect:post-messages is %TRUE, element messages named
  * `flashdetect` are posted on the bus. Every message starts with:
@@ -49,6 +64,8 @@
  *   stripe pairs counted along one row or column. For patterns `start` is
  *   when the pattern appeared, `end` the end of its last failing frame and
  *   `peak-rate` its reversals per second divided by 2.
+ * * `transfer` (#gchararray): the transfer function assumed: `sdr-srgb`,
+ *   `pq` or `hlg`.
  *
  * With #WsFlashDetect:post-frames, a `frame` message per frame adds
  * `luminance-risk`, `red-risk` (#gdouble, 1.0 is the limit),
@@ -59,13 +76,19 @@
  * the screen covered by regular patterns).
  *
  * On EOS a `summary` message adds `verdict` (#gchararray: `pass`, `warn` or
- * `fail`) and `incident-count` (#guint).
+ * `fail`), `incident-count` (#guint), `transfer` (#gchararray, as above),
+ * `primaries` (#gchararray: `bt709` or `bt2020`) and `standard`
+ * (#gchararray: `ITU-R BT.1702-3`).
  *
  * ## Example launch line
  * |[
  * gst-launch-1.0 -m videotestsrc pattern=ball num-buffers=100 ! flashdetect ! fakesink
  * ]| analyses 100 frames of a bouncing ball and prints the summary message
  * (verdict pass).
+ * |[
+ * gst-launch-1.0 -m filesrc location=hdr.mkv ! matroskademux ! h265parse ! avdec_h265 ! flashdetect hlg-peak-luminance=1000 ! fakesink
+ * ]| analyses an HEVC Main10 file; its PQ or HLG colorimetry comes from
+ * the stream (the summary's `transfer` says which).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -85,6 +108,8 @@ enum {
   PROP_GRID_COLUMNS,
   PROP_SAMPLE_STEP,
   PROP_PEAK_LUMINANCE,
+  PROP_HLG_PEAK_LUMINANCE,
+  PROP_TRANSFER,
   PROP_VERDICT,
   PROP_INCIDENT_COUNT,
 };
@@ -93,13 +118,15 @@ enum {
 #define DEFAULT_POST_FRAMES FALSE
 #define DEFAULT_EXTENDED_IS_FAILURE FALSE
 #define DEFAULT_GRID_COLUMNS 96
-#define DEFAULT_SAMPLE_STEP 2
+#define DEFAULT_SAMPLE_STEP 0
 #define DEFAULT_PEAK_LUMINANCE 200.0
+#define DEFAULT_HLG_PEAK_LUMINANCE 1000.0
 
 #define FLASH_FORMATS                                                    \
   "{ I420, YV12, NV12, NV21, Y42B, Y444, YUY2, UYVY, "                   \
   "I420_10LE, P010_10LE, RGB, BGR, RGBx, BGRx, xRGB, xBGR, RGBA, BGRA, " \
-  "ARGB, ABGR }"
+  "ARGB, ABGR, I422_10LE, Y444_10LE, I420_12LE, I422_12LE, Y444_12LE, "  \
+  "P012_LE }"
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS,
@@ -177,16 +204,29 @@ ws_flash_detect_class_init (WsFlashDetectClass *klass)
               GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_SAMPLE_STEP,
       g_param_spec_int ("sample-step", "Sample Step",
-          "Read every Nth pixel of every Nth row (pixels)", 1, 16,
-          DEFAULT_SAMPLE_STEP,
+          "Read every Nth pixel of every Nth row (pixels); 0 = by "
+          "resolution: width / 960, at least 2 (2 up to 1080p, 4 at 2160p)",
+          0, 16, DEFAULT_SAMPLE_STEP,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_PEAK_LUMINANCE,
       g_param_spec_double ("peak-luminance", "Peak Luminance",
-          "Peak white of the display model (cd/m2)", 1.0, 10000.0,
+          "Peak white of the SDR display model (cd/m2)", 1.0, 10000.0,
           DEFAULT_PEAK_LUMINANCE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_HLG_PEAK_LUMINANCE,
+      g_param_spec_double ("hlg-peak-luminance", "HLG Peak Luminance",
+          "Nominal peak luminance L_W of the display HLG video is judged on "
+          "(cd/m2); sets the OOTF's system gamma, 1.2 at 1000",
+          100.0, 10000.0, DEFAULT_HLG_PEAK_LUMINANCE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_TRANSFER,
+      g_param_spec_string ("transfer", "Transfer",
+          "Transfer function assumed for the current caps: sdr-srgb, pq or "
+          "hlg",
+          "sdr-srgb", G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_VERDICT,
       g_param_spec_string ("verdict", "Verdict",
           "Worst verdict so far: pass, warn or fail", "pass",
@@ -199,7 +239,17 @@ ws_flash_detect_class_init (WsFlashDetectClass *klass)
   gst_element_class_set_static_metadata (element_class,
       "Photosensitive flash detector", "Filter/Analyzer/Video",
       "Finds luminance and red flashing that breaks ITU-R BT.1702 / Ofcom "
-      "photosensitive epilepsy limits",
+      "photosensitive epilepsy limits. Bus: element messages "
+      "\"flashdetect\" with timestamp, stream-time, running-time, duration "
+      "(guint64 ns) and event: \"incident-start\", \"incident-update\", "
+      "\"incident-end\" add kind (\"luminance\" or \"red\"), verdict "
+      "(\"warn\" or \"fail\"), extended (gboolean), start, end (guint64 "
+      "ns), peak-rate (flashes/s), area (0..1), risk (above 1.0 fails); "
+      "\"frame\" (post-frames) adds luminance-risk, red-risk, "
+      "luminance-area, red-area, luminance-rate, red-rate, luminance "
+      "(cd/m2) and verdict; \"summary\" on EOS adds verdict (\"pass\", "
+      "\"warn\" or \"fail\") and incident-count (guint). See "
+      "docs/flashdetect.md",
       "watershed");
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -221,6 +271,9 @@ ws_flash_detect_init (WsFlashDetect *self)
   self->grid_columns = DEFAULT_GRID_COLUMNS;
   self->sample_step = DEFAULT_SAMPLE_STEP;
   self->peak_luminance = DEFAULT_PEAK_LUMINANCE;
+  self->hlg_peak_luminance = DEFAULT_HLG_PEAK_LUMINANCE;
+  self->eotf = WS_FLASH_EOTF_SRGB;
+  self->primaries = WS_FLASH_PRIMARIES_BT709;
   self->pending = g_ptr_array_new_with_free_func (g_free);
   self->last_pts = GST_CLOCK_TIME_NONE;
   self->verdict = WS_FLASH_VERDICT_PASS;
@@ -254,6 +307,9 @@ ws_flash_detect_set_property (GObject *object, guint prop_id,
     case PROP_PEAK_LUMINANCE:
       self->peak_luminance = g_value_get_double (value);
       break;
+    case PROP_HLG_PEAK_LUMINANCE:
+      self->hlg_peak_luminance = g_value_get_double (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -286,6 +342,12 @@ ws_flash_detect_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_PEAK_LUMINANCE:
       g_value_set_double (value, self->peak_luminance);
+      break;
+    case PROP_HLG_PEAK_LUMINANCE:
+      g_value_set_double (value, self->hlg_peak_luminance);
+      break;
+    case PROP_TRANSFER:
+      g_value_set_string (value, ws_flash_eotf_to_string (self->eotf));
       break;
     case PROP_VERDICT:
       g_value_set_string (value, ws_flash_verdict_to_string (self->verdict));
@@ -352,6 +414,26 @@ post_structure (WsFlashDetect *self, GstStructure *s)
       gst_message_new_element (GST_OBJECT (self), s));
 }
 
+/* The display model in a message: `transfer`, and with @full `primaries`
+ * and `standard`. */
+static void
+add_display_fields (WsFlashDetect *self, GstStructure *s, gboolean full)
+{
+  WsFlashEotf eotf;
+  WsFlashPrimaries primaries;
+
+  GST_OBJECT_LOCK (self);
+  eotf = self->eotf;
+  primaries = self->primaries;
+  GST_OBJECT_UNLOCK (self);
+  gst_structure_set (s, "transfer", G_TYPE_STRING,
+      ws_flash_eotf_to_string (eotf), NULL);
+  if (full)
+    gst_structure_set (s, "primaries", G_TYPE_STRING,
+        ws_flash_primaries_to_string (primaries), "standard", G_TYPE_STRING,
+        WS_FLASH_STANDARD, NULL);
+}
+
 static void
 post_pending (WsFlashDetect *self, GstClockTime timestamp,
     GstClockTime duration, gboolean post)
@@ -377,6 +459,7 @@ post_pending (WsFlashDetect *self, GstClockTime timestamp,
     if (inc->kind == WS_FLASH_KIND_PATTERN)
       gst_structure_set (s, "stripe-pairs", G_TYPE_INT, inc->pattern_pairs,
           NULL);
+    add_display_fields (self, s, FALSE);
     GST_INFO_OBJECT (self,
         "%s: %s incident (%s): %" GST_TIME_FORMAT " - %" GST_TIME_FORMAT
         ", %.1f flashes/s over %.0f%%",
@@ -414,8 +497,13 @@ ensure_analyser (WsFlashDetect *self)
   GST_OBJECT_LOCK (self);
   params.extended_is_failure = self->extended_is_failure;
   params.grid_columns = self->grid_columns;
-  params.sample_step = self->sample_step;
+  /* auto: about the same samples per picture whatever the resolution */
+  params.sample_step = self->sample_step > 0 ? self->sample_step :
+                                               CLAMP (self->width / 960, 2, 16);
   params.peak_cd_m2 = self->peak_luminance;
+  params.hlg_peak_cd_m2 = self->hlg_peak_luminance;
+  params.eotf = self->eotf;
+  params.primaries = self->primaries;
   GST_OBJECT_UNLOCK (self);
 
   res = ws_flash_new (&self->flash, self->width, self->height, self->format,
@@ -503,9 +591,59 @@ map_format (GstVideoFormat format)
       return WS_FLASH_FORMAT_ARGB;
     case GST_VIDEO_FORMAT_ABGR:
       return WS_FLASH_FORMAT_ABGR;
+    case GST_VIDEO_FORMAT_I422_10LE:
+      return WS_FLASH_FORMAT_I422_10LE;
+    case GST_VIDEO_FORMAT_Y444_10LE:
+      return WS_FLASH_FORMAT_Y444_10LE;
+    case GST_VIDEO_FORMAT_I420_12LE:
+      return WS_FLASH_FORMAT_I420_12LE;
+    case GST_VIDEO_FORMAT_I422_12LE:
+      return WS_FLASH_FORMAT_I422_12LE;
+    case GST_VIDEO_FORMAT_Y444_12LE:
+      return WS_FLASH_FORMAT_Y444_12LE;
+    case GST_VIDEO_FORMAT_P012_LE:
+      return WS_FLASH_FORMAT_P012;
     default:
       return WS_FLASH_FORMAT_UNKNOWN;
   }
+}
+
+/* Transfer function and primaries from the caps' colorimetry string (not
+ * GstVideoInfo's, which fills unknown fields with defaults). Untagged deep
+ * video (no colorimetry field, or an unknown transfer, as decoders give
+ * for streams that do not say: "2:0:0:0") is analysed as SDR BT.709, with
+ * a warning: never a silent guess. */
+static void
+set_display (WsFlashDetect *self, GstCaps *caps, WsFlashFormat format)
+{
+  const GstStructure *st = gst_caps_get_structure (caps, 0);
+  const gchar *str = gst_structure_get_string (st, "colorimetry");
+  GstVideoColorimetry cm;
+  gboolean parsed = str != NULL && gst_video_colorimetry_from_string (&cm, str);
+  gboolean tagged = parsed && cm.transfer != GST_VIDEO_TRANSFER_UNKNOWN;
+  WsFlashEotf eotf = WS_FLASH_EOTF_SRGB;
+  WsFlashPrimaries primaries = WS_FLASH_PRIMARIES_BT709;
+  gdouble sdr_peak;
+
+  if (tagged && cm.transfer == GST_VIDEO_TRANSFER_SMPTE2084)
+    eotf = WS_FLASH_EOTF_PQ;
+  else if (tagged && cm.transfer == GST_VIDEO_TRANSFER_ARIB_STD_B67)
+    eotf = WS_FLASH_EOTF_HLG;
+  if (parsed && cm.primaries == GST_VIDEO_COLOR_PRIMARIES_BT2020)
+    primaries = WS_FLASH_PRIMARIES_BT2020;
+  GST_OBJECT_LOCK (self);
+  self->eotf = eotf;
+  self->primaries = primaries;
+  sdr_peak = self->peak_luminance;
+  GST_OBJECT_UNLOCK (self);
+  if (!tagged && ws_flash_format_bit_depth (format) > 8)
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("%d-bit video without a transfer function in its colorimetry: "
+         "analysed as SDR (sRGB EOTF, %.0f cd/m2 peak, BT.709); if it is "
+         "HDR, tag it (colorimetry=bt2100-pq or bt2100-hlg) and analyse "
+         "again",
+            ws_flash_format_bit_depth (format), sdr_peak),
+        ("caps %" GST_PTR_FORMAT, caps));
 }
 
 static gboolean
@@ -543,6 +681,8 @@ ws_flash_detect_set_info (GstVideoFilter *filter, GstCaps *incaps,
   if (cm->matrix == GST_VIDEO_COLOR_MATRIX_BT601 ||
       cm->matrix == GST_VIDEO_COLOR_MATRIX_FCC) {
     self->matrix = WS_FLASH_MATRIX_BT601;
+  } else if (cm->matrix == GST_VIDEO_COLOR_MATRIX_BT2020) {
+    self->matrix = WS_FLASH_MATRIX_BT2020;
   } else {
     self->matrix = WS_FLASH_MATRIX_BT709;
     if (yuv && cm->matrix != GST_VIDEO_COLOR_MATRIX_BT709 &&
@@ -555,10 +695,13 @@ ws_flash_detect_set_info (GstVideoFilter *filter, GstCaps *incaps,
   else
     self->frame_duration = 40 * GST_MSECOND;
 
-  GST_DEBUG_OBJECT (self, "%dx%d %s, %s range, %s", self->width, self->height,
-      ws_flash_format_to_string (format),
-      self->range == WS_FLASH_RANGE_FULL ? "full" : "limited",
-      self->matrix == WS_FLASH_MATRIX_BT601 ? "BT.601" : "BT.709");
+  set_display (self, incaps, format);
+
+  GST_DEBUG_OBJECT (self, "%dx%d %s, %s range, matrix %d, %s, %s", self->width,
+      self->height, ws_flash_format_to_string (format),
+      self->range == WS_FLASH_RANGE_FULL ? "full" : "limited", self->matrix,
+      ws_flash_eotf_to_string (self->eotf),
+      ws_flash_primaries_to_string (self->primaries));
   return ensure_analyser (self);
 }
 
@@ -592,6 +735,7 @@ ws_flash_detect_sink_event (GstBaseTransform *trans, GstEvent *event)
         gst_structure_set (s, "verdict", G_TYPE_STRING,
             ws_flash_verdict_to_string (verdict), "incident-count", G_TYPE_UINT,
             count, NULL);
+        add_display_fields (self, s, TRUE);
         post_structure (self, s);
       }
       break;
@@ -646,7 +790,7 @@ ws_flash_detect_transform_frame_ip (GstVideoFilter *filter,
 
   res = ws_flash_push_frame (self->flash, &wf);
   if (res != WS_RESULT_OK) {
-    GST_ELEMENT_ERROR (self, STREAM, FAILED, (NULL),
+    GST_ELEMENT_ERROR (self, LIBRARY, FAILED, (NULL),
         ("flash analysis of the frame at %" GST_TIME_FORMAT " failed: %s",
             GST_TIME_ARGS (pts), ws_result_to_string (res)));
     return GST_FLOW_ERROR;

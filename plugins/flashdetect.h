@@ -25,12 +25,15 @@ struct _WsFlashDetect {
   gint grid_columns;
   gint sample_step;
   gdouble peak_luminance;
+  gdouble hlg_peak_luminance;
 
   /* streaming state */
   WsFlash *flash;
   WsFlashFormat format;
   WsFlashRange range;
   WsFlashMatrix matrix;
+  WsFlashEotf eotf;           /* from the caps' transfer; object lock */
+  WsFlashPrimaries primaries; /* from the caps' primaries */
   gint width, height;
   GstClockTime last_pts;
   GstClockTime frame_duration;

@@ -524,7 +524,7 @@ ws_loudness_meter_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     }
     res = feed (self, gap ? NULL : map.data + done * (guint64) bpf, n, format);
     if (res != WS_RESULT_OK) {
-      GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Loudness measurement failed"),
+      GST_ELEMENT_ERROR (self, LIBRARY, FAILED, ("Loudness measurement failed"),
           ("%s", ws_result_to_string (res)));
       ret = GST_FLOW_ERROR;
       break;
@@ -720,7 +720,7 @@ ws_loudness_meter_class_init (WsLoudnessMeterClass *klass)
   g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,
       g_param_spec_boolean ("post-messages", "Post Messages",
           "Whether to post a 'loudnessmeter' element message on the bus "
-          "every interval",
+          "every interval (fields: see the element description)",
           DEFAULT_POST_MESSAGES,
           G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
               G_PARAM_STATIC_STRINGS));
@@ -786,7 +786,16 @@ ws_loudness_meter_class_init (WsLoudnessMeterClass *klass)
   gst_element_class_set_static_metadata (element_class, "Loudness meter",
       "Filter/Analyzer/Audio",
       "Measures EBU R 128 / ITU-R BS.1770 loudness and true peak and judges "
-      "it against EBU R 128 or ATSC A/85",
+      "it against EBU R 128 or ATSC A/85. Bus: an element message "
+      "\"loudnessmeter\" every interval with timestamp, stream-time, "
+      "running-time, duration (guint64 ns), final (FALSE), momentary-lufs, "
+      "shortterm-lufs, integrated-lufs, range-lu (gdouble, -inf when not "
+      "measurable yet), sample-peak-dbfs and true-peak-dbtp (GstValueArray "
+      "of gdouble per channel); and on EOS a last one with final (TRUE), "
+      "integrated-lufs, range-lu, max-momentary-lufs, max-shortterm-lufs, "
+      "the peaks, preset, target-lufs, tolerance-lu, max-true-peak-dbtp, "
+      "verdict (\"pass\" or \"fail\") and reasons (GstValueArray of "
+      "strings). See docs/loudnessmeter.md",
       "watershed");
 
   trans_class->transform_ip = ws_loudness_meter_transform_ip;

@@ -17,7 +17,10 @@
  * silence, with the original timestamps, durations and caps: no gap and no
  * stall, so a live pipeline keeps running. With
  * #WsRatingGate:mode=drop blocked buffers are dropped and GAP events sent
- * in their place (file jobs that should output nothing).
+ * in their place (file jobs that should output nothing). With
+ * #WsRatingGate:mode=monitor the gate decides, posts its messages and
+ * writes the as-run log exactly as in the other modes, but every buffer
+ * passes untouched (to try a policy on air).
  *
  * One element class handles raw video and raw audio in all formats (the
  * caps decide, as for identity); put one gate on each stream. The decision
@@ -57,6 +60,27 @@
  *   one continue from the last one by running time. Until the first one
  *   arrives the gate is closed.
  *
+ * ## Openings and the on-screen guidance
+ *
+ * When the gate opens (the first buffer that passes after blocked ones: at
+ * the window start, after a rating change that allows the programme, after
+ * a seek out of a closed period) it sends a `watershed-programme-start`
+ * custom downstream event (see plugins/ws-rating-event.h) just before that
+ * buffer, with a string field `opened-by` naming the gate, and then the
+ * current `watershed-rating` event once more. The event is serialized with
+ * the buffers, so it reaches ratingoverlay exactly at the opening frame
+ * (through queues and encoders too), and ratingoverlay starts a showing
+ * there: the badge is on screen for its whole duration while the viewer
+ * can see the programme. A stream that is allowed from its first buffer
+ * gets no event (the overlay shows at the stream start anyway).
+ *
+ * So put the gate before the overlay in live pipelines:
+ * `ratingtag ! ratinggate ! ratingoverlay`. With the overlay before the
+ * gate, the showing at the stream start is drawn into frames the gate then
+ * replaces by the slate, and the overlay never learns of the opening (an
+ * upstream event from the gate would reach it only after the opening
+ * frames had passed it, one queue late).
+ *
  * On every change of the decision (allowed, why, which rule, which rating)
  * and for the first buffer, when #WsRatingGate:post-messages is %TRUE, the
  * element posts an element message named "ratinggate" with these fields,
@@ -86,14 +110,39 @@
  *   "unknown-service-class", "no-time" or "unrated-allowed"
  * - `policy` (#G_TYPE_STRING), `service-class` (#G_TYPE_STRING): the ids
  *   decided with
+ * - `mode` (#G_TYPE_STRING): "slate", "drop" or "monitor"; a change of
+ *   #WsRatingGate:mode is reported like a change of decision
+ * - under an operator's override (`kind` "override-open" or
+ *   "override-closed") only: `override` (#G_TYPE_STRING, "open" or
+ *   "closed"), `operator` and `override-reason` (#G_TYPE_STRING, when
+ *   given) and `override-set-at` (#G_TYPE_STRING, when it was set, ISO 8601
+ *   UTC)
  *
  * With #WsRatingGate:as-run-log set, each change also appends one JSON line
  * to that file: `{"instant", "running_time_ns", "allowed", "reason",
  * "rule", "rating", "policy", "service_class", "next_change", "kind",
- * "element"}` (absent values are null). Each line is written with one
- * write() to a file opened with O_APPEND and fsync()'d before the buffer
- * goes on, so the log is intact up to the last decision after a crash and
- * several gates may share one file.
+ * "judged_as", "judgement", "mode", "override", "operator",
+ * "override_reason", "override_set_at", "element"}` (absent values are
+ * null). The streaming thread never writes or fsync()s: it queues the line
+ * (bounded, 256 lines) for a writer thread (ratings/ws-asrun.h), which
+ * appends each line with one write() to a file opened with O_APPEND and
+ * fsync()s after each batch, so lines are never torn and several gates may
+ * share one file. EOS and the change to READY wait until the log is
+ * durable. A line that cannot be written whole (disk full) is cut back and
+ * tried once more, then is an element error with the line in its details;
+ * when the queue is full the line is dropped without waiting, a warning is
+ * posted and the log records the number of dropped lines
+ * (`{"dropped_lines": N, "reason": ...}`) before its next line.
+ *
+ * Operator control: #WsRatingGate:override forces the gate "open" (only
+ * with #WsRatingGate:override-operator and #WsRatingGate:override-reason;
+ * otherwise a warning and the policy decides) or "closed" until it is set
+ * back to "none"; the #WsRatingGate::set-override action signal sets all
+ * three at once. The read-only #WsRatingGate:allowed (the decision in
+ * force; notify::allowed on each change, from the streaming thread) and
+ * #WsRatingGate:next-change (ISO 8601 in the policy's zone, in programme
+ * time: the civil time #WsRatingGate:clock gives the buffers) can be
+ * polled.
  *
  * ## Example launch lines
  * |[
@@ -101,10 +150,12 @@
  *     video/x-raw,width=1280,height=720,framerate=25/1 ! \
  *     ratingtag location=ratings/samples/demo-bbfc15.xml territory=GB ! \
  *     ratinggate policy=uk-ofcom clock=wall as-run-log=/tmp/as-run.jsonl ! \
+ *     ratingoverlay mode=at-start duration=5000000000 ! \
  *     videoconvert ! autovideosink
  * ]| Live playout: a BBFC 15 programme on a free-to-air service is shown
  * only from 21:00 to 05:30 UK time; before that the screen shows "This
- * programme is available from 21:00".
+ * programme is available from 21:00", and at 21:00 the badge is shown for
+ * 5 s as the programme appears.
  * |[
  * gst-launch-1.0 -m videotestsrc num-buffers=500 ! \
  *     video/x-raw,width=640,height=360,framerate=25/1 ! \
@@ -122,6 +173,7 @@
 
 #include "ratinggate.h"
 #include "ws-element.h"
+#include "ws-guidance-render.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -129,13 +181,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cairo.h>
 #include <gst/audio/audio.h>
 #include <gst/video/video.h>
-#include <pango/pangocairo.h>
 
+#include "ws-asrun.h"
+#include "ws-error.h"
 #include "ws-policy.h"
 #include "ws-rating-event.h"
+#include "ws-rating.h"
 #include "ws-rating-system.h"
 #include "ws-territory.h"
 #include "ws-xml.h"
@@ -157,7 +210,21 @@ enum {
   PROP_UNRATED_ACTION,
   PROP_AS_RUN_LOG,
   PROP_POST_MESSAGES,
+  PROP_OVERRIDE,
+  PROP_OVERRIDE_OPERATOR,
+  PROP_OVERRIDE_REASON,
+  PROP_ALLOWED,
+  PROP_NEXT_CHANGE,
+  N_PROPS,
 };
+
+enum {
+  SIGNAL_SET_OVERRIDE,
+  N_SIGNALS,
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
 
 #define DEFAULT_POLICY NULL
 #define DEFAULT_SERVICE_CLASS NULL
@@ -171,10 +238,15 @@ enum {
 #define DEFAULT_UNRATED_ACTION WS_RATING_GATE_UNRATED_BLOCK
 #define DEFAULT_AS_RUN_LOG NULL
 #define DEFAULT_POST_MESSAGES TRUE
+#define DEFAULT_OVERRIDE WS_RATING_GATE_OVERRIDE_NONE
+#define DEFAULT_OVERRIDE_OPERATOR NULL
+#define DEFAULT_OVERRIDE_REASON NULL
 
 /* decision kinds of our own, beyond WsDecisionKind */
 #define KIND_NO_TIME ((WsDecisionKind) 100)
 #define KIND_UNRATED_ALLOWED ((WsDecisionKind) 101)
+#define KIND_OVERRIDE_OPEN ((WsDecisionKind) 102)
+#define KIND_OVERRIDE_CLOSED ((WsDecisionKind) 103)
 
 struct _WsRatingGate {
   GstElement parent;
@@ -204,7 +276,7 @@ struct _WsRatingGate {
   WsRatingGateClock clock_mode;
   gint64 start_ns; /* clock=scheduled: the instant of running time 0 */
   gchar *log_path;
-  int log_fd;
+  WsAsRunWriter *log;
 
   /* settings in use: streaming thread */
   gchar *cur_class; /* the effective class id */
@@ -259,6 +331,37 @@ struct _WsRatingGate {
   gboolean have_ref;
   gint64 ref_ns;
   GstClockTime ref_rt;
+
+  /* the last buffer out ended blocked (slate, silence or a gap): the next
+   * one that passes is an opening (announce_opening) */
+  gboolean out_blocked;
+
+  /* operator control: the properties, under the object lock */
+  WsRatingGateOverride override;
+  gchar *override_operator;
+  gchar *override_reason;
+  gint64 override_set_us; /* when it was last set, UTC */
+  guint override_serial;  /* bumped by every change */
+  gint override_dirty;    /* atomic: copy them at the next buffer */
+
+  /* ... in use: streaming thread */
+  WsRatingGateOverride cur_override;
+  gchar *cur_operator;
+  gchar *cur_override_reason;
+  gchar *cur_override_set_at; /* ISO 8601 UTC */
+  gchar *override_text;       /* the decision's reason sentence */
+  guint cur_override_serial;
+  WsRatingGateMode dec_mode; /* the mode of the cached decision */
+
+  /* reported with the last decision */
+  WsRatingGateMode rep_mode;
+  WsRatingGateOverride rep_override;
+  guint rep_override_serial;
+
+  /* the decision in force, for the read-only properties (object lock) */
+  gboolean pub_allowed;
+  gint64 pub_next_change_us;
+  gchar *pub_next_change;
 };
 
 #define VIDEO_CAPS GST_VIDEO_CAPS_MAKE (GST_VIDEO_FORMATS_ALL)
@@ -315,11 +418,37 @@ ws_rating_gate_mode_get_type (void)
     { WS_RATING_GATE_MODE_DROP,
         "Blocked buffers are dropped, GAP events sent instead (file jobs)",
         "drop" },
+    { WS_RATING_GATE_MODE_MONITOR,
+        "Decide, log and post messages, but never block: every buffer "
+        "passes untouched",
+        "monitor" },
     { 0, NULL, NULL },
   };
 
   if (g_once_init_enter (&type)) {
     GType t = g_enum_register_static ("WsRatingGateMode", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+GType
+ws_rating_gate_override_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    { WS_RATING_GATE_OVERRIDE_NONE, "The policy decides", "none" },
+    { WS_RATING_GATE_OVERRIDE_OPEN,
+        "Forced open by an operator (needs override-operator and "
+        "override-reason)",
+        "open" },
+    { WS_RATING_GATE_OVERRIDE_CLOSED, "Forced closed by an operator",
+        "closed" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("WsRatingGateOverride", values);
     g_once_init_leave (&type, t);
   }
   return type;
@@ -377,6 +506,10 @@ kind_nick (WsDecisionKind kind)
       return "no-time";
     case KIND_UNRATED_ALLOWED:
       return "unrated-allowed";
+    case KIND_OVERRIDE_OPEN:
+      return "override-open";
+    case KIND_OVERRIDE_CLOSED:
+      return "override-closed";
     default:
       return ws_decision_kind_to_string (kind);
   }
@@ -389,55 +522,23 @@ kind_nick (WsDecisionKind kind)
 static void
 resolve_rating (WsRatingGate *self)
 {
-  const WsRating *r = self->rating;
-  const WsRatingRegistry *reg;
-  const WsRatingSystem *sys;
-  const gchar *territory;
   GError *err = NULL;
 
-  self->rating_def = NULL;
   g_clear_pointer (&self->rating_name, g_free);
   g_clear_pointer (&self->rating_problem, g_free);
-  if (r == NULL)
+  self->rating_def = NULL;
+  if (self->rating == NULL)
     return;
-
-  if (r->system != NULL && r->code != NULL)
-    self->rating_name = g_strdup_printf ("%s:%s", r->system, r->code);
-  else {
-    self->rating_problem = g_strdup ("The rating event names no rating "
-                                     "system and code: treated as unrated "
-                                     "(fail closed).");
-    return;
-  }
-
-  territory = r->territory != NULL ? ws_territory_normalise (r->territory) :
-                                     NULL;
-  if (r->territory != NULL && self->cur_territory != NULL &&
-      g_strcmp0 (territory, self->cur_territory) != 0) {
-    self->rating_problem = g_strdup_printf ("The rating %s is for territory "
-                                            "%s, not %s: treated as unrated "
-                                            "(fail closed).",
-        self->rating_name, r->territory, self->cur_territory);
-    return;
-  }
-
-  reg = ws_rating_registry_get_default (&err);
-  if (reg == NULL) {
-    self->rating_problem = g_strdup_printf ("No rating systems could be "
-                                            "loaded (%s): treated as unrated "
-                                            "(fail closed).",
+  if (self->rating->system != NULL && self->rating->code != NULL)
+    self->rating_name = ws_rating_to_string (self->rating);
+  self->rating_def = ws_rating_lookup (NULL, self->rating, self->cur_territory,
+      &err);
+  if (self->rating_def == NULL) {
+    self->rating_problem = g_strdup_printf ("%s: treated as unrated (fail "
+                                            "closed).",
         err->message);
     g_clear_error (&err);
-    return;
   }
-  sys = ws_rating_registry_lookup_system (reg, r->system);
-  if (sys != NULL)
-    self->rating_def = ws_rating_system_lookup_rating (sys, r->code);
-  if (self->rating_def == NULL)
-    self->rating_problem = g_strdup_printf ("%s is not a known rating: "
-                                            "treated as unrated (fail "
-                                            "closed).",
-        self->rating_name);
 }
 
 static gboolean
@@ -664,6 +765,122 @@ make_slate_text (WsRatingGate *self, gint64 now_us)
 
 /* ---- decisions and reports -------------------------------------------- */
 
+static const gchar *
+mode_nick (WsRatingGateMode mode)
+{
+  switch (mode) {
+    case WS_RATING_GATE_MODE_DROP:
+      return "drop";
+    case WS_RATING_GATE_MODE_MONITOR:
+      return "monitor";
+    case WS_RATING_GATE_MODE_SLATE:
+    default:
+      return "slate";
+  }
+}
+
+static const gchar *
+override_nick (WsRatingGateOverride o)
+{
+  switch (o) {
+    case WS_RATING_GATE_OVERRIDE_OPEN:
+      return "open";
+    case WS_RATING_GATE_OVERRIDE_CLOSED:
+      return "closed";
+    case WS_RATING_GATE_OVERRIDE_NONE:
+    default:
+      return NULL;
+  }
+}
+
+/* Copies the operator's override for the streaming thread. An override
+ * that forces the gate open without saying who and why is not applied
+ * (fail closed); one that closes it is. */
+static void
+refresh_override (WsRatingGate *self)
+{
+  WsRatingGateOverride o;
+  gchar *op, *why;
+  gint64 set_us;
+  guint serial;
+
+  g_atomic_int_set (&self->override_dirty, 0);
+  GST_OBJECT_LOCK (self);
+  o = self->override;
+  op = g_strdup (self->override_operator);
+  why = g_strdup (self->override_reason);
+  set_us = self->override_set_us;
+  serial = self->override_serial;
+  GST_OBJECT_UNLOCK (self);
+
+  if (o == WS_RATING_GATE_OVERRIDE_OPEN && (op == NULL || why == NULL)) {
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("override=open needs override-operator and override-reason (who "
+         "forces the gate open, and why): the override is not applied and "
+         "the policy decides"),
+        ("set override-operator and override-reason before override, or "
+         "use the set-override action signal"));
+    o = WS_RATING_GATE_OVERRIDE_NONE;
+  }
+
+  self->cur_override = o;
+  self->cur_override_serial = serial;
+  g_free (self->cur_operator);
+  self->cur_operator = op;
+  g_free (self->cur_override_reason);
+  self->cur_override_reason = why;
+  g_clear_pointer (&self->cur_override_set_at, g_free);
+  g_clear_pointer (&self->override_text, g_free);
+  if (o != WS_RATING_GATE_OVERRIDE_NONE) {
+    GDateTime *at = g_date_time_new_from_unix_utc (
+        floor_div (set_us, G_USEC_PER_SEC));
+
+    if (at != NULL) {
+      self->cur_override_set_at = g_date_time_format (at, "%Y-%m-%dT%H:%M:%SZ");
+      g_date_time_unref (at);
+    }
+    self->override_text = g_strdup_printf ("Forced %s by %s: %s",
+        o == WS_RATING_GATE_OVERRIDE_OPEN ? "open" : "closed",
+        op != NULL ? op : "an operator who gave no name",
+        why != NULL ? why : "no reason given.");
+    GST_INFO_OBJECT (self, "override: %s", self->override_text);
+  }
+  self->have_decision = FALSE;
+}
+
+/* Publishes the decision in force for the allowed and next-change
+ * properties; notify::allowed when it changed. A string is made only when
+ * the next change moves. */
+static void
+publish_decision (WsRatingGate *self)
+{
+  gboolean changed, next_moved;
+  gchar *next = NULL;
+
+  GST_OBJECT_LOCK (self);
+  changed = self->pub_allowed != self->allowed;
+  next_moved = self->pub_next_change_us != self->next_change_us;
+  GST_OBJECT_UNLOCK (self);
+  if (!changed && !next_moved)
+    return;
+
+  if (next_moved && self->next_change_us != WS_TIME_NONE)
+    next = ws_policy_format_time (self->policy, self->next_change_us);
+  GST_OBJECT_LOCK (self);
+  self->pub_allowed = self->allowed;
+  if (next_moved) {
+    self->pub_next_change_us = self->next_change_us;
+    g_free (self->pub_next_change);
+    self->pub_next_change = next;
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  if (next_moved)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_CHANGE]);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALLOWED]);
+}
+
 static void
 decide (WsRatingGate *self, gboolean have_time, gint64 instant_ns)
 {
@@ -671,6 +888,17 @@ decide (WsRatingGate *self, gboolean have_time, gint64 instant_ns)
   gint64 next_us;
 
   self->have_decision = TRUE;
+  if (self->cur_override != WS_RATING_GATE_OVERRIDE_NONE) {
+    /* the operator decides until the override is cleared */
+    self->allowed = self->cur_override == WS_RATING_GATE_OVERRIDE_OPEN;
+    self->kind = self->allowed ? KIND_OVERRIDE_OPEN : KIND_OVERRIDE_CLOSED;
+    self->rule = NULL;
+    self->reason = self->override_text;
+    self->next_change_us = WS_TIME_NONE;
+    self->valid_from_ns = have_time ? instant_ns : G_MAXINT64;
+    self->valid_until_ns = have_time ? G_MAXINT64 : G_MININT64;
+    goto done;
+  }
   if (!have_time) {
     self->allowed = FALSE;
     self->kind = KIND_NO_TIME;
@@ -718,196 +946,77 @@ done:
                         NULL :
                         make_slate_text (self,
                             have_time ? floor_div (instant_ns, 1000) : 0);
+  publish_decision (self);
 }
 
+/* Called on the as-run writer's thread for a line it could not write. */
 static void
-json_string (GString *s, const gchar *v)
+as_run_failed (const gchar *line, int err, gpointer user_data)
 {
-  const gchar *p;
-  gchar *valid = NULL;
+  WsRatingGate *self = user_data;
 
-  if (v == NULL) {
-    g_string_append (s, "null");
-    return;
-  }
-  /* a rating sent by an application may be any bytes: keep the line JSON */
-  if (!g_utf8_validate (v, -1, NULL))
-    v = valid = g_utf8_make_valid (v, -1);
-  g_string_append_c (s, '"');
-  for (p = v; *p != '\0'; p++) {
-    guchar c = (guchar) *p;
-
-    switch (c) {
-      case '"':
-        g_string_append (s, "\\\"");
-        break;
-      case '\\':
-        g_string_append (s, "\\\\");
-        break;
-      case '\n':
-        g_string_append (s, "\\n");
-        break;
-      case '\r':
-        g_string_append (s, "\\r");
-        break;
-      case '\t':
-        g_string_append (s, "\\t");
-        break;
-      default:
-        if (c < 0x20)
-          g_string_append_printf (s, "\\u%04x", c);
-        else
-          g_string_append_c (s, (gchar) c);
-    }
-  }
-  g_string_append_c (s, '"');
-  g_free (valid);
-}
-
-/* Cuts @fd back to the end of its last complete line (nothing when it
- * already ends with a newline or is empty). Returns the number of bytes
- * removed, or -1 with errno set. */
-static gssize
-truncate_to_last_line (int fd)
-{
-  struct stat st;
-  char buf[4096];
-  off_t end;
-
-  if (fstat (fd, &st) != 0)
-    return -1;
-  end = st.st_size;
-  while (end > 0) {
-    off_t from = end > (off_t) sizeof (buf) ? end - (off_t) sizeof (buf) : 0;
-    ssize_t n = pread (fd, buf, (size_t) (end - from), from);
-
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return -1;
-    }
-    if (n != end - from) {
-      errno = EIO;
-      return -1;
-    }
-    for (ssize_t i = n - 1; i >= 0; i--) {
-      if (buf[i] == '\n') {
-        off_t keep = from + i + 1;
-
-        if (keep == st.st_size)
-          return 0;
-        if (ftruncate (fd, keep) != 0)
-          return -1;
-        return (gssize) (st.st_size - keep);
-      }
-    }
-    end = from;
-  }
-  if (st.st_size > 0 && ftruncate (fd, 0) != 0)
-    return -1;
-  return (gssize) st.st_size;
-}
-
-/* Appends the whole line (O_APPEND keeps lines of several writers apart),
- * then fsync(). A short write - the disk filled up mid-line, or the file
- * size limit was reached - would leave a torn line for the next decision
- * to be glued to: the file is cut back to its last complete line and the
- * line written once more (the space may have been freed meanwhile).
- * FALSE with errno set when the line could not be written whole; the log
- * then still ends with a complete line. */
-static gboolean
-write_line (int fd, const gchar *line, gsize len)
-{
-  int e = 0;
-
-  for (int attempt = 0; attempt < 2; attempt++) {
-    gsize done = 0;
-
-    while (done < len) {
-      ssize_t n = write (fd, line + done, len - done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0) {
-        e = n < 0 ? errno : ENOSPC;
-        break;
-      }
-      done += (gsize) n;
-    }
-    if (done == len) {
-      while (fsync (fd) != 0) {
-        if (errno != EINTR)
-          return FALSE;
-      }
-      return TRUE;
-    }
-    if (done > 0 && truncate_to_last_line (fd) < 0) {
-      e = errno;
-      break;
-    }
-  }
-  errno = e;
-  return FALSE;
-}
-
-static void
-write_as_run (WsRatingGate *self, const gchar *instant, GstClockTime rt,
-    const gchar *next)
-{
-  GString *s = g_string_new ("{\"instant\": ");
-  gchar *name = gst_object_get_name (GST_OBJECT (self));
-
-  json_string (s, instant);
-  g_string_append (s, ", \"running_time_ns\": ");
-  if (GST_CLOCK_TIME_IS_VALID (rt))
-    g_string_append_printf (s, "%" G_GUINT64_FORMAT, (guint64) rt);
-  else
-    g_string_append (s, "null");
-  g_string_append_printf (s,
-      ", \"allowed\": %s, \"reason\": ", self->allowed ? "true" : "false");
-  json_string (s, self->reason);
-  g_string_append (s, ", \"rule\": ");
-  json_string (s, self->rule);
-  g_string_append (s, ", \"rating\": ");
-  json_string (s, self->rating_name);
-  g_string_append (s, ", \"policy\": ");
-  json_string (s, ws_policy_get_id (self->policy));
-  g_string_append (s, ", \"service_class\": ");
-  json_string (s, self->cur_class);
-  g_string_append (s, ", \"next_change\": ");
-  json_string (s, next);
-  g_string_append (s, ", \"kind\": ");
-  json_string (s, kind_nick (self->kind));
-  {
-    /* a foreign rating is judged by its local equivalent (issue #10) */
-    char judgement[160] = "";
-    const WsRatingDef *judged = self->rating_def ?
-                                    ws_policy_describe_judgement (self->policy,
-                                        self->rating_def, judgement,
-                                        sizeof judgement) :
-                                    NULL;
-
-    g_string_append (s, ", \"judged_as\": ");
-    json_string (s, judged ? ws_rating_def_get_name (judged) : NULL);
-    g_string_append (s, ", \"judgement\": ");
-    json_string (s, judgement[0] ? judgement : NULL);
-  }
-  g_string_append (s, ", \"element\": ");
-  json_string (s, name);
-  g_string_append (s, "}\n");
-
-  if (!write_line (self->log_fd, s->str, s->len)) {
-    int e = errno;
-
-    /* every decision must be on record: an error, not a warning */
+  /* every decision must be on record: an error, not a warning */
+  if (line != NULL)
     GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
         ("Could not write the as-run log \"%s\": %s; the decision was not "
          "recorded (the log still ends with its last complete line): free "
          "space or move the log",
-            self->log_path, g_strerror (e)),
-        ("decision: %s", s->str));
+            self->log_path, g_strerror (err)),
+        ("decision: %s", line));
+  else
+    GST_ELEMENT_ERROR (self, RESOURCE, SYNC,
+        ("Could not make the as-run log \"%s\" durable (fsync: %s): the "
+         "last decisions may be lost in a power cut; check the disk",
+            self->log_path, g_strerror (err)),
+        (NULL));
+}
+
+/* Formats the decision's line and hands it to the writer thread: no I/O
+ * here. */
+static void
+write_as_run (WsRatingGate *self, const gchar *instant, GstClockTime rt,
+    const gchar *next, WsRatingGateMode mode)
+{
+  /* a foreign rating is judged by its local equivalent (issue #10) */
+  char judgement[160] = "";
+  const WsRatingDef *judged = self->rating_def ?
+                                  ws_policy_describe_judgement (self->policy,
+                                      self->rating_def, judgement,
+                                      sizeof judgement) :
+                                  NULL;
+  gchar *name = gst_object_get_name (GST_OBJECT (self));
+  gboolean forced = self->kind == KIND_OVERRIDE_OPEN ||
+                    self->kind == KIND_OVERRIDE_CLOSED;
+  WsAsRunRecord rec = {
+    .instant = instant,
+    .running_time_ns = GST_CLOCK_TIME_IS_VALID (rt) ? (gint64) rt : -1,
+    .allowed = self->allowed,
+    .reason = self->reason,
+    .rule = self->rule,
+    .rating = self->rating_name,
+    .policy = ws_policy_get_id (self->policy),
+    .service_class = self->cur_class,
+    .next_change = next,
+    .kind = kind_nick (self->kind),
+    .judged_as = judged ? ws_rating_def_get_name (judged) : NULL,
+    .judgement = judgement[0] ? judgement : NULL,
+    .mode = mode_nick (mode),
+    .override = forced ? override_nick (self->cur_override) : NULL,
+    .operator_name = forced ? self->cur_operator : NULL,
+    .override_reason = forced ? self->cur_override_reason : NULL,
+    .override_set_at = forced ? self->cur_override_set_at : NULL,
+    .element = name,
+  };
+  gchar *line = ws_asrun_format_line (&rec);
+
+  if (!ws_asrun_writer_push (self->log, line)) {
+    /* the writer records the count in the log before its next line */
+    GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
+        ("The as-run log \"%s\" does not keep up: a decision line was "
+         "dropped (%" G_GUINT64_FORMAT " so far); the log records how many",
+            self->log_path, ws_asrun_writer_get_dropped (self->log)),
+        ("decision at %s: %s", GST_STR_NULL (instant), self->reason));
   }
-  g_string_free (s, TRUE);
   g_free (name);
 }
 
@@ -919,11 +1028,15 @@ report (WsRatingGate *self, gboolean have_time, gint64 instant_ns,
 {
   gchar *instant = NULL, *next = NULL;
   gboolean post;
+  WsRatingGateMode mode = self->dec_mode;
 
   if (self->reported && self->rep_allowed == self->allowed &&
       self->rep_kind == self->kind &&
       g_strcmp0 (self->rep_rule, self->rule) == 0 &&
-      g_strcmp0 (self->rep_rating, self->rating_name) == 0)
+      g_strcmp0 (self->rep_rating, self->rating_name) == 0 &&
+      self->rep_mode == mode && self->rep_override == self->cur_override &&
+      (self->cur_override == WS_RATING_GATE_OVERRIDE_NONE ||
+          self->rep_override_serial == self->cur_override_serial))
     return;
 
   self->reported = TRUE;
@@ -933,6 +1046,9 @@ report (WsRatingGate *self, gboolean have_time, gint64 instant_ns,
   self->rep_rule = g_strdup (self->rule);
   g_free (self->rep_rating);
   self->rep_rating = g_strdup (self->rating_name);
+  self->rep_mode = mode;
+  self->rep_override = self->cur_override;
+  self->rep_override_serial = self->cur_override_serial;
 
   if (have_time)
     instant = ws_policy_format_time (self->policy,
@@ -942,10 +1058,10 @@ report (WsRatingGate *self, gboolean have_time, gint64 instant_ns,
 
   GST_INFO_OBJECT (self,
       "%s at %s (running time %" GST_TIME_FORMAT "): %s "
-      "[rule %s, rating %s, next change %s]",
+      "[rule %s, rating %s, next change %s, mode %s]",
       self->allowed ? "allowed" : "blocked", GST_STR_NULL (instant),
       GST_TIME_ARGS (rt), self->reason, GST_STR_NULL (self->rule),
-      GST_STR_NULL (self->rating_name), GST_STR_NULL (next));
+      GST_STR_NULL (self->rating_name), GST_STR_NULL (next), mode_nick (mode));
 
   GST_OBJECT_LOCK (self);
   post = self->post_messages;
@@ -969,13 +1085,28 @@ report (WsRatingGate *self, gboolean have_time, gint64 instant_ns,
       gst_structure_set (s, "next-change", G_TYPE_STRING, next, NULL);
     gst_structure_set (s, "kind", G_TYPE_STRING, kind_nick (self->kind),
         "policy", G_TYPE_STRING, ws_policy_get_id (self->policy),
-        "service-class", G_TYPE_STRING, self->cur_class, NULL);
+        "service-class", G_TYPE_STRING, self->cur_class, "mode", G_TYPE_STRING,
+        mode_nick (mode), NULL);
+    if (self->kind == KIND_OVERRIDE_OPEN ||
+        self->kind == KIND_OVERRIDE_CLOSED) {
+      gst_structure_set (s, "override", G_TYPE_STRING,
+          override_nick (self->cur_override), NULL);
+      if (self->cur_operator != NULL)
+        gst_structure_set (s, "operator", G_TYPE_STRING, self->cur_operator,
+            NULL);
+      if (self->cur_override_reason != NULL)
+        gst_structure_set (s, "override-reason", G_TYPE_STRING,
+            self->cur_override_reason, NULL);
+      if (self->cur_override_set_at != NULL)
+        gst_structure_set (s, "override-set-at", G_TYPE_STRING,
+            self->cur_override_set_at, NULL);
+    }
     gst_element_post_message (GST_ELEMENT_CAST (self),
         gst_message_new_element (GST_OBJECT_CAST (self), s));
   }
 
-  if (self->log_fd >= 0)
-    write_as_run (self, instant, rt, next);
+  if (self->log != NULL)
+    write_as_run (self, instant, rt, next, mode);
 
   g_free (instant);
   g_free (next);
@@ -996,116 +1127,25 @@ ensure_decision (WsRatingGate *self, gboolean have_time, gint64 instant_ns,
 
 /* ---- the slate --------------------------------------------------------- */
 
-static cairo_status_t
-read_fd (void *closure, unsigned char *data, unsigned int length)
-{
-  int fd = *(int *) closure;
-
-  while (length > 0) {
-    ssize_t n = read (fd, data, length);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return CAIRO_STATUS_READ_ERROR;
-    data += n;
-    length -= (unsigned int) n;
-  }
-  return CAIRO_STATUS_SUCCESS;
-}
-
-static void
-draw_image (WsRatingGate *self, cairo_t *cr, const gchar *path, double dw,
-    int h)
-{
-  cairo_surface_t *img;
-  GError *err = NULL;
-  double iw, ih, scale;
-  int fd;
-
-  /* opened like every input (a FIFO cannot hang the streaming thread),
-   * so a missing file is not reported as "not a PNG" */
-  fd = ws_xml_open_regular (path, "slate image", NULL, &err);
-  if (fd < 0) {
-    GST_ELEMENT_WARNING (self, RESOURCE, READ,
-        ("Could not read the slate image: %s; the slate is black",
-            err->message),
-        (NULL));
-    g_error_free (err);
-    return;
-  }
-  img = cairo_image_surface_create_from_png_stream (read_fd, &fd);
-  close (fd);
-  if (cairo_surface_status (img) != CAIRO_STATUS_SUCCESS) {
-    GST_ELEMENT_WARNING (self, RESOURCE, READ,
-        ("The slate image \"%s\" is not a PNG image cairo can read (%s); "
-         "the slate is black",
-            path, cairo_status_to_string (cairo_surface_status (img))),
-        ("slate-image must be a PNG file"));
-    cairo_surface_destroy (img);
-    return;
-  }
-  iw = cairo_image_surface_get_width (img);
-  ih = cairo_image_surface_get_height (img);
-  if (iw > 0 && ih > 0) {
-    scale = MIN (dw / iw, h / ih);
-    cairo_save (cr);
-    cairo_translate (cr, (dw - iw * scale) / 2, (h - ih * scale) / 2);
-    cairo_scale (cr, scale, scale);
-    cairo_set_source_surface (cr, img, 0, 0);
-    cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
-    cairo_paint (cr);
-    cairo_restore (cr);
-  }
-  cairo_surface_destroy (img);
-}
-
-static void
-draw_text (cairo_t *cr, const gchar *text, double dw, int h)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *fd = pango_font_description_from_string ("Sans Bold");
-  PangoRectangle logical;
-  double margin = dw * 0.05;
-
-  pango_font_description_set_absolute_size (fd, MAX (6, h / 18) * PANGO_SCALE);
-  pango_layout_set_font_description (layout, fd);
-  pango_layout_set_width (layout, (int) ((dw - 2 * margin) * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_get_pixel_extents (layout, NULL, &logical);
-
-  cairo_move_to (cr, margin, (h - logical.height) / 2.0);
-  pango_cairo_layout_path (cr, layout);
-  cairo_set_source_rgb (cr, 0, 0, 0);
-  cairo_set_line_width (cr, MAX (1.0, h / 180.0));
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_stroke_preserve (cr);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_fill (cr);
-
-  pango_font_description_free (fd);
-  g_object_unref (layout);
-}
-
-/* Renders the slate with cairo (ARGB32) and converts it once to the
- * negotiated format. */
+/* Renders the slate with the shared renderer (ARGB32) and converts it once
+ * to the negotiated format. A frame larger than the renderer draws is
+ * drawn at its limit and scaled by the converter, with a warning. */
 static gboolean
 render_slate (WsRatingGate *self)
 {
   GstVideoInfo *vi = &self->vinfo;
   gint w = GST_VIDEO_INFO_WIDTH (vi);
   gint h = GST_VIDEO_INFO_FIELD_HEIGHT (vi);
+  gint rw = MIN (w, WS_GUIDANCE_MAX_SIDE), rh = MIN (h, WS_GUIDANCE_MAX_SIDE);
   gdouble par = 1.0;
-  cairo_surface_t *surface;
-  cairo_t *cr;
+  WsSlateSpec spec = { NULL, NULL, 1.0 };
+  WsGuidanceImage *img;
+  GError *image_err = NULL, *err = NULL;
   GstVideoInfo sinfo;
   GstBuffer *src = NULL, *dst = NULL;
   GstVideoFrame sframe, dframe;
   GstVideoConverter *conv;
   gchar *image;
-  gint stride;
   gboolean ok = FALSE;
 
   GST_OBJECT_LOCK (self);
@@ -1116,34 +1156,56 @@ render_slate (WsRatingGate *self)
   if (GST_VIDEO_INFO_PAR_N (vi) > 0 && GST_VIDEO_INFO_PAR_D (vi) > 0)
     par = (gdouble) GST_VIDEO_INFO_PAR_N (vi) / GST_VIDEO_INFO_PAR_D (vi);
 
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
-  cr = cairo_create (surface);
-  cairo_set_source_rgb (cr, 0, 0, 0);
-  cairo_paint (cr);
-  /* draw in square display units: a pixel is @par wide */
-  cairo_scale (cr, 1.0 / par, 1.0);
-  if (image != NULL && *image != '\0')
-    draw_image (self, cr, image, w * par, h);
-  if (self->want_text != NULL && *self->want_text != '\0')
-    draw_text (cr, self->want_text, w * par, h);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  stride = cairo_image_surface_get_stride (surface);
+  spec.image_path = image;
+  spec.text = self->want_text;
+  /* a slate pixel covers w / rw by h / rh frame pixels; a frame of
+   * absurd shape gets its slate distorted rather than none */
+  spec.pixel_aspect = CLAMP (par * ((gdouble) w / rw) / ((gdouble) h / rh),
+      0.06, 19.0);
+  img = ws_guidance_render_slate (&spec, rw, rh, &image_err, &err);
+  if (image_err != NULL) {
+    if (g_error_matches (image_err, WS_ERROR, WS_ERROR_INVALID))
+      GST_ELEMENT_WARNING (self, RESOURCE, READ,
+          ("The slate image %s; the slate is black", image_err->message),
+          ("slate-image must be a PNG file"));
+    else
+      GST_ELEMENT_WARNING (self, RESOURCE, READ,
+          ("Could not read the slate image: %s; the slate is black",
+              image_err->message),
+          (NULL));
+    g_error_free (image_err);
+  }
+  if (img == NULL) {
+    GST_ELEMENT_WARNING (self, STREAM, FAILED,
+        ("Could not draw the slate for a %dx%d frame: %s", w, h, err->message),
+        (NULL));
+    g_error_free (err);
+    g_free (image);
+    return FALSE;
+  }
+  if (rw != w || rh != h)
+    GST_ELEMENT_WARNING (self, STREAM, FAILED,
+        ("The frame is %dx%d, larger than the slate renderer's %dx%d: the "
+         "slate is drawn at %dx%d and scaled to the frame",
+            w, h, WS_GUIDANCE_MAX_SIDE, WS_GUIDANCE_MAX_SIDE, rw, rh),
+        (NULL));
 
   gst_video_info_set_interlaced_format (&sinfo,
       G_BYTE_ORDER == G_LITTLE_ENDIAN ? GST_VIDEO_FORMAT_BGRA :
                                         GST_VIDEO_FORMAT_ARGB,
-      GST_VIDEO_INFO_INTERLACE_MODE (vi), w, GST_VIDEO_INFO_HEIGHT (vi));
+      GST_VIDEO_INFO_INTERLACE_MODE (vi), rw,
+      rh * (GST_VIDEO_INFO_HEIGHT (vi) / MAX (h, 1)));
   GST_VIDEO_INFO_PAR_N (&sinfo) = GST_VIDEO_INFO_PAR_N (vi);
   GST_VIDEO_INFO_PAR_D (&sinfo) = GST_VIDEO_INFO_PAR_D (vi);
   GST_VIDEO_INFO_FPS_N (&sinfo) = GST_VIDEO_INFO_FPS_N (vi);
   GST_VIDEO_INFO_FPS_D (&sinfo) = GST_VIDEO_INFO_FPS_D (vi);
-  GST_VIDEO_INFO_PLANE_STRIDE (&sinfo, 0) = stride;
-  GST_VIDEO_INFO_SIZE (&sinfo) = (gsize) stride * h;
+  GST_VIDEO_INFO_PLANE_STRIDE (&sinfo, 0) = img->stride;
+  GST_VIDEO_INFO_SIZE (&sinfo) = (gsize) img->stride * img->height;
 
-  src = gst_buffer_new_wrapped_full (GST_MEMORY_FLAG_READONLY,
-      cairo_image_surface_get_data (surface), (gsize) stride * h, 0,
-      (gsize) stride * h, NULL, NULL);
+  /* the buffer owns the pixels from here */
+  src = gst_buffer_new_wrapped (img->pixels, GST_VIDEO_INFO_SIZE (&sinfo));
+  img->pixels = NULL;
+  ws_guidance_image_free (img);
   dst = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (vi), NULL);
   if (dst == NULL)
     goto end;
@@ -1175,9 +1237,7 @@ end:
   }
   if (dst != NULL)
     gst_buffer_unref (dst);
-  if (src != NULL)
-    gst_buffer_unref (src);
-  cairo_surface_destroy (surface);
+  gst_buffer_unref (src);
   g_free (image);
   return ok;
 }
@@ -1317,11 +1377,63 @@ push_gap (WsRatingGate *self, GstBuffer *buf)
   return GST_FLOW_OK;
 }
 
-/* audio in slate mode whose buffer crosses the end of the cached decision:
- * cut at the boundary sample */
+/* ---- openings ---------------------------------------------------------- */
+
+static gboolean
+copy_rating_event (GstPad *pad, GstEvent **event, gpointer user_data)
+{
+  GstEvent **found = user_data;
+
+  if (ws_rating_event_is (*event)) {
+    gst_event_replace (found, *event);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Announces that the gate opens: before the first buffer that passes
+ * after blocked ones, a `watershed-programme-start` event goes downstream
+ * (serialized, so it arrives just before that buffer, through queues and
+ * encoders alike), followed by the current rating event once more, so an
+ * element that starts a new programme on it (ratingsignal) keeps the
+ * rating. Call with @passes whether any of the buffer about to go out
+ * passes and @ends_blocked whether its end is blocked. */
+static void
+announce_opening (WsRatingGate *self, gboolean passes, gboolean ends_blocked)
+{
+  if (self->out_blocked && passes) {
+    GstEvent *start = ws_programme_start_event_new ();
+    GstEvent *rating = NULL;
+    GstEvent *up = ws_programme_start_upstream_event_new ();
+    gchar *name = gst_object_get_name (GST_OBJECT_CAST (self));
+
+    gst_structure_set (gst_event_writable_structure (start), "opened-by",
+        G_TYPE_STRING, name, NULL);
+    gst_structure_set (gst_event_writable_structure (up), "opened-by",
+        G_TYPE_STRING, name, NULL);
+    g_free (name);
+    GST_INFO_OBJECT (self, "the gate opens: announcing the programme start");
+    /* upstream too, for an overlay before the gate (ratingoverlay !
+     * ratinggate): not serialized, it starts its showing at its next
+     * frame */
+    gst_pad_push_event (self->sinkpad, up);
+    gst_pad_push_event (self->srcpad, start);
+    gst_pad_sticky_events_foreach (self->srcpad, copy_rating_event, &rating);
+    if (rating != NULL) {
+      /* a new event, so the pad sends it on again */
+      gst_pad_push_event (self->srcpad, gst_event_copy (rating));
+      gst_event_unref (rating);
+    }
+  }
+  self->out_blocked = ends_blocked;
+}
+
+/* audio in slate (or monitor) mode whose buffer crosses the end of the
+ * cached decision: cut at the boundary sample (monitor: decide and report
+ * at that sample, pass the buffer untouched) */
 static GstFlowReturn
 chain_audio_split (WsRatingGate *self, GstBuffer *buf, gint64 instant_ns,
-    GstClockTime pts, GstClockTime rt)
+    GstClockTime pts, GstClockTime rt, gboolean monitor)
 {
   gint rate = GST_AUDIO_INFO_RATE (&self->ainfo);
   gint bpf = GST_AUDIO_INFO_BPF (&self->ainfo);
@@ -1374,7 +1486,8 @@ chain_audio_split (WsRatingGate *self, GstBuffer *buf, gint64 instant_ns,
     s = e;
   }
 
-  if (blocked == 0)
+  announce_opening (self, monitor || blocked < n, !monitor && !self->allowed);
+  if (blocked == 0 || monitor)
     return gst_pad_push (self->srcpad, buf);
   if (blocked >= n)
     return gst_pad_push (self->srcpad, silence_buffer (self, buf));
@@ -1413,6 +1526,14 @@ ws_rating_gate_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
   }
   if (G_UNLIKELY (g_atomic_int_get (&self->settings_dirty)))
     refresh_settings (self);
+  if (G_UNLIKELY (g_atomic_int_get (&self->override_dirty)))
+    refresh_override (self);
+  mode = (WsRatingGateMode) g_atomic_int_get (&self->mode);
+  if (G_UNLIKELY (mode != self->dec_mode)) {
+    /* a new mode is reported (and logged) like a new decision */
+    self->dec_mode = mode;
+    self->have_decision = FALSE;
+  }
 
   if (!self->is_video && !GST_CLOCK_TIME_IS_VALID (dur) &&
       GST_AUDIO_INFO_BPF (&self->ainfo) > 0 &&
@@ -1429,15 +1550,22 @@ ws_rating_gate_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
 
   have_time = buffer_instant (self, buf, rt, &instant_ns);
   ensure_decision (self, have_time, instant_ns, pts, rt, dur);
-  mode = (WsRatingGateMode) g_atomic_int_get (&self->mode);
 
-  /* audio in slate mode crossing the end of the decision: cut */
-  if (!self->is_video && have_time && mode == WS_RATING_GATE_MODE_SLATE &&
+  /* audio in slate or monitor mode crossing the end of the decision: cut */
+  if (!self->is_video && have_time && mode != WS_RATING_GATE_MODE_DROP &&
       GST_CLOCK_TIME_IS_VALID (dur) && self->valid_until_ns != G_MAXINT64 &&
       instant_ns + (gint64) dur > self->valid_until_ns)
-    return chain_audio_split (self, buf, instant_ns, pts, rt);
+    return chain_audio_split (self, buf, instant_ns, pts, rt,
+        mode == WS_RATING_GATE_MODE_MONITOR);
 
-  if (G_LIKELY (self->allowed))
+  {
+    gboolean passes = self->allowed || (mode != WS_RATING_GATE_MODE_SLATE &&
+                                           mode != WS_RATING_GATE_MODE_DROP);
+
+    announce_opening (self, passes, !passes);
+  }
+  /* monitor: decided and reported above, never blocked */
+  if (G_LIKELY (self->allowed) || mode == WS_RATING_GATE_MODE_MONITOR)
     return gst_pad_push (self->srcpad, buf);
   if (mode == WS_RATING_GATE_MODE_DROP)
     return push_gap (self, buf);
@@ -1514,6 +1642,11 @@ ws_rating_gate_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
       self->stream_id = g_strdup (id);
       break;
     }
+    case GST_EVENT_EOS:
+      /* the as-run log is durable before EOS goes on */
+      if (self->log != NULL)
+        ws_asrun_writer_sync (self->log);
+      break;
     case GST_EVENT_FLUSH_STOP:
       gst_segment_init (&self->segment, GST_FORMAT_TIME);
       self->next_rt = GST_CLOCK_TIME_NONE;
@@ -1554,6 +1687,25 @@ ws_rating_gate_src_event (GstPad *pad, GstObject *parent, GstEvent *event)
 }
 
 /* ---- start / stop ------------------------------------------------------ */
+
+/* A policy that cannot be used: not found (no such id or file), not
+ * readable, or a file that is not a valid policy. */
+static void
+post_policy_error (WsRatingGate *self, const gchar *policy_id, GError *err)
+{
+  if (g_error_matches (err, WS_ERROR, WS_ERROR_NOT_FOUND))
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+        ("Could not load the policy \"%s\": %s", policy_id, err->message),
+        (NULL));
+  else if (g_error_matches (err, WS_ERROR, WS_ERROR_IO))
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+        ("Could not load the policy \"%s\": %s", policy_id, err->message),
+        (NULL));
+  else
+    GST_ELEMENT_ERROR (self, RESOURCE, READ,
+        ("Could not load the policy \"%s\": %s", policy_id, err->message),
+        ("the file is not a valid policy: fix it or give a policy id"));
+}
 
 static gboolean
 ws_rating_gate_start (WsRatingGate *self)
@@ -1605,9 +1757,7 @@ ws_rating_gate_start (WsRatingGate *self)
   }
   self->policy = ws_policy_load (policy_id, NULL, &err);
   if (self->policy == NULL) {
-    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-        ("Could not load the policy \"%s\": %s", policy_id, err->message),
-        (NULL));
+    post_policy_error (self, policy_id, err);
     goto end;
   }
   if (service_class != NULL &&
@@ -1644,23 +1794,21 @@ ws_rating_gate_start (WsRatingGate *self)
     self->start_ns = us * 1000;
   }
   if (log_path != NULL && *log_path != '\0') {
-    self->log_fd = open (log_path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC,
-        0644);
-    if (self->log_fd < 0) {
-      int e = errno;
+    gssize cut = 0;
 
+    /* the path first: the writer thread's error callback names it */
+    self->log_path = g_strdup (log_path);
+    self->log = ws_asrun_writer_open (log_path, 0, as_run_failed, self, &cut,
+        &err);
+    if (self->log == NULL) {
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
-          ("Could not open the as-run log \"%s\": %s", log_path,
-              g_strerror (e)),
+          ("Could not open the as-run log \"%s\": %s", log_path, err->message),
           (NULL));
       goto end;
     }
-    self->log_path = g_strdup (log_path);
-    /* a torn last line (the process died mid-write) is cut, so the next
+    /* a torn last line (the process died mid-write) was cut, so the next
      * decision does not get glued to it */
     {
-      gssize cut = truncate_to_last_line (self->log_fd);
-
       if (cut > 0)
         GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
             ("The as-run log \"%s\" ended with an incomplete line of "
@@ -1678,7 +1826,10 @@ ws_rating_gate_start (WsRatingGate *self)
   self->have_decision = FALSE;
   self->reported = FALSE;
   self->have_ref = FALSE;
+  self->out_blocked = FALSE;
   g_atomic_int_set (&self->settings_dirty, 1);
+  g_atomic_int_set (&self->override_dirty, 1);
+  self->dec_mode = (WsRatingGateMode) g_atomic_int_get (&self->mode);
   ok = TRUE;
 
 end:
@@ -1693,11 +1844,26 @@ end:
 static void
 ws_rating_gate_stop (WsRatingGate *self)
 {
-  if (self->log_fd >= 0) {
-    close (self->log_fd);
-    self->log_fd = -1;
-  }
+  gboolean was_allowed;
+
+  /* writes what is queued, fsync()s and joins the writer thread */
+  g_clear_pointer (&self->log, ws_asrun_writer_close);
   g_clear_pointer (&self->log_path, g_free);
+  g_clear_pointer (&self->cur_operator, g_free);
+  g_clear_pointer (&self->cur_override_reason, g_free);
+  g_clear_pointer (&self->cur_override_set_at, g_free);
+  g_clear_pointer (&self->override_text, g_free);
+  self->cur_override = WS_RATING_GATE_OVERRIDE_NONE;
+  self->rep_override = WS_RATING_GATE_OVERRIDE_NONE;
+  /* a stopped gate passes nothing */
+  GST_OBJECT_LOCK (self);
+  was_allowed = self->pub_allowed;
+  self->pub_allowed = FALSE;
+  self->pub_next_change_us = WS_TIME_NONE;
+  g_clear_pointer (&self->pub_next_change, g_free);
+  GST_OBJECT_UNLOCK (self);
+  if (was_allowed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALLOWED]);
   g_clear_pointer (&self->rating, ws_rating_free);
   resolve_rating (self);
   g_clear_pointer (&self->policy, ws_policy_free);
@@ -1736,6 +1902,67 @@ ws_rating_gate_change_state (GstElement *element, GstStateChange transition)
 }
 
 /* ---- GObject ----------------------------------------------------------- */
+
+/* UTF-8, and NULL for an empty string */
+static gchar *
+dup_text (const gchar *t)
+{
+  return t != NULL && *t != '\0' ? g_utf8_make_valid (t, -1) : NULL;
+}
+
+/* the object lock is held */
+static void
+override_changed (WsRatingGate *self)
+{
+  self->override_set_us = g_get_real_time ();
+  self->override_serial++;
+  g_atomic_int_set (&self->override_dirty, 1);
+}
+
+/* The set-override action signal: all three at once, so the streaming
+ * thread never sees half of an override. */
+static gboolean
+ws_rating_gate_set_override (WsRatingGate *self, const gchar *state,
+    const gchar *operator_name, const gchar *reason)
+{
+  GEnumClass *klass;
+  GEnumValue *v;
+  WsRatingGateOverride o;
+
+  klass = g_type_class_ref (WS_TYPE_RATING_GATE_OVERRIDE);
+  v = state != NULL ? g_enum_get_value_by_nick (klass, state) : NULL;
+  o = v != NULL ? (WsRatingGateOverride) v->value : DEFAULT_OVERRIDE;
+  g_type_class_unref (klass);
+  if (v == NULL) {
+    GST_WARNING_OBJECT (self,
+        "set-override: \"%s\" is not none, open or "
+        "closed; nothing changed",
+        GST_STR_NULL (state));
+    return FALSE;
+  }
+  if (o == WS_RATING_GATE_OVERRIDE_OPEN &&
+      (operator_name == NULL || *operator_name == '\0' || reason == NULL ||
+          *reason == '\0')) {
+    GST_WARNING_OBJECT (self, "set-override: open needs an operator and a "
+                              "reason; nothing changed");
+    return FALSE;
+  }
+
+  GST_OBJECT_LOCK (self);
+  self->override = o;
+  g_free (self->override_operator);
+  self->override_operator = dup_text (operator_name);
+  g_free (self->override_reason);
+  self->override_reason = dup_text (reason);
+  override_changed (self);
+  GST_OBJECT_UNLOCK (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OVERRIDE]);
+  g_object_notify_by_pspec (G_OBJECT (self),
+      properties[PROP_OVERRIDE_OPERATOR]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OVERRIDE_REASON]);
+  return TRUE;
+}
 
 static void
 ws_rating_gate_set_property (GObject *object, guint prop_id,
@@ -1803,6 +2030,20 @@ ws_rating_gate_set_property (GObject *object, guint prop_id,
     case PROP_POST_MESSAGES:
       self->post_messages = g_value_get_boolean (value);
       break;
+    case PROP_OVERRIDE:
+      self->override = (WsRatingGateOverride) g_value_get_enum (value);
+      override_changed (self);
+      break;
+    case PROP_OVERRIDE_OPERATOR:
+      g_free (self->override_operator);
+      self->override_operator = dup_text (g_value_get_string (value));
+      override_changed (self);
+      break;
+    case PROP_OVERRIDE_REASON:
+      g_free (self->override_reason);
+      self->override_reason = dup_text (g_value_get_string (value));
+      override_changed (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1854,6 +2095,21 @@ ws_rating_gate_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_POST_MESSAGES:
       g_value_set_boolean (value, self->post_messages);
       break;
+    case PROP_OVERRIDE:
+      g_value_set_enum (value, self->override);
+      break;
+    case PROP_OVERRIDE_OPERATOR:
+      g_value_set_string (value, self->override_operator);
+      break;
+    case PROP_OVERRIDE_REASON:
+      g_value_set_string (value, self->override_reason);
+      break;
+    case PROP_ALLOWED:
+      g_value_set_boolean (value, self->pub_allowed);
+      break;
+    case PROP_NEXT_CHANGE:
+      g_value_set_string (value, self->pub_next_change);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1874,6 +2130,8 @@ ws_rating_gate_finalize (GObject *object)
   g_free (self->slate_image);
   g_free (self->slate_text);
   g_free (self->as_run_log);
+  g_free (self->override_operator);
+  g_free (self->override_reason);
   gst_caps_unref (self->unix_caps);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -1934,7 +2192,8 @@ ws_rating_gate_class_init (WsRatingGateClass *klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_MODE,
-      g_param_spec_enum ("mode", "Mode", "What a closed gate outputs",
+      g_param_spec_enum ("mode", "Mode",
+          "What a closed gate outputs (monitor: nothing is blocked)",
           WS_TYPE_RATING_GATE_MODE, DEFAULT_MODE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_PLAYING));
@@ -1962,8 +2221,10 @@ ws_rating_gate_class_init (WsRatingGateClass *klass)
   g_object_class_install_property (gobject_class, PROP_AS_RUN_LOG,
       g_param_spec_string ("as-run-log", "As-Run Log",
           "Path of a file that gets one JSON line per decision change "
-          "(appended, fsync'd; a line that cannot be written whole is cut "
-          "back and is an element error); NULL = none",
+          "(appended and fsync'd by a writer thread, durable at EOS and "
+          "stop; a line that cannot be written whole is cut back and is an "
+          "element error; lines dropped on a full queue are counted in the "
+          "log); NULL = none",
           DEFAULT_AS_RUN_LOG,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
@@ -1974,6 +2235,65 @@ ws_rating_gate_class_init (WsRatingGateClass *klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_PLAYING));
 
+  properties[PROP_OVERRIDE] = g_param_spec_enum ("override", "Override",
+      "An operator's override of the policy: open (needs override-operator "
+      "and override-reason, or it is not applied), closed, or none; applied "
+      "from the next buffer and recorded in the as-run log and messages",
+      WS_TYPE_RATING_GATE_OVERRIDE, DEFAULT_OVERRIDE,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+  properties[PROP_OVERRIDE_OPERATOR] = g_param_spec_string ("override-operator",
+      "Override Operator",
+      "Who sets the override (a name or id), recorded with it; set it "
+      "before override, or use the set-override action signal",
+      DEFAULT_OVERRIDE_OPERATOR,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+  properties[PROP_OVERRIDE_REASON] = g_param_spec_string ("override-reason",
+      "Override Reason",
+      "Why the override is set, recorded with it; set it before override, "
+      "or use the set-override action signal",
+      DEFAULT_OVERRIDE_REASON,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+  properties[PROP_ALLOWED] = g_param_spec_boolean ("allowed", "Allowed",
+      "The decision in force: TRUE when the content may be shown now (in "
+      "mode=monitor buffers pass either way); FALSE before the first buffer "
+      "and when stopped; notify::allowed on every change",
+      FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NEXT_CHANGE] = g_param_spec_string ("next-change",
+      "Next Change",
+      "When the decision in force changes next, in programme time (the "
+      "clock property's civil time): ISO 8601 with the policy zone's offset "
+      "(2026-07-01T21:00:00+01:00); NULL when it never does, under an "
+      "override, or before the first buffer",
+      NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_property (gobject_class, PROP_OVERRIDE,
+      properties[PROP_OVERRIDE]);
+  g_object_class_install_property (gobject_class, PROP_OVERRIDE_OPERATOR,
+      properties[PROP_OVERRIDE_OPERATOR]);
+  g_object_class_install_property (gobject_class, PROP_OVERRIDE_REASON,
+      properties[PROP_OVERRIDE_REASON]);
+  g_object_class_install_property (gobject_class, PROP_ALLOWED,
+      properties[PROP_ALLOWED]);
+  g_object_class_install_property (gobject_class, PROP_NEXT_CHANGE,
+      properties[PROP_NEXT_CHANGE]);
+
+  /**
+   * WsRatingGate::set-override:
+   * @gate: the gate
+   * @state: "open", "closed" or "none"
+   * @operator: who forces the gate (needed for "open")
+   * @reason: why (needed for "open")
+   *
+   * Sets #WsRatingGate:override, #WsRatingGate:override-operator and
+   * #WsRatingGate:override-reason at once; applied from the next buffer.
+   *
+   * Returns: %TRUE when set; %FALSE (nothing changed) when @state is not
+   *   one of the three, or "open" lacks an operator or a reason.
+   */
+  signals[SIGNAL_SET_OVERRIDE] = g_signal_new_class_handler ("set-override",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (ws_rating_gate_set_override), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+
   element_class->change_state = ws_rating_gate_change_state;
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
@@ -1981,11 +2301,24 @@ ws_rating_gate_class_init (WsRatingGateClass *klass)
   gst_element_class_set_static_metadata (element_class, "Rating gate",
       "Filter/Video;Filter/Audio",
       "Passes a programme only in the time slots its rating allows; shows a "
-      "slate and silence otherwise",
+      "slate and silence otherwise (mode=monitor: decides and reports but "
+      "never blocks). Operator control: override, override-operator, "
+      "override-reason or the set-override action signal; poll allowed and "
+      "next-change. Bus: a \"ratinggate\" element message on every change "
+      "of decision with timestamp, stream-time, running-time, duration "
+      "(guint64 ns), allowed (gboolean), reason, rule, rating, instant, "
+      "next-change (ISO 8601), kind, policy, service-class, mode and, under "
+      "an override, override, operator, override-reason, override-set-at "
+      "(strings). Downstream, before the first buffer that passes after "
+      "blocked ones, a watershed-programme-start event (field opened-by), "
+      "then the rating event again: put ratingoverlay after the gate "
+      "(ratingtag ! ratinggate ! ratingoverlay) so the badge is shown when "
+      "the programme is seen. See docs/ratinggate.md",
       "watershed");
 
   gst_type_mark_as_plugin_api (WS_TYPE_RATING_GATE_CLOCK, 0);
   gst_type_mark_as_plugin_api (WS_TYPE_RATING_GATE_MODE, 0);
+  gst_type_mark_as_plugin_api (WS_TYPE_RATING_GATE_OVERRIDE, 0);
   gst_type_mark_as_plugin_api (WS_TYPE_RATING_GATE_UNRATED_ACTION, 0);
   gst_type_mark_as_plugin_api (WS_TYPE_RATING_GATE_ACCESS, 0);
 }
@@ -2024,7 +2357,11 @@ ws_rating_gate_init (WsRatingGate *self)
   self->as_run_log = g_strdup (DEFAULT_AS_RUN_LOG);
   self->post_messages = DEFAULT_POST_MESSAGES;
   self->latency = 0;
-  self->log_fd = -1;
+  self->override = DEFAULT_OVERRIDE;
+  self->override_operator = g_strdup (DEFAULT_OVERRIDE_OPERATOR);
+  self->override_reason = g_strdup (DEFAULT_OVERRIDE_REASON);
+  self->pub_allowed = FALSE;
+  self->pub_next_change_us = WS_TIME_NONE;
   self->next_change_us = WS_TIME_NONE;
   self->unix_caps = gst_caps_new_empty_simple ("timestamp/x-unix");
   gst_segment_init (&self->segment, GST_FORMAT_TIME);

@@ -37,14 +37,38 @@ GType ws_rating_gate_clock_get_type (void);
  *   audio silence, with the original timestamps ("slate"; live-safe).
  * @WS_RATING_GATE_MODE_DROP: blocked buffers are dropped and GAP events
  *   sent in their place ("drop"; for file jobs).
+ * @WS_RATING_GATE_MODE_MONITOR: the gate decides, logs and posts its
+ *   messages as in the other modes but never blocks: every buffer passes
+ *   untouched ("monitor"; for trying a policy on air).
  */
 typedef enum {
   WS_RATING_GATE_MODE_SLATE,
   WS_RATING_GATE_MODE_DROP,
+  WS_RATING_GATE_MODE_MONITOR,
 } WsRatingGateMode;
 
 #define WS_TYPE_RATING_GATE_MODE (ws_rating_gate_mode_get_type ())
 GType ws_rating_gate_mode_get_type (void);
+
+/**
+ * WsRatingGateOverride:
+ * @WS_RATING_GATE_OVERRIDE_NONE: the policy decides ("none").
+ * @WS_RATING_GATE_OVERRIDE_OPEN: an operator forces the gate open
+ *   ("open"); needs #WsRatingGate:override-operator and
+ *   #WsRatingGate:override-reason, or it is not applied.
+ * @WS_RATING_GATE_OVERRIDE_CLOSED: an operator forces the gate closed
+ *   ("closed"); applied also without an operator or reason.
+ *
+ * An operator's override of the policy, recorded in the as-run log.
+ */
+typedef enum {
+  WS_RATING_GATE_OVERRIDE_NONE,
+  WS_RATING_GATE_OVERRIDE_OPEN,
+  WS_RATING_GATE_OVERRIDE_CLOSED,
+} WsRatingGateOverride;
+
+#define WS_TYPE_RATING_GATE_OVERRIDE (ws_rating_gate_override_get_type ())
+GType ws_rating_gate_override_get_type (void);
 
 /**
  * WsRatingGateUnratedAction:

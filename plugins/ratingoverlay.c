@@ -42,7 +42,12 @@
  * A rule without a duration shows the badge for 15 s (a full-screen card
  * for 5 s); #WsRatingOverlay:duration overrides it. Without any policy the
  * badge is persistent; a rule that asks for nothing on screen shows
- * nothing. The other modes force one behaviour.
+ * nothing. The other modes force one behaviour. The rule is that of the
+ * policy's rule set in force at the programme's time, read from the
+ * buffers' `timestamp/x-unix` reference timestamp (as `ratinggate
+ * clock=reference-meta` reads it), never the time the pipeline runs at;
+ * without one, the rule every rule set of the policy agrees on, and when
+ * they differ a warning and a persistent badge (fail closed).
  *
  * A showing starts at the first buffer, and again at the first buffer
  * after: a rating change (a rating event with a different rating), a
@@ -50,7 +55,13 @@
  * `after-breaks` mode or when the rule says so, a `watershed-break-end`
  * event. Playout automation sends these two as custom downstream events
  * (ws_programme_start_event_new(), ws_break_end_event_new()) at the
- * buffer where the programme resumes. A flushing seek continues the
+ * buffer where the programme resumes. ratinggate sends
+ * `watershed-programme-start` itself just before the first frame that
+ * passes when it opens, so put the overlay after the gate
+ * (`ratingtag ! ratinggate ! ratingoverlay`): the badge is then seen for its
+ * whole duration from the first frame of the programme. Before the gate,
+ * the showing would be drawn into frames the gate replaces with its
+ * slate. A flushing seek continues the
  * showing in progress rather than starting a new one. The badge fades in
  * and out over #WsRatingOverlay:fade.
  *
@@ -111,6 +122,7 @@
 #include "ws-element.h"
 #include "ws-guidance-render.h"
 #include "ws-rating-event.h"
+#include "ws-rating.h"
 #include "ws-rating-system.h"
 #include "ws-xml.h"
 
@@ -243,7 +255,8 @@ typedef struct {
   const WsRatingDef *def;
   GPtrArray *categories; /* char*, NULL-terminated */
   char *text;
-  char *summary; /* for logs and messages: "bbfc:15 text" */
+  char *summary;    /* for logs and messages: "bbfc:15 text" */
+  char *split_code; /* the code of the rating property */
 } Content;
 
 static void
@@ -257,6 +270,7 @@ content_free (Content *c)
     g_ptr_array_unref (c->categories);
   g_free (c->text);
   g_free (c->summary);
+  g_free (c->split_code);
   g_free (c);
 }
 
@@ -309,22 +323,27 @@ props_clear (Props *p)
   g_free (p->descriptors);
 }
 
-static const char *
-category_of (const WsRatingSystem *sys, const char *code)
+/* The properties for the streaming thread: copied only after one was set,
+ * so no strings are copied per frame. (transfer none) */
+static const Props *
+props_in_use (WsRatingOverlay *self)
 {
-  static const char *const known[] = { "violence", "fear", "sex", "nudity",
-    "discrimination", "drugs", "language", "horror", "theme",
-    "imitable-behaviour", "dialogue", "fantasy-violence", "gambling", "other" };
-  if (sys) {
-    const WsRatingDescriptor *d = ws_rating_system_lookup_descriptor (sys,
-        code);
-    if (d)
-      return ws_rating_descriptor_get_category (d);
-  }
-  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
-    if (g_ascii_strcasecmp (known[i], code) == 0)
-      return known[i];
-  return "other";
+  Props *p = self->props_in_use;
+  guint serial;
+
+  GST_OBJECT_LOCK (self);
+  serial = self->props_serial;
+  GST_OBJECT_UNLOCK (self);
+  if (p != NULL && serial == self->props_in_use_serial)
+    return p;
+  if (p == NULL)
+    p = self->props_in_use = g_new0 (Props, 1);
+  else
+    props_clear (p);
+  /* a set in between is taken now and again at the next frame */
+  props_take (self, p);
+  self->props_in_use_serial = serial;
+  return p;
 }
 
 /* What to show: from the rating event, else the fallback properties.
@@ -364,13 +383,11 @@ content_build (WsRatingOverlay *self, const Props *p)
       g_ptr_array_add (codes,
           g_strdup (g_ptr_array_index (ev->descriptors, i)));
     if (p->show_text)
-      text = ws_guidance_pick_text (ev->texts, p->language);
+      text = ws_rating_pick_text (ev->texts, p->language);
   } else {
-    const char *colon = strchr (p->rating, ':');
-    if (colon) {
-      c->system_id = g_strndup (p->rating, colon - p->rating);
+    if (ws_rating_split (p->rating, &c->system_id, &c->split_code)) {
       system = c->system_id;
-      code = colon + 1;
+      code = c->split_code;
     } else {
       code = p->rating;
     }
@@ -390,7 +407,7 @@ content_build (WsRatingOverlay *self, const Props *p)
   if (sys && code)
     c->def = ws_rating_system_lookup_rating (sys, code);
   if (ev == NULL && p->rating && c->def == NULL)
-    GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, (NULL),
         ("rating=\"%s\": not a known SYSTEM:CODE rating (e.g. bbfc:15, "
          "csa:-16); drawing a generic badge",
             p->rating));
@@ -425,15 +442,18 @@ content_build (WsRatingOverlay *self, const Props *p)
   }
   c->hints.text = c->badge_text;
 
-  /* pictograms: categories, ordered, at most 3 for Kijkwijzer */
+  /* pictograms: categories, ordered, at most what the system's file says
+   * (Kijkwijzer: 3) */
   c->categories = g_ptr_array_new ();
   if (p->show_descriptors && codes->len > 0) {
     cats = g_new0 (const char *, codes->len);
     for (guint i = 0; i < codes->len; i++)
-      cats[i] = category_of (sys, g_ptr_array_index (codes, i));
+      cats[i] = ws_rating_descriptor_category_of (sys,
+          g_ptr_array_index (codes, i));
     n = codes->len;
     kept = ws_guidance_order_categories (cats, n,
-        c->system_id && g_str_equal (c->system_id, "kijkwijzer") ? 3 : 5);
+        sys ? ws_rating_system_get_badge (sys)->max_pictograms :
+              WS_BADGE_DEFAULT_MAX_PICTOGRAMS);
     for (guint i = 0; i < kept; i++)
       g_ptr_array_add (c->categories, (gpointer) cats[i]);
     g_free (cats);
@@ -454,24 +474,6 @@ content_build (WsRatingOverlay *self, const Props *p)
 }
 
 /* ---- the rule ----------------------------------------------------------- */
-
-static WsPolicy *
-policy_for_territory (const char *territory)
-{
-  char **ids = ws_policy_list_ids (NULL);
-  WsPolicy *found = NULL;
-
-  for (guint i = 0; ids && ids[i] && found == NULL; i++) {
-    WsPolicy *pol = ws_policy_load (ids[i], NULL, NULL);
-    if (pol &&
-        g_ascii_strcasecmp (ws_policy_get_jurisdiction (pol), territory) == 0)
-      found = pol;
-    else
-      ws_policy_free (pol);
-  }
-  g_strfreev (ids);
-  return found;
-}
 
 /* Loads (and caches) the policy named by the properties. */
 static WsPolicy *
@@ -506,18 +508,37 @@ get_policy (WsRatingOverlay *self, const Props *p)
       g_clear_error (&err);
     }
   } else {
-    self->policy = policy_for_territory (key + strlen ("territory:"));
-    if (self->policy == NULL)
+    self->policy = ws_policy_load_for_territory (p->territory, NULL, &err);
+    if (self->policy == NULL) {
       GST_ELEMENT_WARNING (self, RESOURCE, NOT_FOUND, (NULL),
-          ("territory \"%s\": no policy file has that jurisdiction; showing "
-           "the badge persistently (set policy, or mode)",
-              p->territory));
+          ("%s; showing the badge persistently (set policy, or mode)",
+              err->message));
+      g_clear_error (&err);
+    }
   }
   return self->policy;
 }
 
+/* The programme's time of @buf: its timestamp/x-unix reference timestamp
+ * (what ratinggate clock=reference-meta reads), else unknown; never the
+ * time the pipeline happens to run at. */
+static gint64
+programme_time_us (GstBuffer *buf)
+{
+  static GstStaticCaps unix_caps = GST_STATIC_CAPS ("timestamp/x-unix");
+  GstReferenceTimestampMeta *meta;
+
+  meta = buf ? gst_buffer_get_reference_timestamp_meta (buf,
+                   gst_static_caps_get (&unix_caps)) :
+               NULL;
+  if (meta == NULL || !GST_CLOCK_TIME_IS_VALID (meta->timestamp))
+    return WS_TIME_NONE;
+  return (gint64) (meta->timestamp / GST_USECOND);
+}
+
 static void
-update_rule (WsRatingOverlay *self, const Props *p, const Content *c)
+update_rule (WsRatingOverlay *self, const Props *p, const Content *c,
+    GstBuffer *buf)
 {
   WsRatingOverlayMode mode = p->mode;
   GstClockTime rule_duration = 0;
@@ -525,24 +546,30 @@ update_rule (WsRatingOverlay *self, const Props *p, const Content *c)
   self->eff_after_breaks = FALSE;
   if (mode == WS_RATING_OVERLAY_MODE_AUTO) {
     WsPolicy *pol = get_policy (self, p);
+    const WsGuidance *g = NULL;
+    GError *err = NULL;
+
     if (pol == NULL) {
       mode = WS_RATING_OVERLAY_MODE_PERSISTENT;
+    } else if (!ws_policy_guidance_at (pol, p->service_class, c ? c->def : NULL,
+                   programme_time_us (buf), &g, &err)) {
+      /* fail closed: the badge the whole time */
+      GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
+          ("%s; showing the badge persistently", err->message));
+      g_clear_error (&err);
+      mode = WS_RATING_OVERLAY_MODE_PERSISTENT;
     } else {
-      WsDecision d;
-      ws_policy_decide (pol, p->service_class, c ? c->def : NULL,
-          g_get_real_time (), WS_ACCESS_NONE, &d);
-      if (d.guidance == NULL) {
+      if (g == NULL) {
         mode = WS_RATING_OVERLAY_MODE_AT_START;
       } else {
-        rule_duration = d.guidance->duration_s * GST_SECOND;
-        switch (d.guidance->mode) {
+        rule_duration = g->duration_s * GST_SECOND;
+        switch (g->mode) {
           case WS_GUIDANCE_NONE:
             mode = WS_RATING_OVERLAY_MODE_OFF;
             break;
           case WS_GUIDANCE_AT_START:
-            mode = d.guidance->after_breaks ?
-                       WS_RATING_OVERLAY_MODE_AFTER_BREAKS :
-                       WS_RATING_OVERLAY_MODE_AT_START;
+            mode = g->after_breaks ? WS_RATING_OVERLAY_MODE_AFTER_BREAKS :
+                                     WS_RATING_OVERLAY_MODE_AT_START;
             break;
           case WS_GUIDANCE_PERSISTENT:
             mode = WS_RATING_OVERLAY_MODE_PERSISTENT;
@@ -553,8 +580,8 @@ update_rule (WsRatingOverlay *self, const Props *p, const Content *c)
         }
       }
       GST_INFO_OBJECT (self, "policy %s, guidance rule %s: mode %d, %u s",
-          ws_policy_get_id (pol), d.guidance ? d.guidance->id : "(none)", mode,
-          d.guidance ? d.guidance->duration_s : 0);
+          ws_policy_get_id (pol), g ? g->id : "(none)", mode,
+          g ? g->duration_s : 0);
     }
   }
   self->eff_mode = mode;
@@ -696,7 +723,6 @@ render (WsRatingOverlay *self, const Props *p, const Content *c)
   mx = (int) round (p->margin * height / par);
 
   spec.badge = c->hints;
-  spec.system_id = c->system_id;
   spec.categories = (const char *const *) c->categories->pdata;
   spec.text = c->text;
   spec.pixel_aspect = par;
@@ -926,31 +952,6 @@ check_downstream (WsRatingOverlay *self)
 }
 
 static gboolean
-rating_equal (const WsRating *a, const WsRating *b)
-{
-  if (a == NULL || b == NULL)
-    return a == b;
-  if (g_strcmp0 (a->system, b->system) || g_strcmp0 (a->code, b->code) ||
-      a->minimum_age != b->minimum_age ||
-      g_strcmp0 (a->territory, b->territory) ||
-      g_strcmp0 (a->programme, b->programme) ||
-      a->descriptors->len != b->descriptors->len ||
-      a->texts->len != b->texts->len)
-    return FALSE;
-  for (guint i = 0; i < a->descriptors->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (a->descriptors, i),
-            g_ptr_array_index (b->descriptors, i)))
-      return FALSE;
-  for (guint i = 0; i < a->texts->len; i++) {
-    const WsGuidanceText *ta = g_ptr_array_index (a->texts, i);
-    const WsGuidanceText *tb = g_ptr_array_index (b->texts, i);
-    if (g_strcmp0 (ta->text, tb->text) || g_strcmp0 (ta->lang, tb->lang))
-      return FALSE;
-  }
-  return TRUE;
-}
-
-static gboolean
 ws_rating_overlay_sink_event (GstBaseTransform *trans, GstEvent *event)
 {
   WsRatingOverlay *self = WS_RATING_OVERLAY (trans);
@@ -959,7 +960,7 @@ ws_rating_overlay_sink_event (GstBaseTransform *trans, GstEvent *event)
     case GST_EVENT_CUSTOM_DOWNSTREAM_STICKY:
       if (ws_rating_event_is (event)) {
         WsRating *r = ws_rating_event_parse (event, NULL);
-        if (r && !rating_equal (r, self->event_rating)) {
+        if (r && !ws_rating_equal (r, self->event_rating)) {
           GST_INFO_OBJECT (self, "rating %s:%s", r->system ? r->system : "?",
               r->code ? r->code : "?");
           ws_rating_free (self->event_rating);
@@ -999,13 +1000,19 @@ ws_rating_overlay_sink_event (GstBaseTransform *trans, GstEvent *event)
       ->sink_event (trans, event);
 }
 
+/* A ratinggate after us opened (ratingoverlay ! ratinggate): the upstream
+ * announcement arrives on our source pad, maybe from another thread
+ * (through a queue), so it is only noted here and taken at the next frame. */
 static gboolean
 ws_rating_overlay_src_event (GstBaseTransform *trans, GstEvent *event)
 {
   WsRatingOverlay *self = WS_RATING_OVERLAY (trans);
 
-  if (GST_EVENT_TYPE (event) == GST_EVENT_RECONFIGURE)
-    self->check_allocation = TRUE;
+  if (GST_EVENT_TYPE (event) == GST_EVENT_CUSTOM_UPSTREAM &&
+      ws_event_has_name (event, WS_PROGRAMME_START_EVENT_NAME)) {
+    GST_INFO_OBJECT (self, "programme start from downstream (a gate opened)");
+    g_atomic_int_set (&self->upstream_start, 1);
+  }
   return GST_BASE_TRANSFORM_CLASS (ws_rating_overlay_parent_class)
       ->src_event (trans, event);
 }
@@ -1048,19 +1055,22 @@ ws_rating_overlay_before_transform (GstBaseTransform *trans, GstBuffer *buf)
   WsRatingOverlay *self = WS_RATING_OVERLAY (trans);
   GstClockTime pts = GST_BUFFER_PTS (buf), rt = GST_CLOCK_TIME_NONE;
   gboolean dirty;
-  Props p;
+  Props p = *props_in_use (self); /* borrowed */
 
-  props_take (self, &p);
   GST_OBJECT_LOCK (self);
   dirty = self->dirty;
   self->dirty = FALSE;
   GST_OBJECT_UNLOCK (self);
 
-  if (self->check_allocation)
+  /* downstream asked for a renegotiation (a RECONFIGURE event marked the
+   * source pad): ask it again whether it takes the composition meta. The
+   * pad's flag is only read here: the base class clears it when it
+   * renegotiates, after this. */
+  if (self->check_allocation || gst_pad_needs_reconfigure (trans->srcpad))
     check_downstream (self);
   if (dirty) {
     Content *c = content_build (self, &p);
-    update_rule (self, &p, c);
+    update_rule (self, &p, c, buf);
     render (self, &p, c);
     content_free (c);
   }
@@ -1081,6 +1091,8 @@ ws_rating_overlay_before_transform (GstBaseTransform *trans, GstBuffer *buf)
       self->trigger = TRUE;
     self->break_end = FALSE;
   }
+  if (g_atomic_int_compare_and_exchange (&self->upstream_start, 1, 0))
+    self->trigger = TRUE;
   if (self->trigger) {
     GST_INFO_OBJECT (self, "showing the guidance from %" GST_TIME_FORMAT,
         GST_TIME_ARGS (rt));
@@ -1096,7 +1108,6 @@ ws_rating_overlay_before_transform (GstBaseTransform *trans, GstBuffer *buf)
     if (p.post_messages)
       post_message (self, buf, rt);
   }
-  props_clear (&p);
 }
 
 /* How a view into a frame of format @f must be aligned so that its
@@ -1265,6 +1276,7 @@ ws_rating_overlay_start (GstBaseTransform *trans)
 
   self->trigger = TRUE;
   self->break_end = FALSE;
+  g_atomic_int_set (&self->upstream_start, 0);
   self->episode = FALSE;
   self->rebase = FALSE;
   self->episode_start = 0;
@@ -1313,6 +1325,7 @@ ws_rating_overlay_set_property (GObject *object, guint prop_id,
   WsRatingOverlay *self = WS_RATING_OVERLAY (object);
 
   GST_OBJECT_LOCK (self);
+  self->props_serial++;
   switch (prop_id) {
     case PROP_POSITION:
       self->position = g_value_get_enum (value);
@@ -1454,6 +1467,10 @@ ws_rating_overlay_finalize (GObject *object)
   WsRatingOverlay *self = WS_RATING_OVERLAY (object);
 
   clear_cache (self);
+  if (self->props_in_use != NULL) {
+    props_clear (self->props_in_use);
+    g_free (self->props_in_use);
+  }
   ws_rating_free (self->event_rating);
   ws_policy_free (self->policy);
   g_free (self->policy_key);

@@ -83,12 +83,15 @@ struct _WsRatingOverlay {
   gboolean post_messages;
   gboolean dirty;       /* artwork or rule must be redone */
   GstStructure *layout; /* read-only property */
+  guint props_serial;   /* bumped by every property set */
 
   /* streaming state */
   GstVideoInfo info;
   gboolean have_info;
   WsRating *event_rating; /* last rating event, or NULL */
   gboolean check_allocation;
+  gpointer props_in_use; /* Props copied when props_serial moved */
+  guint props_in_use_serial;
   gboolean attach;
 
   /* the rule in force */
@@ -100,6 +103,7 @@ struct _WsRatingOverlay {
 
   /* timing, in running time */
   gboolean trigger;     /* start an episode at the next buffer */
+  gint upstream_start;  /* atomic: a gate after us opened (src pad) */
   gboolean break_end;   /* a break ended: start one if the rule says so */
   gboolean episode;     /* an episode has started */
   gint64 episode_start; /* may be negative after a flush */

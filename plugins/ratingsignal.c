@@ -557,7 +557,7 @@ signal_now (WsRatingSignal *self)
     if (!self->warned_no_mux &&
         gst_pad_is_linked (GST_BASE_TRANSFORM_SRC_PAD (self))) {
       self->warned_no_mux = TRUE;
-      GST_ELEMENT_WARNING (self, STREAM, WRONG_TYPE,
+      GST_ELEMENT_WARNING (self, CORE, PAD,
           ("ratingsignal is not linked to an MPEG-TS muxer: the rating is "
            "not signalled"),
           ("Put ratingsignal before a sink pad of mpegtsmux."));
@@ -657,13 +657,13 @@ signal_now (WsRatingSignal *self)
   goto done;
 
 refused:
-  GST_ELEMENT_WARNING (self, STREAM, FAILED,
+  GST_ELEMENT_WARNING (self, STREAM, MUX,
       ("%s did not take the EIT/SDT sections: the rating is not signalled",
           GST_ELEMENT_NAME (mux)),
       (NULL));
   goto done;
 failed:
-  GST_ELEMENT_WARNING (self, STREAM, FAILED,
+  GST_ELEMENT_WARNING (self, LIBRARY, FAILED,
       ("The DVB sections could not be built: %s", err->message), (NULL));
   g_clear_error (&err);
 done:

@@ -32,12 +32,15 @@
  * a local file are the demuxer's extended-comment tags (`LAW_RATING`,
  * `COUNTRY/LAW_RATING`, `iTunEXTC=`) used instead.
  *
- * The EIT is read from the sections that `tsparse` posts on the bus
- * (`tsdemux` alone does not read the EIT PID 0x12, so put `tsparse` before
- * it: `... ! tsparse ! tsdemux ! ratingtag ! ...`). While PAUSED or
- * PLAYING the element watches its pipeline's bus with a sync-message
- * handler (in the demuxer's thread) and, at the next buffer, takes only
- * PAT and EIT sections from an element upstream of itself. They go to the
+ * The EIT is read from the transport stream packets themselves: from
+ * READY to PAUSED the element puts a buffer probe on the sink pad of each
+ * MPEG-TS demuxer of its pipeline (an element that takes video/mpegts and
+ * gives something else, such as `tsdemux`; also those decodebin adds
+ * later), which reassembles only the PAT and EIT (PID 0x12) sections in
+ * the demuxer's thread, without copying the packets. At the next buffer
+ * only a demuxer upstream of this element counts (`... ! tsdemux !
+ * ratingtag ! ...`; `tsparse` before it is not needed). The pipeline's bus
+ * is not touched. The sections go to the
  * library's MPEG-TS rule (#WsEmbeddedTs): the present event of the first
  * programme of the PAT (the one tsdemux plays by default); an EIT for a
  * service not in the PAT is ignored with a warning, several services with
@@ -88,6 +91,17 @@
  * own). Readers' warnings about dirty metadata and notes about embedded
  * values read leniently are posted as warning messages.
  *
+ * What the metadata lacks is said once per metadata, territory and system
+ * (a GST_MESSAGE_WARNING with #GST_RESOURCE_ERROR_NOT_FOUND, and the same
+ * text in the debug log), naming the file: "FILE has no rating for
+ * territory US; it has ratings for GB, DE, FR"; a #WsRatingTag:territory
+ * that is not a territory code; a #WsRatingTag:system that is not a known
+ * rating system (the message lists those there are) or in which the file
+ * has no rating for the territory ("FILE has no fsk rating for GB; using
+ * bbfc:15"); and a rating whose system or code is not known ("FILE:LINE:
+ * the rating for US has the code "XYZ", which is not one of mpa (G, PG,
+ * ...): treated as unrated (fail closed)").
+ *
  * A bad metadata file is an error (GST_MESSAGE_ERROR, "FILE:LINE: ..." as
  * the reader words it) when the element starts, or at the next buffer when
  * the property was set while playing.
@@ -118,18 +132,17 @@
 #include "config.h"
 #endif
 
-#define GST_USE_UNSTABLE_API 1
 #include "ratingtag.h"
 #include "ws-element.h"
 
 #include <string.h>
 
-#include <gst/mpegts/mpegts.h>
 #include <gst/tag/tag.h>
 
 #include "ws-embedded.h"
 #include "ws-error.h"
 #include "ws-rating-event.h"
+#include "ws-rating.h"
 #include "ws-territory.h"
 
 GST_DEBUG_CATEGORY_STATIC (ws_rating_tag_debug);
@@ -152,25 +165,6 @@ enum {
 #define DEFAULT_PREFER WS_RATING_TAG_PREFER_METADATA
 #define DEFAULT_POST_MESSAGES TRUE
 
-/* EIT table ids (EN 300 468): present/following of the actual TS. */
-#define EIT_ACTUAL_PF 0x4E
-
-/* A PAT or EIT section posted on the bus, waiting for the next buffer:
- * only then is it certain whether the element that posted it is upstream
- * (its pads may not be linked yet when the first EIT arrives). */
-typedef struct {
-  GstObject *src;
-  GBytes *raw; /* the whole section, table_id to CRC_32 */
-} EitEntry;
-
-static void
-eit_entry_free (EitEntry *e)
-{
-  gst_object_unref (e->src);
-  g_bytes_unref (e->raw);
-  g_free (e);
-}
-
 struct _WsRatingTag {
   GstBaseTransform parent;
 
@@ -190,9 +184,7 @@ struct _WsRatingTag {
   GstClockTime programme_start_time; /* stream time of its start */
   GPtrArray *stream_ratings;         /* (element-type WsRating) of the stream */
   char *stream_source;
-  WsEmbeddedTs *ts;      /* the MPEG-TS rule: PAT + EIT present event */
   char *last_eit_key;    /* the EIT ratings in use, to skip repeats */
-  GList *pending_eit;    /* (element-type EitEntry) not yet adopted */
   gboolean file_checked; /* the upstream file's bytes were looked at */
   WsEmbeddedContainer file_container; /* what they were, when read */
   char *file_territory;               /* the territory they were read for */
@@ -200,11 +192,19 @@ struct _WsRatingTag {
   WsRating *current;                  /* what went out last */
   char *current_source;
   char *last_disagreement;
+  /* what the metadata lacks, said once (see missing_rating_message) */
+  const WsMetadata *checked_md;
+  const WsRating *checked_pick;
+  char *checked_territory, *checked_system;
+  GHashTable *said;            /* (element-type utf8) warnings already posted */
   GPtrArray *pending_warnings; /* (element-type utf8) posted at next buffer */
 
-  /* bus watch for MPEG-TS sections */
-  GstBus *bus;
-  gulong sync_id;
+  /* MPEG-TS taps (TsTap): the EIT read from the packets of the TS
+   * demuxers of the pipeline, from READY to PAUSED */
+  GMutex taps_lock;
+  GPtrArray *taps; /* (element-type TsTap) owned, under taps_lock */
+  GstBin *top_bin;
+  gulong deep_added_id;
 };
 
 #define ws_rating_tag_parent_class parent_class
@@ -238,7 +238,7 @@ ws_rating_tag_prefer_get_type (void)
 }
 
 static void ws_rating_tag_finalize (GObject *object);
-static void unwatch_bus (WsRatingTag *self);
+static void untap_pipeline (WsRatingTag *self);
 static void ws_rating_tag_set_property (GObject *object, guint prop_id,
     const GValue *value, GParamSpec *pspec);
 static void ws_rating_tag_get_property (GObject *object, guint prop_id,
@@ -261,7 +261,6 @@ ws_rating_tag_class_init (WsRatingTagClass *klass)
 
   GST_DEBUG_CATEGORY_INIT (ws_rating_tag_debug, "ratingtag", 0,
       "watershed rating tagger");
-  gst_mpegts_initialize ();
   ws_rating_tags_register ();
 
   gobject_class->finalize = ws_rating_tag_finalize;
@@ -344,9 +343,24 @@ ws_rating_tag_init (WsRatingTag *self)
   self->stream_ratings = g_ptr_array_new_with_free_func (
       (GDestroyNotify) ws_rating_free);
   self->pending_warnings = g_ptr_array_new_with_free_func (g_free);
+  self->said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_mutex_init (&self->taps_lock);
+  self->taps = g_ptr_array_new ();
   self->programme_start_time = 0;
   gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), TRUE);
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
+}
+
+/* New metadata (or a new run): what it lacks is said again. Object lock
+ * held. */
+static void
+forget_checked (WsRatingTag *self)
+{
+  self->checked_md = NULL;
+  self->checked_pick = NULL;
+  g_clear_pointer (&self->checked_territory, g_free);
+  g_clear_pointer (&self->checked_system, g_free);
+  g_hash_table_remove_all (self->said);
 }
 
 /* Everything that belongs to one run; called with the object lock held or
@@ -358,15 +372,13 @@ reset_state (WsRatingTag *self)
   g_ptr_array_set_size (self->stream_ratings, 0);
   g_clear_pointer (&self->stream_source, g_free);
   g_clear_pointer (&self->last_eit_key, g_free);
-  g_list_free_full (self->pending_eit, (GDestroyNotify) eit_entry_free);
-  self->pending_eit = NULL;
-  g_clear_pointer (&self->ts, ws_embedded_ts_free);
   self->file_checked = FALSE;
   self->file_container = WS_EMBEDDED_CONTAINER_UNKNOWN;
   g_clear_pointer (&self->file_territory, g_free);
   g_clear_pointer (&self->current, ws_rating_free);
   g_clear_pointer (&self->current_source, g_free);
   g_clear_pointer (&self->last_disagreement, g_free);
+  forget_checked (self);
   g_ptr_array_set_size (self->pending_warnings, 0);
   self->reload = FALSE;
   self->programme_start = FALSE;
@@ -379,14 +391,19 @@ ws_rating_tag_finalize (GObject *object)
 {
   WsRatingTag *self = WS_RATING_TAG (object);
 
-  unwatch_bus (self);
+  untap_pipeline (self);
+  g_ptr_array_unref (self->taps);
+  g_mutex_clear (&self->taps_lock);
   reset_state (self);
   g_ptr_array_free (self->stream_ratings, TRUE);
   g_ptr_array_free (self->pending_warnings, TRUE);
+  g_hash_table_unref (self->said);
   g_free (self->location);
   g_free (self->metadata);
   g_free (self->territory);
   g_free (self->system);
+  g_free (self->checked_territory);
+  g_free (self->checked_system);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -475,65 +492,6 @@ ws_rating_tag_get_property (GObject *object, guint prop_id, GValue *value,
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static char *
-rating_name (const WsRating *r)
-{
-  if (r->system != NULL && r->code != NULL)
-    return g_strdup_printf ("%s:%s", r->system, r->code);
-  if (r->source_code != NULL)
-    return g_strdup_printf ("unrated (%s)", r->source_code);
-  return g_strdup ("unrated");
-}
-
-static gboolean
-rating_equal (const WsRating *a, const WsRating *b)
-{
-  if (a == NULL || b == NULL)
-    return a == b;
-  return g_strcmp0 (a->system, b->system) == 0 &&
-         g_strcmp0 (a->code, b->code) == 0 &&
-         a->minimum_age == b->minimum_age &&
-         g_strcmp0 (a->territory, b->territory) == 0 &&
-         g_strcmp0 (a->source_code, b->source_code) == 0 &&
-         g_strcmp0 (a->programme, b->programme) == 0 &&
-         a->start_ns == b->start_ns && a->end_ns == b->end_ns &&
-         a->texts->len == b->texts->len &&
-         a->descriptors->len == b->descriptors->len;
-}
-
-/* The stream rating for @territory: exact territory (preferring @system,
- * then a resolved one), then one for every territory. NULL @territory: the
- * first. */
-static const WsRating *
-pick_stream (GPtrArray *ratings, const char *territory, const char *system)
-{
-  const char *t = territory ? ws_territory_normalise (territory) : NULL;
-  const WsRating *exact = NULL, *resolved = NULL, *any = NULL;
-
-  if (ratings->len == 0)
-    return NULL;
-  if (territory == NULL)
-    return g_ptr_array_index (ratings, 0);
-  for (guint i = 0; i < ratings->len; i++) {
-    const WsRating *r = g_ptr_array_index (ratings, i);
-
-    if (r->territory == NULL) {
-      if (any == NULL)
-        any = r;
-    } else if (t != NULL && strcmp (r->territory, t) == 0) {
-      if (system != NULL && g_strcmp0 (r->system, system) == 0)
-        return r;
-      if (exact == NULL)
-        exact = r;
-      if (resolved == NULL && r->system != NULL)
-        resolved = r;
-    }
-  }
-  if (resolved != NULL)
-    return resolved;
-  return exact ? exact : any;
-}
-
 /* Replaces the stream ratings (object lock held). Takes @ratings. */
 static void
 set_stream_ratings (WsRatingTag *self, GPtrArray *ratings, const char *source)
@@ -550,8 +508,6 @@ take_notes (WsRatingTag *self, GPtrArray *notes)
   for (guint i = 0; i < notes->len; i++)
     g_ptr_array_add (self->pending_warnings, g_strdup (notes->pdata[i]));
 }
-
-/* ---- the bus watch for MPEG-TS sections ---------------------------------- */
 
 /* Walks upstream from @pad (a sink pad) looking for @target. */
 static gboolean
@@ -612,31 +568,6 @@ is_upstream_of (GstPad *pad, GstObject *target, guint depth)
   return found;
 }
 
-/* Queues a PAT or EIT present/following section for the next buffer.
- * Called from the demuxer's thread. */
-static void
-queue_section (WsRatingTag *self, GstObject *src, GstMpegtsSection *section)
-{
-  EitEntry *e;
-
-  if (section->data == NULL || section->section_length < 3)
-    return;
-  if (section->table_id != EIT_ACTUAL_PF && section->table_id != 0x00)
-    return;
-  if (section->table_id == EIT_ACTUAL_PF && section->section_number != 0)
-    return; /* section 0 is the present event */
-  e = g_new0 (EitEntry, 1);
-  e->src = gst_object_ref (src);
-  e->raw = g_bytes_new (section->data, section->section_length);
-  GST_OBJECT_LOCK (self);
-  /* a long pause between buffers must not pile sections up */
-  if (g_list_length (self->pending_eit) < 256)
-    self->pending_eit = g_list_append (self->pending_eit, e);
-  else
-    eit_entry_free (e);
-  GST_OBJECT_UNLOCK (self);
-}
-
 /* "GB dvb:15 -1 0x0C;..." : what the EIT ratings are, to skip repeats */
 static char *
 ratings_key (GPtrArray *ratings)
@@ -652,44 +583,284 @@ ratings_key (GPtrArray *ratings)
   return g_string_free (s, FALSE);
 }
 
-/* At a buffer: the sections posted by an element upstream of us go to the
- * library's MPEG-TS rule (ws_embedded_ts_push_section(): the PAT, and the
- * present event of the programme), the others are dropped. Called without
- * the object lock. */
+/* ---- MPEG-TS taps: the EIT read from the packets a TS demuxer takes ------ */
+
+/* A buffer probe on the sink pad of an element that takes an MPEG-TS and
+ * gives something else (tsdemux), feeding the library's MPEG-TS rule in
+ * that element's streaming thread. Reference counted: one reference is
+ * the element's, one the probe's (released when the probe is removed or
+ * the pad goes), so a probe running while the element stops is safe. The
+ * pad and its element are weak references. */
+typedef struct {
+  GWeakRef pad;
+  GWeakRef element;
+  gulong probe_id;
+  GMutex lock;
+  WsEmbeddedTs *ts; /* under lock */
+  gint changed;     /* atomic: a section may have changed the rating */
+} TsTap;
+
+static void
+ts_tap_clear (gpointer data)
+{
+  TsTap *tap = data;
+
+  g_weak_ref_clear (&tap->pad);
+  g_weak_ref_clear (&tap->element);
+  ws_embedded_ts_free (tap->ts);
+  g_mutex_clear (&tap->lock);
+}
+
+static void
+ts_tap_unref (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, ts_tap_clear);
+}
+
+static void
+ts_tap_push (TsTap *tap, GstBuffer *buf)
+{
+  GstMapInfo map;
+
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
+    return;
+  g_mutex_lock (&tap->lock);
+  if (ws_embedded_ts_push_packets (tap->ts, map.data, map.size))
+    g_atomic_int_set (&tap->changed, 1);
+  g_mutex_unlock (&tap->lock);
+  gst_buffer_unmap (buf, &map);
+}
+
+static gboolean
+ts_tap_push_one (GstBuffer **buf, guint idx, gpointer data)
+{
+  (void) idx;
+  ts_tap_push (data, *buf);
+  return TRUE;
+}
+
+/* in the demuxer's streaming thread: only the PAT and EIT PIDs are looked
+ * at, the packets are not copied */
+static GstPadProbeReturn
+ts_tap_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  (void) pad;
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    ts_tap_push (data, GST_PAD_PROBE_INFO_BUFFER (info));
+  else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    gst_buffer_list_foreach (GST_PAD_PROBE_INFO_BUFFER_LIST (info),
+        ts_tap_push_one, data);
+  return GST_PAD_PROBE_OK;
+}
+
+static gboolean
+caps_are_ts (GstCaps *caps)
+{
+  GstCaps *ts = gst_caps_new_empty_simple ("video/mpegts");
+  gboolean yes = caps != NULL && gst_caps_can_intersect (caps, ts);
+
+  gst_caps_unref (ts);
+  return yes;
+}
+
+/* A TS demuxer: a sink pad template that takes video/mpegts and no
+ * source pad template that gives it (tsparse passes the TS on: the
+ * demuxer after it is tapped). Returns its TS sink pad, or NULL. */
+static GstPad *
+ts_demuxer_sink_pad (GstElement *element)
+{
+  GstElementClass *klass = GST_ELEMENT_GET_CLASS (element);
+  GstPadTemplate *sink = NULL;
+
+  for (GList *l = gst_element_class_get_pad_template_list (klass); l != NULL;
+       l = l->next) {
+    GstPadTemplate *t = l->data;
+    GstCaps *caps = gst_pad_template_get_caps (t);
+    gboolean ts = !gst_caps_is_any (caps) && caps_are_ts (caps);
+
+    gst_caps_unref (caps);
+    if (!ts)
+      continue;
+    if (GST_PAD_TEMPLATE_DIRECTION (t) == GST_PAD_SRC)
+      return NULL;
+    if (GST_PAD_TEMPLATE_PRESENCE (t) == GST_PAD_ALWAYS)
+      sink = t;
+  }
+  return sink != NULL ? gst_element_get_static_pad (element,
+                            GST_PAD_TEMPLATE_NAME_TEMPLATE (sink)) :
+                        NULL;
+}
+
+/* Taps @element when it is a TS demuxer not tapped yet. */
+static void
+tap_element (WsRatingTag *self, GstElement *element)
+{
+  GstPad *pad;
+  TsTap *tap;
+
+  if (GST_IS_BIN (element) || element == GST_ELEMENT_CAST (self))
+    return;
+  pad = ts_demuxer_sink_pad (element);
+  if (pad == NULL)
+    return;
+  g_mutex_lock (&self->taps_lock);
+  for (guint i = 0; i < self->taps->len; i++) {
+    GstPad *other = g_weak_ref_get (&((TsTap *) self->taps->pdata[i])->pad);
+
+    if (other != NULL)
+      gst_object_unref (other);
+    if (other == pad) {
+      g_mutex_unlock (&self->taps_lock);
+      gst_object_unref (pad);
+      return;
+    }
+  }
+  tap = g_atomic_rc_box_new0 (TsTap);
+  g_weak_ref_init (&tap->pad, pad);
+  g_weak_ref_init (&tap->element, element);
+  g_mutex_init (&tap->lock);
+  tap->ts = ws_embedded_ts_new (self->reg, -1);
+  tap->probe_id = gst_pad_add_probe (pad,
+      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, ts_tap_probe,
+      g_atomic_rc_box_acquire (tap), ts_tap_unref);
+  g_ptr_array_add (self->taps, tap);
+  g_mutex_unlock (&self->taps_lock);
+  GST_DEBUG_OBJECT (self,
+      "reading the EIT from the packets into %" GST_PTR_FORMAT, pad);
+  gst_object_unref (pad);
+}
+
+static void
+tap_item (const GValue *item, gpointer self)
+{
+  tap_element (WS_RATING_TAG (self), g_value_get_object (item));
+}
+
+static void
+on_deep_element_added (GstBin *bin, GstBin *sub_bin, GstElement *element,
+    gpointer user_data)
+{
+  (void) bin;
+  (void) sub_bin;
+  tap_element (WS_RATING_TAG (user_data), element);
+}
+
+/* Taps every TS demuxer of the pipeline, and those added later (inside
+ * decodebin), from READY to PAUSED. Only the ones upstream of this element
+ * are used, at each buffer. Nothing is asked of the pipeline's bus. */
+static void
+tap_pipeline (WsRatingTag *self)
+{
+  GstObject *top = gst_object_ref (GST_OBJECT (self)), *parent;
+  GstIterator *it;
+
+  while ((parent = gst_object_get_parent (top)) != NULL) {
+    gst_object_unref (top);
+    top = parent;
+  }
+  if (!GST_IS_BIN (top)) {
+    gst_object_unref (top);
+    return;
+  }
+  self->top_bin = GST_BIN (top);
+  self->deep_added_id = g_signal_connect (top, "deep-element-added",
+      G_CALLBACK (on_deep_element_added), self);
+  it = gst_bin_iterate_recurse (GST_BIN (top));
+  /* an element seen twice after a resync is tapped once */
+  while (gst_iterator_foreach (it, tap_item, self) == GST_ITERATOR_RESYNC)
+    gst_iterator_resync (it);
+  gst_iterator_free (it);
+}
+
+static void
+untap_pipeline (WsRatingTag *self)
+{
+  GPtrArray *taps;
+
+  if (self->top_bin != NULL) {
+    g_signal_handler_disconnect (self->top_bin, self->deep_added_id);
+    self->deep_added_id = 0;
+    gst_clear_object (&self->top_bin);
+  }
+  g_mutex_lock (&self->taps_lock);
+  taps = self->taps;
+  self->taps = g_ptr_array_new ();
+  g_mutex_unlock (&self->taps_lock);
+  for (guint i = 0; i < taps->len; i++) {
+    TsTap *tap = taps->pdata[i];
+    GstPad *pad = g_weak_ref_get (&tap->pad);
+
+    /* drops the probe's reference, now or when a running probe returns */
+    if (pad != NULL) {
+      gst_pad_remove_probe (pad, tap->probe_id);
+      gst_object_unref (pad);
+    }
+    ts_tap_unref (tap); /* this element's */
+  }
+  g_ptr_array_unref (taps);
+}
+
+/* the taps upstream of this element, each with a reference */
+static GPtrArray *
+upstream_taps (WsRatingTag *self)
+{
+  GstPad *sinkpad = GST_BASE_TRANSFORM_SINK_PAD (self);
+  GPtrArray *found = g_ptr_array_new_with_free_func (ts_tap_unref);
+  GPtrArray *all = g_ptr_array_new_with_free_func (ts_tap_unref);
+
+  g_mutex_lock (&self->taps_lock);
+  for (guint i = 0; i < self->taps->len; i++)
+    g_ptr_array_add (all, g_atomic_rc_box_acquire (self->taps->pdata[i]));
+  g_mutex_unlock (&self->taps_lock);
+  for (guint i = 0; i < all->len; i++) {
+    TsTap *tap = all->pdata[i];
+    GstObject *element = g_weak_ref_get (&tap->element);
+
+    if (element != NULL && is_upstream_of (sinkpad, element, 0)) {
+      g_ptr_array_add (found, g_atomic_rc_box_acquire (tap));
+    } else {
+      /* this element's buffers do not come from there */
+      g_atomic_int_set (&tap->changed, 0);
+      GST_LOG_OBJECT (self, "%" GST_PTR_FORMAT " is not upstream", element);
+    }
+    if (element != NULL)
+      gst_object_unref (element);
+  }
+  g_ptr_array_unref (all);
+  return found;
+}
+
+/* At a buffer: when a TS demuxer upstream of this element has seen a PAT or
+ * EIT section that may change the rating (the library's MPEG-TS rule: the
+ * present event of the programme), its ratings become the stream's.
+ * Otherwise it costs a few atomic reads per buffer. Called without the
+ * object lock. */
 static void
 adopt_pending_eit (WsRatingTag *self)
 {
-  GstPad *sinkpad = GST_BASE_TRANSFORM_SINK_PAD (self);
-  GPtrArray *warnings = g_ptr_array_new_with_free_func (g_free);
-  GPtrArray *ratings = NULL;
-  GList *pending;
-  gboolean changed = FALSE;
+  GPtrArray *warnings, *ratings = NULL, *taps;
+  gboolean any = FALSE;
 
-  GST_OBJECT_LOCK (self);
-  pending = self->pending_eit;
-  self->pending_eit = NULL;
-  if (pending != NULL && self->ts == NULL)
-    self->ts = ws_embedded_ts_new (self->reg, -1);
-  GST_OBJECT_UNLOCK (self);
+  g_mutex_lock (&self->taps_lock);
+  for (guint i = 0; i < self->taps->len && !any; i++)
+    any = g_atomic_int_get (&((TsTap *) self->taps->pdata[i])->changed) != 0;
+  g_mutex_unlock (&self->taps_lock);
+  if (!any)
+    return;
 
-  for (GList *l = pending; l != NULL; l = l->next) {
-    EitEntry *e = l->data;
-    gsize len;
-    const guint8 *data = g_bytes_get_data (e->raw, &len);
+  warnings = g_ptr_array_new_with_free_func (g_free);
+  taps = upstream_taps (self);
+  for (guint i = 0; i < taps->len; i++) {
+    TsTap *tap = taps->pdata[i];
 
-    if (!is_upstream_of (sinkpad, e->src, 0)) {
-      GST_DEBUG_OBJECT (self,
-          "a section from %" GST_PTR_FORMAT " is not upstream: ignored",
-          e->src);
+    if (!g_atomic_int_compare_and_exchange (&tap->changed, 1, 0) ||
+        ratings != NULL)
       continue;
-    }
-    /* self->ts is only used from the streaming thread */
-    if (ws_embedded_ts_push_section (self->ts, data, len))
-      changed = TRUE;
+    g_mutex_lock (&tap->lock);
+    ratings = ws_embedded_ts_get_ratings (tap->ts, warnings);
+    g_mutex_unlock (&tap->lock);
   }
-  g_list_free_full (pending, (GDestroyNotify) eit_entry_free);
-  if (changed)
-    ratings = ws_embedded_ts_get_ratings (self->ts, warnings);
+  g_ptr_array_unref (taps);
 
   GST_OBJECT_LOCK (self);
   if (ratings != NULL && ratings->len > 0) {
@@ -713,70 +884,19 @@ adopt_pending_eit (WsRatingTag *self)
   g_ptr_array_unref (warnings);
 }
 
-static void
-on_sync_message (GstBus *bus, GstMessage *message, gpointer user_data)
-{
-  WsRatingTag *self = WS_RATING_TAG (user_data);
-  GstMpegtsSection *section;
-
-  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_ELEMENT)
-    return;
-  section = gst_message_parse_mpegts_section (message);
-  if (section == NULL)
-    return;
-  if ((GST_MPEGTS_SECTION_TYPE (section) == GST_MPEGTS_SECTION_EIT ||
-          GST_MPEGTS_SECTION_TYPE (section) == GST_MPEGTS_SECTION_PAT) &&
-      GST_MESSAGE_SRC (message) != NULL)
-    queue_section (self, GST_MESSAGE_SRC (message), section);
-  gst_mpegts_section_unref (section);
-}
-
-static void
-watch_bus (WsRatingTag *self)
-{
-  GstObject *top = gst_object_ref (GST_OBJECT (self)), *parent;
-  GstBus *bus;
-
-  while ((parent = gst_object_get_parent (top)) != NULL) {
-    gst_object_unref (top);
-    top = parent;
-  }
-  bus = GST_IS_ELEMENT (top) ? gst_element_get_bus (GST_ELEMENT (top)) : NULL;
-  gst_object_unref (top);
-  if (bus == NULL) {
-    GST_DEBUG_OBJECT (self, "no bus: MPEG-TS EIT ratings are not read");
-    return;
-  }
-  gst_bus_enable_sync_message_emission (bus);
-  self->sync_id = g_signal_connect (bus, "sync-message::element",
-      G_CALLBACK (on_sync_message), self);
-  self->bus = bus;
-}
-
-static void
-unwatch_bus (WsRatingTag *self)
-{
-  if (self->bus == NULL)
-    return;
-  g_signal_handler_disconnect (self->bus, self->sync_id);
-  gst_bus_disable_sync_message_emission (self->bus);
-  self->sync_id = 0;
-  gst_clear_object (&self->bus);
-}
-
 static GstStateChangeReturn
 ws_rating_tag_change_state (GstElement *element, GstStateChange transition)
 {
   WsRatingTag *self = WS_RATING_TAG (element);
   GstStateChangeReturn ret;
 
-  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
-    watch_bus (self);
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
-  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY ||
-      (transition == GST_STATE_CHANGE_READY_TO_PAUSED &&
-          ret == GST_STATE_CHANGE_FAILURE))
-    unwatch_bus (self);
+  /* after start(): the registry is loaded; before upstream streams */
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED &&
+      ret != GST_STATE_CHANGE_FAILURE)
+    tap_pipeline (self);
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    untap_pipeline (self);
   return ret;
 }
 
@@ -820,10 +940,14 @@ post_error (WsRatingTag *self, const char *location, GError *error)
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ, ("%s", error->message),
         ("could not read the rating metadata %s",
             location ? location : "(inline)"));
-  else
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("%s", error->message),
+  else if (location != NULL)
+    GST_ELEMENT_ERROR (self, RESOURCE, READ, ("%s", error->message),
         ("bad rating metadata %s; fix the file or clear the property",
-            location ? location : "(inline)"));
+            location));
+  else
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", error->message),
+        ("bad rating metadata in the metadata property; fix it or clear "
+         "it"));
 }
 
 static gboolean
@@ -1064,12 +1188,17 @@ out:
 static void
 finish_ts (WsRatingTag *self)
 {
-  GPtrArray *warnings;
+  GPtrArray *warnings, *taps = upstream_taps (self);
 
-  if (self->ts == NULL)
-    return;
   warnings = g_ptr_array_new_with_free_func (g_free);
-  ws_embedded_ts_finish (self->ts, warnings);
+  for (guint i = 0; i < taps->len; i++) {
+    TsTap *tap = taps->pdata[i];
+
+    g_mutex_lock (&tap->lock);
+    ws_embedded_ts_finish (tap->ts, warnings);
+    g_mutex_unlock (&tap->lock);
+  }
+  g_ptr_array_unref (taps);
   for (guint i = 0; i < warnings->len; i++)
     GST_ELEMENT_WARNING (self, STREAM, FORMAT,
         ("%s", (char *) warnings->pdata[i]), (NULL));
@@ -1121,15 +1250,156 @@ ws_rating_tag_sink_event (GstBaseTransform *trans, GstEvent *event)
 
 /* ---- buffers ------------------------------------------------------------- */
 
+/* "GB, DE, FR": the territories @md has ratings for, in document order. */
+static char *
+metadata_territories (const WsMetadata *md)
+{
+  GString *s = g_string_new (NULL);
+  GPtrArray *seen = g_ptr_array_new ();
+
+  for (guint i = 0; i < md->ratings->len; i++) {
+    const WsRating *r = g_ptr_array_index (md->ratings, i);
+
+    if (r->territory == NULL || g_ptr_array_find_with_equal_func (seen,
+                                    r->territory, g_str_equal, NULL))
+      continue;
+    g_ptr_array_add (seen, r->territory);
+    g_string_append_printf (s, "%s%s", s->len ? ", " : "", r->territory);
+  }
+  g_ptr_array_free (seen, TRUE);
+  return g_string_free (s, FALSE);
+}
+
+/* "acb, acma, bbfc, ...": the ids of @reg's systems. */
+static char *
+known_systems (const WsRatingRegistry *reg)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < ws_rating_registry_get_n_systems (reg); i++)
+    g_string_append_printf (s, "%s%s", i ? ", " : "",
+        ws_rating_system_get_id (ws_rating_registry_get_system (reg, i)));
+  return g_string_free (s, FALSE);
+}
+
+/* What the metadata lacks for the territory and system asked for, as a
+ * warning naming the file: no rating for the territory (and the
+ * territories it does have), an unknown territory code, an unknown
+ * system property, a rating of an unknown system or code, or no rating in
+ * the preferred system. NULL when nothing is missing. Object lock held. */
+static char *
+missing_rating_message (WsRatingTag *self, const WsRating *picked)
+{
+  const WsMetadata *md = self->md;
+  const WsRatingSystem *sys;
+  const char *cc = self->territory ? ws_territory_normalise (self->territory) :
+                                     NULL;
+  char *has, *known, *msg, *where;
+
+  if (self->territory != NULL && cc == NULL)
+    return g_strdup_printf ("territory \"%s\" is not an ISO 3166-1 country "
+                            "code (GB, DEU, 250): no rating of %s applies",
+        self->territory, md->path);
+  if (self->system != NULL &&
+      ws_rating_registry_lookup_system (self->reg, self->system) == NULL) {
+    known = known_systems (self->reg);
+    msg = g_strdup_printf ("system \"%s\" is not a known rating system "
+                           "(known: %s); no preference is applied to %s",
+        self->system, known, md->path);
+    g_free (known);
+    return msg;
+  }
+  if (picked == NULL) {
+    has = metadata_territories (md);
+    if (*has != '\0')
+      msg = g_strdup_printf ("%s has no rating for territory %s; it has "
+                             "ratings for %s",
+          md->path, cc ? cc : "any territory", has);
+    else
+      msg = g_strdup_printf ("%s has no rating for territory %s; it has no "
+                             "rating for any territory",
+          md->path, cc ? cc : "any territory");
+    g_free (has);
+    return msg;
+  }
+  if (picked->system == NULL) {
+    where = picked->line > 0 ?
+                g_strdup_printf ("%s:%d", md->path, picked->line) :
+                g_strdup (md->path);
+    sys = picked->source_system != NULL ?
+              ws_rating_registry_lookup_system (self->reg,
+                  picked->source_system) :
+              NULL;
+    if (sys == NULL) {
+      known = known_systems (self->reg);
+      msg = g_strdup_printf ("%s: the rating for %s names the rating "
+                             "system \"%s\", which is not known (known: %s): "
+                             "treated as unrated (fail closed)",
+          where, picked->territory ? picked->territory : "every territory",
+          picked->source_system ? picked->source_system : "", known);
+      g_free (known);
+    } else {
+      GString *codes = g_string_new (NULL);
+
+      for (guint i = 0; i < ws_rating_system_get_n_ratings (sys); i++)
+        g_string_append_printf (codes, "%s%s", i ? ", " : "",
+            ws_rating_def_get_code (ws_rating_system_get_rating (sys, i)));
+      msg = g_strdup_printf ("%s: the rating for %s has the code \"%s\", "
+                             "which is not one of %s (%s): treated as "
+                             "unrated (fail closed)",
+          where, picked->territory ? picked->territory : "every territory",
+          picked->source_code ? picked->source_code : "",
+          ws_rating_system_get_id (sys), codes->str);
+      g_string_free (codes, TRUE);
+    }
+    g_free (where);
+    return msg;
+  }
+  if (self->system != NULL && strcmp (picked->system, self->system) != 0) {
+    char *name = ws_rating_to_string (picked);
+
+    msg = g_strdup_printf ("%s has no %s rating for %s; using %s", md->path,
+        self->system, cc ? cc : "the programme", name);
+    g_free (name);
+    return msg;
+  }
+  return NULL;
+}
+
+/* Checks what the metadata lacks when the pick or the properties changed
+ * (no string is built otherwise); returns the warning to post, once per
+ * metadata. Object lock held. */
+static char *
+check_missing (WsRatingTag *self, const WsRating *picked)
+{
+  char *msg;
+
+  if (self->md == NULL ||
+      (self->md == self->checked_md && picked == self->checked_pick &&
+          g_strcmp0 (self->territory, self->checked_territory) == 0 &&
+          g_strcmp0 (self->system, self->checked_system) == 0))
+    return NULL;
+  self->checked_md = self->md;
+  self->checked_pick = picked;
+  g_free (self->checked_territory);
+  self->checked_territory = g_strdup (self->territory);
+  g_free (self->checked_system);
+  self->checked_system = g_strdup (self->system);
+  msg = missing_rating_message (self, picked);
+  if (msg != NULL && g_hash_table_contains (self->said, msg))
+    g_clear_pointer (&msg, g_free);
+  if (msg != NULL)
+    g_hash_table_add (self->said, g_strdup (msg));
+  return msg;
+}
+
 static GstMessage *
 build_message (WsRatingTag *self, const WsRating *r, const char *source,
     const char *disagreement, GstClockTime ts, GstClockTime stream_time,
     GstClockTime running_time, GstClockTime duration)
 {
   GstStructure *s;
-  char *name = r->system && r->code ?
-                   g_strdup_printf ("%s:%s", r->system, r->code) :
-                   g_strdup ("unrated");
+  char *name = ws_rating_to_string (r);
 
   s = ws_timed_structure_new ("ratingtag", ts, stream_time, running_time,
       duration);
@@ -1143,11 +1413,9 @@ build_message (WsRatingTag *self, const WsRating *r, const char *source,
   if (r->territory != NULL)
     gst_structure_set (s, "territory", G_TYPE_STRING, r->territory, NULL);
   gst_structure_set (s, "source", G_TYPE_STRING, source, NULL);
-  if (r->texts->len > 0) {
-    const WsGuidanceText *t = g_ptr_array_index (r->texts, 0);
-
-    gst_structure_set (s, "text", G_TYPE_STRING, t->text, NULL);
-  }
+  if (ws_rating_pick_text (r->texts, NULL) != NULL)
+    gst_structure_set (s, "text", G_TYPE_STRING,
+        ws_rating_pick_text (r->texts, NULL), NULL);
   if (r->programme != NULL)
     gst_structure_set (s, "programme", G_TYPE_STRING, r->programme, NULL);
   gst_structure_set (s, "segment-start", G_TYPE_INT64, r->start_ns,
@@ -1184,6 +1452,7 @@ reload_metadata (WsRatingTag *self, GstClockTime stream_time)
   GST_OBJECT_LOCK (self);
   ws_metadata_free (self->md);
   self->md = md;
+  forget_checked (self);
   queue_metadata_warnings (self, md);
   /* a new programme: the old one's stream ratings no longer apply */
   g_ptr_array_set_size (self->stream_ratings, 0);
@@ -1207,6 +1476,7 @@ ws_rating_tag_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   const char *chosen_source = NULL;
   WsRating *send = NULL;
   char *send_source = NULL, *disagreement = NULL, *warn = NULL;
+  char *missing;
   GPtrArray *warnings;
   gboolean post;
   gint64 position = 0;
@@ -1243,7 +1513,8 @@ ws_rating_tag_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   if (self->md != NULL)
     from_md = ws_metadata_pick_at (self->md, self->territory, self->system,
         position);
-  from_stream = pick_stream (self->stream_ratings, self->territory,
+  missing = check_missing (self, from_md);
+  from_stream = ws_ratings_pick (self->stream_ratings, self->territory,
       self->system);
 
   if (from_md != NULL &&
@@ -1264,7 +1535,7 @@ ws_rating_tag_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
                                    (self->stream_source ? self->stream_source :
                                                           "application") :
                                    "metadata";
-    char *a = rating_name (other), *b = rating_name (chosen);
+    char *a = ws_rating_describe (other), *b = ws_rating_describe (chosen);
 
     disagreement = g_strdup_printf ("%s (%s)", a, other_source);
     if (g_strcmp0 (disagreement, self->last_disagreement) != 0) {
@@ -1286,7 +1557,7 @@ ws_rating_tag_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   }
 
   if (chosen != NULL &&
-      (self->resend || !rating_equal (chosen, self->current) ||
+      (self->resend || !ws_rating_equal (chosen, self->current) ||
           g_strcmp0 (chosen_source, self->current_source) != 0)) {
     ws_rating_free (self->current);
     self->current = ws_rating_copy (chosen);
@@ -1305,6 +1576,11 @@ ws_rating_tag_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     GST_ELEMENT_WARNING (self, STREAM, FORMAT,
         ("%s", (char *) warnings->pdata[i]), (NULL));
   g_ptr_array_free (warnings, TRUE);
+  if (missing != NULL) {
+    GST_WARNING_OBJECT (self, "%s", missing);
+    GST_ELEMENT_WARNING (self, RESOURCE, NOT_FOUND, ("%s", missing), (NULL));
+    g_free (missing);
+  }
   if (warn != NULL) {
     GST_ELEMENT_WARNING (self, STREAM, FORMAT, ("%s", warn), (NULL));
     g_free (warn);
@@ -1312,7 +1588,7 @@ ws_rating_tag_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
 
   if (send != NULL) {
     GstPad *srcpad = GST_BASE_TRANSFORM_SRC_PAD (trans);
-    char *name = rating_name (send);
+    char *name = ws_rating_describe (send);
 
     GST_INFO_OBJECT (self, "rating %s (%s) from stream time %" GST_TIME_FORMAT,
         name, send_source, GST_TIME_ARGS (stream_time));

@@ -2,8 +2,10 @@
 /* watershed: on-screen guidance artwork. The designs (badge styles and
  * pictograms) are watershed's own simple vector drawings; no third-party
  * logo is copied. */
+#include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pango/pangocairo.h>
 
@@ -12,7 +14,7 @@
 #include "ws-guidance-render.h"
 #include "ws-xml.h"
 
-#define MAX_IMAGE_SIDE 8192
+#define MAX_IMAGE_SIDE WS_GUIDANCE_MAX_SIDE
 #define FONT_FAMILY "Sans"
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -181,52 +183,16 @@ shape_text_box (WsBadgeShape shape, double *cx, double *cy, double *bw,
   }
 }
 
-/* The small caption some systems' labels carry, and the text left for
- * the main line. Returns the caption or NULL; *@big_caption when the
- * caption is a part of a long code (MA15+ -> MA over 15+). */
-static const char *
-badge_caption (const char *system_id, const char *text, const char **main,
-    gboolean *big_caption, char *buf, gsize buf_len)
-{
-  gsize len = strlen (text), split = 0;
-
-  *main = text;
-  *big_caption = FALSE;
-  if (system_id && g_str_equal (system_id, "fsk"))
-    return "FSK";
-  if (system_id && g_str_equal (system_id, "pegi"))
-    return "PEGI";
-  if (system_id && g_str_equal (system_id, "us-tv") &&
-      g_str_has_prefix (text, "TV-") && text[3] != '\0') {
-    *main = text + 3;
-    return "TV";
-  }
-  /* long codes made of letters then digits: two lines */
-  if (len < 4 || len >= buf_len)
-    return NULL;
-  while (split < len && g_ascii_isalpha (text[split]))
-    split++;
-  if (split == 0 || split == len)
-    return NULL;
-  memcpy (buf, text, split);
-  buf[split] = '\0';
-  *main = text + split + (text[split] == '-' ? 1 : 0);
-  if (**main == '\0')
-    return NULL;
-  *big_caption = TRUE;
-  return buf;
-}
-
+/* The badge: the shape, its border, then the text with the caption the
+ * hints give (a system's file says which: docs/rating-systems.md). */
 static void
-draw_badge (cairo_t *cr, const WsBadgeHints *hints, const char *system_id,
-    double x, double y, double size, double shadow)
+draw_badge (cairo_t *cr, const WsBadgeHints *hints, double x, double y,
+    double size, double shadow)
 {
-  const char *text = hints->text && hints->text[0] ? hints->text : "?";
-  const char *main_text;
-  char split_buf[16];
-  gboolean big_caption;
-  const char *caption = badge_caption (system_id, text, &main_text,
-      &big_caption, split_buf, sizeof (split_buf));
+  const char *main_text = hints->text && hints->text[0] ? hints->text : "?";
+  const char *caption = hints->caption && hints->caption[0] ? hints->caption :
+                                                              NULL;
+  gboolean big_caption = hints->caption_style == WS_BADGE_CAPTION_LINE;
   double lw = MAX (size * 0.065, 1.0);
   double cx, cy, bw, bh;
 
@@ -590,13 +556,6 @@ pictogram_index (const char *category)
   return -1;
 }
 
-gboolean
-ws_guidance_has_pictogram (const char *category)
-{
-  int i = pictogram_index (category);
-  return i >= 0 && !g_str_equal (pictograms[i].category, "other");
-}
-
 void
 ws_guidance_draw_pictogram (cairo_t *cr, const char *category, double x,
     double y, double size)
@@ -661,43 +620,6 @@ ws_guidance_order_categories (const char **categories, guint n, guint max)
 
 /* ---- text -------------------------------------------------------------- */
 
-const char *
-ws_guidance_pick_text (const GPtrArray *texts, const char *language)
-{
-  const WsGuidanceText *first = NULL, *prefix = NULL;
-  char primary[16] = "";
-
-  if (texts == NULL)
-    return NULL;
-  if (language && language[0]) {
-    gsize n = strcspn (language, "-_");
-    if (n < sizeof (primary)) {
-      memcpy (primary, language, n);
-      primary[n] = '\0';
-    }
-  }
-  for (guint i = 0; i < texts->len; i++) {
-    const WsGuidanceText *t = g_ptr_array_index ((GPtrArray *) texts, i);
-    if (t == NULL || t->text == NULL || t->text[0] == '\0')
-      continue;
-    if (first == NULL)
-      first = t;
-    if (language == NULL || language[0] == '\0' || t->lang == NULL)
-      continue;
-    if (g_ascii_strcasecmp (t->lang, language) == 0)
-      return t->text;
-    if (prefix == NULL && primary[0]) {
-      gsize n = strcspn (t->lang, "-_");
-      if (n == strlen (primary) &&
-          g_ascii_strncasecmp (t->lang, primary, n) == 0)
-        prefix = t;
-    }
-  }
-  if (prefix)
-    return prefix->text;
-  return first ? first->text : NULL;
-}
-
 /* ---- composition ------------------------------------------------------- */
 
 static WsGuidanceImage *
@@ -731,49 +653,97 @@ ws_guidance_image_free (WsGuidanceImage *image)
   g_free (image);
 }
 
+/* Sets @error from cairo's @status; FALSE unless it is a success. */
+static gboolean
+cairo_check (cairo_status_t status, const char *what, GError **error)
+{
+  if (status == CAIRO_STATUS_SUCCESS)
+    return TRUE;
+  g_set_error (error, WS_ERROR,
+      status == CAIRO_STATUS_NO_MEMORY || status == CAIRO_STATUS_INVALID_SIZE ?
+          WS_ERROR_TOO_LARGE :
+          WS_ERROR_INVALID,
+      "cairo could not %s: %s", what, cairo_status_to_string (status));
+  return FALSE;
+}
+
+/* A context on @surface (transfer full), or NULL with @error set and the
+ * surface destroyed when cairo cannot make either. */
 static cairo_t *
-image_cairo (WsGuidanceImage *img, cairo_surface_t **surface)
+checked_cairo (cairo_surface_t *surface, const char *what, GError **error)
+{
+  cairo_t *cr = cairo_create (surface);
+
+  /* a context on a surface in error is in error too */
+  if (cairo_check (cairo_status (cr), what, error))
+    return cr;
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return NULL;
+}
+
+static cairo_t *
+image_cairo (WsGuidanceImage *img, cairo_surface_t **surface, GError **error)
 {
   cairo_t *cr;
+
   *surface = cairo_image_surface_create_for_data (img->pixels,
       CAIRO_FORMAT_ARGB32, img->width, img->height, img->stride);
-  cr = cairo_create (*surface);
+  cr = checked_cairo (*surface, "draw into the image", error);
+  if (cr == NULL)
+    *surface = NULL;
   return cr;
 }
 
 /* Drawing happens in square units. With square pixels that is the image
  * itself; otherwise a square-unit scratch surface, squeezed into the
  * image at the end (cairo's text layout misplaces glyphs under a
- * non-uniform scale, so the whole drawing is resampled instead). */
+ * non-uniform scale, so the whole drawing is resampled instead). NULL
+ * with @error set when cairo cannot make the surface. */
 static cairo_t *
 begin_drawing (WsGuidanceImage *img, double aspect, double width_u,
-    double height_u, cairo_surface_t **surface)
+    double height_u, cairo_surface_t **surface, GError **error)
 {
+  cairo_t *cr;
+
   if (fabs (aspect - 1.0) < 1e-6)
-    return image_cairo (img, surface);
+    return image_cairo (img, surface, error);
   *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
       (int) ceil (width_u), (int) ceil (height_u));
-  return cairo_create (*surface);
+  cr = checked_cairo (*surface, "make the drawing surface", error);
+  if (cr == NULL)
+    *surface = NULL;
+  return cr;
 }
 
-static void
+/* Ends the drawing begun by begin_drawing() (both are freed); FALSE with
+ * @error set when any cairo call failed on the way. */
+static gboolean
 end_drawing (WsGuidanceImage *img, double aspect, cairo_t *cr,
-    cairo_surface_t *surface)
+    cairo_surface_t *surface, GError **error)
 {
+  gboolean ok = cairo_check (cairo_status (cr), "draw the guidance", error);
+
   cairo_destroy (cr);
   cairo_surface_flush (surface);
-  if (fabs (aspect - 1.0) >= 1e-6) {
+  if (ok && fabs (aspect - 1.0) >= 1e-6) {
     cairo_surface_t *out_surface;
-    cairo_t *out = image_cairo (img, &out_surface);
-    cairo_scale (out, 1.0 / aspect, 1.0);
-    cairo_set_source_surface (out, surface, 0, 0);
-    cairo_pattern_set_filter (cairo_get_source (out), CAIRO_FILTER_GOOD);
-    cairo_paint (out);
-    cairo_destroy (out);
-    cairo_surface_flush (out_surface);
-    cairo_surface_destroy (out_surface);
+    cairo_t *out = image_cairo (img, &out_surface, error);
+
+    ok = out != NULL;
+    if (ok) {
+      cairo_scale (out, 1.0 / aspect, 1.0);
+      cairo_set_source_surface (out, surface, 0, 0);
+      cairo_pattern_set_filter (cairo_get_source (out), CAIRO_FILTER_GOOD);
+      cairo_paint (out);
+      ok = cairo_check (cairo_status (out), "scale the guidance", error);
+      cairo_destroy (out);
+      cairo_surface_flush (out_surface);
+      cairo_surface_destroy (out_surface);
+    }
   }
   cairo_surface_destroy (surface);
+  return ok;
 }
 
 /* A rectangle in square units -> pixels (x squeezed by 1 / aspect). */
@@ -896,7 +866,9 @@ ws_guidance_render (const WsGuidanceSpec *spec, GError **error)
 
   /* measure the text on a scratch context with the same font options */
   probe = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
-  pcr = cairo_create (probe);
+  pcr = checked_cairo (probe, "make a context to measure the text", error);
+  if (pcr == NULL)
+    return NULL;
   layout = text_layout (pcr, spec->text, font_px,
       spec->max_text_width * aspect - 2 * pad,
       spec->align_right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT, &text_w,
@@ -920,12 +892,20 @@ ws_guidance_render (const WsGuidanceSpec *spec, GError **error)
   row_y = spec->text_above && layout ? panel_h + gap : 0;
   panel_y = spec->text_above ? 0 : row_h + gap;
 
-  cr = begin_drawing (img, aspect, width_u, height_u, &surface);
+  cr = begin_drawing (img, aspect, width_u, height_u, &surface, error);
+  if (cr == NULL) {
+    if (layout)
+      g_object_unref (layout);
+    cairo_destroy (pcr);
+    cairo_surface_destroy (probe);
+    ws_guidance_image_free (img);
+    return NULL;
+  }
 
   /* badge at the outer end of the row, pictograms inwards */
   {
     double bx = spec->align_right ? width_u - b - shadow : 0;
-    draw_badge (cr, &spec->badge, spec->system_id, bx, row_y, b, shadow);
+    draw_badge (cr, &spec->badge, bx, row_y, b, shadow);
     img->badge = to_pixels (bx, row_y, b + shadow, b + shadow, aspect, img);
   }
   if (n_pic > 0) {
@@ -947,7 +927,8 @@ ws_guidance_render (const WsGuidanceSpec *spec, GError **error)
     g_object_unref (layout);
   }
 
-  end_drawing (img, aspect, cr, surface);
+  if (!end_drawing (img, aspect, cr, surface, error))
+    g_clear_pointer (&img, ws_guidance_image_free);
   cairo_destroy (pcr);
   cairo_surface_destroy (probe);
   return img;
@@ -980,7 +961,11 @@ ws_guidance_render_card (const WsGuidanceSpec *spec, int width, int height,
   font_px = MAX (10.0, round (hu * 0.045));
   n_pic = MIN (count_categories (spec->categories), 8);
 
-  cr = begin_drawing (img, aspect, wu, hu, &surface);
+  cr = begin_drawing (img, aspect, wu, hu, &surface, error);
+  if (cr == NULL) {
+    ws_guidance_image_free (img);
+    return NULL;
+  }
   cairo_set_source_rgb (cr, 0.06, 0.06, 0.08);
   cairo_paint (cr);
 
@@ -991,8 +976,7 @@ ws_guidance_render_card (const WsGuidanceSpec *spec, int width, int height,
   y = MAX (y, 0);
   bx = (wu - b) / 2;
   by = y;
-  draw_badge (cr, &spec->badge, spec->system_id, bx, by, b,
-      MAX (1.0, round (b * 0.02)));
+  draw_badge (cr, &spec->badge, bx, by, b, MAX (1.0, round (b * 0.02)));
   img->badge = to_pixels (bx, by, b, b, aspect, img);
   y += b;
   if (n_pic) {
@@ -1013,6 +997,144 @@ ws_guidance_render_card (const WsGuidanceSpec *spec, int width, int height,
     img->text = to_pixels ((wu - text_w) / 2, y, text_w, text_h, aspect, img);
     g_object_unref (layout);
   }
-  end_drawing (img, aspect, cr, surface);
+  if (!end_drawing (img, aspect, cr, surface, error))
+    g_clear_pointer (&img, ws_guidance_image_free);
+  return img;
+}
+
+/* ---- the slate ---------------------------------------------------------- */
+
+static cairo_status_t
+read_fd (void *closure, unsigned char *data, unsigned int length)
+{
+  int fd = *(int *) closure;
+
+  while (length > 0) {
+    ssize_t n = read (fd, data, length);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return CAIRO_STATUS_READ_ERROR;
+    data += n;
+    length -= (unsigned int) n;
+  }
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* Draws the PNG at @path scaled to fit @dw x @h, centred; @image_error
+ * says why not when it cannot. */
+static void
+draw_slate_image (cairo_t *cr, const char *path, double dw, int h,
+    GError **image_error)
+{
+  cairo_surface_t *img;
+  double iw, ih, scale;
+  int fd;
+
+  /* opened like every input (a FIFO cannot hang the caller), so a missing
+   * file is not reported as "not a PNG" */
+  fd = ws_xml_open_regular (path, "slate image", NULL, image_error);
+  if (fd < 0)
+    return;
+  img = cairo_image_surface_create_from_png_stream (read_fd, &fd);
+  close (fd);
+  if (cairo_surface_status (img) != CAIRO_STATUS_SUCCESS) {
+    g_set_error (image_error, WS_ERROR, WS_ERROR_INVALID,
+        "\"%s\" is not a PNG image cairo can read (%s)", path,
+        cairo_status_to_string (cairo_surface_status (img)));
+    cairo_surface_destroy (img);
+    return;
+  }
+  iw = cairo_image_surface_get_width (img);
+  ih = cairo_image_surface_get_height (img);
+  if (iw > 0 && ih > 0) {
+    scale = MIN (dw / iw, h / ih);
+    cairo_save (cr);
+    cairo_translate (cr, (dw - iw * scale) / 2, (h - ih * scale) / 2);
+    cairo_scale (cr, scale, scale);
+    cairo_set_source_surface (cr, img, 0, 0);
+    cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+    cairo_paint (cr);
+    cairo_restore (cr);
+  }
+  cairo_surface_destroy (img);
+}
+
+/* White text with a black outline, centred on @dw x @h, wrapped at 90%. */
+static void
+draw_slate_text (cairo_t *cr, const char *text, double dw, int h)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *fd = pango_font_description_from_string (
+      FONT_FAMILY " Bold");
+  PangoRectangle logical;
+  double margin = dw * 0.05;
+  char *bounded = ws_utf8_cut (text, WS_GUIDANCE_TEXT_MAX_CHARS);
+
+  pango_font_description_set_absolute_size (fd, MAX (6, h / 18) * PANGO_SCALE);
+  pango_layout_set_font_description (layout, fd);
+  pango_layout_set_width (layout, (int) ((dw - 2 * margin) * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+  pango_layout_set_text (layout, bounded, -1);
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+
+  cairo_move_to (cr, margin, (h - logical.height) / 2.0);
+  pango_cairo_layout_path (cr, layout);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_set_line_width (cr, MAX (1.0, h / 180.0));
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_fill (cr);
+
+  g_free (bounded);
+  pango_font_description_free (fd);
+  g_object_unref (layout);
+}
+
+WsGuidanceImage *
+ws_guidance_render_slate (const WsSlateSpec *spec, int width, int height,
+    GError **image_error, GError **error)
+{
+  WsGuidanceImage *img;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  double aspect;
+  gboolean ok;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+  aspect = spec->pixel_aspect;
+  if (!(aspect > 0.05 && aspect < 20)) {
+    g_set_error (error, WS_ERROR, WS_ERROR_ARGUMENT,
+        "pixel aspect %g: use the caps pixel-aspect-ratio (0.05 to 20)",
+        aspect);
+    return NULL;
+  }
+  img = image_new (width, height, error);
+  if (img == NULL)
+    return NULL;
+  cr = image_cairo (img, &surface, error);
+  if (cr == NULL) {
+    ws_guidance_image_free (img);
+    return NULL;
+  }
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_paint (cr);
+  /* draw in square display units: a pixel is @aspect wide (paths only,
+   * which a non-uniform scale does not misplace) */
+  cairo_scale (cr, 1.0 / aspect, 1.0);
+  if (spec->image_path != NULL && spec->image_path[0] != '\0')
+    draw_slate_image (cr, spec->image_path, width * aspect, height,
+        image_error);
+  if (spec->text != NULL && spec->text[0] != '\0')
+    draw_slate_text (cr, spec->text, width * aspect, height);
+  ok = cairo_check (cairo_status (cr), "draw the slate", error);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  cairo_surface_destroy (surface);
+  if (!ok)
+    g_clear_pointer (&img, ws_guidance_image_free);
   return img;
 }

@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <cairo.h>
 
+#include "ws-error.h"
 #include "ws-rating-system.h"
 
 G_BEGIN_DECLS
@@ -15,7 +16,9 @@ G_BEGIN_DECLS
  * SECTION:ws-guidance-render
  *
  * Renders the viewer guidance for one rating: the rating badge drawn from
- * the rating system's display hints (#WsBadgeHints), the content
+ * the rating system's display hints (#WsBadgeHints: shape, colours, the
+ * caption and line break its file gives, see docs/rating-systems.md), the
+ * content
  * pictograms (watershed's own vector designs, one per common descriptor
  * category) and the guidance text wrapped to a maximum width. Everything
  * is composed into one image in cairo's %CAIRO_FORMAT_ARGB32 layout
@@ -29,7 +32,15 @@ G_BEGIN_DECLS
  * pixel-aspect-ratio): the artwork is drawn in square units and squeezed
  * horizontally by 1 / @pixel_aspect, so a round badge stays round on
  * screen.
+ *
+ * It also draws ratinggate's slate (ws_guidance_render_slate()), so the
+ * badge and the slate come from one renderer. Every cairo surface and
+ * context is checked: a size cairo cannot hold or a failed allocation is
+ * an error, never a crash.
  */
+
+/** The largest image side the renderer draws, in pixels. */
+#define WS_GUIDANCE_MAX_SIDE 8192
 
 /** The most lines of guidance text drawn. */
 #define WS_GUIDANCE_TEXT_MAX_LINES 4
@@ -44,10 +55,10 @@ typedef struct {
 
 /**
  * WsGuidanceSpec:
- * @badge: shape and colours; @badge.text is the text drawn in the badge
- *   (NULL draws "?").
- * @system_id: (nullable): the rating system's id, for the small
- *   per-system details of the style (a caption such as "FSK" or "PEGI").
+ * @badge: shape, colours and caption; @badge.text is the text drawn in
+ *   the badge (NULL draws "?"), @badge.caption the caption drawn with it
+ *   (NULL: none). Only the hints say how a system's badge looks: adding a
+ *   system is adding its file.
  * @categories: (nullable) (array zero-terminated=1): pictogram categories
  *   in display order (see ws_guidance_order_categories()); unknown
  *   categories draw the generic "other" pictogram.
@@ -66,7 +77,6 @@ typedef struct {
  */
 typedef struct {
   WsBadgeHints badge;
-  const char *system_id;
   const char *const *categories;
   const char *text;
   int badge_height;
@@ -96,7 +106,9 @@ typedef struct {
  * ws_guidance_render:
  * @spec: what to draw.
  * @error: (out) (optional): WS_ERROR_ARGUMENT for a bad size or aspect;
- *   WS_ERROR_TOO_LARGE when the image would exceed 8192 x 8192.
+ *   WS_ERROR_TOO_LARGE when the image would exceed WS_GUIDANCE_MAX_SIDE on
+ *   a side or cairo has no memory for it; WS_ERROR_INVALID when cairo
+ *   fails otherwise (the message says cairo's status).
  *
  * Draws the badge, then the pictograms beside it, then the text block
  * (on a translucent dark panel) under or over them, into a tight image.
@@ -122,23 +134,46 @@ WsGuidanceImage *ws_guidance_render (const WsGuidanceSpec *spec,
 WsGuidanceImage *ws_guidance_render_card (const WsGuidanceSpec *spec, int width,
     int height, GError **error);
 
-/** ws_guidance_image_free: NULL is a no-op. */
-void ws_guidance_image_free (WsGuidanceImage *image);
+/**
+ * WsSlateSpec:
+ * @image_path: (nullable): a PNG file, scaled to fit the frame (its
+ *   aspect kept) and centred on black.
+ * @text: (nullable): plain UTF-8 text, white with a black outline,
+ *   centred and wrapped at 90% of the width; its first
+ *   WS_GUIDANCE_TEXT_MAX_CHARS characters are drawn.
+ * @pixel_aspect: pixel aspect ratio of the image (> 0; 1.0 for square
+ *   pixels); the slate is drawn in square units and squeezed.
+ */
+typedef struct {
+  const char *image_path;
+  const char *text;
+  double pixel_aspect;
+} WsSlateSpec;
 
 /**
- * ws_guidance_pick_text:
- * @texts: (element-type WsGuidanceText) (nullable): the rating's texts.
- * @language: (nullable): a BCP 47 tag (`fr`, `en-GB`).
+ * ws_guidance_render_slate:
+ * @spec: what to draw.
+ * @width, @height: the image size in pixels (1 to WS_GUIDANCE_MAX_SIDE).
+ * @image_error: (out) (optional): set when @spec->image_path could not be
+ *   used: WS_ERROR_IO (cannot open it, or not a regular file: the
+ *   message is ws_xml_open_regular()'s) or WS_ERROR_INVALID (not a PNG
+ *   cairo can read). The slate is then drawn without the image and the
+ *   function succeeds; the caller says so to the user.
+ * @error: (out) (optional): as ws_guidance_render(); for a frame larger
+ *   than WS_GUIDANCE_MAX_SIDE, draw at that size with a @pixel_aspect
+ *   that keeps the display shape, and scale.
  *
- * Picks the text for @language: an exact (case-insensitive) tag match,
- * then the same primary language (`en` for `en-GB`, `en-US` for `en`),
- * then the first text. Empty texts are skipped.
+ * The slate a closed ratinggate shows instead of the programme: opaque
+ * black, the image, then the text over it.
  *
- * Returns: (transfer none) (nullable): the text, or NULL when there is
- *   none.
+ * Returns: (transfer full) (nullable): a @width x @height opaque image,
+ *   free with ws_guidance_image_free(); NULL on error.
  */
-const char *ws_guidance_pick_text (const GPtrArray *texts,
-    const char *language);
+WsGuidanceImage *ws_guidance_render_slate (const WsSlateSpec *spec, int width,
+    int height, GError **image_error, GError **error);
+
+/** ws_guidance_image_free: NULL is a no-op. */
+void ws_guidance_image_free (WsGuidanceImage *image);
 
 /**
  * ws_guidance_order_categories:
@@ -167,12 +202,6 @@ guint ws_guidance_order_categories (const char **categories, guint n,
  */
 void ws_guidance_draw_pictogram (cairo_t *cr, const char *category, double x,
     double y, double size);
-
-/**
- * ws_guidance_has_pictogram:
- * Returns: TRUE when @category has its own design (not the generic one).
- */
-gboolean ws_guidance_has_pictogram (const char *category);
 
 G_END_DECLS
 

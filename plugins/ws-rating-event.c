@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "ws-rating-event.h"
+#include "ws-rating.h"
 
 #include <string.h>
 
@@ -48,6 +49,7 @@ ws_event_has_name (GstEvent *event, const char *name)
     case GST_EVENT_CUSTOM_DOWNSTREAM:
     case GST_EVENT_CUSTOM_DOWNSTREAM_STICKY:
     case GST_EVENT_CUSTOM_DOWNSTREAM_OOB:
+    case GST_EVENT_CUSTOM_UPSTREAM:
     case GST_EVENT_CUSTOM_BOTH:
     case GST_EVENT_CUSTOM_BOTH_OOB:
       break;
@@ -81,7 +83,7 @@ ws_rating_event_new (const WsRating *rating, const char *source)
 
   s = gst_structure_new_empty (WS_RATING_EVENT_NAME);
   if (rating->system != NULL && rating->code != NULL) {
-    char *name = g_strdup_printf ("%s:%s", rating->system, rating->code);
+    char *name = ws_rating_to_string (rating);
     set_string (s, "rating", name);
     g_free (name);
   }
@@ -143,14 +145,14 @@ ws_rating_event_parse (GstEvent *event, char **source)
   r->code = dup_string (s, "code");
   if (r->system == NULL || r->code == NULL) {
     /* an application may send only "rating": SYSTEM:CODE */
-    const char *name = gst_structure_get_string (s, "rating");
-    const char *colon = name ? strchr (name, ':') : NULL;
+    char *system, *code;
 
-    if (colon != NULL && colon > name && colon[1] != '\0') {
+    if (ws_rating_split (gst_structure_get_string (s, "rating"), &system,
+            &code)) {
       g_free (r->system);
       g_free (r->code);
-      r->system = g_strndup (name, colon - name);
-      r->code = g_strdup (colon + 1);
+      r->system = system;
+      r->code = code;
     }
   }
   if (!gst_structure_get_int (s, "minimum-age", &r->minimum_age))
@@ -197,7 +199,7 @@ ws_rating_to_tag_list (const WsRating *rating)
   ws_rating_tags_register ();
   gst_tag_list_set_scope (tags, GST_TAG_SCOPE_STREAM);
   if (rating->system != NULL && rating->code != NULL) {
-    char *name = g_strdup_printf ("%s:%s", rating->system, rating->code);
+    char *name = ws_rating_to_string (rating);
     gst_tag_list_add (tags, GST_TAG_MERGE_REPLACE, WS_TAG_RATING, name, NULL);
     g_free (name);
   }
@@ -230,5 +232,12 @@ GstEvent *
 ws_programme_start_event_new (void)
 {
   return gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM,
+      gst_structure_new_empty (WS_PROGRAMME_START_EVENT_NAME));
+}
+
+GstEvent *
+ws_programme_start_upstream_event_new (void)
+{
+  return gst_event_new_custom (GST_EVENT_CUSTOM_UPSTREAM,
       gst_structure_new_empty (WS_PROGRAMME_START_EVENT_NAME));
 }

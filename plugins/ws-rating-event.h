@@ -40,7 +40,11 @@ G_BEGIN_DECLS
  * Two more custom events, not sticky, let playout automation drive the
  * on-screen guidance: `watershed-break-end` (a break has ended: show the
  * guidance again where the territory's rule says so) and
- * `watershed-programme-start` (a new programme starts now).
+ * `watershed-programme-start` (a new programme starts now). ratinggate
+ * sends `watershed-programme-start` itself, with a string field
+ * `opened-by` (its element name), just before the first buffer that passes
+ * when it opens, and then the current rating event again; ratingoverlay
+ * after the gate starts a showing there.
  */
 
 #define WS_RATING_EVENT_NAME "watershed-rating"
@@ -100,6 +104,16 @@ GstTagList *ws_rating_to_tag_list (const WsRating *rating);
 GstEvent *ws_break_end_event_new (void);
 /** Returns: (transfer full): a `watershed-programme-start` event. */
 GstEvent *ws_programme_start_event_new (void);
+
+/**
+ * ws_programme_start_upstream_event_new:
+ * The same announcement travelling upstream (GST_EVENT_CUSTOM_UPSTREAM),
+ * which ratinggate also sends when it opens, for a ratingoverlay placed
+ * before it (`ratingoverlay ! ratinggate`): not serialized, so the overlay
+ * starts its showing at the next frame it draws.
+ * Returns: (transfer full): an upstream `watershed-programme-start` event.
+ */
+GstEvent *ws_programme_start_upstream_event_new (void);
 
 /** Returns: TRUE when @event is a custom event whose structure is @name. */
 gboolean ws_event_has_name (GstEvent *event, const char *name);

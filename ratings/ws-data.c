@@ -1,17 +1,70 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* dladdr() */
+#define _GNU_SOURCE
 #include "ws-data.h"
 
+#include <dlfcn.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ws-config.h"
 #include "ws-error.h"
 
+/* The file this code was loaded from: the plugin, libwatershed or an
+ * executable. dladdr() names a shared object by the absolute path the
+ * loader used, but the main program by its argv[0] (relative, or a bare
+ * name found on PATH): for those, /proc/self/exe. */
+static char *
+loaded_object_path (void)
+{
+  Dl_info info;
+  char *real;
+
+  if (dladdr ((const void *) loaded_object_path, &info) == 0 ||
+      info.dli_fname == NULL || info.dli_fname[0] != '/')
+    return g_file_read_link ("/proc/self/exe", NULL);
+  real = realpath (info.dli_fname, NULL);
+  if (real != NULL) {
+    char *copy = g_strdup (real);
+
+    free (real);
+    return copy;
+  }
+  return g_strdup (info.dli_fname);
+}
+
+static gpointer
+find_build_root (gpointer unused)
+{
+  char *self = loaded_object_path ();
+  char *root = realpath (WS_BUILD_ROOT, NULL);
+  char *found = NULL;
+
+  if (self != NULL && root != NULL) {
+    gsize n = strlen (root);
+
+    if (strncmp (self, root, n) == 0 && self[n] == '/')
+      found = g_strdup (root);
+  }
+  free (root);
+  g_free (self);
+  return found;
+}
+
+const char *
+ws_data_build_root (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  return g_once (&once, find_build_root, NULL);
+}
+
 GPtrArray *
 ws_data_dirs (const char *subdir)
 {
   GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
-  const char *bases[] = { g_getenv ("WATERSHED_DATADIR"), WS_SOURCE_DATADIR,
-    WS_DATADIR };
+  const char *bases[] = { g_getenv ("WATERSHED_DATADIR"),
+    ws_data_build_root () != NULL ? WS_SOURCE_DATADIR : NULL, WS_DATADIR };
 
   g_return_val_if_fail (subdir != NULL, dirs);
 

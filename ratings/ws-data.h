@@ -12,13 +12,27 @@ G_BEGIN_DECLS
  * @subdir: a data folder: `systems`, `policies`, `samples`, `schemas`.
  *
  * The folders searched for @subdir, in order: $WATERSHED_DATADIR/@subdir
- * (when the variable is set and not empty), the source tree (uninstalled
- * runs), then the installed $datadir/watershed/@subdir; duplicates removed.
+ * (when the variable is set and not empty), the source tree (only when
+ * this code runs from the build tree it was compiled in, see
+ * ws_data_build_root()), then the installed $datadir/watershed/@subdir;
+ * duplicates removed.
  * They need not exist.
  * Returns: (transfer full) (element-type filename): free with
  *   g_ptr_array_unref().
  */
 GPtrArray *ws_data_dirs (const char *subdir);
+
+/**
+ * ws_data_build_root:
+ *
+ * Whether the code runs from the meson build tree it was compiled in: the
+ * shared object or executable holding this function lies under that build
+ * folder. Installed copies (meson install, a package, a DESTDIR staging
+ * folder) never do, so they never read the source tree's data or plugins.
+ * Returns: (transfer none) (nullable): the build folder (resolved, no
+ *   symbolic links), or %NULL when running from anywhere else.
+ */
+const char *ws_data_build_root (void);
 
 /**
  * ws_data_find_dir:

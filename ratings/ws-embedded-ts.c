@@ -45,6 +45,7 @@ struct WsEmbeddedTs {
   GHashTable *said;     /* warnings already handed out */
   guint bad_crc;
   guint dropped_services;
+  gboolean changed; /* a pushed section may have changed the rating */
 };
 
 static void
@@ -289,7 +290,8 @@ assemble (WsEmbeddedTs *ts, Assembler *a, const guint8 *p, gsize n,
       continue; /* n is 0: wait for the next packet */
     want = 3 + (gsize) ((a->buf[1] & 0x0F) << 8 | a->buf[2]);
     if (a->have == want) {
-      ws_embedded_ts_push_section (ts, a->buf, a->have);
+      if (ws_embedded_ts_push_section (ts, a->buf, a->have))
+        ts->changed = TRUE;
       a->collecting = FALSE;
       a->have = 0;
       start = TRUE; /* another section may follow in this packet */
@@ -336,10 +338,11 @@ push_packet (WsEmbeddedTs *ts, const guint8 *pkt)
   }
 }
 
-void
+gboolean
 ws_embedded_ts_push_packets (WsEmbeddedTs *ts, const guint8 *data, gsize len)
 {
-  g_return_if_fail (ts != NULL);
+  g_return_val_if_fail (ts != NULL, FALSE);
+  ts->changed = FALSE;
   while (data != NULL && len > 0) {
     if (ts->carry_len > 0 || len < TS_PACKET) {
       gsize take = MIN (len, TS_PACKET - ts->carry_len);
@@ -349,7 +352,7 @@ ws_embedded_ts_push_packets (WsEmbeddedTs *ts, const guint8 *data, gsize len)
       data += take;
       len -= take;
       if (ts->carry_len < TS_PACKET)
-        return;
+        return ts->changed;
       ts->carry_len = 0;
       if (ts->carry[0] == 0x47)
         push_packet (ts, ts->carry);
@@ -365,6 +368,7 @@ ws_embedded_ts_push_packets (WsEmbeddedTs *ts, const guint8 *data, gsize len)
     data += TS_PACKET;
     len -= TS_PACKET;
   }
+  return ts->changed;
 }
 
 /* ---- the rule ------------------------------------------------------------- */

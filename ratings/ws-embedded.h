@@ -301,7 +301,8 @@ WsEmbeddedResult *ws_embedded_read_memory (const WsRatingRegistry *reg,
  * WsEmbeddedTs:
  *
  * The MPEG-TS rule for the rating of the programme, shared by `watershed
- * check` (packets from the file) and `ratingtag` (sections tsparse posts):
+ * check` (packets from the file) and `ratingtag` (packets entering the TS
+ * demuxer upstream of it):
  * the rating is the parental_rating_descriptor of the present event (the
  * EIT present/following actual, table 0x4E, section 0, first event, whose
  * running_status is undefined, running or starting) of the programme being
@@ -330,9 +331,13 @@ void ws_embedded_ts_free (WsEmbeddedTs *ts);
  * @data: transport stream bytes; packets may straddle calls; garbage
  *   between packets is skipped (resynchronisation on 0x47).
  *
- * Reassembles the sections of PIDs 0x0000 and 0x0012 and pushes them.
+ * Reassembles the sections of PIDs 0x0000 and 0x0012 and pushes them
+ * (ws_embedded_ts_push_section()).
+ *
+ * Returns: %TRUE when one of them may have changed the rating of the
+ *   programme (ask ws_embedded_ts_get_ratings() again).
  */
-void ws_embedded_ts_push_packets (WsEmbeddedTs *ts, const guint8 *data,
+gboolean ws_embedded_ts_push_packets (WsEmbeddedTs *ts, const guint8 *data,
     gsize len);
 
 /**

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "ws-rating.h"
+
 /* One row per format: how its root element is recognised and who reads it.
  * Order matters only for readability: root names do not overlap. */
 typedef struct {
@@ -479,219 +481,18 @@ ws_metadata_read_file (const char *path, const WsRatingRegistry *reg,
   return md;
 }
 
-static gboolean same_group (const WsRating *a, const WsRating *b);
-
-static gboolean
-territory_matches (const WsRating *r, const char *territory)
-{
-  return territory == NULL || r->territory == NULL ||
-         strcmp (r->territory, territory) == 0;
-}
-
-static int
-pick_score (const WsRating *r, const char *territory, const char *system)
-{
-  int score = 1;
-
-  if (!territory_matches (r, territory))
-    return 0;
-  if (territory != NULL && r->territory != NULL)
-    score += 4; /* exact territory beats "every territory" */
-  if (r->system != NULL)
-    score += 2; /* resolved beats unresolved */
-  if (system != NULL && r->system != NULL && strcmp (system, r->system) == 0)
-    score += 8; /* the preferred system beats everything */
-  return score;
-}
-
-static const WsRating *
-pick (const WsMetadata *md, const char *territory, const char *system,
-    gboolean segment, gint64 position_ns)
-{
-  const WsRating *best = NULL;
-  int best_score = 0;
-  const char *cc = NULL;
-
-  g_return_val_if_fail (md != NULL, NULL);
-
-  if (territory != NULL) {
-    cc = ws_territory_normalise (territory);
-    if (cc == NULL)
-      return NULL;
-  }
-  for (guint i = 0; i < md->ratings->len; i++) {
-    const WsRating *r = g_ptr_array_index (md->ratings, i);
-    gboolean is_segment = r->start_ns >= 0 || r->end_ns >= 0;
-    int score;
-
-    if (is_segment != segment)
-      continue;
-    if (segment && ((r->start_ns >= 0 && position_ns < r->start_ns) ||
-                       (r->end_ns >= 0 && position_ns >= r->end_ns)))
-      continue;
-    score = pick_score (r, cc, system);
-    if (score > best_score) {
-      best = r;
-      best_score = score;
-    }
-  }
-  /* two ratings for the best one's territory (and programme, segment):
-   * the most restrictive, as ws_rating_resolve_conflicts() says */
-  for (guint i = 0; best != NULL && i < md->ratings->len; i++) {
-    const WsRating *r = g_ptr_array_index (md->ratings, i);
-
-    if (r != best && same_group (r, best) &&
-        ws_rating_is_more_restrictive (r, best))
-      best = r;
-  }
-  return best;
-}
-
 const WsRating *
 ws_metadata_pick (const WsMetadata *md, const char *territory,
     const char *system)
 {
-  return pick (md, territory, system, FALSE, 0);
+  g_return_val_if_fail (md != NULL, NULL);
+  return ws_ratings_pick (md->ratings, territory, system);
 }
 
 const WsRating *
 ws_metadata_pick_at (const WsMetadata *md, const char *territory,
     const char *system, gint64 position_ns)
 {
-  const WsRating *r = pick (md, territory, system, TRUE, position_ns);
-
-  return r != NULL ? r : pick (md, territory, system, FALSE, 0);
-}
-
-/* ---- two ratings for one territory -------------------------------------- */
-
-/* ws_rating_def_compare() of two resolved ratings of the default
- * registry, the one every reader resolves with; 0 when either is not
- * found there. */
-static int
-rating_def_compare (const WsRating *a, const WsRating *b)
-{
-  const WsRatingRegistry *reg = ws_rating_registry_get_default (NULL);
-  const WsRatingDef *da, *db;
-
-  if (reg == NULL || a->system == NULL || a->code == NULL ||
-      b->system == NULL || b->code == NULL)
-    return 0;
-  da = ws_rating_registry_resolve (reg, a->system, a->code);
-  db = ws_rating_registry_resolve (reg, b->system, b->code);
-  return da != NULL && db != NULL ? ws_rating_def_compare (da, db) : 0;
-}
-
-gboolean
-ws_rating_is_more_restrictive (const WsRating *a, const WsRating *b)
-{
-  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
-  if (a->minimum_age < 0)
-    return b->minimum_age >= 0;
-  if (b->minimum_age < 0)
-    return FALSE;
-  if (a->minimum_age != b->minimum_age)
-    return a->minimum_age > b->minimum_age;
-  /* one age (bbfc:18 and bbfc:R18, 12A and 12): the rating systems' own
-   * order, so the first in a file does not win a tie by position */
-  return rating_def_compare (a, b) > 0;
-}
-
-char *
-ws_rating_describe (const WsRating *r)
-{
-  g_return_val_if_fail (r != NULL, NULL);
-  if (r->system != NULL && r->code != NULL && r->minimum_age >= 0)
-    return g_strdup_printf ("%s:%s", r->system, r->code);
-  if (r->system != NULL && r->code != NULL)
-    return g_strdup_printf ("%s:%s (unrated)", r->system, r->code);
-  return g_strdup_printf ("unrated (value %s)",
-      r->source_code ? r->source_code : "");
-}
-
-static gboolean
-same_group (const WsRating *a, const WsRating *b)
-{
-  return g_strcmp0 (a->territory, b->territory) == 0 &&
-         g_strcmp0 (a->programme, b->programme) == 0 &&
-         a->start_ns == b->start_ns && a->end_ns == b->end_ns;
-}
-
-static gboolean
-same_rating (const WsRating *a, const WsRating *b)
-{
-  return g_strcmp0 (a->system, b->system) == 0 &&
-         g_strcmp0 (a->code, b->code) == 0 &&
-         a->minimum_age == b->minimum_age &&
-         g_strcmp0 (a->source_code, b->source_code) == 0;
-}
-
-/* "bbfc:18 (iTunEXTC, line 12)" */
-static char *
-describe_where (const WsRating *r)
-{
-  char *name = ws_rating_describe (r);
-  char *out;
-
-  if (r->element != NULL && r->line > 0)
-    out = g_strdup_printf ("%s (%s, line %d)", name, r->element, r->line);
-  else if (r->element != NULL)
-    out = g_strdup_printf ("%s (%s)", name, r->element);
-  else if (r->line > 0)
-    out = g_strdup_printf ("%s (line %d)", name, r->line);
-  else
-    out = g_strdup (name);
-  g_free (name);
-  return out;
-}
-
-guint
-ws_rating_resolve_conflicts (GPtrArray *ratings, GPtrArray *warnings)
-{
-  guint removed = 0;
-
-  g_return_val_if_fail (ratings != NULL, 0);
-  for (guint i = 0; i < ratings->len; i++) {
-    guint j = i + 1;
-
-    while (j < ratings->len) {
-      WsRating *a = g_ptr_array_index (ratings, i);
-      WsRating *b = g_ptr_array_index (ratings, j);
-      char *da, *db;
-
-      if (!same_group (a, b)) {
-        j++;
-        continue;
-      }
-      if (same_rating (a, b)) {
-        g_ptr_array_remove_index (ratings, j);
-        continue;
-      }
-      if (!ws_rating_is_more_restrictive (a, b) &&
-          !ws_rating_is_more_restrictive (b, a)) {
-        j++; /* equally restrictive: both stay (a system preference picks) */
-        continue;
-      }
-      da = describe_where (a);
-      db = describe_where (b);
-      if (warnings != NULL)
-        g_ptr_array_add (warnings,
-            g_strdup_printf ("rating-conflict: %s%s%s has two ratings, %s "
-                             "and %s: using %s, the more restrictive",
-                a->territory ? "" : "the programme (every territory)",
-                a->territory ? a->territory : "",
-                a->start_ns >= 0 || a->end_ns >= 0 ? " (a segment)" : "", da,
-                db, ws_rating_is_more_restrictive (b, a) ? db : da));
-      g_free (da);
-      g_free (db);
-      removed++;
-      if (ws_rating_is_more_restrictive (b, a)) {
-        /* b wins: it takes a's place, keeping the order of the first */
-        ratings->pdata[i] = b;
-        ratings->pdata[j] = a;
-      }
-      g_ptr_array_remove_index (ratings, j);
-    }
-  }
-  return removed;
+  g_return_val_if_fail (md != NULL, NULL);
+  return ws_ratings_pick_at (md->ratings, territory, system, position_ns);
 }

@@ -8,6 +8,7 @@
 
 #include "ws-config.h"
 #include "ws-error.h"
+#include "ws-territory.h"
 #include "ws-xml.h"
 
 #define POLICY_NS "urn:watershed:policy:1"
@@ -1668,6 +1669,60 @@ ws_policy_list_ids (GError **error)
   return (char **) g_ptr_array_free (ids, FALSE);
 }
 
+WsPolicy *
+ws_policy_load_for_territory (const char *territory,
+    const WsRatingRegistry *reg, GError **error)
+{
+  const char *cc = territory ? ws_territory_normalise (territory) : NULL;
+  char **ids;
+  WsPolicy *found = NULL;
+  GString *tried;
+
+  if (cc == NULL) {
+    g_set_error (error, WS_ERROR, WS_ERROR_ARGUMENT,
+        "territory \"%s\" is not an ISO 3166-1 country code (GB, DEU, 250)",
+        territory ? territory : "");
+    return NULL;
+  }
+  ids = ws_policy_list_ids (error);
+  if (ids == NULL)
+    return NULL;
+  tried = g_string_new (NULL);
+  for (guint i = 0; ids[i] != NULL; i++) {
+    GError *err = NULL;
+    WsPolicy *pol = ws_policy_load (ids[i], reg, &err);
+
+    if (pol == NULL) {
+      /* a bad file of another territory does not stop the search */
+      g_clear_error (&err);
+      continue;
+    }
+    g_string_append_printf (tried, "%s%s (%s)", tried->len ? ", " : "",
+        ws_policy_get_id (pol), ws_policy_get_jurisdiction (pol));
+    if (g_strcmp0 (ws_territory_normalise (ws_policy_get_jurisdiction (pol)),
+            cc) != 0) {
+      ws_policy_free (pol);
+    } else if (found != NULL) {
+      g_set_error (error, WS_ERROR, WS_ERROR_INVALID,
+          "territory %s: both policies %s and %s have that jurisdiction; "
+          "name one (policy=ID)",
+          cc, ws_policy_get_id (found), ws_policy_get_id (pol));
+      ws_policy_free (pol);
+      g_clear_pointer (&found, ws_policy_free);
+      break;
+    } else {
+      found = pol;
+    }
+  }
+  if (found == NULL && (error == NULL || *error == NULL))
+    g_set_error (error, WS_ERROR, WS_ERROR_NOT_FOUND,
+        "territory %s: no policy file has that jurisdiction (there are: %s)",
+        cc, tried->len ? tried->str : "none");
+  g_string_free (tried, TRUE);
+  g_strfreev (ids);
+  return found;
+}
+
 /* ---- properties -------------------------------------------------------- */
 
 const char *
@@ -2433,6 +2488,62 @@ ws_policy_format_time (const WsPolicy *p, gint64 t_us)
     res = g_strdup_printf ("%s%c%02d:%02d", base, off < 0 ? '-' : '+', oh, om);
   g_free (base);
   return res;
+}
+
+static gboolean
+guidance_same (const Guidance *a, const Guidance *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return a->pub.mode == b->pub.mode && a->pub.duration_s == b->pub.duration_s &&
+         a->pub.after_breaks == b->pub.after_breaks;
+}
+
+gboolean
+ws_policy_guidance_at (const WsPolicy *p, const char *service_class,
+    const WsRatingDef *rating, gint64 at_us, const WsGuidance **out,
+    GError **error)
+{
+  WsDecision d;
+  Query q;
+  int ci;
+  const Guidance *first = NULL;
+
+  g_return_val_if_fail (p != NULL && out != NULL, FALSE);
+  if (at_us != WS_TIME_NONE) {
+    ws_policy_decide (p, service_class, rating, at_us, WS_ACCESS_NONE, &d);
+    if (d.kind == WS_DECISION_UNKNOWN_CLASS ||
+        d.kind == WS_DECISION_NOT_IN_FORCE) {
+      g_set_error (error, WS_ERROR, WS_ERROR_NOT_FOUND, "policy %s: %s", p->id,
+          d.reason);
+      return FALSE;
+    }
+    *out = d.guidance;
+    return TRUE;
+  }
+  /* the programme's time is unknown: only a rule every rule set agrees on */
+  ci = service_class ? class_index (p, service_class) : (int) p->default_class;
+  if (ci < 0) {
+    g_set_error (error, WS_ERROR, WS_ERROR_NOT_FOUND,
+        "policy %s has no service class \"%s\"", p->id, service_class);
+    return FALSE;
+  }
+  query_init (&q, p, ci, rating, WS_ACCESS_NONE);
+  for (guint i = 0; i < p->n_rule_sets; i++) {
+    const Guidance *g = find_guidance (&q, (int) i);
+
+    if (i == 0) {
+      first = g;
+    } else if (!guidance_same (first, g)) {
+      g_set_error (error, WS_ERROR, WS_ERROR_ARGUMENT,
+          "policy %s: the guidance rule differs between rule sets %s and "
+          "%s; the programme's time is needed to choose",
+          p->id, p->rule_sets[0].version, p->rule_sets[i].version);
+      return FALSE;
+    }
+  }
+  *out = first != NULL ? &first->pub : NULL;
+  return TRUE;
 }
 
 char *

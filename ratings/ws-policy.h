@@ -278,6 +278,23 @@ void ws_policy_free (WsPolicy *p);
  */
 char **ws_policy_list_ids (GError **error);
 
+/**
+ * ws_policy_load_for_territory:
+ * @territory: an ISO 3166-1 code (`GB`, `DEU`, `250`).
+ * @reg: (nullable): as for ws_policy_load().
+ * @error: (out) (optional): WS_ERROR_ARGUMENT for a code that is not a
+ *   territory; WS_ERROR_IO when no policies folder is found;
+ *   WS_ERROR_NOT_FOUND when no policy has that jurisdiction (the message
+ *   lists those there are); WS_ERROR_INVALID when two have it (ambiguous:
+ *   the caller names one; nothing is guessed).
+ *
+ * The policy whose jurisdiction is @territory, among those
+ * ws_policy_list_ids() lists. Files that do not load are skipped.
+ * Returns: (transfer full) (nullable): free with ws_policy_free().
+ */
+WsPolicy *ws_policy_load_for_territory (const char *territory,
+    const WsRatingRegistry *reg, GError **error);
+
 /* ---- properties -------------------------------------------------------- */
 
 const char *ws_policy_get_id (const WsPolicy *p);
@@ -456,6 +473,33 @@ gboolean ws_policy_decide (const WsPolicy *p, const char *service_class,
  *   would unlock it. Free with g_free().
  */
 char *ws_policy_describe_decision (const WsPolicy *p, const WsDecision *d);
+
+/**
+ * ws_policy_guidance_at:
+ * @service_class: (nullable): a class id; NULL = the default class.
+ * @rating: (nullable): the programme's rating; NULL = missing or unknown
+ *   (judged as unrated, as ws_policy_decide() does).
+ * @at_us: the programme's time (when it is seen: the air time of a live
+ *   channel, a buffer's reference timestamp), never the time a job runs;
+ *   %WS_TIME_NONE when unknown.
+ * @out: (out) (transfer none): the guidance rule, owned by @p; NULL when
+ *   the rules name none for this rating and class. Untouched on error.
+ * @error: (out) (optional): WS_ERROR_NOT_FOUND when @service_class is not
+ *   one of @p's or no rule set is in force at @at_us; WS_ERROR_ARGUMENT
+ *   when @at_us is %WS_TIME_NONE and the rule sets of @p name different
+ *   guidance (mode, duration or after-breaks) for this rating, so the
+ *   time is needed (the caller fails closed, e.g. shows the badge all the
+ *   time).
+ *
+ * The on-screen guidance rule for a rating at an instant: that of the rule
+ * set in force on the local day of @at_us (the same as @out->guidance of
+ * ws_policy_decide()), or, without an instant, the one every rule set
+ * agrees on.
+ * Returns: TRUE when @out was set.
+ */
+gboolean ws_policy_guidance_at (const WsPolicy *p, const char *service_class,
+    const WsRatingDef *rating, gint64 at_us, const WsGuidance **out,
+    GError **error);
 
 /**
  * ws_policy_windows:

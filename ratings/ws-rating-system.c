@@ -44,6 +44,7 @@ struct WsRatingDef {
   WsRatingClass rclass;
   WsBadgeHints badge;
   char *badge_text;
+  char *badge_caption;
   GPtrArray *aliases; /* RatingAlias * */
   int line;
 };
@@ -61,6 +62,7 @@ struct WsRatingSystem {
   GPtrArray *equivalents; /* char *: ids of systems sharing our symbols */
   GPtrArray *sources;     /* char *: URLs for the codes and classes */
   WsBadgeHints badge;
+  char *badge_caption;
   /* folded code -> def; folded plain alias -> def */
   GHashTable *codes;
   GHashTable *plain_aliases;
@@ -88,6 +90,16 @@ static const char *const categories[] = {
   "gambling",
   "other",
 };
+
+const char *
+ws_rating_category_lookup (const char *name)
+{
+  g_return_val_if_fail (name != NULL, "other");
+  for (guint i = 0; i < G_N_ELEMENTS (categories); i++)
+    if (g_ascii_strcasecmp (categories[i], name) == 0)
+      return categories[i];
+  return "other";
+}
 
 static const struct {
   const char *name;
@@ -278,6 +290,7 @@ rating_def_free (gpointer p)
   g_free (r->label);
   g_free (r->name);
   g_free (r->badge_text);
+  g_free (r->badge_caption);
   g_ptr_array_unref (r->aliases);
   g_free (r);
 }
@@ -294,6 +307,7 @@ system_free (gpointer p)
   g_free (s->territory);
   g_free (s->authority);
   g_free (s->path);
+  g_free (s->badge_caption);
   g_ptr_array_unref (s->aliases);
   g_ptr_array_unref (s->ratings);
   g_ptr_array_unref (s->descriptors);
@@ -321,6 +335,7 @@ system_new (void)
   s->badge.background_argb = 0xFFFFFFFF;
   s->badge.foreground_argb = 0xFF000000;
   s->badge.border_argb = 0xFF000000;
+  s->badge.max_pictograms = WS_BADGE_DEFAULT_MAX_PICTOGRAMS;
   return s;
 }
 
@@ -419,6 +434,81 @@ valid_system_id (const char *id)
     }
   }
   return !prev_dash;
+}
+
+/* A caption: at most WS_BADGE_MAX_CAPTION_CHARS characters, no control
+ * characters (it is drawn on one line). */
+static gboolean
+valid_caption (const char *s)
+{
+  if (!g_utf8_validate (s, -1, NULL) ||
+      g_utf8_strlen (s, -1) > WS_BADGE_MAX_CAPTION_CHARS)
+    return FALSE;
+  for (const char *p = s; *p; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+/* The styling attributes of <badge> beyond shape and colours: caption,
+ * caption-style and (on the system's badge only) max-pictograms. The
+ * caption, when given, replaces *@caption_out (owned by the caller). */
+static gboolean
+parse_badge_style (Ctx *ctx, const xmlNode *node, WsBadgeHints *badge,
+    char **caption_out, gboolean system_level)
+{
+  char *v = ws_xml_attr (node, "caption", NULL);
+
+  if (v != NULL) {
+    if (!valid_caption (v)) {
+      fail (ctx, node,
+          "caption=\"%s\": write at most %d characters on one line (FSK, "
+          "TV)",
+          v, WS_BADGE_MAX_CAPTION_CHARS);
+      g_free (v);
+      return FALSE;
+    }
+    g_free (*caption_out);
+    *caption_out = v;
+    badge->caption = v;
+  }
+  v = ws_xml_attr (node, "caption-style", NULL);
+  if (v != NULL) {
+    if (strcmp (v, "small") == 0)
+      badge->caption_style = WS_BADGE_CAPTION_SMALL;
+    else if (strcmp (v, "line") == 0)
+      badge->caption_style = WS_BADGE_CAPTION_LINE;
+    else {
+      fail (ctx, node,
+          "unknown caption-style \"%s\"; use small (a label above the "
+          "code) or line (the first of two lines)",
+          v);
+      g_free (v);
+      return FALSE;
+    }
+    g_free (v);
+  }
+  v = ws_xml_attr (node, "max-pictograms", NULL);
+  if (v != NULL) {
+    guint n;
+
+    if (!system_level) {
+      fail (ctx, node,
+          "max-pictograms belongs on the system's <badge> (before the "
+          "ratings), not on a rating's");
+      g_free (v);
+      return FALSE;
+    }
+    if (!parse_uint (v, WS_BADGE_MAX_PICTOGRAMS, &n)) {
+      fail (ctx, node, "max-pictograms=\"%s\": write a number from 0 to %d", v,
+          WS_BADGE_MAX_PICTOGRAMS);
+      g_free (v);
+      return FALSE;
+    }
+    badge->max_pictograms = n;
+    g_free (v);
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -730,7 +820,8 @@ parse_rating (Ctx *ctx, WsRatingSystem *sys, const xmlNode *node)
         g_free (norm);
       }
     } else if (strcmp ((const char *) c->name, "badge") == 0) {
-      if (!parse_badge (ctx, c, &r->badge, &r->badge_text))
+      if (!parse_badge (ctx, c, &r->badge, &r->badge_text) ||
+          !parse_badge_style (ctx, c, &r->badge, &r->badge_caption, FALSE))
         return FALSE;
     } else {
       return fail (ctx, c,
@@ -849,7 +940,8 @@ parse_system (Ctx *ctx, xmlNode *root, WsRatingSystem *sys)
       if (sys->ratings->len > 0)
         ok = fail (ctx, c, "the system badge must come before the ratings");
       else
-        ok = parse_badge (ctx, c, &sys->badge, NULL);
+        ok = parse_badge (ctx, c, &sys->badge, NULL) &&
+             parse_badge_style (ctx, c, &sys->badge, &sys->badge_caption, TRUE);
     } else if (strcmp (n, "descriptor") == 0) {
       ok = parse_descriptor (ctx, sys, c, descriptor_keys);
     } else if (strcmp (n, "rating") == 0) {
@@ -1585,6 +1677,12 @@ ws_rating_def_get_badge (const WsRatingDef *def)
 {
   g_return_val_if_fail (def != NULL, NULL);
   return &def->badge;
+}
+
+const WsBadgeHints *
+ws_rating_system_get_badge (const WsRatingSystem *sys)
+{
+  return sys != NULL ? &sys->badge : NULL;
 }
 
 const char *

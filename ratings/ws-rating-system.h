@@ -73,10 +73,39 @@ typedef enum {
 } WsBadgeShape;
 
 /**
+ * WsBadgeCaptionStyle: how a badge's caption is drawn.
+ * @WS_BADGE_CAPTION_SMALL: a small label above the main text, as the
+ *   "FSK" over "16" (the file's `caption-style="small"`, the default).
+ * @WS_BADGE_CAPTION_LINE: the first of two lines of nearly equal size: a
+ *   long code broken in two, "MA" over "15+" (`caption-style="line"`).
+ */
+typedef enum {
+  WS_BADGE_CAPTION_SMALL,
+  WS_BADGE_CAPTION_LINE,
+} WsBadgeCaptionStyle;
+
+/** The most content pictograms beside a badge when the system's file does
+ * not say (`<badge max-pictograms>`). */
+#define WS_BADGE_DEFAULT_MAX_PICTOGRAMS 5
+/** The largest `max-pictograms` a rating-system file may give. */
+#define WS_BADGE_MAX_PICTOGRAMS 8
+/** The longest badge caption a rating-system file may give, in
+ * characters. */
+#define WS_BADGE_MAX_CAPTION_CHARS 16
+
+/**
  * WsBadgeHints:
  * @shape: outline shape.
  * @background_argb, @foreground_argb, @border_argb: colours, 0xAARRGGBB.
  * @text: (nullable): text drawn in the badge (defaults to the code).
+ * @caption: (nullable): a caption drawn with the text, styled by
+ *   @caption_style (`<badge caption>`; a rating inherits its system's).
+ * @caption_style: how @caption is drawn.
+ * @max_pictograms: the most content pictograms shown beside the badge
+ *   (the system's `<badge max-pictograms>`, 0 to
+ *   WS_BADGE_MAX_PICTOGRAMS; WS_BADGE_DEFAULT_MAX_PICTOGRAMS when absent).
+ *
+ * The strings are owned by the registry (or by whoever filled the struct).
  */
 typedef struct {
   WsBadgeShape shape;
@@ -84,6 +113,9 @@ typedef struct {
   guint32 foreground_argb;
   guint32 border_argb;
   const char *text;
+  const char *caption;
+  WsBadgeCaptionStyle caption_style;
+  guint max_pictograms;
 } WsBadgeHints;
 
 /* ---- registry ---------------------------------------------------------- */
@@ -218,6 +250,16 @@ const char *ws_rating_system_get_id (const WsRatingSystem *sys);
 const char *ws_rating_system_get_name (const WsRatingSystem *sys);
 /** ISO 3166-1 alpha-2 of the territory, or a region name ("EU") */
 const char *ws_rating_system_get_territory (const WsRatingSystem *sys);
+
+/**
+ * ws_rating_system_get_badge:
+ *
+ * The system's own display hints (its file's system-level `<badge>`):
+ * what its ratings inherit, and what to draw for a code of the system the
+ * file does not list (its caption, its @max_pictograms). @text is NULL.
+ * Returns: (transfer none): owned by the registry; NULL when @sys is NULL.
+ */
+const WsBadgeHints *ws_rating_system_get_badge (const WsRatingSystem *sys);
 const char *ws_rating_system_get_authority (const WsRatingSystem *sys);
 /** The file the system came from. */
 const char *ws_rating_system_get_path (const WsRatingSystem *sys);
@@ -367,6 +409,15 @@ const char *ws_rating_descriptor_get_label (const WsRatingDescriptor *d);
  * imitable-behaviour, dialogue, fantasy-violence, gambling, other.
  */
 const char *ws_rating_descriptor_get_category (const WsRatingDescriptor *d);
+
+/**
+ * ws_rating_category_lookup:
+ * @name: a category name, any case (`Violence`).
+ *
+ * Returns: (transfer none): the category of the list above that @name
+ *   names (a static string), or `other` when it names none.
+ */
+const char *ws_rating_category_lookup (const char *name);
 
 G_END_DECLS
 

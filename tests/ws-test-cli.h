@@ -155,4 +155,67 @@ ws_test_tool (const char *tool, const char *const *args, char **out)
 #define WS_TEST_FFMPEG(...) \
   ws_test_tool ("ffmpeg", (const char *const[]){ __VA_ARGS__, NULL }, NULL)
 
+/**
+ * ws_test_read_text:
+ * Reads the whole file @path and fails the test when it cannot.
+ * Returns: (transfer full): its content.
+ */
+static inline char *
+ws_test_read_text (const char *path)
+{
+  char *text = NULL;
+
+  ck_assert_msg (g_file_get_contents (path, &text, NULL, NULL),
+      "cannot read %s", path);
+  return text;
+}
+
+/**
+ * ws_test_media_main:
+ * @tools: (array zero-terminated=1): outside programs the suite needs
+ *   (`ffmpeg`, `ffprobe`, `pdftoppm`, ...); a missing one skips it (77).
+ * @tmp_template: the temporary folder's name, as g_dir_make_tmp() takes it.
+ * @tmp_dir: (out): set to that folder while the suite runs, then freed.
+ * @make_media: makes the suite's media in *@tmp_dir; FALSE fails (1).
+ * @suite: the suite to run.
+ *
+ * The main() of the CLI tests that make their media with outside tools:
+ * skip without them, make the media in a fresh temporary folder, run the
+ * suite, and remove the folder whatever happened.
+ * Returns: the exit status for main(): 0, 1 or 77.
+ */
+static inline int
+ws_test_media_main (const char *const *tools, const char *tmp_template,
+    char **tmp_dir, gboolean (*make_media) (void), Suite *(*suite) (void) )
+{
+  SRunner *sr;
+  int failed;
+
+  for (const char *const *t = tools; *t != NULL; t++) {
+    char *path = g_find_program_in_path (*t);
+
+    if (path == NULL) {
+      fprintf (stderr, "%s is not installed: skipped\n", *t);
+      return 77;
+    }
+    g_free (path);
+  }
+  *tmp_dir = g_dir_make_tmp (tmp_template, NULL);
+  if (*tmp_dir == NULL || !make_media ()) {
+    fprintf (stderr, "cannot make the test media in %s\n",
+        *tmp_dir ? *tmp_dir : "(no temporary folder)");
+    if (*tmp_dir)
+      ws_test_remove_tree (*tmp_dir);
+    g_clear_pointer (tmp_dir, g_free);
+    return 1;
+  }
+  sr = srunner_create (suite ());
+  srunner_run_all (sr, CK_NORMAL);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  ws_test_remove_tree (*tmp_dir);
+  g_clear_pointer (tmp_dir, g_free);
+  return failed == 0 ? 0 : 1;
+}
+
 #endif /* WS_TESTS_WS_TEST_CLI_H */

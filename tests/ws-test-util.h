@@ -4,6 +4,7 @@
 #define WS_TESTS_WS_TEST_UTIL_H
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -56,6 +57,80 @@ ws_test_file (const char *relative)
   const char *dir = g_getenv ("WS_TEST_FILES");
 
   return g_build_filename (dir ? dir : "tests/files", relative, NULL);
+}
+
+/**
+ * ws_test_wait_lines:
+ * @path: a file written by another thread (the as-run log's writer)
+ * @n: the number of complete lines to wait for
+ *
+ * Waits until @path holds at least @n newline-terminated lines and ends
+ * with a newline, for at most 30 s (a bound against hangs, not a timing
+ * assertion: the wait usually ends within a millisecond).
+ *
+ * Returns: the number of complete lines found (less than @n on timeout).
+ */
+static inline guint
+ws_test_wait_lines (const char *path, guint n)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  guint found = 0;
+
+  for (;;) {
+    gchar *text = NULL;
+    gsize len = 0;
+
+    found = 0;
+    if (g_file_get_contents (path, &text, &len, NULL)) {
+      for (gsize i = 0; i < len; i++)
+        if (text[i] == '\n')
+          found++;
+      if (len > 0 && text[len - 1] != '\n')
+        found = 0; /* a line half written: look again */
+    }
+    g_free (text);
+    if (found >= n || g_get_monotonic_time () > deadline)
+      return found;
+    g_usleep (1000);
+  }
+}
+
+/**
+ * ws_test_temp_path:
+ * @name: a file name
+ *
+ * Returns: (transfer full): @name in a new private temporary folder (the
+ *   file is not created); remove both with ws_test_remove_temp(). Aborts
+ *   when no folder can be made.
+ */
+static inline gchar *
+ws_test_temp_path (const char *name)
+{
+  gchar *dir = g_dir_make_tmp ("watershed-XXXXXX", NULL);
+  gchar *path;
+
+  if (dir == NULL)
+    g_error ("cannot make a temporary folder");
+  path = g_build_filename (dir, name, NULL);
+  g_free (dir);
+  return path;
+}
+
+/**
+ * ws_test_remove_temp:
+ * @path: (transfer full): from ws_test_temp_path()
+ *
+ * Removes the file and its folder, and frees @path.
+ */
+static inline void
+ws_test_remove_temp (gchar *path)
+{
+  gchar *dir = g_path_get_dirname (path);
+
+  g_remove (path);
+  g_rmdir (dir);
+  g_free (dir);
+  g_free (path);
 }
 
 #endif /* WS_TESTS_WS_TEST_UTIL_H */

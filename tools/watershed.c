@@ -34,6 +34,9 @@ static const Command commands[] = {
   { "stamp", ws_cmd_stamp,
       "write ratings into a finished MP4, Matroska or MPEG-TS file "
       "(iTunEXTC, LAW_RATING, DVB EIT), media untouched" },
+  { "report", ws_cmd_report,
+      "merge: one report from the JSON parts of a farm run (check "
+      "--shard K/N), as one check over every file gives" },
 };
 
 static void

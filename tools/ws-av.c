@@ -37,6 +37,16 @@ ws_av_flash_format (int pix_fmt, WsFlashRange *range)
       return WS_FLASH_FORMAT_I420_10LE;
     case AV_PIX_FMT_P010LE:
       return WS_FLASH_FORMAT_P010;
+    case AV_PIX_FMT_YUV422P10LE:
+      return WS_FLASH_FORMAT_I422_10LE;
+    case AV_PIX_FMT_YUV444P10LE:
+      return WS_FLASH_FORMAT_Y444_10LE;
+    case AV_PIX_FMT_YUV420P12LE:
+      return WS_FLASH_FORMAT_I420_12LE;
+    case AV_PIX_FMT_YUV422P12LE:
+      return WS_FLASH_FORMAT_I422_12LE;
+    case AV_PIX_FMT_YUV444P12LE:
+      return WS_FLASH_FORMAT_Y444_12LE;
     default:
       break;
   }
@@ -72,10 +82,35 @@ ws_av_flash_format (int pix_fmt, WsFlashRange *range)
 WsFlashMatrix
 ws_av_flash_matrix (const AVFrame *frame)
 {
+  if (frame->colorspace == AVCOL_SPC_BT2020_NCL ||
+      frame->colorspace == AVCOL_SPC_BT2020_CL)
+    return WS_FLASH_MATRIX_BT2020;
   return frame->colorspace == AVCOL_SPC_BT470BG ||
                  frame->colorspace == AVCOL_SPC_SMPTE170M ?
              WS_FLASH_MATRIX_BT601 :
              WS_FLASH_MATRIX_BT709;
+}
+
+int
+ws_av_flash_display (int color_trc, int color_primaries, WsFlashParams *params)
+{
+  params->primaries = color_primaries == AVCOL_PRI_BT2020 ?
+                          WS_FLASH_PRIMARIES_BT2020 :
+                          WS_FLASH_PRIMARIES_BT709;
+  switch (color_trc) {
+    case AVCOL_TRC_SMPTE2084:
+      params->eotf = WS_FLASH_EOTF_PQ;
+      return 1;
+    case AVCOL_TRC_ARIB_STD_B67:
+      params->eotf = WS_FLASH_EOTF_HLG;
+      return 1;
+    case AVCOL_TRC_UNSPECIFIED:
+    case AVCOL_TRC_RESERVED:
+    case AVCOL_TRC_RESERVED0:
+      return 0;
+    default:
+      return color_trc > AVCOL_TRC_RESERVED0 && color_trc < AVCOL_TRC_NB;
+  }
 }
 
 void

@@ -25,9 +25,26 @@ extern "C" {
  */
 WsFlashFormat ws_av_flash_format (int pix_fmt, WsFlashRange *range);
 
-/** The Y'CbCr matrix of @frame: BT.601 for BT.470BG and SMPTE 170M, else
- * BT.709. */
+/** The Y'CbCr matrix of @frame: BT.601 for BT.470BG and SMPTE 170M,
+ * BT.2020 for BT.2020 (non-constant and, approximately, constant
+ * luminance), else BT.709. */
 WsFlashMatrix ws_av_flash_matrix (const AVFrame *frame);
+
+/**
+ * ws_av_flash_display:
+ * @color_trc: an AVColorTransferCharacteristic (a frame's or a stream's
+ *   AVCodecParameters color_trc).
+ * @color_primaries: an AVColorPrimaries.
+ * @params: (inout): its eotf and primaries are set: PQ for
+ *   AVCOL_TRC_SMPTE2084, HLG for AVCOL_TRC_ARIB_STD_B67, otherwise left as
+ *   they are (the SDR display model); BT.2020 for AVCOL_PRI_BT2020,
+ *   otherwise BT.709.
+ * Returns: 1 when @color_trc says what the transfer is, 0 when it is
+ *   unspecified or reserved (then the caller warns: the SDR assumption is
+ *   a guess).
+ */
+int ws_av_flash_display (int color_trc, int color_primaries,
+    WsFlashParams *params);
 
 /**
  * ws_av_flash_frame:

@@ -21,6 +21,7 @@
 
 #include "ws-av.h"
 #include "ws-embedded.h"
+#include "ws-rating.h"
 #include "ws-territory.h"
 
 #define LOUDNESS_TICK_S 0.1
@@ -58,6 +59,7 @@ ws_check_options_init (WsCheckOptions *opts, const WsRatingRegistry *reg)
   opts->from_us = now;
   opts->to_us = now + 7 * G_TIME_SPAN_DAY;
   opts->slot_us = WS_TIME_NONE;
+  opts->hlg_peak_cd_m2 = 1000.0;
 }
 
 /* ---- results ------------------------------------------------------------ */
@@ -106,6 +108,7 @@ ws_check_file_free (WsCheckFile *file)
   g_free (file->format_name);
   g_free (file->sidecar_path);
   g_free (file->sidecar_format);
+  g_free (file->title);
   g_ptr_array_unref (file->ratings);
   g_ptr_array_unref (file->warnings);
   g_array_unref (file->checks);
@@ -153,6 +156,12 @@ check_file_new (const char *path)
   f->integrity_ranges = g_array_new (FALSE, FALSE, sizeof (WsCheckRange));
   f->integrity_status = WS_CHECK_NOT_APPLICABLE;
   return f;
+}
+
+WsCheckFile *
+ws_check_file_new (const char *path)
+{
+  return check_file_new (path);
 }
 
 static void add_item (WsCheckFile *f, const char *id, const char *subject,
@@ -375,6 +384,7 @@ read_sidecar (WsCheckFile *f, const WsCheckOptions *opts)
   }
   f->sidecar_path = path;
   f->sidecar_format = g_strdup (ws_metadata_format_to_string (md->format));
+  f->title = g_strdup (md->title);
   for (guint i = 0; i < md->ratings->len; i++)
     add_rating (f, "sidecar", path, ws_rating_copy (md->ratings->pdata[i]));
   for (guint i = 0; i < md->warnings->len; i++) {
@@ -1227,6 +1237,24 @@ on_flash_frame (const WsFlashFrameInfo *info, void *user_data)
       info->risk[WS_FLASH_KIND_LUMINANCE], info->risk[WS_FLASH_KIND_RED]);
 }
 
+/* Transfer function and primaries: the frame's, else the stream's codec
+ * parameters. Records whether the transfer was tagged. */
+static void
+flash_display_params (Decoder *d, const AVFrame *frame, WsFlashParams *params)
+{
+  const AVCodecParameters *par = d->video != NULL ? d->video->st->codecpar :
+                                                    NULL;
+  int trc = frame->color_trc, pri = frame->color_primaries;
+
+  if (trc == AVCOL_TRC_UNSPECIFIED && par != NULL)
+    trc = par->color_trc;
+  if (pri == AVCOL_PRI_UNSPECIFIED && par != NULL)
+    pri = par->color_primaries;
+  if (d->opts->hlg_peak_cd_m2 > 0.0)
+    params->hlg_peak_cd_m2 = d->opts->hlg_peak_cd_m2;
+  d->f->flash_transfer_tagged = ws_av_flash_display (trc, pri, params);
+}
+
 static gboolean
 flash_start (Decoder *d, const AVFrame *frame)
 {
@@ -1236,10 +1264,12 @@ flash_start (Decoder *d, const AVFrame *frame)
   WsResult res;
 
   ws_flash_params_init (&params);
+  flash_display_params (d, frame, &params);
   params.sample_step = d->opts->flash_sample_step > 0 ?
                            d->opts->flash_sample_step :
                            MAX (params.sample_step, frame->width / 480);
   params.sample_step = MIN (params.sample_step, 16);
+  d->f->flash_sample_step = params.sample_step;
   d->v_target = frame->format;
   if (format == WS_FLASH_FORMAT_UNKNOWN) {
     /* Formats the core does not take go through libswscale to BGRx. */
@@ -1259,6 +1289,14 @@ flash_start (Decoder *d, const AVFrame *frame)
             "unknown",
         ws_result_to_string (res));
     return FALSE;
+  }
+  ws_flash_get_display (d->flash, &d->f->flash_display);
+  {
+    /* the decoded video's depth, also when swscale feeds the core 8 bits */
+    const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get (frame->format);
+
+    if (desc != NULL)
+      d->f->flash_display.bit_depth = desc->comp[0].depth;
   }
   d->v_format = format;
   d->v_width = frame->width;
@@ -1715,6 +1753,28 @@ finish_loudness (Decoder *d)
   copy_series (f->loudness_series, &wt->loud);
 }
 
+/* Deep video that does not say its transfer function: the SDR analysis is
+ * an assumption, so it is a warning in the report and the flash check is
+ * at least "warn" (never a silent guess). */
+static void
+flash_untagged_warning (WsCheckFile *f)
+{
+  const WsFlashDisplay *dp = &f->flash_display;
+
+  if (f->flash_transfer_tagged || dp->bit_depth <= 8)
+    return;
+  g_ptr_array_add (f->warnings,
+      g_strdup_printf ("%s: %d-bit video does not say its transfer function "
+                       "(color_trc unspecified): the flash analysis assumed "
+                       "SDR (%s, %.0f cd/m2 peak, %s primaries); if it is "
+                       "HDR, tag the stream (e.g. ffmpeg -color_trc "
+                       "smpte2084 or arib-std-b67) and check it again",
+          f->path, dp->bit_depth, ws_flash_eotf_describe (dp->eotf),
+          dp->peak_cd_m2, ws_flash_primaries_to_string (dp->primaries)));
+  if (f->flash_status == WS_CHECK_PASS)
+    f->flash_status = WS_CHECK_WARN;
+}
+
 static void
 finish_flash (Decoder *d)
 {
@@ -1735,6 +1795,7 @@ finish_flash (Decoder *d)
   f->flash_status = v == WS_FLASH_VERDICT_FAIL ? WS_CHECK_FAIL :
                     v == WS_FLASH_VERDICT_WARN ? WS_CHECK_WARN :
                                                  WS_CHECK_PASS;
+  flash_untagged_warning (f);
   if (n == 0) {
     f->flash_message = g_strdup_printf ("no flashing over %" G_GINT64_FORMAT
                                         " frames",
@@ -1764,6 +1825,24 @@ finish_flash (Decoder *d)
           ws_flash_kind_to_string (worst->kind), (double) worst->start_ns / 1e9,
           (double) worst->end_ns / 1e9, worst->peak_flash_rate,
           worst->peak_area * 100.0);
+  }
+  {
+    /* the display model the verdict rests on */
+    const WsFlashDisplay *dp = &f->flash_display;
+    char *m = f->flash_message;
+    char *hlg = dp->eotf == WS_FLASH_EOTF_HLG ?
+                    g_strdup_printf (" on a %.0f cd/m2 display",
+                        dp->peak_cd_m2) :
+                    g_strdup ("");
+
+    f->flash_message = g_strdup_printf ("%s (%s%s, %s, %d-bit%s)", m,
+        ws_flash_eotf_to_string (dp->eotf), hlg,
+        ws_flash_primaries_to_string (dp->primaries), dp->bit_depth,
+        f->flash_transfer_tagged || dp->bit_depth <= 8 ?
+            "" :
+            ", transfer not tagged: assumed");
+    g_free (hlg);
+    g_free (m);
   }
 }
 
@@ -1948,8 +2027,10 @@ analyse_media (WsCheckFile *f, const WsCheckOptions *opts,
       goto fatal;
   f->has_audio = d.video ? d.tracks->len > 1 : TRUE;
   f->has_video = d.video != NULL;
-  if (d.video)
+  if (d.video) {
     f->video_codec = g_strdup (d.video->dec->codec->name);
+    f->frame_rate = d.video->out_dur_s > 0 ? 1.0 / d.video->out_dur_s : 0.0;
+  }
   for (unsigned int i = 0; i < d.fmt->nb_streams; i++)
     if (by_index[i] == NULL)
       d.fmt->streams[i]->discard = AVDISCARD_ALL;
@@ -2050,66 +2131,40 @@ end:
 
 /* ---- checks -------------------------------------------------------------- */
 
-static gboolean
-rating_resolved (const WsRating *r)
-{
-  return r->system != NULL && r->code != NULL && r->minimum_age >= 0;
-}
-
 /* The rating of @source ("embedded", "sidecar", NULL = either) for
- * @territory (NULL = any): an exact territory first, then one for every
- * territory; among those of one source and territory, the most restrictive
- * (ws_rating_is_more_restrictive(): two ratings for one territory are a
- * conflict, the readers warn about it); otherwise resolved ones before
- * unresolved. Segment ratings are skipped. */
+ * @territory (NULL = any), by the library's one rule (ws_ratings_pick():
+ * an exact territory before one for every territory, resolved before
+ * unresolved, ties and two ratings for one territory to the most
+ * restrictive). Segment ratings are skipped. */
 static const WsCheckRating *
 pick (const WsCheckFile *f, const char *source, const char *territory)
 {
+  GPtrArray *candidates = g_ptr_array_new ();
   const WsCheckRating *best = NULL;
-  int best_score = -1;
+  const WsRating *r;
 
   for (guint i = 0; i < f->ratings->len; i++) {
     const WsCheckRating *cr = f->ratings->pdata[i];
-    const WsRating *r = cr->rating;
-    int score;
 
-    if (source != NULL && strcmp (cr->source, source) != 0)
-      continue;
-    if (r->start_ns >= 0 || r->end_ns >= 0)
-      continue;
-    if (territory == NULL)
-      score = 1;
-    else if (r->territory != NULL && strcmp (r->territory, territory) == 0)
-      score = 2;
-    else if (r->territory == NULL)
-      score = 1;
-    else
-      continue;
-    score = score * 2 + (rating_resolved (r) ? 1 : 0);
-    if (score > best_score) {
-      best = cr;
-      best_score = score;
-    }
+    if (source == NULL || strcmp (cr->source, source) == 0)
+      g_ptr_array_add (candidates, cr->rating);
   }
-  for (guint i = 0; best != NULL && i < f->ratings->len; i++) {
+  r = ws_ratings_pick (candidates, territory, NULL);
+  for (guint i = 0; r != NULL && best == NULL && i < f->ratings->len; i++) {
     const WsCheckRating *cr = f->ratings->pdata[i];
-    const WsRating *r = cr->rating;
 
-    if (r->start_ns >= 0 || r->end_ns >= 0 ||
-        strcmp (cr->source, best->source) != 0 ||
-        g_strcmp0 (r->territory, best->rating->territory) != 0)
-      continue;
-    if (ws_rating_is_more_restrictive (r, best->rating))
+    if (cr->rating == r)
       best = cr;
   }
+  g_ptr_array_free (candidates, TRUE);
   return best;
 }
 
 static char *
 rating_name (const WsRating *r)
 {
-  if (rating_resolved (r))
-    return g_strdup_printf ("%s:%s", r->system, r->code);
+  if (ws_rating_is_resolved (r))
+    return ws_rating_to_string (r);
   return g_strdup_printf ("unresolved \"%s%s%s\"",
       r->source_system ? r->source_system : "",
       r->source_system && r->source_code ? " " : "",
@@ -2187,7 +2242,7 @@ check_rating_present (WsCheckFile *f, GPtrArray *territories)
     char *name = rating_name (cr->rating);
 
     add_item (f, "rating-present", NULL,
-        rating_resolved (cr->rating) ? WS_CHECK_PASS : WS_CHECK_FAIL,
+        ws_rating_is_resolved (cr->rating) ? WS_CHECK_PASS : WS_CHECK_FAIL,
         "%s (%s), for every territory", name, short_origin (cr));
     g_free (name);
     return;
@@ -2208,7 +2263,7 @@ check_rating_present (WsCheckFile *f, GPtrArray *territories)
       continue;
     }
     name = rating_name (cr->rating);
-    if (rating_resolved (cr->rating))
+    if (ws_rating_is_resolved (cr->rating))
       add_item (f, "rating-present", t, WS_CHECK_PASS, "%s: %s (%s)", t, name,
           short_origin (cr));
     else
@@ -2238,7 +2293,8 @@ check_agreement_one (WsCheckFile *f, const char *t)
   }
   en = rating_name (e->rating);
   sn = rating_name (s->rating);
-  same = rating_resolved (e->rating) && rating_resolved (s->rating) &&
+  same = ws_rating_is_resolved (e->rating) &&
+         ws_rating_is_resolved (s->rating) &&
          ((g_ascii_strcasecmp (e->rating->system, s->rating->system) == 0 &&
               g_ascii_strcasecmp (e->rating->code, s->rating->code) == 0) ||
              e->rating->minimum_age == s->rating->minimum_age);
@@ -2308,18 +2364,6 @@ check_guidance (WsCheckFile *f)
   g_string_free (msg, TRUE);
 }
 
-/* The registry's definition of @r, NULL when unknown. */
-static const WsRatingDef *
-rating_def (const WsRatingRegistry *reg, const WsRating *r)
-{
-  const WsRatingSystem *sys;
-
-  if (r == NULL || r->system == NULL || r->code == NULL)
-    return NULL;
-  sys = ws_rating_registry_lookup_system (reg, r->system);
-  return sys ? ws_rating_system_lookup_rating (sys, r->code) : NULL;
-}
-
 static void
 check_policy (WsCheckFile *f, const WsCheckOptions *opts)
 {
@@ -2330,9 +2374,9 @@ check_policy (WsCheckFile *f, const WsCheckOptions *opts)
   WsCheckPolicy *cp = g_new0 (WsCheckPolicy, 1);
   GError *error = NULL;
 
-  if (cr == NULL || !rating_resolved (cr->rating))
+  if (cr == NULL || !ws_rating_is_resolved (cr->rating))
     cr = pick (f, NULL, jurisdiction);
-  def = cr ? rating_def (opts->reg, cr->rating) : NULL;
+  def = cr ? ws_rating_lookup (opts->reg, cr->rating, NULL, NULL) : NULL;
   cp->policy_id = g_strdup (ws_policy_get_id (p));
   cp->rating = def ? g_strdup (ws_rating_def_get_name (def)) : NULL;
   cp->slot_us = WS_TIME_NONE;

@@ -78,6 +78,8 @@ const char *ws_check_status_to_string (WsCheckStatus status);
  *   (a customer's spec); ignored otherwise.
  * @mono: how a one-channel audio track is measured (the mono rule;
  *   default %WS_LOUDNESS_MONO_DUAL, EBU Tech 3343).
+ * @hlg_peak_cd_m2: the nominal peak luminance L_W of the display HLG video
+ *   is judged on (#WsFlashParams hlg_peak_cd_m2, 100-10000; default 1000).
  * @allow_decode_errors: how many integrity problems (undecodable packets,
  *   lost frames, timestamp gaps, streams ending early) a file may have and
  *   still pass (its `integrity` check is then "warn"); 0 = none.
@@ -100,6 +102,7 @@ typedef struct {
   WsLoudnessLimits limits;
   WsLoudnessMono mono;
   int allow_decode_errors;
+  double hlg_peak_cd_m2;
 } WsCheckOptions;
 
 /** ws_check_options_init: defaults (ebu-r128, no policy, slot none,
@@ -222,6 +225,7 @@ typedef struct {
   double duration_s;    /* container duration, or decoded; -1 unknown */
   char *sidecar_path;   /* (nullable) */
   char *sidecar_format; /* (nullable) */
+  char *title;          /* (nullable): the sidecar's programme title */
   GPtrArray *ratings;   /* WsCheckRating*: embedded, then sidecar */
   GPtrArray *warnings;  /* char*: lenient readings, decode problems */
   GArray *checks;       /* WsCheckItem, in check order */
@@ -248,11 +252,21 @@ typedef struct {
   int width;
   int height;
   gint64 video_frames;
+  double frame_rate;     /* frames per second the stream declares; 0 unknown */
+  int flash_sample_step; /* the flash core's sample step used; 0 not run */
   WsFlashVerdict flash_verdict;
   WsCheckStatus flash_status;
   char *flash_message;
   GArray *flash_incidents; /* WsFlashIncident */
   GArray *risk_series;     /* WsCheckRiskPoint */
+  /* the display model the flash analysis assumed (valid when the video was
+   * analysed: flash_status is not not-applicable): transfer function,
+   * primaries, bit depth (of the decoded video), standard;
+   * @flash_transfer_tagged is FALSE when
+   * the stream did not say its transfer function, so the SDR model is an
+   * assumption (warned about) */
+  WsFlashDisplay flash_display;
+  gboolean flash_transfer_tagged;
 
   WsCheckPolicy *policy; /* (nullable): with --policy */
 
@@ -305,6 +319,17 @@ typedef void (*WsCheckProgressFunc) (const char *path, double fraction,
  */
 WsCheckFile *ws_check_file (const char *path, const WsCheckOptions *opts,
     WsCheckProgressFunc progress, gpointer user_data);
+
+/**
+ * ws_check_file_new:
+ * @path: the media file's path (copied).
+ *
+ * An empty result as ws_check_file() starts it (no checks, every
+ * measurement NAN, every array empty), for readers of saved results
+ * (ws-report-read.h).
+ * Returns: (transfer full): free with ws_check_file_free().
+ */
+WsCheckFile *ws_check_file_new (const char *path);
 
 /** ws_check_file_free: NULL is a no-op. */
 void ws_check_file_free (WsCheckFile *file);

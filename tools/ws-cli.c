@@ -113,17 +113,6 @@ ws_cli_load_policy (const char *command, const char *id,
   return NULL;
 }
 
-const WsRatingDef *
-ws_cli_rating_def (const WsRatingRegistry *reg, const WsRating *r)
-{
-  const WsRatingSystem *sys;
-
-  if (r == NULL || r->system == NULL || r->code == NULL)
-    return NULL;
-  sys = ws_rating_registry_lookup_system (reg, r->system);
-  return sys ? ws_rating_system_lookup_rating (sys, r->code) : NULL;
-}
-
 /* ---- access control ------------------------------------------------------ */
 
 void

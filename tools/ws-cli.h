@@ -11,6 +11,7 @@
 #include "ws-metadata.h"
 #include "ws-policy.h"
 #include "ws-rating-system.h"
+#include "ws-rating.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,7 @@ int ws_cmd_policy (int argc, char **argv);
 int ws_cmd_schedule (int argc, char **argv);
 int ws_cmd_check (int argc, char **argv);
 int ws_cmd_stamp (int argc, char **argv);
+int ws_cmd_report (int argc, char **argv);
 
 /**
  * ws_cli_error:
@@ -87,14 +89,6 @@ const WsRatingRegistry *ws_cli_registry (void);
  */
 WsPolicy *ws_cli_load_policy (const char *command, const char *id,
     const char *service_class, const WsRatingRegistry *reg);
-
-/**
- * ws_cli_rating_def:
- * Returns: (transfer none) (nullable): the registry's definition of @r
- *   (its system and code), or NULL when @r is NULL, unresolved or unknown.
- */
-const WsRatingDef *ws_cli_rating_def (const WsRatingRegistry *reg,
-    const WsRating *r);
 
 /* ---- access control: the same options in every command ---------------- */
 

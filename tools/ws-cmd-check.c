@@ -18,6 +18,8 @@
 #include "ws-cli.h"
 #include "ws-config.h"
 #include "ws-error.h"
+#include "ws-farm.h"
+#include "ws-report-read.h"
 #include "ws-report.h"
 #include "ws-territory.h"
 
@@ -64,6 +66,7 @@ compare_names (gconstpointer a, gconstpointer b)
  * loop (`ln -s . loop`) ends at the folder already walked. */
 typedef struct {
   GPtrArray *paths;     /* media files to check */
+  GPtrArray *rels;      /* each one's path relative to its argument */
   GPtrArray *named_xml; /* .xml files named on the command line */
   GPtrArray *errors;    /* messages, made safe for the terminal */
   GHashTable *seen_files;
@@ -104,19 +107,36 @@ excluded (const Inputs *in, const char *path)
   return out;
 }
 
-/* Adds a regular file unless a path to it was added before. */
+/* Adds a regular file unless a path to it was added before; a media file
+ * with its path relative to the argument it was found under (@rel). */
 static void
-add_file (Inputs *in, GPtrArray *to, const char *path, const GStatBuf *st)
+add_file (Inputs *in, GPtrArray *to, const char *path, const char *rel,
+    const GStatBuf *st)
 {
   char *key = stat_key (st);
 
-  if (g_hash_table_add (in->seen_files, key))
-    g_ptr_array_add (to, g_strdup (path));
+  if (!g_hash_table_add (in->seen_files, key))
+    return;
+  g_ptr_array_add (to, g_strdup (path));
+  if (to == in->paths)
+    g_ptr_array_add (in->rels, g_strdup (rel));
 }
 
-/* Adds the media files under @dir, sorted by name, recursively. */
+/* A media path named on the command line, and its relative path: its
+ * name, the same whatever folder each node reaches it from. */
 static void
-walk_dir (Inputs *in, const char *dir, const GStatBuf *dir_st)
+add_named (Inputs *in, const char *path)
+{
+  g_ptr_array_add (in->paths, g_strdup (path));
+  g_ptr_array_add (in->rels, g_path_get_basename (path));
+}
+
+/* Adds the media files under @dir, sorted by name (bytes, strcmp: no
+ * locale), recursively; @rel_dir is @dir relative to the argument (NULL for
+ * the argument itself). */
+static void
+walk_dir (Inputs *in, const char *dir, const char *rel_dir,
+    const GStatBuf *dir_st)
 {
   GError *error = NULL;
   GDir *d;
@@ -139,6 +159,8 @@ walk_dir (Inputs *in, const char *dir, const GStatBuf *dir_st)
   g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len; i++) {
     char *path = g_build_filename (dir, names->pdata[i], NULL);
+    char *rel = rel_dir ? g_strconcat (rel_dir, "/", names->pdata[i], NULL) :
+                          g_strdup (names->pdata[i]);
     GStatBuf st;
 
     if (excluded (in, path)) {
@@ -146,15 +168,16 @@ walk_dir (Inputs *in, const char *dir, const GStatBuf *dir_st)
     } else if (g_stat (path, &st) != 0) {
       input_error (in, path, g_strerror (errno)); /* a broken link */
     } else if (S_ISDIR (st.st_mode)) {
-      walk_dir (in, path, &st);
+      walk_dir (in, path, rel, &st);
     } else if (skipped_name (names->pdata[i])) {
       /* a sidecar, report or document */
     } else if (!S_ISREG (st.st_mode)) {
       input_error (in, path,
           "not a regular file (a FIFO, device or socket); not checked");
     } else {
-      add_file (in, in->paths, path, &st);
+      add_file (in, in->paths, path, rel, &st);
     }
+    g_free (rel);
     g_free (path);
   }
   g_ptr_array_unref (names);
@@ -176,37 +199,32 @@ add_argument (Inputs *in, const char *arg)
 
   if (excluded (in, arg))
     return;
-  if (g_stat (arg, &st) != 0)
-    g_ptr_array_add (in->paths, g_strdup (arg)); /* an error row says why */
-  else if (S_ISDIR (st.st_mode))
-    walk_dir (in, arg, &st);
-  else if (!S_ISREG (st.st_mode))
+  if (g_stat (arg, &st) != 0) {
+    add_named (in, arg); /* an error row says why */
+  } else if (S_ISDIR (st.st_mode)) {
+    walk_dir (in, arg, NULL, &st);
+  } else if (!S_ISREG (st.st_mode)) {
     input_error (in, arg,
         "not a regular file (a FIFO, device or socket); not checked");
-  else if (has_extension (arg, "xml"))
-    add_file (in, in->named_xml, arg, &st); /* metadata, not media */
-  else
-    add_file (in, in->paths, arg, &st);
+  } else if (has_extension (arg, "xml")) {
+    add_file (in, in->named_xml, arg, NULL, &st); /* metadata, not media */
+  } else {
+    char *rel = g_path_get_basename (arg);
+
+    add_file (in, in->paths, arg, rel, &st);
+    g_free (rel);
+  }
 }
 
 static void
 inputs_clear (Inputs *in)
 {
   g_clear_pointer (&in->paths, g_ptr_array_unref);
+  g_clear_pointer (&in->rels, g_ptr_array_unref);
   g_clear_pointer (&in->named_xml, g_ptr_array_unref);
   g_clear_pointer (&in->errors, g_ptr_array_unref);
   g_clear_pointer (&in->seen_files, g_hash_table_unref);
   g_clear_pointer (&in->seen_dirs, g_hash_table_unref);
-}
-
-static void
-sidecar_free (gpointer data)
-{
-  WsReportSidecar *sc = data;
-
-  g_free (sc->path);
-  g_free (sc->used_by);
-  g_free (sc);
 }
 
 /* The files no report may replace: every input, every sidecar it reads,
@@ -434,14 +452,96 @@ print_text (const WsReportRun *run)
 
 /* ---- JSON ---------------------------------------------------------------- */
 
+/* Set on the builder of a part report (--shard) or a resume record: numbers
+ * at full precision, so `watershed report merge` and --resume give back the
+ * very values a single run reports (rounded the same way there). */
+#define EXACT_KEY "ws-exact"
+
 static void
 add_double_or_null (JsonBuilder *b, const char *key, double v)
 {
+  gboolean exact = g_object_get_data (G_OBJECT (b), EXACT_KEY) != NULL;
+
   json_builder_set_member_name (b, key);
   if (isfinite (v))
-    json_builder_add_double_value (b, round (v * 1000.0) / 1000.0);
+    json_builder_add_double_value (b, exact ? v : round (v * 1000.0) / 1000.0);
   else
     json_builder_add_null_value (b);
+}
+
+/* A number of a series: NAN null, an infinity "inf" or "-inf". */
+static void
+add_series_value (JsonBuilder *b, double v)
+{
+  if (isnan (v))
+    json_builder_add_null_value (b);
+  else if (isinf (v))
+    json_builder_add_string_value (b, v < 0 ? "-inf" : "inf");
+  else
+    json_builder_add_double_value (b, v);
+}
+
+/* "KEY": [[a, b, c], ...] from @n points of three doubles each
+ * (WsCheckLoudnessPoint, WsCheckRiskPoint). */
+static void
+add_series (JsonBuilder *b, const char *key, const GArray *points)
+{
+  const double *v = (const double *) (gconstpointer) points->data;
+
+  json_builder_set_member_name (b, key);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < points->len; i++) {
+    json_builder_begin_array (b);
+    for (guint k = 0; k < 3; k++)
+      add_series_value (b, v[3 * i + k]);
+    json_builder_end_array (b);
+  }
+  json_builder_end_array (b);
+}
+
+/* What a part report (and a resume record) adds to a file: its place in the
+ * batch, when it ran, the engine's state that the public members do not
+ * show, and the plotted series. */
+static void
+json_file_part_members (JsonBuilder *b, const WsReportEntry *e)
+{
+  const WsCheckFile *f = e->file;
+
+  json_builder_set_member_name (b, "index");
+  json_builder_add_int_value (b, e->index);
+  json_builder_set_member_name (b, "started_us");
+  json_builder_add_int_value (b, e->started_us);
+  json_builder_set_member_name (b, "elapsed_s");
+  json_builder_add_double_value (b, e->elapsed_s);
+  json_builder_set_member_name (b, "engine");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "has_audio");
+  json_builder_add_boolean_value (b, f->has_audio);
+  json_builder_set_member_name (b, "has_video");
+  json_builder_add_boolean_value (b, f->has_video);
+  json_builder_set_member_name (b, "loudness_measured");
+  json_builder_add_boolean_value (b, f->loudness_measured);
+  add_double_or_null (b, "target_lufs", f->limits.target_lufs);
+  add_double_or_null (b, "tolerance_lu", f->limits.tolerance_lu);
+  add_double_or_null (b, "max_true_peak_dbtp", f->limits.max_true_peak_dbtp);
+  ws_json_add_string_or_null (b, "loudness_status",
+      ws_check_status_to_string (f->loudness_status));
+  ws_json_add_string_or_null (b, "loudness_message", f->loudness_message);
+  ws_json_add_string_or_null (b, "flash_verdict",
+      ws_flash_verdict_to_string (f->flash_verdict));
+  ws_json_add_string_or_null (b, "flash_status",
+      ws_check_status_to_string (f->flash_status));
+  ws_json_add_string_or_null (b, "flash_message", f->flash_message);
+  ws_json_add_string_or_null (b, "slot_description",
+      f->policy ? f->policy->slot_description : NULL);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "series");
+  json_builder_begin_object (b);
+  G_STATIC_ASSERT (sizeof (WsCheckLoudnessPoint) == 3 * sizeof (double));
+  G_STATIC_ASSERT (sizeof (WsCheckRiskPoint) == 3 * sizeof (double));
+  add_series (b, "loudness", f->loudness_series);
+  add_series (b, "risk", f->risk_series);
+  json_builder_end_object (b);
 }
 
 static void
@@ -454,6 +554,35 @@ json_rating (JsonBuilder *b, const WsCheckRating *cr)
   ws_json_add_string_or_null (b, "source_system", cr->rating->source_system);
   ws_json_add_string_or_null (b, "source_code", cr->rating->source_code);
   json_builder_end_object (b);
+}
+
+/* The display model the flash verdict rests on: "transfer" ("sdr-srgb",
+ * "pq", "hlg"), "transfer_tagged" (FALSE: the stream did not say, the SDR
+ * model is an assumption), "primaries", "bit_depth", "hlg_peak_cd_m2" (HLG
+ * only) and "standard"; nulls when no video was analysed. */
+static void
+json_flash_display (JsonBuilder *b, const WsCheckFile *f)
+{
+  const WsFlashDisplay *dp = &f->flash_display;
+  gboolean known = dp->standard != NULL;
+
+  ws_json_add_string_or_null (b, "transfer",
+      known ? ws_flash_eotf_to_string (dp->eotf) : NULL);
+  json_builder_set_member_name (b, "transfer_tagged");
+  if (known)
+    json_builder_add_boolean_value (b, f->flash_transfer_tagged);
+  else
+    json_builder_add_null_value (b);
+  ws_json_add_string_or_null (b, "primaries",
+      known ? ws_flash_primaries_to_string (dp->primaries) : NULL);
+  json_builder_set_member_name (b, "bit_depth");
+  if (known)
+    json_builder_add_int_value (b, dp->bit_depth);
+  else
+    json_builder_add_null_value (b);
+  add_double_or_null (b, "hlg_peak_cd_m2",
+      known && dp->eotf == WS_FLASH_EOTF_HLG ? dp->peak_cd_m2 : NAN);
+  ws_json_add_string_or_null (b, "standard", known ? dp->standard : NULL);
 }
 
 /* "audio_tracks": one entry per audio track, each measured and judged. */
@@ -526,8 +655,11 @@ json_integrity (JsonBuilder *b, const WsCheckFile *f)
   json_builder_end_object (b);
 }
 
+/* One file; with @part (a part report or a resume record), also
+ * json_file_part_members(). */
 static void
-json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts)
+json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts,
+    const WsReportEntry *part)
 {
   gboolean ok = f->status != WS_CHECK_ERROR;
   char *path_bytes;
@@ -550,6 +682,7 @@ json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts)
     json_builder_begin_object (b);
     ws_json_add_string_or_null (b, "sidecar", f->sidecar_path);
     ws_json_add_string_or_null (b, "sidecar_format", f->sidecar_format);
+    ws_json_add_string_or_null (b, "title", f->title);
     json_builder_set_member_name (b, "ratings");
     json_builder_begin_array (b);
     for (guint i = 0; i < f->ratings->len; i++)
@@ -624,6 +757,11 @@ json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts)
     json_builder_add_int_value (b, f->height);
     json_builder_set_member_name (b, "frames");
     json_builder_add_int_value (b, f->video_frames);
+    add_double_or_null (b, "frame_rate",
+        f->frame_rate > 0 ? f->frame_rate : NAN);
+    json_builder_set_member_name (b, "sample_step");
+    json_builder_add_int_value (b, f->flash_sample_step);
+    json_flash_display (b, f);
     json_builder_set_member_name (b, "incidents");
     json_builder_begin_array (b);
     for (guint i = 0; i < f->flash_incidents->len; i++) {
@@ -701,20 +839,73 @@ json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts)
   for (guint i = 0; i < f->warnings->len; i++)
     ws_json_add_string (b, f->warnings->pdata[i]);
   json_builder_end_array (b);
+  if (part != NULL)
+    json_file_part_members (b, part);
   json_builder_end_object (b);
 }
 
-static void
-write_json (const WsReportRun *run)
+JsonNode *
+ws_report_json_entry (const WsReportEntry *e, const WsCheckOptions *opts)
 {
   JsonBuilder *b = json_builder_new ();
-  const guint *counts = run->counts;
+  JsonNode *root;
 
+  g_object_set_data (G_OBJECT (b), EXACT_KEY, GINT_TO_POINTER (1));
+  json_file (b, e->file, opts, e);
+  root = json_builder_get_root (b);
+  g_object_unref (b);
+  return root;
+}
+
+/* "part": where a shard's report belongs (see #WsReportPart). */
+static void
+json_part (JsonBuilder *b, const WsReportRun *run)
+{
+  const WsReportPart *part = run->part;
+
+  json_builder_set_member_name (b, "part");
+  json_builder_begin_object (b);
+  ws_json_add_string_or_null (b, "watershed_version", run->version);
+  json_builder_set_member_name (b, "shard_index");
+  json_builder_add_int_value (b, part->shard_index);
+  json_builder_set_member_name (b, "shard_count");
+  json_builder_add_int_value (b, part->shard_count);
+  json_builder_set_member_name (b, "files_total");
+  json_builder_add_int_value (b, part->files_total);
+  ws_json_add_string_or_null (b, "files_digest", part->files_digest);
+  ws_json_add_string_or_null (b, "options_fingerprint", part->fingerprint);
+  json_builder_set_member_name (b, "options");
+  json_builder_begin_array (b);
+  for (const char *const *o = part->options; o && *o; o++)
+    ws_json_add_string (b, *o);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "input_errors");
+  json_builder_begin_array (b);
+  for (guint i = 0; part->input_errors && i < part->input_errors->len; i++)
+    ws_json_add_string (b, part->input_errors->pdata[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "plots");
+  json_builder_add_boolean_value (b, part->plots);
+  json_builder_end_object (b);
+}
+
+char *
+ws_report_json (const WsReportRun *run)
+{
+  JsonBuilder *b = json_builder_new ();
+  JsonGenerator *gen = json_generator_new ();
+  const guint *counts = run->counts;
+  JsonNode *root;
+  char *text, *out;
+
+  if (run->part != NULL)
+    g_object_set_data (G_OBJECT (b), EXACT_KEY, GINT_TO_POINTER (1));
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "files");
   json_builder_begin_array (b);
   for (guint i = 0; i < run->n_entries; i++)
-    json_file (b, run->entries[i].file, run->opts);
+    json_file (b, run->entries[i].file, run->opts,
+        run->part ? &run->entries[i] : NULL);
   json_builder_end_array (b);
   json_builder_set_member_name (b, "sidecars");
   json_builder_begin_array (b);
@@ -741,8 +932,20 @@ write_json (const WsReportRun *run)
   json_builder_set_member_name (b, "error");
   json_builder_add_int_value (b, counts[WS_CHECK_ERROR]);
   json_builder_end_object (b);
+  if (run->part != NULL)
+    json_part (b, run);
   json_builder_end_object (b);
-  ws_cli_print_json_builder (b);
+  root = json_builder_get_root (b);
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_indent (gen, 2);
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, NULL);
+  json_node_unref (root);
+  g_object_unref (gen);
+  g_object_unref (b);
+  out = g_strconcat (text, "\n", NULL);
+  g_free (text);
+  return out;
 }
 
 /* The --jsonl line of @f: one compact JSON object, no newline inside.
@@ -755,7 +958,7 @@ json_line (const WsCheckFile *f, const WsCheckOptions *opts)
   JsonNode *root;
   char *text;
 
-  json_file (b, f, opts);
+  json_file (b, f, opts, NULL);
   root = json_builder_get_root (b);
   json_generator_set_root (gen, root);
   text = json_generator_to_data (gen, NULL);
@@ -777,6 +980,12 @@ typedef struct {
   gboolean jsonl;         /* print each file's line as it finishes */
   gboolean failures_only;
   GMutex out_lock;
+  /* --resume */
+  const char *resume_dir; /* (nullable) */
+  gboolean resume_hash;
+  const char *fingerprint;
+  const GPtrArray *rels; /* of the whole batch, by entries[i].index */
+  gint resumed;          /* atomic */
 } Batch;
 
 /* Without plots the series are dropped as soon as a file is done, so a
@@ -791,6 +1000,203 @@ drop_series (WsCheckFile *f)
   f->risk_series = g_array_new (FALSE, FALSE, sizeof (WsCheckRiskPoint));
 }
 
+/* ---- --resume: each file's result kept as it finishes ------------------- */
+
+/* What a kept result is valid for: the file (and its sidecar) as they were
+ * when it was checked. */
+typedef struct {
+  gint64 size;
+  gint64 mtime_ns;
+  gboolean has_sidecar;
+  gint64 sidecar_size;
+  gint64 sidecar_mtime_ns;
+  char *sha256; /* (nullable): with --resume-hash */
+} ResumeStamp;
+
+static gboolean
+stat_ns (const char *path, gint64 *size, gint64 *mtime_ns)
+{
+  struct stat st;
+
+  if (stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+    return FALSE;
+  *size = st.st_size;
+  *mtime_ns = (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) +
+              st.st_mtim.tv_nsec;
+  return TRUE;
+}
+
+/* The stamp of @path now; FALSE when it cannot be read (then it is checked,
+ * and its error is not kept). */
+static gboolean
+resume_stamp (const Batch *b, const char *path, ResumeStamp *st)
+{
+  char *sidecar = ws_check_find_sidecar (path, b->opts->metadata);
+
+  memset (st, 0, sizeof (*st));
+  if (!stat_ns (path, &st->size, &st->mtime_ns)) {
+    g_free (sidecar);
+    return FALSE;
+  }
+  st->has_sidecar = sidecar != NULL &&
+                    stat_ns (sidecar, &st->sidecar_size, &st->sidecar_mtime_ns);
+  g_free (sidecar);
+  if (b->resume_hash && (st->sha256 = ws_farm_file_sha256 (path, NULL)) == NULL)
+    return FALSE;
+  return TRUE;
+}
+
+/* The record of the file with relative path @rel:
+ * DIR/<hex SHA-256 of the fingerprint and @rel>.json. (transfer full) */
+static char *
+resume_record_path (const Batch *b, const char *rel)
+{
+  const char *parts[] = { rel, NULL };
+  char *key = ws_farm_fingerprint (b->fingerprint, parts);
+  char *name = g_strconcat (key + strlen ("sha256:"), ".json", NULL);
+  char *path = g_build_filename (b->resume_dir, name, NULL);
+
+  g_free (key);
+  g_free (name);
+  return path;
+}
+
+static gint64
+member_int (JsonObject *o, const char *key)
+{
+  JsonNode *n = json_object_get_member (o, key);
+
+  return n && JSON_NODE_HOLDS_VALUE (n) &&
+                 json_node_get_value_type (n) == G_TYPE_INT64 ?
+             json_node_get_int (n) :
+             G_MININT64;
+}
+
+/* The kept result of @rel when it still holds: same version, options,
+ * relative path, size and modification time (and content hash with
+ * --resume-hash) of the file and its sidecar; a result that was an error
+ * is checked again. FALSE otherwise (a missing, stale, damaged or foreign
+ * record is simply not used). */
+static gboolean
+resume_load (const Batch *b, const char *rel, const ResumeStamp *st,
+    WsReportReadEntry *out)
+{
+  char *path = resume_record_path (b, rel), *data = NULL;
+  JsonParser *parser = json_parser_new_immutable ();
+  JsonObject *o, *r, *sc;
+  gboolean ok = FALSE;
+  gsize len;
+
+  if (!g_file_get_contents (path, &data, &len, NULL) ||
+      len > WS_REPORT_READ_MAX_BYTES ||
+      !json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    goto end;
+  o = json_node_get_object (json_parser_get_root (parser));
+  if (!json_object_has_member (o, "resume") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "resume")))
+    goto end;
+  r = json_object_get_object_member (o, "resume");
+  if (g_strcmp0 (json_object_get_string_member_with_default (r,
+                     "watershed_version", ""),
+          WS_VERSION) != 0 ||
+      g_strcmp0 (json_object_get_string_member_with_default (r,
+                     "options_fingerprint", ""),
+          b->fingerprint) != 0 ||
+      g_strcmp0 (json_object_get_string_member_with_default (r, "relative_path",
+                     ""),
+          rel) != 0 ||
+      member_int (r, "size") != st->size ||
+      member_int (r, "mtime_ns") != st->mtime_ns)
+    goto end;
+  if (st->sha256 != NULL &&
+      g_strcmp0 (json_object_get_string_member_with_default (r, "sha256", ""),
+          st->sha256) != 0)
+    goto end;
+  sc = json_object_has_member (r, "sidecar") &&
+               JSON_NODE_HOLDS_OBJECT (json_object_get_member (r, "sidecar")) ?
+           json_object_get_object_member (r, "sidecar") :
+           NULL;
+  if ((sc != NULL) != st->has_sidecar ||
+      (sc != NULL && (member_int (sc, "size") != st->sidecar_size ||
+                         member_int (sc, "mtime_ns") != st->sidecar_mtime_ns)))
+    goto end;
+  if (!ws_report_read_entry (json_object_get_member (o, "file"), out, NULL))
+    goto end;
+  if (out->file->status == WS_CHECK_ERROR) {
+    ws_report_read_entry_clear (out);
+    goto end;
+  }
+  ok = TRUE;
+
+end:
+  g_object_unref (parser);
+  g_free (data);
+  g_free (path);
+  return ok;
+}
+
+/* Keeps @e's result: written to a temporary file, synced and renamed over
+ * the record, so a kill at any moment leaves the old record or the new
+ * one, never half of one. Not for a file that could not be read. */
+static void
+resume_save (const Batch *b, const char *rel, const ResumeStamp *st,
+    const WsReportEntry *e)
+{
+  JsonBuilder *jb = json_builder_new ();
+  JsonGenerator *gen = json_generator_new ();
+  JsonNode *root;
+  char *path, *text;
+  GError *error = NULL;
+
+  if (e->file->status == WS_CHECK_ERROR)
+    return;
+  json_builder_begin_object (jb);
+  json_builder_set_member_name (jb, "resume");
+  json_builder_begin_object (jb);
+  ws_json_add_string_or_null (jb, "watershed_version", WS_VERSION);
+  ws_json_add_string_or_null (jb, "options_fingerprint", b->fingerprint);
+  ws_json_add_string_or_null (jb, "relative_path", rel);
+  json_builder_set_member_name (jb, "size");
+  json_builder_add_int_value (jb, st->size);
+  json_builder_set_member_name (jb, "mtime_ns");
+  json_builder_add_int_value (jb, st->mtime_ns);
+  ws_json_add_string_or_null (jb, "sha256", st->sha256);
+  json_builder_set_member_name (jb, "sidecar");
+  if (st->has_sidecar) {
+    json_builder_begin_object (jb);
+    json_builder_set_member_name (jb, "size");
+    json_builder_add_int_value (jb, st->sidecar_size);
+    json_builder_set_member_name (jb, "mtime_ns");
+    json_builder_add_int_value (jb, st->sidecar_mtime_ns);
+    json_builder_end_object (jb);
+  } else {
+    json_builder_add_null_value (jb);
+  }
+  json_builder_end_object (jb);
+  json_builder_set_member_name (jb, "file");
+  json_builder_add_value (jb, ws_report_json_entry (e, b->opts));
+  json_builder_end_object (jb);
+  root = json_builder_get_root (jb);
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, NULL);
+  path = resume_record_path (b, rel);
+  if (!g_file_set_contents_full (path, text, -1,
+          G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0644,
+          &error)) {
+    char *safe = ws_cli_safe_text (error->message, WS_CLI_TEXT_LINE);
+
+    ws_cli_error ("check: warning: --resume: %s", safe);
+    g_free (safe);
+    g_error_free (error);
+  }
+  g_free (path);
+  g_free (text);
+  json_node_unref (root);
+  g_object_unref (gen);
+  g_object_unref (jb);
+}
+
 static void
 check_one (gpointer data, gpointer user_data)
 {
@@ -800,7 +1206,25 @@ check_one (gpointer data, gpointer user_data)
   Progress *p = b->progress;
   gint64 start_mono = g_get_monotonic_time ();
   WsCheckFile *f;
+  ResumeStamp stamp = { 0 };
+  gboolean stamped = FALSE;
+  const char *rel = b->rels->pdata[b->entries[i].index];
+  WsReportReadEntry kept;
 
+  if (b->resume_dir != NULL) {
+    stamped = resume_stamp (b, path, &stamp);
+    if (stamped && resume_load (b, rel, &stamp, &kept)) {
+      /* the result of the run that was stopped, as it was */
+      f = kept.file;
+      g_free (f->path);
+      f->path = g_strdup (path);
+      b->entries[i].started_us = kept.started_us;
+      b->entries[i].elapsed_s = kept.elapsed_s;
+      g_atomic_int_inc (&b->resumed);
+      g_free (stamp.sha256);
+      goto done;
+    }
+  }
   b->entries[i].started_us = g_get_real_time ();
   if (p->enabled) {
     g_mutex_lock (&p->lock);
@@ -810,6 +1234,15 @@ check_one (gpointer data, gpointer user_data)
   f = ws_check_file (path, b->opts, p->enabled ? on_progress : NULL, p);
   b->entries[i].elapsed_s = (double) (g_get_monotonic_time () - start_mono) /
                             G_USEC_PER_SEC;
+  if (stamped) {
+    WsReportEntry e = b->entries[i];
+
+    e.file = f;
+    resume_save (b, rel, &stamp, &e);
+    g_free (stamp.sha256);
+  }
+
+done:
   if (!b->keep_series)
     drop_series (f);
   b->results[i] = f;
@@ -987,6 +1420,204 @@ jobs_allowed (int requested)
   return (guint) requested;
 }
 
+gboolean
+ws_report_outputs_add (WsReportSet *set, const WsReportOutputs *out)
+{
+  const struct {
+    const char *option, *path, *name;
+    WsReportKind kind;
+  } reports[] = {
+    { "--json", out->json, "JSON", WS_REPORT_JSON },
+    { "--junit", out->junit, "JUnit", WS_REPORT_JUNIT },
+    { "--html", out->html, "HTML", WS_REPORT_HTML },
+    { "--csv", out->csv, "CSV", WS_REPORT_CSV },
+    { "--pse-certificate", out->pse_certificate, "PSE certificate",
+        WS_REPORT_PDF },
+  };
+  GError *error = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (reports); i++) {
+    char *safe;
+
+    if (reports[i].path == NULL ||
+        ws_report_set_add (set, reports[i].option, reports[i].path,
+            reports[i].kind, &error))
+      continue;
+    safe = ws_cli_safe_text (reports[i].path, WS_CLI_TEXT_LINE);
+    ws_cli_error ("%s: %s %s: cannot write the %s report: %s", out->command,
+        reports[i].option, safe, reports[i].name, error->message);
+    g_free (safe);
+    g_error_free (error);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+int
+ws_report_emit (const WsReportEntry *entries, guint n, const WsReportRun *base,
+    WsReportSet *set, const WsReportOutputs *out)
+{
+  WsReportEntry *listed = g_new0 (WsReportEntry, MAX (n, 1));
+  guint counts[WS_CHECK_ERROR + 1] = { 0 };
+  WsReportRun run = *base;
+  const struct {
+    const char *option, *path, *name;
+    char *(*write) (const WsReportRun *run);
+  } reports[] = {
+    { "--json", out->json, "JSON", ws_report_json },
+    { "--junit", out->junit, "JUnit", ws_report_junit },
+    { "--html", out->html, "HTML", ws_report_html },
+    { "--csv", out->csv, "CSV", ws_report_csv },
+  };
+  gboolean staged = TRUE;
+  GError *error = NULL;
+  int code;
+
+  for (guint i = 0; i < n; i++)
+    counts[entries[i].file->status]++;
+  run.entries = listed;
+  run.n_entries = 0;
+  run.counts = counts;
+  run.n_checked = n;
+  for (guint i = 0; i < n; i++)
+    if (!out->failures_only || entries[i].file->status != WS_CHECK_PASS)
+      listed[run.n_entries++] = entries[i];
+  if (out->json_stdout) {
+    char *text = ws_report_json (&run);
+
+    fputs (text, stdout);
+    g_free (text);
+  } else if (out->table) {
+    print_text (&run);
+  }
+  fflush (stdout);
+  for (guint i = 0; i < n; i++)
+    if (entries[i].file->status == WS_CHECK_ERROR) {
+      char *e = ws_cli_safe_text (entries[i].file->error, WS_CLI_TEXT_LINE);
+
+      ws_cli_error ("%s", e);
+      g_free (e);
+    }
+
+  code = counts[WS_CHECK_ERROR] > 0 || out->input_errors > 0 ? WS_EXIT_USAGE :
+         counts[WS_CHECK_FAIL] > 0                           ? WS_EXIT_FAIL :
+                                                               WS_EXIT_PASS;
+  /* every report to a temporary file first, then all renamed: a run
+   * replaces the reports of the last one as a set, or none of them */
+  for (gsize i = 0; staged && i < G_N_ELEMENTS (reports); i++) {
+    char *text, *safe;
+
+    if (reports[i].path == NULL)
+      continue;
+    text = reports[i].write (&run);
+    staged = ws_report_set_stage (set, reports[i].path, text, &error);
+    g_free (text);
+    if (staged)
+      continue;
+    safe = ws_cli_safe_text (reports[i].path, WS_CLI_TEXT_LINE);
+    ws_cli_error ("%s: %s %s: cannot write the %s report: %s", out->command,
+        reports[i].option, safe, reports[i].name, error->message);
+    g_free (safe);
+    g_clear_error (&error);
+    code = WS_EXIT_USAGE;
+  }
+  if (staged && out->pse_certificate != NULL) {
+    GBytes *pdf = ws_report_pse_pdf (&run, &error);
+
+    staged = pdf != NULL &&
+             ws_report_set_stage_bytes (set, out->pse_certificate, pdf, &error);
+    if (pdf != NULL)
+      g_bytes_unref (pdf);
+    if (!staged) {
+      char *safe = ws_cli_safe_text (out->pse_certificate, WS_CLI_TEXT_LINE);
+
+      ws_cli_error ("%s: --pse-certificate %s: cannot write the PSE "
+                    "certificate: %s",
+          out->command, safe, error->message);
+      g_free (safe);
+      g_clear_error (&error);
+      code = WS_EXIT_USAGE;
+    }
+  }
+  if (staged && !ws_report_set_commit (set, &error)) {
+    ws_cli_error ("%s: cannot write the reports: %s", out->command,
+        error->message);
+    g_clear_error (&error);
+    code = WS_EXIT_USAGE;
+  }
+  g_free (listed);
+  return code;
+}
+
+/* "name=value" for every option that changes a result, in a fixed order
+ * (the options fingerprint of a part report and of --resume records; the
+ * file list itself is the part's files digest). A policy or --metadata
+ * given as a file is named by its content too. */
+static char **
+result_options (const WsCheckOptions *opts, const char *policy_id,
+    const char *service_class)
+{
+  GPtrArray *o = g_ptr_array_new ();
+  char *t = opts->territories ? g_strjoinv (",", (char **) opts->territories) :
+                                g_strdup ("(from the metadata)");
+  char buf[3][G_ASCII_DTOSTR_BUF_SIZE];
+  const char *named[] = { "policy", policy_id, "metadata", opts->metadata };
+
+  g_ptr_array_add (o, g_strconcat ("territory=", t, NULL));
+  g_free (t);
+  /* a --metadata file by its content (below), so nodes that mount it at
+   * different places agree; a folder by its path */
+  g_ptr_array_add (o,
+      g_strconcat ("metadata=",
+          opts->metadata == NULL ? "(next to each file)" :
+          g_file_test (opts->metadata, G_FILE_TEST_IS_REGULAR) ? "(a file)" :
+                                                                 opts->metadata,
+          NULL));
+  g_ptr_array_add (o, g_strconcat ("preset=",
+                          ws_loudness_preset_to_string (opts->preset), NULL));
+  if (opts->preset == WS_LOUDNESS_PRESET_CUSTOM)
+    g_ptr_array_add (o,
+        g_strdup_printf ("limits=%s,%s,%s",
+            g_ascii_dtostr (buf[0], sizeof (buf[0]), opts->limits.target_lufs),
+            g_ascii_dtostr (buf[1], sizeof (buf[1]), opts->limits.tolerance_lu),
+            g_ascii_dtostr (buf[2], sizeof (buf[2]),
+                opts->limits.max_true_peak_dbtp)));
+  g_ptr_array_add (o,
+      g_strconcat ("mono=", ws_loudness_mono_to_string (opts->mono), NULL));
+  g_ptr_array_add (o,
+      g_strconcat ("policy=", policy_id ? policy_id : "(none)", NULL));
+  g_ptr_array_add (o, g_strconcat ("service-class=",
+                          service_class ? service_class : "(default)", NULL));
+  if (policy_id != NULL) {
+    g_ptr_array_add (o,
+        g_strdup_printf ("from=%" G_GINT64_FORMAT, opts->from_us));
+    g_ptr_array_add (o, g_strdup_printf ("to=%" G_GINT64_FORMAT, opts->to_us));
+    g_ptr_array_add (o,
+        g_strdup_printf ("slot=%" G_GINT64_FORMAT, opts->slot_us));
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS (named); i += 2)
+    if (named[i + 1] != NULL &&
+        g_file_test (named[i + 1], G_FILE_TEST_IS_REGULAR)) {
+      char *sum = ws_farm_file_sha256 (named[i + 1], NULL);
+
+      g_ptr_array_add (o, g_strdup_printf ("%s-sha256=%s", named[i],
+                              sum ? sum : "(unreadable)"));
+      g_free (sum);
+    }
+  g_ptr_array_add (o,
+      g_strdup_printf ("require-audio=%d", opts->require_audio ? 1 : 0));
+  g_ptr_array_add (o,
+      g_strdup_printf ("require-video=%d", opts->require_video ? 1 : 0));
+  g_ptr_array_add (o,
+      g_strdup_printf ("allow-decode-errors=%d", opts->allow_decode_errors));
+  g_ptr_array_add (o,
+      g_strdup_printf ("flash-sample-step=%d", opts->flash_sample_step));
+  g_ptr_array_add (o, g_strdup_printf ("eit-scan-bytes=%" G_GSIZE_FORMAT,
+                          opts->eit_scan_bytes));
+  g_ptr_array_add (o, NULL);
+  return (char **) g_ptr_array_free (o, FALSE);
+}
+
 static const char summary[] =
     "Checks media files before they go out: the age rating is present for\n"
     "each territory and the same in the file and in its sidecar metadata,\n"
@@ -1000,9 +1631,10 @@ static const char summary[] =
     ".xml, which is listed as sidecar metadata). Each real file (device and\n"
     "inode) is checked once; links to folders are followed, each folder\n"
     "walked once, so link loops end. --exclude GLOB leaves files out.\n"
-    "Reports (--junit, --html, --csv) never replace an input or a file that\n"
-    "is not a watershed report (--force for the latter); they are written\n"
-    "to temporary files first and renamed together.\n"
+    "Reports (--junit, --html, --csv, --pse-certificate) never replace an\n"
+    "input or a file that is not a watershed report (--force for the\n"
+    "latter); they are written to temporary files first and renamed\n"
+    "together.\n"
     "Ratings are read from the file (MP4 iTunEXTC, Matroska LAW_RATING and\n"
     "COUNTRY/LAW_RATING, MPEG-TS EIT parental_rating_descriptor) and from\n"
     "the sidecar: NAME.xml next to NAME.mp4 (or NAME.mp4.xml), or\n"
@@ -1013,11 +1645,23 @@ static const char summary[] =
     "judged. A file without audio (or video) is \"not applicable\" for\n"
     "loudness (or flash) unless --require-audio (--require-video). A flash\n"
     "\"warn\" does not fail the file.\n"
+    "Flashing is judged to ITU-R BT.1702-3 in absolute luminance. The\n"
+    "transfer function comes from the stream: PQ (smpte2084) through the\n"
+    "SMPTE ST 2084 EOTF, HLG (arib-std-b67) on a --hlg-peak display, other\n"
+    "transfers as SDR on a 200 cd/m2 display; BT.2020 primaries are\n"
+    "honoured. 10- and 12-bit video that does not say its transfer is\n"
+    "analysed as SDR with a warning (flash at least \"warn\").\n"
     "Damaged media (undecodable packets, missing frames, timestamp gaps, a\n"
     "stream ending early) fails the integrity check; --allow-decode-errors\n"
     "relaxes it. A file whose container duration disagrees with the decoded\n"
     "media, or that changes while checked, is an error (still being\n"
     "written?).\n"
+    "\n"
+    "On a farm: --shard K/N (or auto, in a Slurm array or Kubernetes\n"
+    "Indexed Job) checks the files whose relative path hashes to shard K;\n"
+    "--json then writes a part for `watershed report merge`. --resume DIR\n"
+    "keeps each result as it finishes, so a rerun checks only the files\n"
+    "missing or changed (docs/farm.md).\n"
     "\n"
     "Exit status: 0 every file passed; 1 a check failed; 2 a file could not\n"
     "be read (empty, truncated, not media) or a usage error. Every file is\n"
@@ -1031,10 +1675,14 @@ ws_cmd_check (int argc, char **argv)
   char **territory_args = NULL, **territories = NULL;
   char *metadata = NULL, *preset = NULL, *policy_id = NULL;
   char *service_class = NULL, *from = NULL, *to = NULL, *slot = NULL;
-  char *junit = NULL, *html = NULL;
+  char *junit = NULL, *html = NULL, *pse_certificate = NULL;
+  char *shard = NULL, *resume = NULL;
+  int shard_count = 0;
+  gboolean keep_plots = FALSE, resume_hash = FALSE;
   int jobs = JOBS_UNSET, flash_step = 0, code = WS_EXIT_USAGE;
   int allow_decode_errors = 0;
   double target = NAN, tolerance = NAN, max_true_peak = NAN;
+  double hlg_peak = 1000.0;
   char *mono = NULL;
   const GOptionEntry entries[] = {
     { "territory", 't', 0, G_OPTION_ARG_STRING_ARRAY, &territory_args,
@@ -1071,6 +1719,11 @@ ws_cmd_check (int argc, char **argv)
         "Flash analysis reads every Nth pixel of every Nth row, 1-16 "
         "(default: width / 480, at least 2)",
         "N" },
+    { "hlg-peak", 0, 0, G_OPTION_ARG_DOUBLE, &hlg_peak,
+        "Nominal peak luminance of the display HLG video is judged on, "
+        "100-10000 cd/m2; sets the HLG system gamma (default: 1000, gamma "
+        "1.2)",
+        "CD_M2" },
     { "target", 0, 0, G_OPTION_ARG_DOUBLE, &target,
         "Integrated loudness target in LUFS, for a customer's spec (default: "
         "the preset's)",
@@ -1103,6 +1756,34 @@ ws_cmd_check (int argc, char **argv)
     { "html", 0, 0, G_OPTION_ARG_FILENAME, &html,
         "Also write an HTML report with loudness and flash-risk plots",
         "FILE" },
+    { "pse-certificate", 0, 0, G_OPTION_ARG_FILENAME, &pse_certificate,
+        "Also write a photosensitive-epilepsy test certificate (PDF, a page "
+        "per file: verdict, file hash, standard, transfer function, "
+        "incidents with timecodes, risk plot)",
+        "FILE.pdf" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
+        "Check only shard K of N (from 0) of the files, for a farm: each "
+        "file always falls in the same shard; auto = the Slurm array task "
+        "or Kubernetes Indexed Job this runs in. --json then writes a part "
+        "for watershed report merge",
+        "K/N|auto" },
+    { "shard-count", 0, 0, G_OPTION_ARG_INT, &shard_count,
+        "The number of shards, with --shard auto in a Kubernetes Indexed Job "
+        "(its completions)",
+        "N" },
+    { "keep-plots", 0, 0, G_OPTION_ARG_NONE, &keep_plots,
+        "With --shard: put the loudness and flash-risk series in the JSON "
+        "part, so the HTML report of report merge has its plots",
+        NULL },
+    { "resume", 0, 0, G_OPTION_ARG_FILENAME, &resume,
+        "Keep each file's result in DIR as it finishes; a rerun (after a "
+        "node failure or preemption) checks only the files missing there "
+        "or changed since (size, modification time, sidecar)",
+        "DIR" },
+    { "resume-hash", 0, 0, G_OPTION_ARG_NONE, &resume_hash,
+        "With --resume: also compare each file's content (SHA-256; reads "
+        "every file once more)",
+        NULL },
     { "no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress,
         "No progress bar (it is shown only when stderr is a terminal)", NULL },
     { NULL }
@@ -1115,16 +1796,18 @@ ws_cmd_check (int argc, char **argv)
   WsCheckFile **results = NULL;
   WsReportOptions ro = { 0 };
   Inputs in = { 0 };
-  GPtrArray *sidecars = g_ptr_array_new_with_free_func (sidecar_free);
+  GPtrArray *sidecars = g_ptr_array_new_with_free_func (ws_report_sidecar_free);
   GHashTable *protected = NULL;
   WsReportSet *report_set = NULL;
   WsReportEntry *report_entries = NULL;
   char *command_line = NULL;
   Progress progress = { 0 };
   GError *error = NULL;
-  guint counts[5] = { 0 };
   gboolean territories_ok = TRUE;
-  guint n = 0;
+  guint n = 0, shard_k = 0, shard_n = 0, n_all = 0;
+  guint *index_of = NULL;
+  char **result_opts = NULL;
+  char *fingerprint = NULL, *files_digest = NULL;
 
   /* Numbers in messages, the table and every report are written with a
    * '.': a comma-decimal locale would make "-23,0 LUFS" in English
@@ -1209,28 +1892,95 @@ ws_cmd_check (int argc, char **argv)
     goto end;
   }
   opts.flash_sample_step = flash_step;
+  if (!(hlg_peak >= 100.0 && hlg_peak <= 10000.0)) {
+    ws_cli_error ("check: --hlg-peak must be 100 to 10000 (cd/m2)");
+    goto end;
+  }
+  opts.hlg_peak_cd_m2 = hlg_peak;
+
+  if (shard_count < 0) {
+    ws_cli_error ("check: --shard-count must be 1 or more");
+    goto end;
+  }
+  if (shard == NULL && (shard_count > 0 || keep_plots)) {
+    ws_cli_error ("check: --shard-count and --keep-plots go with --shard");
+    goto end;
+  }
+  if (shard != NULL) {
+    if (!ws_farm_parse_shard (shard, (guint) shard_count, NULL, &shard_k,
+            &shard_n, &error)) {
+      ws_cli_error ("check: %s", error->message);
+      goto end;
+    }
+    if (ro.failures_only) {
+      ws_cli_error ("check: --failures-only with --shard would leave files "
+                    "out of the part; give it to watershed report merge");
+      goto end;
+    }
+    if (policy != NULL && from == NULL) {
+      ws_cli_error ("check: --policy with --shard needs --from: every shard "
+                    "must list the windows from the same instant");
+      goto end;
+    }
+  }
+  if (resume_hash && resume == NULL) {
+    ws_cli_error ("check: --resume-hash goes with --resume DIR");
+    goto end;
+  }
+  if (resume != NULL && g_mkdir_with_parents (resume, 0755) != 0) {
+    char *safe = ws_cli_safe_text (resume, WS_CLI_TEXT_LINE);
+
+    ws_cli_error ("check: --resume %s: cannot make the folder: %s", safe,
+        g_strerror (errno));
+    g_free (safe);
+    goto end;
+  }
+  result_opts = result_options (&opts, policy_id, service_class);
+  fingerprint = ws_farm_fingerprint (WS_VERSION,
+      (const char *const *) result_opts);
 
   if (json && ro.jsonl) {
     ws_cli_error ("check: --json and --jsonl both print on stdout; give one");
     goto end;
   }
   in.paths = g_ptr_array_new_with_free_func (g_free);
+  in.rels = g_ptr_array_new_with_free_func (g_free);
   in.named_xml = g_ptr_array_new_with_free_func (g_free);
   in.errors = g_ptr_array_new_with_free_func (g_free);
   in.seen_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   in.seen_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   in.excludes = ro.excludes;
+  if (resume != NULL) {
+    GStatBuf st;
+
+    /* the records are never walked as media, even inside a folder given */
+    if (g_stat (resume, &st) == 0)
+      g_hash_table_add (in.seen_dirs, stat_key (&st));
+  }
   for (int i = 1; i < argc; i++)
     add_argument (&in, argv[i]);
   paths = in.paths;
   errors = in.errors;
   for (guint i = 0; i < errors->len; i++)
     ws_cli_error ("check: %s", (char *) errors->pdata[i]);
-  n = paths->len;
+  n = n_all = paths->len;
   if (n == 0) {
     ws_cli_error ("check: no media file found in the given files and "
                   "folders");
     goto end;
+  }
+  index_of = g_new (guint, n_all);
+  for (guint i = 0; i < n_all; i++)
+    index_of[i] = i;
+  if (shard != NULL) {
+    files_digest = ws_farm_list_digest (in.rels);
+    paths = g_ptr_array_new_with_free_func (g_free);
+    n = 0;
+    for (guint i = 0; i < n_all; i++)
+      if (ws_farm_shard_of (in.rels->pdata[i], shard_n) == shard_k) {
+        g_ptr_array_add (paths, g_strdup (in.paths->pdata[i]));
+        index_of[n++] = i;
+      }
   }
 
   /* the reports: refused now, before an hour of checking, when they would
@@ -1238,36 +1988,20 @@ ws_cmd_check (int argc, char **argv)
   protected = protected_files (&in, metadata, sidecars);
   report_set = ws_report_set_new (protected, ro.force);
   {
-    const struct {
-      const char *option, *path, *name;
-      WsReportKind kind;
-    } reports[] = {
-      { "--junit", junit, "JUnit", WS_REPORT_JUNIT },
-      { "--html", html, "HTML", WS_REPORT_HTML },
-      { "--csv", ro.csv, "CSV", WS_REPORT_CSV },
-    };
+    WsReportOutputs out = { "check", json, FALSE, NULL, junit, html, ro.csv,
+      FALSE, 0, pse_certificate };
 
-    for (gsize i = 0; i < G_N_ELEMENTS (reports); i++) {
-      char *safe;
-
-      if (reports[i].path == NULL ||
-          ws_report_set_add (report_set, reports[i].option, reports[i].path,
-              reports[i].kind, &error))
-        continue;
-      safe = ws_cli_safe_text (reports[i].path, WS_CLI_TEXT_LINE);
-      ws_cli_error ("check: %s %s: cannot write the %s report: %s",
-          reports[i].option, safe, reports[i].name, error->message);
-      g_free (safe);
+    if (!ws_report_outputs_add (report_set, &out))
       goto end;
-    }
   }
 
   {
     guint n_jobs = jobs_allowed (jobs);
     guint cores = g_get_num_processors ();
     guint parallel = MIN (n_jobs, n);
-    Batch batch = { &opts, &progress, paths, NULL, NULL, html != NULL, ro.jsonl,
-      ro.failures_only };
+    Batch batch = { &opts, &progress, paths, NULL, NULL,
+      html != NULL || pse_certificate != NULL || keep_plots, ro.jsonl,
+      ro.failures_only, { 0 }, resume, resume_hash, fingerprint, in.rels, 0 };
     GThreadPool *pool;
 
     /* One file: its decoders take every core. Several at once: the cores
@@ -1276,6 +2010,8 @@ ws_cmd_check (int argc, char **argv)
     results = g_new0 (WsCheckFile *, n);
     batch.results = results;
     report_entries = g_new0 (WsReportEntry, n);
+    for (guint i = 0; i < n; i++)
+      report_entries[i].index = index_of[i];
     batch.entries = report_entries;
     g_mutex_init (&batch.out_lock);
     g_mutex_init (&progress.lock);
@@ -1304,66 +2040,25 @@ ws_cmd_check (int argc, char **argv)
     g_free (progress.last_path);
     g_mutex_clear (&progress.lock);
     g_mutex_clear (&batch.out_lock);
+    if (resume != NULL) {
+      char *safe = ws_cli_safe_text (resume, WS_CLI_TEXT_LINE);
+
+      ws_cli_error ("check: --resume %s: %d of %u file%s kept from an "
+                    "earlier run, %u checked",
+          safe, batch.resumed, n, n == 1 ? "" : "s", n - (guint) batch.resumed);
+      g_free (safe);
+    }
   }
 
-  for (guint i = 0; i < n; i++)
-    counts[results[i]->status]++;
   {
-    WsReportEntry *listed = g_new0 (WsReportEntry, n);
-    WsReportRun run = { listed, 0, counts, n, &opts, sidecars, WS_VERSION,
-      command_line, g_get_host_name () };
-    const struct {
-      const char *option, *path, *name;
-      char *(*write) (const WsReportRun *run);
-    } reports[] = {
-      { "--junit", junit, "JUnit", ws_report_junit },
-      { "--html", html, "HTML", ws_report_html },
-      { "--csv", ro.csv, "CSV", ws_report_csv },
-    };
-    gboolean staged = TRUE;
+    WsReportPart part = { shard_k, shard_n, n_all, files_digest, fingerprint,
+      (const char *const *) result_opts, errors, keep_plots };
+    WsReportRun run = { NULL, 0, NULL, 0, &opts, sidecars, WS_VERSION,
+      command_line, g_get_host_name (), shard ? &part : NULL };
+    WsReportOutputs out = { "check", json, !json && !ro.jsonl, NULL, junit,
+      html, ro.csv, ro.failures_only, errors->len, pse_certificate };
 
-    for (guint i = 0; i < n; i++)
-      if (!ro.failures_only || results[i]->status != WS_CHECK_PASS)
-        listed[run.n_entries++] = report_entries[i];
-    if (json)
-      write_json (&run);
-    else if (!ro.jsonl)
-      print_text (&run);
-    fflush (stdout);
-    for (guint i = 0; i < n; i++)
-      if (results[i]->status == WS_CHECK_ERROR) {
-        char *e = ws_cli_safe_text (results[i]->error, WS_CLI_TEXT_LINE);
-
-        ws_cli_error ("%s", e);
-        g_free (e);
-      }
-
-    code = counts[WS_CHECK_ERROR] > 0 || errors->len > 0 ? WS_EXIT_USAGE :
-           counts[WS_CHECK_FAIL] > 0                     ? WS_EXIT_FAIL :
-                                                           WS_EXIT_PASS;
-    /* every report to a temporary file first, then all renamed: a run
-     * replaces the reports of the last one as a set, or none of them */
-    for (gsize i = 0; staged && i < G_N_ELEMENTS (reports); i++) {
-      char *text, *safe;
-
-      if (reports[i].path == NULL)
-        continue;
-      text = reports[i].write (&run);
-      staged = ws_report_set_stage (report_set, reports[i].path, text, &error);
-      g_free (text);
-      if (staged)
-        continue;
-      safe = ws_cli_safe_text (reports[i].path, WS_CLI_TEXT_LINE);
-      ws_cli_error ("check: %s %s: cannot write the %s report: %s",
-          reports[i].option, safe, reports[i].name, error->message);
-      g_free (safe);
-      code = WS_EXIT_USAGE;
-    }
-    if (staged && !ws_report_set_commit (report_set, &error)) {
-      ws_cli_error ("check: cannot write the reports: %s", error->message);
-      code = WS_EXIT_USAGE;
-    }
-    g_free (listed);
+    code = ws_report_emit (report_entries, n, &run, report_set, &out);
   }
 
 end:
@@ -1371,6 +2066,8 @@ end:
   for (guint i = 0; results && i < n; i++)
     ws_check_file_free (results[i]);
   g_free (results);
+  if (paths != NULL && paths != in.paths)
+    g_ptr_array_unref (paths); /* this shard's */
   inputs_clear (&in);
   ws_report_set_free (report_set);
   if (protected)
@@ -1392,6 +2089,13 @@ end:
   g_free (slot);
   g_free (junit);
   g_free (html);
+  g_free (pse_certificate);
+  g_free (shard);
+  g_free (resume);
+  g_free (index_of);
+  g_strfreev (result_opts);
+  g_free (fingerprint);
+  g_free (files_digest);
   g_option_context_free (ctx);
   return code;
 }

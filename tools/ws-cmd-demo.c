@@ -8,12 +8,12 @@
  *    (the probe rewrites the frames in a time range) and a tone 10 dB too
  *    loud (the probe multiplies the samples in another range).
  * 2. Runs the real pipeline, one branch per stream:
- *      video: ... ! ratingtag ! ratingoverlay ! ratinggate ! x264enc ! mp4mux
+ *      video: ... ! ratingtag ! ratinggate ! ratingoverlay ! x264enc ! mp4mux
  *      audio: ... ! ratingtag ! ratinggate ! AAC encoder ! mp4mux
  *    with the gates on clock=scheduled from --start-time, both writing the
- *    as-run log. Where the gate opens, the demo sends the overlay a
- *    `watershed-programme-start` event, as playout automation would, so
- *    the badge is shown when the programme appears.
+ *    as-run log. Where the gate opens it sends the overlay after it a
+ *    `watershed-programme-start` event, so the badge is shown when the
+ *    programme appears: the order a live pipeline uses.
  * 3. Runs `watershed check` (a child process of this same binary) on the
  *    MP4 with --json and --html, and prints what happened and where the
  *    files are.
@@ -33,7 +33,6 @@
 #include "ws-data.h"
 #include "ws-metadata.h"
 #include "ws-policy.h"
-#include "ws-rating-event.h"
 
 #ifndef WS_PLUGINDIR
 #define WS_PLUGINDIR NULL
@@ -122,7 +121,6 @@ typedef struct {
   GstElement *pipeline;
   GstElement *mux;
   GstVideoInfo video_info;
-  gboolean programme_start_sent;
   gboolean have_video, have_audio;
   GMutex lock;
   guint64 progress_ns; /* lock */
@@ -156,26 +154,25 @@ gate_change_free (gpointer p)
  */
 
 /* Puts our plugin on GStreamer's path before gst_init(): the build tree's
- * plugins/ when this binary runs from a build tree (tools/watershed next to
- * plugins/libgstwatershed.so), else the installed plugin folder. Returns
- * the folder used, or NULL. */
+ * plugins/ when this binary runs from its build tree (ws_data_build_root(),
+ * the rule the data files follow too), else the installed plugin folder.
+ * Returns the folder used, or NULL. */
 static char *
-setup_plugin_path (const char *self_exe)
+setup_plugin_path (void)
 {
+  const char *build_root = ws_data_build_root ();
   char *found = NULL;
 
-  if (self_exe != NULL) {
-    char *dir = g_path_get_dirname (self_exe);
-    char *cand = g_build_filename (dir, "..", "plugins", NULL);
+  if (build_root != NULL) {
+    char *cand = g_build_filename (build_root, "plugins", NULL);
     char *so = g_build_filename (cand, "libgstwatershed.so", NULL);
 
     if (g_file_test (so, G_FILE_TEST_IS_REGULAR))
-      found = g_canonicalize_filename (cand, NULL);
+      found = g_strdup (cand);
     g_free (so);
     g_free (cand);
-    g_free (dir);
   }
-  if (found == NULL && WS_PLUGINDIR != NULL) {
+  if (found == NULL && build_root == NULL && WS_PLUGINDIR != NULL) {
     char *so = g_build_filename (WS_PLUGINDIR, "libgstwatershed.so", NULL);
 
     if (g_file_test (so, G_FILE_TEST_IS_REGULAR))
@@ -386,7 +383,7 @@ resolve_metadata (Demo *d)
       ws_cli_error ("warning: %s: %s", d->metadata_path, w->message);
   }
   d->rating = ws_metadata_pick (d->md, d->territory, NULL);
-  d->def = ws_cli_rating_def (d->reg, d->rating);
+  d->def = ws_rating_lookup (d->reg, d->rating, NULL, NULL);
   return TRUE;
 }
 
@@ -607,25 +604,6 @@ buffer_running_time (GstPad *pad, GstBuffer *buf)
   return rt;
 }
 
-/* Playout automation's job: mark the programme start where the gate opens,
- * so the overlay shows the badge as the programme appears. */
-static GstPadProbeReturn
-programme_start_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  Demo *d = user_data;
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-  guint64 rt;
-
-  if (d->programme_start_sent)
-    return GST_PAD_PROBE_OK;
-  rt = buffer_running_time (pad, buf);
-  if (rt == GST_CLOCK_TIME_NONE || rt < d->open_ns)
-    return GST_PAD_PROBE_OK;
-  d->programme_start_sent = TRUE;
-  gst_pad_push_event (pad, ws_programme_start_event_new ());
-  return GST_PAD_PROBE_OK;
-}
-
 static GstPadProbeReturn
 progress_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
@@ -682,8 +660,9 @@ make_gate (Demo *d, const char *name)
   return gate;
 }
 
-/* ratingtag ! ratingoverlay ! ratinggate ! queue ! videoconvert ! x264enc !
- * mp4mux, from @head on. */
+/* ratingtag ! ratinggate ! ratingoverlay ! queue ! videoconvert ! x264enc !
+ * mp4mux, from @head on: the gate before the overlay, so the overlay shows
+ * the badge where the gate opens (the gate's programme-start event). */
 static gboolean
 build_video_tail (Demo *d, GstElement *head)
 {
@@ -692,8 +671,8 @@ build_video_tail (Demo *d, GstElement *head)
 
   chain[0] = head;
   chain[1] = make_tag (d, "video-tag");
-  chain[2] = overlay = make (d, "ratingoverlay", "overlay");
-  chain[3] = make_gate (d, "video-gate");
+  chain[2] = make_gate (d, "video-gate");
+  chain[3] = overlay = make (d, "ratingoverlay", "overlay");
   chain[4] = make (d, "queue", "video-queue");
   chain[5] = make (d, "videoconvert", "video-convert-out");
   chain[6] = make (d, "x264enc", "video-encoder");
@@ -708,9 +687,6 @@ build_video_tail (Demo *d, GstElement *head)
     gst_util_set_object_arg (G_OBJECT (chain[6]), "tune", "zerolatency");
     g_object_set (chain[6], "key-int-max", 2 * SAMPLE_FPS, NULL);
   }
-  if (chain[1] != NULL && d->open_known && d->open_ns != GST_CLOCK_TIME_NONE &&
-      d->open_ns > 0)
-    add_buffer_probe (chain[1], "src", programme_start_probe, d);
   d->have_video = link_chain (d, chain, G_N_ELEMENTS (chain));
   return d->have_video;
 }
@@ -1269,7 +1245,7 @@ print_text (Demo *d)
                                                d->progress_ns) /
           1e9);
   if (d->have_video)
-    printf ("  video: ratingtag -> ratingoverlay -> ratinggate -> x264enc -> "
+    printf ("  video: ratingtag -> ratinggate -> ratingoverlay -> x264enc -> "
             "mp4mux\n");
   if (d->have_audio)
     printf ("  audio: ratingtag -> ratinggate -> %s -> mp4mux\n",
@@ -1289,8 +1265,11 @@ print_text (Demo *d)
                                            "silence",
           c->next_change ? " until " : "",
           c->next_change ? clock_of (c->next_change).s : "", c->reason);
+    /* the overlay shows the badge where the gate opens (and at the start
+     * when the programme is allowed from there) */
     if (c->allowed && d->have_video &&
-        (d->programme_start_sent || c->running_time_ns == 0)) {
+        (i == 0 || !((const GateChange *) g_ptr_array_index (d->gate, i - 1))
+                        ->allowed)) {
       if (d->badge_ns > 0)
         printf ("  %6.1f s  %s  badge %s with its guidance text, for %.0f "
                 "s%s\n",
@@ -1581,7 +1560,7 @@ ws_cmd_demo (int argc, char **argv)
       "Runs the main job end to end: a short programme (test pattern and\n"
       "tone, with 3 s of flashing and 4 s of too-loud tone planted in it)\n"
       "rated by the shipped sample metadata (bbfc:15), through the real\n"
-      "GStreamer pipeline ratingtag -> ratingoverlay -> ratinggate ->\n"
+      "GStreamer pipeline ratingtag -> ratinggate -> ratingoverlay ->\n"
       "x264enc + AAC -> mp4mux, as if on air from --start-time: under\n"
       "uk-ofcom the gate shows a slate and silence until the 21:00\n"
       "watershed, then the programme appears with its badge. Then it runs\n"
@@ -1621,7 +1600,7 @@ ws_cmd_demo (int argc, char **argv)
                   "check`");
     goto end;
   }
-  d.plugin_dir = setup_plugin_path (d.self_exe);
+  d.plugin_dir = setup_plugin_path ();
   gst_init (NULL, NULL);
   if (!check_needs (common_needs, G_N_ELEMENTS (common_needs), d.plugin_dir))
     goto end;

@@ -41,10 +41,8 @@ static void
 build_rating_json (JsonBuilder *b, const WsRatingRegistry *reg,
     const WsRating *r)
 {
-  const WsRatingDef *def = ws_cli_rating_def (reg, r);
-  char *name = r->system && r->code ?
-                   g_strdup_printf ("%s:%s", r->system, r->code) :
-                   NULL;
+  const WsRatingDef *def = ws_rating_lookup (reg, r, NULL, NULL);
+  char *name = r->system && r->code ? ws_rating_to_string (r) : NULL;
 
   json_builder_begin_object (b);
   ws_json_add_string_or_null (b, "programme", r->programme);
@@ -142,7 +140,7 @@ print_file_text (const WsRatingRegistry *reg, const char *path,
       md->title ? ", title: " : "", md->title ? md->title : "");
   for (guint i = 0; i < md->ratings->len; i++) {
     const WsRating *r = g_ptr_array_index (md->ratings, i);
-    const WsRatingDef *def = ws_cli_rating_def (reg, r);
+    const WsRatingDef *def = ws_rating_lookup (reg, r, NULL, NULL);
 
     if (!rating_selected (r, opt))
       continue;
@@ -152,9 +150,8 @@ print_file_text (const WsRatingRegistry *reg, const char *path,
       last_programme = r->programme;
     }
     {
-      char *name = r->system && r->code ?
-                       g_strdup_printf ("%s:%s", r->system, r->code) :
-                       g_strdup ("(unresolved)");
+      char *name = r->system && r->code ? ws_rating_to_string (r) :
+                                          g_strdup ("(unresolved)");
       printf ("    %-3s %-16s", r->territory ? r->territory : "*", name);
       g_free (name);
     }

@@ -70,8 +70,8 @@ house_rating (Joiner *j, const char *house)
     g_ptr_array_add (j->errors, g_strdup (error->message));
     g_error_free (error);
   } else {
-    h->def = ws_cli_rating_def (j->reg,
-        ws_metadata_pick (md, j->territory, NULL));
+    h->def = ws_rating_lookup (j->reg,
+        ws_metadata_pick (md, j->territory, NULL), NULL, NULL);
     h->source = g_strdup (path);
     ws_metadata_free (md);
   }

@@ -64,12 +64,6 @@ parse_territories (char **opt, GPtrArray *out)
   return TRUE;
 }
 
-static const WsRatingDef *
-rating_def (const WsRatingRegistry *reg, const WsRating *r)
-{
-  return ws_cli_rating_def (reg, r);
-}
-
 static WsRating *
 rating_for (const WsRatingDef *def, const char *territory)
 {
@@ -141,7 +135,7 @@ rating_territory (const WsRatingRegistry *reg, const WsRating *r)
 
   if (r->territory != NULL)
     return ws_territory_normalise (r->territory);
-  def = rating_def (reg, r);
+  def = ws_rating_lookup (reg, r, NULL, NULL);
   if (def == NULL)
     return NULL;
   return ws_territory_normalise (
@@ -166,7 +160,7 @@ select_territory (Selection *sel, const WsMetadata *md, const char *cc)
     if (r->territory != NULL &&
         g_strcmp0 (ws_territory_normalise (r->territory), cc) != 0)
       continue;
-    def = rating_def (sel->reg, r);
+    def = ws_rating_lookup (sel->reg, r, NULL, NULL);
     if (def == NULL) {
       ws_cli_error ("stamp: %s:%d: the rating \"%s\" for %s could not be "
                     "resolved; stamp never writes an unknown rating (fix the "

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* watershed check: report files written as a set, never over an input. */
+/* memmem() */
+#define _GNU_SOURCE
 #include "ws-report.h"
 
 #include <errno.h>
@@ -37,7 +39,9 @@ struct WsReportSet {
 
 static const char *const kind_names[] = { [WS_REPORT_JUNIT] = "JUnit",
   [WS_REPORT_HTML] = "HTML",
-  [WS_REPORT_CSV] = "CSV" };
+  [WS_REPORT_CSV] = "CSV",
+  [WS_REPORT_PDF] = "PSE certificate (PDF)",
+  [WS_REPORT_JSON] = "JSON" };
 
 static void
 entry_free (gpointer data)
@@ -93,6 +97,45 @@ ws_report_file_key (const char *path)
       (uintmax_t) st.st_ino);
 }
 
+/* Opens @path to look at it: O_NONBLOCK, so a FIFO put in a report's place
+ * never blocks the check. NULL when it cannot be opened. */
+static FILE *
+open_to_look (const char *path)
+{
+  int fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+  FILE *fp;
+
+  if (fd < 0)
+    return NULL;
+  fp = fdopen (fd, "rb");
+  if (fp == NULL)
+    close (fd);
+  return fp;
+}
+
+/* A PDF whose document information names us as its Creator: cairo writes
+ * that dictionary, uncompressed, near the end of the file. */
+static gboolean
+pdf_is_ours (FILE *fp)
+{
+  static const char creator[] = "/Creator (" WS_REPORT_PDF_CREATOR;
+  char head[5], *tail;
+  long size;
+  gsize n;
+  gboolean ours = FALSE;
+
+  if (fread (head, 1, sizeof head, fp) != sizeof head ||
+      memcmp (head, "%PDF-", sizeof head) != 0 ||
+      fseek (fp, 0, SEEK_END) != 0 || (size = ftell (fp)) < 0)
+    return FALSE;
+  n = (gsize) MIN (size, 65536);
+  tail = g_malloc (n);
+  if (fseek (fp, size - (long) n, SEEK_SET) == 0 && fread (tail, 1, n, fp) == n)
+    ours = memmem (tail, n, creator, sizeof creator - 1) != NULL;
+  g_free (tail);
+  return ours;
+}
+
 gboolean
 ws_report_is_ours (const char *path, WsReportKind kind)
 {
@@ -101,27 +144,23 @@ ws_report_is_ours (const char *path, WsReportKind kind)
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" WS_REPORT_MARKER "\n",
     [WS_REPORT_HTML] = "<!DOCTYPE html>\n" WS_REPORT_MARKER "\n",
     [WS_REPORT_CSV] = WS_REPORT_CSV_HEADER "\r\n",
+    [WS_REPORT_JSON] = WS_REPORT_JSON_START,
   };
-  const char *start = starts[kind];
-  size_t n = strlen (start);
-  char buf[256];
-  FILE *fp;
+  FILE *fp = open_to_look (path);
   gboolean ours;
 
-  g_assert (n < sizeof (buf));
-  /* O_NONBLOCK: a FIFO put in its place never blocks the check */
-  {
-    int fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+  if (fp == NULL)
+    return FALSE;
+  if (kind == WS_REPORT_PDF) {
+    ours = pdf_is_ours (fp);
+  } else {
+    const char *start = starts[kind];
+    size_t n = strlen (start);
+    char buf[256];
 
-    if (fd < 0)
-      return FALSE;
-    fp = fdopen (fd, "rb");
-    if (fp == NULL) {
-      close (fd);
-      return FALSE;
-    }
+    g_assert (n < sizeof (buf));
+    ours = fread (buf, 1, n, fp) == n && memcmp (buf, start, n) == 0;
   }
-  ours = fread (buf, 1, n, fp) == n && memcmp (buf, start, n) == 0;
   fclose (fp);
   return ours;
 }
@@ -317,9 +356,21 @@ gboolean
 ws_report_set_stage (WsReportSet *set, const char *path, const char *text,
     GError **error)
 {
+  GBytes *bytes = g_bytes_new_static (text, strlen (text));
+  gboolean ok = ws_report_set_stage_bytes (set, path, bytes, error);
+
+  g_bytes_unref (bytes);
+  return ok;
+}
+
+gboolean
+ws_report_set_stage_bytes (WsReportSet *set, const char *path, GBytes *bytes,
+    GError **error)
+{
   Entry *e = find_entry (set, path);
   char *dir, *base, *prefix, *host, *tmpl;
-  gsize len = strlen (text), done = 0;
+  gsize len = 0, done = 0;
+  const char *text = g_bytes_get_data (bytes, &len);
   int fd, saved;
 
   g_return_val_if_fail (e != NULL && e->tmp == NULL, FALSE);

@@ -38,16 +38,8 @@ py (const Axes *a, double y)
 static void
 svg_time_axis (GString *s, const Axes *a)
 {
-  static const double steps[] = { 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600,
-    900, 1800, 3600, 7200 };
-  double step = steps[G_N_ELEMENTS (steps) - 1];
-  double span = a->x1 - a->x0;
+  double step = ws_report_time_step (a->x1 - a->x0);
 
-  for (gsize i = 0; i < G_N_ELEMENTS (steps); i++)
-    if (span / steps[i] <= 10) {
-      step = steps[i];
-      break;
-    }
   for (double t = 0; t <= a->x1 + 1e-9; t += step) {
     int whole = (int) t;
 
@@ -102,19 +94,6 @@ svg_path (GString *s, const Axes *a, const WsCheckLoudnessPoint *pts, guint n,
       color, width);
 }
 
-static double
-file_span (const WsCheckFile *f)
-{
-  double end = f->duration_s > 0 ? f->duration_s : 0.0;
-  GArray *l = f->loudness_series, *r = f->risk_series;
-
-  if (l->len)
-    end = MAX (end, g_array_index (l, WsCheckLoudnessPoint, l->len - 1).t_s);
-  if (r->len)
-    end = MAX (end, g_array_index (r, WsCheckRiskPoint, r->len - 1).t_s);
-  return end > 0 ? end : 1.0;
-}
-
 /* The loudness axis: the programme's range with the tolerance band, a few
  * LU of margin, in steps of 5 LU; at least 15 LU tall. */
 static void
@@ -156,7 +135,7 @@ svg_loudness (GString *s, const WsCheckFile *f)
   Axes a;
 
   loudness_range (f, lo, hi, &y0, &y1);
-  a = (Axes){ 0, file_span (f), y0, y1 };
+  a = (Axes){ 0, ws_report_file_span (f), y0, y1 };
   step = y1 - y0 > 40.0 ? 10.0 : 5.0;
   svg_begin (s, "Loudness over time");
   for (double y = ceil (y0 / step) * step; y <= y1 + 1e-9; y += step)
@@ -205,16 +184,10 @@ static void
 svg_flash (GString *s, const WsCheckFile *f)
 {
   const GArray *r = f->risk_series;
-  double top = 1.5;
+  double top = ws_report_risk_top (f);
   Axes a;
 
-  for (guint i = 0; i < r->len; i++) {
-    const WsCheckRiskPoint *p = &g_array_index (r, WsCheckRiskPoint, i);
-
-    top = MAX (top, MAX (p->luminance, p->red) * 1.1);
-  }
-  top = MIN (top, 10.0);
-  a = (Axes){ 0, file_span (f), 0, top };
+  a = (Axes){ 0, ws_report_file_span (f), 0, top };
   svg_begin (s, "Flash risk over time");
   for (guint i = 0; i < f->flash_incidents->len; i++) {
     const WsFlashIncident *inc = &g_array_index (f->flash_incidents,

@@ -46,6 +46,45 @@ ws_report_ratings_summary (const WsCheckFile *f)
   return g_string_free (s, FALSE);
 }
 
+double
+ws_report_file_span (const WsCheckFile *f)
+{
+  double end = f->duration_s > 0 ? f->duration_s : 0.0;
+  GArray *l = f->loudness_series, *r = f->risk_series;
+
+  if (l != NULL && l->len)
+    end = MAX (end, g_array_index (l, WsCheckLoudnessPoint, l->len - 1).t_s);
+  if (r != NULL && r->len)
+    end = MAX (end, g_array_index (r, WsCheckRiskPoint, r->len - 1).t_s);
+  return end > 0 ? end : 1.0;
+}
+
+double
+ws_report_time_step (double span_s)
+{
+  static const double steps[] = { 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600,
+    900, 1800, 3600, 7200 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (span_s / steps[i] <= 10)
+      return steps[i];
+  return steps[G_N_ELEMENTS (steps) - 1];
+}
+
+double
+ws_report_risk_top (const WsCheckFile *f)
+{
+  const GArray *r = f->risk_series;
+  double top = 1.5;
+
+  for (guint i = 0; r != NULL && i < r->len; i++) {
+    const WsCheckRiskPoint *p = &g_array_index (r, WsCheckRiskPoint, i);
+
+    top = MAX (top, MAX (p->luminance, p->red) * 1.1);
+  }
+  return MIN (top, 10.0);
+}
+
 char *
 ws_report_command_line (int argc, char **argv)
 {

@@ -7,6 +7,7 @@
 #define WS_TOOLS_WS_REPORT_H
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "ws-check.h"
 
@@ -17,6 +18,9 @@ G_BEGIN_DECLS
   "path,status,ratings,integrated_lufs,lra_lu,true_peak_dbtp,loudness,flash," \
   "error,path_bytes"
 
+/** The first bytes of our JSON reports (ws_report_json()). */
+#define WS_REPORT_JSON_START "{\n  \"files\" : ["
+
 /** What a temporary report file's name holds after ".NAME": it is
  * ".NAME.ws-tmp-HOST-PID-XXXXXX" in the folder of NAME. */
 #define WS_REPORT_TMP_TAG ".ws-tmp-"
@@ -26,7 +30,13 @@ typedef enum {
   WS_REPORT_JUNIT,
   WS_REPORT_HTML,
   WS_REPORT_CSV,
+  WS_REPORT_PDF,
+  WS_REPORT_JSON,
 } WsReportKind;
+
+/** What the PSE certificate's PDF Creator starts with (followed by the
+ * version): how a later run knows the file is ours. */
+#define WS_REPORT_PDF_CREATOR "watershed check PSE certificate"
 
 /* ---- what the writers are given ------------------------------------------ */
 
@@ -35,6 +45,7 @@ typedef struct {
   const WsCheckFile *file;
   gint64 started_us; /* wall clock, microseconds since 1970 (UTC) */
   double elapsed_s;
+  guint index; /* its place in the whole batch (all shards), from 0 */
 } WsReportEntry;
 
 /** A media-less input: a sidecar metadata file named on the command line. */
@@ -42,6 +53,33 @@ typedef struct {
   char *path;
   char *used_by; /* (nullable): the first input it is the sidecar of */
 } WsReportSidecar;
+
+/**
+ * WsReportPart:
+ * @shard_index, @shard_count: shard K of N.
+ * @files_total: the files of the whole batch, before sharding.
+ * @files_digest: ws_farm_list_digest() of the whole batch.
+ * @fingerprint: ws_farm_fingerprint() of the version and @options.
+ * @options: (array zero-terminated=1): "name=value" of every option that
+ *   changes a result.
+ * @input_errors: (element-type utf8): what could not be walked (the same
+ *   in every shard).
+ * @plots: the files carry their plotted series (--keep-plots).
+ *
+ * What a shard's JSON report says about its place in a farm run, so that
+ * `watershed report merge` can put the shards together and refuse parts
+ * that do not belong together.
+ */
+typedef struct {
+  guint shard_index;
+  guint shard_count;
+  guint files_total;
+  const char *files_digest;
+  const char *fingerprint;
+  const char *const *options;
+  const GPtrArray *input_errors;
+  gboolean plots;
+} WsReportPart;
 
 /**
  * WsReportRun:
@@ -63,7 +101,11 @@ typedef struct {
   const char *version;
   const char *command_line;
   const char *hostname;
+  const WsReportPart *part; /* (nullable): a shard's report (--shard) */
 } WsReportRun;
+
+/** Frees a #WsReportSidecar (a GDestroyNotify); NULL is a no-op. */
+void ws_report_sidecar_free (gpointer sidecar);
 
 /** The check named @id of @f, or NULL. (transfer none) */
 const WsCheckItem *ws_report_find_item (const WsCheckFile *f, const char *id);
@@ -71,6 +113,18 @@ const WsCheckItem *ws_report_find_item (const WsCheckFile *f, const char *id);
 /** "GB bbfc:15, DE missing" from the rating-present checks. (transfer
  * full), not made safe (see ws_cli_safe_text()). */
 char *ws_report_ratings_summary (const WsCheckFile *f);
+
+/** The time span the plots of @f cover, in seconds: the duration, or the
+ * last plotted point; at least 1. */
+double ws_report_file_span (const WsCheckFile *f);
+
+/** The step between time-axis marks for a plot of @span_s seconds (0.5 s
+ * up to 2 h): at most ten marks. */
+double ws_report_time_step (double span_s);
+
+/** The top of the flash-risk axis of @f: 1.5, or 10 % above the highest
+ * risk plotted, at most 10. */
+double ws_report_risk_top (const WsCheckFile *f);
 
 /**
  * ws_report_command_line:
@@ -108,6 +162,42 @@ char *ws_report_html (const WsReportRun *run);
  * Returns: (transfer full): the CSV text.
  */
 char *ws_report_csv (const WsReportRun *run);
+
+/**
+ * ws_report_pse_pdf:
+ * The photosensitive-epilepsy test certificate: for each file a page (more
+ * when its incidents do not fit) with the verdict, the programme, the
+ * file's SHA-256, duration and video, the standard and the display model
+ * (transfer function) applied, the analysis settings, when and by which
+ * version it was tested, the flash-risk trace and every incident with its
+ * kind and timecodes. A4, drawn with cairo's PDF surface; Creator
+ * %WS_REPORT_PDF_CREATOR and the version. Reads each file once more for
+ * its hash.
+ * Returns: (transfer full) (nullable): the PDF, or NULL with @error when
+ *   cairo fails.
+ */
+GBytes *ws_report_pse_pdf (const WsReportRun *run, GError **error);
+
+/**
+ * ws_report_json:
+ * The JSON report of `watershed check --json` (tools/ws-cmd-check.c):
+ * "files", "sidecars", "summary"; with @run's @part also "part" (see
+ * #WsReportPart) and, in each file, its "index" in the batch, when it
+ * ran, the engine's state and (with @plots) its series, with every number
+ * at full precision, so ws_report_read_part() gives back the same values.
+ * Returns: (transfer full): the document, pretty-printed, ending in a
+ *   newline.
+ */
+char *ws_report_json (const WsReportRun *run);
+
+/**
+ * ws_report_json_entry:
+ * One file of a part report (as ws_report_json() writes it with a
+ * @part, series included): what --resume keeps per file.
+ * Returns: (transfer full): the JSON object (a new node).
+ */
+JsonNode *ws_report_json_entry (const WsReportEntry *e,
+    const WsCheckOptions *opts);
 
 /* ---- the report options of watershed check --------------------------- */
 
@@ -178,6 +268,10 @@ gboolean ws_report_set_add (WsReportSet *set, const char *option,
 gboolean ws_report_set_stage (WsReportSet *set, const char *path,
     const char *text, GError **error);
 
+/** As ws_report_set_stage() for binary content (the PDF certificate). */
+gboolean ws_report_set_stage_bytes (WsReportSet *set, const char *path,
+    GBytes *bytes, GError **error);
+
 /**
  * ws_report_set_commit:
  * Checks again that no report's place has become an input or a file that
@@ -204,6 +298,59 @@ gboolean ws_report_is_ours (const char *path, WsReportKind kind);
  *   names (links followed), NULL when it cannot be stat()ed.
  */
 char *ws_report_file_key (const char *path);
+
+/* ---- the end of a run --------------------------------------------------- */
+
+/**
+ * WsReportOutputs:
+ * @command: "check" or "report merge", to start messages with.
+ * @json_stdout: print the JSON report on stdout; else, with @table, the
+ *   table.
+ * @json, @junit, @html, @csv: (nullable): report files, each added to the
+ *   #WsReportSet before.
+ * @failures_only: list only files that did not pass.
+ * @input_errors: how many inputs could not be walked (the exit status is
+ *   then 2).
+ * @pse_certificate: (nullable): the PSE certificate (PDF) to write, added
+ *   to the #WsReportSet before like the others.
+ */
+typedef struct {
+  const char *command;
+  gboolean json_stdout;
+  gboolean table;
+  const char *json;
+  const char *junit;
+  const char *html;
+  const char *csv;
+  gboolean failures_only;
+  guint input_errors;
+  const char *pse_certificate;
+} WsReportOutputs;
+
+/**
+ * ws_report_outputs_add:
+ * Adds the report files of @out (--json, --junit, --html, --csv,
+ * --pse-certificate) to @set
+ * (ws_report_set_add()), before the work that fills them.
+ * Returns: FALSE, having said why on stderr, when one is refused.
+ */
+gboolean ws_report_outputs_add (WsReportSet *set, const WsReportOutputs *out);
+
+/**
+ * ws_report_emit:
+ * @entries: (array length=n): every file of the run, in check order.
+ * @base: the run's version, options, sidecars, command line, host and
+ *   part; its entries and counts are ignored (made from @entries).
+ *
+ * The end of `watershed check` and of `watershed report merge`: prints the
+ * table or the JSON report, each unreadable file's error on stderr, and
+ * writes the report files through @set (all or none).
+ * Returns: the exit status: 2 when a file could not be read, an input
+ *   could not be walked or a report not written; else 1 when a file
+ *   failed; else 0.
+ */
+int ws_report_emit (const WsReportEntry *entries, guint n,
+    const WsReportRun *base, WsReportSet *set, const WsReportOutputs *out);
 
 G_END_DECLS
 

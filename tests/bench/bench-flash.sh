@@ -53,16 +53,9 @@ ffmpeg -nostdin -hide_banner -loglevel error \
   -vf "drawbox=x=0:y=0:w=iw/2:h=ih:color=white:t=fill:enable='between(t,20,30)*lt(mod(n,6),3)',drawbox=x=0:y=0:w=iw:h=ih:color=red:t=fill:enable='between(t,40,44)*lt(mod(n,4),2)',drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='between(t,50,52)',drawgrid=w=32:h=ih*4:t=16:c=white:enable='between(t,50,52)'" \
   -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p "$mp4"
 
-calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
-holds() { awk "BEGIN { exit !($1) }"; }
 # CPU seconds (user + sys) of an ffmpeg run, from its -benchmark line
-ff() {
-  ffmpeg -nostdin -nostats -hide_banner -benchmark -threads 1 -i "$mp4" \
-    -filter_threads 1 "$@" -f null - >"$tmp/out" 2>&1
-  sed -n 's/^bench: utime=\([0-9.]*\)s stime=\([0-9.]*\)s.*/\1 \2/p' "$tmp/out" |
-    awk '{ printf "%.3f", $1 + $2 }'
-}
-keep_min() { if [ -z "$1" ] || holds "$2 < $1"; then echo "$2"; else echo "$1"; fi; }
+. "$(dirname "$0")/common.sh"
+ff() { ffmpeg_cpu "$mp4" "$@"; }
 
 best_ours_txt=""
 ff_dec=""

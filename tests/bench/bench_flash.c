@@ -9,19 +9,27 @@
  *   decode_flash_s: 7.90           decode + ws_flash_push_frame on each frame
  *   flash_in_decode_ms_per_frame   time inside ws_flash_push_frame
  *   verdict, incidents             what the core found in the file
+ *   transfer: pq                   the transfer function the stream states
+ *                                  (sdr-srgb when it says none), used for
+ *                                  every analysis below, with its primaries
  *   core_<fmt>_ms_per_frame        the core alone on frames decoded once into
  *                                  memory (the first 50, converted with
  *                                  swscale for the other formats), pushed
- *                                  BENCH_CORE_FRAMES times (default 1500)
- *   core_i420_nopattern_ms_per_frame  the same on I420 with the regular
- *                                  pattern detector off
+ *                                  BENCH_CORE_FRAMES times (default 1500);
+ *                                  <fmt> is i420 for 8-bit 4:2:0 and the
+ *                                  decoded format's name otherwise
+ *                                  (i420_10le for HEVC Main10)
+ *   core_<fmt>_nopattern_ms_per_frame  the same with the regular pattern
+ *                                  detector off
  *   core_i420_stripes_ms_per_frame the core on I420 frames of full-screen
  *                                  stripes (the pattern detector's worst
  *                                  case: extremes everywhere), reversing
- *                                  every 4 frames
+ *                                  every 4 frames (8-bit 4:2:0 files only)
  *
  * Env: BENCH_SAMPLE_STEP overrides WsFlashParams.sample_step (default 2);
  *      BENCH_PATTERN=0 turns the pattern detector off everywhere.
+ *      BENCH_KEEP_FRAMES: frames kept for the core alone (1-50, default 50;
+ *      fewer for 2160p, whose 10-bit frames are 25 MB each).
  *
  * Usage: bench_flash FILE. Run by tests/bench/bench-flash.sh, which compares
  * it with `ffmpeg -vf photosensitivity`. Exit 0, or 2 on error. */
@@ -29,6 +37,7 @@
 #include <libavformat/avformat.h>
 #include <libavutil/imgutils.h>
 #include <libswscale/swscale.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,20 +59,22 @@ cpu_s (void)
 
 static int no_pattern;
 
-/* Defaults, with BENCH_SAMPLE_STEP overriding sample_step and
- * BENCH_PATTERN=0 (or no_pattern) turning the pattern detector off. */
+/* Defaults, with BENCH_SAMPLE_STEP overriding sample_step, BENCH_PATTERN=0
+ * (or no_pattern) turning the pattern detector off, and the transfer
+ * function and primaries of the stream (set from its first frame, as
+ * `watershed check` does). */
+static WsFlashParams params;
+static WsFlashMatrix matrix = WS_FLASH_MATRIX_BT709;
+
 static const WsFlashParams *
 bench_params (void)
 {
-  static WsFlashParams params;
   const char *step = getenv ("BENCH_SAMPLE_STEP");
   const char *pattern = getenv ("BENCH_PATTERN");
 
-  ws_flash_params_init (&params);
   if (step != NULL && atoi (step) > 0)
     params.sample_step = atoi (step);
-  if (no_pattern || (pattern != NULL && atoi (pattern) == 0))
-    params.pattern = 0;
+  params.pattern = !(no_pattern || (pattern != NULL && atoi (pattern) == 0));
   return &params;
 }
 
@@ -92,6 +103,14 @@ make_stripes (const AVFrame *like, AVFrame **out, int n)
       memset (f->data[p], 128, (size_t) f->linesize[p] * ((f->height + 1) / 2));
   }
   return 1;
+}
+
+static void
+set_display (const AVFrame *frame)
+{
+  ws_flash_params_init (&params);
+  ws_av_flash_display (frame->color_trc, frame->color_primaries, &params);
+  matrix = ws_av_flash_matrix (frame);
 }
 
 typedef struct {
@@ -154,6 +173,8 @@ typedef struct {
   int error;
 } Run;
 
+static int keep_max = N_KEEP;
+
 static void
 on_frame (Run *run, AVFrame *frame, AVRational tb)
 {
@@ -166,12 +187,12 @@ on_frame (Run *run, AVFrame *frame, AVRational tb)
   if (!run->analyse)
     return;
   if (run->flash == NULL) {
+    set_display (frame);
     run->format = ws_av_flash_format (frame->format, &range);
     if (frame->color_range == AVCOL_RANGE_JPEG)
       range = WS_FLASH_RANGE_FULL;
     if (ws_flash_new (&run->flash, frame->width, frame->height, run->format,
-            range, ws_av_flash_matrix (frame),
-            bench_params ()) != WS_RESULT_OK) {
+            range, matrix, bench_params ()) != WS_RESULT_OK) {
       fprintf (stderr, "bench_flash: cannot analyse %s %dx%d\n",
           av_get_pix_fmt_name (frame->format), frame->width, frame->height);
       run->error = 1;
@@ -190,7 +211,7 @@ on_frame (Run *run, AVFrame *frame, AVRational tb)
   if (ws_flash_push_frame (run->flash, &wf) != WS_RESULT_OK)
     run->error = 1;
   run->push_s += cpu_s () - t0;
-  if (run->n_keep < N_KEEP)
+  if (run->n_keep < keep_max)
     run->keep[run->n_keep++] = av_frame_clone (frame);
 }
 
@@ -244,7 +265,7 @@ bench_core (AVFrame **frames, int n_frames, WsFlashFormat format,
   double t0, t;
 
   if (ws_flash_new (&f, frames[0]->width, frames[0]->height, format, range,
-          WS_FLASH_MATRIX_BT709, bench_params ()) != WS_RESULT_OK)
+          matrix, bench_params ()) != WS_RESULT_OK)
     return -1.0;
   t0 = cpu_s ();
   for (long i = 0; i < n; i++) {
@@ -314,6 +335,9 @@ main (int argc, char **argv)
   }
   if (env != NULL && atol (env) > 0)
     core_n = atol (env);
+  env = getenv ("BENCH_KEEP_FRAMES");
+  if (env != NULL && atoi (env) > 0 && atoi (env) < N_KEEP)
+    keep_max = atoi (env);
 
   t0 = cpu_s ();
   if (!decode_file (argv[1], &decode))
@@ -332,6 +356,9 @@ main (int argc, char **argv)
   printf ("frames: %ld\n", analyse.frames);
   printf ("width: %d\nheight: %d\nformat: %s\n", analyse.keep[0]->width,
       analyse.keep[0]->height, ws_flash_format_to_string (analyse.format));
+  printf ("transfer: %s\nprimaries: %s\n",
+      ws_flash_eotf_to_string (params.eotf),
+      ws_flash_primaries_to_string (params.primaries));
   printf ("decode_s: %.3f\n", decode_s);
   printf ("decode_flash_s: %.3f\n", flash_s);
   printf ("flash_in_decode_ms_per_frame: %.3f\n",
@@ -346,13 +373,25 @@ main (int argc, char **argv)
         inc[i].pattern_pairs);
 
   ws_av_flash_format (analyse.keep[0]->format, &range);
-  printf ("core_%s_ms_per_frame: %.3f\n", "i420",
-      bench_core (analyse.keep, analyse.n_keep, analyse.format, range, core_n));
-  no_pattern = 1;
-  printf ("core_%s_ms_per_frame: %.3f\n", "i420_nopattern",
-      bench_core (analyse.keep, analyse.n_keep, analyse.format, range, core_n));
-  no_pattern = 0;
   {
+    /* "i420" for 8-bit 4:2:0, the decoded format's name otherwise */
+    char name[32];
+    const char *fmt = ws_flash_format_to_string (analyse.format);
+    size_t i = 0;
+
+    for (; fmt[i] != '\0' && i + 1 < sizeof (name); i++)
+      name[i] = (char) tolower ((unsigned char) fmt[i]);
+    name[i] = '\0';
+    printf ("core_%s_ms_per_frame: %.3f\n", name,
+        bench_core (analyse.keep, analyse.n_keep, analyse.format, range,
+            core_n));
+    no_pattern = 1;
+    printf ("core_%s_nopattern_ms_per_frame: %.3f\n", name,
+        bench_core (analyse.keep, analyse.n_keep, analyse.format, range,
+            core_n));
+    no_pattern = 0;
+  }
+  if (analyse.format == WS_FLASH_FORMAT_I420) {
     AVFrame *stripes[8] = { NULL };
     if (make_stripes (analyse.keep[0], stripes, 8))
       printf ("core_%s_ms_per_frame: %.3f\n", "i420_stripes",
@@ -365,6 +404,8 @@ main (int argc, char **argv)
     AVFrame *conv[N_KEEP] = { NULL };
     WsFlashRange r;
     WsFlashFormat f = ws_av_flash_format (others[k].fmt, &r);
+    if (f == analyse.format)
+      continue; /* measured above, as decoded */
     if (convert_all (analyse.keep, analyse.n_keep, others[k].fmt, conv))
       printf ("core_%s_ms_per_frame: %.3f\n", others[k].name,
           bench_core (conv, analyse.n_keep, f, r, core_n));

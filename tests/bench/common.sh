@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Shared by the GStreamer benchmarks (sourced, not run): argument and tool
+# Shared by the benchmarks (sourced, not run): argument and tool
 # checks, a private registry with the build's plugin, arithmetic, and the
 # CPU time of one gst-launch-1.0 run.
 
@@ -47,4 +47,16 @@ gst_cpu() {
     exit 1
   fi
   awk '{ printf "%.3f", $1 + $2 }' "$tmp/time"
+}
+
+# ffmpeg_cpu FILE ARGS...: CPU seconds (user + sys, ffmpeg's -benchmark
+# line) of one single-threaded ffmpeg run decoding FILE through ARGS (a
+# filter, say) to the null muxer; uses $tmp
+ffmpeg_cpu() {
+  _in=$1
+  shift
+  ffmpeg -nostdin -nostats -hide_banner -benchmark -threads 1 -i "$_in" \
+    -filter_threads 1 "$@" -f null - >"$tmp/out" 2>&1
+  sed -n 's/^bench: utime=\([0-9.]*\)s stime=\([0-9.]*\)s.*/\1 \2/p' "$tmp/out" |
+    awk '{ printf "%.3f", $1 + $2 }'
 }

@@ -4,6 +4,8 @@
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
 
+#include "ws-test-video.h"
+
 #define W 64
 #define H 48
 #define FPS 25
@@ -282,31 +284,95 @@ GST_START_TEST (test_flashdetect_passthrough_unchanged)
 
 GST_END_TEST;
 
+/* A frame of @info's format filled with one sRGB colour, converted from
+ * RGBA by GStreamer's own converter (so each format's plane and chroma
+ * order is GStreamer's, not the test's). */
+static GstBuffer *
+colour_frame (const GstVideoInfo *info, guint32 rgb, guint64 index)
+{
+  GstVideoInfo rgba;
+  GstBuffer *src, *dst;
+  GstVideoFrame in, out;
+  GstVideoConverter *conv;
+  GstMapInfo map;
+
+  gst_video_info_set_format (&rgba, GST_VIDEO_FORMAT_RGBA,
+      GST_VIDEO_INFO_WIDTH (info), GST_VIDEO_INFO_HEIGHT (info));
+  GST_VIDEO_INFO_FPS_N (&rgba) = GST_VIDEO_INFO_FPS_N (info);
+  GST_VIDEO_INFO_FPS_D (&rgba) = GST_VIDEO_INFO_FPS_D (info);
+  src = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&rgba), NULL);
+  fail_unless (gst_buffer_map (src, &map, GST_MAP_WRITE));
+  for (gsize i = 0; i + 4 <= map.size; i += 4) {
+    map.data[i] = (rgb >> 16) & 0xff;
+    map.data[i + 1] = (rgb >> 8) & 0xff;
+    map.data[i + 2] = rgb & 0xff;
+    map.data[i + 3] = 0xff;
+  }
+  gst_buffer_unmap (src, &map);
+  dst = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (info), NULL);
+  fail_unless (gst_video_frame_map (&in, &rgba, src, GST_MAP_READ));
+  fail_unless (gst_video_frame_map (&out, info, dst, GST_MAP_WRITE));
+  conv = gst_video_converter_new (&rgba, (GstVideoInfo *) info, NULL);
+  fail_unless (conv != NULL);
+  gst_video_converter_frame (conv, &in, &out);
+  gst_video_converter_free (conv);
+  gst_video_frame_unmap (&in);
+  gst_video_frame_unmap (&out);
+  gst_buffer_unref (src);
+  GST_BUFFER_PTS (dst) = index * FRAME_NS;
+  GST_BUFFER_DURATION (dst) = FRAME_NS;
+  return dst;
+}
+
+/* Whether 2 s of @rgb flashing with black at about 4 Hz in @format gives a
+ * red-flash incident. */
+static gboolean
+red_incident_in (const gchar *format, guint32 rgb)
+{
+  GstHarness *h = gst_harness_new ("flashdetect");
+  GstBus *bus = gst_bus_new ();
+  gchar *caps = g_strdup_printf ("video/x-raw, format=%s, width=%d, "
+                                 "height=%d, framerate=%d/1",
+      format, W, H, FPS);
+  GstCaps *c = gst_caps_from_string (caps);
+  GstVideoInfo info;
+  GList *msgs;
+  gboolean red;
+
+  gst_element_set_bus (h->element, bus);
+  fail_unless (gst_video_info_from_caps (&info, c));
+  gst_harness_set_src_caps (h, c);
+  for (guint64 n = 0; n < 2 * FPS; n++) {
+    GstBuffer *buf = colour_frame (&info, (n / 3) % 2 ? 0x000000 : rgb, n);
+
+    fail_unless_equals_int (gst_harness_push (h, buf), GST_FLOW_OK);
+    gst_buffer_unref (gst_harness_pull (h));
+  }
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  msgs = collect_messages (bus);
+  red = find_event (msgs, "incident-start", "red") != NULL;
+  g_list_free_full (msgs, (GDestroyNotify) gst_message_unref);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  g_free (caps);
+  gst_harness_teardown (h);
+  return red;
+}
+
+/* Every format negotiates and is read with its own plane and chroma
+ * order: saturated red flashing is a red flash, saturated blue flashing
+ * (the same picture with U and V, or R and B, swapped) is not. */
 GST_START_TEST (test_flashdetect_formats_negotiate)
 {
   static const gchar *const formats[] = { "I420", "YV12", "NV12", "NV21",
     "Y42B", "Y444", "YUY2", "UYVY", "I420_10LE", "P010_10LE", "RGB", "BGR",
     "RGBx", "BGRx", "xRGB", "xBGR", "RGBA", "BGRA", "ARGB", "ABGR" };
-  for (guint i = 0; i < G_N_ELEMENTS (formats); i++) {
-    GstHarness *h = gst_harness_new ("flashdetect");
-    gchar *caps = g_strdup_printf ("video/x-raw, format=%s, width=64, "
-                                   "height=48, framerate=30000/1001",
-        formats[i]);
-    GstVideoInfo info;
-    GstCaps *c = gst_caps_from_string (caps);
-    GstBuffer *buf;
 
-    fail_unless (gst_video_info_from_caps (&info, c));
-    gst_harness_set_src_caps (h, c);
-    for (guint n = 0; n < 3; n++) {
-      buf = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&info), NULL);
-      gst_buffer_memset (buf, 0, n * 100, GST_VIDEO_INFO_SIZE (&info));
-      GST_BUFFER_PTS (buf) = n * GST_SECOND / 30;
-      fail_unless_equals_int (gst_harness_push (h, buf), GST_FLOW_OK);
-      gst_buffer_unref (gst_harness_pull (h));
-    }
-    g_free (caps);
-    gst_harness_teardown (h);
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++) {
+    fail_unless (red_incident_in (formats[i], 0xff0000),
+        "%s: red flashing not seen as a red flash", formats[i]);
+    fail_if (red_incident_in (formats[i], 0x0000ff),
+        "%s: blue flashing seen as a red flash (chroma swapped?)", formats[i]);
   }
 }
 
@@ -408,6 +474,24 @@ GST_START_TEST (test_flashdetect_pattern_posts_incident)
   s = find_event (msgs, "summary", NULL);
   fail_unless (s != NULL);
   fail_unless_equals_string (gst_structure_get_string (s, "verdict"), "fail");
+/* ---- HDR (issue 16): BT.2100 colorimetry, 10- and 12-bit formats ------ */
+
+static GstHarness *
+hdr_harness (const gchar *caps, GstVideoInfo *info, GstBus **bus)
+{
+  GstHarness *h = gst_harness_new ("flashdetect");
+  GstCaps *c = gst_caps_from_string (caps);
+
+  fail_unless (gst_video_info_from_caps (info, c));
+  *bus = gst_bus_new ();
+  gst_element_set_bus (h->element, *bus);
+  gst_harness_set_src_caps (h, c);
+  return h;
+}
+
+static void
+hdr_teardown (GstHarness *h, GstBus *bus, GList *msgs)
+{
   g_list_free_full (msgs, (GDestroyNotify) gst_message_unref);
   gst_element_set_bus (h->element, NULL);
   gst_object_unref (bus);
@@ -417,6 +501,281 @@ GST_START_TEST (test_flashdetect_pattern_posts_incident)
 GST_END_TEST;
 
 /* ---- end of the regular-pattern block ---------------------------------- */
+/* A frame of @info (10 or 12 bits, limited range): neutral grey of signal
+ * @signal (0..1), chroma at its zero. */
+static GstBuffer *
+deep_grey_buffer (const GstVideoInfo *info, gdouble signal, guint64 index)
+{
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (info),
+      NULL);
+  GstVideoFrame frame;
+  guint depth = GST_VIDEO_INFO_COMP_DEPTH (info, 0);
+  guint k = 1u << (depth - 8);
+
+  fail_unless (gst_video_frame_map (&frame, info, buf, GST_MAP_WRITE));
+  /* every 16-bit word of each plane's rows: luma, or a chroma zero (the
+   * interleaved UV plane of P010 / P012 is two such words per pixel) */
+  for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES (&frame); p++) {
+    guint c = p == 0 ? 0 : 1;
+    guint code = p == 0 ? (guint) lrint ((16.0 + 219.0 * signal) * k) : 128 * k;
+    guint v = code << GST_VIDEO_FORMAT_INFO_SHIFT (frame.info.finfo, c);
+    guint8 *data = GST_VIDEO_FRAME_PLANE_DATA (&frame, p);
+    gint stride = GST_VIDEO_FRAME_PLANE_STRIDE (&frame, p);
+    gint row = GST_VIDEO_FRAME_COMP_WIDTH (&frame, c) *
+               GST_VIDEO_FRAME_COMP_PSTRIDE (&frame, c);
+
+    for (gint y = 0; y < GST_VIDEO_FRAME_COMP_HEIGHT (&frame, c); y++)
+      for (gint x = 0; x + 1 < row; x += 2) {
+        guint8 *q = data + y * stride + x;
+        q[0] = (guint8) (v & 0xff);
+        q[1] = (guint8) (v >> 8);
+      }
+  }
+  gst_video_frame_unmap (&frame);
+  GST_BUFFER_PTS (buf) = index * FRAME_NS;
+  GST_BUFFER_DURATION (buf) = FRAME_NS;
+  return buf;
+}
+
+static guint
+count_warnings (GstBus *bus)
+{
+  guint n = 0;
+  GstMessage *msg;
+
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING)) != NULL) {
+    n++;
+    gst_message_unref (msg);
+  }
+  return n;
+}
+
+GST_START_TEST (test_flashdetect_hdr_formats_negotiate)
+{
+  static const gchar *const formats[] = { "I420_10LE", "P010_10LE", "I422_10LE",
+    "Y444_10LE", "I420_12LE", "I422_12LE", "Y444_12LE", "P012_LE" };
+  static const gchar *const cms[][2] = { { "bt2100-pq", "pq" },
+    { "bt2100-hlg", "hlg" } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (cms); j++) {
+      gchar *caps = g_strdup_printf ("video/x-raw, format=%s, width=64, "
+                                     "height=48, framerate=25/1, "
+                                     "colorimetry=%s",
+          formats[i], cms[j][0]);
+      GstVideoInfo info;
+      GstBus *bus;
+      GstHarness *h = hdr_harness (caps, &info, &bus);
+      gchar *transfer = NULL;
+
+      fail_unless_equals_int (GST_VIDEO_INFO_COLORIMETRY (&info).primaries,
+          GST_VIDEO_COLOR_PRIMARIES_BT2020);
+      for (guint n = 0; n < 3; n++) {
+        fail_unless_equals_int (gst_harness_push (h,
+                                    deep_grey_buffer (&info, n * 0.3, n)),
+            GST_FLOW_OK);
+        gst_buffer_unref (gst_harness_pull (h));
+      }
+      g_object_get (h->element, "transfer", &transfer, NULL);
+      fail_unless_equals_string (transfer, cms[j][1]);
+      fail_unless_equals_int (count_warnings (bus), 0);
+      g_free (transfer);
+      g_free (caps);
+      hdr_teardown (h, bus, NULL);
+    }
+}
+
+GST_END_TEST;
+
+/* 3 s full-screen flash at 6.25 Hz between two display luminances; returns
+ * the messages. */
+static GList *
+run_hdr_flash (const gchar *caps, gdouble dark_cd_m2, gdouble bright_cd_m2,
+    GstHarness **hout, GstBus **bus)
+{
+  GstVideoInfo info;
+  GstHarness *h = hdr_harness (caps, &info, bus);
+  gboolean pq = GST_VIDEO_INFO_COLORIMETRY (&info).transfer ==
+                GST_VIDEO_TRANSFER_SMPTE2084;
+  gdouble lv[2] = { dark_cd_m2, bright_cd_m2 };
+  gdouble sig[2];
+
+  for (guint i = 0; i < 2; i++)
+    sig[i] = pq ? ws_test_pq_encode (lv[i]) :
+                  ws_test_hlg_encode (lv[i], 1000.0, 1.2);
+  for (guint64 n = 0; n < 3 * FPS; n++) {
+    fail_unless_equals_int (gst_harness_push (h,
+                                deep_grey_buffer (&info, sig[(n / 2) % 2], n)),
+        GST_FLOW_OK);
+    gst_buffer_unref (gst_harness_pull (h));
+  }
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  *hout = h;
+  return collect_messages (*bus);
+}
+
+/* BT.1702-3 in absolute luminance: 0 <-> 100 cd/m^2 fails; 175 <-> 400
+ * cd/m^2 (darker state above 160) passes; the messages name the transfer,
+ * the primaries and the standard. */
+GST_START_TEST (test_flashdetect_hdr_absolute_rule)
+{
+  static const struct {
+    const gchar *caps;
+    gdouble dark, bright;
+    const gchar *verdict, *transfer;
+  } cases[] = {
+    { "video/x-raw, format=P010_10LE, width=64, height=48, "
+      "framerate=25/1, colorimetry=bt2100-pq",
+        0.0, 100.0, "fail", "pq" },
+    { "video/x-raw, format=P010_10LE, width=64, height=48, "
+      "framerate=25/1, colorimetry=bt2100-pq",
+        175.0, 400.0, "pass", "pq" },
+    { "video/x-raw, format=I420_10LE, width=64, height=48, "
+      "framerate=25/1, colorimetry=bt2100-hlg",
+        150.0, 400.0, "fail", "hlg" },
+    { "video/x-raw, format=I420_12LE, width=64, height=48, "
+      "framerate=25/1, colorimetry=bt2100-hlg",
+        100.0, 116.0, "pass", "hlg" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstHarness *h;
+    GstBus *bus;
+    GList *msgs = run_hdr_flash (cases[i].caps, cases[i].dark, cases[i].bright,
+        &h, &bus);
+    const GstStructure *s = find_event (msgs, "summary", NULL);
+
+    fail_unless (s != NULL);
+    fail_unless_equals_string (gst_structure_get_string (s, "verdict"),
+        cases[i].verdict);
+    fail_unless_equals_string (gst_structure_get_string (s, "transfer"),
+        cases[i].transfer);
+    fail_unless_equals_string (gst_structure_get_string (s, "primaries"),
+        "bt2020");
+    fail_unless_equals_string (gst_structure_get_string (s, "standard"),
+        "ITU-R BT.1702-3");
+    s = find_event (msgs, "incident-start", "luminance");
+    if (g_str_equal (cases[i].verdict, "fail")) {
+      fail_unless (s != NULL, "case %u: no incident-start among %u messages", i,
+          g_list_length (msgs));
+      fail_unless_equals_string (gst_structure_get_string (s, "transfer"),
+          cases[i].transfer);
+    } else {
+      fail_unless (s == NULL);
+    }
+    hdr_teardown (h, bus, msgs);
+  }
+}
+
+GST_END_TEST;
+
+/* hlg-peak-luminance sets L_W: HLG 75 % is 203 cd/m^2 at 1000 cd/m^2 and
+ * 2000 * 0.265^1.326 = 344 cd/m^2 at 2000 (BT.2100 system gamma). */
+GST_START_TEST (test_flashdetect_hdr_hlg_peak_property)
+{
+  static const gdouble peaks[][2] = { { 1000.0, 203.0 }, { 2000.0, 343.6 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (peaks); i++) {
+    GstVideoInfo info;
+    GstBus *bus;
+    GstHarness *h = gst_harness_new ("flashdetect");
+    GstCaps *c = gst_caps_from_string ("video/x-raw, format=Y444_10LE, "
+                                       "width=64, height=48, framerate=25/1, "
+                                       "colorimetry=bt2100-hlg");
+    GList *msgs;
+    const GstStructure *s;
+    gdouble lum, peak;
+
+    g_object_set (h->element, "post-frames", TRUE, "hlg-peak-luminance",
+        peaks[i][0], NULL);
+    g_object_get (h->element, "hlg-peak-luminance", &peak, NULL);
+    fail_unless_equals_float (peak, peaks[i][0]);
+    fail_unless (gst_video_info_from_caps (&info, c));
+    bus = gst_bus_new ();
+    gst_element_set_bus (h->element, bus);
+    gst_harness_set_src_caps (h, c);
+    fail_unless_equals_int (gst_harness_push (h,
+                                deep_grey_buffer (&info, 0.75, 0)),
+        GST_FLOW_OK);
+    gst_buffer_unref (gst_harness_pull (h));
+    msgs = collect_messages (bus);
+    s = find_event (msgs, "frame", NULL);
+    fail_unless (s != NULL);
+    fail_unless (gst_structure_get_double (s, "luminance", &lum));
+    fail_unless (fabs (lum - peaks[i][1]) < 0.015 * peaks[i][1],
+        "HLG 75 %% at %.0f cd/m2: %.1f cd/m2, expected %.1f", peaks[i][0], lum,
+        peaks[i][1]);
+    hdr_teardown (h, bus, msgs);
+  }
+}
+
+GST_END_TEST;
+
+/* Untagged deep video is a warning, never a silent guess; tagged SDR and
+ * untagged 8-bit are not. */
+GST_START_TEST (test_flashdetect_hdr_untagged_warns)
+{
+  static const struct {
+    const gchar *caps;
+    guint warnings;
+  } cases[] = {
+    { "video/x-raw, format=I420_10LE, width=64, height=48, framerate=25/1", 1 },
+    { "video/x-raw, format=P012_LE, width=64, height=48, framerate=25/1", 1 },
+    /* what avdec_h265 gives for an HEVC stream that does not say */
+    { "video/x-raw, format=I420_10LE, width=64, height=48, framerate=25/1, "
+      "colorimetry=2:0:0:0",
+        1 },
+    /* SDR BT.2020 (transfer bt2020-10) is tagged */
+    { "video/x-raw, format=I420_10LE, width=64, height=48, framerate=25/1, "
+      "colorimetry=bt2020",
+        0 },
+    { "video/x-raw, format=I420_10LE, width=64, height=48, framerate=25/1, "
+      "colorimetry=bt709",
+        0 },
+    { "video/x-raw, format=I420, width=64, height=48, framerate=25/1", 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstVideoInfo info;
+    GstBus *bus;
+    GstHarness *h = hdr_harness (cases[i].caps, &info, &bus);
+    gchar *transfer = NULL;
+    GstMessage *msg;
+
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+    fail_unless_equals_int (msg != NULL, cases[i].warnings);
+    if (msg != NULL) {
+      GError *err = NULL;
+      gchar *debug = NULL;
+
+      gst_message_parse_warning (msg, &err, &debug);
+      fail_unless (strstr (err->message, "analysed as SDR") != NULL,
+          "warning: %s", err->message);
+      fail_unless (strstr (err->message, "bt2100-pq") != NULL);
+      g_error_free (err);
+      g_free (debug);
+      gst_message_unref (msg);
+    }
+    g_object_get (h->element, "transfer", &transfer, NULL);
+    fail_unless_equals_string (transfer, "sdr-srgb");
+    g_free (transfer);
+    hdr_teardown (h, bus, NULL);
+  }
+}
+
+GST_END_TEST;
+
+static TCase *
+hdr_tcase (void)
+{
+  TCase *tc = tcase_create ("hdr");
+
+  tcase_add_test (tc, test_flashdetect_hdr_formats_negotiate);
+  tcase_add_test (tc, test_flashdetect_hdr_absolute_rule);
+  tcase_add_test (tc, test_flashdetect_hdr_hlg_peak_property);
+  tcase_add_test (tc, test_flashdetect_hdr_untagged_warns);
+  return tc;
+}
 
 static Suite *
 flashdetect_suite (void)
@@ -432,6 +791,7 @@ flashdetect_suite (void)
   tcase_add_test (tc, test_flashdetect_formats_negotiate);
   tcase_add_test (tc, test_flashdetect_rejects_other_formats);
   tcase_add_test (tc, test_flashdetect_pattern_posts_incident);
+  suite_add_tcase (s, hdr_tcase ());
   return s;
 }
 

@@ -23,6 +23,8 @@
 
 #include "ws-metadata.h"
 #include "ws-rating-event.h"
+#include "ws-test-json.h"
+#include "ws-test-util.h"
 
 #define START "2026-07-01T20:59:50+01:00"
 #define BOUNDARY (10 * GST_SECOND)
@@ -53,13 +55,23 @@ new_gate (const gchar *first_property, ...)
   va_list args;
 
   fail_unless (gate != NULL);
-  g_object_set (gate, "policy", "uk-ofcom", "clock", 1 /* scheduled */,
-      "start-time", START, "slate-text", "", NULL);
+  g_object_set (gate, "policy", "uk-ofcom", "start-time", START, "slate-text",
+      "", NULL);
+  gst_util_set_object_arg (G_OBJECT (gate), "clock", "scheduled");
   if (first_property != NULL) {
     va_start (args, first_property);
     g_object_set_valist (G_OBJECT (gate), first_property, args);
     va_end (args);
   }
+  return gate;
+}
+
+/* @gate with its enum or flags property @name set by nick, as
+ * gst-launch-1.0 sets it */
+static GstElement *
+with_nick (GstElement *gate, const gchar *name, const gchar *nick)
+{
+  gst_util_set_object_arg (G_OBJECT (gate), name, nick);
   return gate;
 }
 
@@ -396,65 +408,21 @@ audio_caps (const gchar *format, gint rate, gint channels, const gchar *layout)
       format, rate, channels, layout);
 }
 
-static gchar *
-temp_path (const gchar *name)
-{
-  gchar *dir = g_dir_make_tmp ("ratinggate-XXXXXX", NULL);
-  gchar *path;
-
-  fail_unless (dir != NULL);
-  path = g_build_filename (dir, name, NULL);
-  g_free (dir);
-  return path;
-}
-
-static void
-remove_temp (gchar *path)
-{
-  gchar *dir = g_path_get_dirname (path);
-
-  g_unlink (path);
-  g_rmdir (dir);
-  g_free (dir);
-  g_free (path);
-}
+#define temp_path ws_test_temp_path
+#define remove_temp ws_test_remove_temp
 
 /* the lines of @path, each parsed as a JSON object */
 static GPtrArray *
 read_log (const gchar *path)
 {
-  GPtrArray *lines = g_ptr_array_new_with_free_func (g_object_unref);
-  gchar *text = NULL, **parts;
-  gsize len;
-  guint i;
+  gchar *problem = NULL;
+  GPtrArray *lines = ws_test_read_json_lines (path, &problem);
 
-  if (!g_file_get_contents (path, &text, &len, NULL))
-    return lines;
-  fail_unless (len == 0 || text[len - 1] == '\n', "last line incomplete");
-  parts = g_strsplit (text, "\n", -1);
-  for (i = 0; parts[i] != NULL; i++) {
-    JsonParser *p;
-    GError *err = NULL;
-
-    if (*parts[i] == '\0')
-      continue;
-    p = json_parser_new ();
-    fail_unless (json_parser_load_from_data (p, parts[i], -1, &err),
-        "line %u: %s", i + 1, err ? err->message : "");
-    fail_unless (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p)));
-    g_ptr_array_add (lines, p);
-  }
-  g_strfreev (parts);
-  g_free (text);
+  fail_unless (lines != NULL, "%s", problem);
   return lines;
 }
 
-static JsonObject *
-log_line (GPtrArray *lines, guint i)
-{
-  return json_node_get_object (
-      json_parser_get_root (g_ptr_array_index (lines, i)));
-}
+#define log_line ws_test_json_line
 
 /* ---- the boundary, video ----------------------------------------------- */
 
@@ -778,7 +746,8 @@ GST_START_TEST (test_ratinggate_unrated_action_allow)
   Gate g;
 
   fail_unless (gst_video_info_from_caps (&info, c));
-  gate_start (&g, new_gate ("unrated-action", 1 /* allow */, NULL), caps, NULL);
+  gate_start (&g, with_nick (new_gate (NULL), "unrated-action", "allow"), caps,
+      NULL);
   push_video_checked (g.h, &info, 0, 5, 0);
   msgs = pop_gate_messages (g.bus);
   fail_unless_equals_int (g_list_length (msgs), 1);
@@ -811,8 +780,8 @@ GST_START_TEST (test_ratinggate_drop_mode_sends_gaps)
 
   fail_unless (gst_video_info_from_caps (&info, c));
   gate_start (&g,
-      new_gate ("mode", 1 /* drop */, "start-time", "2026-07-01T20:59:58+01:00",
-          NULL),
+      with_nick (new_gate ("start-time", "2026-07-01T20:59:58+01:00", NULL),
+          "mode", "drop"),
       caps, "15");
   for (i = 0; i < 3 * VIDEO_FPS; i++) {
     GstBuffer *in = video_frame (&info, i);
@@ -897,7 +866,9 @@ GST_START_TEST (test_ratinggate_messages_and_as_run_log)
   fail_unless (strlen (gst_structure_get_string (s, "reason")) > 10);
   free_messages (msgs);
 
-  /* the line is in the file as soon as the decision is made */
+  /* the writer thread appends the line at once (no I/O in the streaming
+   * thread) */
+  fail_unless_equals_int (ws_test_wait_lines (log, 1), 1);
   lines = read_log (log);
   fail_unless_equals_int (lines->len, 1);
   o = log_line (lines, 0);
@@ -940,6 +911,9 @@ GST_START_TEST (test_ratinggate_messages_and_as_run_log)
   fail_unless_equals_string (gst_structure_get_string (s, "rule"),
       "uk-watershed");
   free_messages (msgs);
+  /* lines keep their order: a line for the frames without a change would
+   * have come before this one */
+  fail_unless_equals_int (ws_test_wait_lines (log, 2), 2);
   lines = read_log (log);
   fail_unless_equals_int (lines->len, 2);
   o = log_line (lines, 1);
@@ -964,6 +938,7 @@ GST_START_TEST (test_ratinggate_messages_and_as_run_log)
       "uk-any-time");
   fail_unless (!gst_structure_has_field (s, "next-change"));
   free_messages (msgs);
+  fail_unless_equals_int (ws_test_wait_lines (log, 3), 3);
   lines = read_log (log);
   fail_unless_equals_int (lines->len, 3);
   o = log_line (lines, 2);
@@ -1033,6 +1008,8 @@ GST_START_TEST (test_ratinggate_as_run_log_survives_kill)
       gst_harness_push (g.h, video_frame (&info, i));
       gst_buffer_unref (gst_harness_pull (g.h));
     }
+    /* the writer thread has appended both lines; no EOS, no stop */
+    ws_test_wait_lines (log, 2);
     kill (getpid (), SIGKILL);
     _exit (3);
   }
@@ -1133,7 +1110,8 @@ GST_START_TEST (test_ratinggate_reference_meta_clock)
   Gate g;
 
   fail_unless (gst_video_info_from_caps (&info, c));
-  gate_start (&g, new_gate ("clock", 2 /* reference-meta */, NULL), caps, "15");
+  gate_start (&g, with_nick (new_gate (NULL), "clock", "reference-meta"), caps,
+      "15");
   /* the from frame has no meta yet: closed */
   push_video_checked (g.h, &info, 0, 1, G_MAXUINT64);
   msgs = pop_gate_messages (g.bus);
@@ -1197,7 +1175,7 @@ GST_START_TEST (test_ratinggate_wall_clock)
   Gate g;
 
   fail_unless (gst_video_info_from_caps (&info, c));
-  gate_start (&g, new_gate ("clock", 0 /* wall */, NULL), caps, "R18");
+  gate_start (&g, with_nick (new_gate (NULL), "clock", "wall"), caps, "R18");
   push_video_checked (g.h, &info, 0, 3, G_MAXUINT64);
   msgs = pop_gate_messages (g.bus);
   fail_unless_equals_int (g_list_length (msgs), 1);
@@ -1337,6 +1315,48 @@ start_error (GstElement *gate)
   return text;
 }
 
+/* the domain and code of the error a failing start posts */
+static void
+start_error_is (GstElement *gate, GQuark domain, gint code)
+{
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GError *err = NULL;
+
+  gst_element_set_bus (gate, bus);
+  fail_unless_equals_int (gst_element_set_state (gate, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (g_error_matches (err, domain, code), "%s %d: %s",
+      g_quark_to_string (err->domain), err->code, err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_state (gate, GST_STATE_NULL);
+  gst_element_set_bus (gate, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (gate);
+}
+
+/* files are resources: a policy that does not exist, one that is not a
+ * policy, an as-run log that cannot be opened */
+GST_START_TEST (test_ratinggate_error_domains)
+{
+  gchar *bad = temp_path ("bad-policy.xml");
+
+  start_error_is (new_gate ("policy", "xx-nowhere", NULL), GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_NOT_FOUND);
+  fail_unless (g_file_set_contents (bad, "<notapolicy/>", -1, NULL));
+  start_error_is (new_gate ("policy", bad, NULL), GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_READ);
+  start_error_is (new_gate ("as-run-log", "/nonexistent/dir/log.jsonl", NULL),
+      GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_WRITE);
+  remove_temp (bad);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_ratinggate_errors_name_the_setting)
 {
   gchar *m;
@@ -1409,7 +1429,7 @@ GST_START_TEST (test_ratinggate_access_flags)
   gate_start (&g, gate, caps, "15");
   push_video_checked (g.h, &info, 0, 3, 0);
   /* the same without the PIN is blocked; the change applies live */
-  g_object_set (g.h->element, "access", 0, NULL);
+  gst_util_set_object_arg (G_OBJECT (g.h->element), "access", "");
   push_video_checked (g.h, &info, 3, 6, G_MAXUINT64);
   gate_stop (&g);
   gst_caps_unref (c);
@@ -1429,11 +1449,13 @@ file_size (const gchar *path)
   return (gsize) st.st_size;
 }
 
-/* the text of the first bus message of @type, or NULL */
+/* the text of the first bus message of @type, waiting up to @timeout for
+ * it (one posted by the as-run writer thread), or NULL */
 static gchar *
-pop_text (GstBus *bus, GstMessageType type, gchar **debug)
+wait_text (GstBus *bus, GstMessageType type, gchar **debug,
+    GstClockTime timeout)
 {
-  GstMessage *msg = gst_bus_pop_filtered (bus, type);
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, timeout, type);
   GError *err = NULL;
   gchar *text;
 
@@ -1447,6 +1469,13 @@ pop_text (GstBus *bus, GstMessageType type, gchar **debug)
   g_error_free (err);
   gst_message_unref (msg);
   return text;
+}
+
+/* the text of the first bus message of @type, or NULL */
+static gchar *
+pop_text (GstBus *bus, GstMessageType type, gchar **debug)
+{
+  return wait_text (bus, type, debug, 0);
 }
 
 /* The file system fills up mid-line, then frees: the short write is cut
@@ -1472,6 +1501,7 @@ GST_START_TEST (test_ratinggate_as_run_log_short_write)
   fail_unless (gst_video_info_from_caps (&info, c));
   gate_start (&g, new_gate ("as-run-log", log, NULL), caps, "15");
   push_video_checked (g.h, &info, 0, 1, BOUNDARY);
+  fail_unless_equals_int (ws_test_wait_lines (log, 1), 1);
   size = file_size (log);
   fail_unless (size > 100);
   fail_unless (g_file_get_contents (log, &before, NULL, NULL));
@@ -1483,10 +1513,10 @@ GST_START_TEST (test_ratinggate_as_run_log_short_write)
   lim.rlim_cur = size + 40;
   fail_unless (setrlimit (RLIMIT_FSIZE, &lim) == 0);
   push_video_checked (g.h, &info, 1, 10 * VIDEO_FPS + 1, BOUNDARY);
+  /* the writer thread meets the limit: its error, then space again */
+  text = wait_text (g.bus, GST_MESSAGE_ERROR, &debug, 30 * GST_SECOND);
   fail_unless (setrlimit (RLIMIT_FSIZE, &saved) == 0);
   signal (SIGXFSZ, old_handler);
-
-  text = pop_text (g.bus, GST_MESSAGE_ERROR, &debug);
   fail_unless (text != NULL, "no element error");
   fail_unless (strstr (text, log) && strstr (text, "File too large") &&
                    strstr (text, "last complete line"),
@@ -1508,6 +1538,7 @@ GST_START_TEST (test_ratinggate_as_run_log_short_write)
   fail_unless (gst_harness_push_event (g.h, rating_event ("bbfc", "12", "GB")));
   for (i = 10 * VIDEO_FPS + 1; i < 10 * VIDEO_FPS + 3; i++)
     push_video_checked (g.h, &info, i, i + 1, 0);
+  fail_unless_equals_int (ws_test_wait_lines (log, 2), 2);
   lines = read_log (log);
   fail_unless_equals_int (lines->len, 2);
   fail_if (json_object_get_boolean_member (log_line (lines, 0), "allowed"));
@@ -1548,6 +1579,7 @@ GST_START_TEST (test_ratinggate_as_run_log_torn_tail_cut)
   fail_unless (strstr (text, "incomplete line of 28 bytes") != NULL, "%s",
       text);
   g_free (text);
+  fail_unless_equals_int (ws_test_wait_lines (log, 2), 2);
   lines = read_log (log);
   fail_unless_equals_int (lines->len, 2);
   fail_unless_equals_string (json_object_get_string_member (log_line (lines, 0),
@@ -1653,6 +1685,448 @@ GST_START_TEST (test_ratinggate_slate_image_errors)
 
 GST_END_TEST;
 
+/* ---- operator control: monitor, override, allowed, next-change --------- */
+
+static void
+set_nick (GstElement *e, const gchar *property, const gchar *nick)
+{
+  gst_util_set_object_arg (G_OBJECT (e), property, nick);
+}
+
+static gchar *
+get_string (GstElement *e, const gchar *property)
+{
+  gchar *v = NULL;
+
+  g_object_get (e, property, &v, NULL);
+  return v;
+}
+
+static gboolean
+get_allowed (GstElement *e)
+{
+  gboolean v = TRUE;
+
+  g_object_get (e, "allowed", &v, NULL);
+  return v;
+}
+
+static void
+count_notify (GObject *obj, GParamSpec *pspec, gpointer data)
+{
+  (void) obj;
+  (void) pspec;
+  (*(guint *) data)++;
+}
+
+/* mode=monitor: the same decisions, messages and as-run lines as the
+ * blocking modes, but every frame passes untouched */
+GST_START_TEST (test_ratinggate_monitor_passes_video)
+{
+  gchar *caps = video_caps ("I420");
+  GstCaps *c = gst_caps_from_string (caps);
+  gchar *log = temp_path ("monitor.jsonl");
+  GstElement *gate = new_gate ("as-run-log", log, NULL);
+  GstVideoInfo info;
+  GPtrArray *lines;
+  GList *msgs;
+  const GstStructure *s;
+  JsonObject *o;
+  Gate g;
+
+  fail_unless (gst_video_info_from_caps (&info, c));
+  set_nick (gate, "mode", "monitor");
+  gate_start (&g, gate, caps, "15");
+
+  /* open = 0: every frame must come out as it went in, also before 21:00 */
+  push_video_checked (g.h, &info, 0, 10 * VIDEO_FPS + 2, 0);
+  msgs = pop_gate_messages (g.bus);
+  fail_unless_equals_int (g_list_length (msgs), 2);
+  s = gst_message_get_structure (msgs->data);
+  fail_if (get_bool (s, "allowed"));
+  fail_unless_equals_uint64 (get_u64 (s, "running-time"), 0);
+  fail_unless_equals_string (gst_structure_get_string (s, "kind"),
+      "outside-window");
+  fail_unless_equals_string (gst_structure_get_string (s, "rule"),
+      "uk-watershed");
+  fail_unless_equals_string (gst_structure_get_string (s, "mode"), "monitor");
+  fail_unless_equals_string (gst_structure_get_string (s, "next-change"),
+      "2026-07-01T21:00:00+01:00");
+  s = gst_message_get_structure (msgs->next->data);
+  fail_unless (get_bool (s, "allowed"));
+  fail_unless_equals_uint64 (get_u64 (s, "running-time"), BOUNDARY);
+  fail_unless_equals_string (gst_structure_get_string (s, "mode"), "monitor");
+  free_messages (msgs);
+  fail_unless (get_allowed (g.h->element));
+
+  gate_stop (&g);
+  /* stopped: the log is complete and durable without waiting */
+  lines = read_log (log);
+  fail_unless_equals_int (lines->len, 2);
+  o = log_line (lines, 0);
+  fail_if (json_object_get_boolean_member (o, "allowed"));
+  fail_unless_equals_string (json_object_get_string_member (o, "mode"),
+      "monitor");
+  fail_unless_equals_string (json_object_get_string_member (o, "kind"),
+      "outside-window");
+  o = log_line (lines, 1);
+  fail_unless (json_object_get_boolean_member (o, "allowed"));
+  fail_unless_equals_int64 (json_object_get_int_member (o, "running_time_ns"),
+      BOUNDARY);
+  g_ptr_array_unref (lines);
+
+  remove_temp (log);
+  gst_caps_unref (c);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* monitor on audio: the decision changes at the boundary sample inside a
+ * buffer, reported there, and no sample is silenced */
+GST_START_TEST (test_ratinggate_monitor_passes_audio)
+{
+  gchar *caps = audio_caps ("S16LE", 44100, 2, "interleaved");
+  GstCaps *c = gst_caps_from_string (caps);
+  GstElement *gate = new_gate (NULL);
+  GstAudioInfo info;
+  GList *msgs;
+  const GstStructure *s;
+  Gate g;
+
+  fail_unless (gst_audio_info_from_caps (&info, c));
+  set_nick (gate, "mode", "monitor");
+  gate_start (&g, gate, caps, "15");
+  /* 1024-frame buffers: 441000 is inside one; open = 0: nothing silent */
+  push_audio_checked (g.h, &info, 441000 + 4096, 1024, 0);
+  msgs = pop_gate_messages (g.bus);
+  fail_unless_equals_int (g_list_length (msgs), 2);
+  fail_if (get_bool (gst_message_get_structure (msgs->data), "allowed"));
+  s = gst_message_get_structure (msgs->next->data);
+  fail_unless (get_bool (s, "allowed"));
+  fail_unless_equals_uint64 (get_u64 (s, "running-time"), BOUNDARY);
+  fail_unless_equals_string (gst_structure_get_string (s, "mode"), "monitor");
+  free_messages (msgs);
+  gate_stop (&g);
+  gst_caps_unref (c);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* Switching a playing gate to monitor and back is reported and logged,
+ * and the frames follow the mode. */
+GST_START_TEST (test_ratinggate_mode_change_is_reported)
+{
+  gchar *caps = video_caps ("I420");
+  GstCaps *c = gst_caps_from_string (caps);
+  GstVideoInfo info;
+  GList *msgs;
+  Gate g;
+
+  fail_unless (gst_video_info_from_caps (&info, c));
+  gate_start (&g, new_gate (NULL), caps, "15");
+  push_video_checked (g.h, &info, 0, 2, BOUNDARY); /* slate */
+  set_nick (g.h->element, "mode", "monitor");
+  push_video_checked (g.h, &info, 2, 4, 0); /* passes */
+  set_nick (g.h->element, "mode", "slate");
+  push_video_checked (g.h, &info, 4, 6, BOUNDARY); /* slate again */
+  msgs = pop_gate_messages (g.bus);
+  fail_unless_equals_int (g_list_length (msgs), 3);
+  fail_unless_equals_string (
+      gst_structure_get_string (gst_message_get_structure (msgs->data), "mode"),
+      "slate");
+  fail_unless_equals_string (
+      gst_structure_get_string (gst_message_get_structure (
+                                    g_list_nth_data (msgs, 1)),
+          "mode"),
+      "monitor");
+  fail_unless_equals_uint64 (get_u64 (gst_message_get_structure (
+                                          g_list_nth_data (msgs, 1)),
+                                 "running-time"),
+      2 * GST_SECOND / VIDEO_FPS);
+  fail_unless_equals_string (
+      gst_structure_get_string (gst_message_get_structure (
+                                    g_list_nth_data (msgs, 2)),
+          "mode"),
+      "slate");
+  free_messages (msgs);
+  gate_stop (&g);
+  gst_caps_unref (c);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* An operator forces the gate open before 21:00, closed after it, then
+ * hands back to the policy: each is a message and an as-run line saying
+ * who, when and why. */
+GST_START_TEST (test_ratinggate_override_open_and_closed)
+{
+  gchar *caps = video_caps ("I420");
+  GstCaps *c = gst_caps_from_string (caps);
+  gchar *log = temp_path ("override.jsonl");
+  GstVideoInfo info;
+  GPtrArray *lines;
+  GList *msgs;
+  const GstStructure *s;
+  JsonObject *o;
+  gboolean ok = FALSE;
+  gchar *text, *next;
+  Gate g;
+
+  fail_unless (gst_video_info_from_caps (&info, c));
+  gate_start (&g, new_gate ("as-run-log", log, NULL), caps, "15");
+  push_video_checked (g.h, &info, 0, 1, BOUNDARY);
+  free_messages (pop_gate_messages (g.bus));
+
+  /* open needs who and why: refused, nothing changes */
+  g_signal_emit_by_name (g.h->element, "set-override", "open", "J. Smith", "",
+      &ok);
+  fail_if (ok);
+  g_signal_emit_by_name (g.h->element, "set-override", "ajar", "J. Smith",
+      "news", &ok);
+  fail_if (ok);
+  push_video_checked (g.h, &info, 1, 2, BOUNDARY); /* still the slate */
+  fail_unless (pop_gate_messages (g.bus) == NULL);
+
+  g_signal_emit_by_name (g.h->element, "set-override", "open", "J. Smith",
+      "Breaking news: \"live\" statement", &ok);
+  fail_unless (ok);
+  push_video_checked (g.h, &info, 2, 4, 0); /* passes at 20:59:50 */
+  msgs = pop_gate_messages (g.bus);
+  fail_unless_equals_int (g_list_length (msgs), 1);
+  s = gst_message_get_structure (msgs->data);
+  fail_unless (get_bool (s, "allowed"));
+  fail_unless_equals_uint64 (get_u64 (s, "running-time"),
+      2 * GST_SECOND / VIDEO_FPS);
+  fail_unless_equals_string (gst_structure_get_string (s, "kind"),
+      "override-open");
+  fail_unless_equals_string (gst_structure_get_string (s, "override"), "open");
+  fail_unless_equals_string (gst_structure_get_string (s, "operator"),
+      "J. Smith");
+  fail_unless_equals_string (gst_structure_get_string (s, "override-reason"),
+      "Breaking news: \"live\" statement");
+  fail_unless (
+      g_str_has_suffix (gst_structure_get_string (s, "override-set-at"), "Z"));
+  fail_unless (strstr (gst_structure_get_string (s, "reason"), "J. Smith"));
+  fail_if (gst_structure_has_field (s, "rule"));
+  fail_if (gst_structure_has_field (s, "next-change"));
+  free_messages (msgs);
+  fail_unless (get_allowed (g.h->element));
+  next = get_string (g.h->element, "next-change");
+  fail_unless (next == NULL, "next-change %s under an override", next);
+
+  /* closed after 21:00 (when the policy would allow), set by properties:
+   * who and why first */
+  g_object_set (g.h->element, "override-operator", "A. N. Other",
+      "override-reason", "viewer complaint", NULL);
+  set_nick (g.h->element, "override", "closed");
+  push_video_checked (g.h, &info, 10 * VIDEO_FPS, 10 * VIDEO_FPS + 2,
+      G_MAXUINT64);
+  msgs = pop_gate_messages (g.bus);
+  fail_unless_equals_int (g_list_length (msgs), 1);
+  s = gst_message_get_structure (msgs->data);
+  fail_if (get_bool (s, "allowed"));
+  fail_unless_equals_string (gst_structure_get_string (s, "kind"),
+      "override-closed");
+  fail_unless_equals_string (gst_structure_get_string (s, "operator"),
+      "A. N. Other");
+  fail_unless_equals_string (gst_structure_get_string (s, "override-reason"),
+      "viewer complaint");
+  free_messages (msgs);
+  fail_if (get_allowed (g.h->element));
+
+  /* back to the policy: allowed after 21:00 */
+  set_nick (g.h->element, "override", "none");
+  push_video_checked (g.h, &info, 10 * VIDEO_FPS + 2, 10 * VIDEO_FPS + 3, 0);
+  msgs = pop_gate_messages (g.bus);
+  fail_unless_equals_int (g_list_length (msgs), 1);
+  s = gst_message_get_structure (msgs->data);
+  fail_unless (get_bool (s, "allowed"));
+  fail_unless_equals_string (gst_structure_get_string (s, "kind"), "allowed");
+  fail_if (gst_structure_has_field (s, "override"));
+  free_messages (msgs);
+  next = get_string (g.h->element, "next-change");
+  fail_unless_equals_string (next, "2026-07-02T05:30:00+01:00");
+  g_free (next);
+
+  /* open without who and why, by property: a warning, not applied */
+  set_nick (g.h->element, "mode", "slate");
+  g_object_set (g.h->element, "override-operator", NULL, "override-reason",
+      NULL, NULL);
+  set_nick (g.h->element, "override", "open");
+  gst_harness_push_event (g.h, rating_event ("bbfc", "18", "GB"));
+  push_video_checked (g.h, &info, 10 * VIDEO_FPS + 3, 10 * VIDEO_FPS + 4, 0);
+  text = pop_text (g.bus, GST_MESSAGE_WARNING, NULL);
+  fail_unless (text != NULL && strstr (text, "override-reason"), "%s",
+      GST_STR_NULL (text));
+  g_free (text);
+  msgs = pop_gate_messages (g.bus);
+  fail_unless_equals_int (g_list_length (msgs), 1);
+  fail_unless_equals_string (
+      gst_structure_get_string (gst_message_get_structure (msgs->data),
+          "rating"),
+      "bbfc:18");
+  fail_unless_equals_string (
+      gst_structure_get_string (gst_message_get_structure (msgs->data), "kind"),
+      "allowed");
+  free_messages (msgs);
+
+  gate_stop (&g);
+  lines = read_log (log);
+  fail_unless_equals_int (lines->len, 5);
+  o = log_line (lines, 0);
+  fail_unless (json_object_get_null_member (o, "override"));
+  fail_unless (json_object_get_null_member (o, "operator"));
+  o = log_line (lines, 1);
+  fail_unless (json_object_get_boolean_member (o, "allowed"));
+  fail_unless_equals_string (json_object_get_string_member (o, "kind"),
+      "override-open");
+  fail_unless_equals_string (json_object_get_string_member (o, "override"),
+      "open");
+  fail_unless_equals_string (json_object_get_string_member (o, "operator"),
+      "J. Smith");
+  fail_unless_equals_string (json_object_get_string_member (o,
+                                 "override_reason"),
+      "Breaking news: \"live\" statement");
+  fail_unless (
+      g_str_has_suffix (json_object_get_string_member (o, "override_set_at"),
+          "Z"));
+  /* frame 2 at 25 fps: 80 ms after the start */
+  fail_unless_equals_string (json_object_get_string_member (o, "instant"),
+      "2026-07-01T20:59:50.080000+01:00");
+  fail_unless_equals_int64 (json_object_get_int_member (o, "running_time_ns"),
+      2 * GST_SECOND / VIDEO_FPS);
+  fail_unless_equals_string (json_object_get_string_member (o, "mode"),
+      "slate");
+  o = log_line (lines, 2);
+  fail_if (json_object_get_boolean_member (o, "allowed"));
+  fail_unless_equals_string (json_object_get_string_member (o, "override"),
+      "closed");
+  fail_unless_equals_string (json_object_get_string_member (o, "operator"),
+      "A. N. Other");
+  fail_unless_equals_string (json_object_get_string_member (o, "instant"),
+      "2026-07-01T21:00:00+01:00");
+  o = log_line (lines, 3);
+  fail_unless (json_object_get_boolean_member (o, "allowed"));
+  fail_unless (json_object_get_null_member (o, "override"));
+  fail_unless_equals_string (json_object_get_string_member (o, "kind"),
+      "allowed");
+  o = log_line (lines, 4);
+  fail_unless_equals_string (json_object_get_string_member (o, "rating"),
+      "bbfc:18");
+  fail_unless (json_object_get_null_member (o, "override"));
+  g_ptr_array_unref (lines);
+
+  remove_temp (log);
+  gst_caps_unref (c);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* allowed and next-change follow the decision in programme time
+ * (clock=scheduled), with one notify::allowed per change */
+GST_START_TEST (test_ratinggate_allowed_and_next_change)
+{
+  gchar *caps = video_caps ("I420");
+  GstCaps *c = gst_caps_from_string (caps);
+  GstElement *gate = new_gate (NULL);
+  GstVideoInfo info;
+  guint notified = 0;
+  gchar *next;
+  Gate g;
+
+  fail_unless (gst_video_info_from_caps (&info, c));
+  g_signal_connect (gate, "notify::allowed", G_CALLBACK (count_notify),
+      &notified);
+  fail_if (get_allowed (gate));
+  next = get_string (gate, "next-change");
+  fail_unless (next == NULL);
+  gate_start (&g, gst_object_ref (gate), caps, "15");
+
+  push_video_checked (g.h, &info, 0, 1, BOUNDARY);
+  fail_if (get_allowed (gate));
+  next = get_string (gate, "next-change");
+  fail_unless_equals_string (next, "2026-07-01T21:00:00+01:00");
+  g_free (next);
+  fail_unless_equals_int (notified, 0);
+
+  push_video_checked (g.h, &info, 1, 10 * VIDEO_FPS, BOUNDARY);
+  fail_if (get_allowed (gate));
+  fail_unless_equals_int (notified, 0);
+  push_video_checked (g.h, &info, 10 * VIDEO_FPS, 10 * VIDEO_FPS + 1, 0);
+  fail_unless (get_allowed (gate));
+  next = get_string (gate, "next-change");
+  fail_unless_equals_string (next, "2026-07-02T05:30:00+01:00");
+  g_free (next);
+  fail_unless_equals_int (notified, 1);
+
+  /* a rating that may run at any time: allowed stays, no next change */
+  gst_harness_push_event (g.h, rating_event ("bbfc", "PG", "GB"));
+  push_video_checked (g.h, &info, 10 * VIDEO_FPS + 1, 10 * VIDEO_FPS + 2, 0);
+  fail_unless (get_allowed (gate));
+  next = get_string (gate, "next-change");
+  fail_unless (next == NULL, "%s", next);
+  fail_unless_equals_int (notified, 1);
+
+  /* stopped: nothing passes */
+  gate_stop (&g);
+  fail_if (get_allowed (gate));
+  fail_unless_equals_int (notified, 2);
+  gst_object_unref (gate);
+  gst_caps_unref (c);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
+/* ... and with clock=reference-meta: unknown until the first timestamp */
+GST_START_TEST (test_ratinggate_allowed_reference_meta)
+{
+  gchar *caps = video_caps ("I420");
+  GstCaps *c = gst_caps_from_string (caps);
+  GstCaps *unix_caps = gst_caps_new_empty_simple ("timestamp/x-unix");
+  GstElement *gate = new_gate (NULL);
+  GstVideoInfo info;
+  GstBuffer *buf;
+  GDateTime *dt;
+  gchar *next;
+  Gate g;
+
+  fail_unless (gst_video_info_from_caps (&info, c));
+  set_nick (gate, "clock", "reference-meta");
+  gate_start (&g, gate, caps, "15");
+
+  gst_harness_push (g.h, video_frame (&info, 0));
+  gst_buffer_unref (gst_harness_pull (g.h));
+  fail_if (get_allowed (g.h->element));
+  next = get_string (g.h->element, "next-change");
+  fail_unless (next == NULL);
+
+  /* 21:00:05 BST */
+  dt = g_date_time_new_from_iso8601 ("2026-07-01T20:00:05Z", NULL);
+  buf = video_frame (&info, 1);
+  gst_buffer_add_reference_timestamp_meta (buf, unix_caps,
+      (GstClockTime) g_date_time_to_unix (dt) * GST_SECOND,
+      GST_CLOCK_TIME_NONE);
+  g_date_time_unref (dt);
+  gst_harness_push (g.h, buf);
+  gst_buffer_unref (gst_harness_pull (g.h));
+  fail_unless (get_allowed (g.h->element));
+  next = get_string (g.h->element, "next-change");
+  fail_unless_equals_string (next, "2026-07-02T05:30:00+01:00");
+  g_free (next);
+
+  gate_stop (&g);
+  gst_caps_unref (unix_caps);
+  gst_caps_unref (c);
+  g_free (caps);
+}
+
+GST_END_TEST;
+
 static Suite *
 ratinggate_suite (void)
 {
@@ -1662,6 +2136,7 @@ ratinggate_suite (void)
   TCase *log = tcase_create ("as-run-log");
   TCase *errors = tcase_create ("errors");
   TCase *hostile;
+  TCase *operator= tcase_create ("operator");
 
   /* generous: the machine may be shared; nothing here measures speed */
   tcase_set_timeout (core, 300);
@@ -1700,6 +2175,7 @@ ratinggate_suite (void)
 
   suite_add_tcase (s, errors);
   tcase_add_test (errors, test_ratinggate_errors_name_the_setting);
+  tcase_add_test (errors, test_ratinggate_error_domains);
 
   hostile = tcase_create ("hostile");
   tcase_set_timeout (hostile, 300);
@@ -1708,6 +2184,15 @@ ratinggate_suite (void)
   tcase_add_test (hostile, test_ratinggate_as_run_log_torn_tail_cut);
   tcase_add_test (hostile, test_ratinggate_unknown_territory_is_error);
   tcase_add_test (hostile, test_ratinggate_slate_image_errors);
+
+  tcase_set_timeout (operator, 300);
+  tcase_add_test (operator, test_ratinggate_monitor_passes_video);
+  tcase_add_test (operator, test_ratinggate_monitor_passes_audio);
+  tcase_add_test (operator, test_ratinggate_mode_change_is_reported);
+  tcase_add_test (operator, test_ratinggate_override_open_and_closed);
+  tcase_add_test (operator, test_ratinggate_allowed_and_next_change);
+  tcase_add_test (operator, test_ratinggate_allowed_reference_meta);
+  suite_add_tcase (s, operator);
   return s;
 }
 

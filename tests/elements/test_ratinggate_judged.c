@@ -11,6 +11,8 @@
 
 #include "ws-metadata.h"
 #include "ws-rating-event.h"
+#include "ws-test-json.h"
+#include "ws-test-util.h"
 
 #define CAPS "video/x-raw,format=I420,width=64,height=48,framerate=25/1"
 
@@ -47,31 +49,14 @@ push_frame (GstHarness *h, guint n)
 static GPtrArray *
 read_lines (const gchar *path)
 {
-  gchar *text = NULL;
-  gchar **lines;
-  GPtrArray *res = g_ptr_array_new_with_free_func (g_object_unref);
+  gchar *problem = NULL;
+  GPtrArray *lines = ws_test_read_json_lines (path, &problem);
 
-  fail_unless (g_file_get_contents (path, &text, NULL, NULL));
-  lines = g_strsplit (text, "\n", -1);
-  for (gchar **l = lines; *l; l++) {
-    JsonParser *p;
-    if (**l == '\0')
-      continue;
-    p = json_parser_new ();
-    fail_unless (json_parser_load_from_data (p, *l, -1, NULL), "%s", *l);
-    g_ptr_array_add (res, p);
-  }
-  g_strfreev (lines);
-  g_free (text);
-  return res;
+  fail_unless (lines != NULL, "%s", problem);
+  return lines;
 }
 
-static JsonObject *
-line (GPtrArray *lines, guint i)
-{
-  return json_node_get_object (
-      json_parser_get_root (g_ptr_array_index (lines, i)));
-}
+#define line ws_test_json_line
 
 GST_START_TEST (test_ratinggate_as_run_judged)
 {
@@ -83,9 +68,9 @@ GST_START_TEST (test_ratinggate_as_run_judged)
   JsonObject *o;
 
   fail_unless (gate != NULL && dir != NULL);
-  g_object_set (gate, "policy", "es-lgca", "clock", 1 /* scheduled */,
-      "start-time", "2026-07-01T10:00:00+02:00", "slate-text", "", "as-run-log",
-      log, NULL);
+  g_object_set (gate, "policy", "es-lgca", "start-time",
+      "2026-07-01T10:00:00+02:00", "slate-text", "", "as-run-log", log, NULL);
+  gst_util_set_object_arg (G_OBJECT (gate), "clock", "scheduled");
   h = gst_harness_new_with_element (gate, "sink", "src");
   gst_object_unref (gate);
   gst_harness_set_src_caps_str (h, CAPS);
@@ -94,6 +79,7 @@ GST_START_TEST (test_ratinggate_as_run_judged)
   fail_unless (gst_harness_push_event (h, rating_event ("bbfc", "15", NULL)));
   push_frame (h, 0);
 
+  fail_unless_equals_int (ws_test_wait_lines (log, 1), 1);
   lines = read_lines (log);
   fail_unless_equals_int (lines->len, 1);
   o = line (lines, 0);
@@ -113,6 +99,7 @@ GST_START_TEST (test_ratinggate_as_run_judged)
   /* the policy's own rating: judged as itself; 7 may run at any time */
   fail_unless (gst_harness_push_event (h, rating_event ("icaa", "7", "ES")));
   push_frame (h, 1);
+  fail_unless_equals_int (ws_test_wait_lines (log, 2), 2);
   lines = read_lines (log);
   fail_unless_equals_int (lines->len, 2);
   o = line (lines, 1);

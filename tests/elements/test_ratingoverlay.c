@@ -329,7 +329,8 @@ GST_START_TEST (test_ratingoverlay_corners)
   l = get_layout (h);
   layout_rect (l, "badge", &tl);
   gst_structure_free (l);
-  g_object_set (overlay_of (h), "position", 3 /* bottom-right */, NULL);
+  gst_util_set_object_arg (G_OBJECT (overlay_of (h)), "position",
+      "bottom-right");
   gst_buffer_unref (push_frame (h, &info, GST_SECOND / 25));
   l = get_layout (h);
   layout_rect (l, "badge", &br);
@@ -782,6 +783,47 @@ GST_START_TEST (test_ratingoverlay_blend_path)
   gst_caps_unref (caps);
   gst_buffer_unref (out);
   gst_buffer_unref (in);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* Downstream starts taking the composition meta after a RECONFIGURE (a
+ * compositor linked in while playing): the next frame gets the meta and
+ * untouched pixels instead of blended ones. */
+GST_START_TEST (test_ratingoverlay_reconfigure_to_meta)
+{
+  GstHarness *h = gst_harness_new_parse ("ratingoverlay rating=bbfc:15 "
+                                         "mode=persistent fade=0");
+  GstVideoInfo info;
+  GstBuffer *out;
+
+  info_for (&info, GST_VIDEO_FORMAT_I420, W, H, 1, 1);
+  gst_harness_set_src_caps (h, gst_video_info_to_caps (&info));
+  fail_unless_equals_int (gst_harness_push (h, frame_new (&info, BG, 0)),
+      GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  fail_unless (gst_buffer_get_video_overlay_composition_meta (out) == NULL);
+  fail_unless (count_changed (&info, out, 8) > 200);
+  gst_buffer_unref (out);
+
+  /* no RECONFIGURE yet: still blended */
+  gst_harness_add_propose_allocation_meta (h,
+      GST_VIDEO_OVERLAY_COMPOSITION_META_API_TYPE, NULL);
+  fail_unless_equals_int (gst_harness_push (h, frame_new (&info, BG, 1)),
+      GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  fail_unless (gst_buffer_get_video_overlay_composition_meta (out) == NULL);
+  gst_buffer_unref (out);
+
+  fail_unless (
+      gst_harness_push_upstream_event (h, gst_event_new_reconfigure ()));
+  fail_unless_equals_int (gst_harness_push (h, frame_new (&info, BG, 2)),
+      GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  fail_unless (gst_buffer_get_video_overlay_composition_meta (out) != NULL);
+  fail_unless_equals_int (count_changed (&info, out, 8), 0);
+  gst_buffer_unref (out);
   gst_harness_teardown (h);
 }
 
@@ -1253,6 +1295,7 @@ ratingoverlay_suite (void)
   tcase_add_test (timing, test_ratingoverlay_auto_rules);
   tcase_add_test (paths, test_ratingoverlay_meta_path);
   tcase_add_test (paths, test_ratingoverlay_blend_path);
+  tcase_add_test (paths, test_ratingoverlay_reconfigure_to_meta);
   tcase_add_test (paths, test_ratingoverlay_formats);
   tcase_add_test (style, test_ratingoverlay_reference_badges);
   tcase_add_test (style, test_ratingoverlay_reference_pictograms);

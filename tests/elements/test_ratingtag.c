@@ -570,13 +570,18 @@ GST_END_TEST;
 
 GST_START_TEST (test_ratingtag_prefer_stream)
 {
-  Fixture f = fixture_new ("metadata", SIDECAR, "prefer", 1, NULL);
+  Fixture f = fixture_new ("metadata", SIDECAR, NULL);
   char *warnings, *source = NULL, *nick = NULL;
   GstStructure *s;
   GParamSpec *ps;
   GEnumValue *ev;
   WsRating *r;
+  int prefer = -1;
 
+  /* set by nick, as gst-launch-1.0 does */
+  gst_util_set_object_arg (G_OBJECT (f.h->element), "prefer", "stream");
+  g_object_get (f.h->element, "prefer", &prefer, NULL);
+  fail_unless_equals_int (prefer, 1);
   /* the enum's nicks are the documented values */
   ps = g_object_class_find_property (G_OBJECT_GET_CLASS (f.h->element),
       "prefer");
@@ -607,6 +612,208 @@ GST_START_TEST (test_ratingtag_prefer_stream)
 
 GST_END_TEST;
 
+/* ---- what the metadata lacks ---------------------------------------------- */
+
+/* The warnings not yet taken that contain @needle, joined by "\n". */
+static char *
+warnings_with (Fixture *f, const char *needle)
+{
+  char *all = pop_warnings (f);
+  char **lines = g_strsplit (all, "\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (char **l = lines; *l != NULL; l++)
+    if (strstr (*l, needle) != NULL)
+      g_string_append_printf (out, "%s\n", *l);
+  g_strfreev (lines);
+  g_free (all);
+  return g_string_free (out, FALSE);
+}
+
+GST_START_TEST (test_ratingtag_warns_territory_missing)
+{
+  char *dir = g_dir_make_tmp ("ws-ratingtag-XXXXXX", NULL);
+  char *path = g_build_filename (dir, "night-crossing.xml", NULL);
+  Fixture f;
+  char *w, *expect;
+  guint n;
+
+  fail_unless (g_file_set_contents (path, SIDECAR, -1, NULL));
+  f = fixture_new ("location", path, "territory", "US", NULL);
+  push_at (&f, 0);
+  fail_unless (pull_rating (&f, NULL, &n, NULL) == NULL);
+  fail_unless_equals_int (n, 0);
+  /* the file, the territory asked for, and those the file has */
+  expect = g_strdup_printf ("%s has no rating for territory US; it has "
+                            "ratings for GB, DE, FR\n",
+      path);
+  w = warnings_with (&f, "has no rating");
+  fail_unless_equals_string (w, expect);
+  g_free (w);
+  g_free (expect);
+
+  /* said once, not at every buffer */
+  push_at (&f, SECOND / 2);
+  w = pop_warnings (&f);
+  fail_unless_equals_string (w, "");
+  g_free (w);
+
+  /* another territory the file lacks: said for it too (alpha-3 asked) */
+  g_object_set (f.h->element, "territory", "JPN", NULL);
+  push_at (&f, SECOND);
+  w = warnings_with (&f, "has no rating");
+  fail_unless (strstr (w, "has no rating for territory JP; it has ratings "
+                          "for GB, DE, FR") != NULL,
+      "%s", w);
+  g_free (w);
+
+  /* one it has: nothing missing, the rating goes out */
+  g_object_set (f.h->element, "territory", "DE", NULL);
+  push_at (&f, 3 * SECOND / 2);
+  w = pop_warnings (&f);
+  fail_unless_equals_string (w, "");
+  g_free (w);
+  fixture_free (&f);
+
+  /* not a territory code at all */
+  f = fixture_new ("metadata", SIDECAR, "territory", "XQ", NULL);
+  push_at (&f, 0);
+  w = warnings_with (&f, "territory \"XQ\"");
+  fail_unless_equals_string (w,
+      "territory \"XQ\" is not an ISO 3166-1 country code (GB, DEU, 250): no "
+      "rating of metadata property applies\n");
+  g_free (w);
+  fixture_free (&f);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_ratingtag_warns_unknown_system)
+{
+  Fixture f = fixture_new ("metadata", SIDECAR, "territory", "GB", "system",
+      "nosuch", NULL);
+  WsRating *r;
+  char *w;
+
+  push_at (&f, 0);
+  /* no preference: the territory's rating still goes out */
+  r = pull_rating (&f, NULL, NULL, NULL);
+  assert_rating (r, "bbfc", "15", 15);
+  ws_rating_free (r);
+  w = warnings_with (&f, "nosuch");
+  fail_unless (g_str_has_prefix (w, "system \"nosuch\" is not a known rating "
+                                    "system (known: acb, "),
+      "%s", w);
+  fail_unless (strstr (w, "bbfc") != NULL && strstr (w, "fsk") != NULL);
+  fail_unless (g_str_has_suffix (w,
+                   "); no preference is applied to metadata property\n"),
+      "%s", w);
+  g_free (w);
+  fixture_free (&f);
+
+  /* a known system the file has no rating in for the territory */
+  f = fixture_new ("metadata", SIDECAR, "territory", "GB", "system", "fsk",
+      NULL);
+  push_at (&f, 0);
+  r = pull_rating (&f, NULL, NULL, NULL);
+  assert_rating (r, "bbfc", "15", 15);
+  ws_rating_free (r);
+  w = warnings_with (&f, "has no fsk rating");
+  fail_unless_equals_string (w,
+      "metadata property has no fsk rating for GB; using bbfc:15\n");
+  g_free (w);
+  fixture_free (&f);
+}
+
+GST_END_TEST;
+
+/* An IMF CPL (read leniently) with an unknown code for the US and an
+ * unknown agency for GB. */
+static const char *CPL_UNKNOWN =
+    "<CompositionPlaylist "
+    "xmlns=\"http://www.smpte-ra.org/schemas/2067-3/2016\">\n"
+    "<Id>urn:uuid:b</Id>\n"
+    "<LocaleList><Locale>\n"
+    "<RegionList><Region>US</Region></RegionList>\n"
+    "<ContentMaturityRatingList>\n"
+    "<ContentMaturityRating><Agency>http://www.movielabs.com/md/ratings/US/"
+    "MPAA/2</Agency><Rating>XYZ</Rating></ContentMaturityRating>\n"
+    "</ContentMaturityRatingList></Locale>\n"
+    "<Locale><RegionList><Region>GB</Region></RegionList>\n"
+    "<ContentMaturityRatingList>\n"
+    "<ContentMaturityRating><Agency>http://example.com/ratings/QQ</Agency>"
+    "<Rating>15</Rating></ContentMaturityRating>\n"
+    "</ContentMaturityRatingList></Locale>\n"
+    "</LocaleList></CompositionPlaylist>\n";
+
+GST_START_TEST (test_ratingtag_warns_unknown_code)
+{
+  Fixture f = fixture_new ("metadata", CPL_UNKNOWN, "territory", "US", NULL);
+  WsRating *r;
+  char *w;
+
+  push_at (&f, 0);
+  /* unrated goes out (the gate fails closed on it) */
+  r = pull_rating (&f, NULL, NULL, NULL);
+  fail_unless (r != NULL);
+  fail_unless (r->system == NULL);
+  fail_unless_equals_int (r->minimum_age, -1);
+  ws_rating_free (r);
+  w = warnings_with (&f, "the rating for US");
+  fail_unless_equals_string (w,
+      "metadata property:6: the rating for US has the code \"XYZ\", which is "
+      "not one of mpa (G, PG, PG-13, R, NC-17, NR): treated as unrated (fail "
+      "closed)\n");
+  g_free (w);
+  fixture_free (&f);
+
+  f = fixture_new ("metadata", CPL_UNKNOWN, "territory", "GB", NULL);
+  push_at (&f, 0);
+  w = warnings_with (&f, "the rating for GB");
+  fail_unless (g_str_has_prefix (w, "metadata property:10: the rating for GB "
+                                    "names the rating system "
+                                    "\"http://example.com/ratings/QQ\", which "
+                                    "is not known (known: acb, "),
+      "%s", w);
+  fail_unless (g_str_has_suffix (w, "): treated as unrated (fail closed)\n"),
+      "%s", w);
+  g_free (w);
+  fixture_free (&f);
+}
+
+GST_END_TEST;
+
+/* Two stream ratings of one age in two systems: the system property picks
+ * (the branch of the one pick rule for ratings carried in the stream). */
+GST_START_TEST (test_ratingtag_stream_preferred_system)
+{
+  const char *systems[] = { "fvc", "bbfc" };
+  const char *codes[] = { "fifteen", "15" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (systems); i++) {
+    Fixture f = fixture_new ("territory", "GB", "system", systems[i], NULL);
+    char *source = NULL;
+    WsRating *r;
+
+    fail_unless (gst_harness_push_event (f.h,
+        gst_event_new_tag (extended_comments ("LAW_RATING=bbfc:15",
+            "LAW_RATING=fvc:fifteen", NULL))));
+    push_at (&f, 0);
+    r = pull_rating (&f, &source, NULL, NULL);
+    assert_rating (r, systems[i], codes[i], 15);
+    fail_unless_equals_string (source, "matroska");
+    ws_rating_free (r);
+    g_free (source);
+    fixture_free (&f);
+  }
+}
+
+GST_END_TEST;
+
 /* ---- files made by the tests ---------------------------------------------- */
 
 typedef struct {
@@ -627,9 +834,18 @@ collect_events (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+static void
+count_sync_message (GstBus *bus, GstMessage *message, gpointer data)
+{
+  (void) bus;
+  (void) message;
+  g_atomic_int_inc ((gint *) data);
+}
+
 static RunResult
 run_pipeline (const char *description)
 {
+  gint sync_messages = 0;
   GError *error = NULL;
   GstElement *pipeline = gst_parse_launch (description, &error);
   GstElement *sink;
@@ -653,6 +869,10 @@ run_pipeline (const char *description)
   gst_object_unref (sink);
 
   bus = gst_element_get_bus (pipeline);
+  /* never enabled here: "sync-message" is emitted only if an element turns
+   * sync emission on for the application's bus, which ratingtag must not */
+  g_signal_connect (bus, "sync-message", G_CALLBACK (count_sync_message),
+      &sync_messages);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   while (!done) {
     GstMessage *m = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
@@ -686,6 +906,9 @@ run_pipeline (const char *description)
     gst_message_unref (m);
   }
   gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_signal_handlers_disconnect_by_func (bus, count_sync_message,
+      &sync_messages);
+  fail_unless_equals_int (g_atomic_int_get (&sync_messages), 0);
   gst_object_unref (bus);
   gst_object_unref (pipeline);
   res.warnings = g_string_free (warnings, FALSE);
@@ -1048,6 +1271,7 @@ make_ts_with_eit (const char *path)
 
 GST_START_TEST (test_ratingtag_mpegts_eit_parental_rating)
 {
+  static const char *const demuxers[] = { "tsparse ! tsdemux", "tsdemux" };
   char *path = g_build_filename (tmp_dir, "eit.ts", NULL);
   char *desc;
   const GstStructure *s;
@@ -1057,24 +1281,30 @@ GST_START_TEST (test_ratingtag_mpegts_eit_parental_rating)
 
   make_ts_with_eit (path);
 
-  /* GB: raw 0x0C is dvb:15 */
-  desc = g_strdup_printf ("filesrc location=\"%s\" ! tsparse ! tsdemux ! "
-                          "ratingtag territory=GB ! fakesink name=sink",
-      path);
-  res = run_pipeline (desc);
-  g_free (desc);
-  fail_unless (res.error == NULL, "%s", res.error);
-  fail_unless (res.messages->len >= 1, "no ratingtag message from the EIT");
-  s = g_ptr_array_index (res.messages, res.messages->len - 1);
-  fail_unless_equals_string (gst_structure_get_string (s, "source"), "dvb-eit");
-  fail_unless_equals_string (gst_structure_get_string (s, "rating"), "dvb:15");
-  fail_unless_equals_string (gst_structure_get_string (s, "territory"), "GB");
-  fail_unless (gst_structure_get_int (s, "minimum-age", &age));
-  fail_unless_equals_int (age, 15);
-  fail_unless (res.events->len >= 1);
-  r = g_ptr_array_index (res.events, res.events->len - 1);
-  assert_rating (r, "dvb", "15", 15);
-  run_result_clear (&res);
+  /* GB: raw 0x0C is dvb:15. The EIT is read from the packets entering
+   * tsdemux, so tsparse before it is not needed; the application's bus is
+   * left alone (run_pipeline checks that no sync message was emitted) */
+  for (guint i = 0; i < G_N_ELEMENTS (demuxers); i++) {
+    desc = g_strdup_printf ("filesrc location=\"%s\" ! %s ! "
+                            "ratingtag territory=GB ! fakesink name=sink",
+        path, demuxers[i]);
+    res = run_pipeline (desc);
+    fail_unless (res.error == NULL, "%s: %s", desc, res.error);
+    fail_unless (res.messages->len >= 1, "%s: no ratingtag message", desc);
+    g_free (desc);
+    s = g_ptr_array_index (res.messages, res.messages->len - 1);
+    fail_unless_equals_string (gst_structure_get_string (s, "source"),
+        "dvb-eit");
+    fail_unless_equals_string (gst_structure_get_string (s, "rating"),
+        "dvb:15");
+    fail_unless_equals_string (gst_structure_get_string (s, "territory"), "GB");
+    fail_unless (gst_structure_get_int (s, "minimum-age", &age));
+    fail_unless_equals_int (age, 15);
+    fail_unless (res.events->len >= 1);
+    r = g_ptr_array_index (res.events, res.events->len - 1);
+    assert_rating (r, "dvb", "15", 15);
+    run_result_clear (&res);
+  }
 
   /* DE: raw 0x00 is "undefined": unrated, with a warning, never age 3 */
   desc = g_strdup_printf ("filesrc location=\"%s\" ! tsparse ! tsdemux ! "
@@ -1288,6 +1518,9 @@ ratingtag_suite (void)
   tcase_add_test (tc, test_ratingtag_metadata_event_tags_message);
   tcase_add_test (tc, test_ratingtag_territory_and_system);
   tcase_add_test (tc, test_ratingtag_no_rating_sends_nothing);
+  tcase_add_test (tc, test_ratingtag_warns_territory_missing);
+  tcase_add_test (tc, test_ratingtag_warns_unknown_system);
+  tcase_add_test (tc, test_ratingtag_warns_unknown_code);
 
   tc = tcase_create ("programmes");
   suite_add_tcase (s, tc);
@@ -1303,6 +1536,7 @@ ratingtag_suite (void)
   tcase_add_test (tc, test_ratingtag_itunextc_tags_conflict);
   tcase_add_test (tc, test_ratingtag_prefer_metadata_disagreement);
   tcase_add_test (tc, test_ratingtag_prefer_stream);
+  tcase_add_test (tc, test_ratingtag_stream_preferred_system);
 
   tc = tcase_create ("files");
   tcase_set_timeout (tc, 120);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ws-flash.h"
+#include "ws-test-video.h"
 
 #define W 320
 #define H 180
@@ -80,25 +81,6 @@ look_pixel (const Look *look, int x, int y, double rgb[3])
   memcpy (rgb, c, 3 * sizeof (double));
 }
 
-static unsigned
-quant (double v, int bits, int range, int chroma)
-{
-  double k = (double) (1 << (bits - 8));
-  double maxv = (double) ((1 << bits) - 1);
-  double q;
-  if (chroma)
-    q = range == WS_FLASH_RANGE_LIMITED ? (128.0 + 224.0 * v) * k :
-                                          128.0 * k + v * maxv;
-  else
-    q = range == WS_FLASH_RANGE_LIMITED ? (16.0 + 219.0 * v) * k : v * maxv;
-  q = floor (q + 0.5);
-  if (q < 0)
-    q = 0;
-  if (q > maxv)
-    q = maxv;
-  return (unsigned) q;
-}
-
 static void
 to_ycbcr (const Config *cfg, const double rgb[3], unsigned out[3])
 {
@@ -106,9 +88,11 @@ to_ycbcr (const Config *cfg, const double rgb[3], unsigned out[3])
   double kr = cfg->matrix == WS_FLASH_MATRIX_BT601 ? 0.299 : 0.2126;
   double kb = cfg->matrix == WS_FLASH_MATRIX_BT601 ? 0.114 : 0.0722;
   double y = kr * rgb[0] + (1.0 - kr - kb) * rgb[1] + kb * rgb[2];
-  out[0] = quant (y, bits, cfg->range, 0);
-  out[1] = quant ((rgb[2] - y) / (2.0 * (1.0 - kb)), bits, cfg->range, 1);
-  out[2] = quant ((rgb[0] - y) / (2.0 * (1.0 - kr)), bits, cfg->range, 1);
+  out[0] = ws_test_quant (y, bits, cfg->range == WS_FLASH_RANGE_FULL, 0);
+  out[1] = ws_test_quant ((rgb[2] - y) / (2.0 * (1.0 - kb)), bits,
+      cfg->range == WS_FLASH_RANGE_FULL, 1);
+  out[2] = ws_test_quant ((rgb[0] - y) / (2.0 * (1.0 - kr)), bits,
+      cfg->range == WS_FLASH_RANGE_FULL, 1);
 }
 
 static void
@@ -186,8 +170,8 @@ render (const Config *cfg, const Look *look, Image *img)
         int px = cfg->format == WS_FLASH_FORMAT_RGB ? 3 : 4;
         int bgr = cfg->format == WS_FLASH_FORMAT_BGRX;
         for (int c = 0; c < 3; c++)
-          row0[x * px + (bgr ? 2 - c : c)] = (uint8_t) quant (rgb[c], 8,
-              cfg->range, 0);
+          row0[x * px + (bgr ? 2 - c : c)] = (uint8_t) ws_test_quant (rgb[c], 8,
+              cfg->range == WS_FLASH_RANGE_FULL, 0);
         continue;
       }
       to_ycbcr (cfg, rgb, yuv);

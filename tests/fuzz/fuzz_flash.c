@@ -34,6 +34,10 @@ geometry (WsFlashFormat f, Geometry *g)
   static const Geometry yuv420_10 = { 3, { 2, 2, 2 }, { 1, 2, 2 },
     { 1, 2, 2 } };
   static const Geometry p010 = { 2, { 2, 4 }, { 1, 2 }, { 1, 2 } };
+  static const Geometry yuv422_16 = { 3, { 2, 2, 2 }, { 1, 2, 2 },
+    { 1, 1, 1 } };
+  static const Geometry yuv444_16 = { 3, { 2, 2, 2 }, { 1, 1, 1 },
+    { 1, 1, 1 } };
   static const Geometry rgb24 = { 1, { 3 }, { 1 }, { 1 } };
   static const Geometry rgb32 = { 1, { 4 }, { 1 }, { 1 } };
 
@@ -57,10 +61,20 @@ geometry (WsFlashFormat f, Geometry *g)
       *g = packed422;
       return 1;
     case WS_FLASH_FORMAT_I420_10LE:
+    case WS_FLASH_FORMAT_I420_12LE:
       *g = yuv420_10;
       return 1;
     case WS_FLASH_FORMAT_P010:
+    case WS_FLASH_FORMAT_P012:
       *g = p010;
+      return 1;
+    case WS_FLASH_FORMAT_I422_10LE:
+    case WS_FLASH_FORMAT_I422_12LE:
+      *g = yuv422_16;
+      return 1;
+    case WS_FLASH_FORMAT_Y444_10LE:
+    case WS_FLASH_FORMAT_Y444_12LE:
+      *g = yuv444_16;
       return 1;
     case WS_FLASH_FORMAT_RGB:
     case WS_FLASH_FORMAT_BGR:
@@ -107,9 +121,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   params.pattern = !(data[11] & 2);
   params.pattern_step = (data[11] >> 2) % 9;      /* 0 = auto */
   params.pattern_min_pairs = 2 + (data[11] >> 5); /* 2..9 */
+  /* transfer (4: out of range), primaries (2: out of range), HLG peak
+   * (below 100: out of range) */
+  params.eotf = (WsFlashEotf) ((data[11] >> 1) % 5);
+  params.primaries = (WsFlashPrimaries) ((data[11] >> 4) % 3);
+  params.hlg_peak_cd_m2 = 50.0 + (double) (data[11] >> 6) * 1000.0;
 
   if (ws_flash_new (&flash, width, height, (WsFlashFormat) format,
-          (WsFlashRange) (data[5] % 3), (WsFlashMatrix) (data[6] % 3),
+          (WsFlashRange) (data[5] % 3), (WsFlashMatrix) (data[6] % 4),
           &params) != WS_RESULT_OK)
     return 0;
   /* Accepted, so the format is known and the dimensions sane; large

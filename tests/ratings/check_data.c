@@ -26,12 +26,26 @@ START_TEST (test_data_dirs_order)
   ck_assert (g_file_test (expect, G_FILE_TEST_IS_DIR));
   g_free (expect);
 
-  /* Empty means unset. */
-  g_setenv ("WATERSHED_DATADIR", "", TRUE);
-  dirs = ws_data_dirs ("systems");
-  for (guint i = 0; i < dirs->len; i++)
-    ck_assert (!g_str_has_prefix (g_ptr_array_index (dirs, i), "/systems"));
-  g_ptr_array_unref (dirs);
+  /* Empty means unset: the same folders as with no variable, and none
+   * built from the empty string ("systems", relative to the working
+   * folder). */
+  {
+    GPtrArray *unset;
+
+    g_unsetenv ("WATERSHED_DATADIR");
+    unset = ws_data_dirs ("systems");
+    g_setenv ("WATERSHED_DATADIR", "", TRUE);
+    dirs = ws_data_dirs ("systems");
+    ck_assert_uint_ge (unset->len, 1);
+    ck_assert_uint_eq (dirs->len, unset->len);
+    for (guint i = 0; i < dirs->len; i++) {
+      ck_assert_str_eq (g_ptr_array_index (dirs, i),
+          g_ptr_array_index (unset, i));
+      ck_assert (g_path_is_absolute (g_ptr_array_index (dirs, i)));
+    }
+    g_ptr_array_unref (unset);
+    g_ptr_array_unref (dirs);
+  }
 }
 END_TEST
 

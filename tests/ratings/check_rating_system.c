@@ -1110,6 +1110,25 @@ static const LoaderErrorRow loader_errors[] = {
       WS_ERROR_INVALID, "the attribute system is missing" },
   { "source-none.xml", HEAD "  <source/>\n" RATING_A TAIL, WS_ERROR_INVALID,
       "the attribute href is missing" },
+  /* issue 14: the badge styling the files give */
+  { "caption-style.xml",
+      HEAD "  <badge caption='X' caption-style='tiny'/>\n" RATING_A TAIL,
+      WS_ERROR_INVALID,
+      "caption-style.xml:5: <badge>: unknown caption-style \"tiny\"" },
+  { "caption-long.xml",
+      HEAD "  <badge caption='ABCDEFGHIJKLMNOPQ'/>\n" RATING_A TAIL,
+      WS_ERROR_INVALID, "write at most 16 characters on one line" },
+  { "caption-newline.xml",
+      HEAD "  <rating code='A' ordinal='0' kind='advisory' minimum-age='0' "
+           "label='All'>\n    <badge caption='A&#10;B'/>\n  </rating>\n" TAIL,
+      WS_ERROR_INVALID, "caption-newline.xml:6: <badge>: caption=" },
+  { "max-pictograms-range.xml",
+      HEAD "  <badge max-pictograms='9'/>\n" RATING_A TAIL, WS_ERROR_INVALID,
+      "max-pictograms=\"9\": write a number from 0 to 8" },
+  { "max-pictograms-rating.xml",
+      HEAD "  <rating code='A' ordinal='0' kind='advisory' minimum-age='0' "
+           "label='All'>\n    <badge max-pictograms='2'/>\n  </rating>\n" TAIL,
+      WS_ERROR_INVALID, "max-pictograms belongs on the system's <badge>" },
 };
 
 /* The regulatory classes in the shipped data (issue #10): the
@@ -1228,6 +1247,65 @@ START_TEST (test_rating_system_loader_errors)
                         ws_rating_registry_resolve (reg, DVB_CS, "19.1.5")),
       "bbfc:15");
   ws_rating_registry_free (reg);
+}
+END_TEST
+
+/* The badge styling of a file (issue 14): a rating inherits its system's
+ * caption and may restyle or replace it; max-pictograms is the system's,
+ * 5 when absent; the shipped files give FSK's caption and Kijkwijzer's
+ * limit. */
+START_TEST (test_rating_system_badge_styling)
+{
+  static const char doc[] = HEAD
+      "  <badge caption='ZZ' max-pictograms='0'/>\n" RATING_A
+      "  <rating code='B' ordinal='1' kind='restricted' minimum-age='13' "
+      "label='B'>\n    <badge caption-style='line'/>\n  </rating>\n"
+      "  <rating code='C-18' ordinal='2' kind='restricted' minimum-age='18' "
+      "label='C'>\n    <badge caption='C' caption-style='line' text='18'/>\n"
+      "  </rating>\n" TAIL;
+  static const char plain[] = "<?xml version='1.0'?>\n"
+                              "<rating-system "
+                              "xmlns='urn:watershed:rating-system:1' "
+                              "id='plain' territory='ZZ'>\n"
+                              "  <name>Plain</name>\n"
+                              "  <authority>Nobody</authority>\n" RATING_A TAIL;
+  WsRatingRegistry *reg = ws_rating_registry_new_empty ();
+  const WsRatingSystem *sys;
+  const WsBadgeHints *b;
+  GError *error = NULL;
+
+  ck_assert_msg (ws_rating_registry_add_memory (reg, doc, strlen (doc),
+                     "styled.xml", &error),
+      "%s", error ? error->message : "");
+  ck_assert (ws_rating_registry_add_memory (reg, plain, strlen (plain),
+      "plain.xml", NULL));
+  sys = ws_rating_registry_lookup_system (reg, "test");
+  ck_assert_uint_eq (ws_rating_system_get_badge (sys)->max_pictograms, 0);
+  ck_assert_str_eq (ws_rating_system_get_badge (sys)->caption, "ZZ");
+  b = ws_rating_def_get_badge (ws_rating_system_lookup_rating (sys, "A"));
+  ck_assert_str_eq (b->caption, "ZZ");
+  ck_assert_int_eq (b->caption_style, WS_BADGE_CAPTION_SMALL);
+  ck_assert_ptr_null (b->text);
+  b = ws_rating_def_get_badge (ws_rating_system_lookup_rating (sys, "B"));
+  ck_assert_str_eq (b->caption, "ZZ");
+  ck_assert_int_eq (b->caption_style, WS_BADGE_CAPTION_LINE);
+  b = ws_rating_def_get_badge (ws_rating_system_lookup_rating (sys, "C-18"));
+  ck_assert_str_eq (b->caption, "C");
+  ck_assert_str_eq (b->text, "18");
+  ck_assert_int_eq (b->caption_style, WS_BADGE_CAPTION_LINE);
+  sys = ws_rating_registry_lookup_system (reg, "plain");
+  b = ws_rating_system_get_badge (sys);
+  ck_assert_uint_eq (b->max_pictograms, WS_BADGE_DEFAULT_MAX_PICTOGRAMS);
+  ck_assert_ptr_null (b->caption);
+  ck_assert_ptr_null (ws_rating_system_get_badge (NULL));
+  ws_rating_registry_free (reg);
+
+  ck_assert_str_eq (ws_rating_def_get_badge (parse_ok ("fsk:16"))->caption,
+      "FSK");
+  ck_assert_ptr_null (ws_rating_def_get_badge (parse_ok ("bbfc:15"))->caption);
+  ck_assert_uint_eq (ws_rating_def_get_badge (parse_ok ("kijkwijzer:12"))
+                         ->max_pictograms,
+      3);
 }
 END_TEST
 
@@ -1447,6 +1525,7 @@ rating_system_suite (void)
   tcase_add_test (tc, test_rating_system_registry_new_from_folder);
   tcase_add_test (tc, test_rating_system_registry_new_default_search);
   tcase_add_test (tc, test_rating_system_get_default_is_shared);
+  tcase_add_test (tc, test_rating_system_badge_styling);
   suite_add_tcase (s, tc);
 
   return s;

@@ -599,7 +599,7 @@ END_TEST
 /* The conversion paths: unsigned 8-bit audio goes through libswresample,
  * 5.1 FLAC is measured with its channel weights (L R C = 1, LFE excluded,
  * surrounds 1.41: the same tone on all six reads 4.6 LU above stereo),
- * 10-bit 4:4:4 video goes through libswscale, and a size change mid-stream
+ * 10-bit 4:4:4 GBR video goes through libswscale, and a size change mid-stream
  * is scaled back to the first size. */
 START_TEST (test_check_decoder_formats)
 {
@@ -990,8 +990,10 @@ make_media (void)
        FFMPEG ("-f", "lavfi", "-i", TONE, "-af",
            "volume=-5dB,pan=5.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0", "-c:a",
            "flac", surround) &&
+       /* 10-bit GBR (the core takes 10-bit 4:4:4 Y'CbCr directly since
+        * issue 16), tagged BT.709 so that the SDR analysis is no guess */
        FFMPEG ("-f", "lavfi", "-i", VIDEO, "-c:v", "ffv1", "-pix_fmt",
-           "yuv444p10le", ffv1) &&
+           "gbrp10le", "-color_trc", "bt709", ffv1) &&
        FFMPEG ("-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25:duration=2",
            "-c:v", "mpeg4", small) &&
        FFMPEG ("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=2",
@@ -1151,6 +1153,62 @@ START_TEST (test_check_embedded_conflict_and_counted_crc)
 }
 END_TEST
 
+/* The embedded LAW_RATING=bbfc:15 (GB) and a sidecar IMF CPL whose GB
+ * rating is a code BBFC does not have: the policy judges the resolved one
+ * (ws_ratings_pick(): resolved over unresolved, as they are two readings
+ * of two programme ids, not two ratings of one), and the agreement check
+ * says the two disagree. */
+START_TEST (test_check_resolved_over_unresolved)
+{
+  const WsRatingRegistry *reg = ws_rating_registry_get_default (NULL);
+  const char *const territories[] = { "GB", NULL };
+  char *good = media ("good/good.mp4"), *path = media ("resolved.mkv");
+  char *sidecar = media ("resolved.xml");
+  const WsCheckItem *it;
+  WsCheckOptions opts;
+  WsPolicy *policy;
+  WsCheckFile *f;
+
+  ck_assert (FFMPEG ("-i", good, "-c", "copy", "-metadata",
+      "LAW_RATING=bbfc:15", path));
+  ck_assert (g_file_set_contents (sidecar,
+      "<CompositionPlaylist "
+      "xmlns=\"http://www.smpte-ra.org/schemas/2067-3/2016\">\n"
+      "<Id>urn:uuid:c</Id>\n"
+      "<LocaleList><Locale><RegionList><Region>GB</Region></RegionList>\n"
+      "<ContentMaturityRatingList><ContentMaturityRating><Agency>"
+      "http://www.movielabs.com/md/ratings/GB/BBFC/1</Agency>"
+      "<Rating>XYZ</Rating></ContentMaturityRating>\n"
+      "</ContentMaturityRatingList></Locale></LocaleList>"
+      "</CompositionPlaylist>\n",
+      -1, NULL));
+  policy = ws_policy_load ("uk-ofcom", reg, NULL);
+  ck_assert_ptr_nonnull (policy);
+  ws_check_options_init (&opts, reg);
+  opts.territories = territories;
+  opts.policy = policy;
+  f = ws_check_file (path, &opts, NULL, NULL);
+  ck_assert_msg (f->status != WS_CHECK_ERROR, "%s", f->error);
+  ck_assert_uint_eq (f->ratings->len, 2);
+  ck_assert_ptr_nonnull (f->policy);
+  ck_assert_str_eq (f->policy->rating, "bbfc:15");
+  it = item_for (f, "rating-present", "GB");
+  ck_assert_ptr_nonnull (it);
+  ck_assert_int_eq (it->status, WS_CHECK_PASS);
+  ck_assert_str_eq (it->message, "GB: bbfc:15 (LAW_RATING)");
+  it = item_for (f, "rating-agreement", "GB");
+  ck_assert_ptr_nonnull (it);
+  ck_assert_int_eq (it->status, WS_CHECK_FAIL);
+  ws_check_file_free (f);
+  ws_policy_free (policy);
+  g_unlink (path);
+  g_unlink (sidecar);
+  g_free (sidecar);
+  g_free (path);
+  g_free (good);
+}
+END_TEST
+
 static Suite *
 check_suite (void)
 {
@@ -1181,6 +1239,7 @@ check_suite (void)
   tcase_add_test (units, test_check_eit_scan_rejects_bad_crc_and_undefined);
   tcase_add_test (failures, test_check_embedded_rating_of_another_territory);
   tcase_add_test (failures, test_check_embedded_conflict_and_counted_crc);
+  tcase_add_test (failures, test_check_resolved_over_unresolved);
   suite_add_tcase (s, core);
   suite_add_tcase (s, failures);
   suite_add_tcase (s, errors);
@@ -1192,30 +1251,10 @@ check_suite (void)
 int
 main (void)
 {
-  SRunner *sr;
-  char *ffmpeg_path = g_find_program_in_path ("ffmpeg");
-  int failed;
+  static const char *const tools[] = { "ffmpeg", NULL };
+  int status = ws_test_media_main (tools, "ws-check-XXXXXX", &tmp_dir,
+      make_media, check_suite);
 
-  if (ffmpeg_path == NULL) {
-    fprintf (stderr, "ffmpeg is not installed: skipped\n");
-    return 77;
-  }
-  g_free (ffmpeg_path);
-  tmp_dir = g_dir_make_tmp ("ws-check-XXXXXX", NULL);
-  if (tmp_dir == NULL || !make_media ()) {
-    fprintf (stderr, "cannot make the test media in %s\n",
-        tmp_dir ? tmp_dir : "(no temporary folder)");
-    if (tmp_dir)
-      ws_test_remove_tree (tmp_dir);
-    g_free (tmp_dir);
-    return 1;
-  }
-  sr = srunner_create (check_suite ());
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  ws_test_remove_tree (tmp_dir);
-  g_free (tmp_dir);
   xmlCleanupParser ();
-  return failed == 0 ? 0 : 1;
+  return status;
 }

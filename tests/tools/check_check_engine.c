@@ -908,33 +908,9 @@ engine_suite (void)
 int
 main (void)
 {
-  SRunner *sr;
-  char *ffmpeg_path = g_find_program_in_path ("ffmpeg");
-  char *ffprobe_path = g_find_program_in_path ("ffprobe");
-  int failed;
+  static const char *const tools[] = { "ffmpeg", "ffprobe", NULL };
+  int status = ws_test_media_main (tools, "ws-check-engine-XXXXXX", &tmp_dir,
+      make_media, engine_suite);
 
-  if (ffmpeg_path == NULL || ffprobe_path == NULL) {
-    fprintf (stderr, "ffmpeg or ffprobe is not installed: skipped\n");
-    g_free (ffmpeg_path);
-    g_free (ffprobe_path);
-    return 77;
-  }
-  g_free (ffmpeg_path);
-  g_free (ffprobe_path);
-  tmp_dir = g_dir_make_tmp ("ws-check-engine-XXXXXX", NULL);
-  if (tmp_dir == NULL || !make_media ()) {
-    fprintf (stderr, "cannot make the test media in %s\n",
-        tmp_dir ? tmp_dir : "(no temporary folder)");
-    if (tmp_dir)
-      ws_test_remove_tree (tmp_dir);
-    g_free (tmp_dir);
-    return 1;
-  }
-  sr = srunner_create (engine_suite ());
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  ws_test_remove_tree (tmp_dir);
-  g_free (tmp_dir);
-  return failed == 0 ? 0 : 1;
+  return status;
 }

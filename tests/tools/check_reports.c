@@ -1116,30 +1116,10 @@ reports_suite (void)
 int
 main (void)
 {
-  SRunner *sr;
-  char *ffmpeg_path = g_find_program_in_path ("ffmpeg");
-  int failed;
+  static const char *const tools[] = { "ffmpeg", NULL };
+  int status = ws_test_media_main (tools, "ws-reports-XXXXXX", &tmp_dir,
+      make_media, reports_suite);
 
-  if (ffmpeg_path == NULL) {
-    fprintf (stderr, "ffmpeg is not installed: skipped\n");
-    return 77;
-  }
-  g_free (ffmpeg_path);
-  tmp_dir = g_dir_make_tmp ("ws-reports-XXXXXX", NULL);
-  if (tmp_dir == NULL || !make_media ()) {
-    fprintf (stderr, "cannot make the test media in %s\n",
-        tmp_dir ? tmp_dir : "(no temporary folder)");
-    if (tmp_dir)
-      ws_test_remove_tree (tmp_dir);
-    g_free (tmp_dir);
-    return 1;
-  }
-  sr = srunner_create (reports_suite ());
-  srunner_run_all (sr, CK_NORMAL);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  ws_test_remove_tree (tmp_dir);
-  g_free (tmp_dir);
   xmlCleanupParser ();
-  return failed == 0 ? 0 : 1;
+  return status;
 }
