@@ -474,6 +474,14 @@ GST_START_TEST (test_flashdetect_pattern_posts_incident)
   s = find_event (msgs, "summary", NULL);
   fail_unless (s != NULL);
   fail_unless_equals_string (gst_structure_get_string (s, "verdict"), "fail");
+  g_list_free_full (msgs, (GDestroyNotify) gst_message_unref);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 /* ---- HDR (issue 16): BT.2100 colorimetry, 10- and 12-bit formats ------ */
 
 static GstHarness *
@@ -498,9 +506,6 @@ hdr_teardown (GstHarness *h, GstBus *bus, GList *msgs)
   gst_harness_teardown (h);
 }
 
-GST_END_TEST;
-
-/* ---- end of the regular-pattern block ---------------------------------- */
 /* A frame of @info (10 or 12 bits, limited range): neutral grey of signal
  * @signal (0..1), chroma at its zero. */
 static GstBuffer *
