@@ -779,6 +779,7 @@ json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts,
       json_builder_add_boolean_value (b, inc->extended != 0);
       add_double_or_null (b, "peak_flash_rate", inc->peak_flash_rate);
       add_double_or_null (b, "peak_area", inc->peak_area);
+      add_double_or_null (b, "peak_risk", inc->peak_risk);
       if (inc->kind == WS_FLASH_KIND_PATTERN) {
         json_builder_set_member_name (b, "stripe_pairs");
         json_builder_add_int_value (b, inc->pattern_pairs);

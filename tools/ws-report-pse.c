@@ -400,9 +400,9 @@ static const struct {
 } columns[] = {
   { "#", 0 },
   { "Kind", 18 },
-  { "Verdict", 78 },
-  { "Start", 136 },
-  { "End", 206 },
+  { "Verdict", 100 },
+  { "Start", 148 },
+  { "End", 212 },
   { "Length", 276 },
   { "Peak flashes/s", 322 },
   { "Peak area", 392 },
@@ -454,8 +454,11 @@ incidents (Pdf *p)
       incident_header (p);
     }
     cell[0] = g_strdup_printf ("%u", i + 1);
-    cell[1] = g_strdup_printf ("%s%s", ws_flash_kind_to_string (inc->kind),
-        inc->extended ? " (extended)" : "");
+    if (inc->kind == WS_FLASH_KIND_PATTERN)
+      cell[1] = g_strdup_printf ("pattern, %d pairs", inc->pattern_pairs);
+    else
+      cell[1] = g_strdup_printf ("%s%s", ws_flash_kind_to_string (inc->kind),
+          inc->extended ? " (extended)" : "");
     cell[2] = g_strdup (ws_flash_verdict_to_string (inc->verdict));
     cell[3] = timecode (start, p->f->frame_rate);
     cell[4] = timecode (end, p->f->frame_rate);

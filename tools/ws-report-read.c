@@ -420,6 +420,9 @@ read_incident (Reader *r, JsonObject *o, gpointer data)
   inc.extended = bool_member (r, o, "extended") ? 1 : 0;
   inc.peak_flash_rate = double_member (r, o, "peak_flash_rate");
   inc.peak_area = double_member (r, o, "peak_area");
+  inc.peak_risk = double_member (r, o, "peak_risk");
+  if (inc.kind == WS_FLASH_KIND_PATTERN)
+    inc.pattern_pairs = (int) int_member (r, o, "stripe_pairs", 0, G_MAXINT, 0);
   g_array_append_val (incidents, inc);
 }
 

@@ -284,6 +284,57 @@ START_TEST (test_pse_certificate_names_the_transfer)
 }
 END_TEST
 
+/* The incidents of a merged certificate (one shard of one, kept plots) are
+ * those of the single run's, value for value. */
+static char *
+incidents_of (const char *text)
+{
+  const char *a = strstr (text, "Incidents");
+  const char *b = a ? strstr (a, "watershed " WS_VERSION ", PSE") : NULL;
+
+  ck_assert_msg (a != NULL && b != NULL, "%s", text);
+  return g_strndup (a, (gsize) (b - a));
+}
+
+START_TEST (test_pse_certificate_merged_equals_single)
+{
+  char *flash = media ("flash.mp4"), *pdf = media ("single.pdf");
+  char *part = media ("flash-part.json"), *merged = media ("merged.pdf");
+  char *text, *text_merged, *inc, *inc_merged;
+  WsTestRun r = WS_TEST_RUN ("check", "--no-progress", "--pse-certificate", pdf,
+      flash);
+
+  ck_assert_int_eq (r.status, 1);
+  ws_test_run_clear (&r);
+  r = WS_TEST_RUN ("check", "--no-progress", "--shard", "0/1", "--keep-plots",
+      "--json", flash);
+  ck_assert_int_eq (r.status, 1);
+  ck_assert (g_file_set_contents (part, r.out, -1, NULL));
+  ws_test_run_clear (&r);
+  r = WS_TEST_RUN ("report", "merge", part, "--pse-certificate", merged);
+  ck_assert_msg (r.status == 1, "exit %d: %s", r.status, r.err);
+  text = pdf_text (pdf);
+  text_merged = pdf_text (merged);
+  inc = incidents_of (text);
+  inc_merged = incidents_of (text_merged);
+  ck_assert_str_eq (inc_merged, inc);
+  ck_assert_msg (strstr (text_merged, "The Flashing Test") != NULL, "%s",
+      text_merged);
+  g_unlink (pdf);
+  g_unlink (part);
+  g_unlink (merged);
+  g_free (inc);
+  g_free (inc_merged);
+  g_free (text);
+  g_free (text_merged);
+  ws_test_run_clear (&r);
+  g_free (flash);
+  g_free (pdf);
+  g_free (part);
+  g_free (merged);
+}
+END_TEST
+
 /* Built in memory: 150 incidents need continuation pages, each with the
  * table's header again, and every incident is listed. */
 START_TEST (test_pse_certificate_continuation_pages)
@@ -355,6 +406,7 @@ pse_suite (void)
   tcase_add_test (tc, test_pse_certificate_never_replaces_foreign_file);
   tcase_add_test (tc, test_pse_certificate_continuation_pages);
   tcase_add_test (tc, test_pse_certificate_names_the_transfer);
+  tcase_add_test (tc, test_pse_certificate_merged_equals_single);
   suite_add_tcase (s, tc);
   return s;
 }
