@@ -790,8 +790,8 @@ setup_pattern (WsFlash *f)
   r = ws_pattern_new (&f->pattern, f->pat_w, f->pat_h, &pp);
   if (r != WS_RESULT_OK)
     return r;
-  f->pat_plane = malloc (
-      (size_t) f->pat_w * (size_t) f->pat_h * sizeof (float));
+  /* zeroed: the samples the detector does not read stay 0 */
+  f->pat_plane = calloc ((size_t) f->pat_w * (size_t) f->pat_h, sizeof (float));
   if (f->pat_plane == NULL)
     return WS_RESULT_NO_MEMORY;
   /* the neutral display light of each code, in cd/m^2 of the display
@@ -1233,19 +1233,26 @@ sample_pattern (WsFlash *f, const WsFlashFrame *fr)
     const uint8_t *r0 = base + (size_t) (py * step) * stride;
     const uint8_t *r1 = base + (size_t) (py * step + o) * stride;
     float *out = f->pat_plane + (size_t) py * (size_t) f->pat_w;
+    /* only what the detector reads (ws_pattern_reads()): a scanned row
+     * whole, else the samples of the scanned columns */
+    int whole = py % WS_PATTERN_LINE_STEP == WS_PATTERN_LINE_FIRST;
+    int px0 = whole ? 0 : WS_PATTERN_LINE_FIRST;
+    int inc = whole ? 1 : WS_PATTERN_LINE_STEP;
+    int xinc = inc * step;
+
     if (o == 0) {
-      for (int px = 0; px < f->pat_w; px++)
+      for (int px = px0; px < f->pat_w; px += inc)
         out[px] = pattern_pixel (f, r0, px);
       continue;
     }
     if (f->yuv && f->depth == 8 && f->comps[0].pixel_bytes == 1) {
       /* planar 8-bit luma (I420, NV12, ...): the common case, unrolled */
       const float *lut = f->pat_lut;
-      for (int px = 0, x = 0; px < f->pat_w; px++, x += step)
+      for (int px = px0, x = px0 * step; px < f->pat_w; px += inc, x += xinc)
         out[px] = 0.5f * (lut[r0[x]] + lut[r1[x + o]]);
       continue;
     }
-    for (int px = 0, x = 0; px < f->pat_w; px++, x += step)
+    for (int px = px0, x = px0 * step; px < f->pat_w; px += inc, x += xinc)
       out[px] = 0.5f *
                 (pattern_pixel (f, r0, x) + pattern_pixel (f, r1, x + o));
   }

@@ -51,9 +51,10 @@
 #define BLOCK 8
 #define MIN_PERIOD 3
 #define EVENT_RING 64
-#define LINE_STEP 4 /* scan every 4th row and column (1, 5, 9, ...) ... */
-#define LINE_LO 1   /* ... and mark from 1 before ... */
-#define LINE_HI 2   /* ... to 2 after it, so the marks tile the plane */
+/* scan every 4th row and column (1, 5, 9, ...) ... */
+#define LINE_STEP WS_PATTERN_LINE_STEP
+#define LINE_LO WS_PATTERN_LINE_FIRST /* ... and mark from 1 before ... */
+#define LINE_HI 2 /* ... to 2 after it, so the marks tile the plane */
 
 struct WsPattern {
   WsPatternParams p;

@@ -102,6 +102,24 @@ typedef struct {
 
 typedef struct WsPattern WsPattern;
 
+/**
+ * WS_PATTERN_LINE_STEP, WS_PATTERN_LINE_FIRST: the detector reads only the
+ * samples of the lines it scans: every row y with y % WS_PATTERN_LINE_STEP
+ * == WS_PATTERN_LINE_FIRST, whole, and every column x with the same
+ * property, whole. A caller may fill only those samples (about 44 % of the
+ * plane; ws_pattern_reads() says which); the others are never read.
+ */
+#define WS_PATTERN_LINE_STEP 4
+#define WS_PATTERN_LINE_FIRST 1
+
+/** ws_pattern_reads: non-zero when ws_pattern_push() reads sample (x, y). */
+static inline int
+ws_pattern_reads (int x, int y)
+{
+  return y % WS_PATTERN_LINE_STEP == WS_PATTERN_LINE_FIRST ||
+         x % WS_PATTERN_LINE_STEP == WS_PATTERN_LINE_FIRST;
+}
+
 /** ws_pattern_params_init: fills @params with the defaults above. NULL is a
  * no-op. */
 void ws_pattern_params_init (WsPatternParams *params);
@@ -128,8 +146,8 @@ void ws_pattern_free (WsPattern *pattern);
  * ws_pattern_push:
  * @lum_cd_m2: (transfer none): @height rows of @width display luminances in
  *   cd/m^2 (finite, >= 0; other values give unspecified results but are
- *   read safely), rows
- *   @stride floats apart.
+ *   read safely), rows @stride floats apart; only the samples
+ *   ws_pattern_reads() names are read.
  * @pts_ns: presentation time, strictly increasing.
  * @result: (out) (nullable): this frame's result.
  *

@@ -453,6 +453,60 @@ START_TEST (test_pattern_can_be_switched_off)
 }
 END_TEST
 
+/* The contract ws-flash relies on to sample less: samples outside the
+ * scanned lines (ws_pattern_reads()) are never read, so garbage there
+ * changes nothing, frame by frame. */
+START_TEST (test_pattern_reads_only_scanned_lines)
+{
+  enum { PW = 96, PH = 64 };
+  static float clean[PW * PH], dirty[PW * PH];
+  WsPattern *a = NULL, *b = NULL;
+  int skipped = 0;
+
+  ck_assert_int_eq (ws_pattern_new (&a, PW, PH, NULL), WS_RESULT_OK);
+  ck_assert_int_eq (ws_pattern_new (&b, PW, PH, NULL), WS_RESULT_OK);
+  for (int n = 0; n < 40; n++) {
+    WsPatternResult ra, rb;
+
+    for (int y = 0; y < PH; y++)
+      for (int x = 0; x < PW; x++) {
+        /* vertical stripes 8 samples apart over the left two thirds,
+         * reversing every 10 frames; flat grey elsewhere */
+        float v = x < 64 ? ((x / 4 + n / 10) % 2 ? 180.0f : 5.0f) : 90.0f;
+
+        clean[y * PW + x] = v;
+        if (ws_pattern_reads (x, y)) {
+          dirty[y * PW + x] = v;
+        } else {
+          dirty[y * PW + x] = (x + y + n) % 3 ? 1e6f : NAN;
+          skipped += n == 0;
+        }
+      }
+    ck_assert_int_eq (ws_pattern_push (a, clean, PW, n * FRAME_NS, &ra),
+        WS_RESULT_OK);
+    ck_assert_int_eq (ws_pattern_push (b, dirty, PW, n * FRAME_NS, &rb),
+        WS_RESULT_OK);
+    ck_assert_double_eq (ra.area, rb.area);
+    ck_assert_int_eq (ra.pairs, rb.pairs);
+    ck_assert_int_eq (ra.present, rb.present);
+    ck_assert_int_eq (ra.fail, rb.fail);
+    ck_assert_int_eq (ra.reversals, rb.reversals);
+    ck_assert_int_eq (ra.onset_ns, rb.onset_ns);
+    ck_assert_int_eq (ra.stationary_ns, rb.stationary_ns);
+    ck_assert_double_eq (ra.risk, rb.risk);
+    if (n == 39) {
+      /* the stripes were found at all, and reversed */
+      ck_assert_int_gt (ra.pairs, 5);
+      ck_assert_int_gt (ra.reversals, 0);
+    }
+  }
+  /* more than half of the plane was garbage */
+  ck_assert_int_gt (skipped, PW * PH / 2);
+  ws_pattern_free (a);
+  ws_pattern_free (b);
+}
+END_TEST
+
 START_TEST (test_pattern_api_errors)
 {
   WsPattern *p = NULL;
@@ -508,6 +562,7 @@ pattern_suite (void)
   tcase_add_test (rule, test_pattern_low_contrast_passes_high_fails);
   suite_add_tcase (s, rule);
   tcase_add_test (shape, test_pattern_orientations);
+  tcase_add_test (shape, test_pattern_reads_only_scanned_lines);
   tcase_add_test (shape, test_pattern_radial_and_rings);
   suite_add_tcase (s, shape);
   tcase_add_test (time, test_pattern_stationary_04s_passes_06s_fails);
