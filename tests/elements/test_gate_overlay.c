@@ -18,6 +18,7 @@
 
 #include "ws-metadata.h"
 #include "ws-rating-event.h"
+#include "ws-test-gst.h"
 
 /* uk-ofcom: a BBFC 15 may run on free-to-air from 21:00 */
 #define START "2026-07-01T20:59:50+01:00"
@@ -31,20 +32,6 @@
 #define PR 0x30
 #define PG 0x90
 #define PB 0x60
-
-static GstEvent *
-bbfc_event (const gchar *code)
-{
-  WsRating *r = ws_rating_new ();
-  GstEvent *ev;
-
-  r->system = g_strdup ("bbfc");
-  r->code = g_strdup (code);
-  r->territory = g_strdup ("GB");
-  ev = ws_rating_event_new (r, "application");
-  ws_rating_free (r);
-  return ev;
-}
 
 static void
 rgba_info (GstVideoInfo *info)
@@ -188,7 +175,8 @@ check_badge_after_opening (const gchar *launch, gboolean overlay_first)
 
   rgba_info (&info);
   gst_harness_set_src_caps (h, gst_video_info_to_caps (&info));
-  fail_unless (gst_harness_push_event (h, bbfc_event ("15")));
+  fail_unless (
+      gst_harness_push_event (h, ws_test_rating_event ("bbfc", "15", "GB")));
 
   for (guint n = 0; n < n_frames; n++) {
     GstClockTime t = n * FRAME_NS;
@@ -336,13 +324,15 @@ GST_START_TEST (test_gate_announces_each_opening)
     GstHarness *h = gate_harness (modes[m], START);
     guint n;
 
-    fail_unless (gst_harness_push_event (h, bbfc_event ("15")));
+    fail_unless (
+        gst_harness_push_event (h, ws_test_rating_event ("bbfc", "15", "GB")));
     /* closed for 2 s: nothing announced */
     n = push_closed (h, modes[m], 0, 2 * GST_SECOND);
     expect_events (h, "rating(bbfc:15) ");
 
     /* a 12 may run at any time: the gate opens at the next frame */
-    fail_unless (gst_harness_push_event (h, bbfc_event ("12")));
+    fail_unless (
+        gst_harness_push_event (h, ws_test_rating_event ("bbfc", "12", "GB")));
     expect_events (h, "rating(bbfc:12) ");
     push_and_drop (h, n++);
     expect_events (h, "start(gate0) rating(bbfc:12) ");
@@ -350,7 +340,8 @@ GST_START_TEST (test_gate_announces_each_opening)
     expect_events (h, "");
 
     /* back to 15: closed again, then open at 21:00 (running time 10 s) */
-    fail_unless (gst_harness_push_event (h, bbfc_event ("15")));
+    fail_unless (
+        gst_harness_push_event (h, ws_test_rating_event ("bbfc", "15", "GB")));
     n = push_closed (h, modes[m], n, OPEN_NS);
     expect_events (h, "rating(bbfc:15) ");
     push_and_drop (h, n++);
@@ -366,7 +357,8 @@ GST_START_TEST (test_gate_open_from_start_announces_nothing)
 {
   GstHarness *h = gate_harness ("slate", "2026-07-01T21:30:00+01:00");
 
-  fail_unless (gst_harness_push_event (h, bbfc_event ("15")));
+  fail_unless (
+      gst_harness_push_event (h, ws_test_rating_event ("bbfc", "15", "GB")));
   for (guint n = 0; n < FPS; n++)
     push_and_drop (h, n);
   expect_events (h, "rating(bbfc:15) ");
@@ -474,7 +466,8 @@ GST_START_TEST (test_gate_reference_meta_flushing_seek)
   gst_object_unref (gate);
   rgba_info (&info);
   gst_harness_set_src_caps (h, gst_video_info_to_caps (&info));
-  fail_unless (gst_harness_push_event (h, bbfc_event ("15")));
+  fail_unless (
+      gst_harness_push_event (h, ws_test_rating_event ("bbfc", "15", "GB")));
 
   /* 20:59:50 + pts, every frame stamped: the gate opens at 10 s */
   for (n = 0; n < 12 * FPS; n++)

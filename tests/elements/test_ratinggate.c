@@ -24,6 +24,7 @@
 #include "ws-metadata.h"
 #include "ws-rating-event.h"
 #include "ws-test-json.h"
+#include "ws-test-gst.h"
 #include "ws-test-util.h"
 
 #define START "2026-07-01T20:59:50+01:00"
@@ -31,20 +32,6 @@
 #define VIDEO_FPS 25
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static GstEvent *
-rating_event (const gchar *system, const gchar *code, const gchar *territory)
-{
-  WsRating *r = ws_rating_new ();
-  GstEvent *ev;
-
-  r->system = g_strdup (system);
-  r->code = g_strdup (code);
-  r->territory = g_strdup (territory);
-  ev = ws_rating_event_new (r, "application");
-  ws_rating_free (r);
-  return ev;
-}
 
 /* a gate with uk-ofcom, clock=scheduled from START and no slate text, plus
  * the given properties */
@@ -91,8 +78,8 @@ gate_start (Gate *g, GstElement *gate, const gchar *caps, const gchar *code)
   gst_object_unref (gate);
   gst_harness_set_src_caps_str (g->h, caps);
   if (code != NULL)
-    fail_unless (
-        gst_harness_push_event (g->h, rating_event ("bbfc", code, "GB")));
+    fail_unless (gst_harness_push_event (g->h,
+        ws_test_rating_event ("bbfc", code, "GB")));
 }
 
 static void
@@ -643,7 +630,8 @@ GST_START_TEST (test_ratinggate_fail_closed_without_rating)
   free_messages (msgs);
 
   /* a rating arriving later opens the gate from its place in the stream */
-  fail_unless (gst_harness_push_event (g.h, rating_event ("bbfc", "15", "GB")));
+  fail_unless (
+      gst_harness_push_event (g.h, ws_test_rating_event ("bbfc", "15", "GB")));
   push_video_checked (g.h, &info, 10, 20, 0);
   msgs = pop_gate_messages (g.bus);
   fail_unless_equals_int (g_list_length (msgs), 1);
@@ -683,7 +671,8 @@ GST_START_TEST (test_ratinggate_fail_closed_unknown_and_foreign)
                    "not a known rating") != NULL);
   free_messages (msgs);
 
-  fail_unless (gst_harness_push_event (g.h, rating_event ("fsk", "12", "DE")));
+  fail_unless (
+      gst_harness_push_event (g.h, ws_test_rating_event ("fsk", "12", "DE")));
   push_video_checked (g.h, &info, 3, 6, G_MAXUINT64);
   msgs = pop_gate_messages (g.bus);
   fail_unless_equals_int (g_list_length (msgs), 1);
@@ -758,7 +747,8 @@ GST_START_TEST (test_ratinggate_unrated_action_allow)
   free_messages (msgs);
 
   /* a known rating is still gated */
-  fail_unless (gst_harness_push_event (g.h, rating_event ("bbfc", "15", "GB")));
+  fail_unless (
+      gst_harness_push_event (g.h, ws_test_rating_event ("bbfc", "15", "GB")));
   push_video_checked (g.h, &info, 5, 10, G_MAXUINT64);
   gate_stop (&g);
   gst_caps_unref (c);
@@ -927,7 +917,8 @@ GST_START_TEST (test_ratinggate_messages_and_as_run_log)
   g_ptr_array_unref (lines);
 
   /* a new rating is a new decision: bbfc:12 may run at any time */
-  fail_unless (gst_harness_push_event (g.h, rating_event ("bbfc", "12", "GB")));
+  fail_unless (
+      gst_harness_push_event (g.h, ws_test_rating_event ("bbfc", "12", "GB")));
   for (i = 10 * VIDEO_FPS + 1; i < 10 * VIDEO_FPS + 3; i++)
     push_video_checked (g.h, &info, i, i + 1, 0);
   msgs = pop_gate_messages (g.bus);
@@ -1190,7 +1181,8 @@ GST_START_TEST (test_ratinggate_wall_clock)
   g_date_time_unref (dt);
   free_messages (msgs);
 
-  fail_unless (gst_harness_push_event (g.h, rating_event ("bbfc", "12", "GB")));
+  fail_unless (
+      gst_harness_push_event (g.h, ws_test_rating_event ("bbfc", "12", "GB")));
   push_video_checked (g.h, &info, 3, 6, 0);
   gate_stop (&g);
   gst_caps_unref (c);
@@ -1535,7 +1527,8 @@ GST_START_TEST (test_ratinggate_as_run_log_short_write)
   }
 
   /* space again: the next decision is written whole, on its own line */
-  fail_unless (gst_harness_push_event (g.h, rating_event ("bbfc", "12", "GB")));
+  fail_unless (
+      gst_harness_push_event (g.h, ws_test_rating_event ("bbfc", "12", "GB")));
   for (i = 10 * VIDEO_FPS + 1; i < 10 * VIDEO_FPS + 3; i++)
     push_video_checked (g.h, &info, i, i + 1, 0);
   fail_unless_equals_int (ws_test_wait_lines (log, 2), 2);
@@ -1956,7 +1949,7 @@ GST_START_TEST (test_ratinggate_override_open_and_closed)
   g_object_set (g.h->element, "override-operator", NULL, "override-reason",
       NULL, NULL);
   set_nick (g.h->element, "override", "open");
-  gst_harness_push_event (g.h, rating_event ("bbfc", "18", "GB"));
+  gst_harness_push_event (g.h, ws_test_rating_event ("bbfc", "18", "GB"));
   push_video_checked (g.h, &info, 10 * VIDEO_FPS + 3, 10 * VIDEO_FPS + 4, 0);
   text = pop_text (g.bus, GST_MESSAGE_WARNING, NULL);
   fail_unless (text != NULL && strstr (text, "override-reason"), "%s",
@@ -2064,7 +2057,7 @@ GST_START_TEST (test_ratinggate_allowed_and_next_change)
   fail_unless_equals_int (notified, 1);
 
   /* a rating that may run at any time: allowed stays, no next change */
-  gst_harness_push_event (g.h, rating_event ("bbfc", "PG", "GB"));
+  gst_harness_push_event (g.h, ws_test_rating_event ("bbfc", "PG", "GB"));
   push_video_checked (g.h, &info, 10 * VIDEO_FPS + 1, 10 * VIDEO_FPS + 2, 0);
   fail_unless (get_allowed (gate));
   next = get_string (gate, "next-change");

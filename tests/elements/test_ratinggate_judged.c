@@ -12,23 +12,10 @@
 #include "ws-metadata.h"
 #include "ws-rating-event.h"
 #include "ws-test-json.h"
+#include "ws-test-gst.h"
 #include "ws-test-util.h"
 
 #define CAPS "video/x-raw,format=I420,width=64,height=48,framerate=25/1"
-
-static GstEvent *
-rating_event (const gchar *system, const gchar *code, const gchar *territory)
-{
-  WsRating *r = ws_rating_new ();
-  GstEvent *ev;
-
-  r->system = g_strdup (system);
-  r->code = g_strdup (code);
-  r->territory = g_strdup (territory);
-  ev = ws_rating_event_new (r, "application");
-  ws_rating_free (r);
-  return ev;
-}
 
 static void
 push_frame (GstHarness *h, guint n)
@@ -76,7 +63,8 @@ GST_START_TEST (test_ratinggate_as_run_judged)
   gst_harness_set_src_caps_str (h, CAPS);
   /* a rating event without a territory (one for GB would not be for a
    * Spanish gate at all: unrated, fail closed) */
-  fail_unless (gst_harness_push_event (h, rating_event ("bbfc", "15", NULL)));
+  fail_unless (
+      gst_harness_push_event (h, ws_test_rating_event ("bbfc", "15", NULL)));
   push_frame (h, 0);
 
   fail_unless_equals_int (ws_test_wait_lines (log, 1), 1);
@@ -97,7 +85,8 @@ GST_START_TEST (test_ratinggate_as_run_judged)
   g_ptr_array_unref (lines);
 
   /* the policy's own rating: judged as itself; 7 may run at any time */
-  fail_unless (gst_harness_push_event (h, rating_event ("icaa", "7", "ES")));
+  fail_unless (
+      gst_harness_push_event (h, ws_test_rating_event ("icaa", "7", "ES")));
   push_frame (h, 1);
   fail_unless_equals_int (ws_test_wait_lines (log, 2), 2);
   lines = read_lines (log);
