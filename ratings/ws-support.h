@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* watershed: support information (helplines) shown after a programme that
+ * deals with suicide, self-harm, abuse, addiction or eating disorders. */
+#ifndef WS_RATINGS_WS_SUPPORT_H
+#define WS_RATINGS_WS_SUPPORT_H
+
+#include <glib.h>
+
+#include "ws-metadata.h"
+#include "ws-rating-system.h"
+
+G_BEGIN_DECLS
+
+/**
+ * SECTION:ws-support
+ *
+ * The support directory: the helplines of `ratings/support/*.xml`, one
+ * file per territory, each entry with its topic, number, web address,
+ * opening hours and the source it was checked against with the date of
+ * the check. Topics are matched from a rating's descriptors (through the
+ * category-to-topic map the data files hold) and from the topics a
+ * sidecar names explicitly (`<support topic="..."/>`). Both the end card
+ * of `ratingoverlay` and `watershed metadata --explain` / `watershed
+ * check` ask this module; nothing else decides which helplines apply.
+ */
+
+/**
+ * WsHelpline:
+ * @territory: ISO 3166-1 alpha-2 code, upper case (`GB`)
+ * @topic: the topic id (`child`, `suicide-self-harm`, `abuse`,
+ *   `addiction`, `eating-disorders`, ...)
+ * @name: the service's name, as it presents itself
+ * @number: the number to call or text, as dialled in the territory, or
+ *   %NULL when the service has no phone line
+ * @url: the service's web address, or %NULL
+ * @hours: opening hours as the service states them (`24/7`), or %NULL
+ * @lang: BCP 47 language of @name and @hours (`en`, `de`)
+ * @source: where the entry was checked (a URL)
+ * @checked: the date of that check, `YYYY-MM-DD`
+ * @file: the data file it came from
+ * @line: its line in @file
+ *
+ * One helpline. Owned by the #WsSupportDirectory.
+ */
+typedef struct {
+  const char *territory;
+  const char *topic;
+  const char *name;
+  const char *number;
+  const char *url;
+  const char *hours;
+  const char *lang;
+  const char *source;
+  const char *checked;
+  const char *file;
+  int line;
+} WsHelpline;
+
+/** WsSupportDirectory: the loaded support data. */
+typedef struct WsSupportDirectory WsSupportDirectory;
+
+/**
+ * ws_support_directory_new:
+ * @path: (nullable): a directory of support files or one file; %NULL
+ *   reads the installed data (ws_data_find_dir ("support")).
+ * @error: a #WS_ERROR error naming the file, line and field of the first
+ *   problem (malformed XML, an entry without a source or check date, an
+ *   impossible date, an unknown territory).
+ *
+ * Loads the support directory. XML is read without network access or
+ * external entities.
+ *
+ * Returns: (transfer full): the directory, or %NULL with @error set.
+ *   Free with ws_support_directory_free().
+ */
+WsSupportDirectory *ws_support_directory_new (const char *path, GError **error);
+
+/**
+ * ws_support_directory_free:
+ * @dir: (nullable) (transfer full): the directory.
+ */
+void ws_support_directory_free (WsSupportDirectory *dir);
+
+/**
+ * ws_support_topics_for_rating:
+ * @dir: the directory (it holds the descriptor-category-to-topic map).
+ * @registry: (nullable): the rating systems, to resolve descriptor codes
+ *   to their common categories (ws_rating_descriptor_category_of()).
+ * @rating: the rating.
+ *
+ * The support topics @rating calls for: the topics its descriptors map
+ * to, then the topics its sidecar named explicitly, without repeats, in
+ * that order.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the topic ids,
+ *   possibly empty, never %NULL. Free with g_strfreev().
+ */
+char **ws_support_topics_for_rating (const WsSupportDirectory *dir,
+    const WsRatingRegistry *registry, const WsRating *rating);
+
+/**
+ * ws_support_lookup:
+ * @dir: the directory.
+ * @territory: any code ws_territory_normalise() takes (`GB`, `DEU`).
+ * @topics: (array zero-terminated=1): the topic ids.
+ *
+ * The helplines to show for @topics in @territory: for each topic in
+ * order, its entries in the data file's order; the territory's general
+ * child helpline (topic `child`) is added last whenever any topic is
+ * asked for. An entry is listed once even when several topics name it.
+ *
+ * Returns: (transfer container) (element-type WsHelpline): the entries
+ *   (borrowed from @dir), possibly empty, never %NULL.
+ */
+GPtrArray *ws_support_lookup (const WsSupportDirectory *dir,
+    const char *territory, const char *const *topics);
+
+G_END_DECLS
+
+#endif /* WS_RATINGS_WS_SUPPORT_H */
