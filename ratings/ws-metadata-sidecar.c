@@ -8,6 +8,7 @@
  *       <rating territory="GB" system="bbfc" code="15">
  *         <descriptor>language</descriptor>
  *         <text xml:lang="en">Contains strong language</text>
+ *         <support topic="suicide-self-harm"/>
  *       </rating>
  *       <segment start="00:41:10.000" end="00:43:00.000">
  *         <rating territory="GB" system="bbfc" code="18"/>
@@ -257,12 +258,54 @@ read_descriptor (Sidecar *sc, WsRating *r, const WsRatingSystem *sys,
   return ok;
 }
 
+/* <support topic="..."/>: a support-information topic the programme calls
+ * for (ws-support.h). Only its form is checked here; whether topics.xml
+ * declares it is the support-info check's business (`watershed check`). */
+static gboolean
+read_support (Sidecar *sc, WsRating *r, const xmlNode *node)
+{
+  static const char *const attrs[] = { "topic", NULL };
+  static const char *const none[] = { NULL };
+  char *topic;
+  gboolean ok = TRUE;
+
+  if (!check_attributes (sc, node, attrs) ||
+      !check_children (sc, node, none, FALSE))
+    return FALSE;
+  topic = ws_xml_attr (node, "topic", NULL);
+  if (topic == NULL)
+    return ws_metadata_set_invalid (sc->error, sc->md, node,
+        "missing topic; write a support topic such as "
+        "topic=\"suicide-self-harm\" (ratings/support/topics.xml)");
+  for (const char *c = topic; *c && ok; c++)
+    ok = g_ascii_islower (*c) || g_ascii_isdigit (*c) || *c == '-';
+  if (!ok || strlen (topic) > 64) {
+    ws_metadata_set_invalid (sc->error, sc->md, node,
+        "topic \"%s\" is not a support topic id; write lower-case letters, "
+        "digits and '-' as in ratings/support/topics.xml",
+        topic);
+    g_free (topic);
+    return FALSE;
+  }
+  for (guint i = 0; i < r->support_topics->len; i++) {
+    if (strcmp (g_ptr_array_index (r->support_topics, i), topic) == 0) {
+      ws_metadata_set_invalid (sc->error, sc->md, node,
+          "support topic \"%s\" is listed twice", topic);
+      g_free (topic);
+      return FALSE;
+    }
+  }
+  g_ptr_array_add (r->support_topics, topic);
+  return TRUE;
+}
+
 /* Reads one <rating> into a new WsRating (transfer full), or NULL. */
 static WsRating *
 read_rating (Sidecar *sc, const xmlNode *node, const char *programme)
 {
   static const char *const attrs[] = { "territory", "system", "code", NULL };
-  static const char *const children[] = { "descriptor", "text", NULL };
+  static const char *const children[] = { "descriptor", "text", "support",
+    NULL };
   char *territory = NULL, *system = NULL, *code = NULL;
   const WsRatingSystem *sys;
   const WsRatingDef *def;
@@ -349,6 +392,15 @@ read_rating (Sidecar *sc, const xmlNode *node, const char *programme)
       ok = ws_metadata_set_invalid (sc->error, sc->md, c,
           "a descriptor after a <text>; list the descriptors first, then "
           "the texts");
+    else if ((ws_xml_is (c, SIDECAR_NS, "descriptor") ||
+                 ws_xml_is (c, SIDECAR_NS, "text")) &&
+             r->support_topics->len > 0)
+      ok = ws_metadata_set_invalid (sc->error, sc->md, c,
+          "a <%s> after a <support>; list the descriptors, then the texts, "
+          "then the support topics",
+          (const char *) c->name);
+    else if (ws_xml_is (c, SIDECAR_NS, "support"))
+      ok = read_support (sc, r, c);
     else if (ws_xml_is (c, SIDECAR_NS, "descriptor"))
       ok = read_descriptor (sc, r, sys, c);
     else if (ws_xml_is (c, SIDECAR_NS, "text"))

@@ -881,3 +881,42 @@ ws_support_topic_get_label (const WsSupportDirectory *dir, const char *topic)
   t = topic ? find_topic (dir, topic) : NULL;
   return t ? t->label : NULL;
 }
+
+const WsSupportDirectory *
+ws_support_directory_get_default (GError **error)
+{
+  static gsize once = 0;
+  static WsSupportDirectory *dir;
+  static GError *load_error;
+
+  if (g_once_init_enter (&once)) {
+    dir = ws_support_directory_new (NULL, &load_error);
+    g_once_init_leave (&once, 1);
+  }
+  if (dir == NULL && error != NULL)
+    *error = g_error_copy (load_error);
+  return dir;
+}
+
+char **
+ws_support_missing_topics (const WsSupportDirectory *dir, const char *territory,
+    const char *const *topics)
+{
+  GPtrArray *out;
+  const char *t;
+
+  g_return_val_if_fail (dir != NULL, NULL);
+  out = g_ptr_array_new ();
+  t = territory ? ws_territory_normalise (territory) : NULL;
+  for (const char *const *it = topics; it && *it; it++) {
+    gboolean have = FALSE;
+    for (guint i = 0; t && i < dir->entries->len && !have; i++) {
+      const WsHelpline *h = g_ptr_array_index (dir->entries, i);
+      have = !strcmp (h->territory, t) && !strcmp (h->topic, *it);
+    }
+    if (!have)
+      add_unique (out, *it);
+  }
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}

@@ -194,6 +194,33 @@ char **ws_support_directory_list_mapped_topics (const WsSupportDirectory *dir);
 const char *ws_support_topic_get_label (const WsSupportDirectory *dir,
     const char *topic);
 
+/**
+ * ws_support_directory_get_default:
+ * @error: (out) (optional): as ws_support_directory_new() with %NULL, the
+ *   first time; later calls after a failure return the same error again.
+ *
+ * The installed support data (ws_data_find_dir ("support")), loaded once
+ * per process (thread-safe) and never freed.
+ * Returns: (transfer none) (nullable): the directory, or %NULL.
+ */
+const WsSupportDirectory *ws_support_directory_get_default (GError **error);
+
+/**
+ * ws_support_missing_topics:
+ * @dir: the directory.
+ * @territory: any code ws_territory_normalise() takes.
+ * @topics: (array zero-terminated=1): the topic ids asked for.
+ *
+ * The topics of @topics for which @territory has no helpline of that very
+ * topic (the general child helpline does not stand in for another topic;
+ * a territory without a support file, or an unknown code, misses them
+ * all), in the order of @topics.
+ * Returns: (transfer full) (array zero-terminated=1): possibly empty;
+ *   free with g_strfreev().
+ */
+char **ws_support_missing_topics (const WsSupportDirectory *dir,
+    const char *territory, const char *const *topics);
+
 G_END_DECLS
 
 #endif /* WS_RATINGS_WS_SUPPORT_H */

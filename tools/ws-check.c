@@ -2364,6 +2364,170 @@ check_guidance (WsCheckFile *f)
   g_string_free (msg, TRUE);
 }
 
+/* "FRANK 0300 123 6600, Childline 0800 1111 (not verified)" */
+static char *
+helplines_text (const GPtrArray *hl, guint *n_unverified)
+{
+  GString *s = g_string_new (NULL);
+
+  *n_unverified = 0;
+  for (guint i = 0; i < hl->len; i++) {
+    const WsHelpline *h = g_ptr_array_index (hl, i);
+
+    g_string_append_printf (s, "%s%s %s%s", s->len ? ", " : "", h->name,
+        h->number ? h->number : h->url, h->verified ? "" : " (not verified)");
+    if (!h->verified)
+      (*n_unverified)++;
+  }
+  return g_string_free (s, FALSE);
+}
+
+/* support-info: for each territory whose rating calls for support topics
+ * (descriptors through ratings/support/topics.xml, or the sidecar's
+ * <support topic>), are helplines configured? A topic no data file
+ * declares fails (a typo would silently show nothing); a topic without a
+ * helpline, or helplines not verified at their source, warn: showing
+ * support information is a broadcaster's practice, not a rule of the
+ * shipped policies, so it does not fail the file. No item when no rating
+ * calls for support. */
+/* The topics every rating for @t (or for every territory) calls for,
+ * embedded and sidecar, segments included, without repeats: one rating's
+ * explicit topics are never lost to another being picked. */
+static char **
+support_topics_for (const WsCheckFile *f, const WsCheckOptions *opts,
+    const WsSupportDirectory *dir, const char *t)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = 0; i < f->ratings->len; i++) {
+    const WsRating *r = ((const WsCheckRating *) f->ratings->pdata[i])->rating;
+    const char *rt = r->territory ? ws_territory_normalise (r->territory) :
+                                    NULL;
+    char **topics;
+
+    if (t != NULL && rt != NULL && strcmp (rt, t) != 0)
+      continue;
+    topics = ws_support_topics_for_rating (dir, opts->reg, r);
+    for (char **it = topics; *it; it++) {
+      if (!g_ptr_array_find_with_equal_func (out, *it, g_str_equal, NULL))
+        g_ptr_array_add (out, g_strdup (*it));
+    }
+    g_strfreev (topics);
+  }
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
+static void
+check_support_one (WsCheckFile *f, const WsCheckOptions *opts,
+    const WsSupportDirectory *dir, const WsCheckRating *cr, const char *t)
+{
+  char **topics = support_topics_for (f, opts, dir, t);
+  char **declared, **missing = NULL;
+  GString *unknown = g_string_new (NULL);
+  char *name = NULL, *called = NULL, *shown = NULL;
+  GPtrArray *hl = NULL;
+  guint n_unverified = 0;
+
+  if (topics[0] == NULL)
+    goto end;
+  name = rating_name (cr->rating);
+  called = g_strjoinv (", ", topics);
+  declared = ws_support_directory_list_topics (dir);
+  for (char **it = topics; *it; it++) {
+    if (!g_strv_contains ((const char *const *) declared, *it))
+      g_string_append_printf (unknown, "%s\"%s\"", unknown->len ? ", " : "",
+          *it);
+  }
+  g_strfreev (declared);
+  if (unknown->len > 0) {
+    add_item (f, "support-info", t, WS_CHECK_FAIL,
+        "%s: %s (%s) names support topic %s, which ratings/support/topics.xml "
+        "does not declare; use one of its topics",
+        t ? t : "every territory", name, short_origin (cr), unknown->str);
+    goto end;
+  }
+  if (t == NULL) {
+    add_item (f, "support-info", NULL, WS_CHECK_WARN,
+        "%s (%s, for every territory) calls for support information (%s); "
+        "give --territory to check the helplines of a territory",
+        name, short_origin (cr), called);
+    goto end;
+  }
+  hl = ws_support_lookup (dir, t, (const char *const *) topics);
+  missing = ws_support_missing_topics (dir, t, (const char *const *) topics);
+  shown = helplines_text (hl, &n_unverified);
+  if (ws_support_directory_get_territory_file (dir, t) == NULL)
+    add_item (f, "support-info", t, WS_CHECK_WARN,
+        "%s: %s calls for support information (%s), but none is configured "
+        "for %s (no file in ratings/support); add one or the end card shows "
+        "nothing",
+        t, name, called, t);
+  else if (missing[0] != NULL) {
+    char *m = g_strjoinv (", ", missing);
+
+    add_item (f, "support-info", t, WS_CHECK_WARN,
+        "%s: %s calls for support information (%s), but %s has no helpline "
+        "for %s (see the gaps in %s); the end card shows %s",
+        t, name, called, t, m, ws_support_directory_get_territory_file (dir, t),
+        hl->len ? shown : "nothing");
+    g_free (m);
+  } else if (n_unverified > 0)
+    add_item (f, "support-info", t, WS_CHECK_WARN,
+        "%s: %s calls for support information (%s): %s; %u of them not "
+        "verified at their source, check before broadcast",
+        t, name, called, shown, n_unverified);
+  else
+    add_item (f, "support-info", t, WS_CHECK_PASS,
+        "%s: %s calls for support information (%s): %s", t, name, called,
+        shown);
+end:
+  if (hl != NULL)
+    g_ptr_array_unref (hl);
+  g_strfreev (missing);
+  g_strfreev (topics);
+  g_string_free (unknown, TRUE);
+  g_free (name);
+  g_free (called);
+  g_free (shown);
+}
+
+static void
+check_support (WsCheckFile *f, const WsCheckOptions *opts,
+    GPtrArray *territories)
+{
+  const WsSupportDirectory *dir = opts->support;
+  GError *error = NULL;
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < f->ratings->len && !any; i++) {
+    const WsRating *r = ((const WsCheckRating *) f->ratings->pdata[i])->rating;
+    any = r->support_topics->len > 0 || r->descriptors->len > 0;
+  }
+  if (!any)
+    return;
+  if (dir == NULL)
+    dir = ws_support_directory_get_default (&error);
+  if (dir == NULL) {
+    add_item (f, "support-info", NULL, WS_CHECK_FAIL,
+        "cannot tell which support information the ratings call for: %s",
+        error->message);
+    g_error_free (error);
+    return;
+  }
+  if (territories->len == 0) {
+    const WsCheckRating *cr = pick (f, NULL, NULL);
+    if (cr != NULL)
+      check_support_one (f, opts, dir, cr, NULL);
+    return;
+  }
+  for (guint i = 0; i < territories->len; i++) {
+    const WsCheckRating *cr = pick (f, NULL, territories->pdata[i]);
+    if (cr != NULL)
+      check_support_one (f, opts, dir, cr, territories->pdata[i]);
+  }
+}
+
 static void
 check_policy (WsCheckFile *f, const WsCheckOptions *opts)
 {
@@ -2435,6 +2599,7 @@ run_checks (WsCheckFile *f, const WsCheckOptions *opts)
   check_rating_present (f, territories);
   check_agreement (f, territories);
   check_guidance (f);
+  check_support (f, opts, territories);
   g_ptr_array_unref (territories);
 
   add_item (f, "integrity", NULL, f->integrity_status, "%s",

@@ -21,6 +21,7 @@
 #include "ws-metadata.h"
 #include "ws-policy.h"
 #include "ws-rating-system.h"
+#include "ws-support.h"
 
 G_BEGIN_DECLS
 
@@ -83,6 +84,8 @@ const char *ws_check_status_to_string (WsCheckStatus status);
  * @allow_decode_errors: how many integrity problems (undecodable packets,
  *   lost frames, timestamp gaps, streams ending early) a file may have and
  *   still pass (its `integrity` check is then "warn"); 0 = none.
+ * @support: (nullable): the support directory for the `support-info`
+ *   check; NULL = the installed one (ws_support_directory_get_default()).
  */
 typedef struct {
   const WsRatingRegistry *reg;
@@ -103,6 +106,7 @@ typedef struct {
   WsLoudnessMono mono;
   int allow_decode_errors;
   double hlg_peak_cd_m2;
+  const WsSupportDirectory *support;
 } WsCheckOptions;
 
 /** ws_check_options_init: defaults (ebu-r128, no policy, slot none,
@@ -112,7 +116,8 @@ void ws_check_options_init (WsCheckOptions *opts, const WsRatingRegistry *reg);
 /**
  * WsCheckItem:
  * @id: the check ("rating-present", "rating-agreement", "guidance-text",
- *   "loudness", "flash", "policy-windows", "policy-slot", "audio", "video").
+ *   "support-info", "loudness", "flash", "policy-windows", "policy-slot",
+ *   "audio", "video").
  * @subject: (nullable): what it is about (a territory such as "GB").
  * @status: the outcome.
  * @message: an English sentence naming the values.

@@ -1615,6 +1615,8 @@ result_options (const WsCheckOptions *opts, const char *policy_id,
       g_strdup_printf ("flash-sample-step=%d", opts->flash_sample_step));
   g_ptr_array_add (o, g_strdup_printf ("eit-scan-bytes=%" G_GSIZE_FORMAT,
                           opts->eit_scan_bytes));
+  if (opts->support != NULL)
+    g_ptr_array_add (o, g_strdup ("support=(--support)"));
   g_ptr_array_add (o, NULL);
   return (char **) g_ptr_array_free (o, FALSE);
 }
@@ -1625,6 +1627,14 @@ static const char summary[] =
     "guidance texts fit DVB-I's 160 characters, the loudness meets the\n"
     "preset, there is no photosensitive-epilepsy flashing, and (with\n"
     "--policy) when the rating may be shown.\n"
+    "\n"
+    "support-info: when a rating's descriptors (through ratings/support/\n"
+    "topics.xml) or its sidecar's <support topic> call for support\n"
+    "information (suicide and self-harm, abuse, addiction, eating\n"
+    "disorders), the territory's helplines are listed; a topic without a\n"
+    "helpline, a territory without support data or an entry not verified\n"
+    "at its source is a \"warn\" (it does not fail the file); a topic no\n"
+    "data file declares fails. --support DIR|FILE uses other data.\n"
     "\n"
     "PATH is a file or a folder (walked recursively; hidden files and\n"
     "sidecar/document extensions such as .xml .json .txt .html .srt .jpg are\n"
@@ -1685,6 +1695,8 @@ ws_cmd_check (int argc, char **argv)
   double target = NAN, tolerance = NAN, max_true_peak = NAN;
   double hlg_peak = 1000.0;
   char *mono = NULL;
+  char *support_path = NULL;
+  WsSupportDirectory *support = NULL;
   const GOptionEntry entries[] = {
     { "territory", 't', 0, G_OPTION_ARG_STRING_ARRAY, &territory_args,
         "Territory that must have a rating (repeatable or comma-separated; "
@@ -1787,6 +1799,10 @@ ws_cmd_check (int argc, char **argv)
         NULL },
     { "no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress,
         "No progress bar (it is shown only when stderr is a terminal)", NULL },
+    { "support", 0, 0, G_OPTION_ARG_FILENAME, &support_path,
+        "Support data (helplines) for the support-info check: a folder like "
+        "ratings/support or one file (default: the installed data)",
+        "DIR|FILE" },
     { NULL }
   };
   GOptionContext *ctx = g_option_context_new ("PATH...");
@@ -1871,6 +1887,14 @@ ws_cmd_check (int argc, char **argv)
     }
     opts.policy = policy;
     opts.service_class = service_class;
+  }
+  if (support_path != NULL) {
+    support = ws_support_directory_new (support_path, &error);
+    if (support == NULL) {
+      ws_cli_error ("check: --support: %s", error->message);
+      goto end;
+    }
+    opts.support = support;
   }
   if (jobs != JOBS_UNSET && jobs < 1) {
     ws_cli_error ("check: --jobs must be 1 or more (got %d)", jobs);
@@ -2083,6 +2107,8 @@ end:
   g_free (metadata);
   g_free (preset);
   g_free (mono);
+  g_free (support_path);
+  ws_support_directory_free (support);
   g_free (policy_id);
   g_free (service_class);
   g_free (from);

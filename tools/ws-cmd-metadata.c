@@ -6,6 +6,7 @@
 #include "ws-cli.h"
 #include "ws-error.h"
 #include "ws-metadata.h"
+#include "ws-support.h"
 #include "ws-territory.h"
 
 typedef struct {
@@ -13,7 +14,118 @@ typedef struct {
   const char *system;
   gboolean explain;
   gboolean json;
+  const WsSupportDirectory *support; /* with --explain */
 } MetadataOptions;
+
+/* The territory whose helplines a rating's explanation lists: the rating's
+ * own, else --territory; NULL when neither says. */
+static const char *
+support_territory (const WsRating *r, const MetadataOptions *opt)
+{
+  const char *t = r->territory ? ws_territory_normalise (r->territory) : NULL;
+
+  return t ? t : opt->territory;
+}
+
+static void
+build_support_json (JsonBuilder *b, const WsRatingRegistry *reg,
+    const WsRating *r, const MetadataOptions *opt)
+{
+  char **topics = ws_support_topics_for_rating (opt->support, reg, r);
+  const char *t = support_territory (r, opt);
+  GPtrArray *hl = t ? ws_support_lookup (opt->support, t,
+                          (const char *const *) topics) :
+                      g_ptr_array_new ();
+  char **missing = t ? ws_support_missing_topics (opt->support, t,
+                           (const char *const *) topics) :
+                       g_strdupv (topics);
+
+  json_builder_set_member_name (b, "support");
+  json_builder_begin_object (b);
+  ws_json_add_string_or_null (b, "territory", t);
+  json_builder_set_member_name (b, "topics");
+  json_builder_begin_array (b);
+  for (char **it = topics; *it; it++)
+    json_builder_add_string_value (b, *it);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "missing_topics");
+  json_builder_begin_array (b);
+  for (char **it = missing; *it; it++)
+    json_builder_add_string_value (b, *it);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "helplines");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < hl->len; i++) {
+    const WsHelpline *h = g_ptr_array_index (hl, i);
+
+    json_builder_begin_object (b);
+    ws_json_add_string_or_null (b, "topic", h->topic);
+    ws_json_add_string_or_null (b, "name", h->name);
+    ws_json_add_string_or_null (b, "number", h->number);
+    ws_json_add_string_or_null (b, "url", h->url);
+    ws_json_add_string_or_null (b, "hours", h->hours);
+    ws_json_add_string_or_null (b, "lang", h->lang);
+    ws_json_add_string_or_null (b, "source", h->source);
+    ws_json_add_string_or_null (b, "checked", h->checked);
+    json_builder_set_member_name (b, "verified");
+    json_builder_add_boolean_value (b, h->verified);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  g_ptr_array_unref (hl);
+  g_strfreev (missing);
+  g_strfreev (topics);
+}
+
+static void
+print_support (const WsRatingRegistry *reg, const WsRating *r,
+    const MetadataOptions *opt)
+{
+  char **topics = ws_support_topics_for_rating (opt->support, reg, r);
+  const char *t = support_territory (r, opt);
+  char *joined;
+
+  if (topics[0] == NULL) {
+    printf ("      support: none called for\n");
+    g_strfreev (topics);
+    return;
+  }
+  joined = g_strjoinv (", ", topics);
+  printf ("      support: %s\n", joined);
+  g_free (joined);
+  if (t == NULL)
+    printf ("        (for every territory: give --territory to list the "
+            "helplines)\n");
+  else {
+    GPtrArray *hl = ws_support_lookup (opt->support, t,
+        (const char *const *) topics);
+    char **missing = ws_support_missing_topics (opt->support, t,
+        (const char *const *) topics);
+
+    for (guint i = 0; i < hl->len; i++) {
+      const WsHelpline *h = g_ptr_array_index (hl, i);
+
+      GString *line = g_string_new (h->name);
+
+      if (h->number)
+        g_string_append_printf (line, ", %s", h->number);
+      if (h->url)
+        g_string_append_printf (line, ", %s", h->url);
+      if (h->hours)
+        g_string_append_printf (line, " (%s)", h->hours);
+      printf ("        %s %-17s %s\n", t, h->topic, line->str);
+      g_string_free (line, TRUE);
+      printf ("          source %s, checked %s%s\n", h->source, h->checked,
+          h->verified ? "" : ", NOT VERIFIED: check before broadcast");
+    }
+    for (char **it = missing; *it; it++)
+      printf ("        %s %-17s no helpline configured\n", t, *it);
+    g_strfreev (missing);
+    g_ptr_array_unref (hl);
+  }
+  g_strfreev (topics);
+}
 
 static gboolean
 rating_selected (const WsRating *r, const MetadataOptions *opt)
@@ -39,7 +151,7 @@ add_seconds_or_null (JsonBuilder *b, const char *key, gint64 ns)
 
 static void
 build_rating_json (JsonBuilder *b, const WsRatingRegistry *reg,
-    const WsRating *r)
+    const WsRating *r, const MetadataOptions *opt)
 {
   const WsRatingDef *def = ws_rating_lookup (reg, r, NULL, NULL);
   char *name = r->system && r->code ? ws_rating_to_string (r) : NULL;
@@ -50,6 +162,13 @@ build_rating_json (JsonBuilder *b, const WsRatingRegistry *reg,
   ws_json_add_string_or_null (b, "label",
       def ? ws_rating_def_get_label (def) : NULL);
   ws_json_add_rating_members (b, r);
+  json_builder_set_member_name (b, "support_topics");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < r->support_topics->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (r->support_topics, i));
+  json_builder_end_array (b);
+  if (opt->explain)
+    build_support_json (b, reg, r, opt);
   add_seconds_or_null (b, "start_s", r->start_ns);
   add_seconds_or_null (b, "end_s", r->end_ns);
   json_builder_set_member_name (b, "source");
@@ -82,7 +201,7 @@ build_file_json (JsonBuilder *b, const WsRatingRegistry *reg, const char *path,
     const WsRating *r = g_ptr_array_index (md->ratings, i);
 
     if (rating_selected (r, opt))
-      build_rating_json (b, reg, r);
+      build_rating_json (b, reg, r, opt);
   }
   json_builder_end_array (b);
   json_builder_set_member_name (b, "warnings");
@@ -179,8 +298,16 @@ print_file_text (const WsRatingRegistry *reg, const char *path,
       const WsGuidanceText *t = g_ptr_array_index (r->texts, j);
       printf ("      text [%s]: %s\n", t->lang ? t->lang : "-", t->text);
     }
+    if (r->support_topics->len > 0) {
+      printf ("      support topics:");
+      for (guint j = 0; j < r->support_topics->len; j++)
+        printf (" %s", (const char *) g_ptr_array_index (r->support_topics, j));
+      printf ("\n");
+    }
     if (opt->explain && def != NULL)
       print_explanation (reg, def);
+    if (opt->explain)
+      print_support (reg, r, opt);
   }
   if (shown == 0)
     printf ("    no rating%s%s\n", opt->territory ? " for " : "",
@@ -208,7 +335,8 @@ int
 ws_cmd_metadata (int argc, char **argv)
 {
   gboolean json = FALSE, explain = FALSE;
-  char *territory = NULL, *system = NULL;
+  char *territory = NULL, *system = NULL, *support_path = NULL;
+  WsSupportDirectory *support = NULL;
   int code = WS_EXIT_USAGE;
   const GOptionEntry entries[] = { { "json", 0, 0, G_OPTION_ARG_NONE, &json,
                                        "Print one JSON document on stdout",
@@ -218,7 +346,13 @@ ws_cmd_metadata (int argc, char **argv)
     { "system", 's', 0, G_OPTION_ARG_STRING, &system,
         "Only ratings of this rating system (id or alias)", "SYSTEM" },
     { "explain", 'e', 0, G_OPTION_ARG_NONE, &explain,
-        "Also show each rating's equivalents in the other systems", NULL },
+        "Also show each rating's equivalents in the other systems, the "
+        "support topics it calls for and the territory's helplines",
+        NULL },
+    { "support", 0, 0, G_OPTION_ARG_FILENAME, &support_path,
+        "Support data for --explain: a folder like ratings/support or one "
+        "file (default: the installed data)",
+        "DIR|FILE" },
     { NULL } };
   GOptionContext *ctx = g_option_context_new ("FILE...");
   const WsRatingRegistry *reg;
@@ -233,6 +367,11 @@ ws_cmd_metadata (int argc, char **argv)
       "(SMPTE ST 2067-3), TV-Anytime / DVB-I content guide, DVB-I service\n"
       "list, EBUCore, Apple iTunes package metadata.xml, XMLTV, and the\n"
       "watershed sidecar.\n\n"
+      "--explain adds each rating's equivalents in the other systems and the\n"
+      "support information it calls for: the topics its descriptors map to\n"
+      "(ratings/support/topics.xml) and its sidecar's <support topic>, with\n"
+      "the helplines of the rating's territory (or --territory) from\n"
+      "ratings/support, each with its source and check date.\n\n"
       "Exit status: 0 read; 1 a file is invalid against its specification or\n"
       "has no rating for --territory; 2 usage error or an unreadable file.\n"
       "With one FILE --json prints that file's object; with several,\n"
@@ -264,6 +403,24 @@ ws_cmd_metadata (int argc, char **argv)
   }
   opt.explain = explain;
   opt.json = json;
+  if (explain) {
+    GError *error = NULL;
+
+    if (support_path != NULL) {
+      support = ws_support_directory_new (support_path, &error);
+      opt.support = support;
+    } else
+      opt.support = ws_support_directory_get_default (&error);
+    if (opt.support == NULL) {
+      ws_cli_error ("metadata: cannot load the support data: %s",
+          error->message);
+      g_error_free (error);
+      goto end;
+    }
+  } else if (support_path != NULL) {
+    ws_cli_error ("metadata: --support goes with --explain");
+    goto end;
+  }
 
   if (json) {
     b = json_builder_new ();
@@ -305,6 +462,8 @@ end:
     g_object_unref (b);
   g_free (territory);
   g_free (system);
+  g_free (support_path);
+  ws_support_directory_free (support);
   g_option_context_free (ctx);
   return code;
 }
