@@ -73,6 +73,49 @@ set_string (GstStructure *s, const char *field, const char *value)
     gst_structure_set (s, field, G_TYPE_STRING, value, NULL);
 }
 
+/* `support-topics`: optional, present only when the rating names topics
+ * explicitly, so events of older senders and readers stay as they were. */
+static void
+add_support_topics (GstStructure *s, const WsRating *rating)
+{
+  GValue topics = G_VALUE_INIT;
+
+  if (rating->support_topics == NULL || rating->support_topics->len == 0)
+    return;
+  g_value_init (&topics, GST_TYPE_ARRAY);
+  for (guint i = 0; i < rating->support_topics->len; i++) {
+    GValue v = G_VALUE_INIT;
+
+    g_value_init (&v, G_TYPE_STRING);
+    g_value_set_string (&v, g_ptr_array_index (rating->support_topics, i));
+    gst_value_array_append_and_take_value (&topics, &v);
+  }
+  gst_structure_take_value (s, "support-topics", &topics);
+}
+
+/* Strings only, each once; anything else an application put there is
+ * skipped. */
+static void
+parse_support_topics (const GstStructure *s, WsRating *r)
+{
+  const GValue *arr = gst_structure_get_value (s, "support-topics");
+
+  if (arr == NULL || !GST_VALUE_HOLDS_ARRAY (arr))
+    return;
+  for (guint i = 0; i < gst_value_array_get_size (arr); i++) {
+    const GValue *v = gst_value_array_get_value (arr, i);
+    const char *t = G_VALUE_HOLDS_STRING (v) ? g_value_get_string (v) : NULL;
+    gboolean seen = FALSE;
+
+    if (t == NULL || *t == '\0')
+      continue;
+    for (guint j = 0; j < r->support_topics->len && !seen; j++)
+      seen = strcmp (g_ptr_array_index (r->support_topics, j), t) == 0;
+    if (!seen)
+      g_ptr_array_add (r->support_topics, g_strdup (t));
+  }
+}
+
 GstEvent *
 ws_rating_event_new (const WsRating *rating, const char *source)
 {
@@ -119,6 +162,7 @@ ws_rating_event_new (const WsRating *rating, const char *source)
 
   set_string (s, "source", source ? source : "metadata");
   set_string (s, "programme", rating->programme);
+  add_support_topics (s, rating);
   return gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM_STICKY, s);
 }
 
@@ -184,6 +228,7 @@ ws_rating_event_parse (GstEvent *event, char **source)
             gst_structure_get_string (ts, "text"));
     }
   }
+  parse_support_topics (s, r);
   if (source != NULL)
     *source = dup_string (s, "source");
   return r;
