@@ -93,27 +93,35 @@ add_support_topics (GstStructure *s, const WsRating *rating)
   gst_structure_take_value (s, "support-topics", &topics);
 }
 
-/* Strings only, each once; anything else an application put there is
- * skipped. */
+static void
+add_support_topic (WsRating *r, const GValue *v)
+{
+  const char *t = G_VALUE_HOLDS_STRING (v) ? g_value_get_string (v) : NULL;
+
+  if (t == NULL || *t == '\0')
+    return;
+  for (guint j = 0; j < r->support_topics->len; j++) {
+    if (strcmp (g_ptr_array_index (r->support_topics, j), t) == 0)
+      return;
+  }
+  g_ptr_array_add (r->support_topics, g_strdup (t));
+}
+
+/* Strings only, each once; one topic may come as a plain string (an
+ * application's gst-launch style event); anything else is skipped. */
 static void
 parse_support_topics (const GstStructure *s, WsRating *r)
 {
   const GValue *arr = gst_structure_get_value (s, "support-topics");
 
-  if (arr == NULL || !GST_VALUE_HOLDS_ARRAY (arr))
+  if (arr == NULL)
     return;
-  for (guint i = 0; i < gst_value_array_get_size (arr); i++) {
-    const GValue *v = gst_value_array_get_value (arr, i);
-    const char *t = G_VALUE_HOLDS_STRING (v) ? g_value_get_string (v) : NULL;
-    gboolean seen = FALSE;
-
-    if (t == NULL || *t == '\0')
-      continue;
-    for (guint j = 0; j < r->support_topics->len && !seen; j++)
-      seen = strcmp (g_ptr_array_index (r->support_topics, j), t) == 0;
-    if (!seen)
-      g_ptr_array_add (r->support_topics, g_strdup (t));
+  if (!GST_VALUE_HOLDS_ARRAY (arr)) {
+    add_support_topic (r, arr);
+    return;
   }
+  for (guint i = 0; i < gst_value_array_get_size (arr); i++)
+    add_support_topic (r, gst_value_array_get_value (arr, i));
 }
 
 GstEvent *

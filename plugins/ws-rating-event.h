@@ -31,7 +31,7 @@ G_BEGIN_DECLS
  * | `texts`        | GstStructure array | guidance texts, each `guidance-text` with `text`, `lang`, `length` |
  * | `source`       | string     | where it came from: `metadata`, `sidecar-segment`, `matroska`, `mp4`, `dvb-eit`, `application` |
  * | `programme`    | string     | programme id (CRID, CPL id, title) |
- * | `support-topics` | string array (GstValueArray) | optional: support-information topics the metadata names explicitly (our sidecar's `<support topic>`, ws-support.h); absent = none. The topics the descriptors call for are not listed: ask ws_support_topics_for_rating() |
+ * | `support-topics` | string array (GstValueArray) | optional: support-information topics the metadata names explicitly (our sidecar's `<support topic>`, ws-support.h); absent = none; a plain string is read as one topic. The topics the descriptors call for are not listed: ask ws_support_topics_for_rating() |
  *
  * Tags: the same rating also goes out as a tag list with the tags
  * registered by ws_rating_tags_register(): %WS_TAG_RATING,

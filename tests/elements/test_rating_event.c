@@ -4,6 +4,7 @@
 
 #include "ws-element.h"
 #include "ws-rating-event.h"
+#include "ws-rating.h"
 
 static WsRating *
 sample_rating (void)
@@ -215,6 +216,89 @@ GST_START_TEST (test_element_timed_structure)
 }
 GST_END_TEST;
 
+/* support-topics (issue #17): optional; present only when the rating names
+ * topics; read back in order; junk an application puts there is skipped. */
+GST_START_TEST (test_rating_event_support_topics)
+{
+  WsRating *r = sample_rating (), *back;
+  GstEvent *ev = ws_rating_event_new (r, NULL);
+  const GValue *v;
+  GstStructure *s;
+  GValue arr = G_VALUE_INIT, item = G_VALUE_INIT;
+
+  /* none named: the field is absent, as before */
+  fail_unless (!gst_structure_has_field (gst_event_get_structure (ev),
+      "support-topics"));
+  back = ws_rating_event_parse (ev, NULL);
+  fail_unless_equals_int (back->support_topics->len, 0);
+  ws_rating_free (back);
+  gst_event_unref (ev);
+
+  g_ptr_array_add (r->support_topics, g_strdup ("suicide-self-harm"));
+  g_ptr_array_add (r->support_topics, g_strdup ("abuse"));
+  ev = ws_rating_event_new (r, NULL);
+  v = gst_structure_get_value (gst_event_get_structure (ev), "support-topics");
+  fail_unless (v != NULL && GST_VALUE_HOLDS_ARRAY (v));
+  fail_unless_equals_int (gst_value_array_get_size (v), 2);
+  fail_unless_equals_string (g_value_get_string (
+                                 gst_value_array_get_value (v, 0)),
+      "suicide-self-harm");
+  back = ws_rating_event_parse (ev, NULL);
+  fail_unless (ws_rating_equal (r, back));
+  fail_unless_equals_string (g_ptr_array_index (back->support_topics, 1),
+      "abuse");
+  ws_rating_free (back);
+  gst_event_unref (ev);
+
+  /* from an application: an empty string and a repeat skipped */
+  g_value_init (&arr, GST_TYPE_ARRAY);
+  g_value_init (&item, G_TYPE_STRING);
+  g_value_set_string (&item, "addiction");
+  gst_value_array_append_value (&arr, &item);
+  g_value_set_string (&item, "");
+  gst_value_array_append_value (&arr, &item);
+  g_value_set_string (&item, "addiction");
+  gst_value_array_append_value (&arr, &item);
+  g_value_unset (&item);
+  s = gst_structure_new ("watershed-rating", "rating", G_TYPE_STRING, "bbfc:18",
+      NULL);
+  gst_structure_take_value (s, "support-topics", &arr);
+  ev = gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM_STICKY, s);
+  back = ws_rating_event_parse (ev, NULL);
+  fail_unless_equals_int (back->support_topics->len, 1);
+  fail_unless_equals_string (g_ptr_array_index (back->support_topics, 0),
+      "addiction");
+  ws_rating_free (back);
+  gst_event_unref (ev);
+
+  /* one topic as a plain string is taken (gst-launch style); an array of
+   * ints is not a topic list */
+  ev = gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM_STICKY,
+      gst_structure_new ("watershed-rating", "rating", G_TYPE_STRING, "bbfc:18",
+          "support-topics", G_TYPE_STRING, "abuse", NULL));
+  back = ws_rating_event_parse (ev, NULL);
+  fail_unless_equals_int (back->support_topics->len, 1);
+  fail_unless_equals_string (g_ptr_array_index (back->support_topics, 0),
+      "abuse");
+  ws_rating_free (back);
+  gst_event_unref (ev);
+  g_value_init (&arr, GST_TYPE_ARRAY);
+  g_value_init (&item, G_TYPE_INT);
+  g_value_set_int (&item, 7);
+  gst_value_array_append_value (&arr, &item);
+  g_value_unset (&item);
+  s = gst_structure_new ("watershed-rating", "rating", G_TYPE_STRING, "bbfc:18",
+      NULL);
+  gst_structure_take_value (s, "support-topics", &arr);
+  ev = gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM_STICKY, s);
+  back = ws_rating_event_parse (ev, NULL);
+  fail_unless_equals_int (back->support_topics->len, 0);
+  ws_rating_free (back);
+  gst_event_unref (ev);
+  ws_rating_free (r);
+}
+GST_END_TEST;
+
 static Suite *
 rating_event_suite (void)
 {
@@ -228,6 +312,7 @@ rating_event_suite (void)
   tcase_add_test (tc, test_rating_event_sticky_replaces);
   tcase_add_test (tc, test_rating_event_guidance_events);
   tcase_add_test (tc, test_element_timed_structure);
+  tcase_add_test (tc, test_rating_event_support_topics);
   return s;
 }
 

@@ -272,6 +272,81 @@ START_TEST (test_support_memory_single_file)
 }
 END_TEST
 
+/* The sidecar's <support topic="..."/> (ws-metadata-sidecar.c). */
+static WsMetadata *
+read_sidecar (const char *rating_body, GError **error)
+{
+  char *doc =
+      g_strdup_printf ("<watershed-metadata xmlns=\"urn:watershed:metadata:1\" "
+                       "version=\"1\">\n"
+                       "<programme id=\"P\">\n<rating territory=\"GB\" "
+                       "system=\"bbfc\" "
+                       "code=\"15\">\n%s</rating></programme></"
+                       "watershed-metadata>",
+          rating_body);
+  WsMetadata *md = ws_metadata_read_memory (doc, strlen (doc), "s.xml",
+      registry (), error);
+
+  g_free (doc);
+  return md;
+}
+
+START_TEST (test_support_sidecar_topics)
+{
+  GError *error = NULL;
+  WsMetadata *md = read_sidecar ("<descriptor>drugs</descriptor>\n"
+                                 "<text xml:lang=\"en\">Drugs</text>\n"
+                                 "<support topic=\"suicide-self-harm\"/>\n"
+                                 "<support topic=\"addiction\"/>\n",
+      &error);
+  WsSupportDirectory *dir = load_installed ();
+  const WsRating *r;
+  char **topics;
+  char *s;
+
+  ck_assert_msg (md != NULL, "%s", error ? error->message : "?");
+  ck_assert (ws_metadata_is_valid (md));
+  r = g_ptr_array_index (md->ratings, 0);
+  ck_assert_uint_eq (r->support_topics->len, 2);
+  ck_assert_str_eq (g_ptr_array_index (r->support_topics, 0),
+      "suicide-self-harm");
+  /* drugs -> addiction first, then the explicit ones, addiction once */
+  topics = ws_support_topics_for_rating (dir, registry (), r);
+  s = topics_joined (topics);
+  ck_assert_str_eq (s, "addiction,suicide-self-harm");
+  g_free (s);
+  g_strfreev (topics);
+  ws_metadata_free (md);
+  ws_support_directory_free (dir);
+
+  /* errors: each names FILE:LINE and what to write */
+  md = read_sidecar ("<support topic=\"Suicide\"/>\n", &error);
+  ck_assert_ptr_null (md);
+  ck_assert_msg (strstr (error->message, "s.xml:4") != NULL &&
+                     strstr (error->message, "\"Suicide\"") != NULL,
+      "%s", error->message);
+  g_clear_error (&error);
+  md = read_sidecar ("<support/>\n", &error);
+  ck_assert_ptr_null (md);
+  ck_assert (strstr (error->message, "missing topic") != NULL);
+  g_clear_error (&error);
+  md = read_sidecar ("<support topic=\"abuse\"/>\n<support topic=\"abuse\"/>",
+      &error);
+  ck_assert_ptr_null (md);
+  ck_assert_msg (strstr (error->message, "s.xml:5") != NULL &&
+                     strstr (error->message, "twice") != NULL,
+      "%s", error->message);
+  g_clear_error (&error);
+  md = read_sidecar ("<support topic=\"abuse\"/>\n<text "
+                     "xml:lang=\"en\">T</text>",
+      &error);
+  ck_assert_ptr_null (md);
+  ck_assert_msg (strstr (error->message, "after a <support>") != NULL, "%s",
+      error->message);
+  g_clear_error (&error);
+}
+END_TEST
+
 /* ---- data -------------------------------------------------------------- */
 
 /* The "gap TOPIC:" lines of the comment before the root element. */
@@ -592,6 +667,7 @@ support_suite (void)
   tcase_add_test (tc, test_support_topics_from_descriptors);
   tcase_add_test (tc, test_support_rating_copy_equal);
   tcase_add_test (tc, test_support_memory_single_file);
+  tcase_add_test (tc, test_support_sidecar_topics);
   suite_add_tcase (s, tc);
 
   tc = tcase_create ("data");
