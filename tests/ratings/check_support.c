@@ -58,10 +58,17 @@ make_rating (const char *system, const char *code, const char *const *descs,
   return r;
 }
 
-static char *
-topics_joined (char **topics)
+/* The topics @r calls for, joined with ',', equal @expected ("" none). */
+static void
+expect_topics (const WsSupportDirectory *dir, const WsRatingRegistry *reg,
+    const WsRating *r, const char *expected)
 {
-  return g_strjoinv (",", topics);
+  char **topics = ws_support_topics_for_rating (dir, reg, r);
+  char *s = g_strjoinv (",", topics);
+
+  ck_assert_str_eq (s, expected);
+  g_free (s);
+  g_strfreev (topics);
 }
 
 /* ---- core -------------------------------------------------------------- */
@@ -166,54 +173,33 @@ START_TEST (test_support_topics_from_descriptors)
   const char *const d4[] = { "Suicide", "Gambling", NULL }; /* as written */
   const char *const t4[] = { "eating-disorders", "addiction", NULL };
   WsRating *r;
-  char **topics;
-  char *s;
 
   r = make_rating ("bbfc", "15", d1, NULL);
-  topics = ws_support_topics_for_rating (dir, registry (), r);
-  s = topics_joined (topics);
-  ck_assert_str_eq (s, "addiction,abuse");
-  g_free (s);
-  g_strfreev (topics);
+  expect_topics (dir, registry (), r, "addiction,abuse");
   ws_rating_free (r);
 
   r = make_rating ("bbfc", "18", d2, NULL);
-  topics = ws_support_topics_for_rating (dir, registry (), r);
-  s = topics_joined (topics);
-  ck_assert_str_eq (s, "abuse");
-  g_free (s);
-  g_strfreev (topics);
+  expect_topics (dir, registry (), r, "abuse");
   /* without the registry the alias cannot be resolved */
-  topics = ws_support_topics_for_rating (dir, NULL, r);
-  ck_assert_ptr_null (topics[0]);
-  g_strfreev (topics);
+  expect_topics (dir, NULL, r, "");
   ws_rating_free (r);
 
   r = make_rating ("fsk", "16", d3, NULL);
-  topics = ws_support_topics_for_rating (dir, registry (), r);
-  s = topics_joined (topics);
-  ck_assert_str_eq (s, "abuse,addiction");
-  g_free (s);
-  g_strfreev (topics);
+  expect_topics (dir, registry (), r, "abuse,addiction");
   ws_rating_free (r);
 
   /* free-text descriptors (no system), then explicit sidecar topics
    * without repeats */
   r = make_rating (NULL, NULL, d4, t4);
-  topics = ws_support_topics_for_rating (dir, registry (), r);
-  s = topics_joined (topics);
-  ck_assert_str_eq (s, "suicide-self-harm,addiction,eating-disorders");
-  g_free (s);
-  g_strfreev (topics);
+  expect_topics (dir, registry (), r,
+      "suicide-self-harm,addiction,eating-disorders");
   ws_rating_free (r);
 
   /* mpa violence/language: nothing */
   {
     const char *const d5[] = { "violence", "language", NULL };
     r = make_rating ("mpa", "R", d5, NULL);
-    topics = ws_support_topics_for_rating (dir, registry (), r);
-    ck_assert_ptr_null (topics[0]);
-    g_strfreev (topics);
+    expect_topics (dir, registry (), r, "");
     ws_rating_free (r);
   }
   ws_support_directory_free (dir);
@@ -301,8 +287,6 @@ START_TEST (test_support_sidecar_topics)
       &error);
   WsSupportDirectory *dir = load_installed ();
   const WsRating *r;
-  char **topics;
-  char *s;
 
   ck_assert_msg (md != NULL, "%s", error ? error->message : "?");
   ck_assert (ws_metadata_is_valid (md));
@@ -311,11 +295,7 @@ START_TEST (test_support_sidecar_topics)
   ck_assert_str_eq (g_ptr_array_index (r->support_topics, 0),
       "suicide-self-harm");
   /* drugs -> addiction first, then the explicit ones, addiction once */
-  topics = ws_support_topics_for_rating (dir, registry (), r);
-  s = topics_joined (topics);
-  ck_assert_str_eq (s, "addiction,suicide-self-harm");
-  g_free (s);
-  g_strfreev (topics);
+  expect_topics (dir, registry (), r, "addiction,suicide-self-harm");
   ws_metadata_free (md);
   ws_support_directory_free (dir);
 
