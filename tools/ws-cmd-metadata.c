@@ -27,36 +27,67 @@ support_territory (const WsRating *r, const MetadataOptions *opt)
   return t ? t : opt->territory;
 }
 
+/* What --explain says of one rating's support information: the topics,
+ * the territory whose helplines are listed (NULL: none known), those
+ * helplines and the topics without one. */
+typedef struct {
+  char **topics;
+  const char *territory;
+  GPtrArray *helplines;
+  char **missing;
+} SupportView;
+
+static void
+support_view_init (SupportView *v, const WsRatingRegistry *reg,
+    const WsRating *r, const MetadataOptions *opt)
+{
+  const char *const *topics;
+
+  v->topics = ws_support_topics_for_rating (opt->support, reg, r);
+  topics = (const char *const *) v->topics;
+  v->territory = support_territory (r, opt);
+  v->helplines = v->territory ?
+                     ws_support_lookup (opt->support, v->territory, topics) :
+                     g_ptr_array_new ();
+  v->missing = v->territory ? ws_support_missing_topics (opt->support,
+                                  v->territory, topics) :
+                              g_strdupv (v->topics);
+}
+
+static void
+support_view_clear (SupportView *v)
+{
+  g_strfreev (v->topics);
+  g_ptr_array_unref (v->helplines);
+  g_strfreev (v->missing);
+}
+
+static void
+add_string_array (JsonBuilder *b, const char *key, char **values)
+{
+  json_builder_set_member_name (b, key);
+  json_builder_begin_array (b);
+  for (char **it = values; *it; it++)
+    json_builder_add_string_value (b, *it);
+  json_builder_end_array (b);
+}
+
 static void
 build_support_json (JsonBuilder *b, const WsRatingRegistry *reg,
     const WsRating *r, const MetadataOptions *opt)
 {
-  char **topics = ws_support_topics_for_rating (opt->support, reg, r);
-  const char *t = support_territory (r, opt);
-  GPtrArray *hl = t ? ws_support_lookup (opt->support, t,
-                          (const char *const *) topics) :
-                      g_ptr_array_new ();
-  char **missing = t ? ws_support_missing_topics (opt->support, t,
-                           (const char *const *) topics) :
-                       g_strdupv (topics);
+  SupportView v;
 
+  support_view_init (&v, reg, r, opt);
   json_builder_set_member_name (b, "support");
   json_builder_begin_object (b);
-  ws_json_add_string_or_null (b, "territory", t);
-  json_builder_set_member_name (b, "topics");
-  json_builder_begin_array (b);
-  for (char **it = topics; *it; it++)
-    json_builder_add_string_value (b, *it);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "missing_topics");
-  json_builder_begin_array (b);
-  for (char **it = missing; *it; it++)
-    json_builder_add_string_value (b, *it);
-  json_builder_end_array (b);
+  ws_json_add_string_or_null (b, "territory", v.territory);
+  add_string_array (b, "topics", v.topics);
+  add_string_array (b, "missing_topics", v.missing);
   json_builder_set_member_name (b, "helplines");
   json_builder_begin_array (b);
-  for (guint i = 0; i < hl->len; i++) {
-    const WsHelpline *h = g_ptr_array_index (hl, i);
+  for (guint i = 0; i < v.helplines->len; i++) {
+    const WsHelpline *h = g_ptr_array_index (v.helplines, i);
 
     json_builder_begin_object (b);
     ws_json_add_string_or_null (b, "topic", h->topic);
@@ -73,58 +104,41 @@ build_support_json (JsonBuilder *b, const WsRatingRegistry *reg,
   }
   json_builder_end_array (b);
   json_builder_end_object (b);
-  g_ptr_array_unref (hl);
-  g_strfreev (missing);
-  g_strfreev (topics);
+  support_view_clear (&v);
 }
 
 static void
 print_support (const WsRatingRegistry *reg, const WsRating *r,
     const MetadataOptions *opt)
 {
-  char **topics = ws_support_topics_for_rating (opt->support, reg, r);
-  const char *t = support_territory (r, opt);
+  SupportView v;
   char *joined;
 
-  if (topics[0] == NULL) {
-    printf ("      support: none called for\n");
-    g_strfreev (topics);
-    return;
-  }
-  joined = g_strjoinv (", ", topics);
-  printf ("      support: %s\n", joined);
+  support_view_init (&v, reg, r, opt);
+  joined = g_strjoinv (", ", v.topics);
+  printf ("      support: %s\n", v.topics[0] ? joined : "none called for");
   g_free (joined);
-  if (t == NULL)
+  if (v.topics[0] != NULL && v.territory == NULL)
     printf ("        (for every territory: give --territory to list the "
             "helplines)\n");
-  else {
-    GPtrArray *hl = ws_support_lookup (opt->support, t,
-        (const char *const *) topics);
-    char **missing = ws_support_missing_topics (opt->support, t,
-        (const char *const *) topics);
+  for (guint i = 0; v.territory && i < v.helplines->len; i++) {
+    const WsHelpline *h = g_ptr_array_index (v.helplines, i);
+    GString *line = g_string_new (h->name);
 
-    for (guint i = 0; i < hl->len; i++) {
-      const WsHelpline *h = g_ptr_array_index (hl, i);
-
-      GString *line = g_string_new (h->name);
-
-      if (h->number)
-        g_string_append_printf (line, ", %s", h->number);
-      if (h->url)
-        g_string_append_printf (line, ", %s", h->url);
-      if (h->hours)
-        g_string_append_printf (line, " (%s)", h->hours);
-      printf ("        %s %-17s %s\n", t, h->topic, line->str);
-      g_string_free (line, TRUE);
-      printf ("          source %s, checked %s%s\n", h->source, h->checked,
-          h->verified ? "" : ", NOT VERIFIED: check before broadcast");
-    }
-    for (char **it = missing; *it; it++)
-      printf ("        %s %-17s no helpline configured\n", t, *it);
-    g_strfreev (missing);
-    g_ptr_array_unref (hl);
+    if (h->number)
+      g_string_append_printf (line, ", %s", h->number);
+    if (h->url)
+      g_string_append_printf (line, ", %s", h->url);
+    if (h->hours)
+      g_string_append_printf (line, " (%s)", h->hours);
+    printf ("        %s %-17s %s\n", v.territory, h->topic, line->str);
+    printf ("          source %s, checked %s%s\n", h->source, h->checked,
+        h->verified ? "" : ", NOT VERIFIED: check before broadcast");
+    g_string_free (line, TRUE);
   }
-  g_strfreev (topics);
+  for (char **it = v.missing; v.territory && *it; it++)
+    printf ("        %s %-17s no helpline configured\n", v.territory, *it);
+  support_view_clear (&v);
 }
 
 static gboolean
