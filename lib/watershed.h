@@ -12,6 +12,7 @@
  *   the sidecar (ws-metadata.h), and ratings embedded in media files
  *   (ws-embedded.h);
  * - the time-slot policy engine and schedules (ws-policy.h, ws-schedule.h);
+ * - support information: the helplines a rating calls for (ws-support.h);
  * - where the data files are (ws-data.h) and the error domain (ws-error.h).
  *
  * Link with `pkg-config --cflags --libs watershed-1.0`. */
@@ -27,6 +28,7 @@
 #include "ws-rating.h"
 #include "ws-rating-system.h"
 #include "ws-schedule.h"
+#include "ws-support.h"
 #include "ws-territory.h"
 
 #endif /* WATERSHED_H */
