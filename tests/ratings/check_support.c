@@ -98,7 +98,6 @@ START_TEST (test_support_lookup_gb_suicide)
   ck_assert_str_eq (h->topic, "child");
   ck_assert_str_eq (h->name, "Childline");
   ck_assert_str_eq (h->number, "0800 1111");
-  ck_assert (!h->verified);
   g_ptr_array_unref (hl);
   ws_support_directory_free (dir);
 }
@@ -230,7 +229,10 @@ START_TEST (test_support_memory_single_file)
       "<helpline topic=\"child\" lang=\"mi\"><name>A</name>"
       "<url>https://a.example/</url>"
       "<source href=\"https://a.example/s\" checked=\"2024-02-29\"/>"
-      "</helpline>\n</support>";
+      "</helpline>\n"
+      "<helpline topic=\"child\"><name>B</name><number>1</number>"
+      "<source href=\"https://b.example/\" checked=\"2024-03-01\" "
+      "verified=\"no\"/></helpline></support>";
   GError *error = NULL;
   WsSupportDirectory *dir = ws_support_directory_new_memory (doc, strlen (doc),
       "t.xml", &error);
@@ -245,7 +247,11 @@ START_TEST (test_support_memory_single_file)
   ck_assert_ptr_null (terr[1]);
   g_strfreev (terr);
   hl = ws_support_lookup (dir, "NZ", topics);
-  ck_assert_uint_eq (hl->len, 1);
+  ck_assert_uint_eq (hl->len, 2);
+  h = g_ptr_array_index (hl, 1);
+  ck_assert_str_eq (h->name, "B");
+  ck_assert_str_eq (h->lang, "en"); /* the file's */
+  ck_assert (!h->verified);
   h = g_ptr_array_index (hl, 0);
   ck_assert_ptr_null (h->number);
   ck_assert_ptr_null (h->hours);
