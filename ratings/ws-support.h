@@ -69,10 +69,19 @@ typedef struct WsSupportDirectory WsSupportDirectory;
  *   reads the installed data (ws_data_find_dir ("support")).
  * @error: a #WS_ERROR error naming the file, line and field of the first
  *   problem (malformed XML, an entry without a source or check date, an
- *   impossible date, an unknown territory).
+ *   impossible date, an unknown territory). Codes: %WS_ERROR_IO (a path
+ *   that cannot be read; no installed data), %WS_ERROR_TOO_LARGE (a file
+ *   over 4 MiB), %WS_ERROR_MALFORMED, %WS_ERROR_FORBIDDEN (see ws-xml.h),
+ *   %WS_ERROR_UNKNOWN_FORMAT (a root other than `<support>` or
+ *   `<support-topics>`), %WS_ERROR_INVALID (everything else: a missing or
+ *   wrong field, a second file for one territory, a topic topics.xml does
+ *   not declare, a directory without topics.xml).
  *
- * Loads the support directory. XML is read without network access or
- * external entities.
+ * Loads the support directory: from a directory, its topics.xml first,
+ * then every other `*.xml` in name order; from a file, that file alone (a
+ * `<support>` file alone has no topic list, so its topics are checked for
+ * their form only). XML is read without network access or external
+ * entities.
  *
  * Returns: (transfer full): the directory, or %NULL with @error set.
  *   Free with ws_support_directory_free().
