@@ -903,19 +903,20 @@ ws_support_missing_topics (const WsSupportDirectory *dir, const char *territory,
     const char *const *topics)
 {
   GPtrArray *out;
-  const char *t;
 
   g_return_val_if_fail (dir != NULL, NULL);
   out = g_ptr_array_new ();
-  t = territory ? ws_territory_normalise (territory) : NULL;
   for (const char *const *it = topics; it && *it; it++) {
+    const char *const one[] = { *it, NULL };
+    GPtrArray *found = ws_support_lookup (dir, territory, one);
     gboolean have = FALSE;
-    for (guint i = 0; t && i < dir->entries->len && !have; i++) {
-      const WsHelpline *h = g_ptr_array_index (dir->entries, i);
-      have = !strcmp (h->territory, t) && !strcmp (h->topic, *it);
-    }
+
+    /* the child helpline the lookup adds stands in for no other topic */
+    for (guint i = 0; i < found->len && !have; i++)
+      have = !strcmp (((const WsHelpline *) found->pdata[i])->topic, *it);
     if (!have)
       add_unique (out, *it);
+    g_ptr_array_unref (found);
   }
   g_ptr_array_add (out, NULL);
   return (char **) g_ptr_array_free (out, FALSE);

@@ -162,6 +162,32 @@ START_TEST (test_support_lookup_nothing)
 }
 END_TEST
 
+/* What the end card would lack: NL lists a gap for addiction; JP has no
+ * file at all; the child helpline stands in for no other topic. */
+START_TEST (test_support_missing_topics)
+{
+  WsSupportDirectory *dir = load_installed ();
+  const char *const topics[] = { "addiction", "abuse", "child", NULL };
+  char **missing;
+  char *s;
+
+  missing = ws_support_missing_topics (dir, "NL", topics);
+  s = g_strjoinv (",", missing);
+  ck_assert_str_eq (s, "addiction");
+  g_free (s);
+  g_strfreev (missing);
+  missing = ws_support_missing_topics (dir, "JP", topics);
+  s = g_strjoinv (",", missing);
+  ck_assert_str_eq (s, "addiction,abuse,child");
+  g_free (s);
+  g_strfreev (missing);
+  missing = ws_support_missing_topics (dir, "GB", topics);
+  ck_assert_ptr_null (missing[0]);
+  g_strfreev (missing);
+  ws_support_directory_free (dir);
+}
+END_TEST
+
 START_TEST (test_support_topics_from_descriptors)
 {
   WsSupportDirectory *dir = load_installed ();
@@ -654,6 +680,7 @@ support_suite (void)
   tcase_add_test (tc, test_support_rating_copy_equal);
   tcase_add_test (tc, test_support_memory_single_file);
   tcase_add_test (tc, test_support_sidecar_topics);
+  tcase_add_test (tc, test_support_missing_topics);
   suite_add_tcase (s, tc);
 
   tc = tcase_create ("data");
