@@ -649,7 +649,7 @@ read_records (WsAsRunReport *r, const gchar *path, const gchar *data, gsize len,
     const gchar *nl = memchr (data + at, '\n', len - at);
     gsize n;
     WsAsRunLine *l;
-    const gchar *kind, *channel, *text;
+    const gchar *kind, *channel;
     gint64 t = 0, dropped = 0;
     GError *err = NULL;
     Event *e;
@@ -675,9 +675,6 @@ read_records (WsAsRunReport *r, const gchar *path, const gchar *data, gsize len,
                            "miss decisions before this line",
               path, line_no, dropped));
     }
-    if ((text = ws_asrun_line_get_string (l, "checkpoint")) != NULL &&
-        parse_instant (r, NULL, text, &t))
-      *last_seen = MAX (*last_seen, t);
     kind = ws_asrun_line_get_string (l, "kind");
     guidance = g_strcmp0 (kind, "guidance-shown") == 0 ||
                g_strcmp0 (kind, "guidance-hidden") == 0;

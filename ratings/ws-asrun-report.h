@@ -158,8 +158,9 @@ typedef struct {
  * @paths: (array zero-terminated=1): the log files (one chain, any order)
  * @reg: (nullable): the rating systems; %NULL = the default registry
  * @from_us, @to_us: the period to report, [from, to); %WS_TIME_NONE for
- *   open ends (the last decision then holds until the last instant the log
- *   shows: its last decision, guidance line or checkpoint)
+ *   open ends (the last decision then holds until the last instant the
+ *   records show: the last decision or guidance line of any channel;
+ *   checkpoints carry the writer's clock, not programme time)
  * @error: %WS_ERROR_IO naming a file that cannot be read;
  *   %WS_ERROR_ARGUMENT when @paths is empty or @to_us <= @from_us
  *

@@ -95,6 +95,8 @@ ws_asrun_format_line (const WsAsRunRecord *rec)
   member (s, "override_reason", rec->override_reason);
   member (s, "override_set_at", rec->override_set_at);
   member (s, "element", rec->element);
+  if (rec->channel != NULL)
+    member (s, "channel", rec->channel);
   g_string_append (s, "}\n");
   return g_string_free (s, FALSE);
 }

@@ -32,6 +32,13 @@ G_BEGIN_DECLS
  * @override_reason: why, as the operator gave it, or %NULL
  * @override_set_at: when the operator set it, ISO 8601 UTC, or %NULL
  * @element: the name of the element that decided
+ * @channel: the channel the line is about, or %NULL (then the report
+ *   counts the line for @element); written only when set
+ *
+ * Guidance records (what an overlay showed, read by the compliance report)
+ * are lines of the same shape with @kind "guidance-shown" or
+ * "guidance-hidden", @instant, @rating (what was shown), @mode (the
+ * guidance mode: "at-start", "persistent", ...) and @channel.
  *
  * One line of the as-run log. All strings are borrowed (transfer none);
  * %NULL becomes JSON null. Strings that are not UTF-8 are made valid.
@@ -55,6 +62,7 @@ typedef struct {
   const gchar *override_reason;
   const gchar *override_set_at;
   const gchar *element;
+  const gchar *channel;
 } WsAsRunRecord;
 
 /**
@@ -65,7 +73,8 @@ typedef struct {
  * `instant`, `running_time_ns`, `allowed`, `reason`, `rule`, `rating`,
  * `policy`, `service_class`, `next_change`, `kind`, `judged_as`,
  * `judgement`, `mode`, `override`, `operator`, `override_reason`,
- * `override_set_at`, `element`, ending with a newline. Control characters
+ * `override_set_at`, `element`, then `channel` only when it is set, ending
+ * with a newline (the writer appends the chain keys `seq` and `prev`). Control characters
  * and quotes are escaped, so the line never holds a raw newline.
  *
  * Returns: (transfer full): the line; free with g_free(). Never %NULL.
