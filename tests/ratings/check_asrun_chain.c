@@ -325,8 +325,8 @@ START_TEST (test_asrun_chain_deleted_line)
   write_log (path, &defaults, 20);
   lines = read_lines (path);
   g_free (lines[8]);
-  memmove (lines + 8, lines + 9, (g_strv_length (lines + 9) + 1) *
-                                     sizeof (gchar *));
+  memmove (lines + 8, lines + 9,
+      (g_strv_length (lines + 9) + 1) * sizeof (gchar *));
   write_lines (path, lines);
   v = verify_one (path);
   assert_broken (v, path, 9, "removed");
@@ -454,11 +454,10 @@ START_TEST (test_asrun_chain_sigkill)
   ck_assert_uint_eq (v->n_lines, n);
   ck_assert_uint_eq (v->notes->len, 1);
   {
-    gchar *want = g_strdup_printf (":%" G_GUINT64_FORMAT ": torn tail",
-        n + 1);
+    gchar *want = g_strdup_printf (":%" G_GUINT64_FORMAT ": torn tail", n + 1);
 
-    ck_assert_msg (strstr (g_ptr_array_index (v->notes, 0), want) != NULL,
-        "%s", (gchar *) g_ptr_array_index (v->notes, 0));
+    ck_assert_msg (strstr (g_ptr_array_index (v->notes, 0), want) != NULL, "%s",
+        (gchar *) g_ptr_array_index (v->notes, 0));
     g_free (want);
   }
   ws_asrun_verdict_free (v);
@@ -584,9 +583,9 @@ START_TEST (test_asrun_chain_after_old_log)
   assert_whole (v);
   ck_assert_uint_eq (v->n_lines, 1 + 1 + 5);
   ck_assert_uint_eq (v->notes->len, 1);
-  ck_assert (strstr (g_ptr_array_index (v->notes, 0), ":1-1: written before "
-                                                      "the hash chain") !=
-             NULL);
+  ck_assert (
+      strstr (g_ptr_array_index (v->notes, 0), ":1-1: written before "
+                                               "the hash chain") != NULL);
   ws_asrun_verdict_free (v);
   g_free (old);
   remove_all (path);
@@ -597,7 +596,9 @@ END_TEST
 START_TEST (test_asrun_chain_errors)
 {
   const gchar *names[] = { "a.jsonl" };
-  const gchar *data[] = { "{\"instant\": \"x\", \"seq\": 1, \"prev\": null}\n" };
+  const gchar *data[] = {
+    "{\"instant\": \"x\", \"seq\": 1, \"prev\": null}\n"
+  };
   gsize lens[] = { strlen (data[0]) };
   const gchar *missing[] = { "/nonexistent/as-run.jsonl", NULL };
   const gchar *none[] = { NULL };
@@ -619,10 +620,10 @@ START_TEST (test_asrun_line_parse)
 {
   const gchar *ok = "{\"a\": \"x\\u00e9\\ud83d\\ude00\\n\", \"b\": -12, "
                     "\"c\": true, \"d\": null, \"e\": 1.5e3}";
-  const gchar *bad[] = { "", "[]", "{\"a\": {}}", "{\"a\": 1,}",
-    "{\"a\": 1} x", "{\"a\": 1, \"a\": 2}", "{\"a\": \"\\ud800\"}",
-    "{\"a\": \"\\u0000\"}", "{\"a\": \"\xff\"}", "{\"a\": 01}", "{\"a\" 1}",
-    "{\"a\": tru}", "{\"a\": \"x}" };
+  const gchar *bad[] = { "", "[]", "{\"a\": {}}", "{\"a\": 1,}", "{\"a\": 1} x",
+    "{\"a\": 1, \"a\": 2}", "{\"a\": \"\\ud800\"}", "{\"a\": \"\\u0000\"}",
+    "{\"a\": \"\xff\"}", "{\"a\": 01}", "{\"a\" 1}", "{\"a\": tru}",
+    "{\"a\": \"x}" };
   WsAsRunLine *l = ws_asrun_line_parse (ok, strlen (ok), NULL);
   gint64 n = 0;
   gboolean b = FALSE;
