@@ -5,9 +5,57 @@
 #define WS_TESTS_WS_TEST_ASRUN_H
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "ws-asrun.h"
+
+static inline gint
+ws_test_asrun_compare_paths (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const gchar *const *) a, *(const gchar *const *) b);
+}
+
+/**
+ * ws_test_asrun_files:
+ * @dir: a folder
+ *
+ * Returns: (transfer full): the paths of the files in @dir (the logs and
+ *   their rotated files), sorted by name, NULL-terminated; g_strfreev().
+ */
+static inline gchar **
+ws_test_asrun_files (const gchar *dir)
+{
+  GPtrArray *files = g_ptr_array_new ();
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (files, g_build_filename (dir, name, NULL));
+  g_dir_close (d);
+  g_ptr_array_sort (files, ws_test_asrun_compare_paths);
+  g_ptr_array_add (files, NULL);
+  return (gchar **) g_ptr_array_free (files, FALSE);
+}
+
+/**
+ * ws_test_asrun_remove_dir:
+ * @dir: (transfer full): a folder of files (no subfolders)
+ *
+ * Removes the files of @dir and @dir, and frees @dir.
+ */
+static inline void
+ws_test_asrun_remove_dir (gchar *dir)
+{
+  gchar **files = ws_test_asrun_files (dir);
+
+  for (gchar **f = files; *f != NULL; f++)
+    g_remove (*f);
+  g_strfreev (files);
+  g_rmdir (dir);
+  g_free (dir);
+}
 
 /* one decision of a gate */
 static inline void

@@ -418,6 +418,24 @@ html_seconds_cell (GString *out, gint64 us)
   g_free (s);
 }
 
+/* a <ul> of @items (escaped), under a heading when @title is set; nothing
+ * when there are none */
+static void
+html_list (GString *out, const char *title, GPtrArray *items)
+{
+  if (items->len == 0)
+    return;
+  if (title != NULL)
+    g_string_append_printf (out, "<h2>%s</h2>\n", title);
+  g_string_append (out, "<ul>\n");
+  for (guint i = 0; i < items->len; i++) {
+    g_string_append (out, "<li>");
+    ws_cli_append_escaped (out, g_ptr_array_index (items, i));
+    g_string_append (out, "</li>\n");
+  }
+  g_string_append (out, "</ul>\n");
+}
+
 static char *
 report_html (const WsAsRunReport *r)
 {
@@ -450,15 +468,7 @@ report_html (const WsAsRunReport *r)
     g_free (where);
   }
   g_string_append (out, "</p>\n");
-  if (v->notes->len > 0) {
-    g_string_append (out, "<ul>\n");
-    for (guint i = 0; i < v->notes->len; i++) {
-      g_string_append (out, "<li>");
-      ws_cli_append_escaped (out, g_ptr_array_index (v->notes, i));
-      g_string_append (out, "</li>\n");
-    }
-    g_string_append (out, "</ul>\n");
-  }
+  html_list (out, NULL, v->notes);
 
   g_string_append_printf (out,
       "<h2>Violations (%u)</h2>\n<table id=\"violations\">\n<thead><tr>"
@@ -551,15 +561,7 @@ report_html (const WsAsRunReport *r)
     }
   }
   g_string_append (out, "</tbody>\n</table>\n");
-  if (r->warnings->len > 0) {
-    g_string_append (out, "<h2>Warnings</h2>\n<ul>\n");
-    for (guint i = 0; i < r->warnings->len; i++) {
-      g_string_append (out, "<li>");
-      ws_cli_append_escaped (out, g_ptr_array_index (r->warnings, i));
-      g_string_append (out, "</li>\n");
-    }
-    g_string_append (out, "</ul>\n");
-  }
+  html_list (out, "Warnings", r->warnings);
   g_string_append (out, "</body>\n</html>\n");
   return g_string_free (out, FALSE);
 }

@@ -11,6 +11,7 @@
 
 #include "ws-asrun-report.h"
 #include "ws-asrun-verify.h"
+#include "ws-test-asrun.h"
 
 /* 2 s before the UK watershed; 100 frames at 25/s cross it */
 #define START "2026-07-01T20:59:58+01:00"
@@ -22,34 +23,6 @@ temp_dir (void)
 
   fail_unless (dir != NULL);
   return dir;
-}
-
-/* the files of @dir, NULL-terminated */
-static gchar **
-files_of (const gchar *dir)
-{
-  GPtrArray *files = g_ptr_array_new ();
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const gchar *name;
-
-  fail_unless (d != NULL);
-  while ((name = g_dir_read_name (d)) != NULL)
-    g_ptr_array_add (files, g_build_filename (dir, name, NULL));
-  g_dir_close (d);
-  g_ptr_array_add (files, NULL);
-  return (gchar **) g_ptr_array_free (files, FALSE);
-}
-
-static void
-remove_dir (gchar *dir)
-{
-  gchar **files = files_of (dir);
-
-  for (gchar **f = files; *f != NULL; f++)
-    g_remove (*f);
-  g_strfreev (files);
-  g_rmdir (dir);
-  g_free (dir);
 }
 
 /* runs the pipeline to EOS; no error on the way */
@@ -103,7 +76,7 @@ GST_START_TEST (test_asrun_pipeline_log_verifies)
   GError *err = NULL;
 
   run_gate ("name=playout", log);
-  files = files_of (dir);
+  files = ws_test_asrun_files (dir);
   fail_unless_equals_int (g_strv_length (files), 1);
   v = ws_asrun_verify_files ((const gchar *const *) files, &err);
   fail_unless (v != NULL, "%s", err ? err->message : "");
@@ -116,7 +89,7 @@ GST_START_TEST (test_asrun_pipeline_log_verifies)
 
   /* rotation: a file holds the header and one decision */
   run_gate ("name=playout as-run-rotate-size=1200", log);
-  files = files_of (dir);
+  files = ws_test_asrun_files (dir);
   fail_unless_equals_int (g_strv_length (files), 2);
   v = ws_asrun_verify_files ((const gchar *const *) files, &err);
   fail_unless (v != NULL);
@@ -127,7 +100,7 @@ GST_START_TEST (test_asrun_pipeline_log_verifies)
   g_strfreev (files);
 
   g_free (log);
-  remove_dir (dir);
+  ws_test_asrun_remove_dir (dir);
 }
 
 GST_END_TEST;
@@ -176,7 +149,7 @@ GST_START_TEST (test_asrun_pipeline_monitor_report)
   ws_asrun_report_free (r);
 
   g_free (log);
-  remove_dir (dir);
+  ws_test_asrun_remove_dir (dir);
 }
 
 GST_END_TEST;

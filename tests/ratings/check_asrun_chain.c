@@ -17,6 +17,7 @@
 
 #include "ws-asrun-verify.h"
 #include "ws-asrun.h"
+#include "ws-test-asrun.h"
 #include "ws-test-util.h"
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -125,46 +126,11 @@ write_lines (const gchar *path, gchar **lines)
   g_free (text);
 }
 
-static gint
-compare_paths (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const gchar *const *) a, *(const gchar *const *) b);
-}
-
-/* the files of @dir, sorted by name */
-static GPtrArray *
-list_dir (const gchar *dir)
-{
-  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const gchar *name;
-
-  ck_assert_ptr_nonnull (d);
-  while ((name = g_dir_read_name (d)) != NULL)
-    g_ptr_array_add (files, g_build_filename (dir, name, NULL));
-  g_dir_close (d);
-  g_ptr_array_sort (files, compare_paths);
-  return files;
-}
-
 /* removes @path's folder and everything in it */
 static void
 remove_all (gchar *path)
 {
-  gchar *dir = g_path_get_dirname (path);
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const gchar *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
-    gchar *f = g_build_filename (dir, name, NULL);
-
-    g_remove (f);
-    g_free (f);
-  }
-  if (d != NULL)
-    g_dir_close (d);
-  g_rmdir (dir);
-  g_free (dir);
+  ws_test_asrun_remove_dir (g_path_get_dirname (path));
   g_free (path);
 }
 
@@ -486,7 +452,9 @@ START_TEST (test_asrun_chain_rotation)
   gchar *path = ws_test_temp_path ("as-run.jsonl");
   gchar *dir = g_path_get_dirname (path);
   WsAsRunOptions opts = { .rotate_size_bytes = 3000, .element = "gate0" };
-  GPtrArray *files, *order;
+  GPtrArray *order;
+  gchar **files;
+  guint n_files;
   const gchar **paths;
   WsAsRunVerdict *v;
   guint64 total = 0;
@@ -494,26 +462,27 @@ START_TEST (test_asrun_chain_rotation)
   gsize first_len = 0;
 
   write_log (path, &opts, 60);
-  files = list_dir (dir);
-  ck_assert_uint_ge (files->len, 4);
+  files = ws_test_asrun_files (dir);
+  n_files = g_strv_length (files);
+  ck_assert_uint_ge (n_files, 4);
   /* every file but the newest (the path itself) was renamed by rotation;
    * each is at most the limit */
-  paths = g_new0 (const gchar *, files->len + 1);
-  for (guint i = 0; i < files->len; i++) {
+  paths = g_new0 (const gchar *, n_files + 1);
+  for (guint i = 0; i < n_files; i++) {
     GStatBuf st;
 
     /* reversed: the order comes from the headers, not the names */
-    paths[i] = g_ptr_array_index (files, files->len - 1 - i);
+    paths[i] = files[n_files - 1 - i];
     ck_assert_int_eq (g_stat (paths[i], &st), 0);
     ck_assert_int_le (st.st_size, 3000);
   }
   v = verify (paths);
   assert_whole (v);
-  ck_assert_uint_eq (v->files->len, files->len);
+  ck_assert_uint_eq (v->files->len, n_files);
   /* the newest last; every file's lines counted */
   ck_assert_str_eq (g_ptr_array_index (v->files, v->files->len - 1), path);
   order = g_ptr_array_ref (v->files);
-  for (guint i = 0; i < files->len; i++) {
+  for (guint i = 0; i < n_files; i++) {
     gchar **lines = read_lines (g_ptr_array_index (order, i));
 
     total += g_strv_length (lines) - 1;
@@ -521,12 +490,12 @@ START_TEST (test_asrun_chain_rotation)
   }
   ck_assert_uint_eq (v->n_lines, total);
   /* 60 records and a header per file */
-  ck_assert_uint_eq (total, 60 + files->len);
+  ck_assert_uint_eq (total, 60 + n_files);
   ws_asrun_verdict_free (v);
 
   /* the second file removed: the third is named at its line 1 */
   {
-    const gchar **without = g_new0 (const gchar *, files->len);
+    const gchar **without = g_new0 (const gchar *, n_files);
     guint k = 0;
 
     for (guint i = 0; i < order->len; i++)
@@ -563,7 +532,7 @@ START_TEST (test_asrun_chain_rotation)
   g_free (first_text);
   g_ptr_array_unref (order);
   g_free (paths);
-  g_ptr_array_unref (files);
+  g_strfreev (files);
   g_free (dir);
   remove_all (path);
 }

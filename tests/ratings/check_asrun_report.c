@@ -25,40 +25,13 @@ setup (void)
 static void
 teardown (void)
 {
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const gchar *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
-    gchar *f = g_build_filename (dir, name, NULL);
-
-    g_remove (f);
-    g_free (f);
-  }
-  if (d != NULL)
-    g_dir_close (d);
-  g_rmdir (dir);
-  g_clear_pointer (&dir, g_free);
-}
-
-/* every file of the folder */
-static gchar **
-all_logs (void)
-{
-  GPtrArray *files = g_ptr_array_new ();
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const gchar *name;
-
-  while ((name = g_dir_read_name (d)) != NULL)
-    g_ptr_array_add (files, g_build_filename (dir, name, NULL));
-  g_dir_close (d);
-  g_ptr_array_add (files, NULL);
-  return (gchar **) g_ptr_array_free (files, FALSE);
+  ws_test_asrun_remove_dir (g_steal_pointer (&dir));
 }
 
 static WsAsRunReport *
 build (gint64 from_us, gint64 to_us)
 {
-  gchar **paths = all_logs ();
+  gchar **paths = ws_test_asrun_files (dir);
   GError *err = NULL;
   WsAsRunReport *r = ws_asrun_report_build ((const gchar *const *) paths, NULL,
       from_us, to_us, &err);

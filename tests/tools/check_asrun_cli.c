@@ -37,16 +37,15 @@ static WsTestRun
 run_with_logs (const char *const *args)
 {
   GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const gchar *name;
+  gchar **files = ws_test_asrun_files (dir);
   WsTestRun r;
 
   for (const char *const *a = args; *a != NULL; a++)
     g_ptr_array_add (argv, g_strdup (*a));
-  while ((name = g_dir_read_name (d)) != NULL)
-    if (g_str_has_suffix (name, ".jsonl") || strstr (name, ".jsonl.") != NULL)
-      g_ptr_array_add (argv, g_build_filename (dir, name, NULL));
-  g_dir_close (d);
+  for (gchar **f = files; *f != NULL; f++)
+    if (strstr (*f, ".jsonl") != NULL)
+      g_ptr_array_add (argv, g_strdup (*f));
+  g_strfreev (files);
   g_ptr_array_add (argv, NULL);
   r = ws_test_run (g_getenv ("WS_WATERSHED"),
       (const char *const *) argv->pdata);
