@@ -649,9 +649,23 @@ find_by_name (FileInfo *files, guint n, const gchar *base, const gchar *chain)
   return -1;
 }
 
-WsAsRunVerdict *
-ws_asrun_verify_memory (const gchar *const *names, const gchar *const *data,
-    const gsize *lens, guint n)
+/* TRUE when a line of @files hashes to @anchor, or a checkpoint records
+ * it as the hash of the bytes before it */
+static gboolean
+anchor_found (const FileInfo *files, guint n, const gchar *anchor)
+{
+  for (guint i = 0; i < n; i++)
+    for (guint k = 0; k < files[i].n_lines; k++)
+      if (g_ascii_strcasecmp (files[i].lines[k].hash, anchor) == 0 ||
+          (files[i].lines[k].ck_sha != NULL &&
+              g_ascii_strcasecmp (files[i].lines[k].ck_sha, anchor) == 0))
+        return TRUE;
+  return FALSE;
+}
+
+static WsAsRunVerdict *
+verify_blobs (const gchar *const *names, const gchar *const *data,
+    const gsize *lens, guint n, const gchar *const *anchors)
 {
   WsAsRunVerdict *v = g_new0 (WsAsRunVerdict, 1);
   FileInfo *files = g_new0 (FileInfo, n);
@@ -790,6 +804,23 @@ ws_asrun_verify_memory (const gchar *const *names, const gchar *const *data,
     g_strlcpy (v->last_hash,
         last_hash (&files[g_array_index (order, guint, order->len - 1)]),
         sizeof v->last_hash);
+  /* hashes noted elsewhere earlier: the chain must still hold them */
+  for (const gchar *const *a = anchors; v->whole && a != NULL && *a != NULL;
+       a++) {
+    if (order->len > 0 && !anchor_found (files, n, *a)) {
+      const FileInfo
+          *last = &files[g_array_index (order, guint, order->len - 1)];
+
+      v->whole = FALSE;
+      v->file = g_strdup (last->name);
+      v->line = MAX (last->n_lines, 1);
+      v->problem = g_strdup_printf ("no line (or checkpoint) of the chain "
+                                    "has the hash %s noted earlier: lines "
+                                    "were cut from the end, or changed, "
+                                    "after it was noted",
+          *a);
+    }
+  }
 
   for (guint i = 0; i < n; i++)
     file_info_clear (&files[i]);
@@ -800,7 +831,21 @@ ws_asrun_verify_memory (const gchar *const *names, const gchar *const *data,
 }
 
 WsAsRunVerdict *
+ws_asrun_verify_memory (const gchar *const *names, const gchar *const *data,
+    const gsize *lens, guint n)
+{
+  return verify_blobs (names, data, lens, n, NULL);
+}
+
+WsAsRunVerdict *
 ws_asrun_verify_files (const gchar *const *paths, GError **error)
+{
+  return ws_asrun_verify_files_anchored (paths, NULL, error);
+}
+
+WsAsRunVerdict *
+ws_asrun_verify_files_anchored (const gchar *const *paths,
+    const gchar *const *anchors, GError **error)
 {
   guint n = paths != NULL ? g_strv_length ((gchar **) paths) : 0;
   gchar **data;
@@ -824,7 +869,7 @@ ws_asrun_verify_files (const gchar *const *paths, GError **error)
       goto end;
     }
   }
-  v = ws_asrun_verify_memory (paths, (const gchar *const *) data, lens, n);
+  v = verify_blobs (paths, (const gchar *const *) data, lens, n, anchors);
 end:
   g_strfreev (data);
   g_free (lens);

@@ -115,13 +115,32 @@ void ws_asrun_verdict_free (WsAsRunVerdict *v);
  * mid-line) is a note, not a break; anywhere else it is a cut.
  *
  * What a chain cannot show by itself: lines cut from the end of the last
- * file at a line boundary (compare @last_hash and @n_lines with a copy kept
- * elsewhere, such as a checkpoint noted at the time).
+ * file at a line boundary, or its last line changed (keep @last_hash or a
+ * checkpoint's hash elsewhere and give it to
+ * ws_asrun_verify_files_anchored()).
  *
  * Returns: (transfer full): the verdict, or %NULL with @error set.
  */
 WsAsRunVerdict *ws_asrun_verify_files (const gchar *const *paths,
     GError **error);
+
+/**
+ * ws_asrun_verify_files_anchored:
+ * @paths: (array zero-terminated=1): as for ws_asrun_verify_files()
+ * @anchors: (array zero-terminated=1) (nullable): hashes noted elsewhere
+ *   earlier (a verdict's @last_hash, or a checkpoint's `sha256`); each must
+ *   still be the hash of a line of the chain, or a checkpoint's
+ * @error: as for ws_asrun_verify_files()
+ *
+ * As ws_asrun_verify_files(), and the chain is broken (at the last line of
+ * its last file) when an anchor is no longer in it: what a chain cannot
+ * show by itself, lines cut from the end or the last lines changed, is
+ * found against a hash kept elsewhere.
+ *
+ * Returns: (transfer full): the verdict, or %NULL with @error set.
+ */
+WsAsRunVerdict *ws_asrun_verify_files_anchored (const gchar *const *paths,
+    const gchar *const *anchors, GError **error);
 
 /**
  * ws_asrun_verify_memory:

@@ -44,9 +44,9 @@ static const char verify_summary[] =
     "\n"
     "A torn last line (no newline: the writer died mid-line) is reported as\n"
     "a note, not as tampering. Lines cut from the end of the newest file at\n"
-    "a line boundary cannot be told from a writer that stopped there:\n"
-    "compare the printed line count and last hash with a copy kept\n"
-    "elsewhere.\n"
+    "a line boundary cannot be told from a writer that stopped there, nor\n"
+    "its last line changed: keep the printed last hash (or a checkpoint's\n"
+    "sha256) elsewhere and give it later with --anchor.\n"
     "\n"
     "Exit status: 0 every chain is whole; 1 a line was edited, removed,\n"
     "reordered or a file truncated (the first such file and line are named);\n"
@@ -109,7 +109,13 @@ static int
 cmd_verify (int argc, char **argv)
 {
   gboolean json = FALSE;
+  char **anchors = NULL;
   const GOptionEntry entries[] = {
+    { "anchor", 0, 0, G_OPTION_ARG_STRING_ARRAY, &anchors,
+        "A hash noted earlier (a last_hash this command printed, or a "
+        "checkpoint's sha256) that must still be in the chain: finds lines "
+        "cut from the end or changed since (repeatable)",
+        "HASH" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
         "Print the verdict as one JSON document: {\"whole\", \"file\", "
         "\"line\", \"problem\", \"notes\", \"files\", \"lines\", "
@@ -126,7 +132,23 @@ cmd_verify (int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!ws_cli_parse_files (ctx, &argc, &argv, "as-run log", &code))
     goto end;
-  v = ws_asrun_verify_files ((const gchar *const *) argv + 1, &error);
+  for (char **a = anchors; a != NULL && *a != NULL; a++) {
+    gboolean hex = strlen (*a) == 64;
+
+    for (const char *c = *a; hex && *c != '\0'; c++)
+      hex = g_ascii_isxdigit (*c);
+    if (!hex) {
+      char *safe = ws_cli_safe_text (*a, WS_CLI_TEXT_LINE);
+
+      ws_cli_error ("asrun verify: --anchor \"%s\" is not a SHA-256 hash "
+                    "(64 hexadecimal digits)",
+          safe);
+      g_free (safe);
+      goto end;
+    }
+  }
+  v = ws_asrun_verify_files_anchored ((const gchar *const *) argv + 1,
+      (const gchar *const *) anchors, &error);
   if (v == NULL) {
     char *m = ws_cli_safe_text (error->message, WS_CLI_TEXT_LINE);
 
@@ -150,6 +172,7 @@ cmd_verify (int argc, char **argv)
 end:
   g_clear_error (&error);
   ws_asrun_verdict_free (v);
+  g_strfreev (anchors);
   g_option_context_free (ctx);
   return code;
 }

@@ -367,6 +367,64 @@ START_TEST (test_asrun_chain_inserted_and_checkpoint)
 }
 END_TEST
 
+/* What the chain alone cannot show (the end cut at a line boundary, the
+ * last line changed) is found against a hash noted earlier. */
+START_TEST (test_asrun_chain_anchor)
+{
+  gchar *path = ws_test_temp_path ("as-run.jsonl");
+  const gchar *paths[] = { path, NULL };
+  gchar anchor[65];
+  const gchar *anchors[] = { anchor, NULL };
+  gchar **lines;
+  guint n;
+  WsAsRunVerdict *v;
+  GError *err = NULL;
+
+  write_log (path, &defaults, 20);
+  v = verify_one (path);
+  g_strlcpy (anchor, v->last_hash, sizeof anchor);
+  ws_asrun_verdict_free (v);
+  v = ws_asrun_verify_files_anchored (paths, anchors, &err);
+  assert_whole (v);
+  ws_asrun_verdict_free (v);
+
+  /* the last two lines cut */
+  lines = read_lines (path);
+  n = g_strv_length (lines);
+  g_free (lines[n - 3]);
+  lines[n - 3] = g_strdup ("");
+  g_free (lines[n - 2]);
+  lines[n - 2] = NULL;
+  write_lines (path, lines);
+  v = verify_one (path);
+  assert_whole (v);
+  ck_assert_uint_eq (v->n_lines, 19);
+  ws_asrun_verdict_free (v);
+  v = ws_asrun_verify_files_anchored (paths, anchors, &err);
+  assert_broken (v, path, 19, "noted earlier");
+  ws_asrun_verdict_free (v);
+  g_strfreev (lines);
+
+  /* a line appended, its hash noted, then the line changed */
+  write_log (path, &defaults, 1);
+  v = verify_one (path);
+  g_strlcpy (anchor, v->last_hash, sizeof anchor);
+  ws_asrun_verdict_free (v);
+  lines = read_lines (path);
+  n = g_strv_length (lines);
+  *strstr (lines[n - 2], "Decision") = 'd';
+  write_lines (path, lines);
+  v = verify_one (path);
+  assert_whole (v);
+  ws_asrun_verdict_free (v);
+  v = ws_asrun_verify_files_anchored (paths, anchors, &err);
+  assert_broken (v, path, 20, "noted earlier");
+  ws_asrun_verdict_free (v);
+  g_strfreev (lines);
+  remove_all (path);
+}
+END_TEST
+
 /* ---- crashes ------------------------------------------------------------- */
 
 /* A child writes decisions in a loop and is killed with SIGKILL: the log
@@ -633,6 +691,7 @@ asrun_chain_suite (void)
   tcase_add_test (tamper, test_asrun_chain_deleted_line);
   tcase_add_test (tamper, test_asrun_chain_swapped_lines);
   tcase_add_test (tamper, test_asrun_chain_inserted_and_checkpoint);
+  tcase_add_test (tamper, test_asrun_chain_anchor);
   tcase_add_test (limits, test_asrun_chain_sigkill);
   tcase_add_test (limits, test_asrun_chain_rotation);
   tcase_add_test (limits, test_asrun_chain_after_old_log);

@@ -79,6 +79,15 @@ START_TEST (test_asrun_cli_verify_whole)
       4);
   g_object_unref (p);
   ws_test_run_clear (&r);
+
+  /* a hash noted earlier that is no longer in the chains (all zeros):
+   * exit 1 */
+  r = run_with_logs ((const char *const[]){ "asrun", "verify", "--anchor",
+      "0000000000000000000000000000000000000000000000000000000000000000",
+      NULL });
+  ck_assert_int_eq (r.status, 1);
+  ck_assert (strstr (r.err, "noted earlier") != NULL);
+  ws_test_run_clear (&r);
 }
 END_TEST
 
@@ -123,6 +132,10 @@ START_TEST (test_asrun_cli_usage)
   r = WS_TEST_RUN ("asrun", "verify", "/nonexistent/as-run.jsonl");
   ck_assert_int_eq (r.status, 2);
   ck_assert (strstr (r.err, "/nonexistent/as-run.jsonl") != NULL);
+  ws_test_run_clear (&r);
+  r = WS_TEST_RUN ("asrun", "verify", "--anchor", "abc", "x.jsonl");
+  ck_assert_int_eq (r.status, 2);
+  ck_assert (strstr (r.err, "--anchor \"abc\" is not a SHA-256") != NULL);
   ws_test_run_clear (&r);
   r = WS_TEST_RUN ("asrun", "frobnicate");
   ck_assert_int_eq (r.status, 2);
