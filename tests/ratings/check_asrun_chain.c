@@ -394,7 +394,8 @@ START_TEST (test_asrun_chain_anchor)
   g_free (lines[n - 3]);
   lines[n - 3] = g_strdup ("");
   g_free (lines[n - 2]);
-  lines[n - 2] = NULL;
+  g_free (lines[n - 1]);
+  lines[n - 2] = lines[n - 1] = NULL;
   write_lines (path, lines);
   v = verify_one (path);
   assert_whole (v);
