@@ -446,7 +446,9 @@ START_TEST (test_asrun_chain_sigkill)
   if (pid == 0) {
     WsAsRunWriter *w = ws_asrun_writer_open (path, 0, NULL, NULL, NULL, NULL);
 
-    for (guint i = 0; w != NULL; i++) {
+    if (w == NULL)
+      _exit (4);
+    for (guint i = 0;; i++) {
       ws_asrun_writer_push (w, decision_line (i));
       if (i % 5 == 4)
         ws_asrun_writer_sync (w);
