@@ -599,6 +599,78 @@ START_TEST (test_asrun_chain_rotation)
 }
 END_TEST
 
+/* By day: a log whose header says it was created yesterday (UTC) is
+ * rotated at the first line of today; old and new verify as one chain. The
+ * header is rewritten and the chain recomputed here, as only a test (or a
+ * forger, which is why --anchor exists) does. */
+START_TEST (test_asrun_chain_rotation_daily)
+{
+  gchar *path = ws_test_temp_path ("as-run.jsonl");
+  gchar *dir = g_path_get_dirname (path);
+  WsAsRunOptions opts = { .rotate_daily = TRUE };
+  gchar **lines, **files, *p;
+  GDateTime *now = g_date_time_new_now_utc ();
+  GDateTime *yesterday = g_date_time_add_days (now, -1);
+  gchar *day = g_date_time_format (yesterday, "%Y-%m-%d");
+  WsAsRunVerdict *v;
+
+  write_log (path, &opts, 3);
+  lines = read_lines (path);
+  p = strstr (lines[0], "\"created\": \"");
+  ck_assert_ptr_nonnull (p);
+  memcpy (p + 12, day, 10);
+  for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++) {
+    gchar *with_nl = g_strconcat (lines[i - 1], "\n", NULL);
+    gchar *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, with_nl,
+        -1);
+    gchar *at = g_strrstr (lines[i], ", \"prev\": ");
+    gchar *fixed;
+
+    *at = '\0';
+    fixed = g_strdup_printf ("%s, \"prev\": \"%s\"}", lines[i], hash);
+    g_free (lines[i]);
+    lines[i] = fixed;
+    g_free (with_nl);
+    g_free (hash);
+  }
+  write_lines (path, lines);
+  v = verify_one (path);
+  assert_whole (v);
+  ws_asrun_verdict_free (v);
+
+  write_log (path, &opts, 2);
+  files = ws_test_asrun_files (dir);
+  ck_assert_uint_eq (g_strv_length (files), 2);
+  v = verify ((const gchar *const *) files);
+  assert_whole (v);
+  /* 1 + 3 lines of yesterday's file, then a header and 2 lines */
+  ck_assert_uint_eq (v->n_lines, 1 + 3 + 1 + 2);
+  ck_assert_str_eq (g_ptr_array_index (v->files, 1), path);
+  ws_asrun_verdict_free (v);
+  /* the new file does not rotate again the same day (unless the test ran
+   * across midnight UTC) */
+  write_log (path, &opts, 1);
+  g_strfreev (files);
+  files = ws_test_asrun_files (dir);
+  {
+    GDateTime *after = g_date_time_new_now_utc ();
+
+    if (g_date_time_get_day_of_year (after) ==
+        g_date_time_get_day_of_year (now))
+      ck_assert_uint_eq (g_strv_length (files), 2);
+    g_date_time_unref (after);
+  }
+
+  g_strfreev (files);
+  g_strfreev (lines);
+  g_free (day);
+  g_date_time_unref (yesterday);
+  g_date_time_unref (now);
+  g_free (dir);
+  remove_all (path);
+}
+END_TEST
+
 /* a log written before the chain keeps its lines; the chain starts after
  * them, and they are noted as not verified */
 START_TEST (test_asrun_chain_after_old_log)
@@ -697,6 +769,7 @@ asrun_chain_suite (void)
   tcase_add_test (tamper, test_asrun_chain_anchor);
   tcase_add_test (limits, test_asrun_chain_sigkill);
   tcase_add_test (limits, test_asrun_chain_rotation);
+  tcase_add_test (limits, test_asrun_chain_rotation_daily);
   tcase_add_test (limits, test_asrun_chain_after_old_log);
   tcase_add_test (limits, test_asrun_chain_errors);
   tcase_set_timeout (limits, 120);
