@@ -134,6 +134,16 @@
  * posted and the log records the number of dropped lines
  * (`{"dropped_lines": N, "reason": ...}`) before its next line.
  *
+ * The log is tamper-evident: a SHA-256 hash chain (ratings/ws-asrun.h). Its
+ * first line is a header (`asrun_header`, a random `nonce`, `opened_by`:
+ * this element's name), every line ends with `seq` (its line number) and
+ * `prev` (the hash of the line before it), and a `checkpoint` line follows
+ * every 1000 lines or an idle hour. #WsRatingGate:as-run-rotate-size and
+ * #WsRatingGate:as-run-rotate-daily start a new file whose header names the
+ * previous one and its last hash. `watershed asrun verify LOG...` checks
+ * the chain; `watershed asrun report LOG...` re-checks what aired against
+ * the policy.
+ *
  * Operator control: #WsRatingGate:override forces the gate "open" (only
  * with #WsRatingGate:override-operator and #WsRatingGate:override-reason;
  * otherwise a warning and the policy decides) or "closed" until it is set
@@ -215,6 +225,8 @@ enum {
   PROP_OVERRIDE_REASON,
   PROP_ALLOWED,
   PROP_NEXT_CHANGE,
+  PROP_AS_RUN_ROTATE_SIZE,
+  PROP_AS_RUN_ROTATE_DAILY,
   N_PROPS,
 };
 
@@ -237,6 +249,8 @@ static guint signals[N_SIGNALS];
 #define DEFAULT_SLATE_TEXT "This programme is available from %s"
 #define DEFAULT_UNRATED_ACTION WS_RATING_GATE_UNRATED_BLOCK
 #define DEFAULT_AS_RUN_LOG NULL
+#define DEFAULT_AS_RUN_ROTATE_SIZE 0
+#define DEFAULT_AS_RUN_ROTATE_DAILY FALSE
 #define DEFAULT_POST_MESSAGES TRUE
 #define DEFAULT_OVERRIDE WS_RATING_GATE_OVERRIDE_NONE
 #define DEFAULT_OVERRIDE_OPERATOR NULL
@@ -266,6 +280,8 @@ struct _WsRatingGate {
   gchar *slate_text;
   WsRatingGateUnratedAction unrated_action;
   gchar *as_run_log;
+  guint64 as_run_rotate_size;
+  gboolean as_run_rotate_daily;
   gboolean post_messages;
   gint settings_dirty; /* atomic: copy the settings, re-decide */
   gint slate_dirty;    /* atomic: render the slate again */
@@ -1711,6 +1727,8 @@ static gboolean
 ws_rating_gate_start (WsRatingGate *self)
 {
   gchar *policy_id, *start_time, *log_path, *service_class, *territory;
+  gchar *name = gst_object_get_name (GST_OBJECT (self));
+  WsAsRunOptions log_opts = { .element = name };
   GError *err = NULL;
   gboolean ok = FALSE;
 
@@ -1718,6 +1736,8 @@ ws_rating_gate_start (WsRatingGate *self)
   policy_id = g_strdup (self->policy_id);
   start_time = g_strdup (self->start_time);
   log_path = g_strdup (self->as_run_log);
+  log_opts.rotate_size_bytes = self->as_run_rotate_size;
+  log_opts.rotate_daily = self->as_run_rotate_daily;
   service_class = g_strdup (self->service_class);
   territory = g_strdup (self->territory);
   self->clock_mode = self->clock;
@@ -1738,6 +1758,7 @@ ws_rating_gate_start (WsRatingGate *self)
     g_free (start_time);
     g_free (log_path);
     g_free (service_class);
+    g_free (name);
     return FALSE;
   }
   g_free (territory);
@@ -1798,8 +1819,8 @@ ws_rating_gate_start (WsRatingGate *self)
 
     /* the path first: the writer thread's error callback names it */
     self->log_path = g_strdup (log_path);
-    self->log = ws_asrun_writer_open (log_path, 0, as_run_failed, self, &cut,
-        &err);
+    self->log = ws_asrun_writer_open_full (log_path, &log_opts, as_run_failed,
+        self, &cut, &err);
     if (self->log == NULL) {
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
           ("Could not open the as-run log \"%s\": %s", log_path, err->message),
@@ -1838,6 +1859,7 @@ end:
   g_free (start_time);
   g_free (log_path);
   g_free (service_class);
+  g_free (name);
   return ok;
 }
 
@@ -2027,6 +2049,12 @@ ws_rating_gate_set_property (GObject *object, guint prop_id,
       g_free (self->as_run_log);
       self->as_run_log = g_value_dup_string (value);
       break;
+    case PROP_AS_RUN_ROTATE_SIZE:
+      self->as_run_rotate_size = g_value_get_uint64 (value);
+      break;
+    case PROP_AS_RUN_ROTATE_DAILY:
+      self->as_run_rotate_daily = g_value_get_boolean (value);
+      break;
     case PROP_POST_MESSAGES:
       self->post_messages = g_value_get_boolean (value);
       break;
@@ -2091,6 +2119,12 @@ ws_rating_gate_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_AS_RUN_LOG:
       g_value_set_string (value, self->as_run_log);
+      break;
+    case PROP_AS_RUN_ROTATE_SIZE:
+      g_value_set_uint64 (value, self->as_run_rotate_size);
+      break;
+    case PROP_AS_RUN_ROTATE_DAILY:
+      g_value_set_boolean (value, self->as_run_rotate_daily);
       break;
     case PROP_POST_MESSAGES:
       g_value_set_boolean (value, self->post_messages);
@@ -2228,6 +2262,22 @@ ws_rating_gate_class_init (WsRatingGateClass *klass)
           DEFAULT_AS_RUN_LOG,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_AS_RUN_ROTATE_SIZE,
+      g_param_spec_uint64 ("as-run-rotate-size", "As-Run Rotate Size",
+          "Start a new as-run log file before a line would make it larger "
+          "than this many bytes (the old one is renamed to "
+          "LOG.YYYYMMDDTHHMMSSZ and named, with its last hash, in the new "
+          "one's header); 0 = never",
+          0, G_MAXUINT64, DEFAULT_AS_RUN_ROTATE_SIZE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_AS_RUN_ROTATE_DAILY,
+      g_param_spec_boolean ("as-run-rotate-daily", "As-Run Rotate Daily",
+          "Start a new as-run log file on the first line of each UTC day "
+          "(renamed and linked as for as-run-rotate-size)",
+          DEFAULT_AS_RUN_ROTATE_DAILY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,
       g_param_spec_boolean ("post-messages", "Post Messages",
           "Post a \"ratinggate\" element message on every decision change",
@@ -2355,6 +2405,8 @@ ws_rating_gate_init (WsRatingGate *self)
   self->slate_text = g_strdup (DEFAULT_SLATE_TEXT);
   self->unrated_action = DEFAULT_UNRATED_ACTION;
   self->as_run_log = g_strdup (DEFAULT_AS_RUN_LOG);
+  self->as_run_rotate_size = DEFAULT_AS_RUN_ROTATE_SIZE;
+  self->as_run_rotate_daily = DEFAULT_AS_RUN_ROTATE_DAILY;
   self->post_messages = DEFAULT_POST_MESSAGES;
   self->latency = 0;
   self->override = DEFAULT_OVERRIDE;

@@ -32,6 +32,13 @@ G_BEGIN_DECLS
  * @override_reason: why, as the operator gave it, or %NULL
  * @override_set_at: when the operator set it, ISO 8601 UTC, or %NULL
  * @element: the name of the element that decided
+ * @channel: the channel the line is about, or %NULL (then the report
+ *   counts the line for @element); written only when set
+ *
+ * Guidance records (what an overlay showed, read by the compliance report)
+ * are lines of the same shape with @kind "guidance-shown" or
+ * "guidance-hidden", @instant, @rating (what was shown), @mode (the
+ * guidance mode: "at-start", "persistent", ...) and @channel.
  *
  * One line of the as-run log. All strings are borrowed (transfer none);
  * %NULL becomes JSON null. Strings that are not UTF-8 are made valid.
@@ -55,6 +62,7 @@ typedef struct {
   const gchar *override_reason;
   const gchar *override_set_at;
   const gchar *element;
+  const gchar *channel;
 } WsAsRunRecord;
 
 /**
@@ -65,7 +73,8 @@ typedef struct {
  * `instant`, `running_time_ns`, `allowed`, `reason`, `rule`, `rating`,
  * `policy`, `service_class`, `next_change`, `kind`, `judged_as`,
  * `judgement`, `mode`, `override`, `operator`, `override_reason`,
- * `override_set_at`, `element`, ending with a newline. Control characters
+ * `override_set_at`, `element`, then `channel` only when it is set, ending
+ * with a newline (the writer appends the chain keys `seq` and `prev`). Control characters
  * and quotes are escaped, so the line never holds a raw newline.
  *
  * Returns: (transfer full): the line; free with g_free(). Never %NULL.
@@ -135,6 +144,87 @@ typedef struct WsAsRunWriter WsAsRunWriter;
 /** WS_ASRUN_DEFAULT_QUEUE: the default bound, in lines. */
 #define WS_ASRUN_DEFAULT_QUEUE 256
 
+/* ---- the hash chain ------------------------------------------------------
+ *
+ * Every file the writer makes is a hash chain (format "watershed-asrun",
+ * version 1). Line 1 is a header:
+ *
+ *   {"asrun_header": "watershed-asrun", "version": 1,
+ *    "nonce": "<32 hex digits, random per file>",
+ *    "chain": "<32 hex digits>",
+ *    "created": "<UTC, YYYY-MM-DDTHH:MM:SSZ>",
+ *    "opened_by": "<element name>" | null,
+ *    "prev_file": "<base name of the previous file>" | null,
+ *    "prev_lines": <lines of the previous file> | null,
+ *    "seq": 1, "prev": "<SHA-256 of the previous file's last line>" | null}
+ *
+ * ("chain" is the first file's nonce, carried over on rotation; "seq" is
+ * the header's line number, 1 except after lines of a log written before
+ * the chain.)
+ *
+ * Every later line (decisions, dropped-lines notes, checkpoints) keeps its
+ * own keys first and ends with the two chain keys:
+ *
+ *   ..., "seq": <its line number in the file>,
+ *        "prev": "<SHA-256, lower-case hex, of the line before it, as
+ *                 bytes written including the newline>"}
+ *
+ * A checkpoint line is written before the next line after every
+ * checkpoint_lines lines, and by the idle writer after
+ * checkpoint_interval_s seconds with lines since the last one:
+ *
+ *   {"checkpoint": "<UTC>", "lines": <lines before it>,
+ *    "bytes": <bytes before it>, "sha256": "<SHA-256 of those bytes>",
+ *    "seq": ..., "prev": ...}
+ *
+ * Rotation (by size, or when the UTC day differs from the header's) renames
+ * the file to PATH.YYYYMMDDTHHMMSSZ (with -N when taken) and starts PATH
+ * again, its header naming that file, its line count and its last line's
+ * hash. The hashes are computed on the writer thread under an exclusive
+ * flock() of the file, from what the file holds, so several threads and
+ * several writers (also other processes) sharing one file form one chain.
+ * ws_asrun_verify_files() (ws-asrun-verify.h) checks it.
+ */
+
+/** The first bytes of a chain header line. */
+#define WS_ASRUN_HEADER_PREFIX "{\"asrun_header\":"
+/** The format name in the header. */
+#define WS_ASRUN_FORMAT "watershed-asrun"
+/** The format version in the header. */
+#define WS_ASRUN_VERSION 1
+/** The length of a hash in hex digits. */
+#define WS_ASRUN_HASH_LEN 64
+/** The default checkpoint period in lines. */
+#define WS_ASRUN_DEFAULT_CHECKPOINT_LINES 1000
+/** The default checkpoint period in seconds (idle writer). */
+#define WS_ASRUN_DEFAULT_CHECKPOINT_INTERVAL_S 3600
+
+/**
+ * WsAsRunOptions:
+ * @max_queued: the most lines waiting to be written (0 = the default,
+ *   %WS_ASRUN_DEFAULT_QUEUE)
+ * @element: (nullable): the name of the element (or channel) writing, for
+ *   the header's `opened_by`; copied
+ * @rotate_size_bytes: start a new file before a line would make the file
+ *   larger than this; 0 = never
+ * @rotate_daily: start a new file on the first line of a new UTC day
+ * @checkpoint_lines: a checkpoint line after this many lines (0 = the
+ *   default, %WS_ASRUN_DEFAULT_CHECKPOINT_LINES)
+ * @checkpoint_interval_s: a checkpoint when idle this long with lines
+ *   since the last one (0 = the default,
+ *   %WS_ASRUN_DEFAULT_CHECKPOINT_INTERVAL_S)
+ *
+ * How ws_asrun_writer_open_full() writes. All zero is the defaults.
+ */
+typedef struct {
+  guint max_queued;
+  const gchar *element;
+  guint64 rotate_size_bytes;
+  gboolean rotate_daily;
+  guint checkpoint_lines;
+  guint checkpoint_interval_s;
+} WsAsRunOptions;
+
 /**
  * ws_asrun_writer_open:
  * @path: the log file; created (mode 0644) when missing, appended to
@@ -148,7 +238,8 @@ typedef struct WsAsRunWriter WsAsRunWriter;
  * @error: a #WS_ERROR_IO error naming @path when it cannot be opened, or
  *   the thread cannot be started
  *
- * Opens @path and starts the writer thread.
+ * Opens @path and starts the writer thread, with the default options
+ * (#WsAsRunOptions all zero except @max_queued).
  *
  * Returns: (transfer full): the writer, or %NULL with @error set. Free
  *   with ws_asrun_writer_close().
@@ -158,10 +249,33 @@ WsAsRunWriter *ws_asrun_writer_open (const gchar *path, guint max_queued,
     GError **error);
 
 /**
+ * ws_asrun_writer_open_full:
+ * @path: the log file; created (mode 0644) when missing, appended to
+ * @opts: how to write (rotation, checkpoints, queue); copied
+ * @on_error: (nullable): called on the writer thread for each failure
+ *   (also a line the chain could not be extended with: the file could not
+ *   be locked, read or rotated; errno EINVAL for a pushed line that is not
+ *   one JSON object ending with "}\n")
+ * @user_data: for @on_error
+ * @cut_bytes: (out) (optional): as for ws_asrun_writer_open()
+ * @error: as for ws_asrun_writer_open()
+ *
+ * As ws_asrun_writer_open() with @opts. In a file written before the chain
+ * (no header), the chain starts after its lines with a header line of its
+ * own (the verifier notes the lines before it as not verified).
+ *
+ * Returns: (transfer full): the writer, or %NULL with @error set.
+ */
+WsAsRunWriter *ws_asrun_writer_open_full (const gchar *path,
+    const WsAsRunOptions *opts, WsAsRunErrorFunc on_error, gpointer user_data,
+    gssize *cut_bytes, GError **error);
+
+/**
  * ws_asrun_writer_push:
  * @w: the writer
- * @line: (transfer full): one line ending with a newline (such as made by
- *   ws_asrun_format_line()); taken also when it is dropped
+ * @line: (transfer full): one JSON object on one line ending with "}\n"
+ *   (such as made by ws_asrun_format_line()); the writer appends the chain
+ *   keys; taken also when it is dropped
  *
  * Queues @line. Never blocks for I/O: it only takes the queue's lock.
  * Safe to call from several threads.

@@ -14,7 +14,8 @@
  *
  * Reads @path; each non-empty line must be one whole JSON object and the
  * file must end with a newline (a torn last line is a problem). A missing
- * file has no lines.
+ * file has no lines. The hash chain's header and checkpoint lines
+ * (ws-asrun.h) are left out: the records only.
  *
  * Returns: (transfer full) (element-type JsonParser): one parser a line,
  *   or %NULL with @problem set.
@@ -48,6 +49,16 @@ ws_test_read_json_lines (const char *path, char **problem)
       *problem = g_strdup_printf ("%s:%u: not one JSON object (%s): %s", path,
           i + 1, err != NULL ? err->message : "not an object", parts[i]);
     g_clear_error (&err);
+    if (*problem == NULL &&
+        (json_object_has_member (json_node_get_object (
+                                     json_parser_get_root (p)),
+             "asrun_header") ||
+            json_object_has_member (json_node_get_object (
+                                        json_parser_get_root (p)),
+                "checkpoint"))) {
+      g_object_unref (p);
+      continue;
+    }
     g_ptr_array_add (lines, p);
   }
   g_strfreev (parts);

@@ -37,6 +37,9 @@ static const Command commands[] = {
   { "report", ws_cmd_report,
       "merge: one report from the JSON parts of a farm run (check "
       "--shard K/N), as one check over every file gives" },
+  { "asrun", ws_cmd_asrun,
+      "verify the hash chain of as-run logs; report what aired, the "
+      "gate's decisions and every violation of the policy" },
 };
 
 static void

@@ -31,6 +31,7 @@ int ws_cmd_schedule (int argc, char **argv);
 int ws_cmd_check (int argc, char **argv);
 int ws_cmd_stamp (int argc, char **argv);
 int ws_cmd_report (int argc, char **argv);
+int ws_cmd_asrun (int argc, char **argv);
 
 /**
  * ws_cli_error:

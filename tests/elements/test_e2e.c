@@ -736,8 +736,11 @@ check_as_run_log (const gchar *path)
   fail_unless (g_file_get_contents (path, &text, &len, NULL), "no %s", path);
   fail_unless (len > 0 && text[len - 1] == '\n', "last line incomplete");
   lines = g_strsplit (text, "\n", -1);
-  fail_unless_equals_int (g_strv_length (lines), 4 + 1);
-  for (i = 0; i < 4; i++) {
+  /* the hash chain's header, then the four decisions */
+  fail_unless_equals_int (g_strv_length (lines), 1 + 4 + 1);
+  fail_unless (g_str_has_prefix (lines[0], "{\"asrun_header\":"), "%s",
+      lines[0]);
+  for (i = 1; i < 5; i++) {
     JsonParser *p = json_parser_new ();
     GError *err = NULL;
     JsonObject *o;

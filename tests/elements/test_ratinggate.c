@@ -1498,7 +1498,12 @@ GST_START_TEST (test_ratinggate_as_run_log_short_write)
   fail_unless (size > 100);
   fail_unless (g_file_get_contents (log, &before, NULL, NULL));
 
-  /* room for 40 more bytes: the 21:00 line (about 300) is torn */
+  /* check records each assertion in a file of its own, which the limit
+   * below also bounds: it must already be past the limit (every write to
+   * it then fails whole), or its next record would be torn */
+  for (i = 0; i < 2 * size / 32; i++)
+    fail_unless (TRUE);
+  /* room for 40 more bytes: the 21:00 line (about 400) is torn */
   fail_unless (getrlimit (RLIMIT_FSIZE, &saved) == 0);
   old_handler = signal (SIGXFSZ, SIG_IGN);
   lim = saved;

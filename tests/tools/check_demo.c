@@ -86,7 +86,9 @@ assert_as_run (const char *path, const char *element, const char *start_iso,
     JsonParser *parser;
     JsonObject *o;
 
-    if (**l == '\0')
+    /* records only: not the hash chain's header and checkpoints */
+    if (**l == '\0' || g_str_has_prefix (*l, "{\"asrun_header\":") ||
+        g_str_has_prefix (*l, "{\"checkpoint\":"))
       continue;
     parser = json_parser_new ();
     o = ws_test_parse_object (parser, *l);
