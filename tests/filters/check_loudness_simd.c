@@ -343,6 +343,102 @@ START_TEST (test_states_scalar_and_vector_agree)
 }
 END_TEST
 
+/* ---- the input path ----------------------------------------------------- */
+
+/* Interleaved stereo s16, s32 and f32 (split with vector shuffles) fed in
+ * odd call sizes read exactly as the same samples converted here one by
+ * one and fed as planar float in one call. */
+START_TEST (test_stereo_split_matches_planar)
+{
+  static const size_t sizes[] = { 1, 3, 7, 8, 9, 15, 17, 255, 4, 1000 };
+  const size_t frames = 48000;
+  int16_t *s16 = malloc (frames * 2 * sizeof *s16);
+  int32_t *s32 = malloc (frames * 2 * sizeof *s32);
+  float *f32 = malloc (frames * 2 * sizeof *f32);
+  float *planes[2];
+  uint32_t seed = 3;
+  int type;
+  size_t i;
+
+  planes[0] = malloc (frames * sizeof (float));
+  planes[1] = malloc (frames * sizeof (float));
+  ck_assert (s16 && s32 && f32 && planes[0] && planes[1]);
+  for (i = 0; i < frames * 2; i++) {
+    s16[i] = (int16_t) (lcg (&seed) >> 16);
+    s32[i] = (int32_t) lcg (&seed);
+    f32[i] = uniform (&seed);
+  }
+  s16[0] = INT16_MIN; /* full scale both ways */
+  s32[1] = INT32_MIN;
+  s32[3] = INT32_MAX;
+
+  for (type = 0; type < 3; type++) {
+    WsLoudness *a = NULL, *b = NULL;
+    size_t pos = 0, k = 0;
+    unsigned int c;
+    double va, vb;
+
+    for (i = 0; i < frames * 2; i++)
+      planes[i % 2][i / 2] = type == 0 ?
+                                 (float) s16[i] * (1.0f / 32768.0f) :
+                             type == 1 ?
+                                 (float) s32[i] * (1.0f / 2147483648.0f) :
+                                 f32[i];
+    ck_assert_int_eq (ws_loudness_new (&a, 2, 48000, 0, NULL,
+                          WS_LOUDNESS_FLAG_TRUE_PEAK),
+        WS_RESULT_OK);
+    ck_assert_int_eq (ws_loudness_new (&b, 2, 48000, 0, NULL,
+                          WS_LOUDNESS_FLAG_TRUE_PEAK),
+        WS_RESULT_OK);
+    while (pos < frames) {
+      size_t n = sizes[k++ % (sizeof sizes / sizeof sizes[0])];
+
+      if (n > frames - pos)
+        n = frames - pos;
+      if (type == 0)
+        ck_assert_int_eq (ws_loudness_add_frames_s16 (a, s16 + 2 * pos, n),
+            WS_RESULT_OK);
+      else if (type == 1)
+        ck_assert_int_eq (ws_loudness_add_frames_s32 (a, s32 + 2 * pos, n),
+            WS_RESULT_OK);
+      else
+        ck_assert_int_eq (ws_loudness_add_frames_f32 (a, f32 + 2 * pos, n),
+            WS_RESULT_OK);
+      pos += n;
+    }
+    ck_assert_int_eq (ws_loudness_add_planar_f32 (b,
+                          (const float *const *) planes, frames),
+        WS_RESULT_OK);
+    for (c = 0; c < 2; c++) {
+      ck_assert_int_eq (ws_loudness_get_sample_peak (a, c, &va), WS_RESULT_OK);
+      ck_assert_int_eq (ws_loudness_get_sample_peak (b, c, &vb), WS_RESULT_OK);
+      ck_assert_msg (va == vb, "type %d ch %u: sample peak %.9f vs %.9f", type,
+          c, va, vb);
+      ck_assert_int_eq (ws_loudness_get_true_peak (a, c, &va), WS_RESULT_OK);
+      ck_assert_int_eq (ws_loudness_get_true_peak (b, c, &vb), WS_RESULT_OK);
+      ck_assert_msg (va == vb, "type %d ch %u: true peak %.9f vs %.9f", type, c,
+          va, vb);
+    }
+    if (type == 0) {
+      ck_assert_int_eq (ws_loudness_get_sample_peak (a, 0, &va), WS_RESULT_OK);
+      ck_assert (va == 0.0); /* INT16_MIN reads full scale */
+    }
+    ck_assert_int_eq (ws_loudness_get_momentary (a, &va), WS_RESULT_OK);
+    ck_assert_int_eq (ws_loudness_get_momentary (b, &vb), WS_RESULT_OK);
+    ck_assert_msg (fabs (lufs_to_energy (va) - lufs_to_energy (vb)) <=
+                       REL_ENERGY * lufs_to_energy (vb),
+        "type %d: momentary %.12f vs %.12f", type, va, vb);
+    ws_loudness_free (a);
+    ws_loudness_free (b);
+  }
+  free (s16);
+  free (s32);
+  free (f32);
+  free (planes[0]);
+  free (planes[1]);
+}
+END_TEST
+
 /* ---- against libebur128 ------------------------------------------------- */
 
 static void
@@ -418,6 +514,7 @@ simd_suite (void)
   tcase_add_test (tc, test_kweight_paths_agree);
   tcase_add_test (tc, test_kweight_bad_lengths);
   tcase_add_test (tc, test_states_scalar_and_vector_agree);
+  tcase_add_test (tc, test_stereo_split_matches_planar);
   tcase_add_test (tc, test_matches_libebur128);
   suite_add_tcase (s, tc);
   return s;
