@@ -742,46 +742,30 @@ split_stereo_s16 (const int16_t *src, float *d0, float *d1, size_t k)
   return i;
 }
 
-static size_t
-split_stereo_s32 (const int32_t *src, float *d0, float *d1, size_t k)
-{
-  const v4s32 even = { 0, 2, 4, 6 }, odd = { 1, 3, 5, 7 };
-  size_t i;
-
-  for (i = 0; i + 4 <= k; i += 4) {
-    v4s32 a, b;
-    v4f f;
-
-    memcpy (&a, src + 2 * i, sizeof a);
-    memcpy (&b, src + 2 * i + 4, sizeof b);
-    f = __builtin_convertvector(__builtin_shuffle (a, b, even), v4f) *
-        (1.0f / 2147483648.0f);
-    memcpy (d0 + i, &f, sizeof f);
-    f = __builtin_convertvector(__builtin_shuffle (a, b, odd), v4f) *
-        (1.0f / 2147483648.0f);
-    memcpy (d1 + i, &f, sizeof f);
+/* 4 frames at a time of 32-bit samples (VEC: v4s32 or v4f). */
+#define DEFINE_SPLIT4(suffix, type, VEC, scale)                               \
+  static size_t split_stereo_##suffix (const type *src, float *d0, float *d1, \
+      size_t k)                                                               \
+  {                                                                           \
+    const v4s32 even = { 0, 2, 4, 6 }, odd = { 1, 3, 5, 7 };                  \
+    size_t i;                                                                 \
+    for (i = 0; i + 4 <= k; i += 4) {                                         \
+      VEC a, b;                                                               \
+      v4f f;                                                                  \
+      memcpy (&a, src + 2 * i, sizeof a);                                     \
+      memcpy (&b, src + 2 * i + 4, sizeof b);                                 \
+      f = __builtin_convertvector(__builtin_shuffle (a, b, even), v4f) *      \
+          (scale);                                                            \
+      memcpy (d0 + i, &f, sizeof f);                                          \
+      f = __builtin_convertvector(__builtin_shuffle (a, b, odd), v4f) *       \
+          (scale);                                                            \
+      memcpy (d1 + i, &f, sizeof f);                                          \
+    }                                                                         \
+    return i;                                                                 \
   }
-  return i;
-}
 
-static size_t
-split_stereo_f32 (const float *src, float *d0, float *d1, size_t k)
-{
-  const v4s32 even = { 0, 2, 4, 6 }, odd = { 1, 3, 5, 7 };
-  size_t i;
-
-  for (i = 0; i + 4 <= k; i += 4) {
-    v4f a, b, f;
-
-    memcpy (&a, src + 2 * i, sizeof a);
-    memcpy (&b, src + 2 * i + 4, sizeof b);
-    f = __builtin_shuffle (a, b, even);
-    memcpy (d0 + i, &f, sizeof f);
-    f = __builtin_shuffle (a, b, odd);
-    memcpy (d1 + i, &f, sizeof f);
-  }
-  return i;
-}
+DEFINE_SPLIT4 (s32, int32_t, v4s32, 1.0f / 2147483648.0f)
+DEFINE_SPLIT4 (f32, float, v4f, 1.0f)
 
 static size_t
 split_stereo_f64 (const double *src, float *d0, float *d1, size_t k)
