@@ -125,8 +125,11 @@ kweight_channel_scalar (const WsKWeight *k, const float *x,
 
 /* A group of LANES channels in one vector of type VEC: the same
  * expressions as kweight_channel_scalar(), lane by lane; the lanes' energies
- * are added to e[i] in channel order. Unused lanes read zeros, weight 0. */
-#define KWEIGHT_GROUP(VEC, LANES)                               \
+ * are added to e[i] in channel order. Unused lanes read zeros, weight 0.
+ * LOAD builds the frame's input vector and ADD the sum, both spelled out
+ * lane by lane: a loop over the lanes went through the stack (a store
+ * forwarding stall every frame). */
+#define KWEIGHT_GROUP(VEC, LANES, LOAD, ADD)                    \
   do {                                                          \
     VEC a1, a2, a3, a4, b0, b1, b2, b3, b4, wv, v1, v2, v3, v4; \
     const float *xs[LANES];                                     \
@@ -149,14 +152,11 @@ kweight_channel_scalar (const WsKWeight *k, const float *x,
       v4[l] = l < lanes ? state[l][3] : 0.0;                    \
     }                                                           \
     for (i = 0; i < n; i++) {                                   \
-      VEC xi, v0, y, t;                                         \
-      for (l = 0; l < LANES; l++)                               \
-        xi[l] = (double) xs[l][i];                              \
+      VEC xi = LOAD, v0, y, t;                                  \
       v0 = (((xi - a2 * v2) - a3 * v3) - a4 * v4) - a1 * v1;    \
       y = b0 * v0 + b1 * v1 + b2 * v2 + b3 * v3 + b4 * v4;      \
       t = (y * y) * wv;                                         \
-      for (l = 0; l < LANES; l++)                               \
-        e[i] += t[l];                                           \
+      e[i] = ADD;                                               \
       v4 = v3;                                                  \
       v3 = v2;                                                  \
       v2 = v1;                                                  \
@@ -176,7 +176,7 @@ kweight_group2 (const WsKWeight *k, const float *const *x,
     WsKWeightState *state, const double *weight, size_t lanes, double *e,
     size_t n)
 {
-  KWEIGHT_GROUP (v2d, 2);
+  KWEIGHT_GROUP (v2d, 2, ((v2d){ xs[0][i], xs[1][i] }), (e[i] + t[0]) + t[1]);
 }
 
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
@@ -186,7 +186,8 @@ kweight_group4 (const WsKWeight *k, const float *const *x,
     WsKWeightState *state, const double *weight, size_t lanes, double *e,
     size_t n)
 {
-  KWEIGHT_GROUP (v4d, 4);
+  KWEIGHT_GROUP (v4d, 4, ((v4d){ xs[0][i], xs[1][i], xs[2][i], xs[3][i] }),
+      (((e[i] + t[0]) + t[1]) + t[2]) + t[3]);
 }
 #define HAVE_GROUP4 1
 #endif
