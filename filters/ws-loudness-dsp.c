@@ -15,7 +15,11 @@
 #include <string.h>
 
 /* No fused multiply-adds: the scalar and vector paths must round alike. */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
 #pragma GCC optimize("fp-contract=off")
+#endif
 
 #define FLUSH_BELOW 1e-200
 

@@ -709,11 +709,25 @@ typedef int16_t v8s16 __attribute__ ((vector_size (16)));
 typedef int32_t v4s32 __attribute__ ((vector_size (16)));
 typedef float v4f __attribute__ ((vector_size (16)));
 
+/* the even and the odd lanes of two vectors (GCC and clang spell it
+ * differently) */
+#if defined(__clang__)
+#define EVEN8(a, b) __builtin_shufflevector (a, b, 0, 2, 4, 6, 8, 10, 12, 14)
+#define ODD8(a, b) __builtin_shufflevector (a, b, 1, 3, 5, 7, 9, 11, 13, 15)
+#define EVEN4(a, b) __builtin_shufflevector (a, b, 0, 2, 4, 6)
+#define ODD4(a, b) __builtin_shufflevector (a, b, 1, 3, 5, 7)
+#else
+#define EVEN8(a, b) \
+  __builtin_shuffle (a, b, (v8s16){ 0, 2, 4, 6, 8, 10, 12, 14 })
+#define ODD8(a, b) \
+  __builtin_shuffle (a, b, (v8s16){ 1, 3, 5, 7, 9, 11, 13, 15 })
+#define EVEN4(a, b) __builtin_shuffle (a, b, (v4s32){ 0, 2, 4, 6 })
+#define ODD4(a, b) __builtin_shuffle (a, b, (v4s32){ 1, 3, 5, 7 })
+#endif
+
 static size_t
 split_stereo_s16 (const int16_t *src, float *d0, float *d1, size_t k)
 {
-  const v8s16 even = { 0, 2, 4, 6, 8, 10, 12, 14 };
-  const v8s16 odd = { 1, 3, 5, 7, 9, 11, 13, 15 };
   size_t i;
 
   for (i = 0; i + 8 <= k; i += 8) {
@@ -723,8 +737,8 @@ split_stereo_s16 (const int16_t *src, float *d0, float *d1, size_t k)
 
     memcpy (&a, src + 2 * i, sizeof a);
     memcpy (&b, src + 2 * i + 8, sizeof b);
-    l = __builtin_shuffle (a, b, even);
-    r = __builtin_shuffle (a, b, odd);
+    l = EVEN8 (a, b);
+    r = ODD8 (a, b);
     /* widen to int32: the low and the high four lanes */
     l0 = (v4s32){ l[0], l[1], l[2], l[3] };
     l1 = (v4s32){ l[4], l[5], l[6], l[7] };
@@ -747,18 +761,15 @@ split_stereo_s16 (const int16_t *src, float *d0, float *d1, size_t k)
   static size_t split_stereo_##suffix (const type *src, float *d0, float *d1, \
       size_t k)                                                               \
   {                                                                           \
-    const v4s32 even = { 0, 2, 4, 6 }, odd = { 1, 3, 5, 7 };                  \
     size_t i;                                                                 \
     for (i = 0; i + 4 <= k; i += 4) {                                         \
       VEC a, b;                                                               \
       v4f f;                                                                  \
       memcpy (&a, src + 2 * i, sizeof a);                                     \
       memcpy (&b, src + 2 * i + 4, sizeof b);                                 \
-      f = __builtin_convertvector(__builtin_shuffle (a, b, even), v4f) *      \
-          (scale);                                                            \
+      f = __builtin_convertvector(EVEN4 (a, b), v4f) * (scale);               \
       memcpy (d0 + i, &f, sizeof f);                                          \
-      f = __builtin_convertvector(__builtin_shuffle (a, b, odd), v4f) *       \
-          (scale);                                                            \
+      f = __builtin_convertvector(ODD4 (a, b), v4f) * (scale);                \
       memcpy (d1 + i, &f, sizeof f);                                          \
     }                                                                         \
     return i;                                                                 \
