@@ -2,17 +2,31 @@
 /* watershed: loudness analysis core. See ws-loudness.h.
  *
  * Layout of the work:
- * - libebur128 (modes M, S, I, LRA and HISTOGRAM; never its slow TRUE_PEAK)
- *   is fed the caller's interleaved samples directly, in chunks that end on
- *   10 ms boundaries so the maximum momentary and short-term loudness can be
- *   refreshed at 100 Hz from 10 ms energies kept here;
- * - the samples are also de-interleaved into per-channel float blocks of
- *   PEAK_BLOCK frames; each full block gets its sample peak and (with
+ * - the caller's samples are de-interleaved (and converted) into
+ *   per-channel float blocks of PEAK_BLOCK frames;
+ * - every new run of frames is K-weighted at once (ws-loudness-dsp.c:
+ *   double precision, vectorised across channels) into one energy per
+ *   frame, the sum over the measured channels of weight * y^2. Those sum
+ *   into 10 ms steps (maximum momentary and short-term, refreshed at 100
+ *   Hz), into 100 ms sub-blocks (the 400 ms gating blocks every 100 ms and
+ *   the 3 s short-term blocks every 1 s of the loudness range) and into a
+ *   ring of the last 3 s (the momentary and short-term getters);
+ * - gating and loudness range follow libebur128 1.2.6's HISTOGRAM mode to
+ *   the letter (1000 bins of 0.1 LU, the same boundaries and formulas), so
+ *   memory stays constant and the values equal libebur128's;
+ *   tests/filters/check_loudness_simd.c compares them with libebur128 on
+ *   the same input. libebur128 itself is no longer fed: its scalar filter
+ *   and repeated block sums were three quarters of the time;
+ * - each full block gets its sample peak and (with
  *   WS_LOUDNESS_FLAG_TRUE_PEAK) its oversampled peak from fixed-size loops
- *   that gcc -O2 vectorises. A partial block is looked at by the getters. */
+ *   that gcc -O2 vectorises (a second copy compiled for AVX2 runs where the
+ *   CPU has it). A partial block is looked at by the getters.
+ * WS_LOUDNESS_FLAG_SCALAR (or WS_LOUDNESS_SCALAR=1 in the environment) runs
+ * the plain C kernels instead, for comparison. */
 #include "ws-loudness.h"
 
-#include <ebur128.h>
+#include "ws-loudness-dsp.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +44,14 @@
 #define STEPS_M 40
 #define STEPS_S 300
 
+/* 100 ms sub-blocks per gating block (400 ms) and short-term block (3 s),
+ * and between two short-term blocks of the loudness range (1 s) */
+#define SUBS_M 4
+#define SUBS_S 30
+#define SUBS_LRA_HOP 10
+/* gating histogram: 0.1 LU bins from -70 LUFS (libebur128's) */
+#define HIST_BINS 1000
+
 #ifdef __GNUC__
 #define WS_ALWAYS_INLINE inline __attribute__ ((always_inline))
 #else
@@ -41,12 +63,36 @@ struct WsLoudness {
   unsigned int rate;
   unsigned int flags;
   WsLoudnessChannel map[WS_LOUDNESS_MAX_CHANNELS];
-  ebur128_state *st;
   uint64_t frames;
+  WsDspPath path;
+
+  /* K-weighting of the measured channels (all but UNUSED) */
+  WsKWeight kw;
+  size_t n_meas;
+  unsigned int meas[WS_LOUDNESS_MAX_CHANNELS];
+  double meas_weight[WS_LOUDNESS_MAX_CHANNELS];
+  WsKWeightState kstate[WS_LOUDNESS_MAX_CHANNELS];
+  double energy[PEAK_BLOCK]; /* scratch: one energy per frame */
+
+  /* 100 ms sub-blocks (libebur128's (rate + 5) / 10 frames) */
+  size_t sub_frames;
+  size_t sub_pos;
+  double sub_acc;
+  uint64_t n_subs;
+  double sub_energy[SUBS_S]; /* ring of sums, index n_subs % SUBS_S */
+  uint64_t hist_gating[HIST_BINS];
+  uint64_t hist_shortterm[HIST_BINS];
+  double hist_energy[HIST_BINS];    /* the energy each bin stands for */
+  double hist_bound[HIST_BINS + 1]; /* lower bounds; [0] is -70 LUFS */
+
+  /* the frame energies of the last SUBS_S sub-blocks, for the getters */
+  double *ring;
+  size_t ring_frames;
 
   /* max momentary / short-term from 10 ms energies */
   size_t step_frames; /* 0: not tracked (rate < 100 Hz) */
   size_t step_pos;
+  double step_acc;
   uint64_t n_steps;
   double step_energy[STEPS_S]; /* ring, index n_steps % STEPS_S */
   double max_m_energy;
@@ -62,9 +108,6 @@ struct WsLoudness {
   int32_t *true_peak;       /* per channel */
   int32_t *prev_block_peak; /* per channel: sample peak of last block */
   float gain_bound;         /* max over branches of sum |coef| */
-
-  /* scratch for ws_loudness_add_planar_f32 */
-  float *planar_scratch; /* PEAK_BLOCK * channels */
 };
 
 /* ---- true-peak interpolator ------------------------------------------- */
@@ -190,8 +233,8 @@ bits_to_float (int32_t bits)
  * which lies in the previous block): a block whose bound is below the true
  * peak so far cannot raise it and is skipped. Exact, and it skips most
  * blocks of real programmes once the loudest passage has been seen. */
-static void
-process_full_block (WsLoudness *self)
+static WS_ALWAYS_INLINE void
+full_block_peaks (WsLoudness *self)
 {
   unsigned int c;
   int want_tp = (self->flags & WS_LOUDNESS_FLAG_TRUE_PEAK) != 0;
@@ -218,17 +261,45 @@ process_full_block (WsLoudness *self)
   self->fill = 0;
 }
 
+/* The same loops compiled for the baseline ISA (SSE2 on x86-64, where gcc
+ * vectorises them 4 floats wide) and for AVX2 (8 wide, and a native signed
+ * maximum instead of SSE2's compare-and-blend); the arithmetic is the same
+ * (no fused multiply-adds), so are the peaks. */
+static void
+full_block_peaks_generic (WsLoudness *self)
+{
+  full_block_peaks (self);
+}
+
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+__attribute__ ((target ("avx2"))) static void
+full_block_peaks_avx2 (WsLoudness *self)
+{
+  full_block_peaks (self);
+}
+#endif
+
+static void
+process_full_block (WsLoudness *self)
+{
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+  if (self->path == WS_DSP_AVX2) {
+    full_block_peaks_avx2 (self);
+    return;
+  }
+#endif
+  full_block_peaks_generic (self);
+}
+
 /* ---- max momentary / short-term --------------------------------------- */
 
-static WsResult
+static void
 finish_step (WsLoudness *self)
 {
-  double loudness, energy, sum;
+  double energy = self->step_acc / (double) self->step_frames, sum;
   size_t i, idx;
 
-  if (ebur128_loudness_window (self->st, 10, &loudness) != EBUR128_SUCCESS)
-    return WS_RESULT_BACKEND;
-  energy = isinf (loudness) ? 0.0 : pow (10.0, (loudness + 0.691) / 10.0);
+  self->step_acc = 0.0;
   self->step_energy[self->n_steps % STEPS_S] = energy;
   self->n_steps++;
 
@@ -248,47 +319,179 @@ finish_step (WsLoudness *self)
     if (sum / STEPS_S > self->max_s_energy)
       self->max_s_energy = sum / STEPS_S;
   }
-  return WS_RESULT_OK;
+}
+
+/* ---- gating and loudness range (libebur128 1.2.6, HISTOGRAM mode) ------ */
+
+static void
+design_histogram (WsLoudness *self)
+{
+  size_t i;
+
+  for (i = 0; i < HIST_BINS; i++)
+    self->hist_energy[i] = pow (10.0,
+        ((double) i / 10.0 - 69.95 + 0.691) / 10.0);
+  for (i = 0; i <= HIST_BINS; i++)
+    self->hist_bound[i] = pow (10.0, ((double) i / 10.0 - 70.0 + 0.691) / 10.0);
+}
+
+/* The bin of @energy, which is at least hist_bound[0]. */
+static size_t
+hist_index (const WsLoudness *self, double energy)
+{
+  size_t lo = 0, hi = HIST_BINS, mid;
+
+  do {
+    mid = (lo + hi) / 2;
+    if (energy >= self->hist_bound[mid])
+      lo = mid;
+    else
+      hi = mid;
+  } while (hi - lo != 1);
+  return lo;
+}
+
+/* The first bin at or above the relative gate @gate. */
+static size_t
+hist_gate_index (const WsLoudness *self, double gate)
+{
+  size_t i;
+
+  if (gate < self->hist_bound[0])
+    return 0;
+  i = hist_index (self, gate);
+  return gate > self->hist_energy[i] ? i + 1 : i;
+}
+
+static double
+energy_to_loudness (double energy)
+{
+  return 10 * (log (energy) / log (10.0)) - 0.691;
+}
+
+/* The sum of the last @n sub-blocks (n <= SUBS_S, n <= n_subs). */
+static double
+last_subs (const WsLoudness *self, size_t n)
+{
+  double sum = 0.0;
+  size_t i;
+
+  for (i = n; i > 0; i--)
+    sum += self->sub_energy[(self->n_subs - i) % SUBS_S];
+  return sum;
+}
+
+static void
+finish_sub (WsLoudness *self)
+{
+  double energy;
+
+  self->sub_energy[self->n_subs % SUBS_S] = self->sub_acc;
+  self->n_subs++;
+  self->sub_acc = 0.0;
+  self->sub_pos = 0;
+
+  /* a 400 ms gating block every 100 ms */
+  if (self->n_subs >= SUBS_M) {
+    energy = last_subs (self, SUBS_M) / (double) (SUBS_M * self->sub_frames);
+    if (energy >= self->hist_bound[0])
+      self->hist_gating[hist_index (self, energy)]++;
+  }
+  /* a 3 s short-term block every 1 s for the loudness range */
+  if (self->n_subs >= SUBS_S && (self->n_subs - SUBS_S) % SUBS_LRA_HOP == 0) {
+    energy = last_subs (self, SUBS_S) / (double) (SUBS_S * self->sub_frames);
+    if (energy >= self->hist_bound[0])
+      self->hist_shortterm[hist_index (self, energy)]++;
+  }
+}
+
+/* Accounts @n frame energies: steps, sub-blocks, ring. */
+static void
+add_energies (WsLoudness *self, const double *e, size_t n)
+{
+  size_t i = 0;
+
+  while (i < n) {
+    size_t j = n, pos, k;
+    double sum;
+
+    if (j - i > self->sub_frames - self->sub_pos)
+      j = i + (self->sub_frames - self->sub_pos);
+    if (self->step_frames > 0 && j - i > self->step_frames - self->step_pos)
+      j = i + (self->step_frames - self->step_pos);
+
+    sum = ws_dsp_sum (self->path, e + i, j - i);
+    self->sub_acc += sum;
+    self->sub_pos += j - i;
+
+    /* the ring index of a frame is its number modulo ring_frames */
+    pos = (size_t) ((self->frames + i) % self->ring_frames);
+    k = j - i;
+    if (k > self->ring_frames - pos)
+      k = self->ring_frames - pos;
+    memcpy (self->ring + pos, e + i, k * sizeof *e);
+    memcpy (self->ring, e + i + k, (j - i - k) * sizeof *e);
+
+    if (self->sub_pos == self->sub_frames)
+      finish_sub (self);
+    if (self->step_frames > 0) {
+      self->step_acc += sum;
+      self->step_pos += j - i;
+      if (self->step_pos == self->step_frames) {
+        self->step_pos = 0;
+        finish_step (self);
+      }
+    }
+    i = j;
+  }
+}
+
+/* The mean energy of the last @n frames (n <= ring_frames); frames before
+ * the first count as silence. */
+static double
+recent_energy (const WsLoudness *self, size_t n)
+{
+  size_t end = (size_t) (self->frames % self->ring_frames);
+  double sum;
+
+  if (n <= end)
+    sum = ws_dsp_sum (self->path, self->ring + end - n, n);
+  else
+    sum = ws_dsp_sum (self->path, self->ring, end) +
+          ws_dsp_sum (self->path, self->ring + self->ring_frames - (n - end),
+              n - end);
+  return sum / (double) n;
 }
 
 /* ---- creation ---------------------------------------------------------- */
 
-static int
-to_ebur128_channel (WsLoudnessChannel ch)
+/* The ITU-R BS.1770-4 weight of a position (as libebur128 weighs it), 0
+ * for an unmeasured one, -1 for an unknown value. */
+static double
+channel_weight (WsLoudnessChannel ch)
 {
   switch (ch) {
     case WS_LOUDNESS_CHANNEL_UNUSED:
-      return EBUR128_UNUSED;
+      return 0.0;
     case WS_LOUDNESS_CHANNEL_LEFT:
-      return EBUR128_LEFT;
     case WS_LOUDNESS_CHANNEL_RIGHT:
-      return EBUR128_RIGHT;
     case WS_LOUDNESS_CHANNEL_CENTER:
-      return EBUR128_CENTER;
-    case WS_LOUDNESS_CHANNEL_LEFT_SURROUND:
-      return EBUR128_LEFT_SURROUND;
-    case WS_LOUDNESS_CHANNEL_RIGHT_SURROUND:
-      return EBUR128_RIGHT_SURROUND;
-    case WS_LOUDNESS_CHANNEL_DUAL_MONO:
-      return EBUR128_DUAL_MONO;
-    case WS_LOUDNESS_CHANNEL_SIDE_LEFT:
-      return EBUR128_Mp090;
-    case WS_LOUDNESS_CHANNEL_SIDE_RIGHT:
-      return EBUR128_Mm090;
-    case WS_LOUDNESS_CHANNEL_WIDE_LEFT:
-      return EBUR128_Mp060;
-    case WS_LOUDNESS_CHANNEL_WIDE_RIGHT:
-      return EBUR128_Mm060;
     case WS_LOUDNESS_CHANNEL_REAR_LEFT:
-      return EBUR128_Mp135;
     case WS_LOUDNESS_CHANNEL_REAR_RIGHT:
-      return EBUR128_Mm135;
     case WS_LOUDNESS_CHANNEL_REAR_CENTER:
-      return EBUR128_Mp180;
     case WS_LOUDNESS_CHANNEL_OTHER:
-      return EBUR128_CENTER;
+      return 1.0;
+    case WS_LOUDNESS_CHANNEL_LEFT_SURROUND:
+    case WS_LOUDNESS_CHANNEL_RIGHT_SURROUND:
+    case WS_LOUDNESS_CHANNEL_SIDE_LEFT:
+    case WS_LOUDNESS_CHANNEL_SIDE_RIGHT:
+    case WS_LOUDNESS_CHANNEL_WIDE_LEFT:
+    case WS_LOUDNESS_CHANNEL_WIDE_RIGHT:
+      return 1.41;
+    case WS_LOUDNESS_CHANNEL_DUAL_MONO:
+      return 2.0;
   }
-  return -1;
+  return -1.0;
 }
 
 static WsResult
@@ -344,7 +547,8 @@ fill_map (WsLoudnessChannel *map, unsigned int channels,
       if (user_map == NULL)
         return WS_RESULT_INVALID_ARGUMENT;
       for (c = 0; c < channels; c++) {
-        if (to_ebur128_channel (user_map[c]) < 0)
+        if (channel_weight (user_map[c]) < 0.0 ||
+            (user_map[c] == WS_LOUDNESS_CHANNEL_DUAL_MONO && channels != 1))
           return WS_RESULT_INVALID_ARGUMENT;
         map[c] = user_map[c];
       }
@@ -355,33 +559,20 @@ fill_map (WsLoudnessChannel *map, unsigned int channels,
   return WS_RESULT_INVALID_ARGUMENT;
 }
 
-static WsResult
-create_backend (const WsLoudness *self, ebur128_state **out)
-{
-  ebur128_state *st;
-  unsigned int c;
-
-  st = ebur128_init (self->channels, self->rate,
-      EBUR128_MODE_M | EBUR128_MODE_S | EBUR128_MODE_I | EBUR128_MODE_LRA |
-          EBUR128_MODE_HISTOGRAM);
-  if (st == NULL)
-    return WS_RESULT_NO_MEMORY;
-  for (c = 0; c < self->channels; c++) {
-    if (ebur128_set_channel (st, c, to_ebur128_channel (self->map[c])) !=
-        EBUR128_SUCCESS) {
-      ebur128_destroy (&st);
-      return WS_RESULT_BACKEND;
-    }
-  }
-  *out = st;
-  return WS_RESULT_OK;
-}
-
 static void
 clear_measurements (WsLoudness *self)
 {
   self->frames = 0;
+  memset (self->kstate, 0, sizeof self->kstate);
+  self->sub_pos = 0;
+  self->sub_acc = 0.0;
+  self->n_subs = 0;
+  memset (self->sub_energy, 0, sizeof self->sub_energy);
+  memset (self->hist_gating, 0, sizeof self->hist_gating);
+  memset (self->hist_shortterm, 0, sizeof self->hist_shortterm);
+  memset (self->ring, 0, self->ring_frames * sizeof (double));
   self->step_pos = 0;
+  self->step_acc = 0.0;
   self->n_steps = 0;
   memset (self->step_energy, 0, sizeof self->step_energy);
   self->max_m_energy = -1.0;
@@ -398,11 +589,14 @@ ws_loudness_new (WsLoudness **out, unsigned int channels, unsigned int rate_hz,
     WsLoudnessLayout layout, const WsLoudnessChannel *map, unsigned int flags)
 {
   WsLoudness *self;
+  const char *env;
   WsResult res;
+  unsigned int c;
 
   if (out == NULL || channels == 0 || channels > WS_LOUDNESS_MAX_CHANNELS ||
       rate_hz < WS_LOUDNESS_MIN_RATE || rate_hz > WS_LOUDNESS_MAX_RATE ||
-      (flags & ~(unsigned int) WS_LOUDNESS_FLAG_TRUE_PEAK) != 0)
+      (flags & ~(unsigned int) (WS_LOUDNESS_FLAG_TRUE_PEAK |
+                                WS_LOUDNESS_FLAG_SCALAR)) != 0)
     return WS_RESULT_INVALID_ARGUMENT;
 
   self = calloc (1, sizeof *self);
@@ -421,20 +615,33 @@ ws_loudness_new (WsLoudness **out, unsigned int channels, unsigned int rate_hz,
   self->sample_peak = calloc (channels, sizeof (int32_t));
   self->true_peak = calloc (channels, sizeof (int32_t));
   self->prev_block_peak = calloc (channels, sizeof (int32_t));
-  self->planar_scratch = calloc ((size_t) channels * PEAK_BLOCK,
-      sizeof (float));
+  self->sub_frames = (rate_hz + 5) / 10;
+  self->ring_frames = SUBS_S * self->sub_frames;
+  self->ring = calloc (self->ring_frames, sizeof (double));
   if (self->block == NULL || self->sample_peak == NULL ||
       self->true_peak == NULL || self->prev_block_peak == NULL ||
-      self->planar_scratch == NULL) {
+      self->ring == NULL) {
     ws_loudness_free (self);
     return WS_RESULT_NO_MEMORY;
   }
 
-  res = create_backend (self, &self->st);
-  if (res != WS_RESULT_OK) {
-    ws_loudness_free (self);
-    return res;
+  env = getenv ("WS_LOUDNESS_SCALAR");
+  if ((flags & WS_LOUDNESS_FLAG_SCALAR) ||
+      (env != NULL && *env != '\0' && strcmp (env, "0") != 0))
+    self->path = WS_DSP_SCALAR;
+  else
+    self->path = ws_dsp_best_path ();
+  ws_kweight_design (&self->kw, rate_hz);
+  for (c = 0; c < channels; c++) {
+    double w = channel_weight (self->map[c]);
+
+    if (w > 0.0) {
+      self->meas[self->n_meas] = c;
+      self->meas_weight[self->n_meas] = w;
+      self->n_meas++;
+    }
   }
+  design_histogram (self);
 
   /* BS.1770-4 Annex 2 asks for 4x at 48 kHz; higher rates need less */
   if (rate_hz < 96000)
@@ -455,36 +662,135 @@ ws_loudness_free (WsLoudness *loudness)
 {
   if (loudness == NULL)
     return;
-  if (loudness->st != NULL)
-    ebur128_destroy (&loudness->st);
   free (loudness->block);
   free (loudness->sample_peak);
   free (loudness->true_peak);
   free (loudness->prev_block_peak);
-  free (loudness->planar_scratch);
+  free (loudness->ring);
   free (loudness);
 }
 
 WsResult
 ws_loudness_reset (WsLoudness *loudness)
 {
-  ebur128_state *st = NULL;
-  WsResult res;
-
   if (loudness == NULL)
     return WS_RESULT_INVALID_ARGUMENT;
-  res = create_backend (loudness, &st);
-  if (res != WS_RESULT_OK)
-    return res;
-  ebur128_destroy (&loudness->st);
-  loudness->st = st;
   clear_measurements (loudness);
   return WS_RESULT_OK;
 }
 
 /* ---- adding audio ------------------------------------------------------ */
 
-/* De-interleaves @n frames into the peak blocks, running full blocks. */
+/* Measures the @k frames just put into the blocks at fill: K-weighting and
+ * energies now, the peaks when the block is full. */
+static void
+consume (WsLoudness *self, size_t k)
+{
+  const float *x[WS_LOUDNESS_MAX_CHANNELS];
+  size_t m;
+
+  for (m = 0; m < self->n_meas; m++)
+    x[m] = self->block + (size_t) self->meas[m] * TP_STRIDE + TP_HIST +
+           self->fill;
+  ws_kweight_run (&self->kw, self->path, x, self->kstate, self->meas_weight,
+      self->n_meas, self->energy, k);
+  add_energies (self, self->energy, k);
+  self->frames += k;
+  self->fill += k;
+  if (self->fill == PEAK_BLOCK)
+    process_full_block (self);
+}
+
+/* Stereo de-interleaving in GCC vector extensions (SSE2 shuffles and
+ * conversions on x86-64; the same rounding as the scalar cast and
+ * multiply): the frames done, a multiple of 8 (s16) or 4 (s32, f32); the
+ * caller does the rest. */
+typedef int16_t v8s16 __attribute__ ((vector_size (16)));
+typedef int32_t v4s32 __attribute__ ((vector_size (16)));
+typedef float v4f __attribute__ ((vector_size (16)));
+
+/* the even and the odd lanes of two vectors (GCC and clang spell it
+ * differently) */
+#if defined(__clang__)
+#define EVEN8(a, b) __builtin_shufflevector (a, b, 0, 2, 4, 6, 8, 10, 12, 14)
+#define ODD8(a, b) __builtin_shufflevector (a, b, 1, 3, 5, 7, 9, 11, 13, 15)
+#define EVEN4(a, b) __builtin_shufflevector (a, b, 0, 2, 4, 6)
+#define ODD4(a, b) __builtin_shufflevector (a, b, 1, 3, 5, 7)
+#else
+#define EVEN8(a, b) \
+  __builtin_shuffle (a, b, (v8s16){ 0, 2, 4, 6, 8, 10, 12, 14 })
+#define ODD8(a, b) \
+  __builtin_shuffle (a, b, (v8s16){ 1, 3, 5, 7, 9, 11, 13, 15 })
+#define EVEN4(a, b) __builtin_shuffle (a, b, (v4s32){ 0, 2, 4, 6 })
+#define ODD4(a, b) __builtin_shuffle (a, b, (v4s32){ 1, 3, 5, 7 })
+#endif
+
+static size_t
+split_stereo_s16 (const int16_t *src, float *d0, float *d1, size_t k)
+{
+  size_t i;
+
+  for (i = 0; i + 8 <= k; i += 8) {
+    v8s16 a, b, l, r;
+    v4s32 l0, l1, r0, r1;
+    v4f f;
+
+    memcpy (&a, src + 2 * i, sizeof a);
+    memcpy (&b, src + 2 * i + 8, sizeof b);
+    l = EVEN8 (a, b);
+    r = ODD8 (a, b);
+    /* widen to int32: the low and the high four lanes */
+    l0 = (v4s32){ l[0], l[1], l[2], l[3] };
+    l1 = (v4s32){ l[4], l[5], l[6], l[7] };
+    r0 = (v4s32){ r[0], r[1], r[2], r[3] };
+    r1 = (v4s32){ r[4], r[5], r[6], r[7] };
+    f = __builtin_convertvector(l0, v4f) * (1.0f / 32768.0f);
+    memcpy (d0 + i, &f, sizeof f);
+    f = __builtin_convertvector(l1, v4f) * (1.0f / 32768.0f);
+    memcpy (d0 + i + 4, &f, sizeof f);
+    f = __builtin_convertvector(r0, v4f) * (1.0f / 32768.0f);
+    memcpy (d1 + i, &f, sizeof f);
+    f = __builtin_convertvector(r1, v4f) * (1.0f / 32768.0f);
+    memcpy (d1 + i + 4, &f, sizeof f);
+  }
+  return i;
+}
+
+/* 4 frames at a time of 32-bit samples (VEC: v4s32 or v4f). */
+#define DEFINE_SPLIT4(suffix, type, VEC, scale)                               \
+  static size_t split_stereo_##suffix (const type *src, float *d0, float *d1, \
+      size_t k)                                                               \
+  {                                                                           \
+    size_t i;                                                                 \
+    for (i = 0; i + 4 <= k; i += 4) {                                         \
+      VEC a, b;                                                               \
+      v4f f;                                                                  \
+      memcpy (&a, src + 2 * i, sizeof a);                                     \
+      memcpy (&b, src + 2 * i + 4, sizeof b);                                 \
+      f = __builtin_convertvector(EVEN4 (a, b), v4f) * (scale);               \
+      memcpy (d0 + i, &f, sizeof f);                                          \
+      f = __builtin_convertvector(ODD4 (a, b), v4f) * (scale);                \
+      memcpy (d1 + i, &f, sizeof f);                                          \
+    }                                                                         \
+    return i;                                                                 \
+  }
+
+DEFINE_SPLIT4 (s32, int32_t, v4s32, 1.0f / 2147483648.0f)
+DEFINE_SPLIT4 (f32, float, v4f, 1.0f)
+
+static size_t
+split_stereo_f64 (const double *src, float *d0, float *d1, size_t k)
+{
+  (void) src;
+  (void) d0;
+  (void) d1;
+  (void) k;
+  return 0; /* the scalar loop converts */
+}
+
+/* De-interleaves (and scales to +-1.0) @n frames into the blocks, measuring
+ * as it goes. Stereo, the common case, is split with vector shuffles (no
+ * per-sample calls or channel strides). */
 #define DEFINE_DEINTERLEAVE(suffix, type, scale)                        \
   static void deinterleave_##suffix (WsLoudness *self, const type *src, \
       size_t n)                                                         \
@@ -495,18 +801,26 @@ ws_loudness_reset (WsLoudness *loudness)
       size_t c, i;                                                      \
       if (k > n)                                                        \
         k = n;                                                          \
-      for (c = 0; c < ch; c++) {                                        \
-        float *restrict dst = self->block + c * TP_STRIDE + TP_HIST +   \
-                              self->fill;                               \
-        const type *s = src + c;                                        \
-        for (i = 0; i < k; i++)                                         \
-          dst[i] = (float) s[i * ch] * (scale);                         \
+      if (ch == 2) {                                                    \
+        float *restrict d0 = self->block + TP_HIST + self->fill;        \
+        float *restrict d1 = d0 + TP_STRIDE;                            \
+        i = split_stereo_##suffix (src, d0, d1, k);                     \
+        for (; i < k; i++) {                                            \
+          d0[i] = (float) src[2 * i] * (scale);                         \
+          d1[i] = (float) src[2 * i + 1] * (scale);                     \
+        }                                                               \
+      } else {                                                          \
+        for (c = 0; c < ch; c++) {                                      \
+          float *restrict dst = self->block + c * TP_STRIDE + TP_HIST + \
+                                self->fill;                             \
+          const type *s = src + c;                                      \
+          for (i = 0; i < k; i++)                                       \
+            dst[i] = (float) s[i * ch] * (scale);                       \
+        }                                                               \
       }                                                                 \
-      self->fill += k;                                                  \
       src += k * ch;                                                    \
       n -= k;                                                           \
-      if (self->fill == PEAK_BLOCK)                                     \
-        process_full_block (self);                                      \
+      consume (self, k);                                                \
     }                                                                   \
   }
 
@@ -515,45 +829,26 @@ DEFINE_DEINTERLEAVE (f64, double, 1.0f)
 DEFINE_DEINTERLEAVE (s16, int16_t, 1.0f / 32768.0f)
 DEFINE_DEINTERLEAVE (s32, int32_t, 1.0f / 2147483648.0f)
 
-#define DEFINE_ADD(suffix, type, ebur_fn)                           \
-  WsResult ws_loudness_add_frames_##suffix (WsLoudness *loudness,   \
-      const type *frames, size_t n_frames)                          \
-  {                                                                 \
-    if (loudness == NULL || (frames == NULL && n_frames > 0))       \
-      return WS_RESULT_INVALID_ARGUMENT;                            \
-    while (n_frames > 0) {                                          \
-      size_t chunk = n_frames;                                      \
-      if (loudness->step_frames > 0 &&                              \
-          chunk > loudness->step_frames - loudness->step_pos)       \
-        chunk = loudness->step_frames - loudness->step_pos;         \
-      if (ebur_fn (loudness->st, frames, chunk) != EBUR128_SUCCESS) \
-        return WS_RESULT_BACKEND;                                   \
-      deinterleave_##suffix (loudness, frames, chunk);              \
-      frames += chunk * loudness->channels;                         \
-      n_frames -= chunk;                                            \
-      loudness->frames += chunk;                                    \
-      if (loudness->step_frames > 0) {                              \
-        loudness->step_pos += chunk;                                \
-        if (loudness->step_pos == loudness->step_frames) {          \
-          loudness->step_pos = 0;                                   \
-          if (finish_step (loudness) != WS_RESULT_OK)               \
-            return WS_RESULT_BACKEND;                               \
-        }                                                           \
-      }                                                             \
-    }                                                               \
-    return WS_RESULT_OK;                                            \
+#define DEFINE_ADD(suffix, type)                                  \
+  WsResult ws_loudness_add_frames_##suffix (WsLoudness *loudness, \
+      const type *frames, size_t n_frames)                        \
+  {                                                               \
+    if (loudness == NULL || (frames == NULL && n_frames > 0))     \
+      return WS_RESULT_INVALID_ARGUMENT;                          \
+    deinterleave_##suffix (loudness, frames, n_frames);           \
+    return WS_RESULT_OK;                                          \
   }
 
-DEFINE_ADD (f32, float, ebur128_add_frames_float)
-DEFINE_ADD (f64, double, ebur128_add_frames_double)
-DEFINE_ADD (s16, int16_t, ebur128_add_frames_short)
-DEFINE_ADD (s32, int32_t, ebur128_add_frames_int)
+DEFINE_ADD (f32, float)
+DEFINE_ADD (f64, double)
+DEFINE_ADD (s16, int16_t)
+DEFINE_ADD (s32, int32_t)
 
 WsResult
 ws_loudness_add_planar_f32 (WsLoudness *loudness, const float *const *planes,
     size_t n_frames)
 {
-  size_t done = 0, c, i;
+  size_t done = 0, c;
 
   if (loudness == NULL || (planes == NULL && n_frames > 0))
     return WS_RESULT_INVALID_ARGUMENT;
@@ -564,19 +859,14 @@ ws_loudness_add_planar_f32 (WsLoudness *loudness, const float *const *planes,
       return WS_RESULT_INVALID_ARGUMENT;
 
   while (done < n_frames) {
-    size_t k = n_frames - done;
-    WsResult res;
+    size_t k = PEAK_BLOCK - loudness->fill;
 
-    if (k > PEAK_BLOCK)
-      k = PEAK_BLOCK;
-    for (c = 0; c < loudness->channels; c++) {
-      const float *src = planes[c] + done;
-      for (i = 0; i < k; i++)
-        loudness->planar_scratch[i * loudness->channels + c] = src[i];
-    }
-    res = ws_loudness_add_frames_f32 (loudness, loudness->planar_scratch, k);
-    if (res != WS_RESULT_OK)
-      return res;
+    if (k > n_frames - done)
+      k = n_frames - done;
+    for (c = 0; c < loudness->channels; c++)
+      memcpy (loudness->block + c * TP_STRIDE + TP_HIST + loudness->fill,
+          planes[c] + done, k * sizeof (float));
+    consume (loudness, k);
     done += k;
   }
   return WS_RESULT_OK;
@@ -611,9 +901,8 @@ ws_loudness_get_momentary (const WsLoudness *loudness, double *out_lufs)
     return WS_RESULT_INVALID_ARGUMENT;
   if (loudness->frames < (uint64_t) loudness->rate * 4 / 10)
     return WS_RESULT_NO_DATA;
-  if (ebur128_loudness_momentary (loudness->st, &v) != EBUR128_SUCCESS)
-    return WS_RESULT_BACKEND;
-  *out_lufs = v;
+  v = recent_energy (loudness, SUBS_M * loudness->sub_frames);
+  *out_lufs = v <= 0.0 ? -HUGE_VAL : energy_to_loudness (v);
   return WS_RESULT_OK;
 }
 
@@ -626,10 +915,39 @@ ws_loudness_get_shortterm (const WsLoudness *loudness, double *out_lufs)
     return WS_RESULT_INVALID_ARGUMENT;
   if (loudness->frames < (uint64_t) loudness->rate * 3)
     return WS_RESULT_NO_DATA;
-  if (ebur128_loudness_shortterm (loudness->st, &v) != EBUR128_SUCCESS)
-    return WS_RESULT_BACKEND;
-  *out_lufs = v;
+  v = recent_energy (loudness, SUBS_S * loudness->sub_frames);
+  *out_lufs = v <= 0.0 ? -HUGE_VAL : energy_to_loudness (v);
   return WS_RESULT_OK;
+}
+
+/* The gated loudness from the gating histogram, as libebur128's
+ * ebur128_loudness_global() in HISTOGRAM mode; -HUGE_VAL when no block is
+ * above the gates. */
+static double
+gated_loudness (const WsLoudness *self)
+{
+  const uint64_t *hist = self->hist_gating;
+  double sum = 0.0;
+  uint64_t n = 0;
+  size_t i;
+
+  for (i = 0; i < HIST_BINS; i++) {
+    sum += (double) hist[i] * self->hist_energy[i];
+    n += hist[i];
+  }
+  if (n == 0)
+    return -HUGE_VAL;
+  /* the relative gate, 10 LU below the mean of the blocks above -70 LUFS */
+  i = hist_gate_index (self, pow (10.0, -10.0 / 10.0) * (sum / (double) n));
+  sum = 0.0;
+  n = 0;
+  for (; i < HIST_BINS; i++) {
+    sum += (double) hist[i] * self->hist_energy[i];
+    n += hist[i];
+  }
+  if (n == 0)
+    return -HUGE_VAL;
+  return energy_to_loudness (sum / (double) n);
 }
 
 WsResult
@@ -639,8 +957,7 @@ ws_loudness_get_integrated (const WsLoudness *loudness, double *out_lufs)
 
   if (loudness == NULL || out_lufs == NULL)
     return WS_RESULT_INVALID_ARGUMENT;
-  if (ebur128_loudness_global (loudness->st, &v) != EBUR128_SUCCESS)
-    return WS_RESULT_BACKEND;
+  v = gated_loudness (loudness);
   if (!isfinite (v))
     return WS_RESULT_NO_DATA;
   *out_lufs = v;
@@ -674,18 +991,50 @@ ws_loudness_get_recent (const WsLoudness *loudness, double *momentary_lufs,
   return WS_RESULT_OK;
 }
 
+/* The loudness range (EBU Tech 3342) from the short-term histogram, as
+ * libebur128's ebur128_loudness_range_multiple() in HISTOGRAM mode. */
+static double
+loudness_range (const WsLoudness *self)
+{
+  const uint64_t *hist = self->hist_shortterm;
+  double power = 0.0;
+  uint64_t n = 0, low, high;
+  size_t i, j;
+
+  for (i = 0; i < HIST_BINS; i++) {
+    n += hist[i];
+    power += (double) hist[i] * self->hist_energy[i];
+  }
+  if (n == 0)
+    return 0.0;
+  /* the relative gate, 20 LU below the mean */
+  i = hist_gate_index (self, pow (10.0, -20.0 / 10.0) * (power / (double) n));
+  n = 0;
+  for (j = i; j < HIST_BINS; j++)
+    n += hist[j];
+  if (n == 0)
+    return 0.0;
+  low = (uint64_t) ((double) (n - 1) * 0.1 + 0.5);
+  high = (uint64_t) ((double) (n - 1) * 0.95 + 0.5);
+  n = 0;
+  j = i;
+  while (n <= low)
+    n += hist[j++];
+  power = self->hist_energy[j - 1];
+  while (n <= high)
+    n += hist[j++];
+  return energy_to_loudness (self->hist_energy[j - 1]) -
+         energy_to_loudness (power);
+}
+
 WsResult
 ws_loudness_get_range (const WsLoudness *loudness, double *out_lu)
 {
-  double v;
-
   if (loudness == NULL || out_lu == NULL)
     return WS_RESULT_INVALID_ARGUMENT;
   if (loudness->frames < (uint64_t) loudness->rate * 3)
     return WS_RESULT_NO_DATA;
-  if (ebur128_loudness_range (loudness->st, &v) != EBUR128_SUCCESS)
-    return WS_RESULT_BACKEND;
-  *out_lu = v;
+  *out_lu = loudness_range (loudness);
   return WS_RESULT_OK;
 }
 
@@ -789,6 +1138,12 @@ uint64_t
 ws_loudness_get_frames (const WsLoudness *loudness)
 {
   return loudness ? loudness->frames : 0;
+}
+
+const char *
+ws_loudness_get_code_path (const WsLoudness *loudness)
+{
+  return loudness ? ws_dsp_path_to_string (loudness->path) : "none";
 }
 
 /* ---- compliance -------------------------------------------------------- */
