@@ -11,9 +11,9 @@
  *   Hz), into 100 ms sub-blocks (the 400 ms gating blocks every 100 ms and
  *   the 3 s short-term blocks every 1 s of the loudness range) and into a
  *   ring of the last 3 s (the momentary and short-term getters);
- * - gating and loudness range follow libebur128 1.2.6's HISTOGRAM mode to
- *   the letter (1000 bins of 0.1 LU, the same boundaries and formulas), so
- *   memory stays constant and the values equal libebur128's;
+ * - gating and loudness range are ours, from BS.1770-4 and Tech 3342, over
+ *   a distribution of 0.01 LU bins that also sums the energies (constant
+ *   memory, within 0.01 LU of keeping every block);
  *   tests/filters/check_loudness_simd.c compares them with libebur128 on
  *   the same input. libebur128 itself is no longer fed: its scalar filter
  *   and repeated block sums were three quarters of the time;
@@ -49,8 +49,21 @@
 #define SUBS_M 4
 #define SUBS_S 30
 #define SUBS_LRA_HOP 10
-/* gating histogram: 0.1 LU bins from -70 LUFS (libebur128's) */
-#define HIST_BINS 1000
+/* The distribution of block loudness: bins of 1/DIST_PER_LU LU from the
+ * -70 LUFS absolute gate up to +30 LUFS (louder blocks go in the top bin;
+ * its mean energy is still exact). */
+#define DIST_PER_LU 100
+#define DIST_FLOOR_LUFS (-70.0)
+#define DIST_BINS (100 * DIST_PER_LU)
+
+/* Blocks above the absolute gate: per bin their count and the sum of their
+ * energies, and the totals. */
+typedef struct {
+  uint64_t count[DIST_BINS];
+  double energy[DIST_BINS];
+  uint64_t n;
+  double sum;
+} WsLoudnessDist;
 
 #ifdef __GNUC__
 #define WS_ALWAYS_INLINE inline __attribute__ ((always_inline))
@@ -80,10 +93,8 @@ struct WsLoudness {
   double sub_acc;
   uint64_t n_subs;
   double sub_energy[SUBS_S]; /* ring of sums, index n_subs % SUBS_S */
-  uint64_t hist_gating[HIST_BINS];
-  uint64_t hist_shortterm[HIST_BINS];
-  double hist_energy[HIST_BINS];    /* the energy each bin stands for */
-  double hist_bound[HIST_BINS + 1]; /* lower bounds; [0] is -70 LUFS */
+  WsLoudnessDist *gating;    /* the 400 ms blocks, every 100 ms */
+  WsLoudnessDist *shortterm; /* the 3 s blocks, every 1 s */
 
   /* the frame energies of the last SUBS_S sub-blocks, for the getters */
   double *ring;
@@ -321,52 +332,90 @@ finish_step (WsLoudness *self)
   }
 }
 
-/* ---- gating and loudness range (libebur128 1.2.6, HISTOGRAM mode) ------ */
-
-static void
-design_histogram (WsLoudness *self)
-{
-  size_t i;
-
-  for (i = 0; i < HIST_BINS; i++)
-    self->hist_energy[i] = pow (10.0,
-        ((double) i / 10.0 - 69.95 + 0.691) / 10.0);
-  for (i = 0; i <= HIST_BINS; i++)
-    self->hist_bound[i] = pow (10.0, ((double) i / 10.0 - 70.0 + 0.691) / 10.0);
-}
-
-/* The bin of @energy, which is at least hist_bound[0]. */
-static size_t
-hist_index (const WsLoudness *self, double energy)
-{
-  size_t lo = 0, hi = HIST_BINS, mid;
-
-  do {
-    mid = (lo + hi) / 2;
-    if (energy >= self->hist_bound[mid])
-      lo = mid;
-    else
-      hi = mid;
-  } while (hi - lo != 1);
-  return lo;
-}
-
-/* The first bin at or above the relative gate @gate. */
-static size_t
-hist_gate_index (const WsLoudness *self, double gate)
-{
-  size_t i;
-
-  if (gate < self->hist_bound[0])
-    return 0;
-  i = hist_index (self, gate);
-  return gate > self->hist_energy[i] ? i + 1 : i;
-}
+/* ---- gating and loudness range -----------------------------------------
+ * ITU-R BS.1770-4 gates the 400 ms blocks twice: at -70 LUFS absolute and
+ * at 10 LU below the mean energy of the blocks above that; EBU Tech 3342
+ * gates the 3 s blocks at -70 LUFS and 20 LU below their mean, then takes
+ * the 10th and 95th percentiles of what is left. Keeping every block would
+ * grow without bound on a live stream, so each block goes into a
+ * distribution of 1/DIST_PER_LU LU bins that also sums the energies:
+ * the means are exact sums, only the relative gate's own bin is taken whole
+ * or not at all (by its blocks' mean) and a percentile is the mean of the
+ * bin it falls in, so both are within 1/DIST_PER_LU LU of the exact value
+ * in constant memory. */
 
 static double
-energy_to_loudness (double energy)
+energy_to_lufs (double energy)
 {
-  return 10 * (log (energy) / log (10.0)) - 0.691;
+  if (energy <= 0.0)
+    return -HUGE_VAL;
+  return 10.0 * log10 (energy) - 0.691;
+}
+
+static void
+dist_add (WsLoudnessDist *d, double energy)
+{
+  double lufs = energy_to_lufs (energy);
+  double pos;
+  size_t i;
+
+  if (!(lufs > DIST_FLOOR_LUFS))
+    return; /* the absolute gate */
+  pos = (lufs - DIST_FLOOR_LUFS) * DIST_PER_LU;
+  i = pos >= DIST_BINS - 1 ? DIST_BINS - 1 : (size_t) pos;
+  d->count[i]++;
+  d->energy[i] += energy;
+  d->n++;
+  d->sum += energy;
+}
+
+/* The loudness of bin @i's blocks (their mean energy). */
+static double
+dist_bin_lufs (const WsLoudnessDist *d, size_t i)
+{
+  return energy_to_lufs (d->energy[i] / (double) d->count[i]);
+}
+
+/* The first bin above the relative gate @below_lu under the mean of all
+ * the blocks; @n and @sum get the count and energy of the blocks from
+ * there up (0 when none). */
+static size_t
+dist_relative_gate (const WsLoudnessDist *d, double below_lu, uint64_t *n,
+    double *sum)
+{
+  double gate, pos;
+  size_t first, i;
+
+  *n = 0;
+  *sum = 0.0;
+  if (d->n == 0)
+    return DIST_BINS;
+  gate = energy_to_lufs (d->sum / (double) d->n) - below_lu;
+  pos = (gate - DIST_FLOOR_LUFS) * DIST_PER_LU;
+  first = pos <= 0.0 ? 0 : pos >= DIST_BINS - 1 ? DIST_BINS - 1 : (size_t) pos;
+  if (d->count[first] > 0 && dist_bin_lufs (d, first) <= gate)
+    first++;
+  for (i = first; i < DIST_BINS; i++) {
+    *n += d->count[i];
+    *sum += d->energy[i];
+  }
+  return first;
+}
+
+/* The loudness at rank @rank (0-based) among the blocks from bin @first
+ * up. */
+static double
+dist_rank_lufs (const WsLoudnessDist *d, size_t first, uint64_t rank)
+{
+  uint64_t seen = 0;
+  size_t i;
+
+  for (i = first; i < DIST_BINS; i++) {
+    seen += d->count[i];
+    if (seen > rank)
+      return dist_bin_lufs (d, i);
+  }
+  return -HUGE_VAL; /* not reached: rank < the count from @first */
 }
 
 /* The sum of the last @n sub-blocks (n <= SUBS_S, n <= n_subs). */
@@ -394,14 +443,12 @@ finish_sub (WsLoudness *self)
   /* a 400 ms gating block every 100 ms */
   if (self->n_subs >= SUBS_M) {
     energy = last_subs (self, SUBS_M) / (double) (SUBS_M * self->sub_frames);
-    if (energy >= self->hist_bound[0])
-      self->hist_gating[hist_index (self, energy)]++;
+    dist_add (self->gating, energy);
   }
   /* a 3 s short-term block every 1 s for the loudness range */
   if (self->n_subs >= SUBS_S && (self->n_subs - SUBS_S) % SUBS_LRA_HOP == 0) {
     energy = last_subs (self, SUBS_S) / (double) (SUBS_S * self->sub_frames);
-    if (energy >= self->hist_bound[0])
-      self->hist_shortterm[hist_index (self, energy)]++;
+    dist_add (self->shortterm, energy);
   }
 }
 
@@ -568,8 +615,8 @@ clear_measurements (WsLoudness *self)
   self->sub_acc = 0.0;
   self->n_subs = 0;
   memset (self->sub_energy, 0, sizeof self->sub_energy);
-  memset (self->hist_gating, 0, sizeof self->hist_gating);
-  memset (self->hist_shortterm, 0, sizeof self->hist_shortterm);
+  memset (self->gating, 0, sizeof *self->gating);
+  memset (self->shortterm, 0, sizeof *self->shortterm);
   memset (self->ring, 0, self->ring_frames * sizeof (double));
   self->step_pos = 0;
   self->step_acc = 0.0;
@@ -618,9 +665,11 @@ ws_loudness_new (WsLoudness **out, unsigned int channels, unsigned int rate_hz,
   self->sub_frames = (rate_hz + 5) / 10;
   self->ring_frames = SUBS_S * self->sub_frames;
   self->ring = calloc (self->ring_frames, sizeof (double));
+  self->gating = calloc (1, sizeof (WsLoudnessDist));
+  self->shortterm = calloc (1, sizeof (WsLoudnessDist));
   if (self->block == NULL || self->sample_peak == NULL ||
       self->true_peak == NULL || self->prev_block_peak == NULL ||
-      self->ring == NULL) {
+      self->ring == NULL || self->gating == NULL || self->shortterm == NULL) {
     ws_loudness_free (self);
     return WS_RESULT_NO_MEMORY;
   }
@@ -641,8 +690,6 @@ ws_loudness_new (WsLoudness **out, unsigned int channels, unsigned int rate_hz,
       self->n_meas++;
     }
   }
-  design_histogram (self);
-
   /* BS.1770-4 Annex 2 asks for 4x at 48 kHz; higher rates need less */
   if (rate_hz < 96000)
     design_interpolator (self, 4);
@@ -667,6 +714,8 @@ ws_loudness_free (WsLoudness *loudness)
   free (loudness->true_peak);
   free (loudness->prev_block_peak);
   free (loudness->ring);
+  free (loudness->gating);
+  free (loudness->shortterm);
   free (loudness);
 }
 
@@ -875,14 +924,6 @@ ws_loudness_add_planar_f32 (WsLoudness *loudness, const float *const *planes,
 /* ---- measurements ------------------------------------------------------ */
 
 static double
-energy_to_lufs (double energy)
-{
-  if (energy <= 0.0)
-    return -HUGE_VAL;
-  return 10.0 * log10 (energy) - 0.691;
-}
-
-static double
 bits_to_db (int32_t bits)
 {
   float v = bits_to_float (bits);
@@ -902,7 +943,7 @@ ws_loudness_get_momentary (const WsLoudness *loudness, double *out_lufs)
   if (loudness->frames < (uint64_t) loudness->rate * 4 / 10)
     return WS_RESULT_NO_DATA;
   v = recent_energy (loudness, SUBS_M * loudness->sub_frames);
-  *out_lufs = v <= 0.0 ? -HUGE_VAL : energy_to_loudness (v);
+  *out_lufs = energy_to_lufs (v);
   return WS_RESULT_OK;
 }
 
@@ -916,38 +957,20 @@ ws_loudness_get_shortterm (const WsLoudness *loudness, double *out_lufs)
   if (loudness->frames < (uint64_t) loudness->rate * 3)
     return WS_RESULT_NO_DATA;
   v = recent_energy (loudness, SUBS_S * loudness->sub_frames);
-  *out_lufs = v <= 0.0 ? -HUGE_VAL : energy_to_loudness (v);
+  *out_lufs = energy_to_lufs (v);
   return WS_RESULT_OK;
 }
 
-/* The gated loudness from the gating histogram, as libebur128's
- * ebur128_loudness_global() in HISTOGRAM mode; -HUGE_VAL when no block is
+/* The integrated loudness (BS.1770-4 gating); -HUGE_VAL when no block is
  * above the gates. */
 static double
 gated_loudness (const WsLoudness *self)
 {
-  const uint64_t *hist = self->hist_gating;
-  double sum = 0.0;
-  uint64_t n = 0;
-  size_t i;
+  uint64_t n;
+  double sum;
 
-  for (i = 0; i < HIST_BINS; i++) {
-    sum += (double) hist[i] * self->hist_energy[i];
-    n += hist[i];
-  }
-  if (n == 0)
-    return -HUGE_VAL;
-  /* the relative gate, 10 LU below the mean of the blocks above -70 LUFS */
-  i = hist_gate_index (self, pow (10.0, -10.0 / 10.0) * (sum / (double) n));
-  sum = 0.0;
-  n = 0;
-  for (; i < HIST_BINS; i++) {
-    sum += (double) hist[i] * self->hist_energy[i];
-    n += hist[i];
-  }
-  if (n == 0)
-    return -HUGE_VAL;
-  return energy_to_loudness (sum / (double) n);
+  dist_relative_gate (self->gating, 10.0, &n, &sum);
+  return n == 0 ? -HUGE_VAL : energy_to_lufs (sum / (double) n);
 }
 
 WsResult
@@ -991,40 +1014,25 @@ ws_loudness_get_recent (const WsLoudness *loudness, double *momentary_lufs,
   return WS_RESULT_OK;
 }
 
-/* The loudness range (EBU Tech 3342) from the short-term histogram, as
- * libebur128's ebur128_loudness_range_multiple() in HISTOGRAM mode. */
+/* The loudness range (EBU Tech 3342): the 95th minus the 10th percentile
+ * of the gated short-term loudness, each taken at rank
+ * round ((n - 1) * p) of the n blocks in ascending order, as Tech 3342's
+ * own definition computes it. */
 static double
 loudness_range (const WsLoudness *self)
 {
-  const uint64_t *hist = self->hist_shortterm;
-  double power = 0.0;
-  uint64_t n = 0, low, high;
-  size_t i, j;
+  const WsLoudnessDist *d = self->shortterm;
+  uint64_t n;
+  double sum;
+  size_t first;
 
-  for (i = 0; i < HIST_BINS; i++) {
-    n += hist[i];
-    power += (double) hist[i] * self->hist_energy[i];
-  }
+  first = dist_relative_gate (d, 20.0, &n, &sum);
   if (n == 0)
     return 0.0;
-  /* the relative gate, 20 LU below the mean */
-  i = hist_gate_index (self, pow (10.0, -20.0 / 10.0) * (power / (double) n));
-  n = 0;
-  for (j = i; j < HIST_BINS; j++)
-    n += hist[j];
-  if (n == 0)
-    return 0.0;
-  low = (uint64_t) ((double) (n - 1) * 0.1 + 0.5);
-  high = (uint64_t) ((double) (n - 1) * 0.95 + 0.5);
-  n = 0;
-  j = i;
-  while (n <= low)
-    n += hist[j++];
-  power = self->hist_energy[j - 1];
-  while (n <= high)
-    n += hist[j++];
-  return energy_to_loudness (self->hist_energy[j - 1]) -
-         energy_to_loudness (power);
+  return dist_rank_lufs (d, first,
+             (uint64_t) llround ((double) (n - 1) * 0.95)) -
+         dist_rank_lufs (d, first,
+             (uint64_t) llround ((double) (n - 1) * 0.10));
 }
 
 WsResult

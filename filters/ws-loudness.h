@@ -4,8 +4,8 @@
  * Plain C: no GLib, no GStreamer. The K-weighting (double precision,
  * vectorised across channels) and the block energies are computed here;
  * momentary, short-term, integrated loudness and loudness range follow
- * libebur128 1.2.6 in its constant-memory HISTOGRAM mode (same gates, bins
- * and formulas; the tests compare the two on the same input). The sample
+ * BS.1770-4 and EBU Tech 3342 in constant memory (the tests compare them
+ * with libebur128 on the same input). The sample
  * peak and the true peak (4x oversampling polyphase FIR, ITU-R BS.1770-4
  * Annex 2 style) are computed block-wise on float. */
 #ifndef WS_FILTERS_WS_LOUDNESS_H
@@ -279,9 +279,10 @@ WsResult ws_loudness_get_recent (const WsLoudness *loudness,
  * @out_lufs: (out): the gated integrated (programme) loudness, in LUFS.
  *
  * Memory stays constant however long the programme: the gating blocks
- * are kept in a histogram of 0.1 LU bins (libebur128's HISTOGRAM mode), so
- * the value is quantised (a -23.00 LUFS tone reads -22.95). The loudness
- * range is kept the same way.
+ * are counted in bins of 0.01 LU that also sum their energies, so the
+ * means are exact and only the relative gate's own bin is decided whole:
+ * the value is within 0.01 LU of gating every block kept. The loudness
+ * range is kept the same way (its percentiles within 0.01 LU).
  *
  * Returns: %WS_RESULT_OK; %WS_RESULT_INVALID_ARGUMENT for a NULL argument;
  *   %WS_RESULT_NO_DATA before the first 400 ms block or when every block
