@@ -4,6 +4,8 @@
 
 #include <math.h>
 
+#include "ws-loudness.h"
+
 #define NS_PER_S INT64_C (1000000000)
 
 int64_t
@@ -150,5 +152,39 @@ ws_duck_mix_s16 (const WsDuck *d, int64_t first_frame, int16_t *buf,
                                      (v < -32768.0f ? -32768.0f : v));
     }
   }
+  return WS_RESULT_OK;
+}
+
+WsResult
+ws_duck_normalise_f32 (float *samples, size_t n_frames, int channels, int rate,
+    double target_lufs, double *gain_db)
+{
+  WsLoudness *l = NULL;
+  WsResult r;
+  double lufs, g_db, g, peak = 0.0;
+
+  if (samples == NULL || channels < 1 || channels > 64 || rate < 1)
+    return WS_RESULT_INVALID_ARGUMENT;
+  r = ws_loudness_new (&l, (unsigned int) channels, (unsigned int) rate,
+      WS_LOUDNESS_LAYOUT_DEFAULT, NULL, WS_LOUDNESS_FLAG_NONE);
+  if (r != WS_RESULT_OK)
+    return r;
+  r = ws_loudness_add_frames_f32 (l, samples, n_frames);
+  if (r == WS_RESULT_OK)
+    r = ws_loudness_get_integrated (l, &lufs);
+  ws_loudness_free (l);
+  if (r != WS_RESULT_OK)
+    return r;
+  g_db = target_lufs - lufs;
+  for (size_t i = 0; i < n_frames * (size_t) channels; i++)
+    peak = fmax (peak, fabs (samples[i]));
+  /* no louder than a -1 dBFS sample peak */
+  if (peak > 0.0 && g_db > -1.0 - 20.0 * log10 (peak))
+    g_db = -1.0 - 20.0 * log10 (peak);
+  g = pow (10.0, g_db / 20.0);
+  for (size_t i = 0; i < n_frames * (size_t) channels; i++)
+    samples[i] = (float) (samples[i] * g);
+  if (gain_db)
+    *gain_db = g_db;
   return WS_RESULT_OK;
 }

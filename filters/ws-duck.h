@@ -104,6 +104,28 @@ WsResult ws_duck_mix_s16 (const WsDuck *d, int64_t first_frame, int16_t *buf,
     size_t n_frames, int channels, const float *announce,
     size_t announce_frames);
 
+/**
+ * ws_duck_normalise_f32:
+ * @samples: (inout): interleaved 32-bit float samples.
+ * @n_frames: frames in @samples.
+ * @channels: 1 to 64 (measured with ws-loudness's default layout).
+ * @rate: samples per second.
+ * @target_lufs: the integrated loudness wanted (EBU R 128: -23).
+ * @gain_db: (out) (optional): the gain applied, in dB.
+ *
+ * Brings the announcement to @target_lufs integrated (EBU R 128 / ITU-R
+ * BS.1770, measured with filters/ws-loudness.h), so a warning is as loud
+ * as the programme around it, whatever level the recording or the
+ * synthesiser gave. The gain never lifts the sample peak above -1 dBFS.
+ *
+ * Returns: %WS_RESULT_OK; %WS_RESULT_NO_DATA when the announcement is
+ *   shorter than 400 ms or silent (@samples untouched);
+ *   %WS_RESULT_INVALID_ARGUMENT for a NULL @samples or a bad rate or
+ *   channel count; the errors of ws_loudness_new().
+ */
+WsResult ws_duck_normalise_f32 (float *samples, size_t n_frames, int channels,
+    int rate, double target_lufs, double *gain_db);
+
 #ifdef __cplusplus
 }
 #endif

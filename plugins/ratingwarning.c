@@ -21,8 +21,9 @@
  *
  * ## When
  *
- * A warning starts at the first buffer of the stream and at the first
- * buffer after a `watershed-programme-start` event (which ratinggate
+ * A warning starts at the first buffer of the stream (unless
+ * #WsRatingWarning:at-stream-start is %FALSE) and at the first buffer
+ * after a `watershed-programme-start` event (which ratinggate
  * sends when it opens; see plugins/ws-rating-event.h), on either pad. The
  * first buffer that arrives on either pad after that fixes the warning's
  * start (its running time); the other pad joins at the same running time
@@ -54,7 +55,9 @@
  * URI GStreamer decodes) when set, decoded ahead of time into the
  * stream's audio format; otherwise, with #WsRatingWarning:speech, the
  * text is spoken by espeak-ng, a clearly synthetic fallback voice, in
- * the text's language. In `overlay` timing (#WsRatingWarning:timing) the
+ * the text's language. The announcement is brought to
+ * #WsRatingWarning:announcement-loudness (EBU R 128's -23 LUFS by
+ * default). In `overlay` timing (#WsRatingWarning:timing) the
  * programme audio under the warning is ducked by
  * #WsRatingWarning:duck-gain with ramps of #WsRatingWarning:ramp and the
  * announcement mixed in from the warning's first sample; a recording
@@ -129,6 +132,8 @@ enum {
   PROP_DUCK_GAIN,
   PROP_RAMP,
   PROP_AS_RUN_LOG,
+  PROP_AT_STREAM_START,
+  PROP_ANNOUNCEMENT_LOUDNESS,
 };
 
 #define DEFAULT_MODE WS_RATING_WARNING_MODE_AUTO
@@ -146,6 +151,8 @@ enum {
 #define DEFAULT_DUCK_GAIN -20.0
 #define DEFAULT_RAMP (50 * GST_MSECOND)
 #define DEFAULT_AS_RUN_LOG NULL
+#define DEFAULT_AT_STREAM_START TRUE
+#define DEFAULT_ANNOUNCEMENT_LOUDNESS -23.0
 
 /* frames per second assumed for inserted frames when the caps say none */
 #define FALLBACK_FPS_N 25
@@ -198,6 +205,8 @@ struct _WsRatingWarning {
   gdouble duck_gain;
   guint64 ramp;
   gchar *as_run_log;
+  gboolean at_stream_start;
+  gdouble announcement_loudness;
 
   /* streaming state, shared by the pads (lock) */
   GMutex lock;
@@ -219,6 +228,7 @@ struct _WsRatingWarning {
   WsDuck duck;
   float *announce;
   gsize announce_frames;
+  GstClockTime vlast, alast;   /* running time of each pad's last buffer */
   GstClockTime vshift, ashift; /* delay timing: inserted so far */
   GstClockTime delay_len;      /* the length inserted for this warning */
 };
@@ -448,7 +458,11 @@ log_warning (WsRatingWarning *self, const WsRating *r, GstClockTime rt,
   rec.rule = self->warning->rule_id;
   rec.rating = rating;
   rec.policy = self->policy ? ws_policy_get_id (self->policy) : NULL;
-  rec.service_class = service_class;
+  rec.service_class = service_class ?
+                          service_class :
+                      self->policy ?
+                          ws_policy_get_default_service_class (self->policy) :
+                          NULL;
   rec.kind = "warning-card";
   rec.mode = timing_nick (timing);
   rec.element = name;
@@ -732,6 +746,7 @@ video_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
   rt = running_time (&self->vseg, buf);
   if (self->pending && GST_CLOCK_TIME_IS_VALID (rt))
     begin_warning (self, buf, rt, &self->vseg);
+  self->vlast = rt;
 
   if (self->card_show.active && !self->card_show.video_done &&
       GST_CLOCK_TIME_IS_VALID (rt)) {
@@ -800,6 +815,7 @@ prepare_announcement (WsRatingWarning *self)
   int rate = GST_AUDIO_INFO_RATE (&self->ainfo);
   int channels = GST_AUDIO_INFO_CHANNELS (&self->ainfo);
   const WsWarning *w = self->warning;
+  gdouble target;
 
   g_clear_pointer (&self->announce, g_free);
   self->announce_frames = 0;
@@ -816,6 +832,20 @@ prepare_announcement (WsRatingWarning *self)
     GST_ELEMENT_WARNING (self, RESOURCE, READ, (NULL),
         ("no announcement: %s; the card is shown without it", err->message));
     g_clear_error (&err);
+  }
+  GST_OBJECT_LOCK (self);
+  target = self->announcement_loudness;
+  GST_OBJECT_UNLOCK (self);
+  if (self->announce && target < 0.0) {
+    double gain = 0.0;
+    WsResult r = ws_duck_normalise_f32 (self->announce, self->announce_frames,
+        channels, rate, target, &gain);
+    if (r == WS_RESULT_OK)
+      GST_INFO_OBJECT (self, "announcement brought to %.1f LUFS (%+.1f dB)",
+          target, gain);
+    else
+      GST_INFO_OBJECT (self, "announcement kept at its level: %s",
+          ws_result_to_string (r));
   }
 }
 
@@ -840,6 +870,7 @@ audio_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
   rt = running_time (&self->aseg, buf);
   if (self->pending && GST_CLOCK_TIME_IS_VALID (rt))
     begin_warning (self, buf, rt, &self->aseg);
+  self->alast = rt;
 
   if (self->card_show.active && !self->audio_done &&
       GST_CLOCK_TIME_IS_VALID (rt)) {
@@ -1008,8 +1039,23 @@ sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
         self->event_rating = r;
         g_mutex_unlock (&self->lock);
       } else if (ws_event_has_name (event, WS_PROGRAMME_START_EVENT_NAME)) {
+        GstClockTime last;
         g_mutex_lock (&self->lock);
-        self->pending = TRUE;
+        last = video ? self->vlast : self->alast;
+        /* a gate on each stream announces the same start on both pads:
+         * a warning the other pad has started at or after this pad's
+         * position is this one */
+        if (self->warning &&
+            GST_CLOCK_TIME_IS_VALID (self->card_show.start_rt) &&
+            (!GST_CLOCK_TIME_IS_VALID (last) ||
+                self->card_show.start_rt >= last))
+          GST_DEBUG_OBJECT (self,
+              "programme start on %s: the warning from "
+              "%" GST_TIME_FORMAT " is for it",
+              video ? "video" : "audio",
+              GST_TIME_ARGS (self->card_show.start_rt));
+        else
+          self->pending = TRUE;
         g_mutex_unlock (&self->lock);
       }
       break;
@@ -1045,7 +1091,8 @@ reset (WsRatingWarning *self)
   self->announce_frames = 0;
   self->audio_joined = self->audio_done = FALSE;
   self->vshift = self->ashift = self->delay_len = 0;
-  self->pending = TRUE;
+  self->vlast = self->alast = GST_CLOCK_TIME_NONE;
+  self->pending = FALSE;
 }
 
 static void
@@ -1067,6 +1114,9 @@ change_state (GstElement *element, GstStateChange transition)
 
     g_mutex_lock (&self->lock);
     reset (self);
+    GST_OBJECT_LOCK (self);
+    self->pending = self->at_stream_start;
+    GST_OBJECT_UNLOCK (self);
     g_mutex_unlock (&self->lock);
     GST_OBJECT_LOCK (self);
     path = g_strdup (self->as_run_log);
@@ -1154,6 +1204,12 @@ set_property (GObject *object, guint prop_id, const GValue *value,
     case PROP_AS_RUN_LOG:
       field = &self->as_run_log;
       break;
+    case PROP_AT_STREAM_START:
+      self->at_stream_start = g_value_get_boolean (value);
+      break;
+    case PROP_ANNOUNCEMENT_LOUDNESS:
+      self->announcement_loudness = g_value_get_double (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1216,6 +1272,12 @@ get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
       break;
     case PROP_AS_RUN_LOG:
       g_value_set_string (value, self->as_run_log);
+      break;
+    case PROP_AT_STREAM_START:
+      g_value_set_boolean (value, self->at_stream_start);
+      break;
+    case PROP_ANNOUNCEMENT_LOUDNESS:
+      g_value_set_double (value, self->announcement_loudness);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1330,6 +1392,20 @@ ws_rating_warning_class_init (WsRatingWarningClass *klass)
           DEFAULT_AS_RUN_LOG,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_AT_STREAM_START,
+      g_param_spec_boolean ("at-stream-start", "At stream start",
+          "Give the warning at the stream's first buffer too, not only at "
+          "watershed-programme-start events (FALSE after a ratinggate that "
+          "starts closed: the warning then comes where it opens)",
+          DEFAULT_AT_STREAM_START, rw));
+
+  g_object_class_install_property (gobject_class, PROP_ANNOUNCEMENT_LOUDNESS,
+      g_param_spec_double ("announcement-loudness", "Announcement loudness",
+          "Integrated loudness the announcement is brought to, in LUFS (EBU "
+          "R 128: -23; its sample peak stays under -1 dBFS); 0 = as "
+          "recorded",
+          -70.0, 0.0, DEFAULT_ANNOUNCEMENT_LOUDNESS, rw));
+
   gst_element_class_set_static_metadata (element_class, "Rating warning",
       "Filter/Editor/Video/Audio",
       "Pre-programme warning card and announcement, as the territory's "
@@ -1394,5 +1470,7 @@ ws_rating_warning_init (WsRatingWarning *self)
   self->duck_gain = DEFAULT_DUCK_GAIN;
   self->ramp = DEFAULT_RAMP;
   self->as_run_log = g_strdup (DEFAULT_AS_RUN_LOG);
+  self->at_stream_start = DEFAULT_AT_STREAM_START;
+  self->announcement_loudness = DEFAULT_ANNOUNCEMENT_LOUDNESS;
   reset (self);
 }

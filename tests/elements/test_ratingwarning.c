@@ -263,9 +263,10 @@ GST_START_TEST (test_ratingwarning_announcement_ducked)
 
   close (fd);
   /* the log is opened when the element starts: set before */
-  g_object_set (e, "mode", 1, "text", "x", "announcement-file", wav, "duration",
-      (guint64) GST_SECOND, "duck-gain", -20.0, "ramp",
-      (guint64) (10 * GST_MSECOND), "as-run-log", log, NULL);
+  g_object_set (e, "mode", 1, "text", "x", "announcement-file", wav,
+      "announcement-loudness", 0.0, "duration", (guint64) GST_SECOND,
+      "duck-gain", -20.0, "ramp", (guint64) (10 * GST_MSECOND), "as-run-log",
+      log, NULL);
   h = gst_harness_new_with_element (e, "audio_sink", "audio_src");
   gst_object_unref (e);
   gst_harness_set_src_caps_str (h, ACAPS);
@@ -325,8 +326,9 @@ GST_START_TEST (test_ratingwarning_delay_inserts)
   GArray *s = g_array_new (FALSE, FALSE, sizeof (float));
   GstBuffer *out;
 
-  g_object_set (e, "mode", 1, "text", "x", "announcement-file", wav, "duration",
-      (guint64) GST_SECOND, "timing", 1 /* delay */, NULL);
+  g_object_set (e, "mode", 1, "text", "x", "announcement-file", wav,
+      "announcement-loudness", 0.0, "duration", (guint64) GST_SECOND, "timing",
+      1 /* delay */, NULL);
   gst_harness_set_src_caps_str (ha, ACAPS);
   gst_harness_play (ha);
   /* the video's first frame fixes the start */
@@ -366,7 +368,8 @@ GST_START_TEST (test_ratingwarning_delay_inserts)
   hv = gst_harness_new_with_padnames ("ratingwarning", "audio_sink",
       "audio_src");
   g_object_set (hv->element, "mode", 1, "text", "x", "announcement-file", wav,
-      "duration", (guint64) GST_SECOND, "timing", 1, NULL);
+      "announcement-loudness", 0.0, "duration", (guint64) GST_SECOND, "timing",
+      1, NULL);
   gst_harness_set_src_caps_str (hv, ACAPS);
   for (guint i = 0; i < 5; i++)
     gst_harness_push (hv, audio_dc (0.5f, i));

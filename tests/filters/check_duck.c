@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "ws-duck.h"
+#include "ws-loudness.h"
 
 #define NS INT64_C (1000000000)
 
@@ -167,6 +168,65 @@ START_TEST (test_duck_errors)
 }
 END_TEST
 
+static double
+integrated (const float *s, size_t n, int rate)
+{
+  WsLoudness *l = NULL;
+  double lufs = 0;
+
+  ck_assert_int_eq (ws_loudness_new (&l, 1, (unsigned) rate,
+                        WS_LOUDNESS_LAYOUT_DEFAULT, NULL, 0),
+      WS_RESULT_OK);
+  ck_assert_int_eq (ws_loudness_add_frames_f32 (l, s, n), WS_RESULT_OK);
+  ck_assert_int_eq (ws_loudness_get_integrated (l, &lufs), WS_RESULT_OK);
+  ws_loudness_free (l);
+  return lufs;
+}
+
+START_TEST (test_duck_normalise)
+{
+  const int rate = 48000;
+  const size_t n = 3 * rate;
+  float *s = malloc (n * sizeof *s);
+  double gain = 0, peak = 0;
+
+  /* a quiet 1 kHz sine (-40 dBFS) is lifted to -23 LUFS */
+  for (size_t i = 0; i < n; i++)
+    s[i] = (float) (0.01 * sin (2 * M_PI * 1000.0 * i / rate));
+  ck_assert_int_eq (ws_duck_normalise_f32 (s, n, 1, rate, -23.0, &gain),
+      WS_RESULT_OK);
+  ck_assert_double_eq_tol (integrated (s, n, rate), -23.0, 0.1);
+  ck_assert (gain > 10.0);
+  /* a loud one to -30 LUFS: down */
+  for (size_t i = 0; i < n; i++)
+    s[i] = (float) (0.9 * sin (2 * M_PI * 1000.0 * i / rate));
+  ck_assert_int_eq (ws_duck_normalise_f32 (s, n, 1, rate, -30.0, &gain),
+      WS_RESULT_OK);
+  ck_assert_double_eq_tol (integrated (s, n, rate), -30.0, 0.1);
+  ck_assert (gain < 0.0);
+  /* a click train cannot be lifted past a -1 dBFS peak */
+  for (size_t i = 0; i < n; i++)
+    s[i] = i % 4800 == 0 ? 0.5f : 0.0f;
+  ck_assert_int_eq (ws_duck_normalise_f32 (s, n, 1, rate, -5.0, &gain),
+      WS_RESULT_OK);
+  for (size_t i = 0; i < n; i++)
+    peak = fmax (peak, fabs (s[i]));
+  ck_assert_double_eq_tol (20 * log10 (peak), -1.0, 0.01);
+  /* silence and too-short input are left alone */
+  for (size_t i = 0; i < n; i++)
+    s[i] = 0.0f;
+  ck_assert_int_eq (ws_duck_normalise_f32 (s, n, 1, rate, -23.0, NULL),
+      WS_RESULT_NO_DATA);
+  s[0] = 0.5f;
+  ck_assert_int_eq (ws_duck_normalise_f32 (s, 100, 1, rate, -23.0, NULL),
+      WS_RESULT_NO_DATA);
+  ck_assert_float_eq (s[0], 0.5f);
+  ck_assert_int_eq (ws_duck_normalise_f32 (NULL, 1, 1, rate, -23.0, NULL),
+      WS_RESULT_INVALID_ARGUMENT);
+  free (s);
+}
+END_TEST
+
 static Suite *
 duck_suite (void)
 {
@@ -179,6 +239,7 @@ duck_suite (void)
   tcase_add_test (core, test_duck_mix_f32_offsets);
   tcase_add_test (core, test_duck_long_recording_fades);
   tcase_add_test (core, test_duck_mix_s16_clips);
+  tcase_add_test (core, test_duck_normalise);
   tcase_add_test (errors, test_duck_errors);
   suite_add_tcase (s, core);
   suite_add_tcase (s, errors);
