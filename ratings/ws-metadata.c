@@ -75,6 +75,7 @@ ws_rating_new (void)
   r->end_ns = -1;
   r->descriptors = g_ptr_array_new_with_free_func (g_free);
   r->texts = g_ptr_array_new_with_free_func (guidance_text_free);
+  r->support_topics = g_ptr_array_new_with_free_func (g_free);
   return r;
 }
 
@@ -92,6 +93,7 @@ ws_rating_free (WsRating *r)
   g_free (r->element);
   g_ptr_array_unref (r->descriptors);
   g_ptr_array_unref (r->texts);
+  g_ptr_array_unref (r->support_topics);
   g_free (r);
 }
 
@@ -121,6 +123,9 @@ ws_rating_copy (const WsRating *src)
     const WsGuidanceText *t = g_ptr_array_index (src->texts, i);
     ws_rating_add_text (r, t->lang, t->length, t->text);
   }
+  for (guint i = 0; i < src->support_topics->len; i++)
+    g_ptr_array_add (r->support_topics,
+        g_strdup (g_ptr_array_index (src->support_topics, i)));
   return r;
 }
 

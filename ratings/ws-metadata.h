@@ -56,6 +56,9 @@ typedef struct {
  *   nanoseconds from the programme start; -1 = from the start / to the end.
  * @line: source line of the element the rating came from (0 = unknown).
  * @element: the element name it came from (`ContentMaturityRating`).
+ * @support_topics: (element-type utf8): support-information topics the
+ *   metadata names explicitly (our sidecar's `<support topic="..."/>`),
+ *   in document order, without repeats; never NULL (empty when none).
  */
 typedef struct {
   char *programme;
@@ -71,6 +74,7 @@ typedef struct {
   gint64 end_ns;
   int line;
   char *element;
+  GPtrArray *support_topics;
 } WsRating;
 
 /**

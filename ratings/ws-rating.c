@@ -52,7 +52,8 @@ ws_rating_equal (const WsRating *a, const WsRating *b)
          g_strcmp0 (a->source_code, b->source_code) == 0 &&
          a->start_ns == b->start_ns && a->end_ns == b->end_ns &&
          strings_equal (a->descriptors, b->descriptors) &&
-         texts_equal (a->texts, b->texts);
+         texts_equal (a->texts, b->texts) &&
+         strings_equal (a->support_topics, b->support_topics);
 }
 
 char *

@@ -58,10 +58,10 @@ GQuark ws_rating_error_quark (void);
  * @b: (nullable): another.
  *
  * Whether @a and @b say the same thing: programme, territory, system,
- * code, minimum age, the values as written, the segment, every descriptor
- * and every guidance text (language, length, text), in order. Where each
- * came from (@line, @element) does not count. Two NULLs are equal; NULL
- * and a rating are not.
+ * code, minimum age, the values as written, the segment, every descriptor,
+ * every guidance text (language, length, text) and every explicit support
+ * topic, in order. Where each came from (@line, @element) does not count.
+ * Two NULLs are equal; NULL and a rating are not.
  * Returns: %TRUE when equal.
  */
 gboolean ws_rating_equal (const WsRating *a, const WsRating *b);

@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 /**
  * SECTION:ws-support
  *
- * The support directory: the helplines of `ratings/support/*.xml`, one
+ * The support directory: the helplines of `ratings/support/<territory>.xml`, one
  * file per territory, each entry with its topic, number, web address,
  * opening hours and the source it was checked against with the date of
  * the check. Topics are matched from a rating's descriptors (through the
@@ -39,6 +39,9 @@ G_BEGIN_DECLS
  * @checked: the date of that check, `YYYY-MM-DD`
  * @file: the data file it came from
  * @line: its line in @file
+ * @verified: %TRUE when the source was seen to say what the entry says
+ *   on @checked; %FALSE (`verified="no"` in the data) when the entry could
+ *   not be confirmed there and should be checked again before broadcast
  *
  * One helpline. Owned by the #WsSupportDirectory.
  */
@@ -54,6 +57,7 @@ typedef struct {
   const char *checked;
   const char *file;
   int line;
+  gboolean verified;
 } WsHelpline;
 
 /** WsSupportDirectory: the loaded support data. */
@@ -114,6 +118,81 @@ char **ws_support_topics_for_rating (const WsSupportDirectory *dir,
  */
 GPtrArray *ws_support_lookup (const WsSupportDirectory *dir,
     const char *territory, const char *const *topics);
+
+/**
+ * ws_support_directory_new_memory:
+ * @data: the bytes of one support file (a territory's `<support>` or the
+ *   `<support-topics>` list).
+ * @len: their length.
+ * @name: (nullable): the name used in messages (`<memory>` for %NULL).
+ * @error: as ws_support_directory_new(), plus WS_ERROR_UNKNOWN_FORMAT
+ *   when the root is neither `<support>` nor `<support-topics>`.
+ *
+ * Loads one support document from memory, as ws_support_directory_new()
+ * loads one file: a `<support>` document alone has no topic list, so its
+ * topic ids are only checked for their form.
+ *
+ * Returns: (transfer full): the directory, or %NULL with @error set.
+ */
+WsSupportDirectory *ws_support_directory_new_memory (const char *data,
+    gsize len, const char *name, GError **error);
+
+/**
+ * ws_support_directory_get_helplines:
+ * @dir: the directory.
+ *
+ * Every entry, in load order (topics.xml, then the territory files by
+ * name, each in document order).
+ * Returns: (transfer none) (element-type WsHelpline): owned by @dir.
+ */
+GPtrArray *ws_support_directory_get_helplines (const WsSupportDirectory *dir);
+
+/**
+ * ws_support_directory_list_territories:
+ * @dir: the directory.
+ * Returns: (transfer full) (array zero-terminated=1): the alpha-2 codes
+ *   that have a support file, sorted; free with g_strfreev().
+ */
+char **ws_support_directory_list_territories (const WsSupportDirectory *dir);
+
+/**
+ * ws_support_directory_get_territory_file:
+ * @dir: the directory.
+ * @territory: any code ws_territory_normalise() takes.
+ * Returns: (transfer none) (nullable): the path of @territory's support
+ *   file, or %NULL when it has none.
+ */
+const char *
+ws_support_directory_get_territory_file (const WsSupportDirectory *dir,
+    const char *territory);
+
+/**
+ * ws_support_directory_list_topics:
+ * @dir: the directory.
+ * Returns: (transfer full) (array zero-terminated=1): the declared topic
+ *   ids in the order of topics.xml (empty when no topic list was loaded);
+ *   free with g_strfreev().
+ */
+char **ws_support_directory_list_topics (const WsSupportDirectory *dir);
+
+/**
+ * ws_support_directory_list_mapped_topics:
+ * @dir: the directory.
+ * Returns: (transfer full) (array zero-terminated=1): the topics that at
+ *   least one descriptor mapping leads to, without repeats, in map order;
+ *   free with g_strfreev().
+ */
+char **ws_support_directory_list_mapped_topics (const WsSupportDirectory *dir);
+
+/**
+ * ws_support_topic_get_label:
+ * @dir: the directory.
+ * @topic: a topic id.
+ * Returns: (transfer none) (nullable): the topic's English label from
+ *   topics.xml, or %NULL when @topic is not declared.
+ */
+const char *ws_support_topic_get_label (const WsSupportDirectory *dir,
+    const char *topic);
 
 G_END_DECLS
 
