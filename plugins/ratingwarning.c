@@ -2,14 +2,17 @@
 /**
  * SECTION:element-ratingwarning
  * @title: ratingwarning
- * @short_description: pre-programme warning card and announcement
+ * @short_description: pre-programme warning card and announcement, and the
+ *   end card with support information
  *
  * ratingwarning gives the viewer the warning some regulators ask for
  * before a programme rather than (or as well as) an on-screen badge: the
  * UK (Ofcom: clear information before the programme) and Germany (JMStV:
  * an acoustic or optical announcement for 16 and 18 content). It shows a
  * card with the rating badge and the warning text and plays an
- * announcement, in sync, at the start of the programme.
+ * announcement, in sync, at the start of the programme. At the end of the
+ * programme it shows an end card with the helplines for the topics the
+ * programme deals with (ratings/support/).
  *
  * It has a video pad pair (`video_sink`, `video_src`) and an audio pad
  * pair (`audio_sink`, `audio_src`); either may stay unlinked (a video-only
@@ -66,12 +69,29 @@
  * the announcement (over silence) are inserted and the programme follows
  * them, its timestamps shifted by the warning's length on both pads.
  *
+ * ## End card
+ *
+ * When the rating calls for support information (the topics
+ * ws_support_topics_for_rating() finds from its descriptors through
+ * ratings/support/topics.xml, such as drugs, sexual violence or BBFC
+ * imitable behaviour, or the sidecar's `<support topic>`), at EOS, at a
+ * `watershed-programme-end` event, or #WsRatingWarning:end-card-before
+ * the end (the duration upstream reports), an end card lists the
+ * helplines of the territory (#WsRatingWarning:territory, else the
+ * rating's, else the policy's jurisdiction) for those topics and the
+ * general child helpline (name, number, web address, hours), full
+ * screen, for #WsRatingWarning:end-card-duration. At EOS the card frames
+ * are appended after the last frame (the EOS follows them); otherwise
+ * they are laid over the programme. A topic without a helpline in the
+ * territory's data is a warning on the bus, not a silent gap.
+ *
  * ## Messages and the as-run log
  *
  * An element message `ratingwarning` is posted when a warning or an end
  * card starts: `timestamp`, `stream-time`, `running-time` (#guint64),
  * `duration` (#guint64, the card's length), `event` (#gchararray:
- * `warning` or `end-card`), `text` (#gchararray), `language`
+ * `warning` or `end-card`), `text` (#gchararray: the warning's sentence,
+ * or the end card's helplines one per line), `language`
  * (#gchararray), `audio` (#gchararray: `file`, `speech` or `none`),
  * `timing` (#gchararray: `overlay` or `delay`). With
  * #WsRatingWarning:as-run-log each warning is also a line of the as-run
@@ -110,6 +130,7 @@
 #include "ws-rating-event.h"
 #include "ws-rating-system.h"
 #include "ws-rating.h"
+#include "ws-support.h"
 #include "ws-warning.h"
 
 GST_DEBUG_CATEGORY_STATIC (ratingwarning_debug);
@@ -134,6 +155,9 @@ enum {
   PROP_AS_RUN_LOG,
   PROP_AT_STREAM_START,
   PROP_ANNOUNCEMENT_LOUDNESS,
+  PROP_END_CARD_DURATION,
+  PROP_END_CARD_BEFORE,
+  PROP_SUPPORT_DATA,
 };
 
 #define DEFAULT_MODE WS_RATING_WARNING_MODE_AUTO
@@ -153,6 +177,9 @@ enum {
 #define DEFAULT_AS_RUN_LOG NULL
 #define DEFAULT_AT_STREAM_START TRUE
 #define DEFAULT_ANNOUNCEMENT_LOUDNESS -23.0
+#define DEFAULT_END_CARD_DURATION (10 * GST_SECOND)
+#define DEFAULT_END_CARD_BEFORE 0
+#define DEFAULT_SUPPORT_DATA NULL
 
 /* frames per second assumed for inserted frames when the caps say none */
 #define FALLBACK_FPS_N 25
@@ -207,6 +234,8 @@ struct _WsRatingWarning {
   gchar *as_run_log;
   gboolean at_stream_start;
   gdouble announcement_loudness;
+  guint64 end_card_duration, end_card_before;
+  gchar *support_data;
 
   /* streaming state, shared by the pads (lock) */
   GMutex lock;
@@ -231,6 +260,14 @@ struct _WsRatingWarning {
   GstClockTime vlast, alast;   /* running time of each pad's last buffer */
   GstClockTime vshift, ashift; /* delay timing: inserted so far */
   GstClockTime delay_len;      /* the length inserted for this warning */
+
+  /* the end card */
+  Showing end_show;
+  gboolean end_pending; /* a programme-end event: at the next frame */
+  gboolean end_done;
+  GstClockTime last_vpts, last_vdur;
+  GstClockTime stream_duration; /* from a duration query, or NONE */
+  gchar *end_text;              /* the helplines, for the message */
 };
 
 G_DEFINE_TYPE (WsRatingWarning, ws_rating_warning, GST_TYPE_ELEMENT);
@@ -731,13 +768,115 @@ push_card_frames (WsRatingWarning *self, GstBuffer *like, GstClockTime pts,
   return ret;
 }
 
+/* ---- the end card ------------------------------------------------------- */
+
+/* The end card for the current rating, NULL when its topics call for no
+ * helpline here. (lock held) */
+static GstVideoOverlayComposition *
+end_card (WsRatingWarning *self)
+{
+  WsRating *r = current_rating (self);
+  WsSupportDirectory *dir;
+  GError *err = NULL;
+  char *path, *territory;
+  char **topics;
+  GPtrArray *lines, *found;
+  WsNoticeSpec spec = { 0 };
+  GstVideoOverlayComposition *comp = NULL;
+  const char *lang = NULL;
+
+  if (r == NULL)
+    return NULL;
+  GST_OBJECT_LOCK (self);
+  path = g_strdup (self->support_data);
+  territory = g_strdup (self->territory);
+  GST_OBJECT_UNLOCK (self);
+  if (territory == NULL && r->territory)
+    territory = g_strdup (r->territory);
+  if (territory == NULL && self->policy)
+    territory = g_strdup (ws_policy_get_jurisdiction (self->policy));
+  dir = ws_support_directory_new (path, &err);
+  if (dir == NULL) {
+    GST_ELEMENT_WARNING (self, RESOURCE, NOT_FOUND, (NULL),
+        ("no support information: %s; no end card", err->message));
+    g_clear_error (&err);
+    g_free (path);
+    g_free (territory);
+    ws_rating_free (r);
+    return NULL;
+  }
+  topics = ws_support_topics_for_rating (dir,
+      ws_rating_registry_get_default (NULL), r);
+  found = territory && topics[0] ?
+              ws_support_lookup (dir, territory, (const char *const *) topics) :
+              g_ptr_array_new ();
+  if (topics[0] && found->len == 0)
+    GST_ELEMENT_WARNING (self, RESOURCE, NOT_FOUND, (NULL),
+        ("the programme calls for support information (%s) but the data has "
+         "no helpline for territory %s; no end card (set territory, or add "
+         "ratings/support/)",
+            topics[0], territory ? territory : "(unknown)"));
+  if (found->len > 0) {
+    lines = g_ptr_array_new_with_free_func (g_free);
+    for (guint i = 0; i < found->len; i++) {
+      const WsHelpline *h = g_ptr_array_index (found, i);
+      GString *s = g_string_new (h->name);
+      if (h->number)
+        g_string_append_printf (s, "  %s", h->number);
+      if (h->url)
+        g_string_append_printf (s, "  %s", h->url);
+      if (h->hours)
+        g_string_append_printf (s, "  (%s)", h->hours);
+      g_ptr_array_add (lines, g_string_free (s, FALSE));
+      if (lang == NULL)
+        lang = h->lang;
+    }
+    g_ptr_array_add (lines, NULL);
+    g_free (self->end_text);
+    self->end_text = g_strjoinv ("\n", (char **) lines->pdata);
+    spec.lines = (const char *const *) lines->pdata;
+    spec.language = lang;
+    comp = render_card (self, &spec);
+    g_ptr_array_unref (lines);
+  }
+  g_ptr_array_unref (found);
+  g_strfreev (topics);
+  ws_support_directory_free (dir);
+  g_free (path);
+  g_free (territory);
+  ws_rating_free (r);
+  return comp;
+}
+
+/* Starts the end card at @rt when the rating calls for one. (lock held) */
+static gboolean
+begin_end_card (WsRatingWarning *self, GstClockTime rt)
+{
+  guint64 dur;
+
+  GST_OBJECT_LOCK (self);
+  dur = self->end_card_duration;
+  GST_OBJECT_UNLOCK (self);
+  self->end_done = TRUE;
+  if (dur == 0 || !self->have_vinfo)
+    return FALSE;
+  showing_clear (&self->end_show);
+  self->end_show.comp = end_card (self);
+  if (self->end_show.comp == NULL)
+    return FALSE;
+  self->end_show.active = TRUE;
+  self->end_show.start_rt = rt;
+  self->end_show.duration = dur;
+  return TRUE;
+}
+
 /* ---- video -------------------------------------------------------------- */
 
 static GstFlowReturn
 video_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
 {
   WsRatingWarning *self = WS_RATING_WARNING (parent);
-  GstClockTime rt;
+  GstClockTime rt, before;
   GstVideoOverlayComposition *comp = NULL, *insert = NULL;
   GstClockTime insert_pts = GST_CLOCK_TIME_NONE, insert_len = 0;
   GstFlowReturn ret;
@@ -772,6 +911,33 @@ video_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
     }
   }
 
+  /* the end card: a programme-end event, or the set time before the end */
+  GST_OBJECT_LOCK (self);
+  before = self->end_card_before;
+  GST_OBJECT_UNLOCK (self);
+  if (!self->end_done && GST_CLOCK_TIME_IS_VALID (rt)) {
+    gboolean due = self->end_pending;
+    if (!due && before > 0 && GST_CLOCK_TIME_IS_VALID (self->stream_duration) &&
+        GST_BUFFER_PTS (buf) + before >= self->stream_duration)
+      due = TRUE;
+    if (due && begin_end_card (self, rt))
+      post_started (self, &self->vseg, GST_BUFFER_PTS (buf), "end-card",
+          self->end_show.duration, self->end_text, NULL, "none",
+          WS_RATING_WARNING_TIMING_OVERLAY);
+    self->end_pending = FALSE;
+  }
+  if (comp == NULL && self->end_show.active && GST_CLOCK_TIME_IS_VALID (rt)) {
+    if (rt >= self->end_show.start_rt + self->end_show.duration)
+      self->end_show.active = FALSE;
+    else if (rt >= self->end_show.start_rt)
+      comp = gst_video_overlay_composition_ref (self->end_show.comp);
+  }
+  if (GST_BUFFER_PTS_IS_VALID (buf)) {
+    self->last_vpts = GST_BUFFER_PTS (buf) + self->vshift;
+    self->last_vdur = GST_BUFFER_DURATION_IS_VALID (buf) ?
+                          GST_BUFFER_DURATION (buf) :
+                          frame_duration (&self->vinfo);
+  }
   if (self->vshift > 0 && GST_BUFFER_PTS_IS_VALID (buf)) {
     buf = gst_buffer_make_writable (buf);
     GST_BUFFER_PTS (buf) += self->vshift;
@@ -803,6 +969,42 @@ video_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
     gst_video_overlay_composition_unref (comp);
   }
   return gst_pad_push (self->vsrc, buf);
+}
+
+/* At EOS: the end card appended after the last frame. */
+static void
+video_eos (WsRatingWarning *self)
+{
+  GstVideoOverlayComposition *comp = NULL;
+  GstClockTime pts = GST_CLOCK_TIME_NONE, len = 0;
+  GstBuffer *like;
+  gchar *text;
+
+  g_mutex_lock (&self->lock);
+  if (!self->end_done && self->have_vinfo &&
+      GST_CLOCK_TIME_IS_VALID (self->last_vpts) &&
+      begin_end_card (self, GST_CLOCK_TIME_NONE)) {
+    comp = gst_video_overlay_composition_ref (self->end_show.comp);
+    pts = self->last_vpts + self->last_vdur;
+    len = self->end_show.duration;
+    self->end_show.active = FALSE;
+  }
+  g_mutex_unlock (&self->lock);
+  if (comp == NULL)
+    return;
+  /* the card is opaque: what is under it does not matter */
+  like = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&self->vinfo),
+      NULL);
+  gst_buffer_memset (like, 0, 0, GST_VIDEO_INFO_SIZE (&self->vinfo));
+  g_mutex_lock (&self->lock);
+  text = g_strdup (self->end_text);
+  g_mutex_unlock (&self->lock);
+  post_started (self, &self->vseg, pts, "end-card", len, text, NULL, "none",
+      WS_RATING_WARNING_TIMING_DELAY);
+  g_free (text);
+  push_card_frames (self, like, pts, len, comp);
+  gst_buffer_unref (like);
+  gst_video_overlay_composition_unref (comp);
 }
 
 /* ---- audio -------------------------------------------------------------- */
@@ -989,6 +1191,16 @@ iterate_internal_links (GstPad *pad, GstObject *parent)
   return it;
 }
 
+/* Remembers the stream's length for end-card-before. */
+static void
+query_duration (WsRatingWarning *self)
+{
+  gint64 d = -1;
+
+  if (gst_pad_peer_query_duration (self->vsink, GST_FORMAT_TIME, &d) && d > 0)
+    self->stream_duration = (GstClockTime) d;
+}
+
 static gboolean
 sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
 {
@@ -1024,6 +1236,12 @@ sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
       g_mutex_lock (&self->lock);
       gst_event_copy_segment (event, video ? &self->vseg : &self->aseg);
       g_mutex_unlock (&self->lock);
+      if (video)
+        query_duration (self);
+      break;
+    case GST_EVENT_EOS:
+      if (video)
+        video_eos (self);
       break;
     case GST_EVENT_FLUSH_STOP:
       g_mutex_lock (&self->lock);
@@ -1056,6 +1274,13 @@ sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
               GST_TIME_ARGS (self->card_show.start_rt));
         else
           self->pending = TRUE;
+        if (video)
+          self->end_done = FALSE; /* a new programme gets its end card */
+        g_mutex_unlock (&self->lock);
+      } else if (ws_event_has_name (event, WS_PROGRAMME_END_EVENT_NAME)) {
+        g_mutex_lock (&self->lock);
+        if (!self->end_done)
+          self->end_pending = TRUE;
         g_mutex_unlock (&self->lock);
       }
       break;
@@ -1092,6 +1317,11 @@ reset (WsRatingWarning *self)
   self->audio_joined = self->audio_done = FALSE;
   self->vshift = self->ashift = self->delay_len = 0;
   self->vlast = self->alast = GST_CLOCK_TIME_NONE;
+  showing_clear (&self->end_show);
+  self->end_pending = self->end_done = FALSE;
+  self->last_vpts = self->last_vdur = GST_CLOCK_TIME_NONE;
+  self->stream_duration = GST_CLOCK_TIME_NONE;
+  g_clear_pointer (&self->end_text, g_free);
   self->pending = FALSE;
 }
 
@@ -1210,6 +1440,15 @@ set_property (GObject *object, guint prop_id, const GValue *value,
     case PROP_ANNOUNCEMENT_LOUDNESS:
       self->announcement_loudness = g_value_get_double (value);
       break;
+    case PROP_END_CARD_DURATION:
+      self->end_card_duration = g_value_get_uint64 (value);
+      break;
+    case PROP_END_CARD_BEFORE:
+      self->end_card_before = g_value_get_uint64 (value);
+      break;
+    case PROP_SUPPORT_DATA:
+      field = &self->support_data;
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1279,6 +1518,15 @@ get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
     case PROP_ANNOUNCEMENT_LOUDNESS:
       g_value_set_double (value, self->announcement_loudness);
       break;
+    case PROP_END_CARD_DURATION:
+      g_value_set_uint64 (value, self->end_card_duration);
+      break;
+    case PROP_END_CARD_BEFORE:
+      g_value_set_uint64 (value, self->end_card_before);
+      break;
+    case PROP_SUPPORT_DATA:
+      g_value_set_string (value, self->support_data);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1302,6 +1550,7 @@ finalize (GObject *object)
   g_free (self->service_class);
   g_free (self->announcement_file);
   g_free (self->as_run_log);
+  g_free (self->support_data);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (ws_rating_warning_parent_class)->finalize (object);
 }
@@ -1406,10 +1655,27 @@ ws_rating_warning_class_init (WsRatingWarningClass *klass)
           "recorded",
           -70.0, 0.0, DEFAULT_ANNOUNCEMENT_LOUDNESS, rw));
 
+  g_object_class_install_property (gobject_class, PROP_END_CARD_DURATION,
+      g_param_spec_uint64 ("end-card-duration", "End card duration",
+          "How long the end card with the helplines is shown, in "
+          "nanoseconds (0 = no end card)",
+          0, 600 * GST_SECOND, DEFAULT_END_CARD_DURATION, rw));
+  g_object_class_install_property (gobject_class, PROP_END_CARD_BEFORE,
+      g_param_spec_uint64 ("end-card-before", "End card before",
+          "Show the end card this long before the end the stream's "
+          "duration gives, in nanoseconds (0 = at EOS or a "
+          "watershed-programme-end event)",
+          0, G_MAXUINT64, DEFAULT_END_CARD_BEFORE, rw));
+  g_object_class_install_property (gobject_class, PROP_SUPPORT_DATA,
+      g_param_spec_string ("support-data", "Support data",
+          "A support file or folder (NULL = the installed "
+          "ratings/support/)",
+          DEFAULT_SUPPORT_DATA, rw));
+
   gst_element_class_set_static_metadata (element_class, "Rating warning",
       "Filter/Editor/Video/Audio",
-      "Pre-programme warning card and announcement, as the territory's "
-      "rules ask",
+      "Pre-programme warning card and announcement, and the end card with "
+      "support helplines, as the territory's rules ask",
       "watershed");
   gst_element_class_add_static_pad_template (element_class,
       &video_sink_template);
@@ -1472,5 +1738,8 @@ ws_rating_warning_init (WsRatingWarning *self)
   self->as_run_log = g_strdup (DEFAULT_AS_RUN_LOG);
   self->at_stream_start = DEFAULT_AT_STREAM_START;
   self->announcement_loudness = DEFAULT_ANNOUNCEMENT_LOUDNESS;
+  self->end_card_duration = DEFAULT_END_CARD_DURATION;
+  self->end_card_before = DEFAULT_END_CARD_BEFORE;
+  self->support_data = g_strdup (DEFAULT_SUPPORT_DATA);
   reset (self);
 }

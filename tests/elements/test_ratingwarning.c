@@ -503,6 +503,140 @@ GST_START_TEST (test_ratingwarning_rtl_cjk_shaped)
 
 GST_END_TEST;
 
+/* ---- the end card ------------------------------------------------------- */
+
+static GstEvent *
+rating_with_descriptor (const char *system, const char *code,
+    const char *descriptor, const char *territory)
+{
+  WsRating *r = ws_rating_new ();
+  GstEvent *ev;
+
+  r->system = g_strdup (system);
+  r->code = g_strdup (code);
+  r->territory = g_strdup (territory);
+  if (descriptor)
+    g_ptr_array_add (r->descriptors, g_strdup (descriptor));
+  ev = ws_rating_event_new (r, "application");
+  ws_rating_free (r);
+  return ev;
+}
+
+/* The text of the first `ratingwarning` message with @event on @bus. */
+static char *
+message_text (GstBus *bus, const char *event)
+{
+  GstMessage *m;
+  char *text = NULL;
+
+  while (text == NULL &&
+         (m = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT)) != NULL) {
+    const GstStructure *st = gst_message_get_structure (m);
+    if (gst_structure_has_name (st, "ratingwarning") &&
+        g_strcmp0 (gst_structure_get_string (st, "event"), event) == 0)
+      text = g_strdup (gst_structure_get_string (st, "text"));
+    gst_message_unref (m);
+  }
+  return text;
+}
+
+GST_START_TEST (test_ratingwarning_end_card_at_eos)
+{
+  GstElement *e;
+  GstHarness *h = video_harness (&e);
+  GstBus *bus = gst_bus_new ();
+  char *text;
+
+  gst_element_set_bus (e, bus);
+  g_object_set (e, "mode", 2 /* off: only the end card */, "end-card-duration",
+      (guint64) GST_SECOND, NULL);
+  /* BBFC imitable behaviour calls for suicide and self-harm support */
+  gst_harness_push_event (h,
+      rating_with_descriptor ("bbfc", "15", "imitable-behaviour", "GB"));
+  for (guint i = 0; i < 10; i++) {
+    GstBuffer *out;
+    gst_harness_push (h, video_frame (VCAPS, 128, i));
+    out = gst_harness_pull (h);
+    fail_unless (changed_fraction (out, 128) == 0.0, "frame %u", i);
+    gst_buffer_unref (out);
+  }
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  /* 1 s of end card after the last frame, then the EOS */
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 25);
+  for (guint i = 0; i < 25; i++) {
+    GstBuffer *out = gst_harness_pull (h);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (out),
+        (10 + i) * GST_SECOND / 25);
+    fail_unless (changed_fraction (out, 0) > 0.6, "end card frame %u", i);
+    gst_buffer_unref (out);
+  }
+  text = message_text (bus, "end-card");
+  fail_unless (text != NULL);
+  /* the topic's helpline, then the territory's child helpline */
+  fail_unless (g_str_has_prefix (text, "Samaritans  116 123"), "%s", text);
+  fail_unless (strstr (text, "\nChildline  0800 1111") != NULL, "%s", text);
+  g_free (text);
+  gst_element_set_bus (e, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_ratingwarning_end_card_event)
+{
+  GstElement *e;
+  GstHarness *h = video_harness (&e);
+  GstBus *bus = gst_bus_new ();
+  char *text;
+
+  gst_element_set_bus (e, bus);
+  g_object_set (e, "mode", 2, "end-card-duration", (guint64) GST_SECOND, NULL);
+  /* FSK drug use calls for addiction support in Germany */
+  gst_harness_push_event (h,
+      rating_with_descriptor ("fsk", "16", "drogenkonsum", "DE"));
+  for (guint i = 0; i < 60; i++) {
+    GstBuffer *out;
+    if (i == 20)
+      gst_harness_push_event (h, ws_programme_end_event_new ());
+    gst_harness_push (h, video_frame (VCAPS, 128, i));
+    out = gst_harness_pull (h);
+    if (i >= 20 && i < 45)
+      fail_unless (changed_fraction (out, 128) > 0.6, "frame %u", i);
+    else
+      fail_unless (changed_fraction (out, 128) == 0.0, "frame %u", i);
+    gst_buffer_unref (out);
+  }
+  /* shown once: nothing more at EOS */
+  gst_harness_push_event (h, gst_event_new_eos ());
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
+  text = message_text (bus, "end-card");
+  fail_unless (text != NULL && text[0] != '\0');
+  g_free (text);
+  gst_element_set_bus (e, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_ratingwarning_no_end_card_without_topic)
+{
+  GstElement *e;
+  GstHarness *h = video_harness (&e);
+
+  g_object_set (e, "mode", 2, NULL);
+  gst_harness_push_event (h,
+      rating_with_descriptor ("bbfc", "15", "language", "GB"));
+  gst_harness_push (h, video_frame (VCAPS, 128, 0));
+  gst_buffer_unref (gst_harness_pull (h));
+  gst_harness_push_event (h, gst_event_new_eos ());
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h), 0);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static Suite *
 ratingwarning_suite (void)
 {
@@ -510,6 +644,7 @@ ratingwarning_suite (void)
   TCase *card = tcase_create ("card");
   TCase *audio = tcase_create ("audio");
   TCase *text = tcase_create ("text");
+  TCase *end = tcase_create ("end-card");
 
   tcase_add_test (card, test_ratingwarning_card_for_its_duration);
   tcase_add_test (card, test_ratingwarning_every_format);
@@ -517,9 +652,13 @@ ratingwarning_suite (void)
   tcase_add_test (audio, test_ratingwarning_delay_inserts);
   tcase_add_test (audio, test_ratingwarning_uk_auto);
   tcase_add_test (text, test_ratingwarning_rtl_cjk_shaped);
+  tcase_add_test (end, test_ratingwarning_end_card_at_eos);
+  tcase_add_test (end, test_ratingwarning_end_card_event);
+  tcase_add_test (end, test_ratingwarning_no_end_card_without_topic);
   suite_add_tcase (s, card);
   suite_add_tcase (s, audio);
   suite_add_tcase (s, text);
+  suite_add_tcase (s, end);
   return s;
 }
 
