@@ -105,15 +105,16 @@ overlap (const WsDuck *d, int64_t first, size_t n, size_t *a, size_t *b)
   return 1;
 }
 
-WsResult
-ws_duck_mix_f32 (const WsDuck *d, int64_t first_frame, float *buf,
+/* Ducks and mixes into @f32 or @s16 (one of them). */
+static WsResult
+mix (const WsDuck *d, int64_t first_frame, float *f32, int16_t *s16,
     size_t n_frames, int channels, const float *announce,
     size_t announce_frames)
 {
   size_t a, b;
 
   if (d == NULL || channels < 1 || channels > 64 ||
-      (buf == NULL && n_frames > 0))
+      (f32 == NULL && s16 == NULL && n_frames > 0))
     return WS_RESULT_INVALID_ARGUMENT;
   if (!overlap (d, first_frame, n_frames, &a, &b))
     return WS_RESULT_OK;
@@ -121,11 +122,29 @@ ws_duck_mix_f32 (const WsDuck *d, int64_t first_frame, float *buf,
     int64_t f = first_frame + (int64_t) i;
     float g = ws_duck_gain_at (d, f);
     for (int c = 0; c < channels; c++) {
-      float *s = &buf[i * (size_t) channels + (size_t) c];
-      *s = *s * g + announce_at (d, f, c, channels, announce, announce_frames);
+      size_t k = i * (size_t) channels + (size_t) c;
+      float add = announce_at (d, f, c, channels, announce, announce_frames);
+      if (f32 != NULL) {
+        f32[k] = f32[k] * g + add;
+      } else {
+        float v = roundf (s16[k] * g + 32767.0f * add);
+        s16[k] = (int16_t) (v > 32767.0f ? 32767.0f :
+                                           (v < -32768.0f ? -32768.0f : v));
+      }
     }
   }
   return WS_RESULT_OK;
+}
+
+WsResult
+ws_duck_mix_f32 (const WsDuck *d, int64_t first_frame, float *buf,
+    size_t n_frames, int channels, const float *announce,
+    size_t announce_frames)
+{
+  if (buf == NULL && n_frames > 0)
+    return WS_RESULT_INVALID_ARGUMENT;
+  return mix (d, first_frame, buf, NULL, n_frames, channels, announce,
+      announce_frames);
 }
 
 WsResult
@@ -133,26 +152,10 @@ ws_duck_mix_s16 (const WsDuck *d, int64_t first_frame, int16_t *buf,
     size_t n_frames, int channels, const float *announce,
     size_t announce_frames)
 {
-  size_t a, b;
-
-  if (d == NULL || channels < 1 || channels > 64 ||
-      (buf == NULL && n_frames > 0))
+  if (buf == NULL && n_frames > 0)
     return WS_RESULT_INVALID_ARGUMENT;
-  if (!overlap (d, first_frame, n_frames, &a, &b))
-    return WS_RESULT_OK;
-  for (size_t i = a; i < b; i++) {
-    int64_t f = first_frame + (int64_t) i;
-    float g = ws_duck_gain_at (d, f);
-    for (int c = 0; c < channels; c++) {
-      int16_t *s = &buf[i * (size_t) channels + (size_t) c];
-      float v = *s * g + 32767.0f * announce_at (d, f, c, channels, announce,
-                                        announce_frames);
-      v = roundf (v);
-      *s = (int16_t) (v > 32767.0f ? 32767.0f :
-                                     (v < -32768.0f ? -32768.0f : v));
-    }
-  }
-  return WS_RESULT_OK;
+  return mix (d, first_frame, NULL, buf, n_frames, channels, announce,
+      announce_frames);
 }
 
 WsResult
