@@ -257,6 +257,7 @@ struct _WsRatingWarning {
   WsDuck duck;
   float *announce;
   gsize announce_frames;
+  gchar *announce_key;         /* what @announce was made from */
   GstClockTime vlast, alast;   /* running time of each pad's last buffer */
   GstClockTime vshift, ashift; /* delay timing: inserted so far */
   GstClockTime delay_len;      /* the length inserted for this warning */
@@ -534,8 +535,6 @@ begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
   ws_warning_free (self->warning);
   self->warning = NULL;
   showing_clear (&self->card_show);
-  g_clear_pointer (&self->announce, g_free);
-  self->announce_frames = 0;
   self->audio_joined = FALSE;
   self->audio_done = FALSE;
 
@@ -1009,35 +1008,44 @@ video_eos (WsRatingWarning *self)
 
 /* ---- audio -------------------------------------------------------------- */
 
-/* Makes the announcement's samples for the stream's format. (lock held) */
+/* The announcement's samples for the stream's format, made once per
+ * source, format and loudness and kept (self->announce, self->
+ * announce_key): a recording is decoded when the audio caps arrive, ahead
+ * of the warning. @file or @text (with @language). (lock held) */
 static void
-prepare_announcement (WsRatingWarning *self)
+produce_announcement (WsRatingWarning *self, const char *file, const char *text,
+    const char *language)
 {
   GError *err = NULL;
   int rate = GST_AUDIO_INFO_RATE (&self->ainfo);
   int channels = GST_AUDIO_INFO_CHANNELS (&self->ainfo);
-  const WsWarning *w = self->warning;
   gdouble target;
+  char *key;
 
+  GST_OBJECT_LOCK (self);
+  target = self->announcement_loudness;
+  GST_OBJECT_UNLOCK (self);
+  key = g_strdup_printf ("%s|%s|%s|%d|%d|%g", file ? "file" : "speech",
+      file ? file : text, language ? language : "", rate, channels, target);
+  if (g_strcmp0 (key, self->announce_key) == 0) {
+    g_free (key);
+    return;
+  }
   g_clear_pointer (&self->announce, g_free);
   self->announce_frames = 0;
-  if (w->audio == WS_WARNING_AUDIO_FILE) {
-    self->announce = ws_announcement_decode (w->audio_file, rate, channels,
+  g_free (self->announce_key);
+  self->announce_key = key;
+  if (file)
+    self->announce = ws_announcement_decode (file, rate, channels,
         &self->announce_frames, &err);
-  } else if (w->audio == WS_WARNING_AUDIO_SPEECH) {
-    char *say = ws_warning_spoken_text (w);
-    self->announce = ws_announcement_speak (say, w->language, rate, channels,
+  else
+    self->announce = ws_announcement_speak (text, language, rate, channels,
         &self->announce_frames, &err);
-    g_free (say);
-  }
   if (err) {
     GST_ELEMENT_WARNING (self, RESOURCE, READ, (NULL),
         ("no announcement: %s; the card is shown without it", err->message));
     g_clear_error (&err);
   }
-  GST_OBJECT_LOCK (self);
-  target = self->announcement_loudness;
-  GST_OBJECT_UNLOCK (self);
   if (self->announce && target < 0.0) {
     double gain = 0.0;
     WsResult r = ws_duck_normalise_f32 (self->announce, self->announce_frames,
@@ -1048,6 +1056,25 @@ prepare_announcement (WsRatingWarning *self)
     else
       GST_INFO_OBJECT (self, "announcement kept at its level: %s",
           ws_result_to_string (r));
+  }
+}
+
+/* The samples for the warning in progress. (lock held) */
+static void
+prepare_announcement (WsRatingWarning *self)
+{
+  const WsWarning *w = self->warning;
+
+  if (w->audio == WS_WARNING_AUDIO_FILE) {
+    produce_announcement (self, w->audio_file, NULL, NULL);
+  } else if (w->audio == WS_WARNING_AUDIO_SPEECH) {
+    char *say = ws_warning_spoken_text (w);
+    produce_announcement (self, NULL, say, w->language);
+    g_free (say);
+  } else {
+    g_clear_pointer (&self->announce, g_free);
+    g_clear_pointer (&self->announce_key, g_free);
+    self->announce_frames = 0;
   }
 }
 
@@ -1222,6 +1249,16 @@ sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
       } else {
         ok = self->have_ainfo = gst_audio_info_from_caps (&self->ainfo, caps);
         self->audio_joined = FALSE;
+        if (ok) {
+          /* a recording is decoded now, ahead of the warning */
+          char *file;
+          GST_OBJECT_LOCK (self);
+          file = g_strdup (self->announcement_file);
+          GST_OBJECT_UNLOCK (self);
+          if (file && file[0])
+            produce_announcement (self, file, NULL, NULL);
+          g_free (file);
+        }
       }
       g_mutex_unlock (&self->lock);
       if (!ok) {
@@ -1313,6 +1350,7 @@ reset (WsRatingWarning *self)
   self->warning = NULL;
   showing_clear (&self->card_show);
   g_clear_pointer (&self->announce, g_free);
+  g_clear_pointer (&self->announce_key, g_free);
   self->announce_frames = 0;
   self->audio_joined = self->audio_done = FALSE;
   self->vshift = self->ashift = self->delay_len = 0;

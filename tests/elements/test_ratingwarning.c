@@ -317,6 +317,44 @@ GST_START_TEST (test_ratingwarning_announcement_ducked)
 
 GST_END_TEST;
 
+/* A recording that cannot be read: a warning naming it, and the programme
+ * still ducked under the (silent) warning. */
+GST_START_TEST (test_ratingwarning_bad_recording)
+{
+  GstHarness *h = gst_harness_new_with_padnames ("ratingwarning", "audio_sink",
+      "audio_src");
+  GstBus *bus = gst_bus_new ();
+  GArray *s = g_array_new (FALSE, FALSE, sizeof (float));
+  GstMessage *m;
+  GError *err = NULL;
+  gchar *debug = NULL;
+
+  gst_element_set_bus (h->element, bus);
+  g_object_set (h->element, "mode", 1, "text", "x", "announcement-file",
+      "/nonexistent/announce.wav", "duration", (guint64) GST_SECOND, "ramp",
+      (guint64) 0, NULL);
+  gst_harness_set_src_caps_str (h, ACAPS);
+  for (guint i = 0; i < 12; i++)
+    gst_harness_push (h, audio_dc (0.5f, i));
+  pull_samples (h, s);
+  assert_level (s, 0, RATE, 0.05f);
+  assert_level (s, RATE, 12 * BUF_FRAMES, 0.5f);
+  m = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  fail_unless (m != NULL);
+  gst_message_parse_warning (m, &err, &debug);
+  fail_unless (debug && strstr (debug, "/nonexistent/announce.wav") != NULL,
+      "%s", debug);
+  g_error_free (err);
+  g_free (debug);
+  gst_message_unref (m);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  g_array_unref (s);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_ratingwarning_delay_inserts)
 {
   char *wav = write_announcement_wav ();
@@ -650,6 +688,7 @@ ratingwarning_suite (void)
   tcase_add_test (card, test_ratingwarning_every_format);
   tcase_add_test (audio, test_ratingwarning_announcement_ducked);
   tcase_add_test (audio, test_ratingwarning_delay_inserts);
+  tcase_add_test (audio, test_ratingwarning_bad_recording);
   tcase_add_test (audio, test_ratingwarning_uk_auto);
   tcase_add_test (text, test_ratingwarning_rtl_cjk_shaped);
   tcase_add_test (end, test_ratingwarning_end_card_at_eos);
