@@ -615,7 +615,9 @@ begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
   ws_rating_free (r);
 }
 
-/* The composition drawing @img over the whole frame. */
+/* The composition drawing @img over the frame: only its rows with
+ * visible pixels (a lower third is blended as the band alone, and frame
+ * rows above it are not touched). */
 static GstVideoOverlayComposition *
 composition_from_image (WsGuidanceImage *img)
 {
@@ -624,16 +626,28 @@ composition_from_image (WsGuidanceImage *img)
   GstBuffer *buf;
   GstVideoOverlayRectangle *rect;
   GstVideoOverlayComposition *comp;
+  int y0 = 0, y1 = img->height;
 
+  while (y0 < img->height - 1) {
+    const guint32 *row = (const guint32 *) (gpointer) (img->pixels +
+                                                       (gsize) y0 *
+                                                           img->stride);
+    gboolean seen = FALSE;
+    for (int x = 0; x < img->width && !seen; x++)
+      seen = (row[x] >> 24) != 0;
+    if (seen)
+      break;
+    y0++;
+  }
+  y0 &= ~1; /* even, for chroma-subsampled formats */
   stride[0] = img->stride;
-  buf = gst_buffer_new_wrapped (img->pixels,
-      (gsize) img->stride * (gsize) img->height);
-  img->pixels = NULL;
+  buf = gst_buffer_new_memdup (img->pixels + (gsize) y0 * img->stride,
+      (gsize) img->stride * (gsize) (y1 - y0));
   gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
-      GST_VIDEO_OVERLAY_COMPOSITION_FORMAT_RGB, img->width, img->height, 1,
-      offset, (gint *) stride);
-  rect = gst_video_overlay_rectangle_new_raw (buf, 0, 0, img->width,
-      img->height, GST_VIDEO_OVERLAY_FORMAT_FLAG_PREMULTIPLIED_ALPHA);
+      GST_VIDEO_OVERLAY_COMPOSITION_FORMAT_RGB, img->width, y1 - y0, 1, offset,
+      (gint *) stride);
+  rect = gst_video_overlay_rectangle_new_raw (buf, 0, y0, img->width, y1 - y0,
+      GST_VIDEO_OVERLAY_FORMAT_FLAG_PREMULTIPLIED_ALPHA);
   gst_buffer_unref (buf);
   comp = gst_video_overlay_composition_new (rect);
   gst_video_overlay_rectangle_unref (rect);
