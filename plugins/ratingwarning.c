@@ -476,10 +476,11 @@ post_started (WsRatingWarning *self, const GstSegment *seg, GstClockTime pts,
 /* One as-run line for the warning that starts at @rt. (lock held) */
 static void
 log_warning (WsRatingWarning *self, const WsRating *r, GstClockTime rt,
-    WsRatingWarningTiming timing)
+    gint64 at_us, WsRatingWarningTiming timing)
 {
   WsAsRunRecord rec = { 0 };
   char *reason, *line, *rating = NULL, *name, *service_class;
+  char *instant = NULL;
 
   if (self->log == NULL)
     return;
@@ -490,6 +491,10 @@ log_warning (WsRatingWarning *self, const WsRating *r, GstClockTime rt,
   GST_OBJECT_LOCK (self);
   service_class = g_strdup (self->service_class);
   GST_OBJECT_UNLOCK (self);
+  /* the programme's civil time, when the buffers carry it */
+  if (at_us != WS_TIME_NONE && self->policy)
+    instant = ws_policy_format_time (self->policy, at_us);
+  rec.instant = instant;
   rec.running_time_ns = GST_CLOCK_TIME_IS_VALID (rt) ? (gint64) rt : -1;
   rec.allowed = TRUE;
   rec.reason = reason;
@@ -514,6 +519,7 @@ log_warning (WsRatingWarning *self, const WsRating *r, GstClockTime rt,
   g_free (rating);
   g_free (name);
   g_free (service_class);
+  g_free (instant);
 }
 
 /* Decides whether a warning is due, and plans it; starts it at running
@@ -610,7 +616,7 @@ begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
       self->warning->duration_ns, self->warning->headline,
       self->warning->language,
       ws_warning_audio_to_string (self->warning->audio), timing);
-  log_warning (self, r, rt, timing);
+  log_warning (self, r, rt, programme_time_us (buf), timing);
   g_free (name);
   ws_rating_free (r);
 }

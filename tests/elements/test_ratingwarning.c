@@ -264,22 +264,29 @@ GST_START_TEST (test_ratingwarning_announcement_ducked)
   GstHarness *h;
   GArray *s = g_array_new (FALSE, FALSE, sizeof (float));
   char *contents = NULL;
+  GstCaps *unix_caps;
 
   close (fd);
   /* the log is opened when the element starts: set before */
   g_object_set (e, "mode", 1, "text", "x", "announcement-file", wav,
       "announcement-loudness", 0.0, "duration", (guint64) GST_SECOND,
       "duck-gain", -20.0, "ramp", (guint64) (10 * GST_MSECOND), "as-run-log",
-      log, NULL);
+      log, "policy", "uk-ofcom", NULL);
   h = gst_harness_new_with_element (e, "audio_sink", "audio_src");
   gst_object_unref (e);
   gst_harness_set_src_caps_str (h, ACAPS);
+  unix_caps = gst_caps_new_empty_simple ("timestamp/x-unix");
   for (guint i = 0; i < 30; i++) {
     if (i == 20)
       gst_harness_push_event (h, ws_programme_start_event_new ());
-    fail_unless_equals_int (gst_harness_push (h, audio_dc (0.5f, i)),
-        GST_FLOW_OK);
+    GstBuffer *b = audio_dc (0.5f, i);
+    /* the programme's air time: 2026-07-01T20:00:00Z on */
+    gst_buffer_add_reference_timestamp_meta (b, unix_caps,
+        G_GUINT64_CONSTANT (1782936000) * GST_SECOND + i * BUF_NS,
+        GST_CLOCK_TIME_NONE);
+    fail_unless_equals_int (gst_harness_push (h, b), GST_FLOW_OK);
   }
+  gst_caps_unref (unix_caps);
   pull_samples (h, s);
   fail_unless_equals_int (s->len, 30 * BUF_FRAMES);
   /* the first warning at sample 0: announcement over the programme at
@@ -305,6 +312,11 @@ GST_START_TEST (test_ratingwarning_announcement_ducked)
                      NULL,
         "%s", lines[0]);
     fail_unless (strstr (lines[0], wav) != NULL, "%s", lines[0]);
+    /* in the policy's civil time, from the buffers' reference timestamps */
+    fail_unless (strstr (lines[0], "\"2026-07-01T21:00:00+01:00\"") != NULL,
+        "%s", lines[0]);
+    fail_unless (strstr (lines[1], "\"2026-07-01T21:00:02+01:00\"") != NULL,
+        "%s", lines[1]);
     fail_unless (strstr (lines[1], "\"running_time_ns\":2000000000") != NULL ||
                      strstr (lines[1], "\"running_time_ns\": 2000000000") !=
                          NULL,
