@@ -37,8 +37,9 @@
  * the rating's territory; ratings/policies/) says `announcement="true"`
  * (the UK for 15 and 18, Germany for 16 and 18), judged at the
  * programme's time from the buffers' `timestamp/x-unix` reference
- * timestamp; when the rule sets disagree and that time is unknown, the
- * warning is given (fail closed). `always` gives it at every start, `off`
+ * timestamp; when the rule sets disagree and that time is unknown, when
+ * there is no policy to ask (none set or found) or no rating (judged as
+ * unrated), the warning is given (fail closed). `always` gives it at every start, `off`
  * never.
  *
  * ## What
@@ -554,7 +555,7 @@ begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
     if (get_policy (self, r))
       ws_policy_guidance_at (self->policy, self->service_class, def,
           programme_time_us (buf), &g, NULL);
-  } else if (mode == WS_RATING_WARNING_MODE_AUTO && r != NULL) {
+  } else if (mode == WS_RATING_WARNING_MODE_AUTO) {
     WsPolicy *pol = get_policy (self, r);
     GError *err = NULL;
     char *service_class;
@@ -570,7 +571,16 @@ begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
       g_clear_error (&err);
       wanted = TRUE;
     } else if (pol) {
+      /* no rating: judged as unrated by the policy */
       wanted = ws_warning_required (g);
+    } else {
+      /* no policy to ask: fail closed */
+      if (self->policy_key == NULL)
+        GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, (NULL),
+            ("mode=auto without a policy, a territory or a rating with a "
+             "territory: giving the warning (set policy or territory, or "
+             "mode)"));
+      wanted = TRUE;
     }
     g_free (service_class);
   }

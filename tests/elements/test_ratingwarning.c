@@ -192,6 +192,33 @@ static const char *const formats[] = { "I420", "YV12", "NV12", "NV21", "YUY2",
   "RGBx", "BGRx", "xRGB", "xBGR", "RGBA", "BGRA", "ARGB", "ABGR", "RGB",
   "BGR" };
 
+/* mode=auto with no policy to ask gives the warning (fail closed), and
+ * says so. */
+GST_START_TEST (test_ratingwarning_auto_without_policy)
+{
+  GstElement *e;
+  GstHarness *h = video_harness (&e);
+  GstBus *bus = gst_bus_new ();
+  GstBuffer *out;
+  GstMessage *m;
+
+  gst_element_set_bus (e, bus);
+  g_object_set (e, "speech", FALSE, NULL);
+  gst_harness_push_event (h, ws_test_rating_event ("bbfc", "U", NULL));
+  gst_harness_push (h, video_frame (VCAPS, 128, 0));
+  out = gst_harness_pull (h);
+  fail_unless (changed_fraction (out, 128) > 0.6);
+  gst_buffer_unref (out);
+  m = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  fail_unless (m != NULL);
+  gst_message_unref (m);
+  gst_element_set_bus (e, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_ratingwarning_every_format)
 {
   for (guint f = 0; f < G_N_ELEMENTS (formats); f++) {
@@ -702,6 +729,7 @@ ratingwarning_suite (void)
 
   tcase_add_test (card, test_ratingwarning_card_for_its_duration);
   tcase_add_test (card, test_ratingwarning_every_format);
+  tcase_add_test (card, test_ratingwarning_auto_without_policy);
   tcase_add_test (audio, test_ratingwarning_announcement_ducked);
   tcase_add_test (audio, test_ratingwarning_delay_inserts);
   tcase_add_test (audio, test_ratingwarning_bad_recording);
