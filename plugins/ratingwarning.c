@@ -551,10 +551,17 @@ begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
   GST_OBJECT_UNLOCK (self);
 
   if (mode == WS_RATING_WARNING_MODE_ALWAYS) {
+    char *service_class;
+
+    GST_OBJECT_LOCK (self);
+    service_class = g_strdup (self->service_class);
+    GST_OBJECT_UNLOCK (self);
     wanted = TRUE;
+    /* the rule's words and duration, when there is one */
     if (get_policy (self, r))
-      ws_policy_guidance_at (self->policy, self->service_class, def,
+      ws_policy_guidance_at (self->policy, service_class, def,
           programme_time_us (buf), &g, NULL);
+    g_free (service_class);
   } else if (mode == WS_RATING_WARNING_MODE_AUTO) {
     WsPolicy *pol = get_policy (self, r);
     GError *err = NULL;
