@@ -14,6 +14,7 @@
 #include "ratingoverlay.h"
 #include "ratingtag.h"
 #include "ratingsignal.h"
+#include "ratingwarning.h"
 
 static gboolean
 plugin_init (GstPlugin *plugin)
@@ -29,6 +30,7 @@ plugin_init (GstPlugin *plugin)
   ret |= GST_ELEMENT_REGISTER (ratingoverlay, plugin);
   ret |= GST_ELEMENT_REGISTER (ratingtag, plugin);
   ret |= GST_ELEMENT_REGISTER (ratingsignal, plugin);
+  ret |= GST_ELEMENT_REGISTER (ratingwarning, plugin);
 
   return ret;
 }

@@ -1138,3 +1138,193 @@ ws_guidance_render_slate (const WsSlateSpec *spec, int width, int height,
     g_clear_pointer (&img, ws_guidance_image_free);
   return img;
 }
+
+/* ---- notices: the warning card and the end card ------------------------- */
+
+#define NOTICE_SAFE_INSET 0.05
+#define NOTICE_MAX_PARAGRAPHS 8
+
+/* A wrapped paragraph in @language, @px high, at most @wrap units wide. */
+static PangoLayout *
+notice_layout (cairo_t *cr, const char *text, const char *language, double px,
+    double wrap, gboolean bold)
+{
+  PangoLayout *layout = make_layout (cr, text, px, bold);
+  PangoContext *ctx = pango_layout_get_context (layout);
+
+  pango_context_set_language (ctx,
+      pango_language_from_string (language ? language : "en"));
+  /* the paragraph's direction comes from its first strong character:
+   * Arabic and Hebrew lay out right to left */
+  pango_context_set_base_dir (ctx, PANGO_DIRECTION_WEAK_LTR);
+  pango_layout_context_changed (layout);
+  pango_layout_set_auto_dir (layout, TRUE);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_width (layout, (int) (wrap * PANGO_SCALE));
+  pango_layout_set_height (layout, -WS_GUIDANCE_TEXT_MAX_LINES);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+  return layout;
+}
+
+typedef struct {
+  PangoLayout *layouts[NOTICE_MAX_PARAGRAPHS];
+  guint n;
+  double height; /* with the gaps */
+} NoticeText;
+
+static void
+notice_text_clear (NoticeText *t)
+{
+  for (guint i = 0; i < t->n; i++)
+    g_object_unref (t->layouts[i]);
+  t->n = 0;
+  t->height = 0;
+}
+
+/* Lays out the headline and lines at @px (headline 1.4 x). */
+static void
+notice_text_build (NoticeText *t, cairo_t *cr, const WsNoticeSpec *spec,
+    double px, double wrap)
+{
+  const char *paragraphs[NOTICE_MAX_PARAGRAPHS];
+  guint n = 0;
+
+  if (spec->headline && spec->headline[0])
+    paragraphs[n++] = spec->headline;
+  for (guint i = 0; spec->lines && spec->lines[i] && n < NOTICE_MAX_PARAGRAPHS;
+       i++)
+    if (spec->lines[i][0])
+      paragraphs[n++] = spec->lines[i];
+  t->n = 0;
+  t->height = 0;
+  for (guint i = 0; i < n; i++) {
+    gboolean head = i == 0 && spec->headline && spec->headline[0];
+    PangoLayout *l = notice_layout (cr, paragraphs[i], spec->language,
+        head ? px * 1.4 : px, wrap, head);
+    PangoRectangle logical;
+
+    pango_layout_get_extents (l, NULL, &logical);
+    t->height += logical.height / (double) PANGO_SCALE + (i ? px * 0.6 : 0);
+    t->layouts[t->n++] = l;
+  }
+}
+
+WsGuidanceImage *
+ws_guidance_render_notice (const WsNoticeSpec *spec, int width, int height,
+    GError **error)
+{
+  WsGuidanceImage *img;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  NoticeText text = { { 0 }, 0, 0 };
+  double aspect, wu, hu, sx0, sy0, sx1, sy1, band_y0, badge = 0, px, y, wrap;
+  double area_h, tx0, tx1;
+
+  if (spec == NULL || !(spec->pixel_aspect > 0.05 && spec->pixel_aspect < 20)) {
+    g_set_error (error, WS_ERROR, WS_ERROR_ARGUMENT,
+        "pixel aspect %g: use the caps pixel-aspect-ratio (0.05 to 20)",
+        spec ? spec->pixel_aspect : 0.0);
+    return NULL;
+  }
+  if (width < 64 || height < 48) {
+    g_set_error (error, WS_ERROR, WS_ERROR_ARGUMENT,
+        "a %d x %d frame is too small for a card (at least 64 x 48)", width,
+        height);
+    return NULL;
+  }
+  img = image_new (width, height, error);
+  if (img == NULL)
+    return NULL;
+  aspect = spec->pixel_aspect;
+  wu = width * aspect;
+  hu = height;
+  sx0 = ceil (wu * NOTICE_SAFE_INSET);
+  sx1 = wu - sx0;
+  sy0 = ceil (hu * NOTICE_SAFE_INSET);
+  sy1 = hu - sy0;
+
+  cr = begin_drawing (img, aspect, wu, hu, &surface, error);
+  if (cr == NULL) {
+    ws_guidance_image_free (img);
+    return NULL;
+  }
+  if (spec->lower_third) {
+    /* the band reaches the frame's edges; its content stays safe */
+    band_y0 = round (hu * 0.62);
+    cairo_rectangle (cr, 0, band_y0, wu, hu - band_y0);
+    cairo_set_source_rgba (cr, 0.04, 0.04, 0.06, 0.88);
+    cairo_fill (cr);
+    area_h = sy1 - band_y0 - hu * 0.03;
+    if (spec->badge)
+      badge = round (MIN (area_h, wu * 0.2));
+    tx0 = sx0 + (badge > 0 ? badge + hu * 0.03 : 0);
+    tx1 = sx1;
+  } else {
+    cairo_set_source_rgb (cr, 0.06, 0.06, 0.08);
+    cairo_paint (cr);
+    band_y0 = sy0;
+    area_h = sy1 - sy0;
+    if (spec->badge)
+      badge = round (MIN (hu * 0.26, wu * 0.4));
+    tx0 = sx0;
+    tx1 = sx1;
+  }
+  wrap = tx1 - tx0;
+  /* the largest text that fits the area left by the badge */
+  px = MAX (8.0, round (hu * (spec->lower_third ? 0.04 : 0.045)));
+  for (;;) {
+    double room = spec->lower_third ? area_h :
+                                      area_h - (badge > 0 ? badge + px : 0);
+    notice_text_build (&text, cr, spec, px, wrap);
+    if (text.height <= room || px <= 8.0)
+      break;
+    notice_text_clear (&text);
+    px = MAX (8.0, floor (px * 0.85));
+  }
+
+  if (spec->lower_third) {
+    double top = band_y0 + hu * 0.03;
+    if (badge > 0) {
+      draw_badge (cr, spec->badge, sx0, top + (area_h - badge) / 2, badge,
+          MAX (1.0, round (badge * 0.02)));
+      img->badge = to_pixels (sx0, top + (area_h - badge) / 2, badge, badge,
+          aspect, img);
+    }
+    y = top + MAX (0.0, (area_h - text.height) / 2);
+  } else {
+    double total = (badge > 0 ? badge + px : 0) + text.height;
+    y = sy0 + MAX (0.0, (area_h - total) / 2);
+    if (badge > 0) {
+      draw_badge (cr, spec->badge, (wu - badge) / 2, y, badge,
+          MAX (1.0, round (badge * 0.02)));
+      img->badge = to_pixels ((wu - badge) / 2, y, badge, badge, aspect, img);
+      y += badge + px;
+    }
+  }
+  {
+    double y0 = y, minx = tx1, maxx = tx0;
+    cairo_set_source_rgb (cr, 1, 1, 1);
+    for (guint i = 0; i < text.n; i++) {
+      PangoRectangle ink, logical;
+      pango_layout_get_extents (text.layouts[i], &ink, &logical);
+      img->unknown_glyphs += pango_layout_get_unknown_glyphs_count (
+          text.layouts[i]);
+      if (i)
+        y += px * 0.6;
+      cairo_move_to (cr, tx0, y);
+      pango_cairo_show_layout (cr, text.layouts[i]);
+      if (ink.width > 0) {
+        minx = MIN (minx, tx0 + ink.x / (double) PANGO_SCALE);
+        maxx = MAX (maxx, tx0 + (ink.x + ink.width) / (double) PANGO_SCALE);
+      }
+      y += logical.height / (double) PANGO_SCALE;
+    }
+    if (maxx > minx)
+      img->text = to_pixels (minx, y0, maxx - minx, y - y0, aspect, img);
+  }
+  notice_text_clear (&text);
+  if (!end_drawing (img, aspect, cr, surface, error))
+    g_clear_pointer (&img, ws_guidance_image_free);
+  return img;
+}

@@ -91,6 +91,8 @@ typedef struct {
  * @pixels: premultiplied ARGB32 (cairo layout), @stride bytes per row.
  * @badge, @pictograms, @text: where each part was drawn, in image
  *   coordinates (the drop shadow included); width 0 when absent.
+ * @unknown_glyphs: characters no installed font could draw (shown as
+ *   boxes, "tofu"); set by ws_guidance_render_notice(), 0 otherwise.
  */
 typedef struct {
   guint8 *pixels;
@@ -100,6 +102,7 @@ typedef struct {
   WsGuidanceRect badge;
   WsGuidanceRect pictograms;
   WsGuidanceRect text;
+  int unknown_glyphs;
 } WsGuidanceImage;
 
 /**
@@ -171,6 +174,49 @@ typedef struct {
  */
 WsGuidanceImage *ws_guidance_render_slate (const WsSlateSpec *spec, int width,
     int height, GError **image_error, GError **error);
+
+/**
+ * WsNoticeSpec:
+ * @badge: (nullable): the rating badge drawn with the text; NULL for none.
+ * @headline: (nullable): the main sentence, bold and large.
+ * @lines: (nullable) (array zero-terminated=1): further lines (the
+ *   rating's guidance text, helplines), each wrapped on its own.
+ * @language: (nullable): BCP 47 language of the text, which picks the
+ *   fonts where scripts share code points (Chinese, Japanese, Korean
+ *   Han); NULL = English. Right-to-left text (Arabic, Hebrew) is shaped
+ *   and laid out right to left by pango, whatever the language.
+ * @pixel_aspect: as in #WsGuidanceSpec.
+ * @lower_third: TRUE: a band over the lower third of the frame, the
+ *   rest transparent; FALSE: an opaque full-screen card.
+ *
+ * A card of text: the pre-programme warning and the end card (support
+ * information) of ratingwarning.
+ */
+typedef struct {
+  const WsBadgeHints *badge;
+  const char *headline;
+  const char *const *lines;
+  const char *language;
+  double pixel_aspect;
+  gboolean lower_third;
+} WsNoticeSpec;
+
+/**
+ * ws_guidance_render_notice:
+ * @spec: what to draw.
+ * @width, @height: the frame size in pixels (at least 64 x 48).
+ * @error: as ws_guidance_render().
+ *
+ * Draws the card in a @width x @height image: every part inside the
+ * graphics-safe area (5 % in from each edge, EBU R 95), the text shrunk
+ * until it fits (at most WS_GUIDANCE_TEXT_MAX_LINES lines per paragraph,
+ * the last one ellipsized). @text in the result is the box of all text;
+ * @unknown_glyphs counts characters drawn as boxes.
+ *
+ * Returns: (transfer full) (nullable): the image, NULL on error.
+ */
+WsGuidanceImage *ws_guidance_render_notice (const WsNoticeSpec *spec, int width,
+    int height, GError **error);
 
 /** ws_guidance_image_free: NULL is a no-op. */
 void ws_guidance_image_free (WsGuidanceImage *image);

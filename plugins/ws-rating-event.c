@@ -294,3 +294,10 @@ ws_programme_start_upstream_event_new (void)
   return gst_event_new_custom (GST_EVENT_CUSTOM_UPSTREAM,
       gst_structure_new_empty (WS_PROGRAMME_START_EVENT_NAME));
 }
+
+GstEvent *
+ws_programme_end_event_new (void)
+{
+  return gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM,
+      gst_structure_new_empty (WS_PROGRAMME_END_EVENT_NAME));
+}

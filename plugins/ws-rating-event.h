@@ -46,11 +46,18 @@ G_BEGIN_DECLS
  * `opened-by` (its element name), just before the first buffer that passes
  * when it opens, and then the current rating event again; ratingoverlay
  * after the gate starts a showing there.
+ *
+ * `watershed-programme-end` (custom downstream, not sticky, no fields)
+ * says the programme ends now, before its last seconds: ratingwarning
+ * shows its end card (the support helplines) from the next frame.
+ * Playout automation sends it where the credits start
+ * (ws_programme_end_event_new()).
  */
 
 #define WS_RATING_EVENT_NAME "watershed-rating"
 #define WS_BREAK_END_EVENT_NAME "watershed-break-end"
 #define WS_PROGRAMME_START_EVENT_NAME "watershed-programme-start"
+#define WS_PROGRAMME_END_EVENT_NAME "watershed-programme-end"
 
 /** `SYSTEM:CODE` (string) */
 #define WS_TAG_RATING "watershed-rating"
@@ -105,6 +112,8 @@ GstTagList *ws_rating_to_tag_list (const WsRating *rating);
 GstEvent *ws_break_end_event_new (void);
 /** Returns: (transfer full): a `watershed-programme-start` event. */
 GstEvent *ws_programme_start_event_new (void);
+/** Returns: (transfer full): a `watershed-programme-end` event. */
+GstEvent *ws_programme_end_event_new (void);
 
 /**
  * ws_programme_start_upstream_event_new:

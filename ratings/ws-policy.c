@@ -8,6 +8,7 @@
 
 #include "ws-config.h"
 #include "ws-error.h"
+#include "ws-metadata.h"
 #include "ws-territory.h"
 #include "ws-xml.h"
 
@@ -94,6 +95,7 @@ typedef struct {
   char *id;
   char *text;
   char *citation;
+  GPtrArray *announcements; /* WsGuidanceText, or NULL */
 } Guidance;
 
 typedef struct {
@@ -843,6 +845,49 @@ out:
   return ok;
 }
 
+static void
+announcement_free (gpointer p)
+{
+  WsGuidanceText *t = p;
+
+  g_free (t->lang);
+  g_free (t->length);
+  g_free (t->text);
+  g_free (t);
+}
+
+/* The <announcement xml:lang="..."> children of a <guidance>: the words
+ * the viewer hears and reads, one per language. */
+static gboolean
+parse_announcements (const Loader *ld, const xmlNode *node, Guidance *g,
+    GError **error)
+{
+  for (xmlNode *c = ws_xml_first_child (node, POLICY_NS, "announcement"); c;
+       c = ws_xml_next_sibling (c, POLICY_NS, "announcement")) {
+    char *lang = ws_xml_attr (c, "lang", WS_XML_NS_XML);
+    char *text = ws_xml_text (c);
+    WsGuidanceText *t;
+
+    if (lang == NULL || lang[0] == '\0' || text == NULL || text[0] == '\0') {
+      g_free (lang);
+      g_free (text);
+      return fail (error, ld, c,
+          "<guidance id=\"%s\">: <announcement> needs an xml:lang and a "
+          "text",
+          g->id);
+    }
+    if (g->announcements == NULL)
+      g->announcements = g_ptr_array_new_with_free_func (announcement_free);
+    t = g_new0 (WsGuidanceText, 1);
+    t->lang = lang;
+    t->text = ws_utf8_cut (text, WS_GUIDANCE_TEXT_MAX_CHARS);
+    g_free (text);
+    g_ptr_array_add (g->announcements, t);
+  }
+  g->pub.announcements = g->announcements;
+  return TRUE;
+}
+
 static gboolean
 parse_guidance (const Loader *ld, const xmlNode *node, Guidance *g,
     GError **error)
@@ -851,6 +896,7 @@ parse_guidance (const Loader *ld, const xmlNode *node, Guidance *g,
   char *dur = ws_xml_attr (node, "duration-s", NULL);
   char *breaks = ws_xml_attr (node, "after-breaks", NULL);
   char *announce = ws_xml_attr (node, "announcement", NULL);
+  char *announce_dur = ws_xml_attr (node, "announcement-duration-s", NULL);
   xmlNode *src;
   gboolean ok = TRUE;
 
@@ -890,6 +936,21 @@ parse_guidance (const Loader *ld, const xmlNode *node, Guidance *g,
     }
     g->pub.duration_s = (guint) v;
   }
+  if (announce_dur != NULL) {
+    guint64 v;
+    if (!g_ascii_string_to_unsigned (announce_dur, 10, 1, 600, &v, NULL)) {
+      ok = fail (error, ld, node,
+          "<guidance id=\"%s\">: announcement-duration-s=\"%s\" is not "
+          "1-600 seconds",
+          g->id, announce_dur);
+      goto out;
+    }
+    g->pub.announcement_duration_s = (guint) v;
+  }
+  if (!parse_announcements (ld, node, g, error)) {
+    ok = FALSE;
+    goto out;
+  }
   g->pub.after_breaks = breaks && !strcmp (breaks, "true");
   g->pub.announcement = announce && !strcmp (announce, "true");
   g->text = child_text (node, "text");
@@ -900,6 +961,7 @@ out:
   g_free (dur);
   g_free (breaks);
   g_free (announce);
+  g_free (announce_dur);
   return ok;
 }
 
@@ -1487,6 +1549,8 @@ ws_policy_free (WsPolicy *p)
       g_free (rs->guidance[j].id);
       g_free (rs->guidance[j].text);
       g_free (rs->guidance[j].citation);
+      if (rs->guidance[j].announcements)
+        g_ptr_array_unref (rs->guidance[j].announcements);
     }
     g_free (rs->rules);
     g_free (rs->guidance);

@@ -117,6 +117,14 @@ typedef enum {
  * @mandatory: FALSE when the source is secondary or unverified (advisory).
  * @text: (nullable): announcement text, in the territory's language.
  * @citation: (nullable): source URL.
+ * @announcement_duration_s: how long the pre-programme warning (card and
+ *   announcement) lasts, in seconds, from the rule's
+ *   `announcement-duration-s` attribute; 0 when the data names none.
+ * @announcements: (element-type WsGuidanceText) (nullable): the words said
+ *   and shown to the viewer before the programme, one per language, from
+ *   the rule's `<announcement xml:lang="...">` children (@text describes
+ *   the rule for the operator); NULL when there are none. Pick one with
+ *   ws_rating_pick_text() (ws-rating.h).
  *
  * The territory's on-screen guidance rule. Owned by the policy.
  */
@@ -129,6 +137,8 @@ typedef struct {
   gboolean mandatory;
   const char *text;
   const char *citation;
+  guint announcement_duration_s;
+  const GPtrArray *announcements;
 } WsGuidance;
 
 /**

@@ -120,6 +120,8 @@ typedef struct {
   /* the run */
   GstElement *pipeline;
   GstElement *mux;
+  GstElement *warning; /* ratingwarning, shared by video and audio */
+  GPtrArray *warnings; /* char*: what ratingwarning gave, for the summary */
   GstVideoInfo video_info;
   gboolean have_video, have_audio;
   GMutex lock;
@@ -214,6 +216,7 @@ static const Need common_needs[] = {
   { "ratingtag", "reading the rating", NULL },
   { "ratingoverlay", "the on-screen badge", NULL },
   { "ratinggate", "the watershed gate", NULL },
+  { "ratingwarning", "the pre-programme warning", NULL },
   { "capsfilter", "caps filtering", "libgstreamer1.0-0" },
   { "queue", "queues", "libgstreamer1.0-0" },
   { "filesink", "writing the file", "libgstreamer1.0-0" },
@@ -660,9 +663,47 @@ make_gate (Demo *d, const char *name)
   return gate;
 }
 
-/* ratingtag ! ratinggate ! ratingoverlay ! queue ! videoconvert ! x264enc !
- * mp4mux, from @head on: the gate before the overlay, so the overlay shows
- * the badge where the gate opens (the gate's programme-start event). */
+/* The ratingwarning both tails go through (created once): the UK rule
+ * asks for a warning before the programme, given where the gate opens. */
+static GstElement *
+get_warning (Demo *d)
+{
+  if (d->warning == NULL) {
+    d->warning = make (d, "ratingwarning", "warning");
+    if (d->warning != NULL) {
+      /* a lower third, so the planted flashing under it stays visible to
+       * the QA check */
+      g_object_set (d->warning, "policy", d->policy_id, "at-stream-start",
+          FALSE, "as-run-log", d->asrun_path, NULL);
+      gst_util_set_object_arg (G_OBJECT (d->warning), "card", "lower-third");
+    }
+  }
+  return d->warning;
+}
+
+/* @from ! warning.@sink_pad, warning.@src_pad ! @to */
+static gboolean
+link_through_warning (Demo *d, GstElement *from, const char *sink_pad,
+    const char *src_pad, GstElement *to)
+{
+  GstElement *w = get_warning (d);
+
+  if (w == NULL || from == NULL || to == NULL)
+    return FALSE;
+  if (!gst_element_link_pads (from, NULL, w, sink_pad) ||
+      !gst_element_link_pads (w, src_pad, to, NULL)) {
+    g_ptr_array_add (d->errors,
+        g_strdup_printf ("cannot link %s through ratingwarning's %s",
+            GST_OBJECT_NAME (from), sink_pad));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* ratingtag ! ratinggate ! ratingoverlay ! ratingwarning ! queue !
+ * videoconvert ! x264enc ! mp4mux, from @head on: the gate before the
+ * overlay and the warning, so they show the badge and the warning card
+ * where the gate opens (the gate's programme-start event). */
 static gboolean
 build_video_tail (Demo *d, GstElement *head)
 {
@@ -687,11 +728,15 @@ build_video_tail (Demo *d, GstElement *head)
     gst_util_set_object_arg (G_OBJECT (chain[6]), "tune", "zerolatency");
     g_object_set (chain[6], "key-int-max", 2 * SAMPLE_FPS, NULL);
   }
-  d->have_video = link_chain (d, chain, G_N_ELEMENTS (chain));
+  d->have_video = link_chain (d, chain, 4) &&
+                  link_through_warning (d, chain[3], "video_sink", "video_src",
+                      chain[4]) &&
+                  link_chain (d, chain + 4, 4);
   return d->have_video;
 }
 
-/* ratingtag ! ratinggate ! queue ! audioconvert ! AAC ! mp4mux. */
+/* ratingtag ! ratinggate ! ratingwarning ! queue ! audioconvert ! AAC !
+ * mp4mux. */
 static gboolean
 build_audio_tail (Demo *d, GstElement *head)
 {
@@ -704,7 +749,10 @@ build_audio_tail (Demo *d, GstElement *head)
   chain[4] = make (d, "audioconvert", "audio-convert-out");
   chain[5] = make (d, "audioresample", "audio-resample-out");
   chain[6] = make (d, d->aac_factory, "audio-encoder");
-  if (!link_chain (d, chain, G_N_ELEMENTS (chain)))
+  if (!link_chain (d, chain, 3) ||
+      !link_through_warning (d, chain[2], "audio_sink", "audio_src",
+          chain[3]) ||
+      !link_chain (d, chain + 3, 4))
     return FALSE;
   if (!gst_element_link (chain[6], d->mux)) {
     g_ptr_array_add (d->errors,
@@ -956,6 +1004,29 @@ print_progress (Demo *d, guint64 pos, guint64 total)
 }
 
 /* Runs the pipeline to EOS. FALSE on error (reported). */
+
+/* One line of the summary per warning ratingwarning gave. */
+static void
+record_warning_message (Demo *d, GstMessage *msg)
+{
+  const GstStructure *s = gst_message_get_structure (msg);
+  guint64 rt = 0, dur = 0;
+  const char *text = gst_structure_get_string (s, "text");
+  const char *audio = gst_structure_get_string (s, "audio");
+
+  gst_structure_get_uint64 (s, "running-time", &rt);
+  gst_structure_get_uint64 (s, "duration", &dur);
+  g_mutex_lock (&d->lock);
+  g_ptr_array_add (d->warnings,
+      g_strdup_printf ("  %6.1f s  warning card%s for %.0f s: \"%s\"", rt / 1e9,
+          g_strcmp0 (audio, "speech") == 0 ?
+              " and spoken announcement (espeak-ng)" :
+          g_strcmp0 (audio, "file") == 0 ? " and recorded announcement" :
+                                           "",
+          dur / 1e9, text ? text : ""));
+  g_mutex_unlock (&d->lock);
+}
+
 static gboolean
 run_pipeline (Demo *d)
 {
@@ -1031,6 +1102,8 @@ run_pipeline (Demo *d)
           record_gate_message (d, msg);
         else if (gst_message_has_name (msg, "ratingtag"))
           record_tag_message (d, msg);
+        else if (gst_message_has_name (msg, "ratingwarning"))
+          record_warning_message (d, msg);
         break;
       default:
         break;
@@ -1245,10 +1318,11 @@ print_text (Demo *d)
                                                d->progress_ns) /
           1e9);
   if (d->have_video)
-    printf ("  video: ratingtag -> ratinggate -> ratingoverlay -> x264enc -> "
-            "mp4mux\n");
+    printf ("  video: ratingtag -> ratinggate -> ratingoverlay -> "
+            "ratingwarning -> x264enc -> mp4mux\n");
   if (d->have_audio)
-    printf ("  audio: ratingtag -> ratinggate -> %s -> mp4mux\n",
+    printf ("  audio: ratingtag -> ratinggate -> ratingwarning -> %s -> "
+            "mp4mux\n",
         d->aac_factory);
   for (guint i = 0; i < d->gate->len; i++) {
     const GateChange *c = g_ptr_array_index (d->gate, i);
@@ -1286,6 +1360,8 @@ print_text (Demo *d)
             d->policy_id, d->guidance ? d->guidance->id : "");
     }
   }
+  for (guint i = 0; i < d->warnings->len; i++)
+    printf ("%s\n", (const char *) g_ptr_array_index (d->warnings, i));
   if (d->gate->len == 0)
     printf ("  the gate posted no decision\n");
   if (d->input == NULL) {
@@ -1465,6 +1541,7 @@ demo_clear (Demo *d)
   g_free (d->tag_source);
   g_ptr_array_unref (d->gate);
   g_ptr_array_unref (d->errors);
+  g_ptr_array_unref (d->warnings);
   g_mutex_clear (&d->lock);
   g_mutex_clear (&d->build_lock);
 }
@@ -1554,6 +1631,7 @@ ws_cmd_demo (int argc, char **argv)
   d.duration_s = -1;
   d.gate = g_ptr_array_new_with_free_func (gate_change_free);
   d.errors = g_ptr_array_new_with_free_func (g_free);
+  d.warnings = g_ptr_array_new_with_free_func (g_free);
   g_mutex_init (&d.lock);
   g_mutex_init (&d.build_lock);
   g_option_context_set_summary (ctx,
@@ -1561,9 +1639,12 @@ ws_cmd_demo (int argc, char **argv)
       "tone, with 3 s of flashing and 4 s of too-loud tone planted in it)\n"
       "rated by the shipped sample metadata (bbfc:15), through the real\n"
       "GStreamer pipeline ratingtag -> ratinggate -> ratingoverlay ->\n"
-      "x264enc + AAC -> mp4mux, as if on air from --start-time: under\n"
-      "uk-ofcom the gate shows a slate and silence until the 21:00\n"
-      "watershed, then the programme appears with its badge. Then it runs\n"
+      "ratingwarning -> x264enc + AAC -> mp4mux, as if on air from\n"
+      "--start-time: under uk-ofcom the gate shows a slate and silence\n"
+      "until the 21:00 watershed, then the programme appears with its\n"
+      "badge, under the UK's pre-programme warning (a lower-third card\n"
+      "and a spoken announcement, espeak-ng) for its first 5 s. Then it\n"
+      "runs\n"
       "`watershed check` on the MP4 and prints where the video, the HTML\n"
       "report and the as-run log are, and what happened.\n\n"
       "Files in the output folder (replaced on each run): demo.mp4,\n"

@@ -125,6 +125,58 @@ assert_as_run (const char *path, const char *element, const char *start_iso,
   g_free (text);
 }
 
+/* The lines of the as-run log at @path whose @key is @value, parsed
+ * (JsonParser each; free with g_ptr_array_unref()). */
+static GPtrArray *
+as_run_lines_with (const char *path, const char *key, const char *value)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_object_unref);
+  char *text = NULL;
+  char **lines;
+
+  ck_assert_msg (g_file_get_contents (path, &text, NULL, NULL), "no %s", path);
+  lines = g_strsplit (text, "\n", -1);
+  for (char **l = lines; *l != NULL; l++) {
+    JsonParser *parser;
+
+    if (**l == '\0')
+      continue;
+    parser = json_parser_new ();
+    if (!strcmp (json_object_get_string_member (ws_test_parse_object (parser,
+                                                    *l),
+                     key),
+            value))
+      g_ptr_array_add (out, parser);
+    else
+      g_object_unref (parser);
+  }
+  g_strfreev (lines);
+  g_free (text);
+  return out;
+}
+
+/* ratingwarning's line in the as-run log: one warning-card at @open_ns,
+ * the UK rule's, spoken by espeak-ng. */
+static void
+assert_warning_logged (const char *path, gint64 open_ns)
+{
+  GPtrArray *lines = as_run_lines_with (path, "kind", "warning-card");
+  JsonObject *o;
+
+  ck_assert_msg (lines->len == 1, "%s: %u warning-card lines, want 1", path,
+      lines->len);
+  o = json_node_get_object (json_parser_get_root (lines->pdata[0]));
+  ck_assert_str_eq (json_object_get_string_member (o, "element"), "warning");
+  ck_assert_str_eq (json_object_get_string_member (o, "rule"),
+      "uk-on-air-warning");
+  ck_assert_str_eq (json_object_get_string_member (o, "rating"), "bbfc:15");
+  ck_assert_str_eq (json_object_get_string_member (o, "mode"), "overlay");
+  ck_assert_str_eq (json_object_get_string_member (o, "reason"),
+      "warning card 5.000 s in en, audio speech (espeak-ng)");
+  ck_assert_int_eq (json_object_get_int_member (o, "running_time_ns"), open_ns);
+  g_ptr_array_unref (lines);
+}
+
 static gboolean
 file_contains (const char *path, const char *needle)
 {
@@ -205,6 +257,9 @@ START_TEST (test_demo_sample_gate_badge_and_check)
       "2026-07-01T20:59:58+01:00", "2026-07-01T21:00:00+01:00", 2000000000);
   assert_as_run (json_object_get_string_member (o, "as_run_log"), "audio-gate",
       "2026-07-01T20:59:58+01:00", "2026-07-01T21:00:00+01:00", 2000000000);
+  /* the UK's warning where the gates opened, once */
+  assert_warning_logged (json_object_get_string_member (o, "as_run_log"),
+      2000000000);
 
   /* What the demo says happened. */
   ck_assert_str_eq (json_object_get_string_member (o, "rating"), "bbfc:15");
@@ -295,7 +350,9 @@ START_TEST (test_demo_text_summary)
   ck_assert_msg (strstr (r.out, "20:59:59  gate closed") &&
                      strstr (r.out, "until 21:00:00") &&
                      strstr (r.out, "21:00:00  gate open") &&
-                     strstr (r.out, "badge bbfc:15"),
+                     strstr (r.out, "badge bbfc:15") &&
+                     strstr (r.out, "1.0 s  warning card and spoken "
+                                    "announcement (espeak-ng) for 5 s"),
       "%s", r.out);
   ck_assert (strstr (r.out, "loudness:") && strstr (r.out, "flash:"));
   ws_test_run_clear (&r);
