@@ -17,6 +17,7 @@
 #include "ws-guidance-render.h"
 #include "ws-rating-event.h"
 #include "ws-test-gst.h"
+#include "ws-test-json.h"
 
 #define RATE 16000
 #define BUF_FRAMES 1600 /* 100 ms */
@@ -290,7 +291,6 @@ GST_START_TEST (test_ratingwarning_announcement_ducked)
   GstElement *e = gst_element_factory_make ("ratingwarning", NULL);
   GstHarness *h;
   GArray *s = g_array_new (FALSE, FALSE, sizeof (float));
-  char *contents = NULL;
   GstCaps *unix_caps;
 
   close (fd);
@@ -329,28 +329,34 @@ GST_START_TEST (test_ratingwarning_announcement_ducked)
   assert_level (s, 2 * RATE + ANN_FRAMES, 3 * RATE - 160, 0.05f);
   gst_harness_teardown (h);
 
-  /* the as-run log has both, with the duration and the audio source */
-  fail_unless (g_file_get_contents (log, &contents, NULL, NULL));
+  /* the as-run log has both records (after the hash chain's header), with
+   * the duration and the audio source */
   {
-    char **lines = g_strsplit (contents, "\n", -1);
-    fail_unless_equals_int (g_strv_length (lines), 3);
-    fail_unless (strstr (lines[0], "\"warning-card\"") != NULL, "%s", lines[0]);
-    fail_unless (strstr (lines[0], "warning card 1.000 s in en, audio file ") !=
-                     NULL,
-        "%s", lines[0]);
-    fail_unless (strstr (lines[0], wav) != NULL, "%s", lines[0]);
+    char *problem = NULL;
+    GPtrArray *lines = ws_test_read_json_lines (log, &problem);
+    JsonObject *o;
+
+    fail_unless (lines != NULL, "%s", problem);
+    fail_unless_equals_int (lines->len, 2);
+    o = ws_test_json_line (lines, 0);
+    fail_unless_equals_string (json_object_get_string_member (o, "kind"),
+        "warning-card");
+    fail_unless (strstr (json_object_get_string_member (o, "reason"),
+                     "warning card 1.000 s in en, audio file ") != NULL);
+    fail_unless (
+        strstr (json_object_get_string_member (o, "reason"), wav) != NULL);
     /* in the policy's civil time, from the buffers' reference timestamps */
-    fail_unless (strstr (lines[0], "\"2026-07-01T21:00:00+01:00\"") != NULL,
-        "%s", lines[0]);
-    fail_unless (strstr (lines[1], "\"2026-07-01T21:00:02+01:00\"") != NULL,
-        "%s", lines[1]);
-    fail_unless (strstr (lines[1], "\"running_time_ns\":2000000000") != NULL ||
-                     strstr (lines[1], "\"running_time_ns\": 2000000000") !=
-                         NULL,
-        "%s", lines[1]);
-    g_strfreev (lines);
+    fail_unless_equals_string (json_object_get_string_member (o, "instant"),
+        "2026-07-01T21:00:00+01:00");
+    o = ws_test_json_line (lines, 1);
+    fail_unless_equals_string (json_object_get_string_member (o, "kind"),
+        "warning-card");
+    fail_unless_equals_string (json_object_get_string_member (o, "instant"),
+        "2026-07-01T21:00:02+01:00");
+    fail_unless_equals_int64 (json_object_get_int_member (o, "running_time_ns"),
+        2000000000);
+    g_ptr_array_unref (lines);
   }
-  g_free (contents);
   g_array_unref (s);
   g_unlink (wav);
   g_unlink (log);
