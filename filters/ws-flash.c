@@ -102,6 +102,7 @@ typedef struct {
   int *rowmap;   /* [plane height] cell row, -1 = skipped */
   int plane_height;
   size_t sample_bytes; /* bytes between samples in a row */
+  size_t row_bytes;    /* bytes from a row's start to past its last sample */
 } Grid;
 
 typedef struct {
@@ -550,6 +551,9 @@ setup_grid (WsFlash *f, Grid *g, const Comp *c)
     int a = f->xb[col] >> c->hshift, b = f->xb[col + 1] >> c->hshift;
     g->count[col] = (int) count_multiples (a, b, step, &first);
     g->first[col] = (size_t) first * (size_t) c->pixel_bytes;
+    if (g->count[col] > 0)
+      g->row_bytes = g->first[col] +
+                     (size_t) (g->count[col] - 1) * g->sample_bytes + 1;
   }
   for (int y = 0; y < ph; y++)
     g->rowmap[y] = -1;
@@ -1066,7 +1070,20 @@ span_luma16 (const uint8_t *p, int n, size_t bs, const uint64_t *lutc,
   return s0 + s1;
 }
 
-/* Luma: sums of the neutral linear luminance (LUT) and of the codes. */
+static void pattern_row (WsFlash *f, const uint8_t *row, int y);
+
+/* Asks for the @n bytes at @p (the next sampled row) while the current one
+ * is summed: rows are read a few apart, which the hardware prefetcher
+ * does not follow. Only a hint. */
+static inline void
+prefetch_row (const uint8_t *p, size_t n)
+{
+  for (size_t x = 0; x < n; x += 64)
+    __builtin_prefetch (p + x);
+}
+
+/* Luma: sums of the neutral linear luminance (LUT) and of the codes; and
+ * the pattern plane (pattern_row()) from the same rows. */
 static void
 sample_luma (WsFlash *f, const WsFlashFrame *fr)
 {
@@ -1082,9 +1099,14 @@ sample_luma (WsFlash *f, const WsFlashFrame *fr)
     int r = g->rowmap[y];
     const uint8_t *row;
     uint64_t *acc;
+    /* the pattern plane's pixels of this row while it is in cache */
+    if (f->pattern != NULL)
+      pattern_row (f, fr->planes[c->plane] + (size_t) y * stride, y);
     if (r < 0)
       continue;
     row = base + (size_t) y * stride;
+    if (y + f->p.sample_step < g->plane_height)
+      prefetch_row (row + (size_t) f->p.sample_step * stride, g->row_bytes);
     acc = f->acc + (size_t) r * cols * 4;
     for (int col = 0; col < cols; col++) {
       const uint8_t *p = row + g->first[col];
@@ -1130,6 +1152,11 @@ sample_chroma (WsFlash *f, const WsFlashFrame *fr)
       continue;
     rowb = bb + (size_t) y * sb;
     rowr = br + (size_t) y * sr;
+    if (y + f->p.sample_step < g->plane_height) {
+      prefetch_row (rowb + (size_t) f->p.sample_step * sb, g->row_bytes);
+      if (rowr != rowb + 1) /* not one interleaved plane (NV12) */
+        prefetch_row (rowr + (size_t) f->p.sample_step * sr, g->row_bytes);
+    }
     acc = f->acc + (size_t) r * cols * 4;
     for (int col = 0; col < cols; col++) {
       const uint8_t *pb = rowb + g->first[col];
@@ -1221,7 +1248,53 @@ pattern_pixel (const WsFlash *f, const uint8_t *row, int x)
 
 /* The pattern plane: each sample the mean of two pixels on a diagonal,
  * pat_step / 2 apart in x and y (one pixel when pat_step is 1): half the
- * reads of a 2 x 2 mean, still some smoothing along both axes. */
+ * reads of a 2 x 2 mean, still some smoothing along both axes. Fed one
+ * picture row at a time (@row, row @y of the luma or RGB plane, without
+ * the component offset), so that for Y'CbCr the luma pass reads each row
+ * once for both (sample_luma()): a row is the first pixel row of plane row
+ * y / pat_step (stored) or the second of plane row (y - pat_step / 2) /
+ * pat_step (averaged in), or neither. Only what the detector reads
+ * (ws_pattern_reads()): a scanned row whole, else the samples of the
+ * scanned columns. */
+static void
+pattern_row (WsFlash *f, const uint8_t *row, int y)
+{
+  int step = f->pat_step, o = step / 2;
+  int second = o > 0 && y >= o && (y - o) % step == 0;
+  int py = second ? (y - o) / step : y / step;
+  int whole, px0, inc, xinc, xo = second ? o : 0;
+  float *out;
+
+  if ((!second && y % step != 0) || py >= f->pat_h)
+    return;
+  out = f->pat_plane + (size_t) py * (size_t) f->pat_w;
+  whole = py % WS_PATTERN_LINE_STEP == WS_PATTERN_LINE_FIRST;
+  px0 = whole ? 0 : WS_PATTERN_LINE_FIRST;
+  inc = whole ? 1 : WS_PATTERN_LINE_STEP;
+  xinc = inc * step;
+  if (o == 0) {
+    for (int px = px0; px < f->pat_w; px += inc)
+      out[px] = pattern_pixel (f, row, px);
+    return;
+  }
+  if (f->yuv && f->depth == 8 && f->comps[0].pixel_bytes == 1) {
+    /* planar 8-bit luma (I420, NV12, ...): the common case */
+    const float *lut = f->pat_lut;
+    const uint8_t *q = row + f->comps[0].offset + xo;
+    if (!second)
+      for (int px = px0, x = px0 * step; px < f->pat_w; px += inc, x += xinc)
+        out[px] = lut[q[x]];
+    else
+      for (int px = px0, x = px0 * step; px < f->pat_w; px += inc, x += xinc)
+        out[px] = 0.5f * (out[px] + lut[q[x]]);
+    return;
+  }
+  for (int px = px0, x = px0 * step + xo; px < f->pat_w; px += inc, x += xinc)
+    out[px] = !second ? pattern_pixel (f, row, x) :
+                        0.5f * (out[px] + pattern_pixel (f, row, x));
+}
+
+/* The pattern plane of RGB input (Y'CbCr gets it in sample_luma()). */
 static void
 sample_pattern (WsFlash *f, const WsFlashFrame *fr)
 {
@@ -1230,31 +1303,9 @@ sample_pattern (WsFlash *f, const WsFlashFrame *fr)
   int step = f->pat_step, o = step / 2;
 
   for (int py = 0; py < f->pat_h; py++) {
-    const uint8_t *r0 = base + (size_t) (py * step) * stride;
-    const uint8_t *r1 = base + (size_t) (py * step + o) * stride;
-    float *out = f->pat_plane + (size_t) py * (size_t) f->pat_w;
-    /* only what the detector reads (ws_pattern_reads()): a scanned row
-     * whole, else the samples of the scanned columns */
-    int whole = py % WS_PATTERN_LINE_STEP == WS_PATTERN_LINE_FIRST;
-    int px0 = whole ? 0 : WS_PATTERN_LINE_FIRST;
-    int inc = whole ? 1 : WS_PATTERN_LINE_STEP;
-    int xinc = inc * step;
-
-    if (o == 0) {
-      for (int px = px0; px < f->pat_w; px += inc)
-        out[px] = pattern_pixel (f, r0, px);
-      continue;
-    }
-    if (f->yuv && f->depth == 8 && f->comps[0].pixel_bytes == 1) {
-      /* planar 8-bit luma (I420, NV12, ...): the common case, unrolled */
-      const float *lut = f->pat_lut;
-      for (int px = px0, x = px0 * step; px < f->pat_w; px += inc, x += xinc)
-        out[px] = 0.5f * (lut[r0[x]] + lut[r1[x + o]]);
-      continue;
-    }
-    for (int px = px0, x = px0 * step; px < f->pat_w; px += inc, x += xinc)
-      out[px] = 0.5f *
-                (pattern_pixel (f, r0, x) + pattern_pixel (f, r1, x + o));
+    pattern_row (f, base + (size_t) (py * step) * stride, py * step);
+    if (o > 0)
+      pattern_row (f, base + (size_t) (py * step + o) * stride, py * step + o);
   }
 }
 
@@ -1626,7 +1677,8 @@ push_pattern (WsFlash *f, const WsFlashFrame *frame, int64_t dur)
   WsFlashIncident seen;
   WsResult r;
 
-  sample_pattern (f, frame);
+  if (!f->yuv)
+    sample_pattern (f, frame); /* Y'CbCr: filled by sample_luma() */
   r = ws_pattern_push (f->pattern, f->pat_plane, (size_t) f->pat_w,
       frame->pts_ns, &pr);
   if (r != WS_RESULT_OK)

@@ -1510,6 +1510,24 @@ decode (Track *t, const AVPacket *pkt, AVFrame *frame)
   }
 }
 
+/* Analysis-grade decoding (#WsCheckOptions exact_decode): for H.264 and
+ * HEVC, no in-loop deblocking (nor HEVC's SAO: libavcodec skips both with
+ * skip_loop_filter) and the decoder's fast flag. The flash and pattern
+ * analysis average luminance over 20 x 20 pixel cells and look for stripes
+ * many pixels wide, which the smoothing of block edges does not change
+ * (tests/tools/check_check_decode.c holds both decodes together). Frames
+ * are never skipped. Returns TRUE when @dec was set so. */
+static gboolean
+analysis_grade (AVCodecContext *dec, const WsCheckOptions *opts)
+{
+  if (opts->exact_decode ||
+      (dec->codec_id != AV_CODEC_ID_H264 && dec->codec_id != AV_CODEC_ID_HEVC))
+    return FALSE;
+  dec->skip_loop_filter = AVDISCARD_ALL;
+  dec->flags2 |= AV_CODEC_FLAG2_FAST;
+  return TRUE;
+}
+
 static int
 open_decoder (Decoder *d, Track *t)
 {
@@ -1531,6 +1549,8 @@ open_decoder (Decoder *d, Track *t)
     dec->thread_count = d->opts->decoder_threads;
     dec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
     dec->pkt_timebase = t->st->time_base;
+    if (!t->audio)
+      d->f->decode_mode = analysis_grade (dec, d->opts) ? "analysis" : "exact";
     ret = avcodec_open2 (dec, codec, NULL);
   }
   if (ret < 0) {

@@ -81,6 +81,11 @@ const char *ws_check_status_to_string (WsCheckStatus status);
  *   default %WS_LOUDNESS_MONO_DUAL, EBU Tech 3343).
  * @hlg_peak_cd_m2: the nominal peak luminance L_W of the display HLG video
  *   is judged on (#WsFlashParams hlg_peak_cd_m2, 100-10000; default 1000).
+ * @exact_decode: decode video bit-exactly; FALSE (the default) decodes
+ *   H.264 and HEVC analysis-grade: without the in-loop deblocking (and
+ *   HEVC's SAO) filter and with libavcodec's fast flag
+ *   (AV_CODEC_FLAG2_FAST), which the flash and pattern analysis cannot see
+ *   (docs/decode.md); every frame is still decoded and analysed.
  * @allow_decode_errors: how many integrity problems (undecodable packets,
  *   lost frames, timestamp gaps, streams ending early) a file may have and
  *   still pass (its `integrity` check is then "warn"); 0 = none.
@@ -107,6 +112,7 @@ typedef struct {
   int allow_decode_errors;
   double hlg_peak_cd_m2;
   const WsSupportDirectory *support;
+  gboolean exact_decode;
 } WsCheckOptions;
 
 /** ws_check_options_init: defaults (ebu-r128, no policy, slot none,
@@ -290,6 +296,10 @@ typedef struct {
   /* libav's own log lines (warnings and errors), counted; also summarised
    * in @warnings */
   gint64 libav_log_lines;
+  /* (nullable) (transfer none): how the video was decoded, a static
+   * string: "analysis" (H.264 / HEVC without the loop filter, fast flag;
+   * see #WsCheckOptions exact_decode) or "exact"; NULL without video */
+  const char *decode_mode;
 } WsCheckFile;
 
 /**

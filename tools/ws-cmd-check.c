@@ -840,6 +840,7 @@ json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts,
   for (guint i = 0; i < f->warnings->len; i++)
     ws_json_add_string (b, f->warnings->pdata[i]);
   json_builder_end_array (b);
+  ws_json_add_string_or_null (b, "decode", f->decode_mode);
   if (part != NULL)
     json_file_part_members (b, part);
   json_builder_end_object (b);
@@ -1617,6 +1618,8 @@ result_options (const WsCheckOptions *opts, const char *policy_id,
                           opts->eit_scan_bytes));
   if (opts->support != NULL)
     g_ptr_array_add (o, g_strdup ("support=(--support)"));
+  g_ptr_array_add (o,
+      g_strdup (opts->exact_decode ? "decode=exact" : "decode=analysis"));
   g_ptr_array_add (o, NULL);
   return (char **) g_ptr_array_free (o, FALSE);
 }
@@ -1682,6 +1685,7 @@ int
 ws_cmd_check (int argc, char **argv)
 {
   gboolean json = FALSE, require_audio = FALSE, require_video = FALSE;
+  gboolean exact_decode = FALSE;
   gboolean no_progress = FALSE;
   char **territory_args = NULL, **territories = NULL;
   char *metadata = NULL, *preset = NULL, *policy_id = NULL;
@@ -1732,6 +1736,11 @@ ws_cmd_check (int argc, char **argv)
         "Flash analysis reads every Nth pixel of every Nth row, 1-16 "
         "(default: width / 480, at least 2)",
         "N" },
+    { "exact-decode", 0, 0, G_OPTION_ARG_NONE, &exact_decode,
+        "Decode H.264 and HEVC video bit-exactly (default: analysis-grade, "
+        "without the in-loop deblocking filter, which the flash and pattern "
+        "analysis cannot see, and faster; every frame is still analysed)",
+        NULL },
     { "hlg-peak", 0, 0, G_OPTION_ARG_DOUBLE, &hlg_peak,
         "Nominal peak luminance of the display HLG video is judged on, "
         "100-10000 cd/m2; sets the HLG system gamma (default: 1000, gamma "
@@ -1922,6 +1931,7 @@ ws_cmd_check (int argc, char **argv)
     goto end;
   }
   opts.hlg_peak_cd_m2 = hlg_peak;
+  opts.exact_decode = exact_decode;
 
   if (shard_count < 0) {
     ws_cli_error ("check: --shard-count must be 1 or more");

@@ -653,6 +653,22 @@ read_integrity (Reader *r, JsonObject *i, WsCheckFile *f)
   leave (r, at);
 }
 
+/* "decode": how the video was decoded (#WsCheckFile decode_mode); absent
+ * or null in reports without video or from before it was recorded. */
+static void
+read_decode_mode (Reader *r, JsonObject *o, WsCheckFile *f)
+{
+  char *mode = string_member (r, o, "decode");
+
+  if (g_strcmp0 (mode, "analysis") == 0)
+    f->decode_mode = "analysis";
+  else if (g_strcmp0 (mode, "exact") == 0)
+    f->decode_mode = "exact";
+  else if (mode != NULL)
+    fail (r, "decode", "must be analysis or exact");
+  g_free (mode);
+}
+
 static WsCheckFile *
 read_file (Reader *r, JsonObject *o, WsReportReadEntry *entry)
 {
@@ -695,6 +711,7 @@ read_file (Reader *r, JsonObject *o, WsReportReadEntry *entry)
   }
   each_object (r, o, "checks", read_check, f->checks);
   strings_into (r, o, "warnings", f->warnings);
+  read_decode_mode (r, o, f);
 
   entry->index = int_member (r, o, "index", 0, G_MAXUINT32, -1);
   entry->started_us = int_member (r, o, "started_us", G_MININT64, G_MAXINT64,
