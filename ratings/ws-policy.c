@@ -466,18 +466,10 @@ static gboolean G_GNUC_PRINTF (4, 5) fail (GError **error, const Loader *ld,
     const xmlNode *node, const char *format, ...)
 {
   va_list args;
-  char *msg;
-  int line = node ? ws_xml_line (node) : 0;
 
   va_start (args, format);
-  msg = ws_xml_shorten_message (g_strdup_vprintf (format, args));
+  ws_xml_set_errorv (error, ld->name, node, format, args);
   va_end (args);
-  if (line > 0)
-    g_set_error (error, WS_ERROR, WS_ERROR_INVALID, "%s:%d: %s", ld->name, line,
-        msg);
-  else
-    g_set_error (error, WS_ERROR, WS_ERROR_INVALID, "%s: %s", ld->name, msg);
-  g_free (msg);
   return FALSE;
 }
 

@@ -873,3 +873,19 @@ ws_xml_line (const xmlNode *node)
   line = xmlGetLineNo (node);
   return line > 0 && line < G_MAXINT ? (int) line : 0;
 }
+
+gboolean
+ws_xml_set_errorv (GError **error, const char *file, const xmlNode *node,
+    const char *format, va_list args)
+{
+  char *msg = ws_xml_shorten_message (g_strdup_vprintf (format, args));
+  int line = node != NULL ? ws_xml_line (node) : 0;
+
+  if (line > 0)
+    g_set_error (error, WS_ERROR, WS_ERROR_INVALID, "%s:%d: %s", file, line,
+        msg);
+  else
+    g_set_error (error, WS_ERROR, WS_ERROR_INVALID, "%s: %s", file, msg);
+  g_free (msg);
+  return FALSE;
+}

@@ -87,6 +87,23 @@ char *ws_utf8_cut (const char *text, gsize max_chars);
 char *ws_xml_shorten_message (char *message);
 
 /**
+ * ws_xml_set_errorv:
+ * @error: (nullable): where to put the error
+ * @file: the file name the message names
+ * @node: (nullable): the node at fault; its line is named when known
+ * @format: printf format of the message
+ * @args: its arguments
+ *
+ * Sets a #WS_ERROR_INVALID error `FILE:LINE: MESSAGE` (`FILE: MESSAGE`
+ * without a line), the message shortened by ws_xml_shorten_message(). For
+ * the loaders' own error helpers.
+ *
+ * Returns: %FALSE, always (for `return fail (...)`).
+ */
+gboolean ws_xml_set_errorv (GError **error, const char *file,
+    const xmlNode *node, const char *format, va_list args) G_GNUC_PRINTF (4, 0);
+
+/**
  * ws_xml_read_file:
  * @path: file to read.
  * @max_bytes: refuse larger files (0 = WS_XML_DEFAULT_MAX_BYTES).
