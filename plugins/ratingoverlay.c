@@ -519,23 +519,6 @@ get_policy (WsRatingOverlay *self, const Props *p)
   return self->policy;
 }
 
-/* The programme's time of @buf: its timestamp/x-unix reference timestamp
- * (what ratinggate clock=reference-meta reads), else unknown; never the
- * time the pipeline happens to run at. */
-static gint64
-programme_time_us (GstBuffer *buf)
-{
-  static GstStaticCaps unix_caps = GST_STATIC_CAPS ("timestamp/x-unix");
-  GstReferenceTimestampMeta *meta;
-
-  meta = buf ? gst_buffer_get_reference_timestamp_meta (buf,
-                   gst_static_caps_get (&unix_caps)) :
-               NULL;
-  if (meta == NULL || !GST_CLOCK_TIME_IS_VALID (meta->timestamp))
-    return WS_TIME_NONE;
-  return (gint64) (meta->timestamp / GST_USECOND);
-}
-
 static void
 update_rule (WsRatingOverlay *self, const Props *p, const Content *c,
     GstBuffer *buf)
@@ -552,7 +535,7 @@ update_rule (WsRatingOverlay *self, const Props *p, const Content *c,
     if (pol == NULL) {
       mode = WS_RATING_OVERLAY_MODE_PERSISTENT;
     } else if (!ws_policy_guidance_at (pol, p->service_class, c ? c->def : NULL,
-                   programme_time_us (buf), &g, &err)) {
+                   ws_buffer_programme_time_us (buf), &g, &err)) {
       /* fail closed: the badge the whole time */
       GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
           ("%s; showing the badge persistently", err->message));

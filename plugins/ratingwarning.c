@@ -348,21 +348,6 @@ showing_clear (Showing *s)
   s->start_rt = GST_CLOCK_TIME_NONE;
 }
 
-/* The programme's time of @buf from its timestamp/x-unix reference
- * timestamp (as ratinggate clock=reference-meta), else unknown. */
-static gint64
-programme_time_us (GstBuffer *buf)
-{
-  static GstStaticCaps unix_caps = GST_STATIC_CAPS ("timestamp/x-unix");
-  GstReferenceTimestampMeta
-      *meta = gst_buffer_get_reference_timestamp_meta (buf,
-          gst_static_caps_get (&unix_caps));
-
-  if (meta == NULL || !GST_CLOCK_TIME_IS_VALID (meta->timestamp))
-    return WS_TIME_NONE;
-  return (gint64) (meta->timestamp / GST_USECOND);
-}
-
 /* The rating in force (the event's, else the property's); a new rating
  * owned by the caller, or NULL. (object lock not held) */
 static WsRating *
@@ -432,8 +417,8 @@ get_policy (WsRatingWarning *self, const WsRating *r)
       self->policy = ws_policy_load_for_territory (territory, NULL, &err);
     if (key && self->policy == NULL) {
       GST_ELEMENT_WARNING (self, RESOURCE, NOT_FOUND, (NULL),
-          ("%s; mode=auto gives no warning without a policy (set policy, or "
-           "mode=always)",
+          ("%s; mode=auto gives the warning when no policy can be asked "
+           "(set policy or territory, or mode)",
               err->message));
       g_clear_error (&err);
     }
@@ -560,7 +545,7 @@ begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
     /* the rule's words and duration, when there is one */
     if (get_policy (self, r))
       ws_policy_guidance_at (self->policy, service_class, def,
-          programme_time_us (buf), &g, NULL);
+          ws_buffer_programme_time_us (buf), &g, NULL);
     g_free (service_class);
   } else if (mode == WS_RATING_WARNING_MODE_AUTO) {
     WsPolicy *pol = get_policy (self, r);
@@ -571,7 +556,7 @@ begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
     service_class = g_strdup (self->service_class);
     GST_OBJECT_UNLOCK (self);
     if (pol && !ws_policy_guidance_at (pol, service_class, def,
-                   programme_time_us (buf), &g, &err)) {
+                   ws_buffer_programme_time_us (buf), &g, &err)) {
       /* fail closed: warn */
       GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
           ("%s; giving the warning", err->message));
@@ -633,7 +618,7 @@ begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
       self->warning->duration_ns, self->warning->headline,
       self->warning->language,
       ws_warning_audio_to_string (self->warning->audio), timing);
-  log_warning (self, r, rt, programme_time_us (buf), timing);
+  log_warning (self, r, rt, ws_buffer_programme_time_us (buf), timing);
   g_free (name);
   ws_rating_free (r);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "ws-element.h"
 
+#include "ws-policy.h"
+
 GstStructure *
 ws_timed_structure_new (const char *name, GstClockTime timestamp,
     GstClockTime stream_time, GstClockTime running_time, GstClockTime duration)
@@ -31,4 +33,18 @@ ws_timed_structure_new_from_segment (const char *name,
   }
   return ws_timed_structure_new (name, timestamp, stream_time, running_time,
       duration);
+}
+
+gint64
+ws_buffer_programme_time_us (GstBuffer *buf)
+{
+  static GstStaticCaps unix_caps = GST_STATIC_CAPS ("timestamp/x-unix");
+  GstReferenceTimestampMeta *meta;
+
+  meta = buf ? gst_buffer_get_reference_timestamp_meta (buf,
+                   gst_static_caps_get (&unix_caps)) :
+               NULL;
+  if (meta == NULL || !GST_CLOCK_TIME_IS_VALID (meta->timestamp))
+    return WS_TIME_NONE;
+  return (gint64) (meta->timestamp / GST_USECOND);
 }

@@ -31,6 +31,19 @@ GstStructure *ws_timed_structure_new (const char *name, GstClockTime timestamp,
 GstStructure *ws_timed_structure_new_from_segment (const char *name,
     const GstSegment *segment, GstClockTime timestamp, GstClockTime duration);
 
+/**
+ * ws_buffer_programme_time_us:
+ * @buf: (nullable): a buffer.
+ *
+ * The programme's civil time of @buf: its `timestamp/x-unix`
+ * GstReferenceTimestampMeta (what `ratinggate clock=reference-meta`
+ * reads), in microseconds since the Unix epoch; never the time the
+ * pipeline happens to run at. The time the policy functions take
+ * (ws_policy_guidance_at()).
+ * Returns: the time, or %WS_TIME_NONE when @buf has none.
+ */
+gint64 ws_buffer_programme_time_us (GstBuffer *buf);
+
 G_END_DECLS
 
 #endif /* WS_PLUGINS_WS_ELEMENT_H */
