@@ -57,6 +57,7 @@ typedef struct {
   gchar *name;
   GPtrArray *decisions; /* Event * */
   GPtrArray *guidance;  /* Event * */
+  GPtrArray *warnings;  /* Event *: ratingwarning's warning-card lines */
 } Channel;
 
 static void
@@ -67,6 +68,7 @@ channel_free (gpointer data)
   g_free (c->name);
   g_ptr_array_unref (c->decisions);
   g_ptr_array_unref (c->guidance);
+  g_ptr_array_unref (c->warnings);
   g_free (c);
 }
 
@@ -407,7 +409,7 @@ check_guidance_cover (WsAsRunReport *r, const gchar *channel,
 
 static void
 check_segment (WsAsRunReport *r, const gchar *channel, const WsAsRunSegment *s,
-    gint64 run_start, GPtrArray *shown)
+    gint64 run_start, GPtrArray *shown, gboolean announced)
 {
   const WsPolicy *p = get_policy (r, s->policy);
   const WsRatingDef *def = NULL;
@@ -427,7 +429,22 @@ check_segment (WsAsRunReport *r, const gchar *channel, const WsAsRunSegment *s,
   check_window (r, channel, s, p, def);
   if (!ws_policy_guidance_at (p, s->service_class, def, s->start_us, &g,
           NULL) ||
-      g == NULL || g->mode == WS_GUIDANCE_NONE || !g->mandatory)
+      g == NULL || !g->mandatory)
+    return;
+  /* an announcement before the programme: a warning-card line where the
+   * airing began */
+  if (g->announcement && s->start_us == run_start && !announced)
+    add_violation (r, WS_ASRUN_VIOLATION_MISSING_GUIDANCE, channel, s,
+        run_start,
+        MIN (s->end_us, run_start + MAX ((gint64) g->announcement_duration_s *
+                                             G_USEC_PER_SEC,
+                                        WS_ASRUN_GUIDANCE_TOLERANCE_US)),
+        g->id,
+        g_strdup_printf ("%s aired without the announcement before it that "
+                         "its policy asks for (%s): no warning-card line "
+                         "where it began",
+            s->rating ? s->rating : "an unrated programme", g->id));
+  if (g->mode == WS_GUIDANCE_NONE)
     return;
   if (g->mode == WS_GUIDANCE_PERSISTENT) {
     check_guidance_cover (r, channel, s, shown, s->start_us, s->end_us, g);
@@ -497,9 +514,34 @@ guidance_intervals (GPtrArray *events, gint64 end_us)
   return out;
 }
 
+/* Whether a warning card for @rating was logged within the tolerance of
+ * @at: on channel @c, or by any element writing the same file as @e (the
+ * gate and ratingwarning of one pipeline share a log, each under its own
+ * element name). */
+static gboolean
+announced (GPtrArray *channel_list, const Channel *c, const Event *e,
+    const gchar *rating, gint64 at)
+{
+  for (guint i = 0; i < channel_list->len; i++) {
+    const Channel *ch = g_ptr_array_index (channel_list, i);
+
+    for (guint j = 0; j < ch->warnings->len; j++) {
+      const Event *w = g_ptr_array_index (ch->warnings, j);
+      const gchar *wr = ws_asrun_line_get_string (w->line, "rating");
+
+      if (ABS (w->t_us - at) <= WS_ASRUN_GUIDANCE_TOLERANCE_US &&
+          (ch == c || g_strcmp0 (w->file, e->file) == 0) &&
+          (wr == NULL || g_strcmp0 (wr, rating) == 0))
+        return TRUE;
+    }
+  }
+  return FALSE;
+}
+
 /* a channel's segments into its days, and the checks */
 static void
-report_channel (WsAsRunReport *r, Channel *c, gint64 end_all, GHashTable *days)
+report_channel (WsAsRunReport *r, Channel *c, GPtrArray *channel_list,
+    gint64 end_all, GHashTable *days)
 {
   GPtrArray *shown;
   gboolean prev_aired = FALSE, prev_allowed = FALSE, have_prev = FALSE;
@@ -540,7 +582,9 @@ report_channel (WsAsRunReport *r, Channel *c, gint64 end_all, GHashTable *days)
         (s.start_us == s.end_us && e->t_us != s.start_us))
       continue;
     if (s.aired && s.end_us > s.start_us)
-      check_segment (r, c->name, &s, run_start, shown);
+      check_segment (r, c->name, &s, run_start, shown,
+          s.start_us == run_start &&
+              announced (channel_list, c, e, s.rating, run_start));
 
     /* into days */
     tz = zone_of (r, s.policy);
@@ -654,7 +698,7 @@ read_records (WsAsRunReport *r, const gchar *path, const gchar *data, gsize len,
     GError *err = NULL;
     Event *e;
     Channel *c;
-    gboolean guidance;
+    gboolean guidance, warning;
 
     if (nl == NULL)
       break; /* a torn tail is not a record */
@@ -678,8 +722,11 @@ read_records (WsAsRunReport *r, const gchar *path, const gchar *data, gsize len,
     kind = ws_asrun_line_get_string (l, "kind");
     guidance = g_strcmp0 (kind, "guidance-shown") == 0 ||
                g_strcmp0 (kind, "guidance-hidden") == 0;
+    /* a pre-programme warning is evidence of an announcement, not a
+     * decision of a gate */
+    warning = g_strcmp0 (kind, "warning-card") == 0;
     channel = channel_of (l);
-    if ((!guidance && !ws_asrun_line_has (l, "allowed")) ||
+    if ((!guidance && !warning && !ws_asrun_line_has (l, "allowed")) ||
         !ws_asrun_line_has (l, "instant")) {
       ws_asrun_line_free (l);
       continue;
@@ -702,6 +749,7 @@ read_records (WsAsRunReport *r, const gchar *path, const gchar *data, gsize len,
       c->name = g_strdup (channel);
       c->decisions = g_ptr_array_new_with_free_func (event_free);
       c->guidance = g_ptr_array_new_with_free_func (event_free);
+      c->warnings = g_ptr_array_new_with_free_func (event_free);
       g_hash_table_insert (channels, c->name, c);
       g_ptr_array_add (channel_list, c);
     }
@@ -711,7 +759,10 @@ read_records (WsAsRunReport *r, const gchar *path, const gchar *data, gsize len,
     e->line = l;
     e->file = g_strdup (path);
     e->line_no = line_no;
-    g_ptr_array_add (guidance ? c->guidance : c->decisions, e);
+    g_ptr_array_add (guidance ? c->guidance :
+                     warning  ? c->warnings :
+                                c->decisions,
+        e);
   }
 }
 
@@ -770,7 +821,8 @@ ws_asrun_report_build (const gchar *const *paths, const WsRatingRegistry *reg,
   }
   end_all = to_us != WS_TIME_NONE ? to_us : last_seen;
   for (guint i = 0; i < channel_list->len; i++)
-    report_channel (r, g_ptr_array_index (channel_list, i), end_all, days);
+    report_channel (r, g_ptr_array_index (channel_list, i), channel_list,
+        end_all, days);
   g_ptr_array_sort (r->days, compare_days);
   g_ptr_array_sort (r->violations, compare_violations);
   for (guint i = 0; i < r->violations->len; i++) {

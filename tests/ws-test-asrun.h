@@ -105,6 +105,29 @@ ws_test_asrun_guidance (WsAsRunWriter *w, const gchar *channel,
   g_assert_true (ws_asrun_writer_push (w, ws_asrun_format_line (&rec)));
 }
 
+/* ratingwarning's pre-programme warning (card and announcement); @channel
+ * NULL: none, the element's name (`warning0`) stands for it */
+static inline void
+ws_test_asrun_warning (WsAsRunWriter *w, const gchar *channel,
+    const gchar *instant, const gchar *rating)
+{
+  WsAsRunRecord rec = {
+    .instant = instant,
+    .running_time_ns = -1,
+    .allowed = TRUE,
+    .reason = "warning card 5.000 s in en, spoken by espeak-ng",
+    .rule = "uk-on-air-warning",
+    .rating = rating,
+    .policy = "uk-ofcom",
+    .kind = "warning-card",
+    .mode = "overlay",
+    .element = "warning0",
+    .channel = channel,
+  };
+
+  g_assert_true (ws_asrun_writer_push (w, ws_asrun_format_line (&rec)));
+}
+
 /**
  * ws_test_asrun_month:
  * @dir: an empty folder
@@ -113,14 +136,17 @@ ws_test_asrun_guidance (WsAsRunWriter *w, const gchar *channel,
  * (uk-ofcom, free-to-air: bbfc:12 at 18:00, bbfc:15 at 21:00, bbfc:PG at
  * 23:00 every day) and `fr-un.jsonl` with its rotated files (fr-arcom,
  * general: csa:-10 at 20:00 and csa:-16 at 22:30 with their persistent
- * pictogram, csa:TP at 00:30). Planted, and nothing else against the
- * policies:
+ * pictogram, csa:TP at 00:30). uk-one's bbfc:15 is announced by a
+ * warning card where each airing begins. Planted, and nothing else
+ * against the policies:
  *
  * - uk-one 2026-02-05 20:30-21:00 +00:00: bbfc:15 forced open by the
  *   operator ("Breaking news special"): outside-window
  * - uk-one 2026-02-10 20:30-21:00: bbfc:15 blocked (slate): no violation
  * - uk-one 2026-02-12 (mode monitor) 20:40-21:00: bbfc:15 not allowed,
  *   not blocked: outside-window (would have been blocked)
+ * - uk-one 2026-02-17 21:00: bbfc:15 without its warning card: the UK
+ *   rule's announcement missing (missing-guidance, 21:00:00-21:00:01)
  * - fr-un 2026-02-08 22:30-22:50 +01:00: csa:-16 before its pictogram:
  *   missing-guidance
  * - fr-un 2026-02-20 21:30-22:30: csa:-16 let through (the gate was
@@ -153,18 +179,25 @@ ws_test_asrun_month (const gchar *dir)
     /* uk-one */
     ws_test_asrun_decision (uk, "uk-one", "uk-ofcom", "free-to-air",
         AT ("18:00"), "bbfc:12", TRUE, "allowed", mode, NULL);
-    if (d == 5)
+    if (d == 5) {
       ws_test_asrun_decision (uk, "uk-one", "uk-ofcom", "free-to-air",
           AT ("20:30"), "bbfc:15", TRUE, "override-open", mode,
           "Breaking news special");
+      ws_test_asrun_warning (uk, "uk-one", t, "bbfc:15");
+    }
     if (d == 10)
       ws_test_asrun_decision (uk, "uk-one", "uk-ofcom", "free-to-air",
           AT ("20:30"), "bbfc:15", FALSE, "outside-window", mode, NULL);
-    if (d == 12)
+    if (d == 12) {
       ws_test_asrun_decision (uk, "uk-one", "uk-ofcom", "free-to-air",
           AT ("20:40"), "bbfc:15", FALSE, "outside-window", mode, NULL);
+      ws_test_asrun_warning (uk, "uk-one", t, "bbfc:15");
+    }
     ws_test_asrun_decision (uk, "uk-one", "uk-ofcom", "free-to-air",
         AT ("21:00"), "bbfc:15", TRUE, "allowed", mode, NULL);
+    /* the airing already began at 20:30 / 20:40 on the 5th and 12th */
+    if (d != 5 && d != 12 && d != 17)
+      ws_test_asrun_warning (uk, "uk-one", t, "bbfc:15");
     ws_test_asrun_decision (uk, "uk-one", "uk-ofcom", "free-to-air",
         AT ("23:00"), "bbfc:PG", TRUE, "allowed", mode, NULL);
 

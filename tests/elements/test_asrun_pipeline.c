@@ -121,7 +121,16 @@ GST_START_TEST (test_asrun_pipeline_monitor_report)
   r = ws_asrun_report_build (paths, NULL, WS_TIME_NONE, WS_TIME_NONE, &err);
   fail_unless (r != NULL, "%s", err ? err->message : "");
   fail_unless (r->verdict->whole);
-  fail_unless_equals_int (r->violations->len, 1);
+  /* what it would have blocked, and (no ratingwarning in this pipeline)
+   * the UK rule's announcement missing where the 15 began */
+  fail_unless_equals_int (r->violations->len, 2);
+  vi = g_ptr_array_index (r->violations, 1);
+  fail_unless_equals_string (ws_asrun_violation_kind_to_string (vi->kind),
+      "missing-guidance");
+  fail_unless_equals_string (vi->rule, "uk-on-air-warning");
+  fail_unless (vi->start_us ==
+               ((const WsAsRunViolation *) g_ptr_array_index (r->violations, 0))
+                   ->start_us);
   vi = g_ptr_array_index (r->violations, 0);
   start = ws_asrun_report_format_time (r, vi->policy, vi->start_us);
   end = ws_asrun_report_format_time (r, vi->policy, vi->end_us);

@@ -84,6 +84,8 @@ static const Want planted[] = {
       "2026-02-05" },
   { "uk-one", "outside-window", "2026-02-12T20:40:00+00:00",
       "2026-02-12T21:00:00+00:00", "bbfc:15", "monitor", NULL, "2026-02-12" },
+  { "uk-one", "missing-guidance", "2026-02-17T21:00:00+00:00",
+      "2026-02-17T21:00:01+00:00", "bbfc:15", "slate", NULL, "2026-02-17" },
 };
 
 static const WsAsRunDay *
@@ -171,9 +173,10 @@ START_TEST (test_asrun_report_period)
   WsAsRunReport *r = build (g_date_time_to_unix (from) * G_USEC_PER_SEC,
       g_date_time_to_unix (to) * G_USEC_PER_SEC);
 
-  ck_assert_uint_eq (r->violations->len, 2);
+  ck_assert_uint_eq (r->violations->len, 3);
   assert_violation (r, 0, &planted[1]);
   assert_violation (r, 1, &planted[4]);
+  assert_violation (r, 2, &planted[5]);
   ws_asrun_report_free (r);
   g_date_time_unref (from);
   g_date_time_unref (to);
@@ -205,6 +208,56 @@ START_TEST (test_asrun_report_unknown_policy)
 }
 END_TEST
 
+/* The UK rule's announcement: a warning-card line where the airing began,
+ * paired with the gate by channel or by the log file they share, and
+ * only so. */
+START_TEST (test_asrun_report_announcement_pairing)
+{
+  const gchar *names[] = { "a.jsonl", "b.jsonl", "c.jsonl" };
+  gchar *paths[4] = { NULL };
+  WsAsRunWriter *w[3];
+  WsAsRunReport *r;
+  const WsAsRunViolation *v;
+
+  for (guint i = 0; i < 3; i++) {
+    paths[i] = g_build_filename (dir, names[i], NULL);
+    w[i] = ws_asrun_writer_open (paths[i], 0, NULL, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull (w[i]);
+  }
+  /* a: the gate and, under its own element name, the warning */
+  ws_test_asrun_decision (w[0], "gate-a", "uk-ofcom", "free-to-air",
+      "2026-02-01T21:00:00+00:00", "bbfc:15", TRUE, "allowed", "slate", NULL);
+  ws_test_asrun_warning (w[0], NULL, "2026-02-01T21:00:00+00:00", "bbfc:15");
+  ws_test_asrun_decision (w[0], "gate-a", "uk-ofcom", "free-to-air",
+      "2026-02-01T22:00:00+00:00", "bbfc:PG", TRUE, "allowed", "slate", NULL);
+  /* b: the gate alone; c: a warning of another pipeline at that time */
+  ws_test_asrun_decision (w[1], "gate-b", "uk-ofcom", "free-to-air",
+      "2026-02-01T21:00:00+00:00", "bbfc:15", TRUE, "allowed", "slate", NULL);
+  ws_test_asrun_warning (w[2], NULL, "2026-02-01T21:00:00+00:00", "bbfc:15");
+  ws_test_asrun_decision (w[1], "gate-b", "uk-ofcom", "free-to-air",
+      "2026-02-01T22:00:00+00:00", "bbfc:PG", TRUE, "allowed", "slate", NULL);
+  for (guint i = 0; i < 3; i++)
+    ws_asrun_writer_close (w[i]);
+
+  r = ws_asrun_report_build ((const gchar *const *) paths, NULL, WS_TIME_NONE,
+      WS_TIME_NONE, NULL);
+  ck_assert_ptr_nonnull (r);
+  ck_assert_uint_eq (r->violations->len, 1);
+  v = g_ptr_array_index (r->violations, 0);
+  ck_assert_str_eq (v->channel, "gate-b");
+  ck_assert_str_eq (ws_asrun_violation_kind_to_string (v->kind),
+      "missing-guidance");
+  ck_assert_str_eq (v->rule, "uk-on-air-warning");
+  ck_assert_str_eq (v->rating, "bbfc:15");
+  /* the warning lines are no channel's decisions */
+  for (guint i = 0; i < r->days->len; i++)
+    ck_assert_str_ne (((WsAsRunDay *) r->days->pdata[i])->channel, "warning0");
+  ws_asrun_report_free (r);
+  for (guint i = 0; i < 3; i++)
+    g_free (paths[i]);
+}
+END_TEST
+
 static Suite *
 asrun_report_suite (void)
 {
@@ -217,6 +270,7 @@ asrun_report_suite (void)
   tcase_add_test (core, test_asrun_report_month_days);
   tcase_add_test (core, test_asrun_report_period);
   tcase_add_test (core, test_asrun_report_unknown_policy);
+  tcase_add_test (core, test_asrun_report_announcement_pairing);
   suite_add_tcase (s, core);
   return s;
 }
