@@ -1169,8 +1169,7 @@ render_slate (WsRatingGate *self)
   GST_OBJECT_UNLOCK (self);
   g_atomic_int_set (&self->slate_dirty, 0);
 
-  if (GST_VIDEO_INFO_PAR_N (vi) > 0 && GST_VIDEO_INFO_PAR_D (vi) > 0)
-    par = (gdouble) GST_VIDEO_INFO_PAR_N (vi) / GST_VIDEO_INFO_PAR_D (vi);
+  par = ws_video_info_pixel_aspect (vi);
 
   spec.image_path = image;
   spec.text = self->want_text;

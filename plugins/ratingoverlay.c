@@ -693,10 +693,7 @@ render (WsRatingOverlay *self, const Props *p, const Content *c)
     set_layout (self, NULL);
     return;
   }
-  if (GST_VIDEO_INFO_PAR_N (&self->info) > 0 &&
-      GST_VIDEO_INFO_PAR_D (&self->info) > 0)
-    par = (double) GST_VIDEO_INFO_PAR_N (&self->info) /
-          GST_VIDEO_INFO_PAR_D (&self->info);
+  par = ws_video_info_pixel_aspect (&self->info);
 
   safe_x0 = (int) ceil (width * GRAPHICS_SAFE_INSET);
   safe_y0 = (int) ceil (height * GRAPHICS_SAFE_INSET);

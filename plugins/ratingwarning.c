@@ -370,19 +370,6 @@ current_rating (WsRatingWarning *self)
   return r;
 }
 
-static const WsRatingDef *
-rating_def (const WsRating *r)
-{
-  const WsRatingRegistry *reg;
-  const WsRatingSystem *sys;
-
-  if (r == NULL || r->system == NULL || r->code == NULL)
-    return NULL;
-  reg = ws_rating_registry_get_default (NULL);
-  sys = reg ? ws_rating_registry_lookup_system (reg, r->system) : NULL;
-  return sys ? ws_rating_system_lookup_rating (sys, r->code) : NULL;
-}
-
 /* Loads (and caches) the policy of the properties or the rating's
  * territory. (lock held) */
 static WsPolicy *
@@ -518,7 +505,7 @@ begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
   WsRatingWarningTiming timing;
   WsWarningRequest req = { 0 };
   WsRating *r = current_rating (self);
-  const WsRatingDef *def = rating_def (r);
+  const WsRatingDef *def = ws_rating_lookup (NULL, r, NULL, NULL);
   const WsGuidance *g = NULL;
   gboolean wanted = FALSE;
   char *name = rating_display_name (r);
@@ -662,14 +649,6 @@ composition_from_image (WsGuidanceImage *img)
   return comp;
 }
 
-static double
-pixel_aspect (const GstVideoInfo *info)
-{
-  if (GST_VIDEO_INFO_PAR_N (info) > 0 && GST_VIDEO_INFO_PAR_D (info) > 0)
-    return (double) GST_VIDEO_INFO_PAR_N (info) / GST_VIDEO_INFO_PAR_D (info);
-  return 1.0;
-}
-
 /* Renders @spec for the current caps; NULL (after a warning) when it
  * cannot be drawn. (lock held) */
 static GstVideoOverlayComposition *
@@ -679,7 +658,7 @@ render_card (WsRatingWarning *self, WsNoticeSpec *spec)
   WsGuidanceImage *img;
   GstVideoOverlayComposition *comp;
 
-  spec->pixel_aspect = pixel_aspect (&self->vinfo);
+  spec->pixel_aspect = ws_video_info_pixel_aspect (&self->vinfo);
   img = ws_guidance_render_notice (spec, GST_VIDEO_INFO_WIDTH (&self->vinfo),
       GST_VIDEO_INFO_HEIGHT (&self->vinfo), &err);
   if (img == NULL) {
@@ -713,7 +692,7 @@ warning_card (WsRatingWarning *self)
   if (self->card_show.comp)
     return self->card_show.comp;
   r = current_rating (self);
-  def = rating_def (r);
+  def = ws_rating_lookup (NULL, r, NULL, NULL);
   if (def) {
     hints = *ws_rating_def_get_badge (def);
     if (hints.text == NULL)

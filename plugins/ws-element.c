@@ -48,3 +48,11 @@ ws_buffer_programme_time_us (GstBuffer *buf)
     return WS_TIME_NONE;
   return (gint64) (meta->timestamp / GST_USECOND);
 }
+
+double
+ws_video_info_pixel_aspect (const GstVideoInfo *info)
+{
+  if (GST_VIDEO_INFO_PAR_N (info) > 0 && GST_VIDEO_INFO_PAR_D (info) > 0)
+    return (double) GST_VIDEO_INFO_PAR_N (info) / GST_VIDEO_INFO_PAR_D (info);
+  return 1.0;
+}

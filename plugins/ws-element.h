@@ -4,6 +4,7 @@
 #define WS_PLUGINS_WS_ELEMENT_H
 
 #include <gst/gst.h>
+#include <gst/video/video.h>
 
 G_BEGIN_DECLS
 
@@ -43,6 +44,16 @@ GstStructure *ws_timed_structure_new_from_segment (const char *name,
  * Returns: the time, or %WS_TIME_NONE when @buf has none.
  */
 gint64 ws_buffer_programme_time_us (GstBuffer *buf);
+
+/**
+ * ws_video_info_pixel_aspect:
+ * @info: video caps.
+ *
+ * The pixel aspect ratio of @info (the width of a pixel divided by its
+ * height), as the guidance renderer takes it.
+ * Returns: the ratio; 1.0 (square) when the caps give none or a bad one.
+ */
+double ws_video_info_pixel_aspect (const GstVideoInfo *info);
 
 G_END_DECLS
 
