@@ -479,44 +479,21 @@ content_build (WsRatingOverlay *self, const Props *p)
 static WsPolicy *
 get_policy (WsRatingOverlay *self, const Props *p)
 {
-  char *key;
   GError *err = NULL;
+  WsPolicy *policy = ws_policy_cache_get (&self->policy, p->policy_id,
+      p->territory, &err);
 
-  if (p->policy_id && p->policy_id[0])
-    key = g_strdup_printf ("policy:%s", p->policy_id);
-  else if (p->territory && p->territory[0])
-    key = g_strdup_printf ("territory:%s", p->territory);
-  else
-    return NULL;
-
-  if (g_strcmp0 (key, self->policy_key) == 0) {
-    g_free (key);
-    return self->policy;
-  }
-  ws_policy_free (self->policy);
-  self->policy = NULL;
-  g_free (self->policy_key);
-  self->policy_key = key;
-
-  if (g_str_has_prefix (key, "policy:")) {
-    self->policy = ws_policy_load (p->policy_id, NULL, &err);
-    if (self->policy == NULL) {
-      GST_ELEMENT_WARNING (self, RESOURCE, NOT_FOUND, (NULL),
-          ("policy \"%s\": %s; showing the badge persistently (set mode to "
-           "choose another behaviour)",
-              p->policy_id, err->message));
-      g_clear_error (&err);
-    }
-  } else {
-    self->policy = ws_policy_load_for_territory (p->territory, NULL, &err);
-    if (self->policy == NULL) {
-      GST_ELEMENT_WARNING (self, RESOURCE, NOT_FOUND, (NULL),
-          ("%s; showing the badge persistently (set policy, or mode)",
-              err->message));
-      g_clear_error (&err);
-    }
-  }
-  return self->policy;
+  if (err != NULL && p->policy_id && p->policy_id[0])
+    GST_ELEMENT_WARNING (self, RESOURCE, NOT_FOUND, (NULL),
+        ("policy \"%s\": %s; showing the badge persistently (set mode to "
+         "choose another behaviour)",
+            p->policy_id, err->message));
+  else if (err != NULL)
+    GST_ELEMENT_WARNING (self, RESOURCE, NOT_FOUND, (NULL),
+        ("%s; showing the badge persistently (set policy, or mode)",
+            err->message));
+  g_clear_error (&err);
+  return policy;
 }
 
 static void
@@ -1279,9 +1256,7 @@ ws_rating_overlay_stop (GstBaseTransform *trans)
   clear_cache (self);
   ws_rating_free (self->event_rating);
   self->event_rating = NULL;
-  ws_policy_free (self->policy);
-  self->policy = NULL;
-  g_clear_pointer (&self->policy_key, g_free);
+  ws_policy_cache_clear (&self->policy);
   g_clear_pointer (&self->summary, g_free);
   self->have_info = FALSE;
   set_layout (self, NULL);
@@ -1452,8 +1427,7 @@ ws_rating_overlay_finalize (GObject *object)
     g_free (self->props_in_use);
   }
   ws_rating_free (self->event_rating);
-  ws_policy_free (self->policy);
-  g_free (self->policy_key);
+  ws_policy_cache_clear (&self->policy);
   g_free (self->summary);
   g_free (self->language);
   g_free (self->policy_id);

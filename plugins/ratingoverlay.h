@@ -98,8 +98,7 @@ struct _WsRatingOverlay {
   WsRatingOverlayMode eff_mode;
   GstClockTime eff_duration;
   gboolean eff_after_breaks;
-  WsPolicy *policy;
-  gchar *policy_key; /* what @policy was loaded for */
+  WsPolicyCache policy;
 
   /* timing, in running time */
   gboolean trigger;     /* start an episode at the next buffer */

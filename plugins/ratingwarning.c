@@ -246,8 +246,7 @@ struct _WsRatingWarning {
   gboolean have_ainfo;
   GstSegment vseg, aseg;
   WsRating *event_rating;
-  WsPolicy *policy;
-  gchar *policy_key;
+  WsPolicyCache policy_cache;
   WsAsRunWriter *log;
 
   gboolean pending; /* a warning is due at the next buffer */
@@ -375,7 +374,8 @@ current_rating (WsRatingWarning *self)
 static WsPolicy *
 get_policy (WsRatingWarning *self, const WsRating *r)
 {
-  char *policy_id, *territory, *key;
+  char *policy_id, *territory;
+  WsPolicy *policy;
   GError *err = NULL;
 
   GST_OBJECT_LOCK (self);
@@ -386,34 +386,18 @@ get_policy (WsRatingWarning *self, const WsRating *r)
     g_free (territory);
     territory = g_strdup (r->territory);
   }
-  if (policy_id && policy_id[0])
-    key = g_strdup_printf ("policy:%s", policy_id);
-  else if (territory && territory[0])
-    key = g_strdup_printf ("territory:%s", territory);
-  else
-    key = NULL;
-
-  if (g_strcmp0 (key, self->policy_key) != 0) {
-    ws_policy_free (self->policy);
-    self->policy = NULL;
-    g_free (self->policy_key);
-    self->policy_key = g_strdup (key);
-    if (key && g_str_has_prefix (key, "policy:"))
-      self->policy = ws_policy_load (policy_id, NULL, &err);
-    else if (key)
-      self->policy = ws_policy_load_for_territory (territory, NULL, &err);
-    if (key && self->policy == NULL) {
-      GST_ELEMENT_WARNING (self, RESOURCE, NOT_FOUND, (NULL),
-          ("%s; mode=auto gives the warning when no policy can be asked "
-           "(set policy or territory, or mode)",
-              err->message));
-      g_clear_error (&err);
-    }
+  policy = ws_policy_cache_get (&self->policy_cache, policy_id, territory,
+      &err);
+  if (err != NULL) {
+    GST_ELEMENT_WARNING (self, RESOURCE, NOT_FOUND, (NULL),
+        ("%s; mode=auto gives the warning when no policy can be asked "
+         "(set policy or territory, or mode)",
+            err->message));
+    g_clear_error (&err);
   }
-  g_free (key);
   g_free (policy_id);
   g_free (territory);
-  return self->policy;
+  return policy;
 }
 
 static char *
@@ -465,20 +449,22 @@ log_warning (WsRatingWarning *self, const WsRating *r, GstClockTime rt,
   service_class = g_strdup (self->service_class);
   GST_OBJECT_UNLOCK (self);
   /* the programme's civil time, when the buffers carry it */
-  if (at_us != WS_TIME_NONE && self->policy)
-    instant = ws_policy_format_time (self->policy, at_us);
+  if (at_us != WS_TIME_NONE && self->policy_cache.policy)
+    instant = ws_policy_format_time (self->policy_cache.policy, at_us);
   rec.instant = instant;
   rec.running_time_ns = GST_CLOCK_TIME_IS_VALID (rt) ? (gint64) rt : -1;
   rec.allowed = TRUE;
   rec.reason = reason;
   rec.rule = self->warning->rule_id;
   rec.rating = rating;
-  rec.policy = self->policy ? ws_policy_get_id (self->policy) : NULL;
-  rec.service_class = service_class ?
-                          service_class :
-                      self->policy ?
-                          ws_policy_get_default_service_class (self->policy) :
-                          NULL;
+  rec.policy = self->policy_cache.policy ?
+                   ws_policy_get_id (self->policy_cache.policy) :
+                   NULL;
+  rec.service_class = service_class ? service_class :
+                      self->policy_cache.policy ?
+                                      ws_policy_get_default_service_class (
+                                          self->policy_cache.policy) :
+                                      NULL;
   rec.kind = "warning-card";
   rec.mode = timing_nick (timing);
   rec.element = name;
@@ -531,7 +517,7 @@ begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
     wanted = TRUE;
     /* the rule's words and duration, when there is one */
     if (get_policy (self, r))
-      ws_policy_guidance_at (self->policy, service_class, def,
+      ws_policy_guidance_at (self->policy_cache.policy, service_class, def,
           ws_buffer_programme_time_us (buf), &g, NULL);
     g_free (service_class);
   } else if (mode == WS_RATING_WARNING_MODE_AUTO) {
@@ -554,7 +540,7 @@ begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
       wanted = ws_warning_required (g);
     } else {
       /* no policy to ask: fail closed */
-      if (self->policy_key == NULL)
+      if (self->policy_cache.key == NULL)
         GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, (NULL),
             ("mode=auto without a policy, a territory or a rating with a "
              "territory: giving the warning (set policy or territory, or "
@@ -793,8 +779,9 @@ end_card (WsRatingWarning *self)
   GST_OBJECT_UNLOCK (self);
   if (territory == NULL && r->territory)
     territory = g_strdup (r->territory);
-  if (territory == NULL && self->policy)
-    territory = g_strdup (ws_policy_get_jurisdiction (self->policy));
+  if (territory == NULL && self->policy_cache.policy)
+    territory = g_strdup (
+        ws_policy_get_jurisdiction (self->policy_cache.policy));
   dir = ws_support_directory_new (path, &err);
   if (dir == NULL) {
     GST_ELEMENT_WARNING (self, RESOURCE, NOT_FOUND, (NULL),
@@ -1408,9 +1395,7 @@ change_state (GstElement *element, GstStateChange transition)
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     g_mutex_lock (&self->lock);
     reset (self);
-    ws_policy_free (self->policy);
-    self->policy = NULL;
-    g_clear_pointer (&self->policy_key, g_free);
+    ws_policy_cache_clear (&self->policy_cache);
     g_mutex_unlock (&self->lock);
     g_clear_pointer (&self->log, ws_asrun_writer_close);
   }
@@ -1579,8 +1564,7 @@ finalize (GObject *object)
   WsRatingWarning *self = WS_RATING_WARNING (object);
 
   reset (self);
-  ws_policy_free (self->policy);
-  g_free (self->policy_key);
+  ws_policy_cache_clear (&self->policy_cache);
   g_free (self->language);
   g_free (self->text);
   g_free (self->rating);

@@ -2866,3 +2866,37 @@ ws_programme_verdict_to_string (WsProgrammeVerdict v)
   }
   return "unknown";
 }
+
+WsPolicy *
+ws_policy_cache_get (WsPolicyCache *cache, const char *policy_id,
+    const char *territory, GError **error)
+{
+  gboolean by_id = policy_id != NULL && policy_id[0] != '\0';
+  char *key;
+
+  if (by_id)
+    key = g_strdup_printf ("policy:%s", policy_id);
+  else if (territory != NULL && territory[0] != '\0')
+    key = g_strdup_printf ("territory:%s", territory);
+  else
+    key = NULL;
+  if (g_strcmp0 (key, cache->key) == 0) {
+    g_free (key);
+    return cache->policy;
+  }
+  ws_policy_cache_clear (cache);
+  cache->key = key;
+  if (by_id)
+    cache->policy = ws_policy_load (policy_id, NULL, error);
+  else if (key != NULL)
+    cache->policy = ws_policy_load_for_territory (territory, NULL, error);
+  return cache->policy;
+}
+
+void
+ws_policy_cache_clear (WsPolicyCache *cache)
+{
+  ws_policy_free (cache->policy);
+  cache->policy = NULL;
+  g_clear_pointer (&cache->key, g_free);
+}

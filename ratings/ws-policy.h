@@ -305,6 +305,46 @@ char **ws_policy_list_ids (GError **error);
 WsPolicy *ws_policy_load_for_territory (const char *territory,
     const WsRatingRegistry *reg, GError **error);
 
+/**
+ * WsPolicyCache:
+ * @key: what @policy was asked for (`policy:ID` or `territory:CC`), or
+ *   %NULL
+ * @policy: (nullable): the policy loaded for @key; %NULL when it failed
+ *
+ * The policy an element follows, loaded again only when what it is asked
+ * for changes. Zero-initialise; free what it holds with
+ * ws_policy_cache_clear().
+ */
+typedef struct {
+  char *key;
+  WsPolicy *policy;
+} WsPolicyCache;
+
+/**
+ * ws_policy_cache_get:
+ * @cache: the cache.
+ * @policy_id: (nullable): a policy id (ws_policy_load()); %NULL or empty
+ *   for none.
+ * @territory: (nullable): used when @policy_id is not given: the policy
+ *   of that jurisdiction (ws_policy_load_for_territory()); %NULL or empty
+ *   for none.
+ * @error: (out) (optional): why the policy could not be loaded, set only
+ *   on the call that tried (so a caller warns once per change).
+ *
+ * The policy @policy_id names, else the one for @territory, from @cache
+ * when it was asked for the same before.
+ * Returns: (transfer none) (nullable): the policy, owned by @cache; %NULL
+ *   when neither is given or it cannot be loaded.
+ */
+WsPolicy *ws_policy_cache_get (WsPolicyCache *cache, const char *policy_id,
+    const char *territory, GError **error);
+
+/**
+ * ws_policy_cache_clear:
+ * @cache: the cache; frees the policy and forgets what it was for.
+ */
+void ws_policy_cache_clear (WsPolicyCache *cache);
+
 /* ---- properties -------------------------------------------------------- */
 
 const char *ws_policy_get_id (const WsPolicy *p);

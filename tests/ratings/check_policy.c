@@ -1720,6 +1720,38 @@ START_TEST (test_policy_properties_all_policies)
 }
 END_TEST
 
+/* The cache the elements share: one load per change of what is asked,
+ * the failure reported once, nothing asked is no policy. */
+START_TEST (test_policy_cache)
+{
+  WsPolicyCache cache = { 0 };
+  GError *err = NULL;
+  WsPolicy *uk, *again, *fr;
+
+  ck_assert_ptr_null (ws_policy_cache_get (&cache, NULL, "", &err));
+  ck_assert_ptr_null (err);
+  uk = ws_policy_cache_get (&cache, "uk-ofcom", "FR", &err);
+  ck_assert_ptr_null (err);
+  ck_assert_ptr_nonnull (uk);
+  ck_assert_str_eq (ws_policy_get_id (uk), "uk-ofcom"); /* the id wins */
+  again = ws_policy_cache_get (&cache, "uk-ofcom", NULL, &err);
+  ck_assert_ptr_eq (again, uk); /* not loaded again */
+  fr = ws_policy_cache_get (&cache, "", "FRA", &err);
+  ck_assert_ptr_nonnull (fr);
+  ck_assert_str_eq (ws_policy_get_id (fr), "fr-arcom");
+  ck_assert_ptr_null (
+      ws_policy_cache_get (&cache, "no-such-policy", NULL, &err));
+  ck_assert_ptr_nonnull (err); /* said on the call that tried */
+  g_clear_error (&err);
+  ck_assert_ptr_null (
+      ws_policy_cache_get (&cache, "no-such-policy", NULL, &err));
+  ck_assert_ptr_null (err); /* and not again */
+  ws_policy_cache_clear (&cache);
+  ck_assert_ptr_null (cache.key);
+  ck_assert_ptr_null (cache.policy);
+}
+END_TEST
+
 static Suite *
 policy_suite (void)
 {
@@ -1776,6 +1808,7 @@ policy_suite (void)
   tcase_add_loop_test (tc, test_policy_errors_name_line_and_field, 0,
       G_N_ELEMENTS (bad_cases));
   tcase_add_test (tc, test_policy_errors_documents);
+  tcase_add_test (tc, test_policy_cache);
   suite_add_tcase (s, tc);
   return s;
 }
