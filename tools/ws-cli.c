@@ -558,3 +558,20 @@ ws_junit_write (const WsJunit *junit, const char *path, const char *name,
   g_free (text);
   return ok;
 }
+
+void
+ws_cli_append_csv (GString *out, const char *text)
+{
+  char *safe = ws_cli_safe_text (text ? text : "", WS_CLI_TEXT_LINE);
+
+  g_string_append_c (out, '"');
+  if (safe[0] != '\0' && strchr ("=+-@", safe[0]) != NULL)
+    g_string_append_c (out, '\'');
+  for (const char *p = safe; *p; p++) {
+    if (*p == '"')
+      g_string_append_c (out, '"');
+    g_string_append_c (out, *p);
+  }
+  g_string_append_c (out, '"');
+  g_free (safe);
+}

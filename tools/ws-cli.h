@@ -200,6 +200,14 @@ void ws_cli_append_escaped (GString *out, const char *text);
 /** As ws_cli_append_escaped() with %WS_CLI_TEXT_LINE: one line. */
 void ws_cli_append_escaped_line (GString *out, const char *text);
 
+/**
+ * ws_cli_append_csv:
+ * Appends @text (NULL: empty) to @out as one quoted RFC 4180 CSV cell,
+ * made one safe line (%WS_CLI_TEXT_LINE); text that starts with = + - @
+ * gets a leading ' so spreadsheets do not run it as a formula.
+ */
+void ws_cli_append_csv (GString *out, const char *text);
+
 /** The comment every XML and HTML report of ours starts with (after the
  * XML declaration or doctype): how a later run knows it may replace it. */
 #define WS_REPORT_MARKER \

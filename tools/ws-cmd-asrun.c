@@ -358,20 +358,12 @@ report_json (const WsAsRunReport *r)
   return root;
 }
 
-/* one CSV cell (RFC 4180), from text made one safe line */
+/* one CSV cell and its separator (or the end of the row) */
 static void
 csv_cell (GString *out, const char *text, gboolean last)
 {
-  char *safe = ws_cli_safe_text (text != NULL ? text : "", WS_CLI_TEXT_LINE);
-
-  g_string_append_c (out, '"');
-  for (const char *p = safe; *p != '\0'; p++) {
-    if (*p == '"')
-      g_string_append_c (out, '"');
-    g_string_append_c (out, *p);
-  }
-  g_string_append (out, last ? "\"\r\n" : "\",");
-  g_free (safe);
+  ws_cli_append_csv (out, text);
+  g_string_append (out, last ? "\r\n" : ",");
 }
 
 static char *

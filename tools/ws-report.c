@@ -218,25 +218,6 @@ ws_report_junit (const WsReportRun *run)
 
 /* ---- CSV ------------------------------------------------------------------ */
 
-/* A quoted cell; text that a spreadsheet would run as a formula gets a
- * leading quote. */
-static void
-csv_text (GString *s, const char *text)
-{
-  char *safe = ws_cli_safe_text (text ? text : "", WS_CLI_TEXT_LINE);
-
-  g_string_append_c (s, '"');
-  if (strchr ("=+-@", safe[0]) != NULL && safe[0] != '\0')
-    g_string_append_c (s, '\'');
-  for (const char *p = safe; *p; p++) {
-    if (*p == '"')
-      g_string_append_c (s, '"');
-    g_string_append_c (s, *p);
-  }
-  g_string_append_c (s, '"');
-  g_free (safe);
-}
-
 static void
 csv_number (GString *s, double v)
 {
@@ -259,9 +240,9 @@ ws_report_csv (const WsReportRun *run)
     char *ratings = ok ? ws_report_ratings_summary (f) : NULL;
     char *hex = ws_cli_hex (f->path);
 
-    csv_text (s, f->path);
+    ws_cli_append_csv (s, f->path);
     g_string_append_printf (s, ",%s,", ws_check_status_to_string (f->status));
-    csv_text (s, ratings);
+    ws_cli_append_csv (s, ratings);
     g_string_append_c (s, ',');
     csv_number (s, ok ? f->integrated_lufs : NAN);
     g_string_append_c (s, ',');
@@ -271,7 +252,7 @@ ws_report_csv (const WsReportRun *run)
     g_string_append_printf (s, ",%s,%s,",
         li ? ws_check_status_to_string (li->status) : "",
         fi ? ws_check_status_to_string (fi->status) : "");
-    csv_text (s, f->error);
+    ws_cli_append_csv (s, f->error);
     g_string_append_printf (s, ",%s\r\n", hex);
     g_free (ratings);
     g_free (hex);

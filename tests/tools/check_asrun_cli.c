@@ -299,6 +299,44 @@ START_TEST (test_asrun_cli_report_html)
 }
 END_TEST
 
+/* An operator's reason that a spreadsheet would run as a formula is
+ * written as text in the CSV, as in `watershed check`'s CSV. */
+START_TEST (test_asrun_cli_report_csv_formula)
+{
+  gchar *sub = g_build_filename (dir, "formula", NULL);
+  gchar *log = g_build_filename (sub, "gate.jsonl", NULL);
+  gchar *csv = g_build_filename (sub, "violations.csv", NULL);
+  gchar *arg = g_strdup_printf ("--csv=%s", csv);
+  WsAsRunWriter *w;
+  WsTestRun r;
+  gchar *text = NULL;
+
+  ck_assert_int_eq (g_mkdir (sub, 0700), 0);
+  w = ws_asrun_writer_open (log, 0, NULL, NULL, NULL, NULL);
+  ck_assert_ptr_nonnull (w);
+  ws_test_asrun_decision (w, "gate", "uk-ofcom", "free-to-air",
+      "2026-02-05T20:30:00+00:00", "bbfc:15", TRUE, "override-open", "slate",
+      "=HYPERLINK(\"http://example.invalid\")");
+  ws_test_asrun_decision (w, "gate", "uk-ofcom", "free-to-air",
+      "2026-02-05T23:00:00+00:00", "bbfc:PG", TRUE, "allowed", "slate", NULL);
+  ws_asrun_writer_close (w);
+  r = ws_test_run (g_getenv ("WS_WATERSHED"),
+      (const char *const[]){ "asrun", "report", arg, log, NULL });
+  ck_assert_msg (r.status == 1, "%d: %s", r.status, r.err);
+  ck_assert (g_file_get_contents (csv, &text, NULL, NULL));
+  ck_assert_msg (strstr (text, ",\"'=HYPERLINK(\"\"http://example.invalid"
+                               "\"\")\",") != NULL,
+      "%s", text);
+  ck_assert (strstr (text, ",\"=HYPERLINK") == NULL);
+  ws_test_run_clear (&r);
+  g_free (text);
+  g_free (arg);
+  g_free (csv);
+  g_free (log);
+  g_free (sub);
+}
+END_TEST
+
 static Suite *
 asrun_cli_suite (void)
 {
@@ -311,6 +349,7 @@ asrun_cli_suite (void)
   tcase_add_test (tc, test_asrun_cli_verify_broken);
   tcase_add_test (tc, test_asrun_cli_usage);
   tcase_add_test (tc, test_asrun_cli_report_json_csv);
+  tcase_add_test (tc, test_asrun_cli_report_csv_formula);
   tcase_add_test (tc, test_asrun_cli_report_html);
   suite_add_tcase (s, tc);
   return s;
