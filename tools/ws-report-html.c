@@ -41,15 +41,15 @@ svg_time_axis (GString *s, const Axes *a)
   double step = ws_report_time_step (a->x1 - a->x0);
 
   for (double t = 0; t <= a->x1 + 1e-9; t += step) {
-    int whole = (int) t;
+    char *label = ws_report_time_label (t);
 
     g_string_append_printf (s,
         "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
         "stroke=\"#ddd\"/>"
-        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d:%02d%s</text>\n",
+        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
         px (a, t), PLOT_T, px (a, t), PLOT_H - PLOT_B, px (a, t),
-        PLOT_H - PLOT_B + 16, whole / 60, whole % 60,
-        t - whole > 0.01 ? ".5" : "");
+        PLOT_H - PLOT_B + 16, label);
+    g_free (label);
   }
 }
 
@@ -115,9 +115,10 @@ loudness_range (const WsCheckFile *f, double lo, double hi, double *y0,
       mx = MAX (mx, p->shortterm_lufs);
     }
   }
-  /* silence gaps are drawn at the bottom; keep the axis readable */
-  mn = MAX (mn, -90.0);
-  mx = MIN (mx, 10.0);
+  /* silence gaps are drawn at the bottom; keep the axis readable, whatever
+   * limits a report read back claims */
+  mn = MIN (MAX (mn, -90.0), 10.0);
+  mx = MAX (MIN (mx, 10.0), -90.0);
   *y0 = floor ((mn - 2.0) / 5.0) * 5.0;
   *y1 = ceil ((mx + 2.0) / 5.0) * 5.0;
   while (*y1 - *y0 < 15.0) {

@@ -329,9 +329,7 @@ risk_plot (Pdf *p)
   }
   cairo_set_line_width (cr, 0.4);
   for (double t = 0; t <= span + 1e-9; t += step) {
-    int whole = (int) t;
-    char *label = g_strdup_printf ("%d:%02d%s", whole / 60, whole % 60,
-        t - whole > 0.01 ? ".5" : "");
+    char *label = ws_report_time_label (t);
 
     cairo_set_source_rgb (cr, 0.85, 0.85, 0.85);
     cairo_move_to (cr, X (t), y0);

@@ -381,15 +381,27 @@ read_track (Reader *r, JsonObject *o, gpointer data)
   g_array_append_val (f->audio_tracks, a);
 }
 
-static void
-read_range (Reader *r, JsonObject *o, gpointer data)
-{
-  GArray *ranges = data;
-  WsCheckRange range;
+/* A media time in seconds: NAN when absent or null; a time a nanosecond
+ * count can hold (about 285 years) or a failure, so that no plot or
+ * timecode downstream meets an infinity or a cast out of range. */
+#define MAX_SECONDS 9.0e9
 
-  range.start_s = double_member (r, o, "start_s");
-  range.end_s = double_member (r, o, "end_s");
-  g_array_append_val (ranges, range);
+static gboolean
+seconds_ok (double s)
+{
+  return isfinite (s) && fabs (s) <= MAX_SECONDS;
+}
+
+static double
+seconds_member (Reader *r, JsonObject *o, const char *key)
+{
+  double s = double_member (r, o, key);
+
+  if (!isnan (s) && !seconds_ok (s)) {
+    fail (r, key, "must be a time in seconds (at most 9e9)");
+    return NAN;
+  }
+  return s;
 }
 
 /* Seconds back into the nanoseconds they were written from. */
@@ -398,11 +410,22 @@ seconds_to_ns (Reader *r, JsonObject *o, const char *key)
 {
   double s = double_member (r, o, key);
 
-  if (!isfinite (s) || fabs (s) > 9.0e9) {
-    fail (r, key, "must be a time in seconds");
+  if (!seconds_ok (s)) {
+    fail (r, key, "must be a time in seconds (at most 9e9)");
     return 0;
   }
   return (gint64) llround (s * 1e9);
+}
+
+static void
+read_range (Reader *r, JsonObject *o, gpointer data)
+{
+  GArray *ranges = data;
+  WsCheckRange range;
+
+  range.start_s = seconds_member (r, o, "start_s");
+  range.end_s = seconds_member (r, o, "end_s");
+  g_array_append_val (ranges, range);
 }
 
 static void
@@ -529,6 +552,8 @@ read_series (Reader *r, JsonObject *o, const char *key, GArray *to)
     } else {
       for (guint k = 0; k < 3; k++)
         v[k] = series_value (r, json_array_get_element (p, k));
+      if (!r->failed && !seconds_ok (v[0]))
+        fail (r, NULL, "must start with a time in seconds (at most 9e9)");
       /* WsCheckLoudnessPoint and WsCheckRiskPoint are three doubles */
       g_array_append_vals (to, v, 1);
     }
@@ -685,7 +710,7 @@ read_file (Reader *r, JsonObject *o, WsReportReadEntry *entry)
   if (f->status == WS_CHECK_ERROR && f->error == NULL)
     fail (r, "error", "a file that could not be read must say why");
   f->format_name = string_member (r, o, "format");
-  f->duration_s = double_member (r, o, "duration_s");
+  f->duration_s = seconds_member (r, o, "duration_s");
   if ((sub = object_member (r, o, "rating")) != NULL) {
     gsize at = enter (r, "rating", 0);
 

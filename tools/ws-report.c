@@ -56,7 +56,10 @@ ws_report_file_span (const WsCheckFile *f)
     end = MAX (end, g_array_index (l, WsCheckLoudnessPoint, l->len - 1).t_s);
   if (r != NULL && r->len)
     end = MAX (end, g_array_index (r, WsCheckRiskPoint, r->len - 1).t_s);
-  return end > 0 ? end : 1.0;
+  /* a broken container can claim any duration: the axis stays finite */
+  if (!(end > 0))
+    return 1.0;
+  return MIN (end, WS_REPORT_MAX_SPAN_S);
 }
 
 double
@@ -65,10 +68,24 @@ ws_report_time_step (double span_s)
   static const double steps[] = { 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600,
     900, 1800, 3600, 7200 };
 
+  double step = steps[G_N_ELEMENTS (steps) - 1];
+
   for (gsize i = 0; i < G_N_ELEMENTS (steps); i++)
     if (span_s / steps[i] <= 10)
       return steps[i];
-  return steps[G_N_ELEMENTS (steps) - 1];
+  /* past twenty hours: two hours doubled until ten marks cover the span */
+  while (span_s / step > 10 && step < WS_REPORT_MAX_SPAN_S)
+    step *= 2;
+  return step;
+}
+
+char *
+ws_report_time_label (double t_s)
+{
+  gint64 whole = (gint64) CLAMP (t_s, 0.0, WS_REPORT_MAX_SPAN_S);
+
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d%s", whole / 60,
+      (int) (whole % 60), t_s - (double) whole > 0.01 ? ".5" : "");
 }
 
 double

@@ -114,13 +114,21 @@ const WsCheckItem *ws_report_find_item (const WsCheckFile *f, const char *id);
  * full), not made safe (see ws_cli_safe_text()). */
 char *ws_report_ratings_summary (const WsCheckFile *f);
 
+/** The longest span a plot's time axis covers, in seconds (about 31
+ * years): a container claiming more is drawn to this. */
+#define WS_REPORT_MAX_SPAN_S 1.0e9
+
 /** The time span the plots of @f cover, in seconds: the duration, or the
- * last plotted point; at least 1. */
+ * last plotted point; at least 1, at most WS_REPORT_MAX_SPAN_S. */
 double ws_report_file_span (const WsCheckFile *f);
 
 /** The step between time-axis marks for a plot of @span_s seconds (0.5 s
- * up to 2 h): at most ten marks. */
+ * up to 2 h, then doubling): at most ten marks. */
 double ws_report_time_step (double span_s);
+
+/** A time-axis mark's label for @t_s seconds: "M:SS", or "M:SS.5" on a
+ * half-second step. (transfer full) */
+char *ws_report_time_label (double t_s);
 
 /** The top of the flash-risk axis of @f: 1.5, or 10 % above the highest
  * risk plotted, at most 10. */

@@ -452,6 +452,22 @@ START_TEST (test_farm_merge_equals_single_run)
 }
 END_TEST
 
+/* Replaces the first @from in the file @path by @to. */
+static void
+edit_file (const char *path, const char *from, const char *to)
+{
+  char *text = read_text (path), *at = strstr (text, from);
+  GString *s;
+
+  ck_assert_msg (at != NULL, "%s not in %s", from, path);
+  s = g_string_new_len (text, at - text);
+  g_string_append (s, to);
+  g_string_append (s, at + strlen (from));
+  ck_assert (g_file_set_contents (path, s->str, -1, NULL));
+  g_string_free (s, TRUE);
+  g_free (text);
+}
+
 START_TEST (test_farm_merge_html_has_the_plots)
 {
   char *dir = make_batch ("plots", 2, FALSE, NULL);
@@ -474,6 +490,33 @@ START_TEST (test_farm_merge_html_has_the_plots)
   ck_assert_ptr_nonnull (strstr (t1, "<svg"));
   ck_assert_str_eq (strstr (t2, "<div class=\"files\">"),
       strstr (t1, "<div class=\"files\">"));
+  g_free (t2);
+
+  /* a part that claims a duration of 8e9 s and a loudness target of
+   * 1e300 LUFS (a broken container, a hand-edited part): every plot keeps
+   * at most eleven time marks and the merge finishes (the time axis was
+   * marked every two hours at most, a million marks here, and cast seconds
+   * past 2^31 into an int; the loudness axis grew by 5 LU from 1e300) */
+  edit_file (parts[0],
+      "\"duration_s\" : ", "\"duration_s\" : 8e9, \"duration_was\" : ");
+  edit_file (parts[0],
+      "\"target_lufs\" : ", "\"target_lufs\" : 1e300, \"target_was\" : ");
+  r = RUN ("report", "merge", parts[0], parts[1], "--html", html2);
+  ck_assert_int_eq (r.status, 1);
+  ws_test_run_clear (&r);
+  t2 = read_text (html2);
+  {
+    guint marks = 0, plots = 0;
+
+    for (const char *at = t2; (at = strstr (at, "<svg")) != NULL; at++)
+      plots++;
+    for (const char *at = t2;
+         (at = strstr (at, "text-anchor=\"middle\">")) != NULL; at++)
+      marks++;
+    ck_assert_uint_gt (plots, 0);
+    ck_assert_msg (marks <= 11 * plots, "%u time marks on %u plots", marks,
+        plots);
+  }
   g_free (t2);
   remove_parts (parts);
 
@@ -498,22 +541,6 @@ START_TEST (test_farm_merge_html_has_the_plots)
   g_free (dir);
 }
 END_TEST
-
-/* Replaces the first @from in the file @path by @to. */
-static void
-edit_file (const char *path, const char *from, const char *to)
-{
-  char *text = read_text (path), *at = strstr (text, from);
-  GString *s;
-
-  ck_assert_msg (at != NULL, "%s not in %s", from, path);
-  s = g_string_new_len (text, at - text);
-  g_string_append (s, to);
-  g_string_append (s, at + strlen (from));
-  ck_assert (g_file_set_contents (path, s->str, -1, NULL));
-  g_string_free (s, TRUE);
-  g_free (text);
-}
 
 /* `report merge` of @parts (and nothing written to --json): exit 2 and
  * @message on stderr. */
@@ -837,6 +864,18 @@ START_TEST (test_farm_reader_names_the_member)
       "1, \"files_total\": 1, \"files_digest\": \"d\", "
       "\"options_fingerprint\": \"f\"}}",
         "files[0].series.loudness[0]: must be an array of three values" },
+    { "{\"files\": [{\"path\": \"a\", \"status\": \"pass\", \"index\": 0, "
+      "\"duration_s\": 1e300}], \"summary\": {}, \"part\": "
+      "{\"watershed_version\": \"1\", \"shard_index\": 0, \"shard_count\": "
+      "1, \"files_total\": 1, \"files_digest\": \"d\", "
+      "\"options_fingerprint\": \"f\"}}",
+        "files[0].duration_s: must be a time in seconds" },
+    { "{\"files\": [{\"path\": \"a\", \"status\": \"pass\", \"index\": 0, "
+      "\"series\": {\"risk\": [[1e12, 0, 0]]}}], \"summary\": {}, \"part\": "
+      "{\"watershed_version\": \"1\", \"shard_index\": 0, \"shard_count\": "
+      "1, \"files_total\": 1, \"files_digest\": \"d\", "
+      "\"options_fingerprint\": \"f\"}}",
+        "files[0].series.risk[0]: must start with a time in seconds" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
