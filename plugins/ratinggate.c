@@ -227,6 +227,7 @@ enum {
   PROP_NEXT_CHANGE,
   PROP_AS_RUN_ROTATE_SIZE,
   PROP_AS_RUN_ROTATE_DAILY,
+  PROP_AS_RUN_CHANNEL,
   N_PROPS,
 };
 
@@ -280,6 +281,7 @@ struct _WsRatingGate {
   gchar *slate_text;
   WsRatingGateUnratedAction unrated_action;
   gchar *as_run_log;
+  gchar *as_run_channel;
   guint64 as_run_rotate_size;
   gboolean as_run_rotate_daily;
   gboolean post_messages;
@@ -339,8 +341,7 @@ struct _WsRatingGate {
   GstMemory *silence;
 
   /* clock=wall */
-  GstClock *wall_clock;
-  gint64 wall_offset_ns;
+  WsWallClock wall;
 
   /* clock=reference-meta */
   GstCaps *unix_caps;
@@ -619,56 +620,16 @@ floor_div (gint64 a, gint64 b)
   return q;
 }
 
-/* realtime - monotonic, taken once per process so every gate maps the
- * monotonic system clock alike */
-static gint64
-monotonic_to_real_offset_ns (void)
-{
-  static gsize once = 0;
-  static gint64 offset;
-
-  if (g_once_init_enter (&once)) {
-    offset = (g_get_real_time () - g_get_monotonic_time ()) * GST_USECOND;
-    g_once_init_leave (&once, 1);
-  }
-  return offset;
-}
-
 static gint64
 wall_instant (WsRatingGate *self, GstClockTime rt)
 {
-  GstClock *clock = gst_element_get_clock (GST_ELEMENT_CAST (self));
-  GstClockTime base, latency;
+  GstClockTime latency;
 
-  if (clock == NULL)
-    return g_get_real_time () * GST_USECOND;
-
-  if (clock != self->wall_clock) {
-    gint type = -1;
-
-    gst_object_replace ((GstObject **) &self->wall_clock, GST_OBJECT (clock));
-    if (GST_IS_SYSTEM_CLOCK (clock))
-      g_object_get (clock, "clock-type", &type, NULL);
-    if (type == GST_CLOCK_TYPE_REALTIME)
-      self->wall_offset_ns = 0;
-    else if (type == GST_CLOCK_TYPE_MONOTONIC)
-      self->wall_offset_ns = monotonic_to_real_offset_ns ();
-    else
-      self->wall_offset_ns = g_get_real_time () * GST_USECOND -
-                             (gint64) gst_clock_get_time (clock);
-    GST_DEBUG_OBJECT (self,
-        "clock %" GST_PTR_FORMAT ": UTC offset %" G_GINT64_FORMAT " ns", clock,
-        self->wall_offset_ns);
-  }
-  gst_object_unref (clock);
-
-  base = gst_element_get_base_time (GST_ELEMENT_CAST (self));
   GST_OBJECT_LOCK (self);
   latency = self->latency;
   GST_OBJECT_UNLOCK (self);
-  if (!GST_CLOCK_TIME_IS_VALID (base))
-    return g_get_real_time () * GST_USECOND;
-  return (gint64) (base + rt + latency) + self->wall_offset_ns;
+  return ws_wall_clock_instant_ns (&self->wall, GST_ELEMENT_CAST (self), rt,
+      latency);
 }
 
 /* The civil instant of a buffer at running time @rt, in ns since the Unix
@@ -1022,6 +983,9 @@ write_as_run (WsRatingGate *self, const gchar *instant, GstClockTime rt,
     .override_reason = forced ? self->cur_override_reason : NULL,
     .override_set_at = forced ? self->cur_override_set_at : NULL,
     .element = name,
+    .channel = self->as_run_channel && self->as_run_channel[0] ?
+                   self->as_run_channel :
+                   NULL,
   };
   gchar *line = ws_asrun_format_line (&rec);
 
@@ -1896,7 +1860,7 @@ ws_rating_gate_stop (WsRatingGate *self)
   g_clear_pointer (&self->slate_text_used, g_free);
   gst_buffer_replace (&self->slate, NULL);
   g_clear_pointer (&self->silence, gst_memory_unref);
-  gst_object_replace ((GstObject **) &self->wall_clock, NULL);
+  ws_wall_clock_clear (&self->wall);
   self->cur_territory = NULL;
   self->have_caps = FALSE;
   self->have_decision = FALSE;
@@ -2054,6 +2018,10 @@ ws_rating_gate_set_property (GObject *object, guint prop_id,
     case PROP_AS_RUN_ROTATE_DAILY:
       self->as_run_rotate_daily = g_value_get_boolean (value);
       break;
+    case PROP_AS_RUN_CHANNEL:
+      g_free (self->as_run_channel);
+      self->as_run_channel = g_value_dup_string (value);
+      break;
     case PROP_POST_MESSAGES:
       self->post_messages = g_value_get_boolean (value);
       break;
@@ -2125,6 +2093,9 @@ ws_rating_gate_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_AS_RUN_ROTATE_DAILY:
       g_value_set_boolean (value, self->as_run_rotate_daily);
       break;
+    case PROP_AS_RUN_CHANNEL:
+      g_value_set_string (value, self->as_run_channel);
+      break;
     case PROP_POST_MESSAGES:
       g_value_set_boolean (value, self->post_messages);
       break;
@@ -2163,6 +2134,7 @@ ws_rating_gate_finalize (GObject *object)
   g_free (self->slate_image);
   g_free (self->slate_text);
   g_free (self->as_run_log);
+  g_free (self->as_run_channel);
   g_free (self->override_operator);
   g_free (self->override_reason);
   gst_caps_unref (self->unix_caps);
@@ -2275,6 +2247,14 @@ ws_rating_gate_class_init (WsRatingGateClass *klass)
           "Start a new as-run log file on the first line of each UTC day "
           "(renamed and linked as for as-run-rotate-size)",
           DEFAULT_AS_RUN_ROTATE_DAILY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_AS_RUN_CHANNEL,
+      g_param_spec_string ("as-run-channel", "As-Run Channel",
+          "The channel the as-run lines are about (their `channel` key, "
+          "what `watershed asrun report` groups by); NULL = the element's "
+          "name",
+          NULL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,

@@ -119,6 +119,7 @@
 #include <string.h>
 
 #include "ratingoverlay.h"
+#include "ws-asrun.h"
 #include "ws-element.h"
 #include "ws-guidance-render.h"
 #include "ws-rating-event.h"
@@ -148,6 +149,8 @@ enum {
   PROP_TEXT,
   PROP_DESCRIPTORS,
   PROP_POST_MESSAGES,
+  PROP_AS_RUN_LOG,
+  PROP_AS_RUN_CHANNEL,
   PROP_LAYOUT,
 };
 
@@ -255,8 +258,9 @@ typedef struct {
   const WsRatingDef *def;
   GPtrArray *categories; /* char*, NULL-terminated */
   char *text;
-  char *summary;    /* for logs and messages: "bbfc:15 text" */
-  char *split_code; /* the code of the rating property */
+  char *summary;     /* for logs and messages: "bbfc:15 text" */
+  char *split_code;  /* the code of the rating property */
+  char *rating_name; /* for the as-run log: SYSTEM:CODE as the gate logs it */
 } Content;
 
 static void
@@ -271,6 +275,7 @@ content_free (Content *c)
   g_free (c->text);
   g_free (c->summary);
   g_free (c->split_code);
+  g_free (c->rating_name);
   g_free (c);
 }
 
@@ -384,12 +389,15 @@ content_build (WsRatingOverlay *self, const Props *p)
           g_strdup (g_ptr_array_index (ev->descriptors, i)));
     if (p->show_text)
       text = ws_rating_pick_text (ev->texts, p->language);
+    c->rating_name = ws_rating_to_string (ev);
   } else {
     if (ws_rating_split (p->rating, &c->system_id, &c->split_code)) {
       system = c->system_id;
       code = c->split_code;
+      c->rating_name = g_strdup_printf ("%s:%s", system, code);
     } else {
       code = p->rating;
+      c->rating_name = g_strdup (p->rating);
     }
     if (p->descriptors) {
       char **v = g_strsplit_set (p->descriptors, ",; ", -1);
@@ -665,6 +673,8 @@ render (WsRatingOverlay *self, const Props *p, const Content *c)
   clear_cache (self);
   g_free (self->summary);
   self->summary = c ? g_strdup (c->summary) : NULL;
+  g_free (self->asrun_rating);
+  self->asrun_rating = c ? g_strdup (c->rating_name) : NULL;
   if (c == NULL || self->eff_mode == WS_RATING_OVERLAY_MODE_OFF ||
       !self->have_info) {
     set_layout (self, NULL);
@@ -1006,6 +1016,65 @@ post_message (WsRatingOverlay *self, GstBuffer *buf, GstClockTime rt)
       gst_message_new_element (GST_OBJECT (self), s));
 }
 
+/* Called on the as-run writer's thread for a line it could not write. */
+static void
+as_run_failed (const gchar *line, int err, gpointer user_data)
+{
+  WsRatingOverlay *self = user_data;
+
+  if (line != NULL)
+    GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
+        ("Could not write the as-run log \"%s\": %s; the guidance record "
+         "was not kept: free space or move the log",
+            self->log_path, g_strerror (err)),
+        ("record: %s", line));
+  else
+    GST_ELEMENT_WARNING (self, RESOURCE, SYNC,
+        ("Could not make the as-run log \"%s\" durable (fsync: %s)",
+            self->log_path, g_strerror (err)),
+        (NULL));
+}
+
+/* A `guidance-shown` or `guidance-hidden` line in the as-run log, at the
+ * programme's civil time of @buf (its timestamp/x-unix meta), else when
+ * its running time comes round on the clock. */
+static void
+log_guidance (WsRatingOverlay *self, GstBuffer *buf, GstClockTime rt)
+{
+  const WsPolicy *policy = self->policy.policy;
+  gchar *name, *channel, *instant, *line;
+  WsAsRunRecord rec = { 0 };
+
+  if (self->log == NULL)
+    return;
+  instant = ws_element_asrun_instant (GST_ELEMENT_CAST (self), &self->wall,
+      ws_buffer_programme_time_us (buf), rt, policy);
+  name = gst_object_get_name (GST_OBJECT (self));
+  GST_OBJECT_LOCK (self);
+  channel = g_strdup (self->as_run_channel);
+  GST_OBJECT_UNLOCK (self);
+  rec.instant = instant;
+  rec.running_time_ns = GST_CLOCK_TIME_IS_VALID (rt) ? (gint64) rt : -1;
+  rec.allowed = TRUE;
+  rec.reason = self->shown ? "guidance shown" : "guidance hidden";
+  rec.rating = self->asrun_rating;
+  rec.policy = policy ? ws_policy_get_id (policy) : NULL;
+  rec.kind = self->shown ? "guidance-shown" : "guidance-hidden";
+  rec.mode = mode_nick (self->eff_mode);
+  rec.element = name;
+  rec.channel = channel && channel[0] ? channel : NULL;
+  line = ws_asrun_format_line (&rec);
+  if (!ws_asrun_writer_push (self->log, line))
+    GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
+        ("The as-run log \"%s\" does not keep up: a guidance record was "
+         "dropped; the log records how many",
+            self->log_path),
+        ("%s at %s", rec.kind, GST_STR_NULL (instant)));
+  g_free (instant);
+  g_free (name);
+  g_free (channel);
+}
+
 static void
 ws_rating_overlay_before_transform (GstBaseTransform *trans, GstBuffer *buf)
 {
@@ -1064,6 +1133,7 @@ ws_rating_overlay_before_transform (GstBaseTransform *trans, GstBuffer *buf)
     self->shown = self->alpha > 0.0;
     if (p.post_messages)
       post_message (self, buf, rt);
+    log_guidance (self, buf, rt);
   }
 }
 
@@ -1230,6 +1300,7 @@ static gboolean
 ws_rating_overlay_start (GstBaseTransform *trans)
 {
   WsRatingOverlay *self = WS_RATING_OVERLAY (trans);
+  gchar *path;
 
   self->trigger = TRUE;
   self->break_end = FALSE;
@@ -1244,7 +1315,25 @@ ws_rating_overlay_start (GstBaseTransform *trans)
   self->alpha = 0.0;
   GST_OBJECT_LOCK (self);
   self->dirty = TRUE;
+  path = g_strdup (self->as_run_log);
   GST_OBJECT_UNLOCK (self);
+  if (path != NULL && path[0] != '\0') {
+    GError *err = NULL;
+
+    /* the path first: the writer thread's error callback names it */
+    g_free (self->log_path);
+    self->log_path = g_strdup (path);
+    self->log = ws_asrun_writer_open (path, 0, as_run_failed, self, NULL, &err);
+    if (self->log == NULL) {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+          ("Could not open the as-run log \"%s\": %s", path, err->message),
+          (NULL));
+      g_error_free (err);
+      g_free (path);
+      return FALSE;
+    }
+  }
+  g_free (path);
   return TRUE;
 }
 
@@ -1258,6 +1347,10 @@ ws_rating_overlay_stop (GstBaseTransform *trans)
   self->event_rating = NULL;
   ws_policy_cache_clear (&self->policy);
   g_clear_pointer (&self->summary, g_free);
+  g_clear_pointer (&self->asrun_rating, g_free);
+  /* the lines queued so far are written and synced */
+  g_clear_pointer (&self->log, ws_asrun_writer_close);
+  ws_wall_clock_clear (&self->wall);
   self->have_info = FALSE;
   set_layout (self, NULL);
   return TRUE;
@@ -1340,6 +1433,14 @@ ws_rating_overlay_set_property (GObject *object, guint prop_id,
     case PROP_POST_MESSAGES:
       self->post_messages = g_value_get_boolean (value);
       break;
+    case PROP_AS_RUN_LOG:
+      g_free (self->as_run_log);
+      self->as_run_log = g_value_dup_string (value);
+      break;
+    case PROP_AS_RUN_CHANNEL:
+      g_free (self->as_run_channel);
+      self->as_run_channel = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1406,6 +1507,12 @@ ws_rating_overlay_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_POST_MESSAGES:
       g_value_set_boolean (value, self->post_messages);
       break;
+    case PROP_AS_RUN_LOG:
+      g_value_set_string (value, self->as_run_log);
+      break;
+    case PROP_AS_RUN_CHANNEL:
+      g_value_set_string (value, self->as_run_channel);
+      break;
     case PROP_LAYOUT:
       gst_value_set_structure (value, self->layout);
       break;
@@ -1429,6 +1536,13 @@ ws_rating_overlay_finalize (GObject *object)
   ws_rating_free (self->event_rating);
   ws_policy_cache_clear (&self->policy);
   g_free (self->summary);
+  g_free (self->asrun_rating);
+  g_free (self->as_run_log);
+  g_free (self->as_run_channel);
+  g_free (self->log_path);
+  if (self->log != NULL)
+    ws_asrun_writer_close (self->log);
+  ws_wall_clock_clear (&self->wall);
   g_free (self->language);
   g_free (self->policy_id);
   g_free (self->territory);
@@ -1530,6 +1644,19 @@ ws_rating_overlay_class_init (WsRatingOverlayClass *klass)
           "Post a ratingoverlay element message when the guidance appears "
           "and when it goes",
           DEFAULT_POST_MESSAGES, rw));
+  g_object_class_install_property (gobject_class, PROP_AS_RUN_LOG,
+      g_param_spec_string ("as-run-log", "As-Run Log",
+          "Append a guidance-shown / guidance-hidden JSON line to this file "
+          "(the hash-chained as-run log ratinggate writes; the same file as "
+          "the gate's, so that `watershed asrun report` pairs them) when "
+          "the guidance appears and goes; read when the element starts",
+          NULL, rw | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_AS_RUN_CHANNEL,
+      g_param_spec_string ("as-run-channel", "As-Run Channel",
+          "The channel the as-run lines are about (their `channel` key); "
+          "unset, the report counts them for the gate writing the same "
+          "file",
+          NULL, rw));
   g_object_class_install_property (gobject_class, PROP_LAYOUT,
       g_param_spec_boxed ("layout", "Layout",
           "Where the guidance was placed, in frame pixels: x, y, width, "

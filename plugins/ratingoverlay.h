@@ -9,6 +9,8 @@
 
 #include "ws-metadata.h"
 #include "ws-policy.h"
+#include "ws-asrun.h"
+#include "ws-element.h"
 #include "ws-guidance-render.h"
 
 G_BEGIN_DECLS
@@ -81,6 +83,8 @@ struct _WsRatingOverlay {
   gchar *text;
   gchar *descriptors;
   gboolean post_messages;
+  gchar *as_run_log;
+  gchar *as_run_channel;
   gboolean dirty;       /* artwork or rule must be redone */
   GstStructure *layout; /* read-only property */
   guint props_serial;   /* bumped by every property set */
@@ -108,6 +112,10 @@ struct _WsRatingOverlay {
   gint64 episode_start; /* may be negative after a flush */
   gboolean shown;       /* visible on the last buffer */
   gchar *summary;       /* what is shown, for messages */
+  gchar *asrun_rating;  /* SYSTEM:CODE shown, for the as-run log */
+  WsAsRunWriter *log;   /* as-run-log's writer, while started */
+  gchar *log_path;      /* its path */
+  WsWallClock wall;     /* running time to UTC, for its lines */
   GstClockTime last_running_time;
   gboolean rebase; /* after a flush: continue the episode */
   GstClockTimeDiff rebase_elapsed;

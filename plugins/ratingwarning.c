@@ -159,6 +159,7 @@ enum {
   PROP_END_CARD_DURATION,
   PROP_END_CARD_BEFORE,
   PROP_SUPPORT_DATA,
+  PROP_AS_RUN_CHANNEL,
 };
 
 #define DEFAULT_MODE WS_RATING_WARNING_MODE_AUTO
@@ -233,6 +234,8 @@ struct _WsRatingWarning {
   gdouble duck_gain;
   guint64 ramp;
   gchar *as_run_log;
+  gchar *as_run_channel;
+  WsWallClock wall; /* running time to UTC, for as-run lines */
   gboolean at_stream_start;
   gdouble announcement_loudness;
   guint64 end_card_duration, end_card_before;
@@ -437,7 +440,7 @@ log_warning (WsRatingWarning *self, const WsRating *r, GstClockTime rt,
 {
   WsAsRunRecord rec = { 0 };
   char *reason, *line, *rating = NULL, *name, *service_class;
-  char *instant = NULL;
+  char *instant = NULL, *channel;
 
   if (self->log == NULL)
     return;
@@ -447,10 +450,12 @@ log_warning (WsRatingWarning *self, const WsRating *r, GstClockTime rt,
   name = gst_object_get_name (GST_OBJECT (self));
   GST_OBJECT_LOCK (self);
   service_class = g_strdup (self->service_class);
+  channel = g_strdup (self->as_run_channel);
   GST_OBJECT_UNLOCK (self);
-  /* the programme's civil time, when the buffers carry it */
-  if (at_us != WS_TIME_NONE && self->policy_cache.policy)
-    instant = ws_policy_format_time (self->policy_cache.policy, at_us);
+  /* the programme's civil time when the buffers carry it, else when the
+   * running time comes round on the clock */
+  instant = ws_element_asrun_instant (GST_ELEMENT_CAST (self), &self->wall,
+      at_us, rt, self->policy_cache.policy);
   rec.instant = instant;
   rec.running_time_ns = GST_CLOCK_TIME_IS_VALID (rt) ? (gint64) rt : -1;
   rec.allowed = TRUE;
@@ -468,6 +473,7 @@ log_warning (WsRatingWarning *self, const WsRating *r, GstClockTime rt,
   rec.kind = "warning-card";
   rec.mode = timing_nick (timing);
   rec.element = name;
+  rec.channel = channel && channel[0] ? channel : NULL;
   line = ws_asrun_format_line (&rec);
   if (!ws_asrun_writer_push (self->log, line))
     GST_ELEMENT_WARNING (self, RESOURCE, WRITE, (NULL),
@@ -478,6 +484,7 @@ log_warning (WsRatingWarning *self, const WsRating *r, GstClockTime rt,
   g_free (rating);
   g_free (name);
   g_free (service_class);
+  g_free (channel);
   g_free (instant);
 }
 
@@ -1398,6 +1405,7 @@ change_state (GstElement *element, GstStateChange transition)
     ws_policy_cache_clear (&self->policy_cache);
     g_mutex_unlock (&self->lock);
     g_clear_pointer (&self->log, ws_asrun_writer_close);
+    ws_wall_clock_clear (&self->wall);
   }
   return ret;
 }
@@ -1457,6 +1465,9 @@ set_property (GObject *object, guint prop_id, const GValue *value,
       break;
     case PROP_AS_RUN_LOG:
       field = &self->as_run_log;
+      break;
+    case PROP_AS_RUN_CHANNEL:
+      field = &self->as_run_channel;
       break;
     case PROP_AT_STREAM_START:
       self->at_stream_start = g_value_get_boolean (value);
@@ -1536,6 +1547,9 @@ get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
     case PROP_AS_RUN_LOG:
       g_value_set_string (value, self->as_run_log);
       break;
+    case PROP_AS_RUN_CHANNEL:
+      g_value_set_string (value, self->as_run_channel);
+      break;
     case PROP_AT_STREAM_START:
       g_value_set_boolean (value, self->at_stream_start);
       break;
@@ -1573,6 +1587,8 @@ finalize (GObject *object)
   g_free (self->service_class);
   g_free (self->announcement_file);
   g_free (self->as_run_log);
+  g_free (self->as_run_channel);
+  ws_wall_clock_clear (&self->wall);
   g_free (self->support_data);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (ws_rating_warning_parent_class)->finalize (object);
@@ -1664,6 +1680,11 @@ ws_rating_warning_class_init (WsRatingWarningClass *klass)
           DEFAULT_AS_RUN_LOG,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_AS_RUN_CHANNEL,
+      g_param_spec_string ("as-run-channel", "As-run channel",
+          "The channel the as-run lines are about (their `channel` key); "
+          "NULL = paired with the gate writing the same file",
+          NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_AT_STREAM_START,
       g_param_spec_boolean ("at-stream-start", "At stream start",
           "Give the warning at the stream's first buffer too, not only at "

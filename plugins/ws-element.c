@@ -56,3 +56,88 @@ ws_video_info_pixel_aspect (const GstVideoInfo *info)
     return (double) GST_VIDEO_INFO_PAR_N (info) / GST_VIDEO_INFO_PAR_D (info);
   return 1.0;
 }
+
+/* realtime - monotonic, taken once per process so every element maps the
+ * monotonic system clock alike */
+static gint64
+monotonic_to_real_offset_ns (void)
+{
+  static gsize once = 0;
+  static gint64 offset;
+
+  if (g_once_init_enter (&once)) {
+    offset = (g_get_real_time () - g_get_monotonic_time ()) * GST_USECOND;
+    g_once_init_leave (&once, 1);
+  }
+  return offset;
+}
+
+gint64
+ws_wall_clock_instant_ns (WsWallClock *wc, GstElement *element, GstClockTime rt,
+    GstClockTime latency)
+{
+  GstClock *clock;
+  GstClockTime base;
+
+  /* the base time is set just before an element goes to PLAYING; a buffer
+   * seen before (preroll, or during the change) has no instant on the
+   * clock yet */
+  if (GST_STATE (element) != GST_STATE_PLAYING)
+    return g_get_real_time () * GST_USECOND;
+  clock = gst_element_get_clock (element);
+  if (clock == NULL)
+    return g_get_real_time () * GST_USECOND;
+
+  if (clock != wc->clock) {
+    gint type = -1;
+
+    gst_object_replace ((GstObject **) &wc->clock, GST_OBJECT (clock));
+    if (GST_IS_SYSTEM_CLOCK (clock))
+      g_object_get (clock, "clock-type", &type, NULL);
+    if (type == GST_CLOCK_TYPE_REALTIME)
+      wc->offset_ns = 0;
+    else if (type == GST_CLOCK_TYPE_MONOTONIC)
+      wc->offset_ns = monotonic_to_real_offset_ns ();
+    else
+      wc->offset_ns = g_get_real_time () * GST_USECOND -
+                      (gint64) gst_clock_get_time (clock);
+    GST_DEBUG_OBJECT (element,
+        "clock %" GST_PTR_FORMAT ": UTC offset %" G_GINT64_FORMAT " ns", clock,
+        wc->offset_ns);
+  }
+  gst_object_unref (clock);
+
+  base = gst_element_get_base_time (element);
+  if (!GST_CLOCK_TIME_IS_VALID (base))
+    return g_get_real_time () * GST_USECOND;
+  if (!GST_CLOCK_TIME_IS_VALID (rt))
+    rt = 0;
+  if (!GST_CLOCK_TIME_IS_VALID (latency))
+    latency = 0;
+  return (gint64) (base + rt + latency) + wc->offset_ns;
+}
+
+void
+ws_wall_clock_clear (WsWallClock *wc)
+{
+  gst_object_replace ((GstObject **) &wc->clock, NULL);
+}
+
+gchar *
+ws_element_asrun_instant (GstElement *element, WsWallClock *wc, gint64 at_us,
+    GstClockTime rt, const WsPolicy *policy)
+{
+  GDateTime *dt, *exact;
+  gchar *text;
+
+  if (at_us == WS_TIME_NONE)
+    at_us = ws_wall_clock_instant_ns (wc, element, rt, 0) / 1000;
+  if (policy != NULL)
+    return ws_policy_format_time (policy, at_us);
+  dt = g_date_time_new_from_unix_utc (at_us / G_USEC_PER_SEC);
+  exact = dt ? g_date_time_add (dt, at_us % G_USEC_PER_SEC) : NULL;
+  text = exact ? g_date_time_format_iso8601 (exact) : NULL;
+  g_clear_pointer (&exact, g_date_time_unref);
+  g_clear_pointer (&dt, g_date_time_unref);
+  return text;
+}

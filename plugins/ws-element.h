@@ -6,6 +6,8 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
+#include "ws-policy.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -54,6 +56,56 @@ gint64 ws_buffer_programme_time_us (GstBuffer *buf);
  * Returns: the ratio; 1.0 (square) when the caps give none or a bad one.
  */
 double ws_video_info_pixel_aspect (const GstVideoInfo *info);
+
+/**
+ * WsWallClock:
+ *
+ * How an element's pipeline clock maps to UTC, worked out once per clock:
+ * zero it, pass it to ws_wall_clock_instant_ns() and free it with
+ * ws_wall_clock_clear().
+ */
+typedef struct {
+  GstClock *clock;
+  gint64 offset_ns;
+} WsWallClock;
+
+/**
+ * ws_wall_clock_instant_ns:
+ * @wc: the element's mapping (updated when the clock changed)
+ * @element: the element
+ * @rt: a running time
+ * @latency: the pipeline latency to add (a buffer at @rt is shown then)
+ *
+ * The UTC instant the running time @rt comes round on @element's clock,
+ * plus @latency: a realtime system clock as is, a monotonic one shifted by
+ * the process's realtime - monotonic offset, any other clock by its
+ * offset when first seen. Before @element is PLAYING (its base time is
+ * not set yet), or without a clock: now.
+ * Returns: nanoseconds since the Unix epoch.
+ */
+gint64 ws_wall_clock_instant_ns (WsWallClock *wc, GstElement *element,
+    GstClockTime rt, GstClockTime latency);
+
+/**
+ * ws_element_asrun_instant:
+ * @element: the element writing the line
+ * @wc: its running time to UTC mapping
+ * @at_us: the programme's civil time (ws_buffer_programme_time_us()), or
+ *   %WS_TIME_NONE
+ * @rt: the buffer's running time
+ * @policy: (nullable): the policy in force
+ *
+ * The `instant` of an as-run line an element writes about a buffer: the
+ * programme's civil time when the buffer carries it, else the instant its
+ * running time comes round on the clock (ws_wall_clock_instant_ns()), ISO
+ * 8601 in @policy's zone, or UTC without a policy.
+ * Returns: (transfer full): the instant.
+ */
+gchar *ws_element_asrun_instant (GstElement *element, WsWallClock *wc,
+    gint64 at_us, GstClockTime rt, const WsPolicy *policy);
+
+/** Releases the clock @wc holds. */
+void ws_wall_clock_clear (WsWallClock *wc);
 
 G_END_DECLS
 

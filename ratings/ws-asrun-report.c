@@ -538,10 +538,109 @@ announced (GPtrArray *channel_list, const Channel *c, const Event *e,
   return FALSE;
 }
 
+/* whether the line of @e says which channel it is about (else it is
+ * counted for its element) */
+static gboolean
+names_channel (const Event *e)
+{
+  return ws_asrun_line_get_string (e->line, "channel") != NULL;
+}
+
+/* In the map of log files to the one channel whose gate decisions they
+ * hold: a file several gates write. */
+static Channel several_gates;
+
+/* file -> the Channel whose decisions it holds, or &several_gates */
+static GHashTable *
+gates_by_file (WsAsRunReport *r, GPtrArray *channel_list)
+{
+  GHashTable *map = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < channel_list->len; i++) {
+    Channel *c = g_ptr_array_index (channel_list, i);
+
+    for (guint j = 0; j < c->decisions->len; j++) {
+      const Event *e = g_ptr_array_index (c->decisions, j);
+      Channel *had = g_hash_table_lookup (map, e->file);
+
+      if (had == NULL)
+        g_hash_table_insert (map, e->file, c);
+      else if (had != c && had != &several_gates)
+        g_hash_table_insert (map, e->file, &several_gates);
+    }
+  }
+  /* guidance lines that name no channel where they cannot be placed */
+  for (guint i = 0; i < channel_list->len; i++) {
+    Channel *c = g_ptr_array_index (channel_list, i);
+
+    for (guint j = 0; c->decisions->len == 0 && j < c->guidance->len; j++) {
+      const Event *e = g_ptr_array_index (c->guidance, j);
+
+      if (!names_channel (e) &&
+          g_hash_table_lookup (map, e->file) == &several_gates) {
+        g_ptr_array_add (r->warnings,
+            g_strdup_printf ("%s:%u: guidance of %s counted for no gate: "
+                             "several gates write this file (set "
+                             "as-run-channel on the overlay)",
+                e->file, e->line_no, c->name));
+        break;
+      }
+    }
+  }
+  return map;
+}
+
+/* The guidance that counts for channel @c: its own lines (a channel
+ * without gate decisions keeps only those no gate claims), and the lines of
+ * overlays that name no channel, written to a file only @c's gate writes
+ * (one pipeline's elements share a log, each under its own name). A line
+ * that names its channel counts for that channel only. */
+static GPtrArray *
+guidance_for (Channel *c, GPtrArray *channel_list, GHashTable *gates,
+    gint64 end_all)
+{
+  GPtrArray *own = g_ptr_array_new ();
+  GPtrArray *shown;
+
+  g_ptr_array_sort (c->guidance, compare_events);
+  for (guint j = 0; j < c->guidance->len; j++) {
+    Event *e = g_ptr_array_index (c->guidance, j);
+    Channel *gate = g_hash_table_lookup (gates, e->file);
+
+    if (c->decisions->len > 0 || gate == NULL || gate == &several_gates ||
+        names_channel (e))
+      g_ptr_array_add (own, e);
+  }
+  shown = guidance_intervals (own, end_all);
+  g_ptr_array_unref (own);
+  for (guint i = 0; c->decisions->len > 0 && i < channel_list->len; i++) {
+    Channel *ch = g_ptr_array_index (channel_list, i);
+    GPtrArray *theirs, *parts;
+
+    if (ch == c || ch->decisions->len > 0)
+      continue;
+    theirs = g_ptr_array_new ();
+    g_ptr_array_sort (ch->guidance, compare_events);
+    for (guint j = 0; j < ch->guidance->len; j++) {
+      Event *e = g_ptr_array_index (ch->guidance, j);
+
+      if (!names_channel (e) && g_hash_table_lookup (gates, e->file) == c)
+        g_ptr_array_add (theirs, e);
+    }
+    parts = guidance_intervals (theirs, end_all);
+    for (guint j = 0; j < parts->len; j++)
+      g_ptr_array_add (shown, g_ptr_array_index (parts, j));
+    g_ptr_array_set_free_func (parts, NULL);
+    g_ptr_array_unref (parts);
+    g_ptr_array_unref (theirs);
+  }
+  return shown;
+}
+
 /* a channel's segments into its days, and the checks */
 static void
 report_channel (WsAsRunReport *r, Channel *c, GPtrArray *channel_list,
-    gint64 end_all, GHashTable *days)
+    GHashTable *gates, gint64 end_all, GHashTable *days)
 {
   GPtrArray *shown;
   gboolean prev_aired = FALSE, prev_allowed = FALSE, have_prev = FALSE;
@@ -549,8 +648,7 @@ report_channel (WsAsRunReport *r, Channel *c, GPtrArray *channel_list,
   gint64 run_start = 0, prev_end = WS_TIME_NONE;
 
   g_ptr_array_sort (c->decisions, compare_events);
-  g_ptr_array_sort (c->guidance, compare_events);
-  shown = guidance_intervals (c->guidance, end_all);
+  shown = guidance_for (c, channel_list, gates, end_all);
 
   for (guint i = 0; i < c->decisions->len; i++) {
     Event *e = g_ptr_array_index (c->decisions, i);
@@ -772,7 +870,7 @@ ws_asrun_report_build (const gchar *const *paths, const WsRatingRegistry *reg,
 {
   WsAsRunReport *r;
   WsAsRunVerdict *v;
-  GHashTable *channels, *days;
+  GHashTable *channels, *days, *gates;
   GPtrArray *channel_list;
   guint order = 0;
   gint64 last_seen = G_MININT64, end_all;
@@ -820,9 +918,11 @@ ws_asrun_report_build (const gchar *const *paths, const WsRatingRegistry *reg,
     g_free (data);
   }
   end_all = to_us != WS_TIME_NONE ? to_us : last_seen;
+  gates = gates_by_file (r, channel_list);
   for (guint i = 0; i < channel_list->len; i++)
-    report_channel (r, g_ptr_array_index (channel_list, i), channel_list,
+    report_channel (r, g_ptr_array_index (channel_list, i), channel_list, gates,
         end_all, days);
+  g_hash_table_unref (gates);
   g_ptr_array_sort (r->days, compare_days);
   g_ptr_array_sort (r->violations, compare_violations);
   for (guint i = 0; i < r->violations->len; i++) {

@@ -163,6 +163,170 @@ GST_START_TEST (test_asrun_pipeline_monitor_report)
 
 GST_END_TEST;
 
+/* Adds the programme's civil time (timestamp/x-unix) to each buffer:
+ * @data holds START_FR in ns plus the buffer's PTS. */
+static GstPadProbeReturn
+stamp_programme_time (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstCaps *unix_caps = gst_caps_new_empty_simple ("timestamp/x-unix");
+  gint64 start_ns = *(gint64 *) data;
+
+  buf = gst_buffer_make_writable (buf);
+  gst_buffer_add_reference_timestamp_meta (buf, unix_caps,
+      (GstClockTime) (start_ns + (gint64) GST_BUFFER_PTS (buf)),
+      GST_CLOCK_TIME_NONE);
+  GST_PAD_PROBE_INFO_DATA (info) = buf;
+  gst_caps_unref (unix_caps);
+  return GST_PAD_PROBE_OK;
+}
+
+/* 23:00 in Paris: -16 is allowed on television from 22:30, and ARCOM's
+ * pictogram must stay on screen */
+#define START_FR "2026-07-01T23:00:00+02:00"
+
+/* videotestsrc (2 s, stamped with START_FR) ! ratingtag FR ! ratingoverlay
+ * @overlay_props ! ratinggate clock=reference-meta @gate_props, both
+ * logging to @log, then the report over START_FR + 2 s */
+static WsAsRunReport *
+run_overlay_and_gate (const gchar *overlay_props, const gchar *gate_props,
+    const gchar *log)
+{
+  gchar *sample = g_build_filename (g_getenv ("WATERSHED_DATADIR"), "samples",
+      "demo-bbfc15.xml", NULL);
+  gchar *desc =
+      g_strdup_printf ("videotestsrc name=src num-buffers=50 ! "
+                       "video/"
+                       "x-raw,format=I420,width=160,height=90,framerate=25/1 ! "
+                       "ratingtag location=\"%s\" territory=FR ! "
+                       "ratingoverlay policy=fr-arcom %s ! "
+                       "ratinggate policy=fr-arcom clock=reference-meta "
+                       "as-run-log=\"%s\" "
+                       "%s ! fakesink sync=false",
+          sample, overlay_props, log, gate_props);
+  const gchar *paths[] = { log, NULL };
+  GError *error = NULL;
+  GstElement *pipeline = gst_parse_launch (desc, &error), *src;
+  GDateTime *dt = g_date_time_new_from_iso8601 (START_FR, NULL);
+  gint64 start_ns = g_date_time_to_unix (dt) * GST_SECOND;
+  GstPad *pad;
+  GstBus *bus;
+  GstMessage *msg;
+  WsAsRunReport *r;
+
+  fail_unless (pipeline != NULL && error == NULL, "%s: %s", desc,
+      error ? error->message : "?");
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  pad = gst_element_get_static_pad (src, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stamp_programme_time,
+      &start_ns, NULL);
+  gst_object_unref (pad);
+  gst_object_unref (src);
+  bus = gst_element_get_bus (pipeline);
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+           GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, 120 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS,
+      "%s: no EOS", desc);
+  gst_message_unref (msg);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_NULL) ==
+               GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+
+  r = ws_asrun_report_build (paths, NULL, WS_TIME_NONE,
+      start_ns / 1000 + 2 * G_USEC_PER_SEC, &error);
+  fail_unless (r != NULL, "%s", error ? error->message : "");
+  fail_unless (r->verdict->whole, "%s", r->verdict->problem);
+  g_date_time_unref (dt);
+  g_free (desc);
+  g_free (sample);
+  return r;
+}
+
+/* ratingoverlay's guidance-shown line, in the gate's file, is what the
+ * report counts as the pictogram ARCOM asks for: without it, two seconds of
+ * -16 without the pictogram are a violation; with as-run-channel the lines
+ * pair by channel instead of by file */
+GST_START_TEST (test_asrun_pipeline_overlay_guidance)
+{
+  gchar *dir = temp_dir ();
+  gchar *log = g_build_filename (dir, "as-run.jsonl", NULL);
+  gchar *text = NULL;
+  WsAsRunReport *r;
+  const WsAsRunViolation *vi;
+  const WsAsRunDay *d;
+
+  r = run_overlay_and_gate ("name=badge as-run-log=\""
+                            "\"",
+      "name=playout", log);
+  /* an empty as-run-log on the overlay: nothing but the gate's line */
+  fail_unless_equals_int (r->violations->len, 1);
+  vi = g_ptr_array_index (r->violations, 0);
+  fail_unless_equals_string (ws_asrun_violation_kind_to_string (vi->kind),
+      "missing-guidance");
+  fail_unless_equals_string (vi->rule, "fr-tv-pictogram");
+  fail_unless_equals_string (vi->channel, "playout");
+  fail_unless (vi->end_us - vi->start_us == 2 * G_USEC_PER_SEC);
+  ws_asrun_report_free (r);
+  g_remove (log);
+
+  {
+    gchar *props = g_strdup_printf ("name=badge as-run-log=\"%s\"", log);
+
+    r = run_overlay_and_gate (props, "name=playout", log);
+    g_free (props);
+  }
+  fail_unless (g_file_get_contents (log, &text, NULL, NULL));
+  fail_unless (strstr (text, "\"kind\": \"guidance-shown\"") != NULL, "%s",
+      text);
+  fail_unless (strstr (text, "\"rating\": \"csa:-16\"") != NULL, "%s", text);
+  fail_unless (strstr (text, "\"instant\": \"" START_FR "\"") != NULL, "%s",
+      text);
+  g_free (text);
+  fail_unless_equals_int (r->violations->len, 0);
+  /* one channel, the gate's: the overlay's lines count for it */
+  fail_unless_equals_int (r->days->len, 1);
+  d = g_ptr_array_index (r->days, 0);
+  fail_unless_equals_string (d->channel, "playout");
+  /* on screen from the first frame the fade-in makes visible (the second,
+   * 40 ms in) to the end */
+  fail_unless (d->guidance_us >= 2 * G_USEC_PER_SEC - 40000 &&
+                   d->guidance_us <= 2 * G_USEC_PER_SEC,
+      "%" G_GINT64_FORMAT " us of guidance", d->guidance_us);
+  ws_asrun_report_free (r);
+  g_remove (log);
+
+  /* as-run-channel: the overlay's lines name another channel than the
+   * gate's, so they are not its guidance */
+  {
+    gchar *props =
+        g_strdup_printf ("name=badge as-run-log=\"%s\" as-run-channel=other",
+            log);
+
+    r = run_overlay_and_gate (props, "name=playout as-run-channel=tf1", log);
+    fail_unless_equals_int (r->violations->len, 1);
+    vi = g_ptr_array_index (r->violations, 0);
+    fail_unless_equals_string (vi->channel, "tf1");
+    ws_asrun_report_free (r);
+    g_remove (log);
+    g_free (props);
+    /* and the same name on both: paired by channel */
+    props = g_strdup_printf ("name=badge as-run-log=\"%s\" as-run-channel=tf1",
+        log);
+    r = run_overlay_and_gate (props, "name=playout as-run-channel=tf1", log);
+    fail_unless_equals_int (r->violations->len, 0);
+    ws_asrun_report_free (r);
+    g_free (props);
+  }
+
+  g_free (log);
+  ws_test_asrun_remove_dir (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 asrun_pipeline_suite (void)
 {
@@ -172,6 +336,7 @@ asrun_pipeline_suite (void)
   tcase_set_timeout (tc, 300);
   tcase_add_test (tc, test_asrun_pipeline_log_verifies);
   tcase_add_test (tc, test_asrun_pipeline_monitor_report);
+  tcase_add_test (tc, test_asrun_pipeline_overlay_guidance);
   suite_add_tcase (s, tc);
   return s;
 }
