@@ -319,6 +319,11 @@ struct _WsRatingGate {
 
   /* the cached decision, valid for instants in [valid_from, valid_until) */
   gboolean have_decision;
+  /* the end of the last buffer with a time: where the as-run log's
+   * "stopped" line goes at EOS or stop */
+  gboolean have_end;
+  gint64 end_ns;
+  GstClockTime end_rt;
   gboolean allowed;
   WsDecisionKind kind;
   const gchar *rule;   /* owned by the policy */
@@ -1000,6 +1005,49 @@ write_as_run (WsRatingGate *self, const gchar *instant, GstClockTime rt,
   g_free (name);
 }
 
+/* A "stopped" line where the last buffer ended (EOS, or the gate
+ * stopping): nothing airs through the gate from there, so the report does
+ * not count the last decision on until the next line, maybe days later.
+ * The next buffer's decision is logged again. */
+static void
+log_end (WsRatingGate *self, const gchar *why)
+{
+  gchar *instant, *name, *line;
+  WsAsRunRecord rec = { 0 };
+
+  if (self->log == NULL || !self->reported || !self->have_end ||
+      self->policy == NULL)
+    return;
+  instant = ws_policy_format_time (self->policy,
+      floor_div (self->end_ns, 1000));
+  name = gst_object_get_name (GST_OBJECT (self));
+  rec.instant = instant;
+  rec.running_time_ns = (gint64) self->end_rt;
+  rec.allowed = FALSE;
+  rec.reason = why;
+  rec.rating = self->rating_name;
+  rec.policy = ws_policy_get_id (self->policy);
+  rec.service_class = self->cur_class;
+  rec.kind = "stopped";
+  rec.mode = mode_nick (self->dec_mode);
+  rec.element = name;
+  rec.channel = self->as_run_channel && self->as_run_channel[0] ?
+                    self->as_run_channel :
+                    NULL;
+  line = ws_asrun_format_line (&rec);
+  if (!ws_asrun_writer_push (self->log, line))
+    GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
+        ("The as-run log \"%s\" does not keep up: the line saying the gate "
+         "stopped was dropped",
+            self->log_path),
+        ("at %s: %s", instant, why));
+  self->reported = FALSE;
+  self->have_decision = FALSE;
+  self->have_end = FALSE;
+  g_free (instant);
+  g_free (name);
+}
+
 /* Posts the message and logs the line when the decision differs from the
  * last one reported. */
 static void
@@ -1529,6 +1577,12 @@ ws_rating_gate_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
 
   have_time = buffer_instant (self, buf, rt, &instant_ns);
   ensure_decision (self, have_time, instant_ns, pts, rt, dur);
+  if (have_time) {
+    self->have_end = TRUE;
+    self->end_ns = instant_ns +
+                   (GST_CLOCK_TIME_IS_VALID (dur) ? (gint64) dur : 0);
+    self->end_rt = self->next_rt;
+  }
 
   /* audio in slate or monitor mode crossing the end of the decision: cut */
   if (!self->is_video && have_time && mode != WS_RATING_GATE_MODE_DROP &&
@@ -1622,7 +1676,9 @@ ws_rating_gate_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
       break;
     }
     case GST_EVENT_EOS:
-      /* the as-run log is durable before EOS goes on */
+      /* the as-run log says the stream ended, durably, before EOS goes on */
+      log_end (self, "the stream ended: nothing aired through the gate "
+                     "after this");
       if (self->log != NULL)
         ws_asrun_writer_sync (self->log);
       break;
@@ -1808,6 +1864,7 @@ ws_rating_gate_start (WsRatingGate *self)
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
   self->next_rt = GST_CLOCK_TIME_NONE;
   self->have_decision = FALSE;
+  self->have_end = FALSE;
   self->reported = FALSE;
   self->have_ref = FALSE;
   self->out_blocked = FALSE;
@@ -1831,6 +1888,7 @@ ws_rating_gate_stop (WsRatingGate *self)
 {
   gboolean was_allowed;
 
+  log_end (self, "the gate stopped: nothing aired through it after this");
   /* writes what is queued, fsync()s and joins the writer thread */
   g_clear_pointer (&self->log, ws_asrun_writer_close);
   g_clear_pointer (&self->log_path, g_free);

@@ -659,6 +659,15 @@ report_channel (WsAsRunReport *r, Channel *c, GPtrArray *channel_list,
     gboolean opened, closed;
     GTimeZone *tz;
 
+    /* the gate stopped (EOS, or the pipeline stopped): off air until its
+     * next decision, neither aired nor blocked */
+    if (g_strcmp0 (s.kind, "stopped") == 0) {
+      have_prev = prev_aired = prev_allowed = FALSE;
+      prev_rating = NULL;
+      prev_end = WS_TIME_NONE;
+      continue;
+    }
+
     /* the airing runs on while the same rating stays on air */
     if (!(s.aired && prev_aired && g_strcmp0 (s.rating, prev_rating) == 0 &&
             prev_end == s.start_us))

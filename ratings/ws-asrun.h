@@ -21,7 +21,8 @@ G_BEGIN_DECLS
  * @service_class: the service class id
  * @next_change: when the decision changes next, ISO 8601, or %NULL
  * @kind: the decision kind ("allowed", "outside-window", ...,
- *   "override-open", "override-closed")
+ *   "override-open", "override-closed"), or "stopped" where the gate's
+ *   last buffer ended (EOS or stop: nothing airs through it from there)
  * @judged_as: the local rating a foreign one was judged as, or %NULL
  * @judgement: how it was judged, or %NULL
  * @mode: what the gate did with the decision ("slate", "drop",

@@ -82,20 +82,22 @@ GST_START_TEST (test_asrun_pipeline_log_verifies)
   fail_unless (v != NULL, "%s", err ? err->message : "");
   fail_unless (v->whole, "%s:%" G_GUINT64_FORMAT ": %s", v->file, v->line,
       v->problem);
-  fail_unless_equals_int (v->n_lines, 3);
+  /* the header, the two decisions, the end of the stream */
+  fail_unless_equals_int (v->n_lines, 4);
   ws_asrun_verdict_free (v);
   g_strfreev (files);
   g_remove (log);
 
-  /* rotation: a file holds the header and one decision */
+  /* rotation: a file holds the header and one line (the two decisions,
+   * the end) */
   run_gate ("name=playout as-run-rotate-size=1200", log);
   files = ws_test_asrun_files (dir);
-  fail_unless_equals_int (g_strv_length (files), 2);
+  fail_unless_equals_int (g_strv_length (files), 3);
   v = ws_asrun_verify_files ((const gchar *const *) files, &err);
   fail_unless (v != NULL);
   fail_unless (v->whole, "%s", v->problem);
-  fail_unless_equals_int (v->n_lines, 4);
-  fail_unless_equals_string (g_ptr_array_index (v->files, 1), log);
+  fail_unless_equals_int (v->n_lines, 6);
+  fail_unless_equals_string (g_ptr_array_index (v->files, 2), log);
   ws_asrun_verdict_free (v);
   g_strfreev (files);
 
@@ -145,15 +147,23 @@ GST_START_TEST (test_asrun_pipeline_monitor_report)
   g_free (end);
   ws_asrun_report_free (r);
 
-  /* the same in slate mode: blocked, so no violation */
+  /* the same in slate mode: blocked, so not outside its window; the 15
+   * then aired from 21:00 to the end of the stream (the gate's "stopped"
+   * line) without the UK announcement */
   g_remove (log);
   run_gate ("name=blocking", log);
   r = ws_asrun_report_build (paths, NULL, WS_TIME_NONE, WS_TIME_NONE, &err);
   fail_unless (r != NULL);
-  fail_unless_equals_int (r->violations->len, 0);
+  fail_unless_equals_int (r->violations->len, 1);
+  vi = g_ptr_array_index (r->violations, 0);
+  fail_unless_equals_string (ws_asrun_violation_kind_to_string (vi->kind),
+      "missing-guidance");
   fail_unless_equals_int (r->days->len, 1);
   fail_unless_equals_int (((WsAsRunDay *) g_ptr_array_index (r->days, 0))
                               ->blocked_us,
+      2 * G_USEC_PER_SEC);
+  fail_unless_equals_int (((WsAsRunDay *) g_ptr_array_index (r->days, 0))
+                              ->aired_us,
       2 * G_USEC_PER_SEC);
   ws_asrun_report_free (r);
 

@@ -724,23 +724,24 @@ get_str (JsonObject *o, const gchar *member)
 }
 
 /* The as-run log has, for each gate, the blocked decision at 20:59:58
- * (running time 0) and the allowed one at 21:00:00 (running time 2 s), and
- * nothing else. */
+ * (running time 0), the allowed one at 21:00:00 (running time 2 s) and,
+ * after both, the "stopped" line at the end of its stream, and nothing
+ * else. */
 static void
 check_as_run_log (const gchar *path)
 {
   gchar *text = NULL, **lines;
   gsize len;
-  guint i, seen = 0;
+  guint i, seen = 0, stopped = 0;
 
   fail_unless (g_file_get_contents (path, &text, &len, NULL), "no %s", path);
   fail_unless (len > 0 && text[len - 1] == '\n', "last line incomplete");
   lines = g_strsplit (text, "\n", -1);
-  /* the hash chain's header, then the four decisions */
-  fail_unless_equals_int (g_strv_length (lines), 1 + 4 + 1);
+  /* the hash chain's header, the four decisions, the two ends */
+  fail_unless_equals_int (g_strv_length (lines), 1 + 4 + 2 + 1);
   fail_unless (g_str_has_prefix (lines[0], "{\"asrun_header\":"), "%s",
       lines[0]);
-  for (i = 1; i < 5; i++) {
+  for (i = 1; i < 7; i++) {
     JsonParser *p = json_parser_new ();
     GError *err = NULL;
     JsonObject *o;
@@ -757,6 +758,21 @@ check_as_run_log (const gchar *path)
                      g_str_equal (element, "agate"),
         "line %u: element %s", i + 1, element);
     bit = (g_str_equal (element, "vgate") ? 1 : 4) << (allowed ? 1 : 0);
+    if (g_str_equal (get_str (o, "kind"), "stopped")) {
+      guint both = g_str_equal (element, "vgate") ? 0x3 : 0xc;
+
+      /* after the gate's own decisions, at the end of its last buffer */
+      fail_unless ((seen & both) == both, "line %u: %s stopped early", i + 1,
+          element);
+      fail_if (allowed);
+      fail_unless_equals_string (get_str (o, "rating"), "bbfc:15");
+      fail_unless (g_str_has_prefix (get_str (o, "instant"),
+                       "2026-07-01T21:00:"),
+          "line %u: %s", i + 1, get_str (o, "instant"));
+      stopped |= both;
+      g_object_unref (p);
+      continue;
+    }
     fail_if (seen & bit, "line %u: a second %s line for %s", i + 1,
         allowed ? "allowed" : "blocked", element);
     seen |= bit;
@@ -783,6 +799,7 @@ check_as_run_log (const gchar *path)
     g_object_unref (p);
   }
   fail_unless_equals_int (seen, 0xf);
+  fail_unless_equals_int (stopped, 0xf);
   g_strfreev (lines);
   g_free (text);
 }

@@ -939,12 +939,27 @@ GST_START_TEST (test_ratinggate_messages_and_as_run_log)
   g_ptr_array_unref (lines);
 
   gate_stop (&g);
-  /* a second run appends */
+  /* stopping says where the last frame ended: off air from there */
+  lines = read_log (log);
+  fail_unless_equals_int (lines->len, 4);
+  o = log_line (lines, 3);
+  fail_unless_equals_string (json_object_get_string_member (o, "kind"),
+      "stopped");
+  fail_if (json_object_get_boolean_member (o, "allowed"));
+  fail_unless_equals_string (json_object_get_string_member (o, "rating"),
+      "bbfc:12");
+  fail_unless_equals_int64 (json_object_get_int_member (o, "running_time_ns"),
+      BOUNDARY + 3 * GST_SECOND / VIDEO_FPS);
+  g_ptr_array_unref (lines);
+  /* a second run appends its decision and its end */
   gate_start (&g, new_gate ("as-run-log", log, NULL), caps, "15");
   push_video_checked (g.h, &info, 0, 1, BOUNDARY);
   gate_stop (&g);
   lines = read_log (log);
-  fail_unless_equals_int (lines->len, 4);
+  fail_unless_equals_int (lines->len, 6);
+  fail_unless_equals_string (json_object_get_string_member (log_line (lines, 5),
+                                 "kind"),
+      "stopped");
   g_ptr_array_unref (lines);
 
   remove_temp (log);
@@ -1758,9 +1773,13 @@ GST_START_TEST (test_ratinggate_monitor_passes_video)
   fail_unless (get_allowed (g.h->element));
 
   gate_stop (&g);
-  /* stopped: the log is complete and durable without waiting */
+  /* stopped: the log is complete and durable without waiting, its last
+   * line the gate's end */
   lines = read_log (log);
-  fail_unless_equals_int (lines->len, 2);
+  fail_unless_equals_int (lines->len, 3);
+  fail_unless_equals_string (json_object_get_string_member (log_line (lines, 2),
+                                 "kind"),
+      "stopped");
   o = log_line (lines, 0);
   fail_if (json_object_get_boolean_member (o, "allowed"));
   fail_unless_equals_string (json_object_get_string_member (o, "mode"),
@@ -1973,7 +1992,8 @@ GST_START_TEST (test_ratinggate_override_open_and_closed)
 
   gate_stop (&g);
   lines = read_log (log);
-  fail_unless_equals_int (lines->len, 5);
+  /* the five decisions and the end */
+  fail_unless_equals_int (lines->len, 6);
   o = log_line (lines, 0);
   fail_unless (json_object_get_null_member (o, "override"));
   fail_unless (json_object_get_null_member (o, "operator"));

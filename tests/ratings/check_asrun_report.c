@@ -258,6 +258,58 @@ START_TEST (test_asrun_report_announcement_pairing)
 }
 END_TEST
 
+/* A gate's "stopped" line ends the airing: a 15 allowed at 22:00 and
+ * stopped at 23:00, then a PG the next evening, aired one hour; without
+ * the line it ran on overnight and broke the 05:30 end of the watershed. */
+START_TEST (test_asrun_report_stopped_ends_airing)
+{
+  gchar *path = g_build_filename (dir, "stopped.jsonl", NULL);
+  const gchar *paths[] = { path, NULL };
+  WsAsRunReport *r;
+
+  for (int with_stop = 0; with_stop < 2; with_stop++) {
+    WsAsRunWriter *w = ws_asrun_writer_open (path, 0, NULL, NULL, NULL, NULL);
+    gint64 aired = 0, blocked = 0;
+
+    ws_test_asrun_decision (w, "gate", "uk-ofcom", "free-to-air",
+        "2026-02-01T22:00:00+00:00", "bbfc:15", TRUE, "allowed", "slate", NULL);
+    ws_test_asrun_warning (w, NULL, "2026-02-01T22:00:00+00:00", "bbfc:15");
+    if (with_stop)
+      ws_test_asrun_decision (w, "gate", "uk-ofcom", "free-to-air",
+          "2026-02-01T23:00:00+00:00", "bbfc:15", FALSE, "stopped", "slate",
+          NULL);
+    ws_test_asrun_decision (w, "gate", "uk-ofcom", "free-to-air",
+        "2026-02-02T18:00:00+00:00", "bbfc:PG", TRUE, "allowed", "slate", NULL);
+    ws_asrun_writer_close (w);
+    r = ws_asrun_report_build (paths, NULL, WS_TIME_NONE,
+        G_GINT64_CONSTANT (1770058800) * G_USEC_PER_SEC, NULL);
+    ck_assert_ptr_nonnull (r);
+    for (guint i = 0; i < r->days->len; i++) {
+      const WsAsRunDay *d = r->days->pdata[i];
+
+      aired += d->aired_us;
+      blocked += d->blocked_us;
+    }
+    if (with_stop) {
+      /* 22:00-23:00 the 15, 18:00-19:00 the PG; off air is not blocked */
+      ck_assert_uint_eq (r->violations->len, 0);
+      ck_assert_int_eq (aired, (gint64) 2 * 3600 * G_USEC_PER_SEC);
+      ck_assert_int_eq (blocked, 0);
+    } else {
+      /* the 15 ran on past 05:30 */
+      ck_assert_uint_eq (r->violations->len, 1);
+      ck_assert_str_eq (ws_asrun_violation_kind_to_string (
+                            ((WsAsRunViolation *) r->violations->pdata[0])
+                                ->kind),
+          "outside-window");
+    }
+    ws_asrun_report_free (r);
+    g_unlink (path);
+  }
+  g_free (path);
+}
+END_TEST
+
 static Suite *
 asrun_report_suite (void)
 {
@@ -271,6 +323,7 @@ asrun_report_suite (void)
   tcase_add_test (core, test_asrun_report_period);
   tcase_add_test (core, test_asrun_report_unknown_policy);
   tcase_add_test (core, test_asrun_report_announcement_pairing);
+  tcase_add_test (core, test_asrun_report_stopped_ends_airing);
   suite_add_tcase (s, core);
   return s;
 }

@@ -71,14 +71,15 @@ probe_stream (const char *path, const char *select, Stream *s)
 }
 
 /* The gate's as-run log: JSON lines. Checks that @element logged exactly
- * a blocked line at @start then an allowed one at @open_iso. */
+ * a blocked line at @start then an allowed one at @open_iso, then the end
+ * of its stream (a "stopped" line) after it. */
 static void
 assert_as_run (const char *path, const char *element, const char *start_iso,
     const char *open_iso, gint64 open_ns)
 {
   char *text = NULL;
   char **lines;
-  int n = 0;
+  int n = 0, ends = 0;
 
   ck_assert_msg (g_file_get_contents (path, &text, NULL, NULL), "no %s", path);
   lines = g_strsplit (text, "\n", -1);
@@ -92,7 +93,16 @@ assert_as_run (const char *path, const char *element, const char *start_iso,
       continue;
     parser = json_parser_new ();
     o = ws_test_parse_object (parser, *l);
-    if (!strcmp (json_object_get_string_member (o, "element"), element)) {
+    if (!strcmp (json_object_get_string_member (o, "element"), element) &&
+        !strcmp (json_object_get_string_member (o, "kind"), "stopped")) {
+      ck_assert_int_eq (n, 2);
+      ck_assert (!json_object_get_boolean_member (o, "allowed"));
+      ck_assert_str_eq (json_object_get_string_member (o, "rating"), "bbfc:15");
+      ck_assert_int_gt (json_object_get_int_member (o, "running_time_ns"),
+          open_ns);
+      ends++;
+    } else if (!strcmp (json_object_get_string_member (o, "element"),
+                   element)) {
       ck_assert_str_eq (json_object_get_string_member (o, "policy"),
           "uk-ofcom");
       ck_assert_str_eq (json_object_get_string_member (o, "rating"), "bbfc:15");
@@ -121,6 +131,8 @@ assert_as_run (const char *path, const char *element, const char *start_iso,
   }
   ck_assert_msg (n == 2, "%s: %d lines for %s, want 2:\n%s", path, n, element,
       text);
+  ck_assert_msg (ends == 1, "%s: %d ends for %s, want 1:\n%s", path, ends,
+      element, text);
   g_strfreev (lines);
   g_free (text);
 }
