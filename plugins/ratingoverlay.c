@@ -1039,7 +1039,7 @@ as_run_failed (const gchar *line, int err, gpointer user_data)
  * programme's civil time of @buf (its timestamp/x-unix meta), else when
  * its running time comes round on the clock. */
 static void
-log_guidance (WsRatingOverlay *self, GstBuffer *buf, GstClockTime rt)
+log_guidance (WsRatingOverlay *self, gint64 at_us, GstClockTime rt)
 {
   const WsPolicy *policy = self->policy.policy;
   gchar *name, *channel, *instant, *line;
@@ -1048,7 +1048,7 @@ log_guidance (WsRatingOverlay *self, GstBuffer *buf, GstClockTime rt)
   if (self->log == NULL)
     return;
   instant = ws_element_asrun_instant (GST_ELEMENT_CAST (self), &self->wall,
-      ws_buffer_programme_time_us (buf), rt, policy);
+      at_us, rt, policy);
   name = gst_object_get_name (GST_OBJECT (self));
   GST_OBJECT_LOCK (self);
   channel = g_strdup (self->as_run_channel);
@@ -1133,7 +1133,22 @@ ws_rating_overlay_before_transform (GstBaseTransform *trans, GstBuffer *buf)
     self->shown = self->alpha > 0.0;
     if (p.post_messages)
       post_message (self, buf, rt);
-    log_guidance (self, buf, rt);
+    log_guidance (self, ws_buffer_programme_time_us (buf), rt);
+  }
+  /* where this frame ends: the guidance-hidden line if the element stops
+   * while showing it */
+  if (self->log != NULL && self->shown) {
+    GstClockTime dur = GST_BUFFER_DURATION (buf);
+    gint64 at_us = ws_buffer_programme_time_us (buf);
+
+    if (!GST_CLOCK_TIME_IS_VALID (dur))
+      dur = 0;
+    if (at_us == WS_TIME_NONE)
+      at_us = ws_wall_clock_instant_ns (&self->wall, GST_ELEMENT_CAST (self),
+                  rt, 0) /
+              1000;
+    self->end_us = at_us + (gint64) (dur / GST_USECOND);
+    self->end_rt = rt + dur;
   }
 }
 
@@ -1342,6 +1357,11 @@ ws_rating_overlay_stop (GstBaseTransform *trans)
 {
   WsRatingOverlay *self = WS_RATING_OVERLAY (trans);
 
+  /* stopped while showing: the guidance went with the last frame */
+  if (self->log != NULL && self->shown) {
+    self->shown = FALSE;
+    log_guidance (self, self->end_us, self->end_rt);
+  }
   clear_cache (self);
   ws_rating_free (self->event_rating);
   self->event_rating = NULL;

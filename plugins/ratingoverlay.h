@@ -116,6 +116,8 @@ struct _WsRatingOverlay {
   WsAsRunWriter *log;   /* as-run-log's writer, while started */
   gchar *log_path;      /* its path */
   WsWallClock wall;     /* running time to UTC, for its lines */
+  gint64 end_us;        /* where the last frame shown ends, UTC us */
+  GstClockTime end_rt;  /* and in running time */
   GstClockTime last_running_time;
   gboolean rebase; /* after a flush: continue the episode */
   GstClockTimeDiff rebase_elapsed;

@@ -30,6 +30,8 @@ typedef struct {
   guint order; /* in the log: keeps equal instants in log order */
   WsAsRunLine *line;
   gchar *file;
+  gchar *log; /* the chain id of its file (one log across rotations), else
+               * the file */
   guint line_no;
 } Event;
 
@@ -40,6 +42,7 @@ event_free (gpointer data)
 
   ws_asrun_line_free (e->line);
   g_free (e->file);
+  g_free (e->log);
   g_free (e);
 }
 
@@ -530,7 +533,7 @@ announced (GPtrArray *channel_list, const Channel *c, const Event *e,
       const gchar *wr = ws_asrun_line_get_string (w->line, "rating");
 
       if (ABS (w->t_us - at) <= WS_ASRUN_GUIDANCE_TOLERANCE_US &&
-          (ch == c || g_strcmp0 (w->file, e->file) == 0) &&
+          (ch == c || g_strcmp0 (w->log, e->log) == 0) &&
           (wr == NULL || g_strcmp0 (wr, rating) == 0))
         return TRUE;
     }
@@ -561,12 +564,12 @@ gates_by_file (WsAsRunReport *r, GPtrArray *channel_list)
 
     for (guint j = 0; j < c->decisions->len; j++) {
       const Event *e = g_ptr_array_index (c->decisions, j);
-      Channel *had = g_hash_table_lookup (map, e->file);
+      Channel *had = g_hash_table_lookup (map, e->log);
 
       if (had == NULL)
-        g_hash_table_insert (map, e->file, c);
+        g_hash_table_insert (map, e->log, c);
       else if (had != c && had != &several_gates)
-        g_hash_table_insert (map, e->file, &several_gates);
+        g_hash_table_insert (map, e->log, &several_gates);
     }
   }
   /* guidance lines that name no channel where they cannot be placed */
@@ -577,7 +580,7 @@ gates_by_file (WsAsRunReport *r, GPtrArray *channel_list)
       const Event *e = g_ptr_array_index (c->guidance, j);
 
       if (!names_channel (e) &&
-          g_hash_table_lookup (map, e->file) == &several_gates) {
+          g_hash_table_lookup (map, e->log) == &several_gates) {
         g_ptr_array_add (r->warnings,
             g_strdup_printf ("%s:%u: guidance of %s counted for no gate: "
                              "several gates write this file (set "
@@ -605,7 +608,7 @@ guidance_for (Channel *c, GPtrArray *channel_list, GHashTable *gates,
   g_ptr_array_sort (c->guidance, compare_events);
   for (guint j = 0; j < c->guidance->len; j++) {
     Event *e = g_ptr_array_index (c->guidance, j);
-    Channel *gate = g_hash_table_lookup (gates, e->file);
+    Channel *gate = g_hash_table_lookup (gates, e->log);
 
     if (c->decisions->len > 0 || gate == NULL || gate == &several_gates ||
         names_channel (e))
@@ -624,7 +627,7 @@ guidance_for (Channel *c, GPtrArray *channel_list, GHashTable *gates,
     for (guint j = 0; j < ch->guidance->len; j++) {
       Event *e = g_ptr_array_index (ch->guidance, j);
 
-      if (!names_channel (e) && g_hash_table_lookup (gates, e->file) == c)
+      if (!names_channel (e) && g_hash_table_lookup (gates, e->log) == c)
         g_ptr_array_add (theirs, e);
     }
     parts = guidance_intervals (theirs, end_all);
@@ -795,6 +798,7 @@ read_records (WsAsRunReport *r, const gchar *path, const gchar *data, gsize len,
     gint64 *last_seen)
 {
   guint line_no = 0;
+  gchar *log = NULL;
 
   for (gsize at = 0; at < len;) {
     const gchar *nl = memchr (data + at, '\n', len - at);
@@ -826,6 +830,11 @@ read_records (WsAsRunReport *r, const gchar *path, const gchar *data, gsize len,
                            "miss decisions before this line",
               path, line_no, dropped));
     }
+    /* the header names the chain the file belongs to, the same in every
+     * file of a rotated log */
+    if (log == NULL && ws_asrun_line_has (l, "asrun_header") &&
+        ws_asrun_line_get_string (l, "chain") != NULL)
+      log = g_strdup (ws_asrun_line_get_string (l, "chain"));
     kind = ws_asrun_line_get_string (l, "kind");
     guidance = g_strcmp0 (kind, "guidance-shown") == 0 ||
                g_strcmp0 (kind, "guidance-hidden") == 0;
@@ -865,12 +874,14 @@ read_records (WsAsRunReport *r, const gchar *path, const gchar *data, gsize len,
     e->order = (*order)++;
     e->line = l;
     e->file = g_strdup (path);
+    e->log = g_strdup (log != NULL ? log : path);
     e->line_no = line_no;
     g_ptr_array_add (guidance ? c->guidance :
                      warning  ? c->warnings :
                                 c->decisions,
         e);
   }
+  g_free (log);
 }
 
 WsAsRunReport *

@@ -294,6 +294,23 @@ GST_START_TEST (test_asrun_pipeline_overlay_guidance)
   fail_unless (strstr (text, "\"rating\": \"csa:-16\"") != NULL, "%s", text);
   fail_unless (strstr (text, "\"instant\": \"" START_FR "\"") != NULL, "%s",
       text);
+  /* the pipeline stopped while the pictogram was on: it went with the
+   * last frame, 2 s in */
+  {
+    const gchar *hidden = strstr (text, "\"kind\": \"guidance-hidden\"");
+    const gchar *line_start, *line_end;
+    gchar *line;
+
+    fail_unless (hidden != NULL, "%s", text);
+    line_start = g_strrstr_len (text, hidden - text, "\n");
+    line_end = strchr (hidden, '\n');
+    line = g_strndup (line_start + 1, line_end - line_start - 1);
+    fail_unless (strstr (line, "\"instant\": \"2026-07-01T23:00:02+02:00\"") !=
+                     NULL,
+        "%s", line);
+    fail_unless (strstr (line, "\"element\": \"badge\"") != NULL, "%s", line);
+    g_free (line);
+  }
   g_free (text);
   fail_unless_equals_int (r->violations->len, 0);
   /* one channel, the gate's: the overlay's lines count for it */

@@ -310,6 +310,42 @@ START_TEST (test_asrun_report_stopped_ends_airing)
 }
 END_TEST
 
+/* A rotation between the gate's decision and the warning card (a daily
+ * rotation at midnight, a programme starting on the hour): the files are
+ * one log (one chain), so they still pair; a log of its own does not. */
+START_TEST (test_asrun_report_pairing_across_rotation)
+{
+  gchar *sub = g_dir_make_tmp ("watershed-rotated-XXXXXX", NULL);
+  gchar *path = g_build_filename (sub, "rotated.jsonl", NULL);
+  WsAsRunOptions opts = { 0 };
+  WsAsRunWriter *w;
+  WsAsRunReport *r;
+  gchar **files;
+
+  /* every line starts a new file */
+  opts.rotate_size_bytes = 300;
+  w = ws_asrun_writer_open_full (path, &opts, NULL, NULL, NULL, NULL);
+  ck_assert_ptr_nonnull (w);
+  ws_test_asrun_decision (w, "gate", "uk-ofcom", "free-to-air",
+      "2026-02-01T21:00:00+00:00", "bbfc:15", TRUE, "allowed", "slate", NULL);
+  ws_test_asrun_warning (w, NULL, "2026-02-01T21:00:00+00:00", "bbfc:15");
+  ws_test_asrun_decision (w, "gate", "uk-ofcom", "free-to-air",
+      "2026-02-01T22:00:00+00:00", "bbfc:PG", TRUE, "allowed", "slate", NULL);
+  ws_asrun_writer_close (w);
+  files = ws_test_asrun_files (sub);
+  ck_assert_uint_ge (g_strv_length (files), 3);
+  r = ws_asrun_report_build ((const gchar *const *) files, NULL, WS_TIME_NONE,
+      WS_TIME_NONE, NULL);
+  ck_assert_ptr_nonnull (r);
+  ck_assert (r->verdict->whole);
+  ck_assert_uint_eq (r->violations->len, 0);
+  ws_asrun_report_free (r);
+  g_strfreev (files);
+  g_free (path);
+  ws_test_asrun_remove_dir (sub);
+}
+END_TEST
+
 static Suite *
 asrun_report_suite (void)
 {
@@ -324,6 +360,7 @@ asrun_report_suite (void)
   tcase_add_test (core, test_asrun_report_unknown_policy);
   tcase_add_test (core, test_asrun_report_announcement_pairing);
   tcase_add_test (core, test_asrun_report_stopped_ends_airing);
+  tcase_add_test (core, test_asrun_report_pairing_across_rotation);
   suite_add_tcase (s, core);
   return s;
 }
