@@ -25,7 +25,37 @@ temp_dir (void)
   return dir;
 }
 
-/* runs the pipeline to EOS; no error on the way */
+/* Runs the pipeline described by @desc to EOS, no error on the way, and
+ * frees it; @prepare (if any) gets the pipeline before it starts. */
+static void
+run_to_eos (const gchar *desc, void (*prepare) (GstElement *, gpointer),
+    gpointer data)
+{
+  GError *error = NULL;
+  GstElement *pipeline = gst_parse_launch (desc, &error);
+  GstBus *bus;
+  GstMessage *msg;
+
+  fail_unless (pipeline != NULL && error == NULL, "%s: %s", desc,
+      error ? error->message : "?");
+  if (prepare != NULL)
+    prepare (pipeline, data);
+  bus = gst_element_get_bus (pipeline);
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+           GST_STATE_CHANGE_FAILURE);
+  /* a hang guard only */
+  msg = gst_bus_timed_pop_filtered (bus, 120 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "%s: no EOS", desc);
+  fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS, "%s: error", desc);
+  gst_message_unref (msg);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_NULL) ==
+               GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+}
+
+/* the gate alone, on a scheduled start just before the UK watershed */
 static void
 run_gate (const gchar *gate_props, const gchar *log)
 {
@@ -40,26 +70,8 @@ run_gate (const gchar *gate_props, const gchar *log)
                        "start-time=" START " "
                        "as-run-log=\"%s\" %s ! fakesink sync=false",
           sample, log, gate_props);
-  GError *error = NULL;
-  GstElement *pipeline = gst_parse_launch (desc, &error);
-  GstBus *bus;
-  GstMessage *msg;
 
-  fail_unless (pipeline != NULL && error == NULL, "%s: %s", desc,
-      error ? error->message : "?");
-  bus = gst_element_get_bus (pipeline);
-  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
-           GST_STATE_CHANGE_FAILURE);
-  /* a hang guard only */
-  msg = gst_bus_timed_pop_filtered (bus, 120 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (msg != NULL, "%s: no EOS", desc);
-  fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS, "%s: error", desc);
-  gst_message_unref (msg);
-  fail_unless (gst_element_set_state (pipeline, GST_STATE_NULL) ==
-               GST_STATE_CHANGE_SUCCESS);
-  gst_object_unref (bus);
-  gst_object_unref (pipeline);
+  run_to_eos (desc, NULL, NULL);
   g_free (desc);
   g_free (sample);
 }
@@ -191,6 +203,20 @@ stamp_programme_time (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
+/* stamps the buffers of the element named "src" (run_to_eos()'s
+ * @prepare; @data: the start in ns) */
+static void
+stamp_source (GstElement *pipeline, gpointer data)
+{
+  GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  GstPad *pad = gst_element_get_static_pad (src, "src");
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stamp_programme_time, data,
+      NULL);
+  gst_object_unref (pad);
+  gst_object_unref (src);
+}
+
 /* 23:00 in Paris: -16 is allowed on television from 22:30, and ARCOM's
  * pictogram must stay on screen */
 #define START_FR "2026-07-01T23:00:00+02:00"
@@ -216,35 +242,11 @@ run_overlay_and_gate (const gchar *overlay_props, const gchar *gate_props,
           sample, overlay_props, log, gate_props);
   const gchar *paths[] = { log, NULL };
   GError *error = NULL;
-  GstElement *pipeline = gst_parse_launch (desc, &error), *src;
   GDateTime *dt = g_date_time_new_from_iso8601 (START_FR, NULL);
   gint64 start_ns = g_date_time_to_unix (dt) * GST_SECOND;
-  GstPad *pad;
-  GstBus *bus;
-  GstMessage *msg;
   WsAsRunReport *r;
 
-  fail_unless (pipeline != NULL && error == NULL, "%s: %s", desc,
-      error ? error->message : "?");
-  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
-  pad = gst_element_get_static_pad (src, "src");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stamp_programme_time,
-      &start_ns, NULL);
-  gst_object_unref (pad);
-  gst_object_unref (src);
-  bus = gst_element_get_bus (pipeline);
-  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
-           GST_STATE_CHANGE_FAILURE);
-  msg = gst_bus_timed_pop_filtered (bus, 120 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS,
-      "%s: no EOS", desc);
-  gst_message_unref (msg);
-  fail_unless (gst_element_set_state (pipeline, GST_STATE_NULL) ==
-               GST_STATE_CHANGE_SUCCESS);
-  gst_object_unref (bus);
-  gst_object_unref (pipeline);
-
+  run_to_eos (desc, stamp_source, &start_ns);
   r = ws_asrun_report_build (paths, NULL, WS_TIME_NONE,
       start_ns / 1000 + 2 * G_USEC_PER_SEC, &error);
   fail_unless (r != NULL, "%s", error ? error->message : "");
