@@ -39,11 +39,16 @@ gint64
 ws_buffer_programme_time_us (GstBuffer *buf)
 {
   static GstStaticCaps unix_caps = GST_STATIC_CAPS ("timestamp/x-unix");
-  GstReferenceTimestampMeta *meta;
+  GstReferenceTimestampMeta *meta = NULL;
+  GstCaps *caps;
 
-  meta = buf ? gst_buffer_get_reference_timestamp_meta (buf,
-                   gst_static_caps_get (&unix_caps)) :
-               NULL;
+  if (buf == NULL)
+    return WS_TIME_NONE;
+  /* a reference per call (transfer full): given back, or a 24/7 pipeline
+   * calling this per frame would overflow the static caps' refcount */
+  caps = gst_static_caps_get (&unix_caps);
+  meta = gst_buffer_get_reference_timestamp_meta (buf, caps);
+  gst_caps_unref (caps);
   if (meta == NULL || !GST_CLOCK_TIME_IS_VALID (meta->timestamp))
     return WS_TIME_NONE;
   return (gint64) (meta->timestamp / GST_USECOND);
