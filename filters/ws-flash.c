@@ -3,8 +3,14 @@
  *
  * How a frame is analysed (see ws-flash.h for the model):
  *
- * 1. Sampling. Every sample_step-th pixel of every sample_step-th row is read
- *    (chroma planes on their own grid with the same step). Samples are summed
+ * 1. Sampling. One row in every sample_step rows is read, and in it every
+ *    sample_step-th pixel (chroma planes on their own grid with the same
+ *    step), on a lattice that shifts by one row and one pixel from one band
+ *    of sample_step rows to the next: the band k reads row k * step + k %
+ *    step, from pixel k % step on. So a cell sees every row and column
+ *    phase (both fields of interlaced video, stripes and line gratings of
+ *    any period at their true mean) instead of one phase that a regular
+ *    pattern of the step's period could hide from it. Samples are summed
  *    per cell of the analysis grid with integer arithmetic: for Y'CbCr the sum
  *    of the luma codes, the sum of "neutral" linear luminances looked up from
  *    the luma code (a LUT per range and bit depth), and the sums of Cb and Cr;
@@ -95,11 +101,14 @@ typedef struct {
   int hshift, vshift; /* chroma subsampling */
 } Comp;
 
-/* Per component grid: column spans and a row -> cell row map. */
+/* Per component grid: column spans per lattice phase and a row -> cell row
+ * map. */
 typedef struct {
-  size_t *first; /* [cols] byte offset of the first sample */
-  int *count;    /* [cols] samples per row and cell */
+  size_t *first; /* [step][cols] byte offset of the first sample */
+  int *count;    /* [step][cols] samples per row and cell */
   int *rowmap;   /* [plane height] cell row, -1 = skipped */
+  int *phase;    /* [plane height] the sampled row's phase (first / count) */
+  int *next;     /* [plane height] the next sampled row, or plane height */
   int plane_height;
   size_t sample_bytes; /* bytes between samples in a row */
   size_t row_bytes;    /* bytes from a row's start to past its last sample */
@@ -207,7 +216,7 @@ ws_flash_params_init (WsFlashParams *params)
   params->extended_is_failure = 0;
   params->grid_columns = 96;
   params->grid_rows = 0;
-  params->sample_step = 2;
+  params->sample_step = 0;
   params->pattern = 1;
   params->pattern_min_pairs = 6;
   params->pattern_delta_cd_m2 = 20.0;
@@ -521,67 +530,95 @@ setup_layout (WsFlash *f)
   return 1;
 }
 
+/* The positions x >= @a, x < @b with x % step == phase: the first in
+ * *@first, their number returned. */
 static size_t
-count_multiples (int a, int b, int step, int *first)
+count_phase (int a, int b, int step, int phase, int *first)
 {
-  int fst = (a + step - 1) / step * step;
+  int fst = (a - phase + step - 1) / step * step + phase;
+  if (fst < a)
+    fst += step;
   *first = fst;
   if (fst >= b)
     return 0;
   return (size_t) ((b - 1 - fst) / step + 1);
 }
 
-/* Spans and row map of the component @c on the cell grid. Returns 0 on
- * allocation failure. */
+/* Spans, row map and phases of the component @c on the cell grid (the
+ * lattice of section 1). Returns 0 on allocation failure. */
 static int
 setup_grid (WsFlash *f, Grid *g, const Comp *c)
 {
   int step = f->p.sample_step;
   int ph = f->plane_rows[c->plane];
+  size_t n = (size_t) step * (size_t) f->cols;
 
-  g->first = calloc ((size_t) f->cols, sizeof (size_t));
-  g->count = calloc ((size_t) f->cols, sizeof (int));
+  g->first = calloc (n, sizeof (size_t));
+  g->count = calloc (n, sizeof (int));
   g->rowmap = malloc ((size_t) ph * sizeof (int));
-  if (g->first == NULL || g->count == NULL || g->rowmap == NULL)
+  g->phase = calloc ((size_t) ph, sizeof (int));
+  g->next = malloc ((size_t) ph * sizeof (int));
+  if (g->first == NULL || g->count == NULL || g->rowmap == NULL ||
+      g->phase == NULL || g->next == NULL)
     return 0;
   g->plane_height = ph;
   g->sample_bytes = (size_t) step * (size_t) c->pixel_bytes;
-  for (int col = 0; col < f->cols; col++) {
-    int first;
-    int a = f->xb[col] >> c->hshift, b = f->xb[col + 1] >> c->hshift;
-    g->count[col] = (int) count_multiples (a, b, step, &first);
-    g->first[col] = (size_t) first * (size_t) c->pixel_bytes;
-    if (g->count[col] > 0)
-      g->row_bytes = g->first[col] +
-                     (size_t) (g->count[col] - 1) * g->sample_bytes + 1;
+  g->row_bytes = 0;
+  for (int k = 0; k < step; k++) {
+    for (int col = 0; col < f->cols; col++) {
+      int first;
+      size_t i = (size_t) k * (size_t) f->cols + (size_t) col;
+      int a = f->xb[col] >> c->hshift, b = f->xb[col + 1] >> c->hshift;
+      g->count[i] = (int) count_phase (a, b, step, k, &first);
+      g->first[i] = (size_t) first * (size_t) c->pixel_bytes;
+      if (g->count[i] > 0) {
+        size_t end = g->first[i] +
+                     (size_t) (g->count[i] - 1) * g->sample_bytes + 1;
+        if (end > g->row_bytes)
+          g->row_bytes = end;
+      }
+    }
   }
   for (int y = 0; y < ph; y++)
     g->rowmap[y] = -1;
   for (int r = 0; r < f->rows; r++) {
     int a = f->yb[r] >> c->vshift, b = f->yb[r + 1] >> c->vshift;
-    for (int y = a; y < b && y < ph; y++)
-      if (y % step == 0)
+    for (int y = a; y < b && y < ph; y++) {
+      int k = y / step;
+      if (y == k * step + k % step) {
         g->rowmap[y] = r;
+        g->phase[y] = k % step;
+      }
+    }
+  }
+  for (int y = ph - 1, next = ph; y >= 0; y--) {
+    g->next[y] = next;
+    if (g->rowmap[y] >= 0)
+      next = y;
   }
   return 1;
 }
 
-/* Samples per cell of a grid: row samples x sampled rows. */
+/* Samples per cell of a grid: the sum over its sampled rows of the row's
+ * samples in the cell (which depend on the row's phase). */
 static int
 fill_inverse_counts (WsFlash *f, const Grid *g, double *inv)
 {
-  int *nrows = calloc ((size_t) f->rows, sizeof (int));
-  if (nrows == NULL)
+  size_t n = (size_t) f->rows * (size_t) f->cols;
+  int *count = calloc (n, sizeof (int));
+  if (count == NULL)
     return 0;
-  for (int y = 0; y < g->plane_height; y++)
-    if (g->rowmap[y] >= 0)
-      nrows[g->rowmap[y]]++;
-  for (int r = 0; r < f->rows; r++)
-    for (int c = 0; c < f->cols; c++) {
-      int n = nrows[r] * g->count[c];
-      inv[r * f->cols + c] = n > 0 ? 1.0 / n : 0.0;
-    }
-  free (nrows);
+  for (int y = 0; y < g->plane_height; y++) {
+    int r = g->rowmap[y];
+    const int *rc = g->count + (size_t) g->phase[y] * (size_t) f->cols;
+    if (r < 0)
+      continue;
+    for (int c = 0; c < f->cols; c++)
+      count[(size_t) r * (size_t) f->cols + (size_t) c] += rc[c];
+  }
+  for (size_t i = 0; i < n; i++)
+    inv[i] = count[i] > 0 ? 1.0 / count[i] : 0.0;
+  free (count);
   return 1;
 }
 
@@ -757,8 +794,22 @@ params_valid (const WsFlashParams *p)
          p->extended_window_s > 0.0 && p->extended_window_s <= 60.0 &&
          p->extended_fraction > 0.0 && p->extended_fraction <= 1.0 &&
          p->grid_columns >= 1 && p->grid_columns <= 1024 && p->grid_rows >= 0 &&
-         p->grid_rows <= 1024 && p->sample_step >= 1 && p->sample_step <= 16 &&
+         p->grid_rows <= 1024 && p->sample_step >= 0 && p->sample_step <= 16 &&
          p->pattern_step >= 0 && p->pattern_step <= 64;
+}
+
+/* The sampling by resolution (sample_step 0): width / 480, at least 2, at
+ * most 16: every 4th pixel of every 4th row at 1080p, every 8th at 2160p,
+ * so each cell of the default 96-column grid gets 5 x 5 luma samples or
+ * more whatever the resolution (a 20 x 20 pixel cell at 1080p), and a
+ * 2160p picture costs what a 1080p one does. tests/filters/check_flash.c
+ * (test_flash_auto_step_matches_every_pixel) compares it with reading
+ * every pixel on 1080p content. */
+static int
+auto_sample_step (int width)
+{
+  int step = width / 480;
+  return step < 2 ? 2 : step > 16 ? 16 : step;
 }
 
 /* The pattern plane: one sample per pat_step x pat_step pixels, about 480
@@ -835,6 +886,8 @@ ws_flash_new (WsFlash **out, int width, int height, WsFlashFormat format,
   if (f == NULL)
     return WS_RESULT_NO_MEMORY;
   f->p = *params;
+  if (f->p.sample_step == 0)
+    f->p.sample_step = auto_sample_step (width);
   f->width = width;
   f->height = height;
   f->format = format;
@@ -931,6 +984,8 @@ ws_flash_free (WsFlash *flash)
     free (flash->grids[i].first);
     free (flash->grids[i].count);
     free (flash->grids[i].rowmap);
+    free (flash->grids[i].phase);
+    free (flash->grids[i].next);
   }
   for (int k = 0; k < N_KINDS; k++) {
     free (flash->det[k]);
@@ -1025,6 +1080,15 @@ ws_flash_get_grid (const WsFlash *flash, int *columns, int *rows)
   return WS_RESULT_OK;
 }
 
+WsResult
+ws_flash_get_sample_step (const WsFlash *flash, int *step)
+{
+  if (flash == NULL || step == NULL)
+    return WS_RESULT_INVALID_ARGUMENT;
+  *step = flash->p.sample_step;
+  return WS_RESULT_OK;
+}
+
 /* ---- sampling kernels ------------------------------------------------- */
 
 /* A 10- or 12-bit code from a little-endian word: @shift is 16 - depth for
@@ -1099,18 +1163,22 @@ sample_luma (WsFlash *f, const WsFlashFrame *fr)
     int r = g->rowmap[y];
     const uint8_t *row;
     uint64_t *acc;
+    const size_t *first;
+    const int *count;
     /* the pattern plane's pixels of this row while it is in cache */
     if (f->pattern != NULL)
       pattern_row (f, fr->planes[c->plane] + (size_t) y * stride, y);
     if (r < 0)
       continue;
     row = base + (size_t) y * stride;
-    if (y + f->p.sample_step < g->plane_height)
-      prefetch_row (row + (size_t) f->p.sample_step * stride, g->row_bytes);
+    if (g->next[y] < g->plane_height)
+      prefetch_row (base + (size_t) g->next[y] * stride, g->row_bytes);
     acc = f->acc + (size_t) r * cols * 4;
+    first = g->first + (size_t) g->phase[y] * (size_t) cols;
+    count = g->count + (size_t) g->phase[y] * (size_t) cols;
     for (int col = 0; col < cols; col++) {
-      const uint8_t *p = row + g->first[col];
-      int n = g->count[col];
+      const uint8_t *p = row + first[col];
+      int n = count[col];
       uint64_t s;
       if (f->depth == 8) {
         /* constant strides for the common layouts */
@@ -1148,20 +1216,24 @@ sample_chroma (WsFlash *f, const WsFlashFrame *fr)
     int r = g->rowmap[y];
     const uint8_t *rowb, *rowr;
     uint64_t *acc;
+    const size_t *first;
+    const int *count;
     if (r < 0)
       continue;
     rowb = bb + (size_t) y * sb;
     rowr = br + (size_t) y * sr;
-    if (y + f->p.sample_step < g->plane_height) {
-      prefetch_row (rowb + (size_t) f->p.sample_step * sb, g->row_bytes);
+    if (g->next[y] < g->plane_height) {
+      prefetch_row (bb + (size_t) g->next[y] * sb, g->row_bytes);
       if (rowr != rowb + 1) /* not one interleaved plane (NV12) */
-        prefetch_row (rowr + (size_t) f->p.sample_step * sr, g->row_bytes);
+        prefetch_row (br + (size_t) g->next[y] * sr, g->row_bytes);
     }
     acc = f->acc + (size_t) r * cols * 4;
+    first = g->first + (size_t) g->phase[y] * (size_t) cols;
+    count = g->count + (size_t) g->phase[y] * (size_t) cols;
     for (int col = 0; col < cols; col++) {
-      const uint8_t *pb = rowb + g->first[col];
-      const uint8_t *pr = rowr + g->first[col];
-      int n = g->count[col];
+      const uint8_t *pb = rowb + first[col];
+      const uint8_t *pr = rowr + first[col];
+      int n = count[col];
       uint32_t s1 = 0, s2 = 0;
       if (f->depth == 8) {
         for (int i = 0; i < n; i++) {
@@ -1213,13 +1285,17 @@ sample_rgb (WsFlash *f, const WsFlashFrame *fr)
     int r = g->rowmap[y];
     const uint8_t *row;
     uint64_t *acc;
+    const size_t *first;
+    const int *count;
     if (r < 0)
       continue;
     row = base + (size_t) y * stride;
     acc = f->acc + (size_t) r * cols * 4;
+    first = g->first + (size_t) g->phase[y] * (size_t) cols;
+    count = g->count + (size_t) g->phase[y] * (size_t) cols;
     for (int col = 0; col < cols; col++) {
-      const uint8_t *p = row + g->first[col];
-      int n = g->count[col];
+      const uint8_t *p = row + first[col];
+      int n = count[col];
       /* constant strides for step 2 of 32- and 24-bit pixels (RGB input
        * is mostly memory bound: a 1080p BGRx frame is 8 MB) */
       if (bs == 8)

@@ -195,7 +195,10 @@ typedef enum {
  * @grid_columns: analysis grid columns (96); capped so a cell is at least
  *   4 * @sample_step pixels wide.
  * @grid_rows: analysis grid rows; 0 = from the aspect ratio (square cells).
- * @sample_step: read every Nth pixel of every Nth row (2); 1 reads all.
+ * @sample_step: read every Nth pixel of every Nth row, 1 to 16 (1 reads
+ *   all); 0 (default) = by resolution: width / 480, at least 2 (2 up to
+ *   720p, 4 at 1080p, 8 at 2160p: 5 x 5 samples or more in each cell of the
+ *   default grid). ws_flash_get_sample_step() says which was used.
  * @pattern: non-zero (default) to look for regular patterns.
  * @pattern_min_pairs: a pattern has at least this many light-dark pairs
  *   (6: "more than five").
@@ -395,7 +398,7 @@ double ws_flash_hlg_system_gamma (double peak_cd_m2);
  * Returns: WS_RESULT_OK; WS_RESULT_INVALID_ARGUMENT when @out is NULL, a
  * dimension is below 2 or above WS_FLASH_MAX_DIMENSION, @range, @matrix or
  * a parameter is out of range (thresholds <= 0, area shares outside (0, 1],
- * sample step outside 1..16, grid outside 1..1024); WS_RESULT_UNSUPPORTED_FORMAT
+ * sample step outside 0..16, grid outside 1..1024); WS_RESULT_UNSUPPORTED_FORMAT
  * for an unknown @format; WS_RESULT_NO_MEMORY. On error *@out is untouched.
  */
 WsResult ws_flash_new (WsFlash **out, int width, int height,
@@ -422,6 +425,14 @@ void ws_flash_set_callbacks (WsFlash *flash, WsFlashFrameFunc frame_func,
  * Returns: WS_RESULT_OK, or WS_RESULT_INVALID_ARGUMENT when @flash is NULL.
  */
 WsResult ws_flash_get_grid (const WsFlash *flash, int *columns, int *rows);
+
+/**
+ * ws_flash_get_sample_step: the sample step in use (WsFlashParams.sample_step,
+ * or what 0 chose for this width).
+ * Returns: WS_RESULT_OK, or WS_RESULT_INVALID_ARGUMENT when either pointer
+ * is NULL.
+ */
+WsResult ws_flash_get_sample_step (const WsFlash *flash, int *step);
 
 /**
  * ws_flash_push_frame: analyses one frame.

@@ -205,7 +205,8 @@ ws_flash_detect_class_init (WsFlashDetectClass *klass)
   g_object_class_install_property (gobject_class, PROP_SAMPLE_STEP,
       g_param_spec_int ("sample-step", "Sample Step",
           "Read every Nth pixel of every Nth row (pixels); 0 = by "
-          "resolution: width / 960, at least 2 (2 up to 1080p, 4 at 2160p)",
+          "resolution, as watershed check: width / 480, at least 2 (2 up "
+          "to 720p, 4 at 1080p, 8 at 2160p)",
           0, 16, DEFAULT_SAMPLE_STEP,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
@@ -497,9 +498,8 @@ ensure_analyser (WsFlashDetect *self)
   GST_OBJECT_LOCK (self);
   params.extended_is_failure = self->extended_is_failure;
   params.grid_columns = self->grid_columns;
-  /* auto: about the same samples per picture whatever the resolution */
-  params.sample_step = self->sample_step > 0 ? self->sample_step :
-                                               CLAMP (self->width / 960, 2, 16);
+  /* 0: the core's sampling by resolution, as `watershed check` */
+  params.sample_step = self->sample_step;
   params.peak_cd_m2 = self->peak_luminance;
   params.hlg_peak_cd_m2 = self->hlg_peak_luminance;
   params.eotf = self->eotf;

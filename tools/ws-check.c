@@ -1265,11 +1265,8 @@ flash_start (Decoder *d, const AVFrame *frame)
 
   ws_flash_params_init (&params);
   flash_display_params (d, frame, &params);
-  params.sample_step = d->opts->flash_sample_step > 0 ?
-                           d->opts->flash_sample_step :
-                           MAX (params.sample_step, frame->width / 480);
-  params.sample_step = MIN (params.sample_step, 16);
-  d->f->flash_sample_step = params.sample_step;
+  /* 0: the core's sampling by resolution, as flashdetect's default */
+  params.sample_step = d->opts->flash_sample_step;
   d->v_target = frame->format;
   if (format == WS_FLASH_FORMAT_UNKNOWN) {
     /* Formats the core does not take go through libswscale to BGRx. */
@@ -1291,6 +1288,7 @@ flash_start (Decoder *d, const AVFrame *frame)
     return FALSE;
   }
   ws_flash_get_display (d->flash, &d->f->flash_display);
+  ws_flash_get_sample_step (d->flash, &d->f->flash_sample_step);
   {
     /* the decoded video's depth, also when swscale feeds the core 8 bits */
     const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get (frame->format);

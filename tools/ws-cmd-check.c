@@ -1733,8 +1733,8 @@ ws_cmd_check (int argc, char **argv)
     { "require-video", 0, 0, G_OPTION_ARG_NONE, &require_video,
         "Fail a file that has no video (default: flash not applicable)", NULL },
     { "flash-sample-step", 0, 0, G_OPTION_ARG_INT, &flash_step,
-        "Flash analysis reads every Nth pixel of every Nth row, 1-16 "
-        "(default: width / 480, at least 2)",
+        "Flash analysis reads one pixel in each N x N block, 1-16 "
+        "(default: width / 480, at least 2; 1 reads every pixel)",
         "N" },
     { "exact-decode", 0, 0, G_OPTION_ARG_NONE, &exact_decode,
         "Decode H.264 and HEVC video bit-exactly (default: analysis-grade, "

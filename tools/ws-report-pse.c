@@ -260,7 +260,8 @@ facts (Pdf *p, const char *sha256, const char *hash_error)
     fact (p, "Transfer function", "none: the video was not analysed");
   }
   if (f->flash_sample_step > 0)
-    s = g_strdup_printf ("one pixel in each %d x %d block "
+    s = g_strdup_printf ("one pixel in each %d x %d block, on a lattice "
+                         "shifting by a row and a column per band "
                          "(--flash-sample-step %d); a screen area counts "
                          "whole once it flashes (fail closed)",
         f->flash_sample_step, f->flash_sample_step, f->flash_sample_step);

@@ -26,7 +26,8 @@
  *                                  case: extremes everywhere), reversing
  *                                  every 4 frames (8-bit 4:2:0 files only)
  *
- * Env: BENCH_SAMPLE_STEP overrides WsFlashParams.sample_step (default 2);
+ * Env: BENCH_SAMPLE_STEP overrides WsFlashParams.sample_step (default 0:
+ *      by resolution, 4 at 1080p);
  *      BENCH_PATTERN=0 turns the pattern detector off everywhere.
  *      BENCH_KEEP_FRAMES: frames kept for the core alone (1-50, default 50;
  *      fewer for 2160p, whose 10-bit frames are 25 MB each).
@@ -359,6 +360,11 @@ main (int argc, char **argv)
   printf ("transfer: %s\nprimaries: %s\n",
       ws_flash_eotf_to_string (params.eotf),
       ws_flash_primaries_to_string (params.primaries));
+  {
+    int step = 0;
+    ws_flash_get_sample_step (analyse.flash, &step);
+    printf ("sample_step: %d\n", step);
+  }
   printf ("decode_s: %.3f\n", decode_s);
   printf ("decode_flash_s: %.3f\n", flash_s);
   printf ("flash_in_decode_ms_per_frame: %.3f\n",

@@ -873,7 +873,10 @@ START_TEST (test_flash_new_rejects_bad_arguments)
   ck_assert_int_eq (ws_flash_new (&f, W, H, fmt, rg, mx, &p),
       WS_RESULT_INVALID_ARGUMENT);
   ws_flash_params_init (&p);
-  p.sample_step = 0;
+  p.sample_step = -1;
+  ck_assert_int_eq (ws_flash_new (&f, W, H, fmt, rg, mx, &p),
+      WS_RESULT_INVALID_ARGUMENT);
+  p.sample_step = 17;
   ck_assert_int_eq (ws_flash_new (&f, W, H, fmt, rg, mx, &p),
       WS_RESULT_INVALID_ARGUMENT);
   ws_flash_params_init (&p);

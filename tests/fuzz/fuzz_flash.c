@@ -115,7 +115,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   pad = data[7] % 9;
   n_frames = 1 + data[8] % 8;
   ws_flash_params_init (&params);
-  params.sample_step = data[9] % 18;  /* 0 and 17: out of range */
+  params.sample_step = data[9] % 18;  /* 0: auto; 17: out of range */
   params.grid_columns = data[10] * 5; /* 0: out of range */
   params.extended_is_failure = data[11] & 1;
   params.pattern = !(data[11] & 2);
