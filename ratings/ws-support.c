@@ -59,6 +59,8 @@ struct WsSupportDirectory {
   GPtrArray *maps;        /* Map*, owned */
   GPtrArray *territories; /* TerritoryFile*, owned */
   gboolean have_topic_list;
+  GChecksum *sum; /* of each file read: its name, its length, its bytes */
+  char *digest;   /* hex, once loaded */
 };
 
 typedef struct {
@@ -567,7 +569,15 @@ directory_alloc (void)
   dir->topics = g_ptr_array_new_with_free_func (topic_free);
   dir->maps = g_ptr_array_new_with_free_func (map_free);
   dir->territories = g_ptr_array_new_with_free_func (territory_file_free);
+  dir->sum = g_checksum_new (G_CHECKSUM_SHA256);
   return dir;
+}
+
+const char *
+ws_support_directory_get_digest (const WsSupportDirectory *dir)
+{
+  g_return_val_if_fail (dir != NULL, NULL);
+  return dir->digest;
 }
 
 void
@@ -580,17 +590,53 @@ ws_support_directory_free (WsSupportDirectory *dir)
   g_ptr_array_unref (dir->maps);
   g_ptr_array_unref (dir->territories);
   g_string_chunk_free (dir->strings);
+  if (dir->sum != NULL)
+    g_checksum_free (dir->sum);
+  g_free (dir->digest);
   g_free (dir);
+}
+
+/* Adds a file's name (without its folder: the same data elsewhere has the
+ * same digest), prefixed by its length so names and digests cannot run
+ * into each other. */
+static void
+sum_name (WsSupportDirectory *dir, const char *path)
+{
+  char *base = g_path_get_basename (path);
+  char *head = g_strdup_printf ("%zu:%s", strlen (base), base);
+
+  g_checksum_update (dir->sum, (const guchar *) head, -1);
+  g_free (head);
+  g_free (base);
+}
+
+/* The digest, once everything is loaded; the checksum is closed. */
+static void
+finish_digest (WsSupportDirectory *dir)
+{
+  dir->digest = g_strdup (g_checksum_get_string (dir->sum));
+  g_checksum_free (dir->sum);
+  dir->sum = NULL;
 }
 
 static gboolean
 load_file (WsSupportDirectory *dir, const char *path, GError **error)
 {
-  xmlDoc *doc = ws_xml_read_file (path, SUPPORT_MAX_BYTES, error);
+  GChecksum *one = g_checksum_new (G_CHECKSUM_SHA256);
+  xmlDoc *doc = ws_xml_read_file_checksum (path, SUPPORT_MAX_BYTES, one, error);
+  guint8 bin[32];
+  gsize n = sizeof (bin);
   gboolean ok;
 
-  if (doc == NULL)
+  if (doc == NULL) {
+    g_checksum_free (one);
     return FALSE;
+  }
+  /* the file's own SHA-256 and its name go into the directory's */
+  g_checksum_get_digest (one, bin, &n);
+  g_checksum_free (one);
+  sum_name (dir, path);
+  g_checksum_update (dir->sum, bin, (gssize) n);
   ok = parse_doc (dir, doc, path, error);
   xmlFreeDoc (doc);
   return ok;
@@ -664,6 +710,7 @@ ws_support_directory_new (const char *path, GError **error)
     ws_support_directory_free (dir);
     return NULL;
   }
+  finish_digest (dir);
   return dir;
 }
 
@@ -695,6 +742,18 @@ ws_support_directory_new_memory (const char *data, gsize len, const char *name,
     ws_support_directory_free (dir);
     return NULL;
   }
+  {
+    GChecksum *one = g_checksum_new (G_CHECKSUM_SHA256);
+    guint8 bin[32];
+    gsize n = sizeof (bin);
+
+    g_checksum_update (one, (const guchar *) data, (gssize) len);
+    g_checksum_get_digest (one, bin, &n);
+    g_checksum_free (one);
+    sum_name (dir, name);
+    g_checksum_update (dir->sum, bin, (gssize) n);
+  }
+  finish_digest (dir);
   return dir;
 }
 

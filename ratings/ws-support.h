@@ -95,6 +95,21 @@ WsSupportDirectory *ws_support_directory_new (const char *path, GError **error);
 void ws_support_directory_free (WsSupportDirectory *dir);
 
 /**
+ * ws_support_directory_get_digest:
+ * @dir: the directory.
+ *
+ * A SHA-256 (lowercase hex) over the files it was loaded from, in the
+ * order read: each file's name (without its folder), and its own SHA-256.
+ * The same data copied elsewhere gives the same digest; any change to a
+ * file, a file more or less, or a renamed file gives another. `watershed
+ * check --resume` keeps it, so results checked against other support
+ * data are never reused.
+ *
+ * Returns: (transfer none): the digest, owned by @dir.
+ */
+const char *ws_support_directory_get_digest (const WsSupportDirectory *dir);
+
+/**
  * ws_support_topics_for_rating:
  * @dir: the directory (it holds the descriptor-category-to-topic map).
  * @registry: (nullable): the rating systems, to resolve descriptor codes

@@ -578,6 +578,13 @@ ws_xml_open_regular (const char *path, const char *what, gsize *out_size,
 xmlDoc *
 ws_xml_read_file (const char *path, gsize max_bytes, GError **error)
 {
+  return ws_xml_read_file_checksum (path, max_bytes, NULL, error);
+}
+
+xmlDoc *
+ws_xml_read_file_checksum (const char *path, gsize max_bytes,
+    GChecksum *checksum, GError **error)
+{
   GMappedFile *map;
   GError *local = NULL;
   xmlDoc *doc;
@@ -614,6 +621,9 @@ ws_xml_read_file (const char *path, gsize max_bytes, GError **error)
   }
   len = MIN (len, g_mapped_file_get_length (map));
   doc = ws_xml_read_memory (g_mapped_file_get_contents (map), len, path, error);
+  if (doc != NULL && checksum != NULL)
+    g_checksum_update (checksum,
+        (const guchar *) g_mapped_file_get_contents (map), (gssize) len);
   g_mapped_file_unref (map);
   return doc;
 }

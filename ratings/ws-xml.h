@@ -128,6 +128,16 @@ gboolean ws_xml_set_errorv (GError **error, const char *file,
 xmlDoc *ws_xml_read_file (const char *path, gsize max_bytes, GError **error);
 
 /**
+ * ws_xml_read_file_checksum:
+ * @checksum: (nullable): updated with the bytes parsed (the same bytes,
+ *   read once), so a digest names exactly what was read; untouched on error.
+ *
+ * As ws_xml_read_file().
+ */
+xmlDoc *ws_xml_read_file_checksum (const char *path, gsize max_bytes,
+    GChecksum *checksum, GError **error);
+
+/**
  * ws_xml_read_memory:
  * @data: the bytes (need not be NUL-terminated).
  * @len: their length.

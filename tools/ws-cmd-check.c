@@ -1616,8 +1616,18 @@ result_options (const WsCheckOptions *opts, const char *policy_id,
       g_strdup_printf ("flash-sample-step=%d", opts->flash_sample_step));
   g_ptr_array_add (o, g_strdup_printf ("eit-scan-bytes=%" G_GSIZE_FORMAT,
                           opts->eit_scan_bytes));
-  if (opts->support != NULL)
-    g_ptr_array_add (o, g_strdup ("support=(--support)"));
+  {
+    /* the support data by its content, --support or the installed data:
+     * results checked against other helplines are not reused */
+    const WsSupportDirectory *dir = opts->support;
+
+    if (dir == NULL)
+      dir = ws_support_directory_get_default (NULL);
+    g_ptr_array_add (o,
+        g_strconcat ("support-sha256=",
+            dir != NULL ? ws_support_directory_get_digest (dir) : "(none)",
+            NULL));
+  }
   g_ptr_array_add (o,
       g_strdup (opts->exact_decode ? "decode=exact" : "decode=analysis"));
   g_ptr_array_add (o, NULL);

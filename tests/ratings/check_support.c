@@ -666,6 +666,95 @@ START_TEST (test_support_errors_directory)
 }
 END_TEST
 
+/* The digest names the data: a copy elsewhere has the same one, any change
+ * to a file, a file more or a renamed file another. */
+START_TEST (test_support_digest)
+{
+  char *a = g_dir_make_tmp ("ws-support-XXXXXX", NULL);
+  char *b = g_dir_make_tmp ("ws-support-XXXXXX", NULL);
+  static const char topics[] =
+      "<support-topics xmlns=\"urn:watershed:support:1\">"
+      "<topic id=\"child\" label=\"C\"/></support-topics>";
+  static const char gb[] = TERR_HEAD
+      "<helpline topic=\"child\"><name>A</name><number>1</number>"
+      "<source href=\"https://x/\" checked=\"2026-12-03\"/>"
+      "</helpline></support>";
+  static const char gb2[] = TERR_HEAD
+      "<helpline topic=\"child\"><name>A</name><number>2</number>"
+      "<source href=\"https://x/\" checked=\"2026-12-03\"/>"
+      "</helpline></support>";
+  char *da, *db, *d2, *d3, *dm;
+  WsSupportDirectory *sd, *mem;
+  GError *error = NULL;
+
+  ck_assert_ptr_nonnull (a);
+  ck_assert_ptr_nonnull (b);
+  write_file (a, "topics.xml", topics);
+  write_file (a, "gb.xml", gb);
+  write_file (b, "topics.xml", topics);
+  write_file (b, "gb.xml", gb);
+  sd = ws_support_directory_new (a, &error);
+  ck_assert_msg (sd != NULL, "%s", error ? error->message : "?");
+  da = g_strdup (ws_support_directory_get_digest (sd));
+  ws_support_directory_free (sd);
+  ck_assert_uint_eq (strlen (da), 64);
+  ck_assert_uint_eq (strspn (da, "0123456789abcdef"), 64);
+  /* the same files in another folder */
+  sd = ws_support_directory_new (b, &error);
+  ck_assert_msg (sd != NULL, "%s", error ? error->message : "?");
+  db = g_strdup (ws_support_directory_get_digest (sd));
+  ws_support_directory_free (sd);
+  ck_assert_str_eq (da, db);
+  /* one number changed */
+  write_file (b, "gb.xml", gb2);
+  sd = ws_support_directory_new (b, &error);
+  ck_assert_msg (sd != NULL, "%s", error ? error->message : "?");
+  d2 = g_strdup (ws_support_directory_get_digest (sd));
+  ws_support_directory_free (sd);
+  ck_assert_str_ne (d2, da);
+  /* the same content under another name */
+  write_file (b, "gb.xml", gb);
+  {
+    char *from = g_build_filename (b, "gb.xml", NULL);
+    char *to = g_build_filename (b, "uk.xml", NULL);
+    ck_assert_int_eq (g_rename (from, to), 0);
+    g_free (from);
+    g_free (to);
+  }
+  sd = ws_support_directory_new (b, &error);
+  ck_assert_msg (sd != NULL, "%s", error ? error->message : "?");
+  d3 = g_strdup (ws_support_directory_get_digest (sd));
+  ws_support_directory_free (sd);
+  ck_assert_str_ne (d3, da);
+  ck_assert_str_ne (d3, d2);
+  /* one file in memory: stable, and not the folder's */
+  mem = ws_support_directory_new_memory (topics, strlen (topics), "topics.xml",
+      &error);
+  ck_assert_msg (mem != NULL, "%s", error ? error->message : "?");
+  dm = g_strdup (ws_support_directory_get_digest (mem));
+  ws_support_directory_free (mem);
+  mem = ws_support_directory_new_memory (topics, strlen (topics), "topics.xml",
+      &error);
+  ck_assert_msg (mem != NULL, "%s", error ? error->message : "?");
+  ck_assert_str_eq (ws_support_directory_get_digest (mem), dm);
+  ck_assert_str_ne (dm, da);
+  ws_support_directory_free (mem);
+  /* the installed data has one */
+  sd = load_installed ();
+  ck_assert_uint_eq (strlen (ws_support_directory_get_digest (sd)), 64);
+  ws_support_directory_free (sd);
+  remove_tree (a);
+  remove_tree (b);
+  g_free (a);
+  g_free (b);
+  g_free (da);
+  g_free (db);
+  g_free (d2);
+  g_free (d3);
+  g_free (dm);
+}
+END_TEST
+
 static Suite *
 support_suite (void)
 {
@@ -678,6 +767,7 @@ support_suite (void)
   tcase_add_test (tc, test_support_lookup_nothing);
   tcase_add_test (tc, test_support_topics_from_descriptors);
   tcase_add_test (tc, test_support_rating_copy_equal);
+  tcase_add_test (tc, test_support_digest);
   tcase_add_test (tc, test_support_memory_single_file);
   tcase_add_test (tc, test_support_sidecar_topics);
   tcase_add_test (tc, test_support_missing_topics);

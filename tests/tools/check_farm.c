@@ -821,6 +821,53 @@ START_TEST (test_farm_resume_hash)
   ck_assert_int_eq (kept_count (r.err), 4);
   ws_test_run_clear (&r);
 
+  /* the support data is part of a result: the installed data named with
+   * --support keeps the records, a copy with one file changed does not */
+  {
+    char *installed = g_build_filename (g_getenv ("WATERSHED_DATADIR"),
+        "support", NULL);
+    char *copy = tmp_path ("hashed-support");
+    GDir *d = g_dir_open (installed, 0, NULL);
+    const char *n;
+
+    ck_assert_ptr_nonnull (d);
+    ws_test_remove_tree (copy);
+    ck_assert_int_eq (g_mkdir_with_parents (copy, 0755), 0);
+    while ((n = g_dir_read_name (d)) != NULL) {
+      char *from = g_build_filename (installed, n, NULL);
+      char *to = g_build_filename (copy, n, NULL);
+      copy_file (from, to);
+      g_free (from);
+      g_free (to);
+    }
+    g_dir_close (d);
+    r = RUN ("check", dir, "--no-progress", "--resume", records, "--support",
+        installed);
+    ck_assert_int_eq (kept_count (r.err), 4);
+    ws_test_run_clear (&r);
+    r = RUN ("check", dir, "--no-progress", "--resume", records, "--support",
+        copy);
+    ck_assert_int_eq (kept_count (r.err), 4);
+    ws_test_run_clear (&r);
+    {
+      /* one byte more in the topic list: other data */
+      char *topics = g_build_filename (copy, "topics.xml", NULL);
+      char *text = read_text (topics);
+      char *more = g_strconcat (text, "\n", NULL);
+      ck_assert (g_file_set_contents (topics, more, -1, NULL));
+      g_free (more);
+      g_free (text);
+      g_free (topics);
+    }
+    r = RUN ("check", dir, "--no-progress", "--resume", records, "--support",
+        copy);
+    ck_assert_int_eq (kept_count (r.err), 0);
+    ws_test_run_clear (&r);
+    ws_test_remove_tree (copy);
+    g_free (copy);
+    g_free (installed);
+  }
+
   r = RUN ("check", dir, "--no-progress", "--resume-hash");
   ck_assert_int_eq (r.status, 2);
   ck_assert_ptr_nonnull (strstr (r.err, "--resume-hash goes with --resume"));
