@@ -57,7 +57,9 @@
  *
  * The announcement is #WsRatingWarning:announcement-file (any file or
  * URI GStreamer decodes) when set, decoded ahead of time into the
- * stream's audio format; otherwise, with #WsRatingWarning:speech, the
+ * stream's audio format; else the recording #WsRatingWarning:recordings
+ * (a catalogue, ratings/schemas/recordings.xsd) names for the territory,
+ * the rating and the card's language; otherwise, with #WsRatingWarning:speech, the
  * text is spoken by espeak-ng, a clearly synthetic fallback voice, in
  * the text's language. The announcement is brought to
  * #WsRatingWarning:announcement-loudness (EBU R 128's -23 LUFS by
@@ -159,6 +161,7 @@ enum {
   PROP_END_CARD_DURATION,
   PROP_END_CARD_BEFORE,
   PROP_SUPPORT_DATA,
+  PROP_RECORDINGS,
   PROP_AS_RUN_CHANNEL,
 };
 
@@ -182,6 +185,7 @@ enum {
 #define DEFAULT_END_CARD_DURATION (10 * GST_SECOND)
 #define DEFAULT_END_CARD_BEFORE 0
 #define DEFAULT_SUPPORT_DATA NULL
+#define DEFAULT_RECORDINGS NULL
 
 /* frames per second assumed for inserted frames when the caps say none */
 #define FALLBACK_FPS_N 25
@@ -240,6 +244,7 @@ struct _WsRatingWarning {
   gdouble announcement_loudness;
   guint64 end_card_duration, end_card_before;
   gchar *support_data;
+  gchar *recordings;
 
   /* streaming state, shared by the pads (lock) */
   GMutex lock;
@@ -251,6 +256,8 @@ struct _WsRatingWarning {
   WsRating *event_rating;
   WsPolicyCache policy_cache;
   WsAsRunWriter *log;
+  WsRecordings *rec_cache; /* the catalogue @rec_path named when read */
+  gchar *rec_path;
 
   gboolean pending; /* a warning is due at the next buffer */
   WsWarning *warning;
@@ -488,6 +495,62 @@ log_warning (WsRatingWarning *self, const WsRating *r, GstClockTime rt,
   g_free (instant);
 }
 
+/* The territory a warning or end card is for: the property, else the
+ * rating's, else the policy's jurisdiction (when one was loaded).
+ * (transfer full; lock held) */
+static char *
+warning_territory (WsRatingWarning *self, const WsRating *r)
+{
+  char *territory;
+
+  GST_OBJECT_LOCK (self);
+  territory = g_strdup (self->territory);
+  GST_OBJECT_UNLOCK (self);
+  if (territory == NULL && r != NULL && r->territory)
+    territory = g_strdup (r->territory);
+  if (territory == NULL && self->policy_cache.policy)
+    territory = g_strdup (
+        ws_policy_get_jurisdiction (self->policy_cache.policy));
+  return territory;
+}
+
+/* The recordings catalogue the property names, read once per path; a
+ * catalogue that cannot be read is a warning naming the file and line, and
+ * the text is spoken instead (the card is shown either way). (lock held) */
+static const WsRecordings *
+get_recordings (WsRatingWarning *self)
+{
+  GError *err = NULL;
+  char *path;
+
+  GST_OBJECT_LOCK (self);
+  path = g_strdup (self->recordings);
+  GST_OBJECT_UNLOCK (self);
+  if (path == NULL || path[0] == '\0') {
+    g_free (path);
+    return NULL;
+  }
+  if (g_strcmp0 (path, self->rec_path) == 0) {
+    g_free (path);
+    return self->rec_cache;
+  }
+  ws_recordings_free (self->rec_cache);
+  g_free (self->rec_path);
+  self->rec_path = path;
+  self->rec_cache = ws_recordings_new (path, &err);
+  if (self->rec_cache == NULL) {
+    GST_ELEMENT_WARNING (self, RESOURCE, READ, (NULL),
+        ("recordings: %s; the announcement is spoken instead (fix the "
+         "catalogue)",
+            err->message));
+    g_clear_error (&err);
+  } else {
+    GST_INFO_OBJECT (self, "%u recordings in %s",
+        ws_recordings_count (self->rec_cache), path);
+  }
+  return self->rec_cache;
+}
+
 /* Decides whether a warning is due, and plans it; starts it at running
  * time @rt. (lock held) */
 static void
@@ -502,6 +565,7 @@ begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
   const WsGuidance *g = NULL;
   gboolean wanted = FALSE;
   char *name = rating_display_name (r);
+  char *territory = NULL;
 
   self->pending = FALSE;
   ws_warning_free (self->warning);
@@ -563,6 +627,9 @@ begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
     return;
   }
 
+  req.recordings = get_recordings (self);
+  territory = warning_territory (self, r);
+  req.territory = territory;
   GST_OBJECT_LOCK (self);
   req.guidance = g;
   req.rating = r;
@@ -600,6 +667,7 @@ begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
       ws_warning_audio_to_string (self->warning->audio), timing);
   log_warning (self, r, rt, ws_buffer_programme_time_us (buf), timing);
   g_free (name);
+  g_free (territory);
   ws_rating_free (r);
 }
 
@@ -782,13 +850,8 @@ end_card (WsRatingWarning *self)
     return NULL;
   GST_OBJECT_LOCK (self);
   path = g_strdup (self->support_data);
-  territory = g_strdup (self->territory);
   GST_OBJECT_UNLOCK (self);
-  if (territory == NULL && r->territory)
-    territory = g_strdup (r->territory);
-  if (territory == NULL && self->policy_cache.policy)
-    territory = g_strdup (
-        ws_policy_get_jurisdiction (self->policy_cache.policy));
+  territory = warning_territory (self, r);
   dir = ws_support_directory_new (path, &err);
   if (dir == NULL) {
     GST_ELEMENT_WARNING (self, RESOURCE, NOT_FOUND, (NULL),
@@ -1484,6 +1547,9 @@ set_property (GObject *object, guint prop_id, const GValue *value,
     case PROP_SUPPORT_DATA:
       field = &self->support_data;
       break;
+    case PROP_RECORDINGS:
+      field = &self->recordings;
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1565,6 +1631,9 @@ get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
     case PROP_SUPPORT_DATA:
       g_value_set_string (value, self->support_data);
       break;
+    case PROP_RECORDINGS:
+      g_value_set_string (value, self->recordings);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1590,6 +1659,9 @@ finalize (GObject *object)
   g_free (self->as_run_channel);
   ws_wall_clock_clear (&self->wall);
   g_free (self->support_data);
+  g_free (self->recordings);
+  ws_recordings_free (self->rec_cache);
+  g_free (self->rec_path);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (ws_rating_warning_parent_class)->finalize (object);
 }
@@ -1715,6 +1787,12 @@ ws_rating_warning_class_init (WsRatingWarningClass *klass)
           "A support file or folder (NULL = the installed "
           "ratings/support/)",
           DEFAULT_SUPPORT_DATA, rw));
+  g_object_class_install_property (gobject_class, PROP_RECORDINGS,
+      g_param_spec_string ("recordings", "Recordings",
+          "A catalogue of the broadcaster's recorded announcements, one per "
+          "territory, rating and language (ratings/schemas/recordings.xsd); "
+          "used when announcement-file is not set; NULL = none",
+          DEFAULT_RECORDINGS, rw));
 
   gst_element_class_set_static_metadata (element_class, "Rating warning",
       "Filter/Editor/Video/Audio",
@@ -1785,5 +1863,6 @@ ws_rating_warning_init (WsRatingWarning *self)
   self->end_card_duration = DEFAULT_END_CARD_DURATION;
   self->end_card_before = DEFAULT_END_CARD_BEFORE;
   self->support_data = g_strdup (DEFAULT_SUPPORT_DATA);
+  self->recordings = g_strdup (DEFAULT_RECORDINGS);
   reset (self);
 }

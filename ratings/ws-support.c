@@ -725,14 +725,7 @@ ws_support_directory_new_memory (const char *data, gsize len, const char *name,
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   if (name == NULL)
     name = "<memory>";
-  if (len > SUPPORT_MAX_BYTES) {
-    g_set_error (error, WS_ERROR, WS_ERROR_TOO_LARGE,
-        "%s: %" G_GSIZE_FORMAT " bytes is more than a support file may hold "
-        "(%" G_GSIZE_FORMAT ")",
-        name, len, SUPPORT_MAX_BYTES);
-    return NULL;
-  }
-  doc = ws_xml_read_memory (data, len, name, error);
+  doc = ws_xml_read_memory_max (data, len, name, SUPPORT_MAX_BYTES, error);
   if (doc == NULL)
     return NULL;
   dir = directory_alloc ();

@@ -60,6 +60,7 @@ ws_warning_plan (const WsWarningRequest *req)
   const GPtrArray *rtexts = req->rating ? req->rating->texts : NULL;
   const WsGuidanceText *t = NULL, *d;
   const char *want = req->language;
+  const char *found;
 
   if (want == NULL || want[0] == '\0') {
     const WsGuidanceText *f = first_text (ann);
@@ -107,6 +108,12 @@ ws_warning_plan (const WsWarningRequest *req)
   if (req->audio_file && req->audio_file[0]) {
     w->audio = WS_WARNING_AUDIO_FILE;
     w->audio_file = g_strdup (req->audio_file);
+  } else if (req->recordings != NULL &&
+             (found = ws_recordings_find (req->recordings, req->territory,
+                  req->rating, w->language)) != NULL) {
+    /* the broadcaster's recording in the card's language */
+    w->audio = WS_WARNING_AUDIO_FILE;
+    w->audio_file = g_strdup (found);
   } else if (req->speech) {
     w->audio = WS_WARNING_AUDIO_SPEECH;
   } else {

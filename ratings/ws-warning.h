@@ -8,6 +8,7 @@
 
 #include "ws-metadata.h"
 #include "ws-policy.h"
+#include "ws-recordings.h"
 
 G_BEGIN_DECLS
 
@@ -46,7 +47,12 @@ typedef enum {
  * @duration_ns: overrides the duration; 0 = the rule's, else
  *   %WS_WARNING_DEFAULT_DURATION_NS.
  * @audio_file: (nullable): a recording (path or URI) to play.
- * @speech: when TRUE and there is no @audio_file, the text is spoken.
+ * @recordings: (nullable): the broadcaster's catalogue of recordings
+ *   (ws-recordings.h); without @audio_file, the one for @territory,
+ *   @rating and the warning's language is played (ws_recordings_find()).
+ * @territory: (nullable): the territory the warning is for (the caller's
+ *   setting, else the rating's, else the policy's jurisdiction).
+ * @speech: when TRUE and no recording applies, the text is spoken.
  *
  * What the caller knows when a warning starts. All borrowed.
  */
@@ -58,6 +64,8 @@ typedef struct {
   const char *text;
   guint64 duration_ns;
   const char *audio_file;
+  const WsRecordings *recordings;
+  const char *territory;
   gboolean speech;
 } WsWarningRequest;
 

@@ -512,6 +512,22 @@ is_blank (const char *data, gsize len)
 }
 
 xmlDoc *
+ws_xml_read_memory_max (const char *data, gsize len, const char *name,
+    gsize max_bytes, GError **error)
+{
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  if (len > max_bytes) {
+    g_set_error (error, WS_ERROR, WS_ERROR_TOO_LARGE,
+        "%s: %" G_GSIZE_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT
+        " bytes for one XML input; split the file or raise the limit",
+        name ? name : "<memory>", len, max_bytes);
+    return NULL;
+  }
+  return ws_xml_read_memory (data, len, name, error);
+}
+
+xmlDoc *
 ws_xml_read_memory (const char *data, gsize len, const char *name,
     GError **error)
 {
@@ -897,5 +913,17 @@ ws_xml_set_errorv (GError **error, const char *file, const xmlNode *node,
   else
     g_set_error (error, WS_ERROR, WS_ERROR_INVALID, "%s: %s", file, msg);
   g_free (msg);
+  return FALSE;
+}
+
+gboolean
+ws_xml_set_error (GError **error, const char *file, const xmlNode *node,
+    const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  ws_xml_set_errorv (error, file, node, format, args);
+  va_end (args);
   return FALSE;
 }

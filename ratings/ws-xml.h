@@ -103,6 +103,10 @@ char *ws_xml_shorten_message (char *message);
 gboolean ws_xml_set_errorv (GError **error, const char *file,
     const xmlNode *node, const char *format, va_list args) G_GNUC_PRINTF (4, 0);
 
+/** ws_xml_set_error: as ws_xml_set_errorv(). Returns: %FALSE. */
+gboolean ws_xml_set_error (GError **error, const char *file,
+    const xmlNode *node, const char *format, ...) G_GNUC_PRINTF (4, 5);
+
 /**
  * ws_xml_read_file:
  * @path: file to read.
@@ -147,6 +151,16 @@ xmlDoc *ws_xml_read_file_checksum (const char *path, gsize max_bytes,
  */
 xmlDoc *ws_xml_read_memory (const char *data, gsize len, const char *name,
     GError **error);
+
+/**
+ * ws_xml_read_memory_max:
+ * @max_bytes: refuse larger buffers with %WS_ERROR_TOO_LARGE, as
+ *   ws_xml_read_file() refuses larger files.
+ *
+ * As ws_xml_read_memory(), for the loaders' `_new_memory()` functions.
+ */
+xmlDoc *ws_xml_read_memory_max (const char *data, gsize len, const char *name,
+    gsize max_bytes, GError **error);
 
 /**
  * WsXmlPush:

@@ -366,6 +366,113 @@ GST_START_TEST (test_ratingwarning_announcement_ducked)
 
 GST_END_TEST;
 
+/* The recording comes from the broadcaster's catalogue (the `recordings`
+ * property) for the territory, rating and the card's language; a
+ * catalogue that cannot be read is a warning naming it, and the card comes
+ * without sound (speech off here). */
+/* 1.2 s of programme at 0.5 through a warning for BBFC 15 in GB with the
+ * catalogue @cat; samples into @s, messages to @bus (nullable). */
+static void
+run_with_recordings (const char *cat, GArray *s, GstBus *bus)
+{
+  GstHarness *h = gst_harness_new_with_padnames ("ratingwarning", "audio_sink",
+      "audio_src");
+
+  if (bus != NULL)
+    gst_element_set_bus (h->element, bus);
+  g_object_set (h->element, "mode", 1, "rating", "bbfc:15", "territory", "GB",
+      "recordings", cat, "speech", FALSE, "announcement-loudness", 0.0,
+      "duration", (guint64) GST_SECOND, "duck-gain", -20.0, "ramp", (guint64) 0,
+      NULL);
+  gst_harness_set_src_caps_str (h, ACAPS);
+  for (guint i = 0; i < 12; i++)
+    gst_harness_push (h, audio_dc (0.5f, i));
+  pull_samples (h, s);
+  fail_unless_equals_int (s->len, 12 * BUF_FRAMES);
+  if (bus != NULL)
+    gst_element_set_bus (h->element, NULL);
+  gst_harness_teardown (h);
+}
+
+GST_START_TEST (test_ratingwarning_recordings_catalogue)
+{
+  char *wav = write_announcement_wav ();
+  char *cat = NULL, *bad = NULL, *xml;
+  int fd = g_file_open_tmp ("ws-recordings-XXXXXX.xml", &cat, NULL);
+  GArray *s = g_array_new (FALSE, FALSE, sizeof (float));
+  GstBus *bus;
+  GstMessage *m;
+
+  close (fd);
+  /* a catalogue naming recordings that are not there is refused */
+  xml = g_strdup_printf ("<recordings xmlns=\"urn:watershed:recordings:1\">\n"
+                         "<recording territory=\"GB\" rating=\"bbfc:18\" "
+                         "xml:lang=\"en\" "
+                         "href=\"/nonexistent-18.wav\" />\n"
+                         "<recording territory=\"GB\" rating=\"bbfc:15\" "
+                         "xml:lang=\"cy\" "
+                         "href=\"/nonexistent-cy.wav\" />\n"
+                         "<recording territory=\"GB\" rating=\"bbfc:15\" "
+                         "xml:lang=\"en\" "
+                         "href=\"%s\"/>\n"
+                         "</recordings>\n",
+      wav);
+  ck_assert (g_file_set_contents (cat, xml, -1, NULL));
+  g_free (xml);
+  bus = gst_bus_new ();
+  run_with_recordings (cat, s, bus);
+  /* ducked, silent card */
+  assert_level (s, 0, RATE, 0.05f);
+  m = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  fail_unless (m != NULL);
+  {
+    GError *err = NULL;
+    gchar *debug = NULL;
+    gst_message_parse_warning (m, &err, &debug);
+    fail_unless (debug && strstr (debug, cat) != NULL &&
+                     strstr (debug, "nonexistent-18.wav") != NULL,
+        "%s", debug);
+    g_error_free (err);
+    g_free (debug);
+  }
+  gst_message_unref (m);
+  gst_object_unref (bus);
+  g_array_set_size (s, 0);
+
+  /* with its files there: of another rating's, another language's and
+   * the right one, the right one is heard */
+  xml = g_strdup_printf ("<recordings xmlns=\"urn:watershed:recordings:1\">\n"
+                         "<recording territory=\"GB\" rating=\"bbfc:18\" "
+                         "xml:lang=\"en\" "
+                         "href=\"%s.none\" />\n"
+                         "<recording territory=\"GB\" rating=\"bbfc:15\" "
+                         "xml:lang=\"cy\" "
+                         "href=\"%s.none\" />\n"
+                         "<recording territory=\"GB\" rating=\"bbfc:15\" "
+                         "xml:lang=\"en\" "
+                         "href=\"%s\"/>\n"
+                         "</recordings>\n",
+      wav, wav, wav);
+  bad = g_strdup_printf ("%s.none", wav);
+  ck_assert (g_file_set_contents (bad, "not audio", -1, NULL));
+  ck_assert (g_file_set_contents (cat, xml, -1, NULL));
+  g_free (xml);
+  run_with_recordings (cat, s, NULL);
+  assert_announcement (s, 0, ANN_FRAMES, 0, 0.05f);
+  assert_level (s, ANN_FRAMES, RATE, 0.05f);
+  assert_level (s, RATE, 12 * BUF_FRAMES, 0.5f);
+
+  g_unlink (bad);
+  g_unlink (cat);
+  g_unlink (wav);
+  g_free (bad);
+  g_free (cat);
+  g_free (wav);
+  g_array_unref (s);
+}
+
+GST_END_TEST;
+
 /* A recording that cannot be read: a warning naming it, and the programme
  * still ducked under the (silent) warning. */
 GST_START_TEST (test_ratingwarning_bad_recording)
@@ -739,6 +846,7 @@ ratingwarning_suite (void)
   tcase_add_test (audio, test_ratingwarning_announcement_ducked);
   tcase_add_test (audio, test_ratingwarning_delay_inserts);
   tcase_add_test (audio, test_ratingwarning_bad_recording);
+  tcase_add_test (audio, test_ratingwarning_recordings_catalogue);
   tcase_add_test (audio, test_ratingwarning_uk_auto);
   tcase_add_test (text, test_ratingwarning_rtl_cjk_shaped);
   tcase_add_test (end, test_ratingwarning_end_card_at_eos);
