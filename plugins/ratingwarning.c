@@ -59,7 +59,8 @@
  * URI GStreamer decodes) when set, decoded ahead of time into the
  * stream's audio format; else the recording #WsRatingWarning:recordings
  * (a catalogue, ratings/schemas/recordings.xsd) names for the territory,
- * the rating and the card's language; otherwise, with #WsRatingWarning:speech, the
+ * the rating and the card's language, decoded as soon as the rating is
+ * known; otherwise, with #WsRatingWarning:speech, the
  * text is spoken by espeak-ng, a clearly synthetic fallback voice, in
  * the text's language. The announcement is brought to
  * #WsRatingWarning:announcement-loudness (EBU R 128's -23 LUFS by
@@ -549,6 +550,68 @@ get_recordings (WsRatingWarning *self)
         ws_recordings_count (self->rec_cache), path);
   }
   return self->rec_cache;
+}
+
+static void produce_announcement (WsRatingWarning *self, const char *file,
+    const char *text, const char *language);
+
+/* Decodes, ahead of the warning, the catalogue's recording the warning
+ * would play for the rating known now (the audio caps or a rating event),
+ * so the streaming thread does not decode it when the warning starts; if
+ * the warning then plans another (a rule that differs by time), that one
+ * is decoded then. Never while a warning's announcement is being mixed.
+ * (lock held) */
+static void
+prefetch_recording (WsRatingWarning *self)
+{
+  WsWarningRequest req = { 0 };
+  const WsRecordings *rec;
+  const WsGuidance *g = NULL;
+  WsWarning *w;
+  WsRating *r;
+  char *territory, *language, *text, *service_class, *file;
+
+  if (!self->have_ainfo || (self->card_show.active && !self->audio_done))
+    return;
+  GST_OBJECT_LOCK (self);
+  file = g_strdup (self->announcement_file);
+  GST_OBJECT_UNLOCK (self);
+  if (file != NULL && file[0] != '\0') {
+    /* the property's recording is decoded with the caps */
+    g_free (file);
+    return;
+  }
+  g_free (file);
+  rec = get_recordings (self);
+  r = current_rating (self);
+  if (rec == NULL || r == NULL) {
+    ws_rating_free (r);
+    return;
+  }
+  territory = warning_territory (self, r);
+  GST_OBJECT_LOCK (self);
+  language = g_strdup (self->language);
+  text = g_strdup (self->text);
+  service_class = g_strdup (self->service_class);
+  GST_OBJECT_UNLOCK (self);
+  if (get_policy (self, r))
+    ws_policy_guidance_at (self->policy_cache.policy, service_class,
+        ws_rating_lookup (NULL, r, NULL, NULL), WS_TIME_NONE, &g, NULL);
+  req.guidance = g;
+  req.rating = r;
+  req.language = language;
+  req.text = text;
+  req.recordings = rec;
+  req.territory = territory;
+  w = ws_warning_plan (&req);
+  if (w->audio == WS_WARNING_AUDIO_FILE)
+    produce_announcement (self, w->audio_file, NULL, NULL);
+  ws_warning_free (w);
+  g_free (territory);
+  g_free (language);
+  g_free (text);
+  g_free (service_class);
+  ws_rating_free (r);
 }
 
 /* Decides whether a warning is due, and plans it; starts it at running
@@ -1315,6 +1378,8 @@ sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
           GST_OBJECT_UNLOCK (self);
           if (file && file[0])
             produce_announcement (self, file, NULL, NULL);
+          else
+            prefetch_recording (self);
           g_free (file);
         }
       }
@@ -1350,6 +1415,7 @@ sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
         g_mutex_lock (&self->lock);
         ws_rating_free (self->event_rating);
         self->event_rating = r;
+        prefetch_recording (self);
         g_mutex_unlock (&self->lock);
       } else if (ws_event_has_name (event, WS_PROGRAMME_START_EVENT_NAME)) {
         GstClockTime last;

@@ -371,9 +371,12 @@ GST_END_TEST;
  * catalogue that cannot be read is a warning naming it, and the card comes
  * without sound (speech off here). */
 /* 1.2 s of programme at 0.5 through a warning for BBFC 15 in GB with the
- * catalogue @cat; samples into @s, messages to @bus (nullable). */
+ * catalogue @cat; samples into @s, messages to @bus (nullable). When
+ * @remove is set, that file is deleted once the caps are known: what was
+ * decoded ahead is all the warning has. */
 static void
-run_with_recordings (const char *cat, GArray *s, GstBus *bus)
+run_with_recordings (const char *cat, GArray *s, GstBus *bus,
+    const char *remove)
 {
   GstHarness *h = gst_harness_new_with_padnames ("ratingwarning", "audio_sink",
       "audio_src");
@@ -385,6 +388,8 @@ run_with_recordings (const char *cat, GArray *s, GstBus *bus)
       "duration", (guint64) GST_SECOND, "duck-gain", -20.0, "ramp", (guint64) 0,
       NULL);
   gst_harness_set_src_caps_str (h, ACAPS);
+  if (remove != NULL)
+    fail_unless_equals_int (g_unlink (remove), 0);
   for (guint i = 0; i < 12; i++)
     gst_harness_push (h, audio_dc (0.5f, i));
   pull_samples (h, s);
@@ -420,7 +425,7 @@ GST_START_TEST (test_ratingwarning_recordings_catalogue)
   ck_assert (g_file_set_contents (cat, xml, -1, NULL));
   g_free (xml);
   bus = gst_bus_new ();
-  run_with_recordings (cat, s, bus);
+  run_with_recordings (cat, s, bus, NULL);
   /* ducked, silent card */
   assert_level (s, 0, RATE, 0.05f);
   m = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
@@ -457,9 +462,15 @@ GST_START_TEST (test_ratingwarning_recordings_catalogue)
   ck_assert (g_file_set_contents (bad, "not audio", -1, NULL));
   ck_assert (g_file_set_contents (cat, xml, -1, NULL));
   g_free (xml);
-  run_with_recordings (cat, s, NULL);
+  run_with_recordings (cat, s, NULL, NULL);
   assert_announcement (s, 0, ANN_FRAMES, 0, 0.05f);
   assert_level (s, ANN_FRAMES, RATE, 0.05f);
+  assert_level (s, RATE, 12 * BUF_FRAMES, 0.5f);
+  g_array_set_size (s, 0);
+  /* decoded when the caps arrived (the rating is known from the
+   * property): the file removed before the warning starts is still heard */
+  run_with_recordings (cat, s, NULL, wav);
+  assert_announcement (s, 0, ANN_FRAMES, 0, 0.05f);
   assert_level (s, RATE, 12 * BUF_FRAMES, 0.5f);
 
   g_unlink (bad);
