@@ -1459,6 +1459,41 @@ src_event (GstPad *pad, GstObject *parent, GstEvent *event)
   return gst_pad_push_event (other_pad (self, pad), event);
 }
 
+/* Position and duration in time, answered upstream, move by what delay
+ * timing has inserted on this pad so far: a player shows the programme's
+ * length with its warnings, and the position of the stream it receives.
+ * Other queries and formats pass as they are. */
+static gboolean
+src_query (GstPad *pad, GstObject *parent, GstQuery *query)
+{
+  WsRatingWarning *self = WS_RATING_WARNING (parent);
+  GstFormat format;
+  gint64 value;
+  GstClockTime shift;
+
+  if (GST_QUERY_TYPE (query) != GST_QUERY_DURATION &&
+      GST_QUERY_TYPE (query) != GST_QUERY_POSITION)
+    return gst_pad_query_default (pad, parent, query);
+  if (!gst_pad_peer_query (other_pad (self, pad), query))
+    return FALSE;
+  if (GST_QUERY_TYPE (query) == GST_QUERY_DURATION)
+    gst_query_parse_duration (query, &format, &value);
+  else
+    gst_query_parse_position (query, &format, &value);
+  if (format != GST_FORMAT_TIME || value < 0)
+    return TRUE;
+  g_mutex_lock (&self->lock);
+  shift = pad == self->vsrc ? self->vshift : self->ashift;
+  g_mutex_unlock (&self->lock);
+  if (shift == 0)
+    return TRUE;
+  if (GST_QUERY_TYPE (query) == GST_QUERY_DURATION)
+    gst_query_set_duration (query, format, value + (gint64) shift);
+  else
+    gst_query_set_position (query, format, value + (gint64) shift);
+  return TRUE;
+}
+
 /* ---- state -------------------------------------------------------------- */
 
 static void
@@ -1892,6 +1927,7 @@ add_pad (WsRatingWarning *self, GstStaticPadTemplate *tmpl)
     GST_PAD_SET_PROXY_ALLOCATION (pad);
   } else {
     gst_pad_set_event_function (pad, src_event);
+    gst_pad_set_query_function (pad, src_query);
     GST_PAD_SET_PROXY_CAPS (pad);
   }
   gst_element_add_pad (GST_ELEMENT (self), pad);

@@ -522,6 +522,45 @@ GST_START_TEST (test_ratingwarning_bad_recording)
 
 GST_END_TEST;
 
+/* Upstream of the harness: a 10 s stream, now at 2 s. */
+static gboolean
+upstream_query (GstPad *pad, GstObject *parent, GstQuery *query)
+{
+  GstFormat format;
+
+  if (GST_QUERY_TYPE (query) == GST_QUERY_DURATION) {
+    gst_query_parse_duration (query, &format, NULL);
+    if (format == GST_FORMAT_TIME) {
+      gst_query_set_duration (query, format, 10 * GST_SECOND);
+      return TRUE;
+    }
+    return FALSE;
+  }
+  if (GST_QUERY_TYPE (query) == GST_QUERY_POSITION) {
+    gst_query_parse_position (query, &format, NULL);
+    if (format == GST_FORMAT_TIME) {
+      gst_query_set_position (query, format, 2 * GST_SECOND);
+      return TRUE;
+    }
+    return FALSE;
+  }
+  return gst_pad_query_default (pad, parent, query);
+}
+
+/* Duration and position asked from downstream of @h's element. */
+static void
+assert_duration_position (GstHarness *h, gint64 duration, gint64 position)
+{
+  gint64 d = -1, p = -1;
+
+  fail_unless (gst_pad_peer_query_duration (h->sinkpad, GST_FORMAT_TIME, &d));
+  fail_unless_equals_int64 (d, duration);
+  fail_unless (gst_pad_peer_query_position (h->sinkpad, GST_FORMAT_TIME, &p));
+  fail_unless_equals_int64 (p, position);
+  /* other formats pass unchanged (and upstream knows none here) */
+  fail_if (gst_pad_peer_query_duration (h->sinkpad, GST_FORMAT_BYTES, &d));
+}
+
 GST_START_TEST (test_ratingwarning_delay_inserts)
 {
   char *wav = write_announcement_wav ();
@@ -534,8 +573,12 @@ GST_START_TEST (test_ratingwarning_delay_inserts)
   g_object_set (e, "mode", 1, "text", "x", "announcement-file", wav,
       "announcement-loudness", 0.0, "duration", (guint64) GST_SECOND, "timing",
       1 /* delay */, NULL);
+  gst_pad_set_query_function (hv->srcpad, upstream_query);
+  gst_pad_set_query_function (ha->srcpad, upstream_query);
   gst_harness_set_src_caps_str (ha, ACAPS);
   gst_harness_play (ha);
+  /* nothing inserted yet: upstream's answers */
+  assert_duration_position (hv, 10 * GST_SECOND, 2 * GST_SECOND);
   /* the video's first frame fixes the start */
   fail_unless_equals_int (gst_harness_push (hv, video_frame (VCAPS, 128, 0)),
       GST_FLOW_OK);
@@ -555,6 +598,9 @@ GST_START_TEST (test_ratingwarning_delay_inserts)
   fail_unless_equals_uint64 (GST_BUFFER_PTS (out),
       GST_SECOND + GST_SECOND / 25);
   gst_buffer_unref (out);
+  /* the stream downstream is 1 s longer and 1 s further on */
+  assert_duration_position (hv, 11 * GST_SECOND, 3 * GST_SECOND);
+  assert_duration_position (ha, 10 * GST_SECOND, 2 * GST_SECOND);
 
   /* audio: the announcement over silence, then the programme 1 s later */
   for (guint i = 0; i < 3; i++)
@@ -566,6 +612,7 @@ GST_START_TEST (test_ratingwarning_delay_inserts)
   out = gst_harness_pull (ha);
   fail_unless_equals_uint64 (GST_BUFFER_PTS (out), GST_SECOND);
   gst_buffer_unref (out);
+  assert_duration_position (ha, 11 * GST_SECOND, 3 * GST_SECOND);
   gst_harness_teardown (ha);
   gst_harness_teardown (hv);
 
