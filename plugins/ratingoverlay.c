@@ -151,6 +151,7 @@ enum {
   PROP_POST_MESSAGES,
   PROP_AS_RUN_LOG,
   PROP_AS_RUN_CHANNEL,
+  PROP_START_TIME,
   PROP_LAYOUT,
 };
 
@@ -1315,7 +1316,7 @@ static gboolean
 ws_rating_overlay_start (GstBaseTransform *trans)
 {
   WsRatingOverlay *self = WS_RATING_OVERLAY (trans);
-  gchar *path;
+  gchar *path, *start, *policy_id, *territory;
 
   self->trigger = TRUE;
   self->break_end = FALSE;
@@ -1331,7 +1332,30 @@ ws_rating_overlay_start (GstBaseTransform *trans)
   GST_OBJECT_LOCK (self);
   self->dirty = TRUE;
   path = g_strdup (self->as_run_log);
+  start = g_strdup (self->start_time);
+  policy_id = g_strdup (self->policy_id);
+  territory = g_strdup (self->territory);
   GST_OBJECT_UNLOCK (self);
+  {
+    GError *err = NULL;
+    /* a local start time is read in the policy's zone */
+    const WsPolicy *pol = start != NULL && start[0] != '\0' ?
+                              ws_policy_cache_get (&self->policy, policy_id,
+                                  territory, NULL) :
+                              NULL;
+    gboolean ok = ws_wall_clock_set_scheduled (&self->wall, pol, start, &err);
+
+    g_free (start);
+    g_free (policy_id);
+    g_free (territory);
+    if (!ok) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, (NULL),
+          ("start-time: %s", err->message));
+      g_error_free (err);
+      g_free (path);
+      return FALSE;
+    }
+  }
   if (path != NULL && path[0] != '\0') {
     GError *err = NULL;
 
@@ -1459,7 +1483,12 @@ ws_rating_overlay_set_property (GObject *object, guint prop_id,
       break;
     case PROP_AS_RUN_CHANNEL:
       g_free (self->as_run_channel);
+      g_free (self->start_time);
       self->as_run_channel = g_value_dup_string (value);
+      break;
+    case PROP_START_TIME:
+      g_free (self->start_time);
+      self->start_time = g_value_dup_string (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1532,6 +1561,9 @@ ws_rating_overlay_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_AS_RUN_CHANNEL:
       g_value_set_string (value, self->as_run_channel);
+      break;
+    case PROP_START_TIME:
+      g_value_set_string (value, self->start_time);
       break;
     case PROP_LAYOUT:
       gst_value_set_structure (value, self->layout);
@@ -1677,6 +1709,13 @@ ws_rating_overlay_class_init (WsRatingOverlayClass *klass)
           "unset, the report counts them for the gate writing the same "
           "file",
           NULL, rw));
+  g_object_class_install_property (gobject_class, PROP_START_TIME,
+      g_param_spec_string ("start-time", "Start Time",
+          "The ISO 8601 instant of running time 0 for the as-run lines "
+          "(as ratinggate clock=scheduled, for file jobs): with an offset, "
+          "or local in the policy's zone; NULL = the buffers' programme "
+          "time, else the pipeline clock",
+          NULL, rw | GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_LAYOUT,
       g_param_spec_boxed ("layout", "Layout",
           "Where the guidance was placed, in frame pixels: x, y, width, "

@@ -84,6 +84,7 @@ struct _WsRatingOverlay {
   gchar *descriptors;
   gboolean post_messages;
   gchar *as_run_log;
+  gchar *start_time; /* as-run instants: start-time + running time */
   gchar *as_run_channel;
   gboolean dirty;       /* artwork or rule must be redone */
   GstStructure *layout; /* read-only property */

@@ -164,6 +164,7 @@ enum {
   PROP_SUPPORT_DATA,
   PROP_RECORDINGS,
   PROP_AS_RUN_CHANNEL,
+  PROP_START_TIME,
 };
 
 #define DEFAULT_MODE WS_RATING_WARNING_MODE_AUTO
@@ -240,7 +241,8 @@ struct _WsRatingWarning {
   guint64 ramp;
   gchar *as_run_log;
   gchar *as_run_channel;
-  WsWallClock wall; /* running time to UTC, for as-run lines */
+  gchar *start_time; /* as-run instants: start-time + running time */
+  WsWallClock wall;  /* running time to UTC, for as-run lines */
   gboolean at_stream_start;
   gdouble announcement_loudness;
   guint64 end_card_duration, end_card_before;
@@ -1536,7 +1538,7 @@ change_state (GstElement *element, GstStateChange transition)
   GstStateChangeReturn ret;
 
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
-    char *path;
+    char *path, *start, *policy_id, *territory;
     GError *err = NULL;
 
     g_mutex_lock (&self->lock);
@@ -1547,7 +1549,29 @@ change_state (GstElement *element, GstStateChange transition)
     g_mutex_unlock (&self->lock);
     GST_OBJECT_LOCK (self);
     path = g_strdup (self->as_run_log);
+    start = g_strdup (self->start_time);
+    policy_id = g_strdup (self->policy_id);
+    territory = g_strdup (self->territory);
     GST_OBJECT_UNLOCK (self);
+    {
+      /* a local start time is read in the policy's zone */
+      const WsPolicy *pol = start != NULL && start[0] != '\0' ?
+                                ws_policy_cache_get (&self->policy_cache,
+                                    policy_id, territory, NULL) :
+                                NULL;
+      gboolean ok = ws_wall_clock_set_scheduled (&self->wall, pol, start, &err);
+
+      g_free (start);
+      g_free (policy_id);
+      g_free (territory);
+      if (!ok) {
+        GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, (NULL),
+            ("start-time: %s", err->message));
+        g_clear_error (&err);
+        g_free (path);
+        return GST_STATE_CHANGE_FAILURE;
+      }
+    }
     if (path && path[0]) {
       self->log = ws_asrun_writer_open (path, 0, as_run_failed, self, NULL,
           &err);
@@ -1633,6 +1657,9 @@ set_property (GObject *object, guint prop_id, const GValue *value,
     case PROP_AS_RUN_CHANNEL:
       field = &self->as_run_channel;
       break;
+    case PROP_START_TIME:
+      field = &self->start_time;
+      break;
     case PROP_AT_STREAM_START:
       self->at_stream_start = g_value_get_boolean (value);
       break;
@@ -1717,6 +1744,9 @@ get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
     case PROP_AS_RUN_CHANNEL:
       g_value_set_string (value, self->as_run_channel);
       break;
+    case PROP_START_TIME:
+      g_value_set_string (value, self->start_time);
+      break;
     case PROP_AT_STREAM_START:
       g_value_set_boolean (value, self->at_stream_start);
       break;
@@ -1758,6 +1788,7 @@ finalize (GObject *object)
   g_free (self->announcement_file);
   g_free (self->as_run_log);
   g_free (self->as_run_channel);
+  g_free (self->start_time);
   ws_wall_clock_clear (&self->wall);
   g_free (self->support_data);
   g_free (self->recordings);
@@ -1858,6 +1889,15 @@ ws_rating_warning_class_init (WsRatingWarningClass *klass)
           "The channel the as-run lines are about (their `channel` key); "
           "NULL = paired with the gate writing the same file",
           NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_START_TIME,
+      g_param_spec_string ("start-time", "Start time",
+          "The ISO 8601 instant of running time 0 for the as-run lines "
+          "(as ratinggate clock=scheduled, for file jobs): with an offset, "
+          "or local in the policy's zone; NULL = the buffers' programme "
+          "time, else the pipeline clock",
+          NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_AT_STREAM_START,
       g_param_spec_boolean ("at-stream-start", "At stream start",
           "Give the warning at the stream's first buffer too, not only at "

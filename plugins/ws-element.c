@@ -128,6 +128,22 @@ ws_wall_clock_clear (WsWallClock *wc)
   gst_object_replace ((GstObject **) &wc->clock, NULL);
 }
 
+gboolean
+ws_wall_clock_set_scheduled (WsWallClock *wc, const WsPolicy *policy,
+    const gchar *start_time, GError **error)
+{
+  gint64 us;
+
+  wc->scheduled = FALSE;
+  if (start_time == NULL || start_time[0] == '\0')
+    return TRUE;
+  if (!ws_policy_parse_time (policy, start_time, &us, error))
+    return FALSE;
+  wc->scheduled = TRUE;
+  wc->scheduled_ns = us * 1000;
+  return TRUE;
+}
+
 gchar *
 ws_element_asrun_instant (GstElement *element, WsWallClock *wc, gint64 at_us,
     GstClockTime rt, const WsPolicy *policy)
@@ -135,7 +151,11 @@ ws_element_asrun_instant (GstElement *element, WsWallClock *wc, gint64 at_us,
   GDateTime *dt, *exact;
   gchar *text;
 
-  if (at_us == WS_TIME_NONE)
+  if (wc->scheduled)
+    at_us = (wc->scheduled_ns +
+                (GST_CLOCK_TIME_IS_VALID (rt) ? (gint64) rt : 0)) /
+            1000;
+  else if (at_us == WS_TIME_NONE)
     at_us = ws_wall_clock_instant_ns (wc, element, rt, 0) / 1000;
   if (policy != NULL)
     return ws_policy_format_time (policy, at_us);

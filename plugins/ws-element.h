@@ -67,7 +67,27 @@ double ws_video_info_pixel_aspect (const GstVideoInfo *info);
 typedef struct {
   GstClock *clock;
   gint64 offset_ns;
+  gboolean scheduled;  /* ws_wall_clock_set_scheduled() */
+  gint64 scheduled_ns; /* the instant of running time 0 */
 } WsWallClock;
+
+/**
+ * ws_wall_clock_set_scheduled:
+ * @wc: the mapping
+ * @policy: (nullable): the policy whose zone a local time is read in
+ * @start_time: (nullable): ISO 8601, the instant of running time 0 (as
+ *   ratinggate's `start-time`: with an offset or `Z`, or a local time in
+ *   @policy's zone); NULL or empty: no schedule
+ * @error: WS_ERROR_ARGUMENT for a time that cannot be read, or a local time
+ *   without a policy
+ *
+ * With a schedule, ws_element_asrun_instant() gives @start_time plus the
+ * running time (ratinggate's `clock=scheduled`): for file jobs, whose
+ * running time is not the wall clock's.
+ * Returns: FALSE with @error set (the mapping then has no schedule).
+ */
+gboolean ws_wall_clock_set_scheduled (WsWallClock *wc, const WsPolicy *policy,
+    const gchar *start_time, GError **error);
 
 /**
  * ws_wall_clock_instant_ns:
@@ -95,9 +115,10 @@ gint64 ws_wall_clock_instant_ns (WsWallClock *wc, GstElement *element,
  * @rt: the buffer's running time
  * @policy: (nullable): the policy in force
  *
- * The `instant` of an as-run line an element writes about a buffer: the
+ * The `instant` of an as-run line an element writes about a buffer: with a
+ * schedule (ws_wall_clock_set_scheduled()) its start plus @rt; else the
  * programme's civil time when the buffer carries it, else the instant its
- * running time comes round on the clock (ws_wall_clock_instant_ns()), ISO
+ * running time comes round on the clock (ws_wall_clock_instant_ns()); ISO
  * 8601 in @policy's zone, or UTC without a policy.
  * Returns: (transfer full): the instant.
  */

@@ -2745,7 +2745,7 @@ parse_time (const WsPolicy *p, const char *text, const char *shown,
   gboolean has_zone, is_date;
   gsize len;
 
-  g_return_val_if_fail (p != NULL && out_us != NULL, FALSE);
+  g_return_val_if_fail (out_us != NULL, FALSE);
   if (text == NULL)
     goto bad;
   len = strlen (text);
@@ -2771,6 +2771,12 @@ parse_time (const WsPolicy *p, const char *text, const char *shown,
               g_date_time_get_microsecond (dt);
     g_date_time_unref (dt);
     return TRUE;
+  } else if (p == NULL) {
+    g_set_error (error, WS_ERROR, WS_ERROR_ARGUMENT,
+        "%s: a local time needs a policy's time zone; give the offset "
+        "(2026-07-01T20:59:00+01:00, or Z for UTC) or a policy",
+        shown);
+    return FALSE;
   } else {
     /* local civil time in the policy's zone */
     char *full = is_date ? g_strconcat (text, "T00:00:00Z", NULL) :

@@ -618,9 +618,12 @@ gboolean ws_policy_check_programme (const WsPolicy *p,
  *   policy's local civil time; a date alone (`2026-07-01`) means local
  *   midnight.
  * @out_us: (out): the instant; untouched on error.
- * @error: WS_ERROR_ARGUMENT when @text is not such a time, or is a local
- *   time that does not exist in the zone (the DST gap). A local time that
- *   occurs twice (the repeated hour) means its first occurrence.
+ * @p: (nullable): the policy whose zone local times are read in; NULL
+ *   takes only times with an offset.
+ * @error: WS_ERROR_ARGUMENT when @text is not such a time, is a local
+ *   time that does not exist in the zone (the DST gap), or is a local time
+ *   without @p. A local time that occurs twice (the repeated hour) means
+ *   its first occurrence.
  */
 gboolean ws_policy_parse_time (const WsPolicy *p, const char *text,
     gint64 *out_us, GError **error);

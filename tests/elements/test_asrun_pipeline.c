@@ -223,10 +223,12 @@ stamp_source (GstElement *pipeline, gpointer data)
 
 /* videotestsrc (2 s, stamped with START_FR) ! ratingtag FR ! ratingoverlay
  * @overlay_props ! ratinggate clock=reference-meta @gate_props, both
- * logging to @log, then the report over START_FR + 2 s */
+ * logging to @log, then the report over START_FR + 2 s; with @scheduled
+ * the buffers are not stamped and the gate runs clock=scheduled from
+ * START_FR (a file job) */
 static WsAsRunReport *
-run_overlay_and_gate (const gchar *overlay_props, const gchar *gate_props,
-    const gchar *log)
+run_overlay_and_gate_clock (const gchar *overlay_props, const gchar *gate_props,
+    const gchar *log, gboolean scheduled)
 {
   gchar *sample = g_build_filename (g_getenv ("WATERSHED_DATADIR"), "samples",
       "demo-bbfc15.xml", NULL);
@@ -236,17 +238,20 @@ run_overlay_and_gate (const gchar *overlay_props, const gchar *gate_props,
                        "x-raw,format=I420,width=160,height=90,framerate=25/1 ! "
                        "ratingtag location=\"%s\" territory=FR ! "
                        "ratingoverlay policy=fr-arcom %s ! "
-                       "ratinggate policy=fr-arcom clock=reference-meta "
+                       "ratinggate policy=fr-arcom %s "
                        "as-run-log=\"%s\" "
                        "%s ! fakesink sync=false",
-          sample, overlay_props, log, gate_props);
+          sample, overlay_props,
+          scheduled ? "clock=scheduled start-time=" START_FR :
+                      "clock=reference-meta",
+          log, gate_props);
   const gchar *paths[] = { log, NULL };
   GError *error = NULL;
   GDateTime *dt = g_date_time_new_from_iso8601 (START_FR, NULL);
   gint64 start_ns = g_date_time_to_unix (dt) * GST_SECOND;
   WsAsRunReport *r;
 
-  run_to_eos (desc, stamp_source, &start_ns);
+  run_to_eos (desc, scheduled ? NULL : stamp_source, &start_ns);
   r = ws_asrun_report_build (paths, NULL, WS_TIME_NONE,
       start_ns / 1000 + 2 * G_USEC_PER_SEC, &error);
   fail_unless (r != NULL, "%s", error ? error->message : "");
@@ -255,6 +260,13 @@ run_overlay_and_gate (const gchar *overlay_props, const gchar *gate_props,
   g_free (desc);
   g_free (sample);
   return r;
+}
+
+static WsAsRunReport *
+run_overlay_and_gate (const gchar *overlay_props, const gchar *gate_props,
+    const gchar *log)
+{
+  return run_overlay_and_gate_clock (overlay_props, gate_props, log, FALSE);
 }
 
 /* ratingoverlay's guidance-shown line, in the gate's file, is what the
@@ -356,6 +368,59 @@ GST_START_TEST (test_asrun_pipeline_overlay_guidance)
 
 GST_END_TEST;
 
+/* A file job: no programme time on the buffers, the gate on clock=scheduled
+ * and the overlay given the same start (as a local time in the policy's
+ * zone): its lines fall where the gate's do, so the report pairs them;
+ * without start-time the overlay would log the wall clock of the job. A
+ * start-time that cannot be read stops the overlay from starting. */
+GST_START_TEST (test_asrun_pipeline_overlay_scheduled)
+{
+  gchar *dir = temp_dir ();
+  gchar *log = g_build_filename (dir, "as-run.jsonl", NULL);
+  gchar *props = g_strdup_printf ("name=badge as-run-log=\"%s\" "
+                                  "start-time=2026-07-01T23:00:00",
+      log);
+  gchar *text = NULL;
+  WsAsRunReport *r;
+
+  r = run_overlay_and_gate_clock (props, "name=playout", log, TRUE);
+  fail_unless (g_file_get_contents (log, &text, NULL, NULL));
+  fail_unless (strstr (text, "\"kind\": \"guidance-shown\"") != NULL, "%s",
+      text);
+  /* the first frame the fade-in makes visible, 40 ms in, and the end */
+  fail_unless (strstr (text,
+                   "\"instant\": \"2026-07-01T23:00:00.040000+02:00\"") != NULL,
+      "%s", text);
+  fail_unless (strstr (text, "\"instant\": \"2026-07-01T23:00:02+02:00\"") !=
+                   NULL,
+      "%s", text);
+  fail_unless_equals_int (r->violations->len, 0);
+  ws_asrun_report_free (r);
+  g_free (text);
+  g_free (props);
+
+  /* unreadable (a local time without a policy has no zone): the element
+   * does not start */
+  {
+    GstElement *e = gst_element_factory_make ("ratingoverlay", NULL);
+
+    g_object_set (e, "start-time", "2026-07-01T23:00:00", NULL);
+    fail_unless_equals_int (gst_element_set_state (e, GST_STATE_PAUSED),
+        GST_STATE_CHANGE_FAILURE);
+    gst_element_set_state (e, GST_STATE_NULL);
+    g_object_set (e, "start-time", "2026-07-01T23:00:00Z", NULL);
+    fail_unless (gst_element_set_state (e, GST_STATE_PAUSED) !=
+                 GST_STATE_CHANGE_FAILURE);
+    gst_element_set_state (e, GST_STATE_NULL);
+    gst_object_unref (e);
+  }
+  g_remove (log);
+  g_free (log);
+  ws_test_asrun_remove_dir (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 asrun_pipeline_suite (void)
 {
@@ -366,6 +431,7 @@ asrun_pipeline_suite (void)
   tcase_add_test (tc, test_asrun_pipeline_log_verifies);
   tcase_add_test (tc, test_asrun_pipeline_monitor_report);
   tcase_add_test (tc, test_asrun_pipeline_overlay_guidance);
+  tcase_add_test (tc, test_asrun_pipeline_overlay_scheduled);
   suite_add_tcase (s, tc);
   return s;
 }

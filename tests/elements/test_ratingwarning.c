@@ -484,6 +484,60 @@ GST_START_TEST (test_ratingwarning_recordings_catalogue)
 
 GST_END_TEST;
 
+/* A file job: the as-run line's instant is start-time plus the running
+ * time (as ratinggate clock=scheduled), here a local time in the policy's
+ * zone; a second warning 2 s in is 2 s later. */
+GST_START_TEST (test_ratingwarning_start_time)
+{
+  char *log = NULL;
+  int fd = g_file_open_tmp ("ws-warning-asrun-XXXXXX.jsonl", &log, NULL);
+  GstElement *e = gst_element_factory_make ("ratingwarning", NULL);
+  GstHarness *h;
+  GArray *s = g_array_new (FALSE, FALSE, sizeof (float));
+
+  close (fd);
+  g_object_set (e, "mode", 1, "text", "x", "speech", FALSE, "duration",
+      (guint64) GST_SECOND, "as-run-log", log, "policy", "uk-ofcom",
+      "start-time", "2026-07-01 20:59:50", NULL);
+  h = gst_harness_new_with_element (e, "audio_sink", "audio_src");
+  gst_object_unref (e);
+  gst_harness_set_src_caps_str (h, ACAPS);
+  for (guint i = 0; i < 30; i++) {
+    if (i == 20)
+      gst_harness_push_event (h, ws_programme_start_event_new ());
+    fail_unless_equals_int (gst_harness_push (h, audio_dc (0.5f, i)),
+        GST_FLOW_OK);
+  }
+  pull_samples (h, s);
+  gst_harness_teardown (h);
+  {
+    char *problem = NULL;
+    GPtrArray *lines = ws_test_read_json_lines (log, &problem);
+
+    fail_unless (lines != NULL, "%s", problem);
+    fail_unless_equals_int (lines->len, 2);
+    fail_unless_equals_string (
+        json_object_get_string_member (ws_test_json_line (lines, 0), "instant"),
+        "2026-07-01T20:59:50+01:00");
+    fail_unless_equals_string (
+        json_object_get_string_member (ws_test_json_line (lines, 1), "instant"),
+        "2026-07-01T20:59:52+01:00");
+    g_ptr_array_unref (lines);
+  }
+  /* a time that cannot be read: the element does not start */
+  e = gst_element_factory_make ("ratingwarning", NULL);
+  g_object_set (e, "start-time", "half past nine", NULL);
+  fail_unless_equals_int (gst_element_set_state (e, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_FAILURE);
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_object_unref (e);
+  g_array_unref (s);
+  g_unlink (log);
+  g_free (log);
+}
+
+GST_END_TEST;
+
 /* A recording that cannot be read: a warning naming it, and the programme
  * still ducked under the (silent) warning. */
 GST_START_TEST (test_ratingwarning_bad_recording)
@@ -905,6 +959,7 @@ ratingwarning_suite (void)
   tcase_add_test (audio, test_ratingwarning_delay_inserts);
   tcase_add_test (audio, test_ratingwarning_bad_recording);
   tcase_add_test (audio, test_ratingwarning_recordings_catalogue);
+  tcase_add_test (audio, test_ratingwarning_start_time);
   tcase_add_test (audio, test_ratingwarning_uk_auto);
   tcase_add_test (text, test_ratingwarning_rtl_cjk_shaped);
   tcase_add_test (end, test_ratingwarning_end_card_at_eos);
