@@ -1336,26 +1336,17 @@ ws_rating_overlay_start (GstBaseTransform *trans)
   policy_id = g_strdup (self->policy_id);
   territory = g_strdup (self->territory);
   GST_OBJECT_UNLOCK (self);
-  {
-    GError *err = NULL;
-    /* a local start time is read in the policy's zone */
-    const WsPolicy *pol = start != NULL && start[0] != '\0' ?
-                              ws_policy_cache_get (&self->policy, policy_id,
-                                  territory, NULL) :
-                              NULL;
-    gboolean ok = ws_wall_clock_set_scheduled (&self->wall, pol, start, &err);
-
+  if (!ws_element_set_schedule (GST_ELEMENT_CAST (self), &self->wall,
+          &self->policy, start, policy_id, territory)) {
     g_free (start);
     g_free (policy_id);
     g_free (territory);
-    if (!ok) {
-      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, (NULL),
-          ("start-time: %s", err->message));
-      g_error_free (err);
-      g_free (path);
-      return FALSE;
-    }
+    g_free (path);
+    return FALSE;
   }
+  g_free (start);
+  g_free (policy_id);
+  g_free (territory);
   if (path != NULL && path[0] != '\0') {
     GError *err = NULL;
 

@@ -1540,6 +1540,7 @@ change_state (GstElement *element, GstStateChange transition)
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
     char *path, *start, *policy_id, *territory;
     GError *err = NULL;
+    gboolean ok;
 
     g_mutex_lock (&self->lock);
     reset (self);
@@ -1553,24 +1554,14 @@ change_state (GstElement *element, GstStateChange transition)
     policy_id = g_strdup (self->policy_id);
     territory = g_strdup (self->territory);
     GST_OBJECT_UNLOCK (self);
-    {
-      /* a local start time is read in the policy's zone */
-      const WsPolicy *pol = start != NULL && start[0] != '\0' ?
-                                ws_policy_cache_get (&self->policy_cache,
-                                    policy_id, territory, NULL) :
-                                NULL;
-      gboolean ok = ws_wall_clock_set_scheduled (&self->wall, pol, start, &err);
-
-      g_free (start);
-      g_free (policy_id);
-      g_free (territory);
-      if (!ok) {
-        GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, (NULL),
-            ("start-time: %s", err->message));
-        g_clear_error (&err);
-        g_free (path);
-        return GST_STATE_CHANGE_FAILURE;
-      }
+    ok = ws_element_set_schedule (GST_ELEMENT_CAST (self), &self->wall,
+        &self->policy_cache, start, policy_id, territory);
+    g_free (start);
+    g_free (policy_id);
+    g_free (territory);
+    if (!ok) {
+      g_free (path);
+      return GST_STATE_CHANGE_FAILURE;
     }
     if (path && path[0]) {
       self->log = ws_asrun_writer_open (path, 0, as_run_failed, self, NULL,

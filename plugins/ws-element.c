@@ -144,6 +144,24 @@ ws_wall_clock_set_scheduled (WsWallClock *wc, const WsPolicy *policy,
   return TRUE;
 }
 
+gboolean
+ws_element_set_schedule (GstElement *element, WsWallClock *wc,
+    WsPolicyCache *cache, const gchar *start_time, const gchar *policy_id,
+    const gchar *territory)
+{
+  GError *err = NULL;
+  const WsPolicy *policy = NULL;
+
+  if (start_time != NULL && start_time[0] != '\0')
+    policy = ws_policy_cache_get (cache, policy_id, territory, NULL);
+  if (ws_wall_clock_set_scheduled (wc, policy, start_time, &err))
+    return TRUE;
+  GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS, (NULL),
+      ("start-time: %s", err->message));
+  g_error_free (err);
+  return FALSE;
+}
+
 gchar *
 ws_element_asrun_instant (GstElement *element, WsWallClock *wc, gint64 at_us,
     GstClockTime rt, const WsPolicy *policy)

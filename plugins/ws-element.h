@@ -90,6 +90,20 @@ gboolean ws_wall_clock_set_scheduled (WsWallClock *wc, const WsPolicy *policy,
     const gchar *start_time, GError **error);
 
 /**
+ * ws_element_set_schedule:
+ * @element: the element, whose `start-time` property @start_time is
+ * @cache: its policy cache (a local @start_time is read in the zone of
+ *   the policy @policy_id or @territory names)
+ *
+ * ws_wall_clock_set_scheduled() for an element starting: a time that
+ * cannot be read is an element error (RESOURCE, SETTINGS) naming it.
+ * Returns: FALSE after posting the error (the element must not start).
+ */
+gboolean ws_element_set_schedule (GstElement *element, WsWallClock *wc,
+    WsPolicyCache *cache, const gchar *start_time, const gchar *policy_id,
+    const gchar *territory);
+
+/**
  * ws_wall_clock_instant_ns:
  * @wc: the element's mapping (updated when the clock changed)
  * @element: the element
