@@ -1474,7 +1474,6 @@ ws_rating_overlay_set_property (GObject *object, guint prop_id,
       break;
     case PROP_AS_RUN_CHANNEL:
       g_free (self->as_run_channel);
-      g_free (self->start_time);
       self->as_run_channel = g_value_dup_string (value);
       break;
     case PROP_START_TIME:
@@ -1582,6 +1581,7 @@ ws_rating_overlay_finalize (GObject *object)
   g_free (self->asrun_rating);
   g_free (self->as_run_log);
   g_free (self->as_run_channel);
+  g_free (self->start_time);
   g_free (self->log_path);
   if (self->log != NULL)
     ws_asrun_writer_close (self->log);
