@@ -204,9 +204,11 @@ ws_flash_detect_class_init (WsFlashDetectClass *klass)
               GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_SAMPLE_STEP,
       g_param_spec_int ("sample-step", "Sample Step",
-          "Read every Nth pixel of every Nth row (pixels); 0 = by "
-          "resolution, as watershed check: width / 480, at least 2 (2 up "
-          "to 720p, 4 at 1080p, 8 at 2160p)",
+          "Read one pixel in each N x N block, on a lattice that shifts by "
+          "a row and a column from one band of N rows to the next (so both "
+          "fields and fine stripes are seen); 0 = by resolution, as "
+          "watershed check: width / 480, at least 2 (2 up to 720p, 4 at "
+          "1080p, 8 at 2160p)",
           0, 16, DEFAULT_SAMPLE_STEP,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY));
