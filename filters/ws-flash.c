@@ -802,9 +802,9 @@ params_valid (const WsFlashParams *p)
  * most 16: every 4th pixel of every 4th row at 1080p, every 8th at 2160p,
  * so each cell of the default 96-column grid gets 5 x 5 luma samples or
  * more whatever the resolution (a 20 x 20 pixel cell at 1080p), and a
- * 2160p picture costs what a 1080p one does. tests/filters/check_flash.c
- * (test_flash_auto_step_matches_every_pixel) compares it with reading
- * every pixel on 1080p content. */
+ * 2160p picture costs what a 1080p one does.
+ * tests/filters/check_flash_sampling.c compares it with reading every
+ * pixel on 1080p content. */
 static int
 auto_sample_step (int width)
 {

@@ -590,15 +590,16 @@ prefetch_recording (WsRatingWarning *self)
     ws_rating_free (r);
     return;
   }
-  territory = warning_territory (self, r);
   GST_OBJECT_LOCK (self);
   language = g_strdup (self->language);
   text = g_strdup (self->text);
   service_class = g_strdup (self->service_class);
   GST_OBJECT_UNLOCK (self);
+  /* the policy first: its jurisdiction may be the territory */
   if (get_policy (self, r))
     ws_policy_guidance_at (self->policy_cache.policy, service_class,
         ws_rating_lookup (NULL, r, NULL, NULL), WS_TIME_NONE, &g, NULL);
+  territory = warning_territory (self, r);
   req.guidance = g;
   req.rating = r;
   req.language = language;

@@ -59,7 +59,7 @@ struct WsSupportDirectory {
   GPtrArray *maps;        /* Map*, owned */
   GPtrArray *territories; /* TerritoryFile*, owned */
   gboolean have_topic_list;
-  GChecksum *sum; /* of each file read: its name, its length, its bytes */
+  GChecksum *sum; /* of each file read: its name and its SHA-256 */
   char *digest;   /* hex, once loaded */
 };
 
@@ -610,6 +610,19 @@ sum_name (WsSupportDirectory *dir, const char *path)
   g_free (base);
 }
 
+/* Adds the file @name whose bytes @one has summed (and frees @one). */
+static void
+sum_file (WsSupportDirectory *dir, const char *name, GChecksum *one)
+{
+  guint8 bin[32];
+  gsize n = sizeof (bin);
+
+  g_checksum_get_digest (one, bin, &n);
+  g_checksum_free (one);
+  sum_name (dir, name);
+  g_checksum_update (dir->sum, bin, (gssize) n);
+}
+
 /* The digest, once everything is loaded; the checksum is closed. */
 static void
 finish_digest (WsSupportDirectory *dir)
@@ -624,8 +637,6 @@ load_file (WsSupportDirectory *dir, const char *path, GError **error)
 {
   GChecksum *one = g_checksum_new (G_CHECKSUM_SHA256);
   xmlDoc *doc = ws_xml_read_file_checksum (path, SUPPORT_MAX_BYTES, one, error);
-  guint8 bin[32];
-  gsize n = sizeof (bin);
   gboolean ok;
 
   if (doc == NULL) {
@@ -633,10 +644,7 @@ load_file (WsSupportDirectory *dir, const char *path, GError **error)
     return FALSE;
   }
   /* the file's own SHA-256 and its name go into the directory's */
-  g_checksum_get_digest (one, bin, &n);
-  g_checksum_free (one);
-  sum_name (dir, path);
-  g_checksum_update (dir->sum, bin, (gssize) n);
+  sum_file (dir, path, one);
   ok = parse_doc (dir, doc, path, error);
   xmlFreeDoc (doc);
   return ok;
@@ -737,14 +745,9 @@ ws_support_directory_new_memory (const char *data, gsize len, const char *name,
   }
   {
     GChecksum *one = g_checksum_new (G_CHECKSUM_SHA256);
-    guint8 bin[32];
-    gsize n = sizeof (bin);
 
     g_checksum_update (one, (const guchar *) data, (gssize) len);
-    g_checksum_get_digest (one, bin, &n);
-    g_checksum_free (one);
-    sum_name (dir, name);
-    g_checksum_update (dir->sum, bin, (gssize) n);
+    sum_file (dir, name, one);
   }
   finish_digest (dir);
   return dir;
