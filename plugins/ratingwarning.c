@@ -62,7 +62,10 @@
  * the rating and the card's language, decoded as soon as the rating is
  * known; otherwise, with #WsRatingWarning:speech, the
  * text is spoken by espeak-ng, a clearly synthetic fallback voice, in
- * the text's language. The announcement is brought to
+ * the text's language. Either is made ahead, when the audio caps or a
+ * rating arrive, not in the streaming thread when the warning starts
+ * (unless the warning turns out to need another, such as a rule that
+ * differs by time of day). The announcement is brought to
  * #WsRatingWarning:announcement-loudness (EBU R 128's -23 LUFS by
  * default). In `overlay` timing (#WsRatingWarning:timing) the
  * programme audio under the warning is ducked by
@@ -556,64 +559,125 @@ get_recordings (WsRatingWarning *self)
 
 static void produce_announcement (WsRatingWarning *self, const char *file,
     const char *text, const char *language);
+static void prepare_announcement (WsRatingWarning *self, const WsWarning *w);
 
-/* Decodes, ahead of the warning, the catalogue's recording the warning
- * would play for the rating known now (the audio caps or a rating event),
- * so the streaming thread does not decode it when the warning starts; if
- * the warning then plans another (a rule that differs by time), that one
- * is decoded then. Never while a warning's announcement is being mixed.
- * (lock held) */
-static void
-prefetch_recording (WsRatingWarning *self)
+/* Whether a warning is due for @r at the programme's time @at_us
+ * (%WS_TIME_NONE when unknown), and the guidance rule it follows (@g, NULL
+ * when none); fails closed. @report posts what went wrong (FALSE when only
+ * looking ahead). (lock held) */
+static gboolean
+warning_wanted (WsRatingWarning *self, const WsRating *r, gint64 at_us,
+    gboolean report, const WsGuidance **g)
 {
-  WsWarningRequest req = { 0 };
-  const WsRecordings *rec;
-  const WsGuidance *g = NULL;
+  const WsRatingDef *def = ws_rating_lookup (NULL, r, NULL, NULL);
+  WsRatingWarningMode mode;
+  WsPolicy *pol;
+  GError *err = NULL;
+  char *service_class;
+  gboolean wanted;
+
+  *g = NULL;
+  GST_OBJECT_LOCK (self);
+  mode = self->mode;
+  service_class = g_strdup (self->service_class);
+  GST_OBJECT_UNLOCK (self);
+  if (mode == WS_RATING_WARNING_MODE_OFF) {
+    g_free (service_class);
+    return FALSE;
+  }
+  pol = get_policy (self, r);
+  if (pol && !ws_policy_guidance_at (pol, service_class, def, at_us, g, &err)) {
+    /* always: without the rule's words; auto: fail closed, warn */
+    if (report && mode == WS_RATING_WARNING_MODE_AUTO)
+      GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
+          ("%s; giving the warning", err->message));
+    g_clear_error (&err);
+    wanted = TRUE;
+  } else if (mode == WS_RATING_WARNING_MODE_ALWAYS) {
+    wanted = TRUE;
+  } else if (pol) {
+    /* no rating: judged as unrated by the policy */
+    wanted = ws_warning_required (*g);
+  } else {
+    /* no policy to ask: fail closed */
+    if (report && self->policy_cache.key == NULL)
+      GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, (NULL),
+          ("mode=auto without a policy, a territory or a rating with a "
+           "territory: giving the warning (set policy or territory, or "
+           "mode)"));
+    wanted = TRUE;
+  }
+  g_free (service_class);
+  return wanted;
+}
+
+/* What a warning is planned from: the properties (copied), the rating's
+ * name and the territory; the prefetch and the warning plan the same
+ * request. (lock held) */
+typedef struct {
+  WsWarningRequest req;
+  char *name, *territory, *language, *text, *audio_file;
+} WarningInputs;
+
+static void
+warning_inputs_init (WsRatingWarning *self, const WsRating *r,
+    const WsGuidance *g, WarningInputs *in)
+{
+  memset (in, 0, sizeof (*in));
+  in->req.recordings = get_recordings (self);
+  in->territory = warning_territory (self, r);
+  in->name = rating_display_name (r);
+  GST_OBJECT_LOCK (self);
+  in->language = g_strdup (self->language);
+  in->text = g_strdup (self->text);
+  in->audio_file = g_strdup (self->announcement_file);
+  in->req.duration_ns = self->duration;
+  in->req.speech = self->speech;
+  GST_OBJECT_UNLOCK (self);
+  in->req.guidance = g;
+  in->req.rating = r;
+  in->req.rating_name = in->name;
+  in->req.language = in->language;
+  in->req.text = in->text;
+  in->req.audio_file = in->audio_file;
+  in->req.territory = in->territory;
+}
+
+static void
+warning_inputs_clear (WarningInputs *in)
+{
+  g_free (in->name);
+  g_free (in->territory);
+  g_free (in->language);
+  g_free (in->text);
+  g_free (in->audio_file);
+}
+
+/* Makes, ahead of the warning, the announcement the warning would play for
+ * the rating known now (at the audio caps or a rating event): the
+ * recording is decoded or the text spoken here, so the streaming thread
+ * does neither when the warning starts. If the warning then plans another
+ * (a rule that differs by time), that one is made then. Never while a
+ * warning's announcement is being mixed. (lock held) */
+static void
+prefetch_announcement (WsRatingWarning *self)
+{
+  WarningInputs in;
+  const WsGuidance *g;
   WsWarning *w;
   WsRating *r;
-  char *territory, *language, *text, *service_class, *file;
 
   if (!self->have_ainfo || (self->card_show.active && !self->audio_done))
     return;
-  GST_OBJECT_LOCK (self);
-  file = g_strdup (self->announcement_file);
-  GST_OBJECT_UNLOCK (self);
-  if (file != NULL && file[0] != '\0') {
-    /* the property's recording is decoded with the caps */
-    g_free (file);
-    return;
-  }
-  g_free (file);
-  rec = get_recordings (self);
   r = current_rating (self);
-  if (rec == NULL || r == NULL) {
-    ws_rating_free (r);
-    return;
+  if (warning_wanted (self, r, WS_TIME_NONE, FALSE, &g)) {
+    warning_inputs_init (self, r, g, &in);
+    w = ws_warning_plan (&in.req);
+    if (w->audio != WS_WARNING_AUDIO_NONE)
+      prepare_announcement (self, w);
+    ws_warning_free (w);
+    warning_inputs_clear (&in);
   }
-  GST_OBJECT_LOCK (self);
-  language = g_strdup (self->language);
-  text = g_strdup (self->text);
-  service_class = g_strdup (self->service_class);
-  GST_OBJECT_UNLOCK (self);
-  /* the policy first: its jurisdiction may be the territory */
-  if (get_policy (self, r))
-    ws_policy_guidance_at (self->policy_cache.policy, service_class,
-        ws_rating_lookup (NULL, r, NULL, NULL), WS_TIME_NONE, &g, NULL);
-  territory = warning_territory (self, r);
-  req.guidance = g;
-  req.rating = r;
-  req.language = language;
-  req.text = text;
-  req.recordings = rec;
-  req.territory = territory;
-  w = ws_warning_plan (&req);
-  if (w->audio == WS_WARNING_AUDIO_FILE)
-    produce_announcement (self, w->audio_file, NULL, NULL);
-  ws_warning_free (w);
-  g_free (territory);
-  g_free (language);
-  g_free (text);
-  g_free (service_class);
   ws_rating_free (r);
 }
 
@@ -623,15 +687,10 @@ static void
 begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
     const GstSegment *seg)
 {
-  WsRatingWarningMode mode;
   WsRatingWarningTiming timing;
-  WsWarningRequest req = { 0 };
+  WarningInputs in;
   WsRating *r = current_rating (self);
-  const WsRatingDef *def = ws_rating_lookup (NULL, r, NULL, NULL);
   const WsGuidance *g = NULL;
-  gboolean wanted = FALSE;
-  char *name = rating_display_name (r);
-  char *territory = NULL;
 
   self->pending = FALSE;
   ws_warning_free (self->warning);
@@ -641,72 +700,19 @@ begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
   self->audio_done = FALSE;
 
   GST_OBJECT_LOCK (self);
-  mode = self->mode;
   timing = self->timing;
   GST_OBJECT_UNLOCK (self);
 
-  if (mode == WS_RATING_WARNING_MODE_ALWAYS) {
-    char *service_class;
-
-    GST_OBJECT_LOCK (self);
-    service_class = g_strdup (self->service_class);
-    GST_OBJECT_UNLOCK (self);
-    wanted = TRUE;
-    /* the rule's words and duration, when there is one */
-    if (get_policy (self, r))
-      ws_policy_guidance_at (self->policy_cache.policy, service_class, def,
-          ws_buffer_programme_time_us (buf), &g, NULL);
-    g_free (service_class);
-  } else if (mode == WS_RATING_WARNING_MODE_AUTO) {
-    WsPolicy *pol = get_policy (self, r);
-    GError *err = NULL;
-    char *service_class;
-
-    GST_OBJECT_LOCK (self);
-    service_class = g_strdup (self->service_class);
-    GST_OBJECT_UNLOCK (self);
-    if (pol && !ws_policy_guidance_at (pol, service_class, def,
-                   ws_buffer_programme_time_us (buf), &g, &err)) {
-      /* fail closed: warn */
-      GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
-          ("%s; giving the warning", err->message));
-      g_clear_error (&err);
-      wanted = TRUE;
-    } else if (pol) {
-      /* no rating: judged as unrated by the policy */
-      wanted = ws_warning_required (g);
-    } else {
-      /* no policy to ask: fail closed */
-      if (self->policy_cache.key == NULL)
-        GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, (NULL),
-            ("mode=auto without a policy, a territory or a rating with a "
-             "territory: giving the warning (set policy or territory, or "
-             "mode)"));
-      wanted = TRUE;
-    }
-    g_free (service_class);
-  }
-  if (!wanted) {
+  if (!warning_wanted (self, r, ws_buffer_programme_time_us (buf), TRUE, &g)) {
+    char *name = rating_display_name (r);
     GST_INFO_OBJECT (self, "no warning for %s", name ? name : "(no rating)");
     g_free (name);
     ws_rating_free (r);
     return;
   }
 
-  req.recordings = get_recordings (self);
-  territory = warning_territory (self, r);
-  req.territory = territory;
-  GST_OBJECT_LOCK (self);
-  req.guidance = g;
-  req.rating = r;
-  req.rating_name = name;
-  req.language = self->language;
-  req.text = self->text;
-  req.duration_ns = self->duration;
-  req.audio_file = self->announcement_file;
-  req.speech = self->speech;
-  self->warning = ws_warning_plan (&req);
-  GST_OBJECT_UNLOCK (self);
+  warning_inputs_init (self, r, g, &in);
+  self->warning = ws_warning_plan (&in.req);
 
   self->card_show.active = TRUE;
   self->card_show.start_rt = rt;
@@ -726,14 +732,14 @@ begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
         n);
   }
   GST_INFO_OBJECT (self, "warning for %s at %" GST_TIME_FORMAT ": %s",
-      name ? name : "(no rating)", GST_TIME_ARGS (rt), self->warning->headline);
+      in.name ? in.name : "(no rating)", GST_TIME_ARGS (rt),
+      self->warning->headline);
   post_started (self, seg, GST_BUFFER_PTS (buf), "warning",
       self->warning->duration_ns, self->warning->headline,
       self->warning->language,
       ws_warning_audio_to_string (self->warning->audio), timing);
   log_warning (self, r, rt, ws_buffer_programme_time_us (buf), timing);
-  g_free (name);
-  g_free (territory);
+  warning_inputs_clear (&in);
   ws_rating_free (r);
 }
 
@@ -1169,6 +1175,9 @@ produce_announcement (WsRatingWarning *self, const char *file, const char *text,
     GST_ELEMENT_WARNING (self, RESOURCE, READ, (NULL),
         ("no announcement: %s; the card is shown without it", err->message));
     g_clear_error (&err);
+  } else {
+    GST_INFO_OBJECT (self, "announcement made: %s, %" G_GSIZE_FORMAT " frames",
+        file ? file : "speech", self->announce_frames);
   }
   if (self->announce && target < 0.0) {
     double gain = 0.0;
@@ -1183,12 +1192,11 @@ produce_announcement (WsRatingWarning *self, const char *file, const char *text,
   }
 }
 
-/* The samples for the warning in progress. (lock held) */
+/* The samples for warning @w (the one in progress, or one planned ahead).
+ * (lock held) */
 static void
-prepare_announcement (WsRatingWarning *self)
+prepare_announcement (WsRatingWarning *self, const WsWarning *w)
 {
-  const WsWarning *w = self->warning;
-
   if (w->audio == WS_WARNING_AUDIO_FILE) {
     produce_announcement (self, w->audio_file, NULL, NULL);
   } else if (w->audio == WS_WARNING_AUDIO_SPEECH) {
@@ -1249,7 +1257,7 @@ audio_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
             "the audio ran %" GST_TIME_FORMAT " past the warning's start: "
             "the announcement starts at the next audio buffer",
             GST_TIME_ARGS (rt - self->card_show.start_rt));
-      prepare_announcement (self);
+      prepare_announcement (self, self->warning);
       ws_duck_init (&self->duck, rate, (gint64) start,
           (gint64) (timing == WS_RATING_WARNING_TIMING_DELAY ?
                         self->delay_len :
@@ -1373,18 +1381,9 @@ sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
       } else {
         ok = self->have_ainfo = gst_audio_info_from_caps (&self->ainfo, caps);
         self->audio_joined = FALSE;
-        if (ok) {
-          /* a recording is decoded now, ahead of the warning */
-          char *file;
-          GST_OBJECT_LOCK (self);
-          file = g_strdup (self->announcement_file);
-          GST_OBJECT_UNLOCK (self);
-          if (file && file[0])
-            produce_announcement (self, file, NULL, NULL);
-          else
-            prefetch_recording (self);
-          g_free (file);
-        }
+        /* the announcement is made now, ahead of the warning */
+        if (ok)
+          prefetch_announcement (self);
       }
       g_mutex_unlock (&self->lock);
       if (!ok) {
@@ -1418,7 +1417,7 @@ sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
         g_mutex_lock (&self->lock);
         ws_rating_free (self->event_rating);
         self->event_rating = r;
-        prefetch_recording (self);
+        prefetch_announcement (self);
         g_mutex_unlock (&self->lock);
       } else if (ws_event_has_name (event, WS_PROGRAMME_START_EVENT_NAME)) {
         GstClockTime last;

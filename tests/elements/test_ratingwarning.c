@@ -751,6 +751,68 @@ GST_START_TEST (test_ratingwarning_uk_auto)
 
 GST_END_TEST;
 
+/* The spoken announcement is made ahead, when the audio caps arrive, not
+ * in the streaming thread when the warning starts: the element's "made"
+ * log line comes once, before the first buffer, and the warning then mixes
+ * those samples. A rating event that changes the words makes them again,
+ * still ahead. */
+static void
+count_made (GstDebugCategory *category, GstDebugLevel level, const gchar *file,
+    const gchar *function, gint line, GObject *object, GstDebugMessage *message,
+    gpointer user_data)
+{
+  if (g_strcmp0 (gst_debug_category_get_name (category), "ratingwarning") ==
+          0 &&
+      g_str_has_prefix (gst_debug_message_get (message), "announcement made"))
+    g_atomic_int_inc ((gint *) user_data);
+}
+
+GST_START_TEST (test_ratingwarning_speech_made_ahead)
+{
+  GstHarness *h;
+  GArray *s = g_array_new (FALSE, FALSE, sizeof (float));
+  gint made = 0;
+  double energy = 0;
+
+  if (!ws_announcement_can_speak ()) {
+    g_print ("test_ratingwarning_speech_made_ahead: built without "
+             "espeak-ng, skipped\n");
+    g_array_unref (s);
+    return;
+  }
+  gst_debug_remove_log_function (gst_debug_log_default);
+  gst_debug_add_log_function (count_made, &made, NULL);
+  gst_debug_set_threshold_for_name ("ratingwarning", GST_LEVEL_INFO);
+  h = gst_harness_new_with_padnames ("ratingwarning", "audio_sink",
+      "audio_src");
+  g_object_set (h->element, "mode", 1, "rating", "bbfc:15", "speech", TRUE,
+      "duration", (guint64) GST_SECOND, "duck-gain", -20.0, "ramp",
+      (guint64) 0, NULL);
+  gst_harness_set_src_caps_str (h, ACAPS);
+  fail_unless_equals_int (g_atomic_int_get (&made), 1);
+  /* other words: made again, before any buffer */
+  gst_harness_push_event (h, ws_test_rating_event ("bbfc", "18", "GB"));
+  fail_unless_equals_int (g_atomic_int_get (&made), 2);
+  for (guint i = 0; i < 12; i++)
+    gst_harness_push (h, audio_dc (0.5f, i));
+  pull_samples (h, s);
+  fail_unless_equals_int (s->len, 12 * BUF_FRAMES);
+  /* nothing was synthesised when the warning started, and it was heard */
+  fail_unless_equals_int (g_atomic_int_get (&made), 2);
+  for (guint n = 0; n < RATE; n++) {
+    float v = g_array_index (s, float, n) - 0.05f;
+    energy += v * v;
+  }
+  energy = sqrt (energy / RATE);
+  fail_unless (energy > 0.02, "speech RMS %f", energy);
+  assert_level (s, RATE, 12 * BUF_FRAMES, 0.5f);
+  gst_harness_teardown (h);
+  gst_debug_remove_log_function (count_made);
+  g_array_unref (s);
+}
+
+GST_END_TEST;
+
 /* ---- text shaping ------------------------------------------------------- */
 
 static const struct {
@@ -961,6 +1023,7 @@ ratingwarning_suite (void)
   tcase_add_test (audio, test_ratingwarning_recordings_catalogue);
   tcase_add_test (audio, test_ratingwarning_start_time);
   tcase_add_test (audio, test_ratingwarning_uk_auto);
+  tcase_add_test (audio, test_ratingwarning_speech_made_ahead);
   tcase_add_test (text, test_ratingwarning_rtl_cjk_shaped);
   tcase_add_test (end, test_ratingwarning_end_card_at_eos);
   tcase_add_test (end, test_ratingwarning_end_card_event);
