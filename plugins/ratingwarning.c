@@ -276,6 +276,10 @@ struct _WsRatingWarning {
   gchar *announce_key;         /* what @announce was made from */
   GstClockTime vlast, alast;   /* running time of each pad's last buffer */
   GstClockTime vshift, ashift; /* delay timing: inserted so far */
+  /* delay timing: the shift when each pad's segment arrived, and its
+   * seqnum (the segment downstream is moved by it; its stop by all) */
+  GstClockTime vseg_shift, aseg_shift;
+  guint32 vseg_seqnum, aseg_seqnum;
   GstClockTime delay_len;      /* the length inserted for this warning */
 
   /* the end card */
@@ -865,6 +869,35 @@ running_time (const GstSegment *seg, GstBuffer *buf)
       GST_BUFFER_PTS (buf));
 }
 
+/* The segment downstream sees in delay timing: the input's, its start,
+ * time and position moved by what was inserted before it arrived, its
+ * stop and duration by all that has been inserted so far (a demuxer's
+ * segment stops at the programme's end, and the last seconds would
+ * otherwise be clipped downstream). Sent again after each insertion.
+ * (lock held) */
+static GstEvent *
+output_segment_event (WsRatingWarning *self, gboolean video)
+{
+  GstSegment seg = video ? self->vseg : self->aseg;
+  GstClockTime before = video ? self->vseg_shift : self->aseg_shift;
+  GstClockTime all = video ? self->vshift : self->ashift;
+  GstEvent *ev;
+
+  if (seg.format == GST_FORMAT_TIME) {
+    seg.start += before;
+    seg.time += before;
+    if (GST_CLOCK_TIME_IS_VALID (seg.position))
+      seg.position += before;
+    if (GST_CLOCK_TIME_IS_VALID (seg.stop))
+      seg.stop += all;
+    if (GST_CLOCK_TIME_IS_VALID (seg.duration))
+      seg.duration += all;
+  }
+  ev = gst_event_new_segment (&seg);
+  gst_event_set_seqnum (ev, video ? self->vseg_seqnum : self->aseg_seqnum);
+  return ev;
+}
+
 static GstClockTime
 frame_duration (const GstVideoInfo *info)
 {
@@ -1008,6 +1041,7 @@ video_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
   GstClockTime rt, before;
   GstVideoOverlayComposition *comp = NULL, *insert = NULL;
   GstClockTime insert_pts = GST_CLOCK_TIME_NONE, insert_len = 0;
+  GstEvent *seg_ev = NULL;
   GstFlowReturn ret;
 
   g_mutex_lock (&self->lock);
@@ -1030,6 +1064,7 @@ video_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
       insert_pts = GST_BUFFER_PTS (buf) + self->vshift;
       insert_len = self->delay_len;
       self->vshift += self->delay_len;
+      seg_ev = output_segment_event (self, TRUE);
       self->card_show.video_done = TRUE;
     } else if (rt >= self->card_show.start_rt + self->card_show.duration) {
       self->card_show.video_done = TRUE;
@@ -1075,6 +1110,8 @@ video_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
   }
   g_mutex_unlock (&self->lock);
 
+  if (seg_ev)
+    gst_pad_push_event (self->vsrc, seg_ev);
   if (insert_len > 0) {
     ret = push_card_frames (self, buf, insert_pts, insert_len, insert);
     if (insert)
@@ -1217,6 +1254,7 @@ audio_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
   GstClockTime rt;
   GstFlowReturn ret;
   GstBuffer *insert = NULL;
+  GstEvent *seg_ev = NULL;
   gint bpf;
 
   g_mutex_lock (&self->lock);
@@ -1285,6 +1323,7 @@ audio_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
       GST_BUFFER_DURATION (
           insert) = gst_util_uint64_scale (n, GST_SECOND, rate);
       self->ashift += self->delay_len;
+      seg_ev = output_segment_event (self, FALSE);
       self->audio_done = TRUE;
     } else {
       gint64 first = ws_duck_frame_of_ns ((gint64) rt, rate);
@@ -1313,6 +1352,8 @@ audio_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
   }
   g_mutex_unlock (&self->lock);
 
+  if (seg_ev)
+    gst_pad_push_event (self->asrc, seg_ev);
   if (insert) {
     ret = gst_pad_push (self->asrc, insert);
     if (ret != GST_FLOW_OK) {
@@ -1394,13 +1435,25 @@ sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
       }
       break;
     }
-    case GST_EVENT_SEGMENT:
+    case GST_EVENT_SEGMENT: {
+      GstEvent *out;
       g_mutex_lock (&self->lock);
       gst_event_copy_segment (event, video ? &self->vseg : &self->aseg);
+      if (video) {
+        self->vseg_shift = self->vshift;
+        self->vseg_seqnum = gst_event_get_seqnum (event);
+      } else {
+        self->aseg_shift = self->ashift;
+        self->aseg_seqnum = gst_event_get_seqnum (event);
+      }
+      out = output_segment_event (self, video);
       g_mutex_unlock (&self->lock);
+      gst_event_unref (event);
+      event = out;
       if (video)
         query_duration (self);
       break;
+    }
     case GST_EVENT_EOS:
       if (video)
         video_eos (self);
@@ -1515,6 +1568,7 @@ reset (WsRatingWarning *self)
   self->announce_frames = 0;
   self->audio_joined = self->audio_done = FALSE;
   self->vshift = self->ashift = self->delay_len = 0;
+  self->vseg_shift = self->aseg_shift = 0;
   self->vlast = self->alast = GST_CLOCK_TIME_NONE;
   showing_clear (&self->end_show);
   self->end_pending = self->end_done = FALSE;

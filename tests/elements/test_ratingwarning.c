@@ -692,6 +692,88 @@ GST_START_TEST (test_ratingwarning_delay_inserts)
 
 GST_END_TEST;
 
+/* The last segment event @h received (a TIME segment), into @seg. */
+static void
+last_segment (GstHarness *h, GstSegment *seg)
+{
+  GstEvent *ev;
+  gboolean seen = FALSE;
+
+  while ((ev = gst_harness_try_pull_event (h)) != NULL) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_SEGMENT) {
+      gst_event_copy_segment (ev, seg);
+      seen = TRUE;
+    }
+    gst_event_unref (ev);
+  }
+  fail_unless (seen, "no segment event downstream");
+  fail_unless_equals_int (seg->format, GST_FORMAT_TIME);
+}
+
+/* Delay timing moves the segment with the timestamps: a demuxer's segment
+ * stops at the programme's end, and downstream would clip the last seconds
+ * (a sink drops buffers past the stop). Every frame, the inserted ones and
+ * the programme's last, lies inside the segment downstream, and a segment
+ * that arrives after a warning is moved by it. */
+GST_START_TEST (test_ratingwarning_delay_segment)
+{
+  GstElement *e;
+  GstHarness *h = video_harness (&e);
+  GstSegment seg;
+  GstEvent *ev;
+  guint n = 0;
+
+  g_object_set (e, "mode", 1, "text", "x", "speech", FALSE, "duration",
+      (guint64) GST_SECOND, "timing", 1 /* delay */, NULL);
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  seg.stop = 4 * GST_SECOND;
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&seg)));
+  for (guint i = 0; i < 100; i++)
+    fail_unless_equals_int (gst_harness_push (h, video_frame (VCAPS, 128, i)),
+        GST_FLOW_OK);
+  last_segment (h, &seg);
+  fail_unless_equals_uint64 (seg.start, 0);
+  fail_unless_equals_uint64 (seg.stop, 5 * GST_SECOND);
+  for (GstBuffer *b; (b = gst_harness_try_pull (h)) != NULL; n++) {
+    guint64 start, stop;
+    fail_unless (gst_segment_clip (&seg, GST_FORMAT_TIME, GST_BUFFER_PTS (b),
+                     GST_BUFFER_PTS (b) + GST_BUFFER_DURATION (b), &start,
+                     &stop),
+        "frame %u at %" GST_TIME_FORMAT " outside the segment", n,
+        GST_TIME_ARGS (GST_BUFFER_PTS (b)));
+    fail_unless_equals_uint64 (stop - start, GST_SECOND / 25);
+    gst_buffer_unref (b);
+  }
+  fail_unless_equals_int (n, 125);
+
+  /* a segment after the warning: start, time and stop 1 s on */
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  seg.start = seg.time = seg.position = 2 * GST_SECOND;
+  seg.stop = 4 * GST_SECOND;
+  ev = gst_event_new_segment (&seg);
+  gst_event_set_seqnum (ev, 4242);
+  fail_unless (gst_harness_push_event (h, ev));
+  ev = gst_harness_pull_event (h);
+  fail_unless_equals_int (GST_EVENT_TYPE (ev), GST_EVENT_SEGMENT);
+  fail_unless_equals_int (gst_event_get_seqnum (ev), 4242);
+  gst_event_copy_segment (ev, &seg);
+  gst_event_unref (ev);
+  fail_unless_equals_uint64 (seg.start, 3 * GST_SECOND);
+  fail_unless_equals_uint64 (seg.time, 3 * GST_SECOND);
+  fail_unless_equals_uint64 (seg.stop, 5 * GST_SECOND);
+  gst_harness_push (h, video_frame (VCAPS, 128, 50));
+  ev = gst_harness_try_pull_event (h);
+  fail_unless (ev == NULL, "no new segment without a new warning");
+  {
+    GstBuffer *b = gst_harness_pull (h);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (b), 3 * GST_SECOND);
+    gst_buffer_unref (b);
+  }
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 /* The UK rule: bbfc:15 in auto mode gets the card and a spoken
  * announcement; bbfc:PG gets neither. */
 static void
@@ -1019,6 +1101,7 @@ ratingwarning_suite (void)
   tcase_add_test (card, test_ratingwarning_auto_without_policy);
   tcase_add_test (audio, test_ratingwarning_announcement_ducked);
   tcase_add_test (audio, test_ratingwarning_delay_inserts);
+  tcase_add_test (audio, test_ratingwarning_delay_segment);
   tcase_add_test (audio, test_ratingwarning_bad_recording);
   tcase_add_test (audio, test_ratingwarning_recordings_catalogue);
   tcase_add_test (audio, test_ratingwarning_start_time);
