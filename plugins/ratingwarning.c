@@ -74,7 +74,9 @@
  * longer than the warning fades out with the card. In `delay` timing the
  * card frames (the programme's first frame frozen under the card) and
  * the announcement (over silence) are inserted and the programme follows
- * them, its timestamps shifted by the warning's length on both pads.
+ * them, its timestamps and segment shifted by the warning's length on
+ * both pads; a seek from downstream is mapped to the programme's time (a
+ * seek into a warning gives it again).
  *
  * ## End card
  *
@@ -192,6 +194,14 @@ enum {
 #define DEFAULT_SUPPORT_DATA NULL
 #define DEFAULT_RECORDINGS NULL
 
+/* One warning delay timing inserted on a pad: before the programme buffer
+ * at @in_pts (upstream time), @len long. */
+typedef struct {
+  GstClockTime in_pts;
+  GstClockTime len;
+  gboolean at_start; /* the warning at the stream's first buffer */
+} Insertion;
+
 /* frames per second assumed for inserted frames when the caps say none */
 #define FALLBACK_FPS_N 25
 #define FALLBACK_FPS_D 1
@@ -280,6 +290,13 @@ struct _WsRatingWarning {
    * seqnum (the segment downstream is moved by it; its stop by all) */
   GstClockTime vseg_shift, aseg_shift;
   guint32 vseg_seqnum, aseg_seqnum;
+  /* delay timing: each pad's insertions (Insertion), for seeks */
+  GArray *vins, *ains;
+  gboolean pending_at_start; /* the pending warning is the stream's first */
+  gboolean card_at_start;    /* ... the warning in progress */
+  guint32 seek_seqnum;       /* the last seek mapped, 0 = none */
+  gboolean seek_replay;      /* it landed in a warning: give it again */
+  gboolean seek_at_start;    /* ... the stream's first */
   GstClockTime delay_len;      /* the length inserted for this warning */
 
   /* the end card */
@@ -697,6 +714,7 @@ begin_warning (WsRatingWarning *self, GstBuffer *buf, GstClockTime rt,
   const WsGuidance *g = NULL;
 
   self->pending = FALSE;
+  self->card_at_start = self->pending_at_start;
   ws_warning_free (self->warning);
   self->warning = NULL;
   showing_clear (&self->card_show);
@@ -898,6 +916,77 @@ output_segment_event (WsRatingWarning *self, gboolean video)
   return ev;
 }
 
+static void
+record_insertion (GArray *ins, GstClockTime in_pts, GstClockTime len,
+    gboolean at_start)
+{
+  Insertion x = { in_pts, len, at_start };
+
+  if (GST_CLOCK_TIME_IS_VALID (in_pts))
+    g_array_append_val (ins, x);
+}
+
+/* The upstream time of time @t downstream of a pad whose insertions are
+ * @ins: @t less what was inserted before it; a time inside a warning is
+ * its programme's first (and *@in_warning is set). *@before_first is set
+ * when @t comes before the stream's first warning. */
+static GstClockTime
+upstream_time (const GArray *ins, GstClockTime t, gboolean *in_warning,
+    gboolean *before_first)
+{
+  GstClockTime acc = 0;
+
+  *in_warning = *before_first = FALSE;
+  for (guint i = 0; i < ins->len; i++) {
+    const Insertion *x = &g_array_index (ins, Insertion, i);
+    GstClockTime out_start = x->in_pts + acc;
+    if (t < out_start) {
+      *before_first = i == 0 && x->at_start;
+      return t - acc;
+    }
+    if (t < out_start + x->len) {
+      *in_warning = TRUE;
+      return x->in_pts;
+    }
+    acc += x->len;
+  }
+  return t - acc;
+}
+
+/* After a flushing seek, a pad's segment from upstream: the warnings
+ * inserted before its start still shift the timestamps, those after it
+ * are forgotten (given again if their programme start comes again), and a
+ * seek that landed in a warning, or before the stream's first, gives it
+ * again at the first buffer. (lock held) */
+static void
+rebase_after_seek (WsRatingWarning *self, gboolean video)
+{
+  GArray *ins = video ? self->vins : self->ains;
+  const GstSegment *seg = video ? &self->vseg : &self->aseg;
+  GstClockTime shift = 0;
+  guint i;
+
+  for (i = 0; i < ins->len; i++) {
+    const Insertion *x = &g_array_index (ins, Insertion, i);
+    if (x->in_pts >= seg->start)
+      break;
+    shift += x->len;
+  }
+  g_array_set_size (ins, i);
+  if (video)
+    self->vshift = shift;
+  else
+    self->ashift = shift;
+  if (self->seek_replay) {
+    self->seek_replay = FALSE;
+    ws_warning_free (self->warning);
+    self->warning = NULL;
+    showing_clear (&self->card_show);
+    self->pending = TRUE;
+    self->pending_at_start = self->seek_at_start;
+  }
+}
+
 static GstClockTime
 frame_duration (const GstVideoInfo *info)
 {
@@ -1064,6 +1153,8 @@ video_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
       insert_pts = GST_BUFFER_PTS (buf) + self->vshift;
       insert_len = self->delay_len;
       self->vshift += self->delay_len;
+      record_insertion (self->vins, GST_BUFFER_PTS (buf), self->delay_len,
+          self->card_at_start);
       seg_ev = output_segment_event (self, TRUE);
       self->card_show.video_done = TRUE;
     } else if (rt >= self->card_show.start_rt + self->card_show.duration) {
@@ -1323,6 +1414,8 @@ audio_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
       GST_BUFFER_DURATION (
           insert) = gst_util_uint64_scale (n, GST_SECOND, rate);
       self->ashift += self->delay_len;
+      record_insertion (self->ains, GST_BUFFER_PTS (buf), self->delay_len,
+          self->card_at_start);
       seg_ev = output_segment_event (self, FALSE);
       self->audio_done = TRUE;
     } else {
@@ -1439,6 +1532,10 @@ sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
       GstEvent *out;
       g_mutex_lock (&self->lock);
       gst_event_copy_segment (event, video ? &self->vseg : &self->aseg);
+      if (self->seek_seqnum != 0 &&
+          gst_event_get_seqnum (event) == self->seek_seqnum &&
+          (video ? self->vseg : self->aseg).format == GST_FORMAT_TIME)
+        rebase_after_seek (self, video);
       if (video) {
         self->vseg_shift = self->vshift;
         self->vseg_seqnum = gst_event_get_seqnum (event);
@@ -1488,8 +1585,10 @@ sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
               "%" GST_TIME_FORMAT " is for it",
               video ? "video" : "audio",
               GST_TIME_ARGS (self->card_show.start_rt));
-        else
+        else {
           self->pending = TRUE;
+          self->pending_at_start = FALSE;
+        }
         if (video)
           self->end_done = FALSE; /* a new programme gets its end card */
         g_mutex_unlock (&self->lock);
@@ -1506,11 +1605,66 @@ sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
   return gst_pad_push_event (other_pad (self, pad), event);
 }
 
+/* A seek in time from downstream, in delay timing, names a time of the
+ * stream with its warnings: it is sent upstream as the programme's time
+ * (less what was inserted before it; a time inside a warning seeks to its
+ * programme's first frame, and the warning is given again). (lock held) */
+static GstEvent *
+upstream_seek (WsRatingWarning *self, GstPad *pad, GstEvent *event)
+{
+  const GArray *ins = pad == self->vsrc ? self->vins : self->ains;
+  gdouble rate;
+  GstFormat format;
+  GstSeekFlags flags;
+  GstSeekType start_type, stop_type;
+  gint64 start, stop;
+  gboolean in_warning = FALSE, before_first = FALSE, stop_in, stop_before;
+  guint32 seqnum = gst_event_get_seqnum (event);
+  GstEvent *up;
+
+  gst_event_parse_seek (event, &rate, &format, &flags, &start_type, &start,
+      &stop_type, &stop);
+  if (format != GST_FORMAT_TIME || ins->len == 0)
+    return gst_event_ref (event);
+  if (start_type == GST_SEEK_TYPE_SET && start >= 0)
+    start = (gint64) upstream_time (ins, (GstClockTime) start, &in_warning,
+        &before_first);
+  if (stop_type == GST_SEEK_TYPE_SET && stop >= 0)
+    stop = (gint64) upstream_time (ins, (GstClockTime) stop, &stop_in,
+        &stop_before);
+  up = gst_event_new_seek (rate, format, flags, start_type, start, stop_type,
+      stop);
+  gst_event_set_seqnum (up, seqnum);
+  /* a seek reaches both source pads: the first sets what follows */
+  if ((flags & GST_SEEK_FLAG_FLUSH) && seqnum != self->seek_seqnum) {
+    self->seek_seqnum = seqnum;
+    self->seek_replay = in_warning || before_first;
+    self->seek_at_start =
+        before_first ||
+        (in_warning && ins->len > 0 &&
+            (GstClockTime) start == g_array_index (ins, Insertion, 0).in_pts &&
+            g_array_index (ins, Insertion, 0).at_start);
+    GST_DEBUG_OBJECT (self,
+        "seek to %" GST_TIME_FORMAT " upstream%s",
+        GST_TIME_ARGS ((GstClockTime) start),
+        self->seek_replay ? ", the warning again" : "");
+  }
+  return up;
+}
+
 static gboolean
 src_event (GstPad *pad, GstObject *parent, GstEvent *event)
 {
   WsRatingWarning *self = WS_RATING_WARNING (parent);
 
+  if (GST_EVENT_TYPE (event) == GST_EVENT_SEEK) {
+    GstEvent *up;
+    g_mutex_lock (&self->lock);
+    up = upstream_seek (self, pad, event);
+    g_mutex_unlock (&self->lock);
+    gst_event_unref (event);
+    event = up;
+  }
   return gst_pad_push_event (other_pad (self, pad), event);
 }
 
@@ -1569,6 +1723,10 @@ reset (WsRatingWarning *self)
   self->audio_joined = self->audio_done = FALSE;
   self->vshift = self->ashift = self->delay_len = 0;
   self->vseg_shift = self->aseg_shift = 0;
+  g_array_set_size (self->vins, 0);
+  g_array_set_size (self->ains, 0);
+  self->seek_seqnum = 0;
+  self->seek_replay = self->seek_at_start = self->pending_at_start = FALSE;
   self->vlast = self->alast = GST_CLOCK_TIME_NONE;
   showing_clear (&self->end_show);
   self->end_pending = self->end_done = FALSE;
@@ -1599,7 +1757,7 @@ change_state (GstElement *element, GstStateChange transition)
     g_mutex_lock (&self->lock);
     reset (self);
     GST_OBJECT_LOCK (self);
-    self->pending = self->at_stream_start;
+    self->pending = self->pending_at_start = self->at_stream_start;
     GST_OBJECT_UNLOCK (self);
     g_mutex_unlock (&self->lock);
     GST_OBJECT_LOCK (self);
@@ -1823,6 +1981,8 @@ finalize (GObject *object)
   WsRatingWarning *self = WS_RATING_WARNING (object);
 
   reset (self);
+  g_array_unref (self->vins);
+  g_array_unref (self->ains);
   ws_policy_cache_clear (&self->policy_cache);
   g_free (self->language);
   g_free (self->text);
@@ -2023,6 +2183,8 @@ static void
 ws_rating_warning_init (WsRatingWarning *self)
 {
   g_mutex_init (&self->lock);
+  self->vins = g_array_new (FALSE, FALSE, sizeof (Insertion));
+  self->ains = g_array_new (FALSE, FALSE, sizeof (Insertion));
   self->vsink = add_pad (self, &video_sink_template);
   self->vsrc = add_pad (self, &video_src_template);
   self->asink = add_pad (self, &audio_sink_template);

@@ -774,6 +774,230 @@ GST_START_TEST (test_ratingwarning_delay_segment)
 
 GST_END_TEST;
 
+/* Sends a flushing seek to @start (time downstream) from downstream, and
+ * returns the start upstream received; then plays upstream's part: a
+ * flush and a segment from there with the seek's seqnum. */
+static GstClockTime
+seek_through (GstHarness *h, GstClockTime start, GstClockTime stop,
+    GstClockTime *stop_up)
+{
+  GstEvent *ev = gst_event_new_seek (1.0, GST_FORMAT_TIME,
+      GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, GST_SEEK_TYPE_SET,
+      (gint64) start,
+      GST_CLOCK_TIME_IS_VALID (stop) ? GST_SEEK_TYPE_SET : GST_SEEK_TYPE_NONE,
+      GST_CLOCK_TIME_IS_VALID (stop) ? (gint64) stop : -1);
+  guint32 seqnum = gst_event_get_seqnum (ev);
+  GstSeekType st, et;
+  gint64 up_start, up_stop;
+  GstSegment seg;
+  GstEvent *up;
+
+  fail_unless (gst_harness_push_upstream_event (h, ev));
+  while ((up = gst_harness_try_pull_upstream_event (h)) != NULL &&
+         GST_EVENT_TYPE (up) != GST_EVENT_SEEK)
+    gst_event_unref (up);
+  fail_unless (up != NULL, "the seek did not go upstream");
+  fail_unless_equals_int (gst_event_get_seqnum (up), seqnum);
+  gst_event_parse_seek (up, NULL, NULL, NULL, &st, &up_start, &et, &up_stop);
+  gst_event_unref (up);
+  if (stop_up)
+    *stop_up = et == GST_SEEK_TYPE_SET ? (GstClockTime) up_stop :
+                                         GST_CLOCK_TIME_NONE;
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_stop (TRUE)));
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  seg.start = seg.time = seg.position = (GstClockTime) up_start;
+  ev = gst_event_new_segment (&seg);
+  gst_event_set_seqnum (ev, seqnum);
+  fail_unless (gst_harness_push_event (h, ev));
+  /* the flush and the segment downstream */
+  while ((ev = gst_harness_try_pull_event (h)) != NULL)
+    gst_event_unref (ev);
+  return (GstClockTime) up_start;
+}
+
+/* Pushes frames @from..@to-1 and checks what comes out: @cards card
+ * frames from @card_pts, then the programme frames each at
+ * @shift + its time. */
+static void
+play_frames (GstHarness *h, guint from, guint to, guint cards,
+    GstClockTime card_pts, GstClockTime shift)
+{
+  for (guint i = from; i < to; i++)
+    fail_unless_equals_int (gst_harness_push (h, video_frame (VCAPS, 128, i)),
+        GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_buffers_in_queue (h),
+      cards + (to - from));
+  for (guint i = 0; i < cards; i++) {
+    GstBuffer *b = gst_harness_pull (h);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (b),
+        card_pts + i * GST_SECOND / 25);
+    fail_unless (changed_fraction (b, 128) > 0.6, "card frame %u", i);
+    gst_buffer_unref (b);
+  }
+  for (guint i = from; i < to; i++) {
+    GstBuffer *b = gst_harness_pull (h);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (b),
+        shift + i * GST_SECOND / 25);
+    fail_unless (changed_fraction (b, 128) == 0.0, "frame %u", i);
+    gst_buffer_unref (b);
+  }
+}
+
+/* A seek from downstream in delay timing names a time of the stream with
+ * its warnings: upstream is asked for the programme's time, the warnings
+ * before it still shift what follows, one after it is forgotten, and a
+ * seek into a warning gives the warning again. */
+GST_START_TEST (test_ratingwarning_delay_seek)
+{
+  GstElement *e;
+  GstHarness *h = video_harness (&e);
+  GstClockTime up, stop_up;
+
+  g_object_set (e, "mode", 1, "text", "x", "speech", FALSE, "duration",
+      (guint64) GST_SECOND, "timing", 1 /* delay */, NULL);
+  gst_harness_play (h);
+  /* the warning at the start, 1 s; 2 s of programme */
+  play_frames (h, 0, 50, 25, 0, GST_SECOND);
+  /* 2.0 s downstream is 1.0 s of programme; the stop moves the same */
+  up = seek_through (h, 2 * GST_SECOND, 3 * GST_SECOND, &stop_up);
+  fail_unless_equals_uint64 (up, GST_SECOND);
+  fail_unless_equals_uint64 (stop_up, 2 * GST_SECOND);
+  play_frames (h, 25, 50, 0, 0, GST_SECOND);
+  /* a programme start at 2 s: a second warning */
+  gst_harness_push_event (h, ws_programme_start_event_new ());
+  play_frames (h, 50, 75, 25, 3 * GST_SECOND, 2 * GST_SECOND);
+  /* back to 1.5 s downstream: 0.5 s of programme, the second warning
+   * forgotten (it comes again with its programme start) */
+  up = seek_through (h, 3 * GST_SECOND / 2, GST_CLOCK_TIME_NONE, NULL);
+  fail_unless_equals_uint64 (up, GST_SECOND / 2);
+  play_frames (h, 12, 60, 0, 0, GST_SECOND);
+  /* into the first warning: from the programme's first frame, with the
+   * warning again */
+  up = seek_through (h, GST_SECOND / 2, GST_CLOCK_TIME_NONE, NULL);
+  fail_unless_equals_uint64 (up, 0);
+  play_frames (h, 0, 10, 25, 0, GST_SECOND);
+  /* and into it again: the replayed warning is the stream's first too */
+  up = seek_through (h, GST_SECOND / 5, GST_CLOCK_TIME_NONE, NULL);
+  fail_unless_equals_uint64 (up, 0);
+  play_frames (h, 0, 5, 25, 0, GST_SECOND);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* The same through GStreamer's own MP4 demuxer, whose segment stops at
+ * the file's end: 4 s of H.264, a 1 s warning inserted; every frame
+ * reaches the sink, and a pipeline seek to 2.5 s (of the stream with the
+ * warning) starts there and plays to the end. */
+typedef struct {
+  guint n;
+  GstClockTime first, last;
+} Seen;
+
+static void
+seen_handoff (GstElement *sink, GstBuffer *b, GstPad *pad, gpointer data)
+{
+  Seen *seen = data;
+
+  if (seen->n++ == 0)
+    seen->first = GST_BUFFER_PTS (b);
+  seen->last = GST_BUFFER_PTS (b);
+}
+
+/* Plays @p to its EOS (an error fails), then stops it. */
+static void
+play_to_eos (GstElement *p)
+{
+  GstMessage *m;
+
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  m = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (p), 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (m != NULL && GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS);
+  gst_message_unref (m);
+  gst_element_set_state (p, GST_STATE_NULL);
+}
+
+static void
+run_mp4 (const char *path, GstClockTime seek_to, Seen *seen)
+{
+  char *desc = g_strdup_printf (
+      "filesrc location=\"%s\" ! qtdemux ! avdec_h264 ! videoconvert ! "
+      "video/x-raw,format=I420 ! w.video_sink ratingwarning name=w mode=always "
+      "text=x speech=false duration=1000000000 timing=delay w.video_src ! "
+      "fakesink name=sink sync=false signal-handoffs=true",
+      path);
+  GstElement *p = gst_parse_launch (desc, NULL);
+  GstElement *sink;
+
+  fail_unless (p != NULL);
+  g_free (desc);
+  sink = gst_bin_get_by_name (GST_BIN (p), "sink");
+  memset (seen, 0, sizeof (*seen));
+  fail_unless_equals_int (gst_element_set_state (p, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_ASYNC);
+  fail_unless_equals_int (gst_element_get_state (p, NULL, NULL,
+                              GST_CLOCK_TIME_NONE),
+      GST_STATE_CHANGE_SUCCESS);
+  if (GST_CLOCK_TIME_IS_VALID (seek_to)) {
+    fail_unless (gst_element_seek_simple (p, GST_FORMAT_TIME,
+        GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, (gint64) seek_to));
+    fail_unless_equals_int (gst_element_get_state (p, NULL, NULL,
+                                GST_CLOCK_TIME_NONE),
+        GST_STATE_CHANGE_SUCCESS);
+    memset (seen, 0, sizeof (*seen));
+  }
+  g_signal_connect (sink, "handoff", G_CALLBACK (seen_handoff), seen);
+  /* fakesink hands over in render: the prerolled frame comes with PLAYING */
+  seen->n = 0;
+  play_to_eos (p);
+  gst_object_unref (sink);
+  gst_object_unref (p);
+}
+
+GST_START_TEST (test_ratingwarning_delay_qtdemux)
+{
+  char *path = NULL;
+  int fd = g_file_open_tmp ("ws-warning-XXXXXX.mp4", &path, NULL);
+  char *desc;
+  GstElement *enc;
+  Seen seen;
+
+  close (fd);
+  desc = g_strdup_printf ("videotestsrc num-buffers=100 ! "
+                          "video/x-raw,width=160,height=120,framerate=25/1 ! "
+                          "x264enc speed-preset=ultrafast key-int-max=25 ! "
+                          "mp4mux ! filesink location=\"%s\"",
+      path);
+  enc = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  if (enc == NULL) {
+    g_print ("test_ratingwarning_delay_qtdemux: no x264enc, skipped\n");
+    g_unlink (path);
+    g_free (path);
+    return;
+  }
+  play_to_eos (enc);
+  gst_object_unref (enc);
+
+  /* 25 card frames and the 100 of the programme, to 4.96 s */
+  run_mp4 (path, GST_CLOCK_TIME_NONE, &seen);
+  fail_unless_equals_int (seen.n, 125);
+  fail_unless_equals_uint64 (seen.last, 4 * GST_SECOND + 24 * GST_SECOND / 25);
+  /* from 2.5 s: the programme's 1.5 s on (frames 37 to 99), to the same
+   * end */
+  run_mp4 (path, 5 * GST_SECOND / 2, &seen);
+  /* the frame at 1.48 s is clipped to the segment's start by the decoder */
+  fail_unless_equals_uint64 (seen.first, 5 * GST_SECOND / 2);
+  fail_unless_equals_uint64 (seen.last, 4 * GST_SECOND + 24 * GST_SECOND / 25);
+  fail_unless_equals_int (seen.n, 63);
+  g_unlink (path);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 /* The UK rule: bbfc:15 in auto mode gets the card and a spoken
  * announcement; bbfc:PG gets neither. */
 static void
@@ -1102,6 +1326,8 @@ ratingwarning_suite (void)
   tcase_add_test (audio, test_ratingwarning_announcement_ducked);
   tcase_add_test (audio, test_ratingwarning_delay_inserts);
   tcase_add_test (audio, test_ratingwarning_delay_segment);
+  tcase_add_test (audio, test_ratingwarning_delay_seek);
+  tcase_add_test (audio, test_ratingwarning_delay_qtdemux);
   tcase_add_test (audio, test_ratingwarning_bad_recording);
   tcase_add_test (audio, test_ratingwarning_recordings_catalogue);
   tcase_add_test (audio, test_ratingwarning_start_time);
