@@ -36,15 +36,19 @@
  * READY to PAUSED the element puts a buffer probe on the sink pad of each
  * MPEG-TS demuxer of its pipeline (an element that takes video/mpegts and
  * gives something else, such as `tsdemux`; also those decodebin adds
- * later), which reassembles only the PAT and EIT (PID 0x12) sections in
+ * later), which reassembles only the PAT, PMT and EIT (PID 0x12) sections in
  * the demuxer's thread, without copying the packets. At the next buffer
  * only a demuxer upstream of this element counts (`... ! tsdemux !
  * ratingtag ! ...`; `tsparse` before it is not needed). The pipeline's bus
  * is not touched. The sections go to the
- * library's MPEG-TS rule (#WsEmbeddedTs): the present event of the first
- * programme of the PAT (the one tsdemux plays by default); an EIT for a
- * service not in the PAT is ignored with a warning, several services with
- * one give a warning; bad-CRC sections are counted in one warning at EOS.
+ * library's MPEG-TS rule (#WsEmbeddedTs): the present event of the
+ * programme the demuxer plays: the one its `program-number` names, else
+ * the one whose PMT lists the stream this element receives (the PID in
+ * tsdemux's stream-id), else the PAT's only programme; when nothing says
+ * which, every programme's counts, the most restrictive, with a warning.
+ * An EIT for a service not in the PAT is ignored with a warning, several
+ * services with one give a warning; bad-CRC sections are counted in one
+ * warning at EOS.
  * The raw descriptor bytes are parsed, so "undefined" (0x00) and
  * broadcaster-defined (0x10-0xFF) values become unrated with a warning,
  * never a wrong age.
@@ -203,6 +207,8 @@ struct _WsRatingTag {
    * demuxers of the pipeline, from READY to PAUSED */
   GMutex taps_lock;
   GPtrArray *taps; /* (element-type TsTap) owned, under taps_lock */
+  int stream_pid;  /* the TS PID of the stream received (its stream-id), or
+                      -1; under taps_lock */
   GstBin *top_bin;
   gulong deep_added_id;
 };
@@ -345,6 +351,7 @@ ws_rating_tag_init (WsRatingTag *self)
   self->pending_warnings = g_ptr_array_new_with_free_func (g_free);
   self->said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_mutex_init (&self->taps_lock);
+  self->stream_pid = -1;
   self->taps = g_ptr_array_new ();
   self->programme_start_time = 0;
   gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), TRUE);
@@ -598,6 +605,7 @@ typedef struct {
   GMutex lock;
   WsEmbeddedTs *ts; /* under lock */
   gint changed;     /* atomic: a section may have changed the rating */
+  gboolean has_program_number; /* the demuxer's `program-number` (tsdemux) */
 } TsTap;
 
 static void
@@ -639,12 +647,30 @@ ts_tap_push_one (GstBuffer **buf, guint idx, gpointer data)
   return TRUE;
 }
 
-/* in the demuxer's streaming thread: only the PAT and EIT PIDs are looked
- * at, the packets are not copied */
+/* The programme the demuxer plays when one is named (tsdemux
+ * `program-number`, which may change while it runs). */
+static void
+ts_tap_follow_programme (TsTap *tap, GstPad *pad)
+{
+  GstObject *demuxer;
+  int number = -1;
+
+  if (!tap->has_program_number || (demuxer = gst_pad_get_parent (pad)) == NULL)
+    return;
+  g_object_get (demuxer, "program-number", &number, NULL);
+  gst_object_unref (demuxer);
+  g_mutex_lock (&tap->lock);
+  if (ws_embedded_ts_set_service (tap->ts, number))
+    g_atomic_int_set (&tap->changed, 1);
+  g_mutex_unlock (&tap->lock);
+}
+
+/* in the demuxer's streaming thread: only the PAT, PMT and EIT PIDs are
+ * looked at, the packets are not copied */
 static GstPadProbeReturn
 ts_tap_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
-  (void) pad;
+  ts_tap_follow_programme (data, pad);
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
     ts_tap_push (data, GST_PAD_PROBE_INFO_BUFFER (info));
   else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
@@ -720,6 +746,12 @@ tap_element (WsRatingTag *self, GstElement *element)
   g_weak_ref_init (&tap->element, element);
   g_mutex_init (&tap->lock);
   tap->ts = ws_embedded_ts_new (self->reg, -1);
+  ws_embedded_ts_set_stream_pid (tap->ts, self->stream_pid);
+  {
+    GParamSpec *ps = g_object_class_find_property (
+        G_OBJECT_GET_CLASS (element), "program-number");
+    tap->has_program_number = ps != NULL && ps->value_type == G_TYPE_INT;
+  }
   tap->probe_id = gst_pad_add_probe (pad,
       GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, ts_tap_probe,
       g_atomic_rc_box_acquire (tap), ts_tap_unref);
@@ -1205,6 +1237,46 @@ finish_ts (WsRatingTag *self)
   g_ptr_array_unref (warnings);
 }
 
+/* The PID of the stream received, when a TS demuxer made its stream-id
+ * (tsdemux: the upstream id, "/", the PID in 8 hex digits), or -1. */
+static int
+stream_pid_of (GstEvent *event)
+{
+  const char *id = NULL, *last;
+  char *end = NULL;
+  guint64 pid;
+
+  gst_event_parse_stream_start (event, &id);
+  if (id == NULL || (last = strrchr (id, '/')) == NULL ||
+      strlen (last + 1) != 8)
+    return -1;
+  pid = g_ascii_strtoull (last + 1, &end, 16);
+  if (end == NULL || *end != '\0' || pid >= 0x1FFF)
+    return -1;
+  return (int) pid;
+}
+
+/* A new stream: the TS demuxers' rule follows the programme that holds
+ * it (a multi-programme TS whose programme is not named in the demuxer). */
+static void
+follow_stream (WsRatingTag *self, GstEvent *event)
+{
+  int pid = stream_pid_of (event);
+
+  g_mutex_lock (&self->taps_lock);
+  self->stream_pid = pid;
+  for (guint i = 0; i < self->taps->len; i++) {
+    TsTap *tap = self->taps->pdata[i];
+
+    g_mutex_lock (&tap->lock);
+    if (ws_embedded_ts_set_stream_pid (tap->ts, pid))
+      g_atomic_int_set (&tap->changed, 1);
+    g_mutex_unlock (&tap->lock);
+  }
+  g_mutex_unlock (&self->taps_lock);
+  GST_DEBUG_OBJECT (self, "stream PID %d", pid);
+}
+
 static gboolean
 ws_rating_tag_sink_event (GstBaseTransform *trans, GstEvent *event)
 {
@@ -1239,6 +1311,8 @@ ws_rating_tag_sink_event (GstBaseTransform *trans, GstEvent *event)
 
     gst_event_parse_tag (event, &tags);
     handle_tags (self, tags);
+  } else if (GST_EVENT_TYPE (event) == GST_EVENT_STREAM_START) {
+    follow_stream (self, event);
   } else if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS) {
     read_upstream_file (self);
   } else if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {

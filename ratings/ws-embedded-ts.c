@@ -14,9 +14,11 @@
 #define PAT_PID 0x0000
 #define EIT_PID 0x0012
 #define TABLE_PAT 0x00
+#define TABLE_PMT 0x02
 #define TABLE_EIT_PF_ACTUAL 0x4E
 #define MAX_SECTION (4096 + 3)
 #define MAX_SERVICES 256
+#define MAX_PMTS 64
 #define PREFIX "EIT: "
 
 typedef struct {
@@ -32,9 +34,19 @@ typedef struct {
   guint16 event_id;
 } Service;
 
+/* A programme's PMT, read to find the programme of a stream's PID. */
+typedef struct {
+  guint16 program;
+  guint16 pid;
+  Assembler a;
+  GArray *es_pids; /* guint16: the elementary streams of its last PMT */
+} Pmt;
+
 struct WsEmbeddedTs {
   const WsRatingRegistry *reg;
   int service_id;
+  int stream_pid;  /* -1 = none given */
+  GPtrArray *pmts; /* (element-type Pmt): those the PAT names */
   Assembler pat, eit;
   guint8 carry[TS_PACKET];
   gsize carry_len;
@@ -47,6 +59,15 @@ struct WsEmbeddedTs {
   guint dropped_services;
   gboolean changed; /* a pushed section may have changed the rating */
 };
+
+static void
+pmt_free (gpointer p)
+{
+  Pmt *pmt = p;
+
+  g_array_unref (pmt->es_pids);
+  g_free (pmt);
+}
 
 static void
 service_free (gpointer p)
@@ -66,6 +87,8 @@ ws_embedded_ts_new (const WsRatingRegistry *reg, int service_id)
   ts = g_new0 (WsEmbeddedTs, 1);
   ts->reg = reg;
   ts->service_id = service_id >= 0 && service_id <= 0xFFFF ? service_id : -1;
+  ts->stream_pid = -1;
+  ts->pmts = g_ptr_array_new_with_free_func (pmt_free);
   ts->pat.last_cc = -1;
   ts->eit.last_cc = -1;
   ts->pat_services = g_array_new (FALSE, FALSE, sizeof (guint16));
@@ -81,6 +104,7 @@ ws_embedded_ts_free (WsEmbeddedTs *ts)
   if (ts == NULL)
     return;
   g_array_unref (ts->pat_services);
+  g_ptr_array_unref (ts->pmts);
   g_ptr_array_unref (ts->services);
   g_ptr_array_unref (ts->notes);
   g_hash_table_unref (ts->said);
@@ -108,16 +132,57 @@ in_pat (const WsEmbeddedTs *ts, guint16 id)
   return FALSE;
 }
 
-/* The programme being checked: the one asked for, else the first of the
- * PAT; -1 while unknown. */
+/* The programme whose last PMT lists @pid, or -1. */
+static int
+programme_of_pid (const WsEmbeddedTs *ts, int pid)
+{
+  for (guint i = 0; i < ts->pmts->len; i++) {
+    const Pmt *pmt = ts->pmts->pdata[i];
+
+    for (guint j = 0; j < pmt->es_pids->len; j++)
+      if (g_array_index (pmt->es_pids, guint16, j) == pid)
+        return pmt->program;
+  }
+  return -1;
+}
+
+/* The programme being checked: the one asked for, else the one holding
+ * the stream asked for, else the PAT's only programme; -1 while not known
+ * (the rule then takes every programme's, the most restrictive). */
 static int
 chosen_service (const WsEmbeddedTs *ts)
 {
+  int p;
+
   if (ts->service_id >= 0)
     return ts->service_id;
-  if (ts->pat_services->len > 0)
+  if (ts->stream_pid >= 0 && (p = programme_of_pid (ts, ts->stream_pid)) >= 0)
+    return p;
+  if (ts->pat_services->len == 1)
     return g_array_index (ts->pat_services, guint16, 0);
   return -1;
+}
+
+gboolean
+ws_embedded_ts_set_service (WsEmbeddedTs *ts, int service_id)
+{
+  int before;
+
+  g_return_val_if_fail (ts != NULL, FALSE);
+  before = chosen_service (ts);
+  ts->service_id = service_id >= 0 && service_id <= 0xFFFF ? service_id : -1;
+  return chosen_service (ts) != before;
+}
+
+gboolean
+ws_embedded_ts_set_stream_pid (WsEmbeddedTs *ts, int pid)
+{
+  int before;
+
+  g_return_val_if_fail (ts != NULL, FALSE);
+  before = chosen_service (ts);
+  ts->stream_pid = pid >= 0 && pid < 0x1FFF ? pid : -1;
+  return chosen_service (ts) != before;
 }
 
 static void
@@ -142,14 +207,52 @@ push_pat (WsEmbeddedTs *ts, const guint8 *s, gsize n)
     return FALSE; /* too short, or not yet current */
   for (gsize i = 8; i + 4 <= n - 4; i += 4) {
     guint16 prog = (guint16) (s[i] << 8 | s[i + 1]);
+    guint16 pid = (guint16) ((s[i + 2] & 0x1F) << 8 | s[i + 3]);
 
     if (prog == 0 || in_pat (ts, prog))
       continue; /* 0 is the network PID */
     if (ts->pat_services->len < MAX_SERVICES)
       g_array_append_val (ts->pat_services, prog);
+    if (ts->pmts->len < MAX_PMTS && pid != PAT_PID && pid != EIT_PID) {
+      Pmt *pmt = g_new0 (Pmt, 1);
+
+      pmt->program = prog;
+      pmt->pid = pid;
+      pmt->a.last_cc = -1;
+      pmt->es_pids = g_array_new (FALSE, FALSE, sizeof (guint16));
+      g_ptr_array_add (ts->pmts, pmt);
+    }
   }
   ts->pat_seen = TRUE;
   return TRUE;
+}
+
+/* A PMT (ISO/IEC 13818-1 2.4.4.8) of a programme of the PAT: its
+ * elementary streams' PIDs. */
+static gboolean
+push_pmt (WsEmbeddedTs *ts, const guint8 *s, gsize n)
+{
+  guint16 prog = (guint16) (s[3] << 8 | s[4]);
+  int before = chosen_service (ts);
+  gsize pos;
+  Pmt *pmt = NULL;
+
+  if (!(s[5] & 0x01))
+    return FALSE; /* not yet current */
+  for (guint i = 0; i < ts->pmts->len && pmt == NULL; i++)
+    if (((Pmt *) ts->pmts->pdata[i])->program == prog)
+      pmt = ts->pmts->pdata[i];
+  if (pmt == NULL)
+    return FALSE; /* not a programme of the PAT (or beyond the bound) */
+  pos = 12 + (gsize) ((s[10] & 0x0F) << 8 | s[11]);
+  g_array_set_size (pmt->es_pids, 0);
+  while (pos + 5 <= n - 4) {
+    guint16 pid = (guint16) ((s[pos + 1] & 0x1F) << 8 | s[pos + 2]);
+
+    g_array_append_val (pmt->es_pids, pid);
+    pos += 5 + (gsize) ((s[pos + 3] & 0x0F) << 8 | s[pos + 4]);
+  }
+  return chosen_service (ts) != before;
 }
 
 static gboolean
@@ -242,7 +345,7 @@ ws_embedded_ts_push_section (WsEmbeddedTs *ts, const guint8 *s, gsize len)
   g_return_val_if_fail (ts != NULL, FALSE);
   if (s == NULL || len < 3)
     return FALSE;
-  if (s[0] != TABLE_PAT && s[0] != TABLE_EIT_PF_ACTUAL)
+  if (s[0] != TABLE_PAT && s[0] != TABLE_PMT && s[0] != TABLE_EIT_PF_ACTUAL)
     return FALSE;
   n = 3 + (gsize) ((s[1] & 0x0F) << 8 | s[2]);
   if (n > len || !(s[1] & 0x80) || n < 12)
@@ -257,6 +360,8 @@ ws_embedded_ts_push_section (WsEmbeddedTs *ts, const guint8 *s, gsize len)
     /* the PAT can make an earlier EIT the programme's, or another's */
     return TRUE;
   }
+  if (s[0] == TABLE_PMT)
+    return push_pmt (ts, s, n);
   return push_eit (ts, s, n);
 }
 
@@ -299,6 +404,21 @@ assemble (WsEmbeddedTs *ts, Assembler *a, const guint8 *p, gsize n,
   }
 }
 
+/* The assembler of a PMT PID, while a stream's programme is looked for. */
+static Assembler *
+pmt_assembler (WsEmbeddedTs *ts, int pid)
+{
+  if (ts->stream_pid < 0 || ts->service_id >= 0)
+    return NULL;
+  for (guint i = 0; i < ts->pmts->len; i++) {
+    Pmt *pmt = ts->pmts->pdata[i];
+
+    if (pmt->pid == pid)
+      return &pmt->a;
+  }
+  return NULL;
+}
+
 static void
 push_packet (WsEmbeddedTs *ts, const guint8 *pkt)
 {
@@ -312,7 +432,7 @@ push_packet (WsEmbeddedTs *ts, const guint8 *pkt)
     a = &ts->pat;
   else if (pid == EIT_PID)
     a = &ts->eit;
-  else
+  else if ((a = pmt_assembler (ts, pid)) == NULL)
     return;
   if (!(afc & 1) || (pkt[1] & 0x80))
     return; /* no payload, or transport_error_indicator */
@@ -380,8 +500,16 @@ ws_embedded_ts_is_complete (const WsEmbeddedTs *ts)
 
   g_return_val_if_fail (ts != NULL, FALSE);
   chosen = chosen_service (ts);
-  return ts->pat_seen && chosen >= 0 &&
-         find_service ((WsEmbeddedTs *) ts, (guint16) chosen) != NULL;
+  if (!ts->pat_seen)
+    return FALSE;
+  if (chosen >= 0)
+    return find_service ((WsEmbeddedTs *) ts, (guint16) chosen) != NULL;
+  /* not known which: every programme's present event */
+  for (guint i = 0; i < ts->pat_services->len; i++)
+    if (find_service ((WsEmbeddedTs *) ts,
+            g_array_index (ts->pat_services, guint16, i)) == NULL)
+      return FALSE;
+  return TRUE;
 }
 
 static void
@@ -429,10 +557,8 @@ ws_embedded_ts_get_ratings (WsEmbeddedTs *ts, GPtrArray *warnings)
     }
     if (s->ratings->len > 0)
       g_ptr_array_add (with_eit, GUINT_TO_POINTER (s->service_id));
-    if (ts->pat_seen || ts->service_id >= 0) {
-      if ((int) s->service_id != chosen)
-        continue;
-    }
+    if (chosen >= 0 && (int) s->service_id != chosen)
+      continue;
     for (guint j = 0; j < s->ratings->len; j++)
       g_ptr_array_add (out, ws_rating_copy (s->ratings->pdata[j]));
   }
@@ -445,12 +571,20 @@ ws_embedded_ts_get_ratings (WsEmbeddedTs *ts, GPtrArray *warnings)
                                   "event with a rating (%s): service %d's is "
                                   "used, the programme checked",
               list, chosen));
-    else
+    else if (!ts->pat_seen)
       say (ts, warnings,
           g_strdup_printf (PREFIX "several services carry an EIT present "
                                   "event with a rating (%s) and no PAT says "
                                   "which is the programme: the most "
                                   "restrictive is used",
+              list));
+    else
+      say (ts, warnings,
+          g_strdup_printf (PREFIX "several services carry an EIT present "
+                                  "event with a rating (%s) and it is not "
+                                  "known which programme is checked: the "
+                                  "most restrictive is used (name the "
+                                  "programme: tsdemux program-number)",
               list));
     g_free (list);
   }

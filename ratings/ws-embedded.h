@@ -195,7 +195,8 @@ typedef gssize (*WsEmbeddedReadFunc) (gpointer user_data, guint64 offset,
  *   none it gets no territory.
  * @system: (nullable): the rating system tried first (`bbfc`).
  * @service_id: the MPEG-TS programme (service_id / program_number) whose
- *   EIT gives the rating; -1 = the first programme of the PAT.
+ *   EIT gives the rating; -1 = not known: the PAT's programme when it has
+ *   one, else the most restrictive of its programmes' (see #WsEmbeddedTs).
  * @ts_scan_bytes: bytes of an MPEG-TS file scanned (0 = the default,
  *   %WS_EMBEDDED_TS_SCAN_BYTES).
  *
@@ -208,8 +209,8 @@ typedef struct {
   guint64 ts_scan_bytes;
 } WsEmbeddedOptions;
 
-/** ws_embedded_options_init: no territory, no system, service_id -1, the
- * default scan length. */
+/** ws_embedded_options_init: no territory, no system, service_id -1 (not
+ * known), the default scan length. */
 void ws_embedded_options_init (WsEmbeddedOptions *opts);
 
 /**
@@ -306,22 +307,48 @@ WsEmbeddedResult *ws_embedded_read_memory (const WsRatingRegistry *reg,
  * the rating is the parental_rating_descriptor of the present event (the
  * EIT present/following actual, table 0x4E, section 0, first event, whose
  * running_status is undefined, running or starting) of the programme being
- * checked: the service given, or else the first programme of the PAT. An
- * EIT for a service that is not in the PAT is ignored with a warning;
- * when several services of the PAT carry one, a warning names them. With
- * no PAT seen, one service's EIT is used; several give a warning and the
- * most restrictive per territory. Sections with a bad CRC are skipped and
- * counted; ws_embedded_ts_finish() warns once with the count.
+ * checked: the service given (ws_embedded_ts_new(),
+ * ws_embedded_ts_set_service()), else the programme whose PMT lists the
+ * elementary stream given (ws_embedded_ts_set_stream_pid()), else the
+ * PAT's only programme. When it is not known which of several programmes
+ * is checked (or no PAT has been seen), the rule fails closed: every
+ * programme's present event counts, the most restrictive per territory,
+ * with a warning that names the services and says how to name the
+ * programme. An EIT for a service that is not in the PAT is ignored with
+ * a warning; when several services carry one and the programme is known,
+ * a warning names them. Sections with a bad CRC are skipped and counted;
+ * ws_embedded_ts_finish() warns once with the count.
  */
 typedef struct WsEmbeddedTs WsEmbeddedTs;
 
 /**
  * ws_embedded_ts_new:
  * @reg: rating systems (transfer none; must outlive the object).
- * @service_id: the programme, or -1 for the first of the PAT.
+ * @service_id: the programme, or -1 when not known.
  * Returns: (transfer full): free with ws_embedded_ts_free().
  */
 WsEmbeddedTs *ws_embedded_ts_new (const WsRatingRegistry *reg, int service_id);
+
+/**
+ * ws_embedded_ts_set_service:
+ * @service_id: the programme checked (a TS demuxer's program number), or
+ *   -1 when not known.
+ *
+ * Returns: %TRUE when it changed (ask ws_embedded_ts_get_ratings() again).
+ */
+gboolean ws_embedded_ts_set_service (WsEmbeddedTs *ts, int service_id);
+
+/**
+ * ws_embedded_ts_set_stream_pid:
+ * @pid: the PID of an elementary stream the caller receives (tsdemux names
+ *   it in its stream-id), or -1.
+ *
+ * Without a service set, the programme whose PMT lists @pid is the one
+ * checked: the PMTs the PAT names are read from then on (at most
+ * 64 programmes).
+ * Returns: %TRUE when it changed.
+ */
+gboolean ws_embedded_ts_set_stream_pid (WsEmbeddedTs *ts, int pid);
 
 /** ws_embedded_ts_free: NULL is a no-op. */
 void ws_embedded_ts_free (WsEmbeddedTs *ts);
@@ -342,8 +369,8 @@ gboolean ws_embedded_ts_push_packets (WsEmbeddedTs *ts, const guint8 *data,
 
 /**
  * ws_embedded_ts_push_section:
- * @data: one whole section, table_id to CRC_32 (PAT or EIT p/f; others are
- *   ignored).
+ * @data: one whole section, table_id to CRC_32 (PAT, PMT or EIT p/f; others
+ *   are ignored).
  *
  * A later present event of a service replaces the earlier one.
  * Returns: %TRUE when the rating of the programme may have changed (ask
@@ -355,8 +382,9 @@ gboolean ws_embedded_ts_push_section (WsEmbeddedTs *ts, const guint8 *data,
 /**
  * ws_embedded_ts_is_complete:
  *
- * Returns: %TRUE once the PAT and the present event of the programme have
- *   been seen (a file scan may stop).
+ * Returns: %TRUE once the PAT and the present event of the programme (of
+ *   every programme of the PAT while it is not known which) have been seen
+ *   (a file scan may stop).
  */
 gboolean ws_embedded_ts_is_complete (const WsEmbeddedTs *ts);
 

@@ -821,16 +821,23 @@ typedef struct {
   char *warnings;
   char *error;
   GPtrArray *events; /* WsRating seen by the sink */
+  char *stream_id;   /* the sink's stream-start */
 } RunResult;
 
 static GstPadProbeReturn
 collect_events (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
-  GPtrArray *events = user_data;
+  RunResult *res = user_data;
   GstEvent *ev = GST_PAD_PROBE_INFO_EVENT (info);
 
   if (ws_rating_event_is (ev))
-    g_ptr_array_add (events, ws_rating_event_parse (ev, NULL));
+    g_ptr_array_add (res->events, ws_rating_event_parse (ev, NULL));
+  if (GST_EVENT_TYPE (ev) == GST_EVENT_STREAM_START) {
+    const char *id = NULL;
+    gst_event_parse_stream_start (ev, &id);
+    g_free (res->stream_id);
+    res->stream_id = g_strdup (id);
+  }
   return GST_PAD_PROBE_OK;
 }
 
@@ -854,7 +861,8 @@ run_pipeline (const char *description)
   GString *warnings = g_string_new (NULL);
   RunResult res = {
     g_ptr_array_new_with_free_func ((GDestroyNotify) gst_structure_free), NULL,
-    NULL, g_ptr_array_new_with_free_func ((GDestroyNotify) ws_rating_free)
+    NULL, g_ptr_array_new_with_free_func ((GDestroyNotify) ws_rating_free),
+    NULL
   };
   gboolean done = FALSE;
 
@@ -864,7 +872,7 @@ run_pipeline (const char *description)
   fail_unless (sink != NULL);
   pad = gst_element_get_static_pad (sink, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, collect_events,
-      res.events, NULL);
+      &res, NULL);
   gst_object_unref (pad);
   gst_object_unref (sink);
 
@@ -922,6 +930,7 @@ run_result_clear (RunResult *res)
   g_ptr_array_free (res->events, TRUE);
   g_free (res->warnings);
   g_free (res->error);
+  g_free (res->stream_id);
 }
 
 /* A temporary folder per test, removed with its files by the fixture's
@@ -1185,9 +1194,9 @@ crc32_mpeg (const guint8 *data, gsize len)
  * running, with a parental_rating_descriptor: GBR raw 0x0C (age 15) and DEU
  * raw 0x00 (undefined). */
 static GstMpegtsSection *
-make_eit_section (void)
+make_eit_section_for (guint16 service_id, guint8 gbr_raw)
 {
-  static const guint8 desc[] = { 0x55, 8, 'G', 'B', 'R', 0x0C, 'D', 'E', 'U',
+  const guint8 desc[] = { 0x55, 8, 'G', 'B', 'R', gbr_raw, 'D', 'E', 'U',
     0x00 };
   guint8 s[64];
   gsize n = 0, section_length;
@@ -1196,8 +1205,8 @@ make_eit_section (void)
   s[n++] = 0x4E; /* table_id: EIT p/f actual */
   s[n++] = 0;    /* section_length: below */
   s[n++] = 0;
-  s[n++] = 0x00; /* service_id */
-  s[n++] = 0x01;
+  s[n++] = service_id >> 8;
+  s[n++] = service_id & 0xFF;
   s[n++] = 0xC1; /* version 0, current_next 1 */
   s[n++] = 0x00; /* section_number: present */
   s[n++] = 0x01; /* last_section_number */
@@ -1232,6 +1241,30 @@ make_eit_section (void)
   return gst_mpegts_section_new (0x12, g_memdup2 (s, n), n);
 }
 
+static GstMpegtsSection *
+make_eit_section (void)
+{
+  return make_eit_section_for (1, 0x0C);
+}
+
+/* Plays the pipeline that writes a test file to its end, and frees it. */
+static void
+make_file (GstElement *pipeline)
+{
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *m;
+
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  m = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (m != NULL && GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS,
+      "making the MPEG-TS failed");
+  gst_message_unref (m);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+}
+
 static void
 make_ts_with_eit (const char *path)
 {
@@ -1243,8 +1276,6 @@ make_ts_with_eit (const char *path)
   GstElement *pipeline = gst_parse_launch (desc, &error);
   GstElement *mux;
   GstMpegtsSection *section;
-  GstBus *bus;
-  GstMessage *m;
 
   fail_unless (pipeline != NULL && error == NULL, "%s: %s", desc,
       error ? error->message : "?");
@@ -1256,16 +1287,7 @@ make_ts_with_eit (const char *path)
   fail_unless (gst_mpegts_section_send_event (section, mux));
   gst_mpegts_section_unref (section);
   gst_object_unref (mux);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  bus = gst_element_get_bus (pipeline);
-  m = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (m != NULL && GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS,
-      "making the MPEG-TS failed");
-  gst_message_unref (m);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (bus);
-  gst_object_unref (pipeline);
+  make_file (pipeline);
   g_free (desc);
 }
 
@@ -1322,6 +1344,116 @@ GST_START_TEST (test_ratingtag_mpegts_eit_parental_rating)
       res.warnings);
   run_result_clear (&res);
 
+  g_free (path);
+}
+
+GST_END_TEST;
+
+/* A multi-programme TS: programme 1 (PID 0x41) rated GBR 15, programme 2
+ * (PID 0x42) rated GBR 18, each an AAC stream. mpegtsmux keeps one EIT
+ * section, so both EITs are written as packets (PID 0x12) before its
+ * output. */
+static void
+make_mpts (const char *path)
+{
+  GByteArray *file = g_byte_array_new ();
+  gchar *contents = NULL;
+  gsize len = 0;
+  GError *error = NULL;
+  char *desc = g_strdup_printf (
+      "audiotestsrc num-buffers=150 ! voaacenc ! aacparse ! mux.sink_65 "
+      "audiotestsrc num-buffers=150 freq=880 ! voaacenc ! aacparse ! "
+      "mux.sink_66 mpegtsmux name=mux "
+      "prog-map=\"program_map,sink_65=(int)1,sink_66=(int)2\" ! "
+      "filesink location=\"%s\"",
+      path);
+  GstElement *pipeline = gst_parse_launch (desc, &error);
+
+  fail_unless (pipeline != NULL && error == NULL, "%s: %s", desc,
+      error ? error->message : "?");
+  make_file (pipeline);
+  g_free (desc);
+  for (guint16 sid = 1; sid <= 2; sid++) {
+    GstMpegtsSection *section = make_eit_section_for (sid,
+        sid == 1 ? 0x0C : 0x0F);
+    GBytes *bytes = gst_mpegts_section_get_data (section);
+    gsize n = 0;
+    const guint8 *data = g_bytes_get_data (bytes, &n);
+    guint8 pkt[188];
+
+    fail_unless (n + 5 <= sizeof pkt);
+    memset (pkt, 0xFF, sizeof pkt);
+    pkt[0] = 0x47;
+    pkt[1] = 0x40; /* payload_unit_start, PID 0x0012 */
+    pkt[2] = 0x12;
+    pkt[3] = 0x10 | (sid - 1); /* payload only, continuity counter */
+    pkt[4] = 0x00;             /* pointer_field */
+    memcpy (pkt + 5, data, n);
+    g_byte_array_append (file, pkt, sizeof pkt);
+    g_bytes_unref (bytes);
+    gst_mpegts_section_unref (section);
+  }
+  fail_unless (g_file_get_contents (path, &contents, &len, NULL));
+  g_byte_array_append (file, (const guint8 *) contents, len);
+  fail_unless (g_file_set_contents (path, (const char *) file->data,
+      file->len, NULL));
+  g_free (contents);
+  g_byte_array_free (file, TRUE);
+}
+
+/* The age ratingtag gave for @desc (its last message). */
+static int
+mpts_age (const char *desc, RunResult *res)
+{
+  const GstStructure *s;
+  int age = 0;
+
+  *res = run_pipeline (desc);
+  fail_unless (res->error == NULL, "%s: %s", desc, res->error);
+  fail_unless (res->messages->len >= 1, "%s: no ratingtag message", desc);
+  s = g_ptr_array_index (res->messages, res->messages->len - 1);
+  fail_unless_equals_string (gst_structure_get_string (s, "source"),
+      "dvb-eit");
+  fail_unless (gst_structure_get_int (s, "minimum-age", &age));
+  return age;
+}
+
+/* A multi-programme TS is rated by the programme the demuxer plays: the
+ * one named in tsdemux's program-number, else the one whose PMT holds the
+ * stream received; never the first programme's rating for another's
+ * stream (programme 2 was rated 15, programme 1's, before). */
+GST_START_TEST (test_ratingtag_mpegts_programme_played)
+{
+  char *path = g_build_filename (tmp_dir, "mpts.ts", NULL);
+  char *desc;
+  RunResult res;
+
+  make_mpts (path);
+  for (int prog = 1; prog <= 2; prog++) {
+    desc = g_strdup_printf ("filesrc location=\"%s\" ! tsdemux "
+                            "program-number=%d ! ratingtag territory=GB ! "
+                            "fakesink name=sink",
+        path, prog);
+    fail_unless_equals_int (mpts_age (desc, &res), prog == 1 ? 15 : 18);
+    g_free (desc);
+    run_result_clear (&res);
+  }
+  /* the demuxer's choice: the programme of the stream received (PID 0x41
+   * is programme 1's, 0x42 programme 2's) */
+  desc = g_strdup_printf ("filesrc location=\"%s\" ! tsdemux ! "
+                          "ratingtag territory=GB ! fakesink name=sink",
+      path);
+  {
+    int age = mpts_age (desc, &res);
+    fail_unless (res.stream_id != NULL);
+    fail_unless (g_str_has_suffix (res.stream_id, "/00000041") ||
+                     g_str_has_suffix (res.stream_id, "/00000042"),
+        "%s", res.stream_id);
+    fail_unless_equals_int (age,
+        g_str_has_suffix (res.stream_id, "/00000041") ? 15 : 18);
+  }
+  g_free (desc);
+  run_result_clear (&res);
   g_free (path);
 }
 
@@ -1545,6 +1677,7 @@ ratingtag_suite (void)
   tcase_add_test (tc, test_ratingtag_matroska_file_law_rating);
   tcase_add_test (tc, test_ratingtag_matroska_file_nested_country);
   tcase_add_test (tc, test_ratingtag_mpegts_eit_parental_rating);
+  tcase_add_test (tc, test_ratingtag_mpegts_programme_played);
   tcase_add_test (tc, test_ratingtag_mp4_file_itunextc);
   tcase_add_test (tc, test_ratingtag_matroska_file_other_territory);
 

@@ -566,18 +566,28 @@ join (GByteArray *a, GByteArray *b)
   return a;
 }
 
+/* Reads @file (freed) for @territories, as MPEG-TS programme @service_id
+ * (-1: not known). */
 static WsEmbeddedResult *
-read_bytes (GByteArray *file, const char *const *territories)
+read_bytes_for (GByteArray *file, const char *const *territories,
+    int service_id)
 {
   WsEmbeddedOptions opts;
   WsEmbeddedResult *res;
 
   ws_embedded_options_init (&opts);
   opts.territories = territories;
+  opts.service_id = service_id;
   res = ws_embedded_read_memory (reg, file->data, file->len, &opts);
   g_byte_array_free (file, TRUE);
   ck_assert_ptr_nonnull (res);
   return res;
+}
+
+static WsEmbeddedResult *
+read_bytes (GByteArray *file, const char *const *territories)
+{
+  return read_bytes_for (file, territories, -1);
 }
 
 static const WsRating *
@@ -946,9 +956,100 @@ ts_eit (GByteArray *out, guint16 sid, const char *country, guint8 raw,
   ts_section (out, 0x12, s, n, bad_crc);
 }
 
+/* A PMT: @program's one elementary stream on @es_pid. */
+static void
+ts_pmt (GByteArray *out, int pmt_pid, guint16 program, guint16 es_pid)
+{
+  guint8 s[64] = { 0x02, 0, 0, program >> 8, program & 0xFF, 0xC1, 0x00,
+    0x00, 0xE0 | (es_pid >> 8), es_pid & 0xFF, 0xF0, 0x00 };
+  gsize n = 12;
+
+  s[n++] = 0x1B; /* H.264 */
+  s[n++] = 0xE0 | (es_pid >> 8), s[n++] = es_pid & 0xFF;
+  s[n++] = 0xF0, s[n++] = 0x00;
+  ts_section (out, pmt_pid, s, n, FALSE);
+}
+
+/* The ratings of @ts now, for DE: the age, or -1 for none. */
+static int
+ts_age_now (WsEmbeddedTs *ts)
+{
+  GPtrArray *r = ws_embedded_ts_get_ratings (ts, NULL);
+  int age = r->len == 1 ? ((WsRating *) r->pdata[0])->minimum_age : -1;
+
+  ck_assert_uint_le (r->len, 1);
+  g_ptr_array_unref (r);
+  return age;
+}
+
+/* The programme a TS demuxer plays: named (its program number) or found
+ * from the PID of the stream received, through the PMTs the PAT names. */
+START_TEST (test_embedded_ts_programme_of_stream)
+{
+  const guint16 two[] = { 1, 3 };
+  GByteArray *b = g_byte_array_new ();
+  WsEmbeddedTs *ts = ws_embedded_ts_new (reg, -1);
+
+  /* programme 1 (PMT PID 0x100) carries PID 0x200, rated 12; programme 3
+   * (PMT 0x101) PID 0x300, rated 18 */
+  ts_pat (b, two, 2);
+  ts_pmt (b, 0x100, 1, 0x200);
+  ts_pmt (b, 0x101, 3, 0x300);
+  ts_eit (b, 1, "DEU", 0x09, FALSE);
+  ts_eit (b, 3, "DEU", 0x0F, FALSE);
+  /* the stream is named before the packets: its PMT is read */
+  ck_assert (!ws_embedded_ts_set_stream_pid (ts, 0x200));
+  ws_embedded_ts_push_packets (ts, b->data, b->len);
+  ck_assert_int_eq (ts_age_now (ts), 12);
+  ck_assert (ws_embedded_ts_is_complete (ts));
+  /* the other programme's stream */
+  ck_assert (ws_embedded_ts_set_stream_pid (ts, 0x300));
+  ck_assert_int_eq (ts_age_now (ts), 18);
+  /* a PID no PMT lists: not known, the most restrictive */
+  ck_assert (ws_embedded_ts_set_stream_pid (ts, 0x400));
+  ck_assert_int_eq (ts_age_now (ts), 18);
+  ck_assert (ws_embedded_ts_set_stream_pid (ts, 0x200));
+  /* a programme named wins over the stream */
+  ck_assert (ws_embedded_ts_set_service (ts, 3));
+  ck_assert_int_eq (ts_age_now (ts), 18);
+  ck_assert (ws_embedded_ts_set_service (ts, -1));
+  ck_assert_int_eq (ts_age_now (ts), 12);
+  ck_assert (!ws_embedded_ts_set_service (ts, -1));
+  ws_embedded_ts_free (ts);
+
+  /* without a stream, the PMTs are not read; the PAT's programmes all
+   * count until one is named */
+  ts = ws_embedded_ts_new (reg, -1);
+  ws_embedded_ts_push_packets (ts, b->data, b->len);
+  ck_assert_int_eq (ts_age_now (ts), 18);
+  ck_assert (ws_embedded_ts_is_complete (ts));
+  ck_assert (ws_embedded_ts_set_service (ts, 1));
+  ck_assert_int_eq (ts_age_now (ts), 12);
+  ws_embedded_ts_free (ts);
+  g_byte_array_free (b, TRUE);
+}
+END_TEST
+
+/* Programmes 1 (DEU 12) and 3 (DEU 18) in the PAT, read as programme
+ * @service_id: one rating. */
+static WsEmbeddedResult *
+two_programmes (int service_id)
+{
+  const guint16 two[] = { 1, 3 };
+  GByteArray *ts = g_byte_array_new ();
+  WsEmbeddedResult *res;
+
+  ts_pat (ts, two, 2);
+  ts_eit (ts, 3, "DEU", 0x0F, FALSE);
+  ts_eit (ts, 1, "DEU", 0x09, FALSE);
+  res = read_bytes_for (ts, NULL, service_id);
+  ck_assert_uint_eq (res->ratings->len, 1);
+  return res;
+}
+
 START_TEST (test_embedded_file_ts_programme_eit)
 {
-  const guint16 one[] = { 1 }, two[] = { 1, 3 };
+  const guint16 one[] = { 1 };
   GByteArray *ts = g_byte_array_new ();
   WsEmbeddedResult *res;
 
@@ -965,14 +1066,21 @@ START_TEST (test_embedded_file_ts_programme_eit)
                                "which is not in the PAT: ignored"));
   ws_embedded_result_free (res);
 
-  /* two services in the PAT both with an EIT: the first programme's, and a
-   * warning naming both */
-  ts = g_byte_array_new ();
-  ts_pat (ts, two, 2);
-  ts_eit (ts, 3, "DEU", 0x0F, FALSE);
-  ts_eit (ts, 1, "DEU", 0x09, FALSE);
-  res = read_bytes (ts, NULL);
-  ck_assert_uint_eq (res->ratings->len, 1);
+  /* two services in the PAT both with an EIT, and nothing says which
+   * programme is checked: fail closed, the most restrictive (service 3's
+   * 18, not the first programme's 12), and a warning naming both and
+   * saying how to name the programme */
+  res = two_programmes (-1);
+  assert_rating (res->ratings->pdata[0], "dvb", "18", 18, "DE");
+  ck_assert (has_warning (res, "several services carry an EIT present event "
+                               "with a rating (3, 1) and it is not known "
+                               "which programme is checked: the most "
+                               "restrictive is used (name the programme: "
+                               "tsdemux program-number)"));
+  ws_embedded_result_free (res);
+
+  /* the same with the programme named: its own, the less restrictive */
+  res = two_programmes (1);
   assert_rating (res->ratings->pdata[0], "dvb", "12", 12, "DE");
   ck_assert (has_warning (res, "several services carry an EIT present event "
                                "with a rating (3, 1): service 1's is used"));
@@ -1158,6 +1266,7 @@ embedded_suite (void)
   tcase_add_test (tc, test_embedded_file_mp4_itunextc);
   tcase_add_test (tc, test_embedded_file_mp4_damaged);
   tcase_add_test (tc, test_embedded_file_ts_programme_eit);
+  tcase_add_test (tc, test_embedded_ts_programme_of_stream);
   tcase_add_test (tc, test_embedded_file_ts_bad_crc_counted_once);
   tcase_add_test (tc, test_embedded_file_refuses_fifo);
   tcase_add_test (tc, test_embedded_resolve_conflicts_rule);
