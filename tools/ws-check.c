@@ -60,6 +60,7 @@ ws_check_options_init (WsCheckOptions *opts, const WsRatingRegistry *reg)
   opts->to_us = now + 7 * G_TIME_SPAN_DAY;
   opts->slot_us = WS_TIME_NONE;
   opts->hlg_peak_cd_m2 = 1000.0;
+  opts->programme = -1;
 }
 
 /* ---- results ------------------------------------------------------------ */
@@ -135,6 +136,7 @@ check_file_new (const char *path)
 
   f->path = g_strdup (path);
   f->duration_s = -1;
+  f->programme = -1;
   f->ratings = g_ptr_array_new_with_free_func (check_rating_free);
   f->warnings = g_ptr_array_new_with_free_func (g_free);
   f->checks = g_array_new (FALSE, TRUE, sizeof (WsCheckItem));
@@ -269,24 +271,53 @@ series_add (Series *s, double t_s, double a, double b)
 
 /* ---- embedded ratings: the one reader of ratings/ws-embedded.h ---------- */
 
-/* The MPEG-TS programme of the streams analysed (the one holding the best
- * video stream, else audio): its EIT gives the rating. -1 when unknown. */
-static int
-programme_of (AVFormatContext *fmt)
+static gboolean
+in_programme (const AVProgram *prog, unsigned int stream)
 {
-  int s = av_find_best_stream (fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+  for (unsigned int j = 0; prog != NULL && j < prog->nb_stream_indexes; j++)
+    if (prog->stream_index[j] == stream)
+      return TRUE;
+  return FALSE;
+}
 
+/* The programme checked (#WsCheckOptions programme): the one asked for,
+ * else the one holding the best video stream (else audio); NULL when the
+ * file has no programmes. Only its streams are analysed and its EIT gives
+ * the rating. NULL with f->error set when the one asked for is missing. */
+static const AVProgram *
+choose_programme (WsCheckFile *f, AVFormatContext *fmt,
+    const WsCheckOptions *opts)
+{
+  GString *ids;
+  int s;
+
+  if (opts->programme >= 0) {
+    for (unsigned int i = 0; i < fmt->nb_programs; i++)
+      if (fmt->programs[i]->id == opts->programme)
+        return fmt->programs[i];
+    ids = g_string_new (NULL);
+    for (unsigned int i = 0; i < fmt->nb_programs; i++)
+      g_string_append_printf (ids, "%s%d", i ? ", " : "",
+          fmt->programs[i]->id);
+    f->error = g_strdup_printf ("%s: no programme %d (%s); give one of "
+                                "them to --programme",
+        f->path, opts->programme,
+        ids->len ? ids->str : "the file has no programmes");
+    g_string_free (ids, TRUE);
+    return NULL;
+  }
+  s = av_find_best_stream (fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
   if (s < 0)
     s = av_find_best_stream (fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
   for (unsigned int i = 0; s >= 0 && i < fmt->nb_programs; i++)
-    for (unsigned int j = 0; j < fmt->programs[i]->nb_stream_indexes; j++)
-      if ((int) fmt->programs[i]->stream_index[j] == s)
-        return fmt->programs[i]->id;
-  return -1;
+    if (in_programme (fmt->programs[i], (unsigned int) s))
+      return fmt->programs[i];
+  return NULL;
 }
 
 static void
-read_embedded (WsCheckFile *f, AVFormatContext *fmt, const WsCheckOptions *opts)
+read_embedded (WsCheckFile *f, AVFormatContext *fmt, const WsCheckOptions *opts,
+    const AVProgram *prog)
 {
   WsEmbeddedOptions eo;
   WsEmbeddedResult *res;
@@ -296,7 +327,7 @@ read_embedded (WsCheckFile *f, AVFormatContext *fmt, const WsCheckOptions *opts)
   eo.territories = opts->territories;
   eo.ts_scan_bytes = opts->eit_scan_bytes;
   if (fmt->iformat && strcmp (fmt->iformat->name, "mpegts") == 0)
-    eo.service_id = programme_of (fmt);
+    eo.service_id = prog != NULL ? prog->id : -1;
   res = ws_embedded_read_file (opts->reg, f->path, &eo, &error);
   if (res == NULL) {
     g_ptr_array_add (f->warnings,
@@ -1955,6 +1986,7 @@ analyse_media (WsCheckFile *f, const WsCheckOptions *opts,
   AVPacket *pkt = NULL;
   AVFrame *frame = NULL;
   Track **by_index = NULL;
+  const AVProgram *prog = NULL;
   GStatBuf st;
   gint64 size;
   double last_fraction = 0.0;
@@ -2012,20 +2044,32 @@ analyse_media (WsCheckFile *f, const WsCheckOptions *opts,
   }
   if (d.fmt->duration != AV_NOPTS_VALUE && d.fmt->duration > 0)
     f->duration_s = (double) d.fmt->duration / AV_TIME_BASE;
-  read_embedded (f, d.fmt, opts);
+  prog = choose_programme (f, d.fmt, opts);
+  if (f->error != NULL)
+    goto end;
+  f->programme = prog != NULL ? prog->id : -1;
+  read_embedded (f, d.fmt, opts, prog);
 
-  /* every audio track, and the programme's video */
+  /* every audio track, and the video, of the programme */
   d.tracks = g_ptr_array_new_with_free_func (track_free);
   by_index = g_new0 (Track *, d.fmt->nb_streams);
   for (unsigned int i = 0; i < d.fmt->nb_streams; i++)
-    if (d.fmt->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO) {
+    if (d.fmt->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO &&
+        (prog == NULL || in_programme (prog, i))) {
       Track *t = track_new (&d, (int) i, TRUE);
 
       t->number = (int) d.tracks->len + 1;
       g_ptr_array_add (d.tracks, t);
       by_index[i] = t;
     }
-  v_index = av_find_best_stream (d.fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+  /* a stream of the programme restricts the search to it */
+  v_index = av_find_best_stream (d.fmt, AVMEDIA_TYPE_VIDEO, -1,
+      prog != NULL && prog->nb_stream_indexes > 0 ?
+          (int) prog->stream_index[0] :
+          -1,
+      NULL, 0);
+  if (v_index >= 0 && prog != NULL && !in_programme (prog, (unsigned) v_index))
+    v_index = -1; /* libavformat falls back to another programme's */
   if (v_index >= 0 &&
       (d.fmt->streams[v_index]->disposition & AV_DISPOSITION_ATTACHED_PIC))
     v_index = -1; /* cover art is not programme video */

@@ -91,6 +91,10 @@ const char *ws_check_status_to_string (WsCheckStatus status);
  *   still pass (its `integrity` check is then "warn"); 0 = none.
  * @support: (nullable): the support directory for the `support-info`
  *   check; NULL = the installed one (ws_support_directory_get_default()).
+ * @programme: the programme of a multi-programme file (an MPEG-TS program
+ *   number) whose streams and EIT are checked; -1 = the one holding the
+ *   best video stream (else audio). A file without that programme is an
+ *   error naming the ones it has.
  */
 typedef struct {
   const WsRatingRegistry *reg;
@@ -113,6 +117,7 @@ typedef struct {
   double hlg_peak_cd_m2;
   const WsSupportDirectory *support;
   gboolean exact_decode;
+  int programme;
 } WsCheckOptions;
 
 /** ws_check_options_init: defaults (ebu-r128, no policy, slot none,
@@ -300,6 +305,9 @@ typedef struct {
    * string: "analysis" (H.264 / HEVC without the loop filter, fast flag;
    * see #WsCheckOptions exact_decode) or "exact"; NULL without video */
   const char *decode_mode;
+  /* the programme checked (MPEG-TS program number), -1 when the file has
+   * none: only its streams are decoded, its EIT gives the rating */
+  int programme;
 } WsCheckFile;
 
 /**

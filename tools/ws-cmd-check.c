@@ -673,6 +673,11 @@ json_file (JsonBuilder *b, const WsCheckFile *f, const WsCheckOptions *opts,
       ws_check_status_to_string (f->status));
   ws_json_add_string_or_null (b, "error", f->error);
   ws_json_add_string_or_null (b, "format", f->format_name);
+  json_builder_set_member_name (b, "programme");
+  if (f->programme >= 0)
+    json_builder_add_int_value (b, f->programme);
+  else
+    json_builder_add_null_value (b);
   add_double_or_null (b, "duration_s", f->duration_s);
 
   json_builder_set_member_name (b, "rating");
@@ -1630,6 +1635,7 @@ result_options (const WsCheckOptions *opts, const char *policy_id,
   }
   g_ptr_array_add (o,
       g_strdup (opts->exact_decode ? "decode=exact" : "decode=analysis"));
+  g_ptr_array_add (o, g_strdup_printf ("programme=%d", opts->programme));
   g_ptr_array_add (o, NULL);
   return (char **) g_ptr_array_free (o, FALSE);
 }
@@ -1705,6 +1711,7 @@ ws_cmd_check (int argc, char **argv)
   int shard_count = 0;
   gboolean keep_plots = FALSE, resume_hash = FALSE;
   int jobs = JOBS_UNSET, flash_step = 0, code = WS_EXIT_USAGE;
+  int programme = -1;
   int allow_decode_errors = 0;
   double target = NAN, tolerance = NAN, max_true_peak = NAN;
   double hlg_peak = 1000.0;
@@ -1751,6 +1758,12 @@ ws_cmd_check (int argc, char **argv)
         "without the in-loop deblocking filter, which the flash and pattern "
         "analysis cannot see, and faster; every frame is still analysed)",
         NULL },
+    { "programme", 0, 0, G_OPTION_ARG_INT, &programme,
+        "Of a multi-programme file (an MPEG-TS mux), check programme N: its "
+        "video, every audio track and its EIT rating (default: the "
+        "programme holding the best video stream); a file without it is an "
+        "error",
+        "N" },
     { "hlg-peak", 0, 0, G_OPTION_ARG_DOUBLE, &hlg_peak,
         "Nominal peak luminance of the display HLG video is judged on, "
         "100-10000 cd/m2; sets the HLG system gamma (default: 1000, gamma "
@@ -1942,6 +1955,12 @@ ws_cmd_check (int argc, char **argv)
   }
   opts.hlg_peak_cd_m2 = hlg_peak;
   opts.exact_decode = exact_decode;
+  if (programme < -1 || programme > 65535) {
+    ws_cli_error ("check: --programme must be an MPEG-TS program number, 0 "
+                  "to 65535");
+    goto end;
+  }
+  opts.programme = programme;
 
   if (shard_count < 0) {
     ws_cli_error ("check: --shard-count must be 1 or more");

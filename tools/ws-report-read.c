@@ -710,6 +710,7 @@ read_file (Reader *r, JsonObject *o, WsReportReadEntry *entry)
   if (f->status == WS_CHECK_ERROR && f->error == NULL)
     fail (r, "error", "a file that could not be read must say why");
   f->format_name = string_member (r, o, "format");
+  f->programme = (int) int_member (r, o, "programme", 0, 65535, -1);
   f->duration_s = seconds_member (r, o, "duration_s");
   if ((sub = object_member (r, o, "rating")) != NULL) {
     gsize at = enter (r, "rating", 0);

@@ -718,8 +718,8 @@ crc32_mpeg (const guint8 *data, gsize len)
 /* One TS packet on PID 0x12 carrying an EIT p/f present section whose event
  * has a parental_rating_descriptor (@country, @rating). */
 static void
-make_eit_packet (guint8 *pkt, const char *country, guint8 rating, int cc,
-    gboolean corrupt)
+make_eit_packet_for (guint8 *pkt, guint16 service, const char *country,
+    guint8 rating, int cc, gboolean corrupt)
 {
   guint8 s[64];
   gsize n = 0;
@@ -728,7 +728,7 @@ make_eit_packet (guint8 *pkt, const char *country, guint8 rating, int cc,
   s[n++] = 0x4E;
   s[n++] = 0xF0; /* syntax 1, reserved, length high bits set below */
   s[n++] = 0;
-  s[n++] = 0x00, s[n++] = 0x01;                /* service_id */
+  s[n++] = service >> 8, s[n++] = service & 0xFF; /* service_id */
   s[n++] = 0xC1;                               /* version 0, current */
   s[n++] = 0x00;                               /* section_number: present */
   s[n++] = 0x01;                               /* last_section_number */
@@ -764,6 +764,13 @@ make_eit_packet (guint8 *pkt, const char *country, guint8 rating, int cc,
   pkt[3] = (guint8) (0x10 | (cc & 0x0f));
   pkt[4] = 0x00; /* pointer_field */
   memcpy (pkt + 5, s, n);
+}
+
+static void
+make_eit_packet (guint8 *pkt, const char *country, guint8 rating, int cc,
+    gboolean corrupt)
+{
+  make_eit_packet_for (pkt, 1, country, rating, cc, corrupt);
 }
 
 /* The library's MPEG-TS reader fed with packets, as watershed check uses it
@@ -1153,6 +1160,104 @@ START_TEST (test_check_embedded_conflict_and_counted_crc)
 }
 END_TEST
 
+/* The programme @programme of the two-programme mux @path (-1: the
+ * default). */
+static WsCheckFile *
+check_programme (const char *path, int programme)
+{
+  static const char *const territories[] = { "GB", NULL };
+  WsCheckOptions opts;
+
+  ws_check_options_init (&opts, ws_rating_registry_get_default (NULL));
+  opts.territories = territories;
+  opts.programme = programme;
+  return ws_check_file (path, &opts, NULL, NULL);
+}
+
+/* A DVB multiplex with two programmes, each a video and a stereo tone,
+ * programme 1 at -23 LUFS rated 15 in its EIT, programme 2 at -33 LUFS
+ * rated 18: a check is one programme's video, audio and rating, never a
+ * mix (every audio track of the file was measured before, and the rating
+ * came from the programme of the best video whatever was checked). */
+START_TEST (test_check_programme_of_a_mux)
+{
+  char *path = media ("mux.ts"), *data = NULL;
+  gsize len = 0;
+  GString *out = g_string_new (NULL);
+  guint8 pkt[188];
+  WsCheckFile *f;
+
+  ck_assert (FFMPEG ("-f", "lavfi", "-i", VIDEO, "-f", "lavfi", "-i", TONE,
+      "-f", "lavfi", "-i", VIDEO, "-filter_complex",
+      STEREO ("-5dB") ";[1:a]volume=-15dB,pan=stereo|c0=c0|c1=c0[b]",
+      "-map", "0:v", "-map", "[a]", "-map", "2:v", "-map", "[b]", "-c:v",
+      "libx264", "-preset", "ultrafast", "-c:a", "aac", "-b:a", "192k",
+      "-program", "program_num=1:title=one:st=0:st=1", "-program",
+      "program_num=2:title=two:st=2:st=3", "-f", "mpegts", path));
+  ck_assert (g_file_get_contents (path, &data, &len, NULL));
+  make_eit_packet_for (pkt, 1, "GBR", 0x0C, 0, FALSE);
+  g_string_append_len (out, (const char *) pkt, 188);
+  make_eit_packet_for (pkt, 2, "GBR", 0x0F, 1, FALSE);
+  g_string_append_len (out, (const char *) pkt, 188);
+  g_string_append_len (out, data, (gssize) len);
+  ck_assert (g_file_set_contents (path, out->str, (gssize) out->len, NULL));
+  g_string_free (out, TRUE);
+  g_free (data);
+
+  for (int prog = 1; prog <= 2; prog++) {
+    f = check_programme (path, prog);
+    ck_assert_msg (f->status != WS_CHECK_ERROR, "%s", f->error);
+    ck_assert_int_eq (f->programme, prog);
+    ck_assert_uint_eq (f->audio_tracks->len, 1);
+    ck_assert_msg (fabs (f->integrated_lufs - (prog == 1 ? -23.0 : -33.0)) <
+                       0.5,
+        "programme %d: %.2f LUFS", prog, f->integrated_lufs);
+    ck_assert (f->has_video);
+    ck_assert_uint_eq (f->ratings->len, 1);
+    ck_assert_int_eq (((WsCheckRating *) f->ratings->pdata[0])
+                          ->rating->minimum_age,
+        prog == 1 ? 15 : 18);
+    ws_check_file_free (f);
+  }
+  /* by default: one programme, whole (the best video's) */
+  f = check_programme (path, -1);
+  ck_assert_msg (f->status != WS_CHECK_ERROR, "%s", f->error);
+  ck_assert (f->programme == 1 || f->programme == 2);
+  ck_assert_uint_eq (f->audio_tracks->len, 1);
+  ck_assert (fabs (f->integrated_lufs -
+                   (f->programme == 1 ? -23.0 : -33.0)) < 0.5);
+  ck_assert_int_eq (((WsCheckRating *) f->ratings->pdata[0])
+                        ->rating->minimum_age,
+      f->programme == 1 ? 15 : 18);
+  ws_check_file_free (f);
+  /* a programme the mux does not have: an error naming those it has */
+  f = check_programme (path, 7);
+  ck_assert_int_eq (f->status, WS_CHECK_ERROR);
+  ck_assert_msg (strstr (f->error, "no programme 7 (1, 2)") != NULL, "%s",
+      f->error);
+  ws_check_file_free (f);
+  /* the command: the report says which programme; a bad number is usage */
+  {
+    JsonParser *parser = json_parser_new ();
+    WsTestRun r = WS_TEST_RUN ("check", "--no-progress", "--json",
+        "--territory", "GB", "--programme", "2", path);
+    JsonObject *o = json_array_get_object_element (
+        parse_files (parser, r.out), 0);
+
+    ck_assert_int_eq (json_object_get_int_member (o, "programme"), 2);
+    ws_test_run_clear (&r);
+    g_object_unref (parser);
+    r = WS_TEST_RUN ("check", "--no-progress", "--programme", "-4", path);
+    ck_assert_int_eq (r.status, 2);
+    ck_assert_msg (strstr (r.err, "--programme must be") != NULL, "%s",
+        r.err);
+    ws_test_run_clear (&r);
+  }
+  g_unlink (path);
+  g_free (path);
+}
+END_TEST
+
 /* The embedded LAW_RATING=bbfc:15 (GB) and a sidecar IMF CPL whose GB
  * rating is a code BBFC does not have: the policy judges the resolved one
  * (ws_ratings_pick(): resolved over unresolved, as they are two readings
@@ -1240,6 +1345,7 @@ check_suite (void)
   tcase_add_test (failures, test_check_embedded_rating_of_another_territory);
   tcase_add_test (failures, test_check_embedded_conflict_and_counted_crc);
   tcase_add_test (failures, test_check_resolved_over_unresolved);
+  tcase_add_test (failures, test_check_programme_of_a_mux);
   suite_add_tcase (s, core);
   suite_add_tcase (s, failures);
   suite_add_tcase (s, errors);
