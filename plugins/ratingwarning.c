@@ -290,6 +290,7 @@ struct _WsRatingWarning {
    * seqnum (the segment downstream is moved by it; its stop by all) */
   GstClockTime vseg_shift, aseg_shift;
   guint32 vseg_seqnum, aseg_seqnum;
+  GstClockTime vtail; /* the end card appended at EOS: the stop moves too */
   /* delay timing: each pad's insertions (Insertion), for seeks */
   GArray *vins, *ains;
   gboolean pending_at_start; /* the pending warning is the stream's first */
@@ -891,14 +892,15 @@ running_time (const GstSegment *seg, GstBuffer *buf)
  * time and position moved by what was inserted before it arrived, its
  * stop and duration by all that has been inserted so far (a demuxer's
  * segment stops at the programme's end, and the last seconds would
- * otherwise be clipped downstream). Sent again after each insertion.
- * (lock held) */
+ * otherwise be clipped downstream), and the video's by the end card
+ * appended at EOS. Sent again after each insertion and before the end
+ * card. (lock held) */
 static GstEvent *
 output_segment_event (WsRatingWarning *self, gboolean video)
 {
   GstSegment seg = video ? self->vseg : self->aseg;
   GstClockTime before = video ? self->vseg_shift : self->aseg_shift;
-  GstClockTime all = video ? self->vshift : self->ashift;
+  GstClockTime all = video ? self->vshift + self->vtail : self->ashift;
   GstEvent *ev;
 
   if (seg.format == GST_FORMAT_TIME) {
@@ -1234,6 +1236,7 @@ video_eos (WsRatingWarning *self)
 {
   GstVideoOverlayComposition *comp = NULL;
   GstClockTime pts = GST_CLOCK_TIME_NONE, len = 0;
+  GstEvent *seg_ev = NULL;
   GstBuffer *like;
   gchar *text;
 
@@ -1245,10 +1248,17 @@ video_eos (WsRatingWarning *self)
     pts = self->last_vpts + self->last_vdur;
     len = self->end_show.duration;
     self->end_show.active = FALSE;
+    /* past a segment that stops at the programme's end */
+    if (GST_CLOCK_TIME_IS_VALID (self->vseg.stop)) {
+      self->vtail = len;
+      seg_ev = output_segment_event (self, TRUE);
+    }
   }
   g_mutex_unlock (&self->lock);
   if (comp == NULL)
     return;
+  if (seg_ev != NULL)
+    gst_pad_push_event (self->vsrc, seg_ev);
   /* the card is opaque: what is under it does not matter */
   like = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&self->vinfo),
       NULL);
@@ -1723,6 +1733,7 @@ reset (WsRatingWarning *self)
   self->audio_joined = self->audio_done = FALSE;
   self->vshift = self->ashift = self->delay_len = 0;
   self->vseg_shift = self->aseg_shift = 0;
+  self->vtail = 0;
   g_array_set_size (self->vins, 0);
   g_array_set_size (self->ains, 0);
   self->seek_seqnum = 0;

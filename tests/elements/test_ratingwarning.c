@@ -920,19 +920,26 @@ play_to_eos (GstElement *p)
 }
 
 static void
-run_mp4 (const char *path, GstClockTime seek_to, Seen *seen)
+run_mp4 (const char *path, const char *rating_file, GstClockTime seek_to,
+    Seen *seen)
 {
+  char *tag = rating_file ? g_strdup_printf ("ratingtag location=\"%s\" "
+                                             "territory=GB ! ",
+                                rating_file) :
+                            g_strdup ("");
   char *desc = g_strdup_printf (
       "filesrc location=\"%s\" ! qtdemux ! avdec_h264 ! videoconvert ! "
-      "video/x-raw,format=I420 ! w.video_sink ratingwarning name=w mode=always "
-      "text=x speech=false duration=1000000000 timing=delay w.video_src ! "
+      "video/x-raw,format=I420 ! %s w.video_sink ratingwarning name=w "
+      "mode=always text=x speech=false duration=1000000000 timing=delay "
+      "end-card-duration=1000000000 w.video_src ! "
       "fakesink name=sink sync=false signal-handoffs=true",
-      path);
+      path, tag);
   GstElement *p = gst_parse_launch (desc, NULL);
   GstElement *sink;
 
   fail_unless (p != NULL);
   g_free (desc);
+  g_free (tag);
   sink = gst_bin_get_by_name (GST_BIN (p), "sink");
   memset (seen, 0, sizeof (*seen));
   fail_unless_equals_int (gst_element_set_state (p, GST_STATE_PAUSED),
@@ -982,16 +989,36 @@ GST_START_TEST (test_ratingwarning_delay_qtdemux)
   gst_object_unref (enc);
 
   /* 25 card frames and the 100 of the programme, to 4.96 s */
-  run_mp4 (path, GST_CLOCK_TIME_NONE, &seen);
+  run_mp4 (path, NULL, GST_CLOCK_TIME_NONE, &seen);
   fail_unless_equals_int (seen.n, 125);
   fail_unless_equals_uint64 (seen.last, 4 * GST_SECOND + 24 * GST_SECOND / 25);
   /* from 2.5 s: the programme's 1.5 s on (frames 37 to 99), to the same
    * end */
-  run_mp4 (path, 5 * GST_SECOND / 2, &seen);
+  run_mp4 (path, NULL, 5 * GST_SECOND / 2, &seen);
   /* the frame at 1.48 s is clipped to the segment's start by the decoder */
   fail_unless_equals_uint64 (seen.first, 5 * GST_SECOND / 2);
   fail_unless_equals_uint64 (seen.last, 4 * GST_SECOND + 24 * GST_SECOND / 25);
   fail_unless_equals_int (seen.n, 63);
+  /* a rating that calls for support information: the 1 s end card is
+   * appended after the last frame, past the demuxer's stop */
+  {
+    char *side = NULL;
+    int sfd = g_file_open_tmp ("ws-warning-XXXXXX.xml", &side, NULL);
+
+    close (sfd);
+    fail_unless (g_file_set_contents (side,
+        "<watershed-metadata xmlns=\"urn:watershed:metadata:1\" "
+        "version=\"1\"><programme id=\"P\"><rating territory=\"GB\" "
+        "system=\"bbfc\" code=\"15\"><descriptor>imitable-behaviour"
+        "</descriptor></rating></programme></watershed-metadata>\n",
+        -1, NULL));
+    run_mp4 (path, side, GST_CLOCK_TIME_NONE, &seen);
+    fail_unless_equals_int (seen.n, 150);
+    fail_unless_equals_uint64 (seen.last,
+        5 * GST_SECOND + 24 * GST_SECOND / 25);
+    g_unlink (side);
+    g_free (side);
+  }
   g_unlink (path);
   g_free (path);
 }
