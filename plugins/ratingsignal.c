@@ -17,8 +17,9 @@
  *   service: section 0 with the present event (start time = the wall-clock
  *   UTC time the programme's first rating arrived, duration from an
  *   upstream duration query or undefined, running_status "running", a
- *   short_event_descriptor with the title, the guidance text and its ISO
- *   639-2 language, and a parental_rating_descriptor with one entry per
+ *   short_event_descriptor with the title, the guidance text (the first
+ *   in the stream's language tag, else the first; ws_dvb_pick_text()) and
+ *   its ISO 639-2 language, and a parental_rating_descriptor with one entry per
  *   territory: the ISO 3166 alpha-3 country code and minimum age - 3), and
  *   an empty section 1 (no following event is known);
  * - an SDT, actual TS (table 0x42, PID 0x11) with the service,
@@ -515,23 +516,6 @@ describe_ratings (const GBytes *eit)
   return g_string_free (out, FALSE);
 }
 
-/* The first guidance text, and its language. */
-static const WsGuidanceText *
-first_text (WsRatingSignal *self)
-{
-  for (guint i = 0; i < self->ratings->len; i++) {
-    const WsRating *r = g_ptr_array_index (self->ratings, i);
-
-    for (guint k = 0; k < r->texts->len; k++) {
-      const WsGuidanceText *t = g_ptr_array_index (r->texts, k);
-
-      if (t->text != NULL && *t->text != '\0')
-        return t;
-    }
-  }
-  return NULL;
-}
-
 /* Builds the EIT and SDT; hands them to the muxer when they changed or the
  * muxer has not had them. Streaming thread. */
 static void
@@ -575,7 +559,8 @@ signal_now (WsRatingSignal *self)
         dur > 0)
       self->duration_s = (dur + GST_SECOND - 1) / GST_SECOND;
   }
-  text = first_text (self);
+  /* the stream's language first (its language tag), as stamp does */
+  text = ws_dvb_pick_text (self->ratings, self->tag_language);
 
   GST_OBJECT_LOCK (self);
   ev.transport_stream_id = (guint16) self->transport_stream_id;

@@ -149,6 +149,50 @@ static const char *const LANGS[][2] = {
   { "zh", "chi" },
 };
 
+/* The ISO 639-2 bibliographic form of a code ws_dvb_language_code() gave
+ * (its terminological forms, `deu`, are the same languages as `ger`). */
+static const char *
+bibliographic (const char *code)
+{
+  static const char *const t_to_b[][2] = { { "deu", "ger" }, { "fra", "fre" },
+    { "nld", "dut" }, { "ces", "cze" }, { "zho", "chi" }, { "ell", "gre" },
+    { "cym", "wel" }, { "eus", "baq" }, { "isl", "ice" }, { "ron", "rum" },
+    { "slk", "slo" } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (t_to_b); i++)
+    if (strcmp (code, t_to_b[i][0]) == 0)
+      return t_to_b[i][1];
+  return code;
+}
+
+const WsGuidanceText *
+ws_dvb_pick_text (const GPtrArray *ratings, const char *language)
+{
+  const char *want =
+      language != NULL ? bibliographic (ws_dvb_language_code (language)) :
+                         NULL;
+  const WsGuidanceText *any = NULL;
+
+  for (guint i = 0; ratings != NULL && i < ratings->len; i++) {
+    const WsRating *r = g_ptr_array_index (ratings, i);
+
+    for (guint k = 0; r->texts != NULL && k < r->texts->len; k++) {
+      const WsGuidanceText *t = g_ptr_array_index (r->texts, k);
+
+      if (t->text == NULL || *t->text == '\0')
+        continue;
+      if (any == NULL)
+        any = t;
+      if (want == NULL)
+        return t;
+      if (t->lang != NULL &&
+          strcmp (bibliographic (ws_dvb_language_code (t->lang)), want) == 0)
+        return t;
+    }
+  }
+  return any;
+}
+
 const char *
 ws_dvb_language_code (const char *lang)
 {

@@ -110,6 +110,21 @@ guint8 ws_dvb_rating_from_age (int minimum_age, gboolean *exact);
 const char *ws_dvb_language_code (const char *lang);
 
 /**
+ * ws_dvb_pick_text:
+ * @ratings: (element-type WsRating): the programme's ratings.
+ * @language: (nullable): the language wanted (any form
+ *   ws_dvb_language_code() takes).
+ *
+ * The guidance text an EIT event's short_event_descriptor carries, for
+ * every writer of one (ratingsignal, `watershed stamp`): the first
+ * non-empty text in @language, else the first non-empty text of any
+ * language. The descriptor's language is the text's.
+ * Returns: (transfer none) (nullable): the text, or NULL when none.
+ */
+const WsGuidanceText *ws_dvb_pick_text (const GPtrArray *ratings,
+    const char *language);
+
+/**
  * ws_dvb_append_text:
  * @out: the bytes are appended here.
  * @utf8: (nullable): the text (invalid UTF-8 is repaired, control

@@ -459,31 +459,6 @@ packet_clock (const Scan *scan, const guint8 *p, guint pid, guint64 *out)
   return scan->clock_is_pcr ? packet_pcr (p, out) : packet_pts (p, out);
 }
 
-/* The guidance text written with the title: the first text of the first
- * rating in the request's language, else the first text of any. */
-static const char *
-pick_text (const WsStampRequest *req)
-{
-  const char *lang = ws_dvb_language_code (req->language);
-  const char *any = NULL;
-
-  for (guint i = 0; req->ratings != NULL && i < req->ratings->len; i++) {
-    const WsRating *r = g_ptr_array_index (req->ratings, i);
-
-    for (guint k = 0; k < r->texts->len; k++) {
-      const WsGuidanceText *t = g_ptr_array_index (r->texts, k);
-
-      if (t->text == NULL || *t->text == '\0')
-        continue;
-      if (any == NULL)
-        any = t->text;
-      if (t->lang != NULL && strcmp (ws_dvb_language_code (t->lang), lang) == 0)
-        return t->text;
-    }
-  }
-  return any;
-}
-
 /* The sections of one burst: EIT p/f sections 0 and 1 of each program are
  * added to @sections; the SDT is returned. */
 static GBytes *
@@ -493,6 +468,8 @@ build_burst_sections (const Scan *scan, const WsStampRequest *req,
   WsDvbService *services;
   GBytes *sdt;
   guint n = scan->programs->len;
+  /* the guidance text written with the title, in its own language */
+  const WsGuidanceText *text = ws_dvb_pick_text (req->ratings, req->language);
 
   services = g_new0 (WsDvbService, n);
   for (guint i = 0; i < n; i++) {
@@ -522,9 +499,10 @@ build_burst_sections (const Scan *scan, const WsStampRequest *req,
     ev.start = NULL; /* a file has no broadcast time: undefined */
     ev.duration_s = duration_s;
     ev.running_status = WS_DVB_RUNNING_RUNNING;
-    ev.language = req->language;
+    ev.language = text != NULL && text->lang != NULL ? text->lang :
+                                                       req->language;
     ev.title = req->title;
-    ev.text = pick_text (req);
+    ev.text = text != NULL ? text->text : NULL;
     ev.ratings = req->ratings;
     ev.mode = WS_DVB_RATING_STRICT;
     for (guint sn = 0; sn < 2; sn++) {

@@ -138,6 +138,36 @@ START_TEST (test_dvb_si_language)
 }
 END_TEST
 
+/* One choice of the EIT's guidance text for ratingsignal and stamp: the
+ * wanted language (any form of its code), else the first text. */
+START_TEST (test_dvb_si_pick_text)
+{
+  GPtrArray *ratings = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) ws_rating_free);
+  WsRating *gb = ws_rating_new (), *de = ws_rating_new ();
+  const WsGuidanceText *t;
+
+  ck_assert_ptr_null (ws_dvb_pick_text (ratings, "en"));
+  ws_rating_add_text (gb, "en", NULL, "");
+  ws_rating_add_text (gb, "en", NULL, "Strong language");
+  ws_rating_add_text (de, "de", NULL, "Gewalt");
+  g_ptr_array_add (ratings, gb);
+  g_ptr_array_add (ratings, de);
+  t = ws_dvb_pick_text (ratings, NULL);
+  ck_assert_str_eq (t->text, "Strong language");
+  t = ws_dvb_pick_text (ratings, "ger");
+  ck_assert_str_eq (t->text, "Gewalt");
+  ck_assert_str_eq (t->lang, "de");
+  /* the terminological code and a BCP 47 tag are the same language */
+  ck_assert_str_eq (ws_dvb_pick_text (ratings, "deu")->text, "Gewalt");
+  ck_assert_str_eq (ws_dvb_pick_text (ratings, "de-AT")->text, "Gewalt");
+  /* none in that language: the first */
+  ck_assert_str_eq (ws_dvb_pick_text (ratings, "fre")->text,
+      "Strong language");
+  g_ptr_array_unref (ratings);
+}
+END_TEST
+
 START_TEST (test_dvb_si_text)
 {
   GByteArray *b = g_byte_array_new ();
@@ -580,6 +610,7 @@ dvb_si_suite (void)
   tcase_add_test (core, test_dvb_si_duration);
   tcase_add_test (core, test_dvb_si_rating_from_age);
   tcase_add_test (core, test_dvb_si_language);
+  tcase_add_test (core, test_dvb_si_pick_text);
   tcase_add_test (core, test_dvb_si_text);
   suite_add_tcase (s, core);
   tcase_add_test (desc, test_dvb_si_parental_rating);

@@ -179,9 +179,10 @@ write_synthetic (const char *path, int seconds, gboolean pcr, gsize tail)
 /* ---- stamping and reading back ----------------------------------------- */
 
 static gboolean
-stamp (const char *in, const char *out, GPtrArray *ratings, GError **error)
+stamp_in (const char *in, const char *out, GPtrArray *ratings,
+    const char *language, GError **error)
 {
-  WsStampRequest req = { reg (), ratings, "Nachtfahrt", "ger" };
+  WsStampRequest req = { reg (), ratings, "Nachtfahrt", language };
   int fd = g_open (out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   gboolean ok;
 
@@ -189,6 +190,12 @@ stamp (const char *in, const char *out, GPtrArray *ratings, GError **error)
   ok = ws_stamp_mpegts (in, fd, &req, error);
   close (fd);
   return ok;
+}
+
+static gboolean
+stamp (const char *in, const char *out, GPtrArray *ratings, GError **error)
+{
+  return stamp_in (in, out, ratings, "ger", error);
 }
 
 static GPtrArray *
@@ -209,6 +216,9 @@ typedef struct {
   guint service_id;
   gint64 duration_s;
   double max_gap_s;
+  /* the short_event_descriptor's, of the last present section */
+  char language[4];
+  char text[256];
 } EitSummary;
 
 /* Reads every EIT section of @path: CRC, continuity, repetition, and the
@@ -280,6 +290,16 @@ read_eit (const char *path, EitSummary *sum)
       }
       d = gst_mpegts_find_descriptor (ev->descriptors, 0x4D);
       ck_assert_ptr_nonnull (d);
+      {
+        gchar *lang = NULL, *name = NULL, *text = NULL;
+        ck_assert (gst_mpegts_descriptor_parse_dvb_short_event (d, &lang,
+            &name, &text));
+        g_strlcpy (sum->language, lang ? lang : "", sizeof sum->language);
+        g_strlcpy (sum->text, text ? text : "", sizeof sum->text);
+        g_free (lang);
+        g_free (name);
+        g_free (text);
+      }
     }
     gst_mpegts_section_unref (gs);
   }
@@ -290,6 +310,44 @@ read_eit (const char *path, EitSummary *sum)
 }
 
 /* ---- tests -------------------------------------------------------------- */
+
+/* The EIT's guidance text is in the language asked for when a rating has
+ * one in it, else the first text, and the descriptor names the text's
+ * language (it named the language asked for, whatever the text's). */
+START_TEST (test_stamp_ts_text_language)
+{
+  gchar *in = tmp_path ("in.ts"), *out = tmp_path ("out.ts");
+  GPtrArray *rs = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) ws_rating_free);
+  GError *err = NULL;
+  EitSummary sum;
+  gchar *got;
+
+  g_ptr_array_add (rs, rating ("GB", "bbfc:15"));
+  g_ptr_array_add (rs, rating ("DE", "fsk:16"));
+  ws_rating_add_text (g_ptr_array_index (rs, 0), "en", NULL,
+      "Strong language");
+  ws_rating_add_text (g_ptr_array_index (rs, 1), "de", NULL, "Gewalt");
+  write_synthetic (in, 3, TRUE, 0);
+  ck_assert_msg (stamp_in (in, out, rs, "deu", &err), "%s",
+      err ? err->message : "");
+  got = read_eit (out, &sum);
+  ck_assert_str_eq (sum.text, "Gewalt");
+  ck_assert_str_eq (sum.language, "ger");
+  g_free (got);
+  ck_assert_msg (stamp_in (in, out, rs, "fre", &err), "%s",
+      err ? err->message : "");
+  got = read_eit (out, &sum);
+  ck_assert_str_eq (sum.text, "Strong language");
+  ck_assert_str_eq (sum.language, "eng");
+  g_free (got);
+  g_ptr_array_unref (rs);
+  g_unlink (in);
+  g_unlink (out);
+  g_free (in);
+  g_free (out);
+}
+END_TEST
 
 START_TEST (test_stamp_ts_synthetic)
 {
@@ -666,6 +724,7 @@ stamp_ts_suite (void)
 
   tcase_add_unchecked_fixture (tc, tmp_setup, tmp_teardown);
   tcase_add_test (tc, test_stamp_ts_synthetic);
+  tcase_add_test (tc, test_stamp_ts_text_language);
   tcase_add_test (tc, test_stamp_ts_pts_clock);
   tcase_add_test (tc, test_stamp_ts_clock_stops);
   tcase_add_test (tc, test_stamp_ts_restamp);
