@@ -887,12 +887,12 @@ GST_START_TEST (test_ratingwarning_delay_seek)
 GST_END_TEST;
 
 /* The same through GStreamer's own MP4 demuxer, whose segment stops at
- * the file's end: 4 s of H.264, a 1 s warning inserted; every frame
- * reaches the sink, and a pipeline seek to 2.5 s (of the stream with the
- * warning) starts there and plays to the end. */
+ * the file's end: 4 s of H.264 and AAC, a 1 s warning inserted; every
+ * frame and sample reaches the sinks, and a pipeline seek to 2.5 s (of the
+ * stream with the warning) starts both there and plays to the end. */
 typedef struct {
   guint n;
-  GstClockTime first, last;
+  GstClockTime first, last, end;
 } Seen;
 
 static void
@@ -903,6 +903,7 @@ seen_handoff (GstElement *sink, GstBuffer *b, GstPad *pad, gpointer data)
   if (seen->n++ == 0)
     seen->first = GST_BUFFER_PTS (b);
   seen->last = GST_BUFFER_PTS (b);
+  seen->end = GST_BUFFER_PTS (b) + GST_BUFFER_DURATION (b);
 }
 
 /* Plays @p to its EOS (an error fails), then stops it. */
@@ -921,27 +922,30 @@ play_to_eos (GstElement *p)
 
 static void
 run_mp4 (const char *path, const char *rating_file, GstClockTime seek_to,
-    Seen *seen)
+    Seen *seen, Seen *aseen)
 {
   char *tag = rating_file ? g_strdup_printf ("ratingtag location=\"%s\" "
                                              "territory=GB ! ",
                                 rating_file) :
                             g_strdup ("");
   char *desc = g_strdup_printf (
-      "filesrc location=\"%s\" ! qtdemux ! avdec_h264 ! videoconvert ! "
-      "video/x-raw,format=I420 ! %s w.video_sink ratingwarning name=w "
+      "filesrc location=\"%s\" ! qtdemux name=d d.video_0 ! queue ! "
+      "avdec_h264 ! videoconvert ! video/x-raw,format=I420 ! %s "
+      "w.video_sink d.audio_0 ! queue ! avdec_aac ! audioconvert ! "
+      "audio/x-raw,format=F32LE ! w.audio_sink ratingwarning name=w "
       "mode=always text=x speech=false duration=1000000000 timing=delay "
       "end-card-duration=1000000000 w.video_src ! "
-      "fakesink name=sink sync=false signal-handoffs=true",
+      "fakesink name=sink sync=false signal-handoffs=true w.audio_src ! "
+      "fakesink name=asink sync=false signal-handoffs=true",
       path, tag);
   GstElement *p = gst_parse_launch (desc, NULL);
-  GstElement *sink;
+  GstElement *sink, *asink;
 
   fail_unless (p != NULL);
   g_free (desc);
   g_free (tag);
   sink = gst_bin_get_by_name (GST_BIN (p), "sink");
-  memset (seen, 0, sizeof (*seen));
+  asink = gst_bin_get_by_name (GST_BIN (p), "asink");
   fail_unless_equals_int (gst_element_set_state (p, GST_STATE_PAUSED),
       GST_STATE_CHANGE_ASYNC);
   fail_unless_equals_int (gst_element_get_state (p, NULL, NULL,
@@ -953,13 +957,16 @@ run_mp4 (const char *path, const char *rating_file, GstClockTime seek_to,
     fail_unless_equals_int (gst_element_get_state (p, NULL, NULL,
                                 GST_CLOCK_TIME_NONE),
         GST_STATE_CHANGE_SUCCESS);
-    memset (seen, 0, sizeof (*seen));
   }
+  /* fakesink hands over in render: the prerolled buffer comes with
+   * PLAYING */
+  memset (seen, 0, sizeof (*seen));
+  memset (aseen, 0, sizeof (*aseen));
   g_signal_connect (sink, "handoff", G_CALLBACK (seen_handoff), seen);
-  /* fakesink hands over in render: the prerolled frame comes with PLAYING */
-  seen->n = 0;
+  g_signal_connect (asink, "handoff", G_CALLBACK (seen_handoff), aseen);
   play_to_eos (p);
   gst_object_unref (sink);
+  gst_object_unref (asink);
   gst_object_unref (p);
 }
 
@@ -969,13 +976,17 @@ GST_START_TEST (test_ratingwarning_delay_qtdemux)
   int fd = g_file_open_tmp ("ws-warning-XXXXXX.mp4", &path, NULL);
   char *desc;
   GstElement *enc;
-  Seen seen;
+  Seen seen, aseen;
+  GstClockTime audio_end;
 
   close (fd);
   desc = g_strdup_printf ("videotestsrc num-buffers=100 ! "
                           "video/x-raw,width=160,height=120,framerate=25/1 ! "
                           "x264enc speed-preset=ultrafast key-int-max=25 ! "
-                          "mp4mux ! filesink location=\"%s\"",
+                          "mux. audiotestsrc num-buffers=100 "
+                          "samplesperbuffer=1920 ! audio/x-raw,rate=48000 ! "
+                          "voaacenc ! mux. mp4mux name=mux ! "
+                          "filesink location=\"%s\"",
       path);
   enc = gst_parse_launch (desc, NULL);
   g_free (desc);
@@ -989,16 +1000,26 @@ GST_START_TEST (test_ratingwarning_delay_qtdemux)
   gst_object_unref (enc);
 
   /* 25 card frames and the 100 of the programme, to 4.96 s */
-  run_mp4 (path, NULL, GST_CLOCK_TIME_NONE, &seen);
+  run_mp4 (path, NULL, GST_CLOCK_TIME_NONE, &seen, &aseen);
   fail_unless_equals_int (seen.n, 125);
   fail_unless_equals_uint64 (seen.last, 4 * GST_SECOND + 24 * GST_SECOND / 25);
+  /* the announcement (silent here) first, then 4 s of programme audio
+   * less the AAC encoder's priming the demuxer's edit list trims */
+  fail_unless_equals_uint64 (aseen.first, 0);
+  fail_unless (aseen.end > 5 * GST_SECOND - 30 * GST_MSECOND &&
+                   aseen.end <= 5 * GST_SECOND,
+      "audio ends at %" GST_TIME_FORMAT, GST_TIME_ARGS (aseen.end));
+  audio_end = aseen.end;
   /* from 2.5 s: the programme's 1.5 s on (frames 37 to 99), to the same
    * end */
-  run_mp4 (path, NULL, 5 * GST_SECOND / 2, &seen);
+  run_mp4 (path, NULL, 5 * GST_SECOND / 2, &seen, &aseen);
   /* the frame at 1.48 s is clipped to the segment's start by the decoder */
   fail_unless_equals_uint64 (seen.first, 5 * GST_SECOND / 2);
   fail_unless_equals_uint64 (seen.last, 4 * GST_SECOND + 24 * GST_SECOND / 25);
   fail_unless_equals_int (seen.n, 63);
+  /* the audio too: from 2.5 s (clipped by the decoder), the same end */
+  fail_unless_equals_uint64 (aseen.first, 5 * GST_SECOND / 2);
+  fail_unless_equals_uint64 (aseen.end, audio_end);
   /* a rating that calls for support information: the 1 s end card is
    * appended after the last frame, past the demuxer's stop */
   {
@@ -1012,7 +1033,7 @@ GST_START_TEST (test_ratingwarning_delay_qtdemux)
         "system=\"bbfc\" code=\"15\"><descriptor>imitable-behaviour"
         "</descriptor></rating></programme></watershed-metadata>\n",
         -1, NULL));
-    run_mp4 (path, side, GST_CLOCK_TIME_NONE, &seen);
+    run_mp4 (path, side, GST_CLOCK_TIME_NONE, &seen, &aseen);
     fail_unless_equals_int (seen.n, 150);
     fail_unless_equals_uint64 (seen.last,
         5 * GST_SECOND + 24 * GST_SECOND / 25);
