@@ -748,8 +748,8 @@ tap_element (WsRatingTag *self, GstElement *element)
   tap->ts = ws_embedded_ts_new (self->reg, -1);
   ws_embedded_ts_set_stream_pid (tap->ts, self->stream_pid);
   {
-    GParamSpec *ps = g_object_class_find_property (
-        G_OBJECT_GET_CLASS (element), "program-number");
+    GParamSpec *ps = g_object_class_find_property (G_OBJECT_GET_CLASS (element),
+        "program-number");
     tap->has_program_number = ps != NULL && ps->value_type == G_TYPE_INT;
   }
   tap->probe_id = gst_pad_add_probe (pad,

@@ -298,7 +298,7 @@ struct _WsRatingWarning {
   guint32 seek_seqnum;       /* the last seek mapped, 0 = none */
   gboolean seek_replay;      /* it landed in a warning: give it again */
   gboolean seek_at_start;    /* ... the stream's first */
-  GstClockTime delay_len;      /* the length inserted for this warning */
+  GstClockTime delay_len;    /* the length inserted for this warning */
 
   /* the end card */
   Showing end_show;
@@ -1649,13 +1649,12 @@ upstream_seek (WsRatingWarning *self, GstPad *pad, GstEvent *event)
   if ((flags & GST_SEEK_FLAG_FLUSH) && seqnum != self->seek_seqnum) {
     self->seek_seqnum = seqnum;
     self->seek_replay = in_warning || before_first;
-    self->seek_at_start =
-        before_first ||
-        (in_warning && ins->len > 0 &&
-            (GstClockTime) start == g_array_index (ins, Insertion, 0).in_pts &&
-            g_array_index (ins, Insertion, 0).at_start);
-    GST_DEBUG_OBJECT (self,
-        "seek to %" GST_TIME_FORMAT " upstream%s",
+    self->seek_at_start = before_first ||
+                          (in_warning && ins->len > 0 &&
+                              (GstClockTime) start ==
+                                  g_array_index (ins, Insertion, 0).in_pts &&
+                              g_array_index (ins, Insertion, 0).at_start);
+    GST_DEBUG_OBJECT (self, "seek to %" GST_TIME_FORMAT " upstream%s",
         GST_TIME_ARGS ((GstClockTime) start),
         self->seek_replay ? ", the warning again" : "");
   }

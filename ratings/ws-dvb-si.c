@@ -168,8 +168,8 @@ bibliographic (const char *code)
 const WsGuidanceText *
 ws_dvb_pick_text (const GPtrArray *ratings, const char *language)
 {
-  const char *want =
-      language != NULL ? bibliographic (ws_dvb_language_code (language)) :
+  const char *want = language != NULL ?
+                         bibliographic (ws_dvb_language_code (language)) :
                          NULL;
   const WsGuidanceText *any = NULL;
 

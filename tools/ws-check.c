@@ -297,8 +297,7 @@ choose_programme (WsCheckFile *f, AVFormatContext *fmt,
         return fmt->programs[i];
     ids = g_string_new (NULL);
     for (unsigned int i = 0; i < fmt->nb_programs; i++)
-      g_string_append_printf (ids, "%s%d", i ? ", " : "",
-          fmt->programs[i]->id);
+      g_string_append_printf (ids, "%s%d", i ? ", " : "", fmt->programs[i]->id);
     f->error = g_strdup_printf ("%s: no programme %d (%s); give one of "
                                 "them to --programme",
         f->path, opts->programme,

@@ -861,8 +861,7 @@ run_pipeline (const char *description)
   GString *warnings = g_string_new (NULL);
   RunResult res = {
     g_ptr_array_new_with_free_func ((GDestroyNotify) gst_structure_free), NULL,
-    NULL, g_ptr_array_new_with_free_func ((GDestroyNotify) ws_rating_free),
-    NULL
+    NULL, g_ptr_array_new_with_free_func ((GDestroyNotify) ws_rating_free), NULL
   };
   gboolean done = FALSE;
 
@@ -1360,12 +1359,14 @@ make_mpts (const char *path)
   gchar *contents = NULL;
   gsize len = 0;
   GError *error = NULL;
-  char *desc = g_strdup_printf (
-      "audiotestsrc num-buffers=150 ! voaacenc ! aacparse ! mux.sink_65 "
-      "audiotestsrc num-buffers=150 freq=880 ! voaacenc ! aacparse ! "
-      "mux.sink_66 mpegtsmux name=mux "
-      "prog-map=\"program_map,sink_65=(int)1,sink_66=(int)2\" ! "
-      "filesink location=\"%s\"",
+  char *desc = g_strdup_printf ("audiotestsrc num-buffers=150 ! voaacenc ! "
+                                "aacparse ! mux.sink_65 "
+                                "audiotestsrc num-buffers=150 freq=880 ! "
+                                "voaacenc ! aacparse ! "
+                                "mux.sink_66 mpegtsmux name=mux "
+                                "prog-map=\"program_map,sink_65=(int)1,sink_66="
+                                "(int)2\" ! "
+                                "filesink location=\"%s\"",
       path);
   GstElement *pipeline = gst_parse_launch (desc, &error);
 
@@ -1395,8 +1396,8 @@ make_mpts (const char *path)
   }
   fail_unless (g_file_get_contents (path, &contents, &len, NULL));
   g_byte_array_append (file, (const guint8 *) contents, len);
-  fail_unless (g_file_set_contents (path, (const char *) file->data,
-      file->len, NULL));
+  fail_unless (
+      g_file_set_contents (path, (const char *) file->data, file->len, NULL));
   g_free (contents);
   g_byte_array_free (file, TRUE);
 }
@@ -1412,8 +1413,7 @@ mpts_age (const char *desc, RunResult *res)
   fail_unless (res->error == NULL, "%s: %s", desc, res->error);
   fail_unless (res->messages->len >= 1, "%s: no ratingtag message", desc);
   s = g_ptr_array_index (res->messages, res->messages->len - 1);
-  fail_unless_equals_string (gst_structure_get_string (s, "source"),
-      "dvb-eit");
+  fail_unless_equals_string (gst_structure_get_string (s, "source"), "dvb-eit");
   fail_unless (gst_structure_get_int (s, "minimum-age", &age));
   return age;
 }

@@ -837,8 +837,7 @@ play_frames (GstHarness *h, guint from, guint to, guint cards,
   }
   for (guint i = from; i < to; i++) {
     GstBuffer *b = gst_harness_pull (h);
-    fail_unless_equals_uint64 (GST_BUFFER_PTS (b),
-        shift + i * GST_SECOND / 25);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (b), shift + i * GST_SECOND / 25);
     fail_unless (changed_fraction (b, 128) == 0.0, "frame %u", i);
     gst_buffer_unref (b);
   }
@@ -928,16 +927,22 @@ run_mp4 (const char *path, const char *rating_file, GstClockTime seek_to,
                                              "territory=GB ! ",
                                 rating_file) :
                             g_strdup ("");
-  char *desc = g_strdup_printf (
-      "filesrc location=\"%s\" ! qtdemux name=d d.video_0 ! queue ! "
-      "avdec_h264 ! videoconvert ! video/x-raw,format=I420 ! %s "
-      "w.video_sink d.audio_0 ! queue ! avdec_aac ! audioconvert ! "
-      "audio/x-raw,format=F32LE ! w.audio_sink ratingwarning name=w "
-      "mode=always text=x speech=false duration=1000000000 timing=delay "
-      "end-card-duration=1000000000 w.video_src ! "
-      "fakesink name=sink sync=false signal-handoffs=true w.audio_src ! "
-      "fakesink name=asink sync=false signal-handoffs=true",
-      path, tag);
+  char *desc =
+      g_strdup_printf ("filesrc location=\"%s\" ! qtdemux name=d d.video_0 ! "
+                       "queue ! "
+                       "avdec_h264 ! videoconvert ! video/x-raw,format=I420 ! "
+                       "%s "
+                       "w.video_sink d.audio_0 ! queue ! avdec_aac ! "
+                       "audioconvert ! "
+                       "audio/x-raw,format=F32LE ! w.audio_sink ratingwarning "
+                       "name=w "
+                       "mode=always text=x speech=false duration=1000000000 "
+                       "timing=delay "
+                       "end-card-duration=1000000000 w.video_src ! "
+                       "fakesink name=sink sync=false signal-handoffs=true "
+                       "w.audio_src ! "
+                       "fakesink name=asink sync=false signal-handoffs=true",
+          path, tag);
   GstElement *p = gst_parse_launch (desc, NULL);
   GstElement *sink, *asink;
 
@@ -1140,8 +1145,8 @@ GST_START_TEST (test_ratingwarning_speech_made_ahead)
   h = gst_harness_new_with_padnames ("ratingwarning", "audio_sink",
       "audio_src");
   g_object_set (h->element, "mode", 1, "rating", "bbfc:15", "speech", TRUE,
-      "duration", (guint64) GST_SECOND, "duck-gain", -20.0, "ramp",
-      (guint64) 0, NULL);
+      "duration", (guint64) GST_SECOND, "duck-gain", -20.0, "ramp", (guint64) 0,
+      NULL);
   gst_harness_set_src_caps_str (h, ACAPS);
   fail_unless_equals_int (g_atomic_int_get (&made), 1);
   /* other words: made again, before any buffer */

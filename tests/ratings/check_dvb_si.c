@@ -162,8 +162,7 @@ START_TEST (test_dvb_si_pick_text)
   ck_assert_str_eq (ws_dvb_pick_text (ratings, "deu")->text, "Gewalt");
   ck_assert_str_eq (ws_dvb_pick_text (ratings, "de-AT")->text, "Gewalt");
   /* none in that language: the first */
-  ck_assert_str_eq (ws_dvb_pick_text (ratings, "fre")->text,
-      "Strong language");
+  ck_assert_str_eq (ws_dvb_pick_text (ratings, "fre")->text, "Strong language");
   g_ptr_array_unref (ratings);
 }
 END_TEST

@@ -960,8 +960,8 @@ ts_eit (GByteArray *out, guint16 sid, const char *country, guint8 raw,
 static void
 ts_pmt (GByteArray *out, int pmt_pid, guint16 program, guint16 es_pid)
 {
-  guint8 s[64] = { 0x02, 0, 0, program >> 8, program & 0xFF, 0xC1, 0x00,
-    0x00, 0xE0 | (es_pid >> 8), es_pid & 0xFF, 0xF0, 0x00 };
+  guint8 s[64] = { 0x02, 0, 0, program >> 8, program & 0xFF, 0xC1, 0x00, 0x00,
+    0xE0 | (es_pid >> 8), es_pid & 0xFF, 0xF0, 0x00 };
   gsize n = 12;
 
   s[n++] = 0x1B; /* H.264 */

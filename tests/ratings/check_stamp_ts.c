@@ -292,8 +292,8 @@ read_eit (const char *path, EitSummary *sum)
       ck_assert_ptr_nonnull (d);
       {
         gchar *lang = NULL, *name = NULL, *text = NULL;
-        ck_assert (gst_mpegts_descriptor_parse_dvb_short_event (d, &lang,
-            &name, &text));
+        ck_assert (gst_mpegts_descriptor_parse_dvb_short_event (d, &lang, &name,
+            &text));
         g_strlcpy (sum->language, lang ? lang : "", sizeof sum->language);
         g_strlcpy (sum->text, text ? text : "", sizeof sum->text);
         g_free (lang);
@@ -325,8 +325,7 @@ START_TEST (test_stamp_ts_text_language)
 
   g_ptr_array_add (rs, rating ("GB", "bbfc:15"));
   g_ptr_array_add (rs, rating ("DE", "fsk:16"));
-  ws_rating_add_text (g_ptr_array_index (rs, 0), "en", NULL,
-      "Strong language");
+  ws_rating_add_text (g_ptr_array_index (rs, 0), "en", NULL, "Strong language");
   ws_rating_add_text (g_ptr_array_index (rs, 1), "de", NULL, "Gewalt");
   write_synthetic (in, 3, TRUE, 0);
   ck_assert_msg (stamp_in (in, out, rs, "deu", &err), "%s",

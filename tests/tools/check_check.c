@@ -729,11 +729,11 @@ make_eit_packet_for (guint8 *pkt, guint16 service, const char *country,
   s[n++] = 0xF0; /* syntax 1, reserved, length high bits set below */
   s[n++] = 0;
   s[n++] = service >> 8, s[n++] = service & 0xFF; /* service_id */
-  s[n++] = 0xC1;                               /* version 0, current */
-  s[n++] = 0x00;                               /* section_number: present */
-  s[n++] = 0x01;                               /* last_section_number */
-  s[n++] = 0x00, s[n++] = 0x01;                /* transport_stream_id */
-  s[n++] = 0x00, s[n++] = 0x01;                /* original_network_id */
+  s[n++] = 0xC1;                                  /* version 0, current */
+  s[n++] = 0x00;                                  /* section_number: present */
+  s[n++] = 0x01;                                  /* last_section_number */
+  s[n++] = 0x00, s[n++] = 0x01;                   /* transport_stream_id */
+  s[n++] = 0x00, s[n++] = 0x01;                   /* original_network_id */
   s[n++] = 0x01;                               /* segment_last_section_number */
   s[n++] = 0x4E;                               /* last_table_id */
   s[n++] = 0x00, s[n++] = 0x07;                /* event_id */
@@ -1189,10 +1189,10 @@ START_TEST (test_check_programme_of_a_mux)
 
   ck_assert (FFMPEG ("-f", "lavfi", "-i", VIDEO, "-f", "lavfi", "-i", TONE,
       "-f", "lavfi", "-i", VIDEO, "-filter_complex",
-      STEREO ("-5dB") ";[1:a]volume=-15dB,pan=stereo|c0=c0|c1=c0[b]",
-      "-map", "0:v", "-map", "[a]", "-map", "2:v", "-map", "[b]", "-c:v",
-      "libx264", "-preset", "ultrafast", "-c:a", "aac", "-b:a", "192k",
-      "-program", "program_num=1:title=one:st=0:st=1", "-program",
+      STEREO ("-5dB") ";[1:a]volume=-15dB,pan=stereo|c0=c0|c1=c0[b]", "-map",
+      "0:v", "-map", "[a]", "-map", "2:v", "-map", "[b]", "-c:v", "libx264",
+      "-preset", "ultrafast", "-c:a", "aac", "-b:a", "192k", "-program",
+      "program_num=1:title=one:st=0:st=1", "-program",
       "program_num=2:title=two:st=2:st=3", "-f", "mpegts", path));
   ck_assert (g_file_get_contents (path, &data, &len, NULL));
   make_eit_packet_for (pkt, 1, "GBR", 0x0C, 0, FALSE);
@@ -1224,8 +1224,8 @@ START_TEST (test_check_programme_of_a_mux)
   ck_assert_msg (f->status != WS_CHECK_ERROR, "%s", f->error);
   ck_assert (f->programme == 1 || f->programme == 2);
   ck_assert_uint_eq (f->audio_tracks->len, 1);
-  ck_assert (fabs (f->integrated_lufs -
-                   (f->programme == 1 ? -23.0 : -33.0)) < 0.5);
+  ck_assert (
+      fabs (f->integrated_lufs - (f->programme == 1 ? -23.0 : -33.0)) < 0.5);
   ck_assert_int_eq (((WsCheckRating *) f->ratings->pdata[0])
                         ->rating->minimum_age,
       f->programme == 1 ? 15 : 18);
@@ -1241,16 +1241,15 @@ START_TEST (test_check_programme_of_a_mux)
     JsonParser *parser = json_parser_new ();
     WsTestRun r = WS_TEST_RUN ("check", "--no-progress", "--json",
         "--territory", "GB", "--programme", "2", path);
-    JsonObject *o = json_array_get_object_element (
-        parse_files (parser, r.out), 0);
+    JsonObject *o = json_array_get_object_element (parse_files (parser, r.out),
+        0);
 
     ck_assert_int_eq (json_object_get_int_member (o, "programme"), 2);
     ws_test_run_clear (&r);
     g_object_unref (parser);
     r = WS_TEST_RUN ("check", "--no-progress", "--programme", "-4", path);
     ck_assert_int_eq (r.status, 2);
-    ck_assert_msg (strstr (r.err, "--programme must be") != NULL, "%s",
-        r.err);
+    ck_assert_msg (strstr (r.err, "--programme must be") != NULL, "%s", r.err);
     ws_test_run_clear (&r);
   }
   g_unlink (path);
