@@ -31,9 +31,11 @@
 # HEVC without the loop filter by default; each run also checks the file
 # with --exact-decode, so both stand beside the decode-only floor. A second
 # file, 2160p25 PQ 10-bit HEVC (libx265 main10 preset ultrafast, BT.2020,
-# SMPTE ST 2084; BENCH_UHD_SECONDS long, half the screen flashing at 4.2 Hz
-# from 40 % to 60 % of it, with the same audio), is timed the same way: the
-# goal is the same multiple of its decode time as at 1080p.
+# SMPTE ST 2084; BENCH_UHD_SECONDS long, half the screen flashing black and
+# white at 4.2 Hz for 3 s around its middle, with the same audio), is timed
+# the same way: the goal is the same multiple of its decode time as at 1080p.
+# (In PQ the bright testsrc2 under a white box is far above the 160 cd/m2 a
+# flash's darker state must be below, so the box alternates with black.)
 #
 # Usage: tests/bench/bench-check.sh BUILD_DIR
 # Env:   BENCH_SECONDS (default 60): length of the test file.
@@ -180,7 +182,7 @@ echo "making ${uhd_s} s of HEVC Main10 2160p25 PQ + AAC stereo ..."
 ffmpeg -nostdin -hide_banner -loglevel error \
   -f lavfi -i "testsrc2=size=3840x2160:rate=25:duration=$uhd_s" \
   -f lavfi -i "sine=frequency=1000:sample_rate=48000:duration=$uhd_s" \
-  -filter_complex "[0:v]drawbox=x=0:y=0:w=iw/2:h=ih:color=white:t=fill:enable='between(t,$uhd_s*0.4,$uhd_s*0.6)*lt(mod(n,6),3)',format=yuv420p10le[v];[1:a]volume=-5dB,pan=stereo|c0=c0|c1=c0[a]" \
+  -filter_complex "[0:v]drawbox=x=0:y=0:w=iw/2:h=ih:color=black:t=fill:enable='between(t,max(0,$uhd_s/2-1.5),$uhd_s/2+1.5)',drawbox=x=0:y=0:w=iw/2:h=ih:color=white:t=fill:enable='between(t,max(0,$uhd_s/2-1.5),$uhd_s/2+1.5)*lt(mod(n,6),3)',format=yuv420p10le[v];[1:a]volume=-5dB,pan=stereo|c0=c0|c1=c0[a]" \
   -map "[v]" -map "[a]" -c:v libx265 -preset ultrafast -crf 22 \
   -x265-params "log-level=error:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc" \
   -color_primaries bt2020 -color_trc smpte2084 -colorspace bt2020nc \
