@@ -202,6 +202,16 @@ typedef struct {
   gboolean at_start; /* the warning at the stream's first buffer */
 } Insertion;
 
+/* Delay timing on one source pad: what was inserted, and how the segment
+ * downstream is moved. */
+typedef struct {
+  GstClockTime shift;     /* inserted so far: added to the timestamps */
+  GstClockTime seg_shift; /* the shift when the segment arrived */
+  GstClockTime tail;      /* appended after the last buffer (end card) */
+  guint32 seg_seqnum;     /* the segment's */
+  GArray *ins;            /* (element-type Insertion): for seeks */
+} DelayTrack;
+
 /* frames per second assumed for inserted frames when the caps say none */
 #define FALLBACK_FPS_N 25
 #define FALLBACK_FPS_D 1
@@ -283,16 +293,9 @@ struct _WsRatingWarning {
   WsDuck duck;
   float *announce;
   gsize announce_frames;
-  gchar *announce_key;         /* what @announce was made from */
-  GstClockTime vlast, alast;   /* running time of each pad's last buffer */
-  GstClockTime vshift, ashift; /* delay timing: inserted so far */
-  /* delay timing: the shift when each pad's segment arrived, and its
-   * seqnum (the segment downstream is moved by it; its stop by all) */
-  GstClockTime vseg_shift, aseg_shift;
-  guint32 vseg_seqnum, aseg_seqnum;
-  GstClockTime vtail; /* the end card appended at EOS: the stop moves too */
-  /* delay timing: each pad's insertions (Insertion), for seeks */
-  GArray *vins, *ains;
+  gchar *announce_key;       /* what @announce was made from */
+  GstClockTime vlast, alast; /* running time of each pad's last buffer */
+  DelayTrack vdelay, adelay; /* delay timing, per pad */
   gboolean pending_at_start; /* the pending warning is the stream's first */
   gboolean card_at_start;    /* ... the warning in progress */
   guint32 seek_seqnum;       /* the last seek mapped, 0 = none */
@@ -888,66 +891,77 @@ running_time (const GstSegment *seg, GstBuffer *buf)
       GST_BUFFER_PTS (buf));
 }
 
-/* The segment downstream sees in delay timing: the input's, its start,
+/* The segment downstream sees: @in (the pad's input segment), its start,
  * time and position moved by what was inserted before it arrived, its
- * stop and duration by all that has been inserted so far (a demuxer's
- * segment stops at the programme's end, and the last seconds would
- * otherwise be clipped downstream), and the video's by the end card
- * appended at EOS. Sent again after each insertion and before the end
- * card. (lock held) */
+ * stop and duration by all that has been inserted or appended so far (a
+ * demuxer's segment stops at the programme's end, and the last seconds
+ * would otherwise be clipped downstream). Sent again after each insertion
+ * and before the end card. */
 static GstEvent *
-output_segment_event (WsRatingWarning *self, gboolean video)
+delay_segment_event (const DelayTrack *d, const GstSegment *in)
 {
-  GstSegment seg = video ? self->vseg : self->aseg;
-  GstClockTime before = video ? self->vseg_shift : self->aseg_shift;
-  GstClockTime all = video ? self->vshift + self->vtail : self->ashift;
+  GstSegment seg = *in;
+  GstClockTime all = d->shift + d->tail;
   GstEvent *ev;
 
   if (seg.format == GST_FORMAT_TIME) {
-    seg.start += before;
-    seg.time += before;
+    seg.start += d->seg_shift;
+    seg.time += d->seg_shift;
     if (GST_CLOCK_TIME_IS_VALID (seg.position))
-      seg.position += before;
+      seg.position += d->seg_shift;
     if (GST_CLOCK_TIME_IS_VALID (seg.stop))
       seg.stop += all;
     if (GST_CLOCK_TIME_IS_VALID (seg.duration))
       seg.duration += all;
   }
   ev = gst_event_new_segment (&seg);
-  gst_event_set_seqnum (ev, video ? self->vseg_seqnum : self->aseg_seqnum);
+  gst_event_set_seqnum (ev, d->seg_seqnum);
   return ev;
 }
 
 static void
-record_insertion (GArray *ins, GstClockTime in_pts, GstClockTime len,
+delay_track_reset (DelayTrack *d)
+{
+  d->shift = d->seg_shift = d->tail = 0;
+  d->seg_seqnum = 0;
+  g_array_set_size (d->ins, 0);
+}
+
+/* A warning of @len inserted before the programme buffer at @in_pts: the
+ * timestamps from there on move by it. */
+static void
+delay_insert (DelayTrack *d, GstClockTime in_pts, GstClockTime len,
     gboolean at_start)
 {
   Insertion x = { in_pts, len, at_start };
 
+  d->shift += len;
   if (GST_CLOCK_TIME_IS_VALID (in_pts))
-    g_array_append_val (ins, x);
+    g_array_append_val (d->ins, x);
 }
 
-/* The upstream time of time @t downstream of a pad whose insertions are
- * @ins: @t less what was inserted before it; a time inside a warning is
- * its programme's first (and *@in_warning is set). *@before_first is set
- * when @t comes before the stream's first warning. */
+/* The upstream time of time @t downstream: @t less what was inserted
+ * before it; a time inside a warning is its programme's first. *@replay
+ * (optional) is the warning to give again: the one @t lies in, or the
+ * stream's first when @t comes before it; else NULL. */
 static GstClockTime
-upstream_time (const GArray *ins, GstClockTime t, gboolean *in_warning,
-    gboolean *before_first)
+upstream_time (const DelayTrack *d, GstClockTime t, const Insertion **replay)
 {
   GstClockTime acc = 0;
 
-  *in_warning = *before_first = FALSE;
-  for (guint i = 0; i < ins->len; i++) {
-    const Insertion *x = &g_array_index (ins, Insertion, i);
+  if (replay)
+    *replay = NULL;
+  for (guint i = 0; i < d->ins->len; i++) {
+    const Insertion *x = &g_array_index (d->ins, Insertion, i);
     GstClockTime out_start = x->in_pts + acc;
     if (t < out_start) {
-      *before_first = i == 0 && x->at_start;
+      if (replay && i == 0 && x->at_start)
+        *replay = x;
       return t - acc;
     }
     if (t < out_start + x->len) {
-      *in_warning = TRUE;
+      if (replay)
+        *replay = x;
       return x->in_pts;
     }
     acc += x->len;
@@ -955,30 +969,24 @@ upstream_time (const GArray *ins, GstClockTime t, gboolean *in_warning,
   return t - acc;
 }
 
-/* After a flushing seek, a pad's segment from upstream: the warnings
+/* After a flushing seek, a pad's segment @seg from upstream: the warnings
  * inserted before its start still shift the timestamps, those after it
  * are forgotten (given again if their programme start comes again), and a
  * seek that landed in a warning, or before the stream's first, gives it
  * again at the first buffer. (lock held) */
 static void
-rebase_after_seek (WsRatingWarning *self, gboolean video)
+rebase_after_seek (WsRatingWarning *self, DelayTrack *d, const GstSegment *seg)
 {
-  GArray *ins = video ? self->vins : self->ains;
-  const GstSegment *seg = video ? &self->vseg : &self->aseg;
-  GstClockTime shift = 0;
   guint i;
 
-  for (i = 0; i < ins->len; i++) {
-    const Insertion *x = &g_array_index (ins, Insertion, i);
+  d->shift = 0;
+  for (i = 0; i < d->ins->len; i++) {
+    const Insertion *x = &g_array_index (d->ins, Insertion, i);
     if (x->in_pts >= seg->start)
       break;
-    shift += x->len;
+    d->shift += x->len;
   }
-  g_array_set_size (ins, i);
-  if (video)
-    self->vshift = shift;
-  else
-    self->ashift = shift;
+  g_array_set_size (d->ins, i);
   if (self->seek_replay) {
     self->seek_replay = FALSE;
     ws_warning_free (self->warning);
@@ -1152,12 +1160,11 @@ video_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
       insert = warning_card (self);
       if (insert)
         gst_video_overlay_composition_ref (insert);
-      insert_pts = GST_BUFFER_PTS (buf) + self->vshift;
+      insert_pts = GST_BUFFER_PTS (buf) + self->vdelay.shift;
       insert_len = self->delay_len;
-      self->vshift += self->delay_len;
-      record_insertion (self->vins, GST_BUFFER_PTS (buf), self->delay_len,
+      delay_insert (&self->vdelay, GST_BUFFER_PTS (buf), self->delay_len,
           self->card_at_start);
-      seg_ev = output_segment_event (self, TRUE);
+      seg_ev = delay_segment_event (&self->vdelay, &self->vseg);
       self->card_show.video_done = TRUE;
     } else if (rt >= self->card_show.start_rt + self->card_show.duration) {
       self->card_show.video_done = TRUE;
@@ -1190,16 +1197,16 @@ video_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
       comp = gst_video_overlay_composition_ref (self->end_show.comp);
   }
   if (GST_BUFFER_PTS_IS_VALID (buf)) {
-    self->last_vpts = GST_BUFFER_PTS (buf) + self->vshift;
+    self->last_vpts = GST_BUFFER_PTS (buf) + self->vdelay.shift;
     self->last_vdur = GST_BUFFER_DURATION_IS_VALID (buf) ?
                           GST_BUFFER_DURATION (buf) :
                           frame_duration (&self->vinfo);
   }
-  if (self->vshift > 0 && GST_BUFFER_PTS_IS_VALID (buf)) {
+  if (self->vdelay.shift > 0 && GST_BUFFER_PTS_IS_VALID (buf)) {
     buf = gst_buffer_make_writable (buf);
-    GST_BUFFER_PTS (buf) += self->vshift;
+    GST_BUFFER_PTS (buf) += self->vdelay.shift;
     if (GST_BUFFER_DTS_IS_VALID (buf))
-      GST_BUFFER_DTS (buf) += self->vshift;
+      GST_BUFFER_DTS (buf) += self->vdelay.shift;
   }
   g_mutex_unlock (&self->lock);
 
@@ -1250,8 +1257,8 @@ video_eos (WsRatingWarning *self)
     self->end_show.active = FALSE;
     /* past a segment that stops at the programme's end */
     if (GST_CLOCK_TIME_IS_VALID (self->vseg.stop)) {
-      self->vtail = len;
-      seg_ev = output_segment_event (self, TRUE);
+      self->vdelay.tail = len;
+      seg_ev = delay_segment_event (&self->vdelay, &self->vseg);
     }
   }
   g_mutex_unlock (&self->lock);
@@ -1420,13 +1427,12 @@ audio_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
         ws_duck_mix_s16 (&self->duck, 0, (gint16 *) (gpointer) map.data, n,
             channels, self->announce, self->announce_frames);
       gst_buffer_unmap (insert, &map);
-      GST_BUFFER_PTS (insert) = GST_BUFFER_PTS (buf) + self->ashift;
+      GST_BUFFER_PTS (insert) = GST_BUFFER_PTS (buf) + self->adelay.shift;
       GST_BUFFER_DURATION (
           insert) = gst_util_uint64_scale (n, GST_SECOND, rate);
-      self->ashift += self->delay_len;
-      record_insertion (self->ains, GST_BUFFER_PTS (buf), self->delay_len,
+      delay_insert (&self->adelay, GST_BUFFER_PTS (buf), self->delay_len,
           self->card_at_start);
-      seg_ev = output_segment_event (self, FALSE);
+      seg_ev = delay_segment_event (&self->adelay, &self->aseg);
       self->audio_done = TRUE;
     } else {
       gint64 first = ws_duck_frame_of_ns ((gint64) rt, rate);
@@ -1449,9 +1455,9 @@ audio_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
         self->audio_done = TRUE;
     }
   }
-  if (self->ashift > 0 && GST_BUFFER_PTS_IS_VALID (buf)) {
+  if (self->adelay.shift > 0 && GST_BUFFER_PTS_IS_VALID (buf)) {
     buf = gst_buffer_make_writable (buf);
-    GST_BUFFER_PTS (buf) += self->ashift;
+    GST_BUFFER_PTS (buf) += self->adelay.shift;
   }
   g_mutex_unlock (&self->lock);
 
@@ -1539,21 +1545,17 @@ sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
       break;
     }
     case GST_EVENT_SEGMENT: {
+      GstSegment *seg = video ? &self->vseg : &self->aseg;
+      DelayTrack *d = video ? &self->vdelay : &self->adelay;
       GstEvent *out;
       g_mutex_lock (&self->lock);
-      gst_event_copy_segment (event, video ? &self->vseg : &self->aseg);
-      if (self->seek_seqnum != 0 &&
-          gst_event_get_seqnum (event) == self->seek_seqnum &&
-          (video ? self->vseg : self->aseg).format == GST_FORMAT_TIME)
-        rebase_after_seek (self, video);
-      if (video) {
-        self->vseg_shift = self->vshift;
-        self->vseg_seqnum = gst_event_get_seqnum (event);
-      } else {
-        self->aseg_shift = self->ashift;
-        self->aseg_seqnum = gst_event_get_seqnum (event);
-      }
-      out = output_segment_event (self, video);
+      gst_event_copy_segment (event, seg);
+      d->seg_seqnum = gst_event_get_seqnum (event);
+      if (self->seek_seqnum != 0 && d->seg_seqnum == self->seek_seqnum &&
+          seg->format == GST_FORMAT_TIME)
+        rebase_after_seek (self, d, seg);
+      d->seg_shift = d->shift;
+      out = delay_segment_event (d, seg);
       g_mutex_unlock (&self->lock);
       gst_event_unref (event);
       event = out;
@@ -1622,38 +1624,32 @@ sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
 static GstEvent *
 upstream_seek (WsRatingWarning *self, GstPad *pad, GstEvent *event)
 {
-  const GArray *ins = pad == self->vsrc ? self->vins : self->ains;
+  const DelayTrack *d = pad == self->vsrc ? &self->vdelay : &self->adelay;
   gdouble rate;
   GstFormat format;
   GstSeekFlags flags;
   GstSeekType start_type, stop_type;
   gint64 start, stop;
-  gboolean in_warning = FALSE, before_first = FALSE, stop_in, stop_before;
+  const Insertion *replay = NULL;
   guint32 seqnum = gst_event_get_seqnum (event);
   GstEvent *up;
 
   gst_event_parse_seek (event, &rate, &format, &flags, &start_type, &start,
       &stop_type, &stop);
-  if (format != GST_FORMAT_TIME || ins->len == 0)
+  if (format != GST_FORMAT_TIME || d->ins->len == 0)
     return gst_event_ref (event);
   if (start_type == GST_SEEK_TYPE_SET && start >= 0)
-    start = (gint64) upstream_time (ins, (GstClockTime) start, &in_warning,
-        &before_first);
+    start = (gint64) upstream_time (d, (GstClockTime) start, &replay);
   if (stop_type == GST_SEEK_TYPE_SET && stop >= 0)
-    stop = (gint64) upstream_time (ins, (GstClockTime) stop, &stop_in,
-        &stop_before);
+    stop = (gint64) upstream_time (d, (GstClockTime) stop, NULL);
   up = gst_event_new_seek (rate, format, flags, start_type, start, stop_type,
       stop);
   gst_event_set_seqnum (up, seqnum);
   /* a seek reaches both source pads: the first sets what follows */
   if ((flags & GST_SEEK_FLAG_FLUSH) && seqnum != self->seek_seqnum) {
     self->seek_seqnum = seqnum;
-    self->seek_replay = in_warning || before_first;
-    self->seek_at_start = before_first ||
-                          (in_warning && ins->len > 0 &&
-                              (GstClockTime) start ==
-                                  g_array_index (ins, Insertion, 0).in_pts &&
-                              g_array_index (ins, Insertion, 0).at_start);
+    self->seek_replay = replay != NULL;
+    self->seek_at_start = replay != NULL && replay->at_start;
     GST_DEBUG_OBJECT (self, "seek to %" GST_TIME_FORMAT " upstream%s",
         GST_TIME_ARGS ((GstClockTime) start),
         self->seek_replay ? ", the warning again" : "");
@@ -1701,7 +1697,7 @@ src_query (GstPad *pad, GstObject *parent, GstQuery *query)
   if (format != GST_FORMAT_TIME || value < 0)
     return TRUE;
   g_mutex_lock (&self->lock);
-  shift = pad == self->vsrc ? self->vshift : self->ashift;
+  shift = pad == self->vsrc ? self->vdelay.shift : self->adelay.shift;
   g_mutex_unlock (&self->lock);
   if (shift == 0)
     return TRUE;
@@ -1730,11 +1726,9 @@ reset (WsRatingWarning *self)
   g_clear_pointer (&self->announce_key, g_free);
   self->announce_frames = 0;
   self->audio_joined = self->audio_done = FALSE;
-  self->vshift = self->ashift = self->delay_len = 0;
-  self->vseg_shift = self->aseg_shift = 0;
-  self->vtail = 0;
-  g_array_set_size (self->vins, 0);
-  g_array_set_size (self->ains, 0);
+  self->delay_len = 0;
+  delay_track_reset (&self->vdelay);
+  delay_track_reset (&self->adelay);
   self->seek_seqnum = 0;
   self->seek_replay = self->seek_at_start = self->pending_at_start = FALSE;
   self->vlast = self->alast = GST_CLOCK_TIME_NONE;
@@ -1991,8 +1985,8 @@ finalize (GObject *object)
   WsRatingWarning *self = WS_RATING_WARNING (object);
 
   reset (self);
-  g_array_unref (self->vins);
-  g_array_unref (self->ains);
+  g_array_unref (self->vdelay.ins);
+  g_array_unref (self->adelay.ins);
   ws_policy_cache_clear (&self->policy_cache);
   g_free (self->language);
   g_free (self->text);
@@ -2193,8 +2187,8 @@ static void
 ws_rating_warning_init (WsRatingWarning *self)
 {
   g_mutex_init (&self->lock);
-  self->vins = g_array_new (FALSE, FALSE, sizeof (Insertion));
-  self->ains = g_array_new (FALSE, FALSE, sizeof (Insertion));
+  self->vdelay.ins = g_array_new (FALSE, FALSE, sizeof (Insertion));
+  self->adelay.ins = g_array_new (FALSE, FALSE, sizeof (Insertion));
   self->vsink = add_pad (self, &video_sink_template);
   self->vsrc = add_pad (self, &video_src_template);
   self->asink = add_pad (self, &audio_sink_template);
