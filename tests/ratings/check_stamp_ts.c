@@ -316,6 +316,13 @@ read_eit (const char *path, EitSummary *sum)
  * language (it named the language asked for, whatever the text's). */
 START_TEST (test_stamp_ts_text_language)
 {
+  /* asked for, the text written, its language in the descriptor */
+  static const struct {
+    const char *asked, *text, *language;
+  } cases[] = {
+    { "deu", "Gewalt", "ger" },
+    { "fre", "Strong language", "eng" },
+  };
   gchar *in = tmp_path ("in.ts"), *out = tmp_path ("out.ts");
   GPtrArray *rs = g_ptr_array_new_with_free_func (
       (GDestroyNotify) ws_rating_free);
@@ -328,18 +335,14 @@ START_TEST (test_stamp_ts_text_language)
   ws_rating_add_text (g_ptr_array_index (rs, 0), "en", NULL, "Strong language");
   ws_rating_add_text (g_ptr_array_index (rs, 1), "de", NULL, "Gewalt");
   write_synthetic (in, 3, TRUE, 0);
-  ck_assert_msg (stamp_in (in, out, rs, "deu", &err), "%s",
-      err ? err->message : "");
-  got = read_eit (out, &sum);
-  ck_assert_str_eq (sum.text, "Gewalt");
-  ck_assert_str_eq (sum.language, "ger");
-  g_free (got);
-  ck_assert_msg (stamp_in (in, out, rs, "fre", &err), "%s",
-      err ? err->message : "");
-  got = read_eit (out, &sum);
-  ck_assert_str_eq (sum.text, "Strong language");
-  ck_assert_str_eq (sum.language, "eng");
-  g_free (got);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    ck_assert_msg (stamp_in (in, out, rs, cases[i].asked, &err), "%s",
+        err ? err->message : "");
+    got = read_eit (out, &sum);
+    ck_assert_str_eq (sum.text, cases[i].text);
+    ck_assert_str_eq (sum.language, cases[i].language);
+    g_free (got);
+  }
   g_ptr_array_unref (rs);
   g_unlink (in);
   g_unlink (out);
